@@ -1,0 +1,37 @@
+# Crosscheck: `make run` serves the app on the bundled corpus; `make test` runs the test suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+INDEX ?= var/index
+CORPUS ?= data/corpus
+PORT ?= 8501
+
+.PHONY: run test index eval bench browser-deps clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch is pinned to the CPU build in requirements.txt, so no CUDA packages are pulled in.
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Incremental: a no-op when the corpus is unchanged, re-embeds only changed files otherwise.
+index: $(VENV)/.installed
+	$(PY) -m index build --corpus $(CORPUS) --out $(INDEX)
+
+run: $(VENV)/.installed index
+	CROSSCHECK_INDEX=$(INDEX) CROSSCHECK_CORPUS=$(CORPUS) $(VENV)/bin/streamlit run app.py \
+		--server.headless true --server.port $(PORT) --browser.gatherUsageStats false
+
+test: $(VENV)/.installed
+	$(PY) -m pytest tests -q
+
+eval: $(VENV)/.installed
+	$(PY) -m verify.evaluate
+
+bench: $(VENV)/.installed
+	$(PY) -m bench.bench_index
+	$(PY) -m bench.bench_check
+
+clean:
+	rm -rf $(VENV) var

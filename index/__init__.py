@@ -1,0 +1,52 @@
+"""Crosscheck's corpus index: read a corpus, split it into sentences, embed and search them.
+
+Typical use::
+
+    from index import ClaimIndex, SentenceTransformerEmbedder, build_index
+
+    embedder = SentenceTransformerEmbedder()
+    build_index(Path("data/corpus"), Path("var/index"), embedder)
+    index = ClaimIndex.load(Path("var/index"), embedder_name=embedder.name)
+    hits = index.search(embedder.embed(["Lavrov will visit Pyongyang"])[0], k_per_source=3)
+"""
+
+from index.build import build_index
+from index.embed import DEFAULT_MODEL_NAME, Embedder, SentenceTransformerEmbedder
+from index.errors import (
+    CrosscheckError,
+    EmbeddingModelError,
+    EmptyDocumentError,
+    IndexStoreError,
+    IngestError,
+    StaleIndexError,
+)
+from index.ingest import load_corpus, load_document_bytes, read_corpus
+from index.models import BuildResult, Document, FileChanges, Hit, Manifest, Sentence, SourceSummary
+from index.split import context_for, split_document
+from index.store import ClaimIndex
+
+__all__ = [
+    "DEFAULT_MODEL_NAME",
+    "BuildResult",
+    "ClaimIndex",
+    "CrosscheckError",
+    "Document",
+    "EmbeddingModelError",
+    "Embedder",
+    "EmptyDocumentError",
+    "FileChanges",
+    "Hit",
+    "IndexStoreError",
+    "IngestError",
+    "Manifest",
+    "Sentence",
+    "SentenceTransformerEmbedder",
+    "SourceSummary",
+    "StaleIndexError",
+    "build_index",
+    "context_for",
+    "load_corpus",
+    "load_document_bytes",
+    "read_corpus",
+    "split_document",
+]

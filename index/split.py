@@ -1,0 +1,176 @@
+"""Split a cleaned document into paragraphs and sentences with exact offsets.
+
+Every sentence satisfies ``document.text[s.start:s.end] == s.text``, so a passage
+can always be highlighted in its source.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+from collections.abc import Sequence
+
+from index.layout import classify_paragraphs, dateline_end
+from index.models import Document, Sentence, SentenceKind
+
+__all__ = ["context_for", "paragraph_spans", "sentence_id", "sentence_spans", "split_document"]
+
+LOG = logging.getLogger(__name__)
+
+_WORD = re.compile(r"\w+")
+_PARENTHESISED = re.compile(r"^\([^()]*\)[.,;]?$")
+# Neighbours a body sentence may draw context from; headlines and captions stand alone.
+_RUNNING_TEXT: frozenset[SentenceKind] = frozenset({"body", "dateline"})
+
+
+@functools.lru_cache(maxsize=1)
+def _segmenter():  # noqa: ANN202 - pysbd ships no type hints
+    import pysbd  # imported lazily: building its rules takes a moment
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the paragraphs of a text: each non-empty line, without surrounding whitespace.
+
+    Args:
+        text: Cleaned document text.
+
+    Returns:
+        ``(start, end)`` per paragraph, in order.
+    """
+    spans = []
+    offset = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            start = offset + line.index(stripped)
+            spans.append((start, start + len(stripped)))
+        offset += len(line) + 1
+    return spans
+
+
+def _is_fragment(text: str) -> bool:
+    """A piece the sentence splitter cut off that cannot stand alone: ``(Yonhap)``, ``EFE``, ``-``."""
+    return len(_WORD.findall(text)) < 2 or bool(_PARENTHESISED.match(text))
+
+
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """Sentence offsets within one paragraph.
+
+    pysbd finds the sentence boundaries; a leading dateline stays with the first
+    sentence, and fragments such as a trailing ``(Yonhap)`` credit or a lone
+    ``EFE`` are merged into the sentence before them.
+
+    Args:
+        paragraph: One paragraph, without surrounding whitespace.
+
+    Returns:
+        ``(start, end)`` per sentence, stripped of whitespace, in order.
+    """
+    head = dateline_end(paragraph)
+    spans: list[tuple[int, int]] = []
+    cursor = head
+    for piece in _segmenter().segment(paragraph[head:]):
+        piece = piece.strip()
+        if not piece:
+            continue
+        start = paragraph.find(piece, cursor)
+        if start < 0:  # pysbd changed the text: keep the rest of the paragraph whole
+            LOG.debug("sentence splitter lost its place in %r", paragraph[:60])
+            break
+        spans.append((start, start + len(piece)))
+        cursor = start + len(piece)
+    if cursor < len(paragraph) and paragraph[cursor:].strip():
+        rest = paragraph[cursor:]
+        start = cursor + len(rest) - len(rest.lstrip())
+        spans.append((start, len(paragraph.rstrip())))
+    if not spans:
+        return [(0, len(paragraph))]
+    if head:
+        spans[0] = (0, spans[0][1])
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and _is_fragment(paragraph[start:end]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    if len(merged) > 1 and _is_fragment(paragraph[merged[0][0]:merged[0][1]]):  # a leading "-" or "N."
+        merged[0:2] = [(merged[0][0], merged[1][1])]
+    return merged
+
+
+def sentence_id(source_id: str, start: int, end: int, text: str) -> str:
+    """Content hash of a sentence: stable across rebuilds while the source is unchanged."""
+    digest = hashlib.sha256("\x1f".join((source_id, str(start), str(end), text)).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def split_document(document: Document) -> list[Sentence]:
+    """Split a document into marked sentences.
+
+    Args:
+        document: A cleaned document (``Document.text`` as ``load_corpus`` makes it).
+
+    Returns:
+        The sentences in reading order, each with its offsets, paragraph number and
+        kind (title, caption, byline, dateline or body).
+    """
+    text = document.text
+    paragraphs = paragraph_spans(text)
+    kinds = classify_paragraphs([text[a:b] for a, b in paragraphs], document.title)
+    sentences: list[Sentence] = []
+    for number, ((p_start, p_end), kind) in enumerate(zip(paragraphs, kinds)):
+        paragraph = text[p_start:p_end]
+        opens_with_dateline = kind == "dateline" and dateline_end(paragraph) > 0
+        for i, (start, end) in enumerate(sentence_spans(paragraph)):
+            start, end = p_start + start, p_start + end
+            sentence_kind: SentenceKind = "body" if opens_with_dateline and i > 0 else kind
+            sentences.append(Sentence(
+                id=sentence_id(document.source_id, start, end, text[start:end]),
+                source_id=document.source_id, position=len(sentences), text=text[start:end],
+                start=start, end=end, kind=sentence_kind, paragraph=number,
+            ))
+    return sentences
+
+
+def context_for(sentences: Sequence[Sentence], i: int, window: int = 1) -> str:
+    """The sentence ``i`` with up to ``window`` neighbours on each side, from the same document.
+
+    A body or dateline sentence draws its neighbours from the running text, skipping
+    titles, captions and bylines, so "He said the agreements will ..." is read with
+    the sentence that says who "he" is. A title, caption or byline sentence only
+    draws on its own paragraph.
+
+    Args:
+        sentences: Sentences in reading order; sentences of one document are contiguous.
+        i: Index of the sentence in ``sentences``.
+        window: Neighbours to take on each side. Defaults to 1.
+
+    Returns:
+        The sentences joined by single spaces, in reading order.
+
+    Raises:
+        IndexError: ``i`` is out of range.
+    """
+    centre = sentences[i]
+    if centre.kind in _RUNNING_TEXT:
+        def fits(other: Sentence) -> bool:
+            return other.kind in _RUNNING_TEXT
+    else:
+        def fits(other: Sentence) -> bool:
+            return other.paragraph == centre.paragraph
+
+    def neighbours(step: int) -> list[Sentence]:
+        found = []
+        j = i + step
+        while 0 <= j < len(sentences) and len(found) < window and sentences[j].source_id == centre.source_id:
+            if fits(sentences[j]):
+                found.append(sentences[j])
+            j += step
+        return found
+
+    chosen = [*reversed(neighbours(-1)), centre, *neighbours(1)]
+    return " ".join(s.text for s in chosen)

@@ -1,0 +1,78 @@
+"""Shared fixtures: a deterministic fake embedder, the real embedder, and the real corpus index."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import SentenceTransformerEmbedder, build_index
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "data" / "corpus"
+
+
+def _seeded(text: str, dim: int) -> np.ndarray:
+    seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
+    return np.random.default_rng(seed).standard_normal(dim)
+
+
+class FakeEmbedder:
+    """Bag-of-words embedder seeded from hashes: deterministic, and texts sharing words are near.
+
+    ``calls`` records every batch it embedded, so tests can see what was (re)embedded.
+    """
+
+    def __init__(self, name: str = "fake-embedder", dim: int = 32) -> None:
+        self.name = name
+        self.dim = dim
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        rows = np.zeros((len(texts), self.dim), dtype=np.float64)
+        for row, text in enumerate(texts):
+            vector = 0.3 * _seeded("\x00" + text, self.dim)
+            for word in re.findall(r"\w+", text.lower()):
+                vector += _seeded(word, self.dim)
+            rows[row] = vector / np.linalg.norm(vector)
+        return rows.astype(np.float32)
+
+    @property
+    def embedded(self) -> list[str]:
+        """Every text embedded so far."""
+        return [text for batch in self.calls for text in batch]
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    """A fresh FakeEmbedder (dim 32, name ``fake-embedder``)."""
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """A private copy of data/corpus that a test may change."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> SentenceTransformerEmbedder:
+    """The bundled MiniLM embedder, loaded once per session."""
+    embedder = SentenceTransformerEmbedder()
+    embedder.embed(["warm up"])
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Path:
+    """The index of data/corpus built with the real embedder, once per session. Do not modify it."""
+    out = tmp_path_factory.mktemp("real_index") / "index"
+    build_index(CORPUS, out, real_embedder)
+    return out

@@ -1,0 +1,85 @@
+"""The pure aggregation core: detector adjustments, per-source stance, overall verdict."""
+
+import numpy as np
+import pytest
+
+from verify.aggregate import combine, label_of, overall_verdict, source_stance
+from verify.detectors import Detection
+from verify.metrics import expected_calibration_error, macro_f1, resolve_gold
+from verify.models import Mismatch, Span
+
+NEUTRALISH = np.array([0.3, 0.1, 0.6])
+
+
+def mismatch(kind):
+    return Mismatch(kind=kind, claim=Span(text="x", start=0, end=1), detail="d")
+
+
+def test_hard_mismatch_on_aligned_passage_contradicts():
+    p = combine(np.array([0.8, 0.05, 0.15]), Detection([mismatch("date")], alignment=1.0))
+    assert label_of(p) == "contradicts" and p[1] >= 0.9 and abs(p.sum() - 1) < 1e-9
+
+
+def test_soft_mismatch_blocks_support_only():
+    p = combine(np.array([0.8, 0.05, 0.15]), Detection([mismatch("modality")], alignment=1.0))
+    assert label_of(p) == "neutral" and p[0] < 0.1
+    q = combine(np.array([0.1, 0.8, 0.1]), Detection([mismatch("entity")], alignment=1.0))
+    assert label_of(q) == "contradicts"
+
+
+def test_unaligned_passage_cannot_contradict():
+    p = combine(np.array([0.05, 0.9, 0.05]), Detection([], alignment=0.1))
+    assert label_of(p) == "neutral"
+    q = combine(np.array([0.05, 0.9, 0.05]), Detection([], alignment=0.8))
+    assert label_of(q) == "contradicts"
+
+
+def test_full_coverage_with_confirmed_slots_supports():
+    p = combine(NEUTRALISH, Detection([], alignment=1.0, agreements=1, claim_slots=1))
+    assert label_of(p) == "supports" and p[0] >= 0.89
+    q = combine(NEUTRALISH, Detection([], alignment=1.0, agreements=0, claim_slots=1))
+    assert label_of(q) == "neutral"
+
+
+def test_source_stance_picks_best_evidence_first():
+    probs = np.array([[0.1, 0.1, 0.8], [0.9, 0.05, 0.05], [0.6, 0.1, 0.3]])
+    r = source_stance(probs, np.array([0.9, 0.5, 0.7]))
+    assert r.stance == "supports" and r.order[0] == 1 and r.confidence == pytest.approx(0.9)
+
+
+def test_source_stance_mixed_needs_both_sides_strong():
+    both = np.array([[0.85, 0.05, 0.1], [0.05, 0.8, 0.15]])
+    assert source_stance(both, np.zeros(2)).stance == "mixed"
+    lopsided = np.array([[0.95, 0.0, 0.05], [0.05, 0.55, 0.4]])
+    assert source_stance(lopsided, np.zeros(2)).stance == "supports"
+
+
+def test_source_stance_none_orders_by_similarity():
+    r = source_stance(np.array([[0.2, 0.1, 0.7], [0.1, 0.1, 0.8]]), np.array([0.3, 0.6]))
+    assert r.stance == "none" and r.order == [1, 0] and r.confidence == pytest.approx(0.8)
+    assert source_stance(np.zeros((0, 3)), np.zeros(0)).stance == "none"
+
+
+@pytest.mark.parametrize("stances, verdict", [
+    ([("supports", 0.9), ("none", 0.8)], "supported"),
+    ([("contradicts", 0.7), ("none", 0.8)], "contradicted"),
+    ([("supports", 0.9), ("contradicts", 0.7)], "conflicting"),
+    ([("mixed", 0.6)], "conflicting"),
+    ([("none", 0.8), ("none", 0.6)], "not_enough_evidence"),
+    ([], "not_enough_evidence"),
+])
+def test_overall_verdict(stances, verdict):
+    assert overall_verdict(stances)[0] == verdict
+
+
+def test_agreeing_sources_raise_confidence():
+    one = overall_verdict([("supports", 0.7)])[1]
+    two = overall_verdict([("supports", 0.7), ("supports", 0.7)])[1]
+    assert two > one
+
+
+def test_metrics():
+    assert macro_f1(["a", "b", "a"], ["a", "b", "b"], ["a", "b"]) == pytest.approx((2 / 3 + 2 / 3) / 2)
+    assert resolve_gold(["contradicts", "none"], "none") == "none"
+    assert resolve_gold(["contradicts", "none"], "supports") == "contradicts"
+    assert expected_calibration_error([1.0, 1.0], [True, False]) == pytest.approx(0.5)

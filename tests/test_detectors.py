@@ -1,0 +1,136 @@
+"""Each detector on its own, in both directions: it fires on a real mismatch and
+stays quiet on a paraphrase."""
+
+from datetime import date
+
+import pytest
+
+from verify.detectors import detect
+from verify.slots import find_dates, find_quantities, quantity_agrees
+
+
+def kinds(claim, passage, **kw):
+    return [m.kind for m in detect(claim, passage, **kw).mismatches]
+
+
+# -- dates ---------------------------------------------------------------------------
+@pytest.mark.parametrize("claim, passage", [
+    ("The summit was held on Oct. 12.", "The summit was held on 12 October."),
+    ("The summit was held on October 12, 1948.", "The summit was held on Oct. 12, 1948, in the capital."),
+    ("Kim visited Russia in September.", "Kim visited Russia on 13 September 2023."),
+    ("Ties were established in 1948.", "Ties were established on Oct. 12, 1948."),
+])
+def test_date_paraphrase_is_quiet(claim, passage):
+    found = detect(claim, passage)
+    assert "date" not in [m.kind for m in found.mismatches]
+    assert found.agreements >= 1
+
+
+@pytest.mark.parametrize("claim, passage, claim_span, passage_span", [
+    ("Putin first visited the DPRK in July 2001.",
+     "Kim Jong Il met Putin on a visit to the DPRK for the first time in July 2000.", "July 2001", "July 2000"),
+    ("The Soviet Union recognized North Korea in 1958.",
+     "The Soviet Union recognized North Korea on Oct. 12, 1948.", "1958", "Oct. 12, 1948"),
+    ("Lavrov plans to visit Pyongyang in December.",
+     "Lavrov said he plans to visit Pyongyang in October.", "in December", "in October"),
+])
+def test_date_mismatch_fires_with_spans(claim, passage, claim_span, passage_span):
+    found = detect(claim, passage)
+    dates = [m for m in found.mismatches if m.kind == "date"]
+    assert dates, found.mismatches
+    assert dates[0].claim.text == claim_span and claim[dates[0].claim.start:dates[0].claim.end] == claim_span
+    assert dates[0].passage.text == passage_span
+
+
+def test_relative_date_resolved_against_article_date():
+    passage = "The two leaders held a summit last month."
+    assert "date" in kinds("The leaders held a summit in July.", passage, anchor=date(2023, 10, 12))
+    assert "date" not in kinds("The leaders held a summit in September.", passage, anchor=date(2023, 10, 12))
+    # without the article's date nothing can be said
+    assert "date" not in kinds("The leaders held a summit in July.", passage)
+
+
+def test_date_on_unrelated_passage_is_not_a_contradiction():
+    found = detect("Putin first visited the DPRK in July 2001.",
+                   "The football league was founded in 1999 by three clubs.")
+    assert not found.hard
+
+
+def test_may_the_verb_is_not_a_month():
+    assert find_dates("Officials may visit the site.") == []
+    assert find_dates("The vote is in May.")[0].month == 5
+
+
+# -- numbers -------------------------------------------------------------------------
+def test_number_mismatch_same_unit():
+    found = detect("The two leaders marked the 50th anniversary of ties.",
+                   "The two leaders marked the 75th anniversary of ties.")
+    m = [m for m in found.mismatches if m.kind == "number"]
+    assert m and m[0].claim.text == "50th" and m[0].passage.text == "75th"
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("They marked 75 years of diplomatic ties.", "They marked the 75th anniversary of diplomatic ties."),
+    ("More than 500 cases were recorded.", "A total of 531 cases were recorded."),
+    ("The bill cost $5 million.", "The bill cost 5 million dollars."),
+    ("About 180 km separate the towns.", "Some 182 km separate the towns."),
+])
+def test_number_paraphrase_is_quiet(claim, passage):
+    assert "number" not in kinds(claim, passage)
+
+
+def test_quantity_units_and_bounds():
+    q = find_quantities("more than 540 cases and 3.5 percent")
+    assert (q[0].value, q[0].unit, q[0].bound) == (540, "cas", "min")
+    assert (q[1].value, q[1].unit) == (3.5, "%")
+    assert quantity_agrees(q[0], find_quantities("600 cases")[0])
+    assert not quantity_agrees(q[0], find_quantities("500 cases")[0])
+
+
+# -- negation and antonyms -----------------------------------------------------------
+def test_negation_fires_both_ways():
+    assert "negation" in kinds("North Korea refused to support Russia's war in Ukraine.",
+                               "North Korea reaffirmed its support for Russia's war against Ukraine.")
+    assert "negation" in kinds("The details of the accords were revealed.",
+                               "The details of the accords have not been revealed.")
+
+
+def test_negation_quiet_when_both_negated_or_unrelated():
+    assert "negation" not in kinds("The details were not revealed.", "The details have not been revealed.")
+    assert "negation" not in kinds("Kim visited Moscow.", "Kim visited Moscow; no journalists were present.")
+
+
+def test_antonym_fires_and_paraphrase_quiet():
+    found = detect("The US and South Korea welcomed the reported arms deal.",
+                   "The US and South Korea have strongly objected to the supposed arms deal.")
+    m = [m for m in found.mismatches if m.kind == "antonym"]
+    assert m and m[0].claim.text == "welcomed" and m[0].passage.text == "objected"
+    assert "antonym" not in kinds("Kim was satisfied with the talks.", "Kim said he was very satisfied with the talks.")
+    assert "antonym" in kinds("Kim was satisfied with the talks.", "Kim was disappointed with the talks.")
+
+
+# -- modality, firsts, entities -------------------------------------------------------
+def test_plan_is_not_a_fact():
+    passage = "Lavrov earlier said he plans to visit Pyongyang in October."
+    assert "modality" in kinds("Lavrov visited Pyongyang in October.", passage)
+    assert "modality" not in kinds("Lavrov plans to visit Pyongyang in October.", passage)
+    assert "modality" not in kinds("Lavrov said he would travel to Pyongyang in October.", passage)
+
+
+def test_first_only():
+    assert "first_only" in kinds("It was the first summit between them.", "It was a summit between them.")
+    assert "first_only" not in kinds("It was the first summit between them.",
+                                     "It was the first summit between the two.")
+
+
+def test_entities_with_aliases():
+    assert "entity" not in kinds("Kim Jong-un met officials of the DPRK.", "Kim Jong Un met North Korea officials.")
+    assert "entity" not in kinds("The KCNA reported it.", "The Korean Central News Agency reported it.")
+    found = detect("Kim met Medvedev in Moscow.", "Kim met Putin in Vostochny.")
+    assert {m.claim.text for m in found.mismatches if m.kind == "entity"} == {"Medvedev", "Moscow"}
+
+
+def test_exact_restatement_has_no_mismatch():
+    s = "North Korean Vice Foreign Minister Im Chon-il attended a banquet on Thursday."
+    found = detect(s, s)
+    assert found.mismatches == [] and found.alignment == 1.0

@@ -1,0 +1,114 @@
+"""Pure aggregation: detector-adjusted probabilities, per-source stance, overall verdict.
+
+Works on plain arrays and small records so it is testable without any model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from verify.detectors import Detection
+from verify.nli_model import LABELS
+
+SUP, CON, NEU = 0, 1, 2
+MIXED_MARGIN = 0.25
+"""A source is "mixed" only when both sides are strong and within this margin;
+otherwise the stronger side wins (one noisy passage should not split a source)."""
+
+
+def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
+    """Adjust one pair's NLI probabilities with what the detectors found.
+
+    - A hard mismatch (number, date, negation, antonym) on an aligned passage makes
+      "contradicts" at least 0.6-0.95, growing with the alignment.
+    - A soft mismatch (plan vs fact, missing name, unstated "first") moves the
+      "supports" mass to "neutral": the passage cannot confirm the claim.
+    - With no hard mismatch, a passage that shares little of the claim's content
+      cannot contradict it: "contradicts" mass moves to "neutral" below 0.6 alignment.
+    - A passage that holds all of the claim's content words and confirms its every
+      slot (date, number) gets "supports" of at least 0.5-0.9, unless the model reads a
+      contradiction in it (word order, roles: what overlap cannot see).
+    """
+    p = np.asarray(probs, dtype=np.float64).copy()
+    if found.hard:
+        target = 0.6 + 0.35 * min(1.0, found.alignment)
+        if p[CON] < target:
+            rest = p[SUP] + p[NEU]
+            scale = (1 - target) / rest if rest > 0 else 0.0
+            p[SUP], p[NEU], p[CON] = p[SUP] * scale * 0.2, p[NEU] * scale + p[SUP] * scale * 0.8, target
+        return p / p.sum()
+    gate = float(np.clip((found.alignment - 0.3) / 0.3, 0.0, 1.0))
+    moved = p[CON] * (1 - gate)
+    p[CON] -= moved
+    p[NEU] += moved
+    if found.soft:
+        p[NEU] += 0.9 * p[SUP]
+        p[SUP] *= 0.1
+    elif found.alignment >= 0.8 and found.agreements == found.claim_slots and p[CON] < 0.5:
+        floor = 0.5 + 0.4 * (found.alignment - 0.8) / 0.2
+        if p[SUP] < floor:
+            rest = p[CON] + p[NEU]
+            scale = (1 - floor) / rest if rest > 0 else 0.0
+            p[CON], p[NEU], p[SUP] = p[CON] * scale, p[NEU] * scale, floor
+    return p / p.sum()
+
+
+def label_of(p: np.ndarray) -> str:
+    return LABELS[int(np.argmax(p))]
+
+
+@dataclass(frozen=True)
+class StanceResult:
+    stance: str
+    confidence: float
+    order: list[int]
+    """Passage indices, best evidence for the stance first."""
+
+
+def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 0.5) -> StanceResult:
+    """Stance of one source from all of its judged passages.
+
+    Args:
+        probs: ``(n, 3)`` adjusted probabilities (supports, contradicts, neutral).
+        similarity: ``(n,)`` retrieval similarity, used to order neutral evidence.
+        threshold: probability a passage needs to make the source take that side.
+    """
+    probs = np.asarray(probs, dtype=np.float64).reshape(-1, 3)
+    if len(probs) == 0:
+        return StanceResult("none", 1.0, [])
+    best_sup, best_con = float(probs[:, SUP].max()), float(probs[:, CON].max())
+    by_sup = list(np.argsort(-probs[:, SUP], kind="stable"))
+    by_con = list(np.argsort(-probs[:, CON], kind="stable"))
+    if best_sup >= threshold and best_con >= threshold and abs(best_sup - best_con) < MIXED_MARGIN:
+        first = by_sup[0] if best_sup >= best_con else by_con[0]
+        second = by_con[0] if first == by_sup[0] else by_sup[0]
+        rest = [i for i in by_sup if i not in (first, second)]
+        return StanceResult("mixed", min(best_sup, best_con), [int(first), int(second), *map(int, rest)])
+    if best_sup >= threshold and best_sup >= best_con:
+        return StanceResult("supports", best_sup, [int(i) for i in by_sup])
+    if best_con >= threshold:
+        return StanceResult("contradicts", best_con, [int(i) for i in by_con])
+    order = np.argsort(-np.asarray(similarity, dtype=np.float64), kind="stable")
+    return StanceResult("none", 1 - max(best_sup, best_con), [int(i) for i in order])
+
+
+def overall_verdict(stances: list[tuple[str, float]]) -> tuple[str, float]:
+    """The verdict over sources from their ``(stance, confidence)`` pairs.
+
+    Returns:
+        ``(verdict, confidence)``: supported / contradicted when the sources that take a
+        side agree (confidence: noisy-OR of theirs), conflicting when they disagree
+        (confidence: the weaker side's best), not_enough_evidence when none takes a side.
+    """
+    sup = [c for s, c in stances if s in ("supports", "mixed")]
+    con = [c for s, c in stances if s in ("contradicts", "mixed")]
+    if sup and con:
+        return "conflicting", float(min(max(sup), max(con)))
+    if sup:
+        return "supported", float(1 - np.prod([1 - c for c in sup]))
+    if con:
+        return "contradicted", float(1 - np.prod([1 - c for c in con]))
+    none = [c for s, c in stances if s == "none"]
+    return "not_enough_evidence", float(min(none)) if none else 1.0

@@ -1,0 +1,298 @@
+"""Deterministic mismatch detectors: the slots an NLI model glosses over.
+
+Each detector compares one kind of slot of the claim with the passage and
+reports the spans it found. *Hard* mismatches (a different number, date,
+polarity or an antonym) turn an otherwise matching passage into a
+contradiction; *soft* ones (a plan reported as done, a missing name, a "first"
+the passage does not state) only block a "supports".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from verify.models import Mismatch, Span
+from verify.slots import MONTHS, WEEKDAYS, find_dates, find_quantities, quantity_agrees
+from verify.text import STOPWORDS, canonical, content_stems, fold, stem, words
+
+HARD_KINDS = frozenset({"number", "date", "negation", "antonym"})
+MIN_ALIGNMENT = 0.65
+"""Share of the claim's other content words the passage must hold before a slot
+difference counts as a contradiction rather than a different topic."""
+
+NEGATION_CUES = ("not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
+                 "refused", "refuses", "refuse", "denied", "denies", "deny", "failed to", "fails to",
+                 "declined to", "declines to", "unable to", "cannot", "lack", "lacked")
+_NEG_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in NEGATION_CUES if c != "n't") + r")\b|n't\b", re.I)
+
+_ANTONYM_WORDS = [
+    ("welcome", "object oppose condemn criticize criticise denounce reject protest"),
+    ("support", "oppose reject condemn"),
+    ("satisfied", "disappointed dissatisfied unhappy frustrated"),
+    ("praise", "criticize criticise condemn denounce"),
+    ("accept", "reject decline refuse"),
+    ("approve", "reject veto disapprove"),
+    ("agree", "disagree"),
+    ("increase", "decrease reduce cut decline drop fall"),
+    ("rise", "fall drop decline slump"),
+    ("gain", "lose loss"),
+    ("win", "lose"),
+    ("victory", "defeat"),
+    ("strengthen", "weaken"),
+    ("improve", "worsen deteriorate"),
+    ("expand", "shrink reduce"),
+    ("confirm", "deny"),
+    ("allow", "ban forbid prohibit"),
+    ("open", "close"),
+    ("succeed", "fail"),
+    ("success", "failure"),
+    ("ally", "enemy adversary"),
+    ("friend", "enemy"),
+    ("public", "secret undisclosed"),
+    ("rare", "frequent routine"),
+    ("before", "after"),
+    ("higher", "lower"),
+    ("more", "fewer less"),
+    ("arrive", "depart leave"),
+    ("begin", "end"),
+    ("start", "end stop"),
+    ("legal", "illegal"),
+    ("alive", "dead"),
+]
+ANTONYMS: dict[str, set[str]] = {}
+for _a, _bs in _ANTONYM_WORDS:
+    for _b in _bs.split():
+        ANTONYMS.setdefault(stem(_a), set()).add(stem(_b))
+        ANTONYMS.setdefault(stem(_b), set()).add(stem(_a))
+
+_MODAL_RE = re.compile(
+    r"\b(plans? to|planned to|planning to|intends? to|intended to|will|would|shall|expected to|"
+    r"expects to|is to|are to|set to|scheduled to|aims? to|hopes? to|hoped to|may|might|could|"
+    r"proposed|considering|seeks? to|wants? to|likely to|possible|possibly|reportedly|allegedly|alleged)\b",
+    re.I,
+)
+_FIRST_ONLY_RE = re.compile(r"\b(first|only|sole|never before|unprecedented)\b", re.I)
+_NAME_RE = re.compile(r"\b([A-Z][a-zA-Z'’.-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][a-zA-Z'’.-]*)*)")
+
+
+@dataclass
+class Detection:
+    """What the detectors found for one (claim, passage) pair."""
+
+    mismatches: list[Mismatch] = field(default_factory=list)
+    alignment: float = 0.0
+    agreements: int = 0
+    claim_slots: int = 0
+
+    @property
+    def hard(self) -> list[Mismatch]:
+        return [m for m in self.mismatches if m.kind in HARD_KINDS]
+
+    @property
+    def soft(self) -> list[Mismatch]:
+        return [m for m in self.mismatches if m.kind not in HARD_KINDS]
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    return Span(text=text[start:end], start=start, end=end)
+
+
+def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
+    return {stem(w) for s, e in spans for w in words(canonical(text[s:e]))}
+
+
+def _dates(claim, passage, anchor, found: Detection) -> list[tuple[int, int]]:
+    claim_dates = find_dates(claim)
+    passage_dates = find_dates(passage, anchor)
+    for c in claim_dates:
+        found.claim_slots += 1
+        comparable = [p for p in passage_dates if c.comparable(p)]
+        if not comparable:
+            continue
+        if any(c.compatible(p) for p in comparable):
+            found.agreements += 1
+            continue
+        p = comparable[0]
+        found.mismatches.append(Mismatch(
+            kind="date", claim=_span(claim, c.start, c.end), passage=_span(passage, p.start, p.end),
+            detail=f"claim says {c.text!r}, passage says {p.text!r}"))
+    return [(d.start, d.end) for d in claim_dates]
+
+
+def _numbers(claim, passage, found: Detection) -> list[tuple[int, int]]:
+    claim_q = find_quantities(claim, [(d.start, d.end) for d in find_dates(claim)])
+    passage_q = find_quantities(passage, [(d.start, d.end) for d in find_dates(passage)])
+    for q in claim_q:
+        found.claim_slots += 1
+        if any(quantity_agrees(q, p) for p in passage_q):
+            found.agreements += 1
+            continue
+        same_unit = [p for p in passage_q if q.unit and p.unit == q.unit]
+        if same_unit:
+            p = same_unit[0]
+            found.mismatches.append(Mismatch(
+                kind="number", claim=_span(claim, q.start, q.end), passage=_span(passage, p.start, p.end),
+                detail=f"claim says {q.text} {q.unit}, passage says {p.text} {p.unit}"))
+    return [(q.start, q.end) for q in claim_q]
+
+
+def _negated_stems(text: str) -> list[tuple[re.Match, set[str]]]:
+    """Each negation cue with the content stems of the few words it governs."""
+    out = []
+    for m in _NEG_RE.finditer(fold(text)):
+        after = [w for w in words(canonical(text[m.end():m.end() + 80])) if w not in STOPWORDS][:4]
+        out.append((m, {stem(w) for w in after}))
+    return out
+
+
+def _negation(claim, passage, shared: set[str], found: Detection) -> None:
+    claim_neg = [(m, s) for m, s in _negated_stems(claim) if s & shared]
+    passage_neg = [(m, s) for m, s in _negated_stems(passage) if s & shared]
+    if bool(claim_neg) == bool(passage_neg):
+        return
+    if claim_neg:
+        m = claim_neg[0][0]
+        found.mismatches.append(Mismatch(kind="negation", claim=_span(claim, *m.span()), passage=None,
+                                         detail=f"claim is negated ({m.group(0)!r}), passage is not"))
+    else:
+        m = passage_neg[0][0]
+        cm = next((w for w in re.finditer(r"\w+", claim) if stem(w.group(0).lower()) in passage_neg[0][1]), None)
+        claim_span = _span(claim, *cm.span()) if cm else _span(claim, 0, len(claim))
+        found.mismatches.append(Mismatch(kind="negation", claim=claim_span, passage=_span(passage, *m.span()),
+                                         detail=f"passage is negated ({m.group(0)!r}), claim is not"))
+
+
+def _word_spans(text: str) -> list[tuple[str, int, int]]:
+    return [(stem(m.group(0).lower()), *m.span()) for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", fold(text))]
+
+
+def _antonyms(claim, passage, found: Detection) -> None:
+    claim_words = _word_spans(claim)
+    passage_words = _word_spans(passage)
+    passage_stems = {w for w, _, _ in passage_words}
+    claim_stems = {w for w, _, _ in claim_words}
+    for w, s, e in claim_words:
+        opposite = ANTONYMS.get(w, set()) - claim_stems
+        hit = next(((pw, ps, pe) for pw, ps, pe in passage_words if pw in opposite), None)
+        if hit and w not in passage_stems:
+            found.mismatches.append(Mismatch(
+                kind="antonym", claim=_span(claim, s, e), passage=_span(passage, hit[1], hit[2]),
+                detail=f"claim says {claim[s:e]!r}, passage says {passage[hit[1]:hit[2]]!r}"))
+            return
+
+
+def _modality(claim, passage, found: Detection) -> None:
+    """A plan, hope or allegation in the passage that governs what the claim states as fact."""
+    if _MODAL_RE.search(fold(claim)):
+        return
+    claim_stems = set(content_stems(claim))
+    for pm in _MODAL_RE.finditer(fold(passage)):
+        governed = [w for w in words(canonical(passage[pm.end():pm.end() + 60])) if w not in STOPWORDS][:3]
+        if claim_stems & {stem(w) for w in governed}:
+            found.mismatches.append(Mismatch(
+                kind="modality", claim=_span(claim, 0, len(claim)), passage=_span(passage, *pm.span()),
+                detail=f"passage only says {passage[pm.start():pm.end()]!r} of what the claim states as fact"))
+            return
+
+
+def _first_only(claim, passage_and_context, found: Detection) -> None:
+    cm = _FIRST_ONLY_RE.search(claim)
+    if cm and not re.search(r"\b" + re.escape(cm.group(1).lower()) + r"\b", passage_and_context.lower()):
+        found.mismatches.append(Mismatch(kind="first_only", claim=_span(claim, *cm.span()), passage=None,
+                                         detail=f"passage does not say {cm.group(0)!r}"))
+
+
+def claim_names(claim: str) -> list[tuple[str, int, int]]:
+    """Capitalised names in the claim (a sentence-initial function word is not a name)."""
+    out = []
+    for m in _NAME_RE.finditer(claim):
+        name, start = m.group(1), m.start(1)
+        if name.endswith(".") and "." not in name[:-1]:
+            name = name[:-1]  # the sentence's full stop, not an abbreviation
+        first, _, rest = name.partition(" ")
+        if first.lower() in STOPWORDS or first.lower() in {"on", "in", "at"}:
+            if not rest:
+                continue
+            start += len(first) + 1
+            name = rest
+        if name.lower() in STOPWORDS or name.lower().rstrip(".") in {"mr", "ms", "dr"}:
+            continue
+        out.append((name, start, start + len(name)))
+    return out
+
+
+def _name_tokens(name: str) -> list[str]:
+    return [stem(w) for w in words(canonical(name)) if w not in STOPWORDS and (len(w) > 1 or w in MONTHS)]
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def _rival(passage_name: list[str], tokens: list[str]) -> bool:
+    """Same leading tokens, different last one: "Kim Jong Il" for "Kim Jong Un"."""
+    head, n = tokens[:-1], len(tokens)
+    return any(passage_name[i:i + n - 1] == head and passage_name[i + n - 1] != tokens[-1]
+               for i in range(len(passage_name) - n + 1))
+
+
+def _entities(claim, passage, passage_and_context, found: Detection) -> bool:
+    """Flag claim names the passage never mentions; True when it names someone else instead.
+
+    "Kim Jong Il" in a passage checked for "Kim Jong Un" shares a token but is another
+    person: the passage is then about something else, not a contradiction.
+    """
+    have = {stem(h) for h in words(canonical(passage_and_context))}
+    passage_names = [_name_tokens(n) for n, _, _ in claim_names(passage)]
+    other_person = False
+    for name, s, e in claim_names(claim):
+        tokens = _name_tokens(name)
+        if not tokens or all(t.rstrip(".") in MONTHS or t in WEEKDAYS for t in tokens) or find_dates(name):
+            continue  # months and weekdays are the date detector's business
+        if len(tokens) >= 2 and not any(_contains(p, tokens) for p in passage_names):
+            rival = next((p for p in passage_names if _rival(p, tokens)), None)
+            if rival is not None:
+                other_person = True
+                found.mismatches.append(Mismatch(kind="entity", claim=_span(claim, s, e), passage=None,
+                                                 detail=f"passage is about {' '.join(rival)!r}, not {name!r}"))
+                continue
+        if any(t in have for t in tokens):
+            continue
+        found.mismatches.append(Mismatch(kind="entity", claim=_span(claim, s, e), passage=None,
+                                         detail=f"passage does not mention {name!r}"))
+    return other_person
+
+
+def detect(claim: str, passage: str, context: str = "", anchor: date | None = None) -> Detection:
+    """Run every detector on one pair.
+
+    Args:
+        claim: the statement being checked.
+        passage: the corpus sentence; passage spans are offsets into it.
+        context: neighbouring sentences, used for names and "first" (never for spans).
+        anchor: the passage document's date, to resolve "last month".
+
+    Returns:
+        The mismatches (hard only when the passage otherwise aligns with the claim),
+        the alignment, and how many claim slots the passage confirmed.
+    """
+    found = Detection()
+    slot_spans = _dates(claim, passage, anchor, found)
+    slot_spans += _numbers(claim, passage, found)
+    ignore = _slot_stems(claim, slot_spans)
+    claim_stems = [s for s in dict.fromkeys(content_stems(claim)) if s not in ignore]
+    passage_stems = set(content_stems(passage))
+    shared = set(claim_stems) & passage_stems
+    found.alignment = len(shared) / len(claim_stems) if claim_stems else 0.0
+    _negation(claim, passage, shared, found)
+    _antonyms(claim, passage, found)
+    full = f"{context} {passage}" if context else passage
+    _modality(claim, passage, found)
+    _first_only(claim, full, found)
+    other_person = _entities(claim, passage, full, found)
+    if found.alignment < MIN_ALIGNMENT or other_person:
+        found.mismatches = [m for m in found.mismatches if m.kind not in HARD_KINDS]
+    return found

@@ -1,0 +1,77 @@
+"""The NLI judge: (premise, hypothesis) pairs -> 3-way probabilities.
+
+A thin wrapper over the cross-encoder; everything downstream works on the
+probability arrays it returns, so tests can hand in a fake judge.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from verify.nli_model import LABELS
+
+LOG = logging.getLogger(__name__)
+
+
+class Judge(Protocol):
+    """Anything that scores (premise, hypothesis) pairs.
+
+    ``predict`` returns an ``(n, 3)`` float array of probabilities in the order
+    of :data:`verify.nli_model.LABELS` (supports, contradicts, neutral).
+    """
+
+    def predict(self, pairs: list[tuple[str, str]]) -> np.ndarray: ...
+
+
+class NLIJudge:
+    """The trained cross-encoder, loaded lazily on first use.
+
+    Args:
+        model_dir: a Crosscheck delta directory or a Hugging Face NLI model dir.
+        batch_size: pairs per forward pass. Defaults to 32.
+        threads: torch intra-op threads; None keeps torch's default.
+    """
+
+    def __init__(self, model_dir: Path, batch_size: int = 32, threads: int | None = None):
+        self.model_dir = Path(model_dir)
+        self.batch_size = batch_size
+        self.threads = threads
+        self._loaded = None
+
+    def _load(self):
+        if self._loaded is None:
+            import torch
+
+            from verify.nli_model import load_model
+
+            if self.threads:
+                torch.set_num_threads(self.threads)
+            model, tokenizer, labels, max_length = load_model(self.model_dir)
+            order = [labels.index(name) for name in LABELS]
+            self._loaded = (model, tokenizer, order, max_length)
+            LOG.info("loaded verifier from %s", self.model_dir)
+        return self._loaded
+
+    def predict(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """Probabilities for each (premise, hypothesis) pair, shape ``(n, 3)``."""
+        if not pairs:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        import torch
+
+        model, tokenizer, order, max_length = self._load()
+        # Sort by length so each batch pads little; restore the order at the end.
+        by_length = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        out = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
+        with torch.inference_mode():
+            for start in range(0, len(by_length), self.batch_size):
+                idx = by_length[start:start + self.batch_size]
+                enc = tokenizer([pairs[i][0] for i in idx], [pairs[i][1] for i in idx],
+                                truncation="only_first", max_length=max_length, padding=True,
+                                return_tensors="pt")
+                probs = torch.softmax(model(**enc).logits.float(), dim=-1).numpy()
+                out[idx] = probs[:, order]
+        return out

@@ -1,0 +1,48 @@
+"""Scoring helpers for the evaluation command (pure functions)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+
+def macro_f1(gold: list[str], pred: list[str], labels: list[str] | None = None) -> float:
+    """Macro-averaged F1 over ``labels`` (default: the gold labels seen)."""
+    labels = labels or sorted(set(gold))
+    scores = []
+    for label in labels:
+        tp = sum(g == label and p == label for g, p in zip(gold, pred))
+        fp = sum(g != label and p == label for g, p in zip(gold, pred))
+        fn = sum(g == label and p != label for g, p in zip(gold, pred))
+        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def accuracy(gold: list[str], pred: list[str]) -> float:
+    return sum(g == p for g, p in zip(gold, pred)) / len(gold) if gold else 0.0
+
+
+def resolve_gold(acceptable: list[str], pred: str) -> str:
+    """With several acceptable gold stances, score against the predicted one if it is among them."""
+    return pred if pred in acceptable else acceptable[0]
+
+
+def confusion(gold: list[str], pred: list[str]) -> dict[str, dict[str, int]]:
+    table: dict[str, Counter] = {}
+    for g, p in zip(gold, pred):
+        table.setdefault(g, Counter())[p] += 1
+    return {g: dict(c) for g, c in sorted(table.items())}
+
+
+def expected_calibration_error(confidences: list[float], correct: list[bool], bins: int = 10) -> float:
+    """ECE: the bin-weighted gap between confidence and accuracy."""
+    if not confidences:
+        return 0.0
+    total, n = 0.0, len(confidences)
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [i for i, c in enumerate(confidences) if lo < c <= hi or (b == 0 and c == 0)]
+        if idx:
+            conf = sum(confidences[i] for i in idx) / len(idx)
+            acc = sum(correct[i] for i in idx) / len(idx)
+            total += len(idx) / n * abs(conf - acc)
+    return total

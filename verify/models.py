@@ -1,0 +1,74 @@
+"""The records a check produces (the CLI's JSON contract and the Python API)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Label = Literal["supports", "contradicts", "neutral"]
+Stance = Literal["supports", "contradicts", "mixed", "none"]
+Verdict = Literal["supported", "contradicted", "conflicting", "not_enough_evidence"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Probabilities(_Strict):
+    supports: float = Field(ge=0, le=1)
+    contradicts: float = Field(ge=0, le=1)
+    neutral: float = Field(ge=0, le=1)
+
+
+class Judgement(_Strict):
+    """The verifier's reading of one (claim, passage) pair."""
+
+    label: Label
+    probabilities: Probabilities
+
+
+class Span(_Strict):
+    """A stretch of text found by a detector (offsets into that text)."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Mismatch(_Strict):
+    """A slot on which the claim and the passage disagree (or, for ``agrees``, match)."""
+
+    kind: Literal["number", "date", "entity", "negation", "antonym", "modality", "first_only"]
+    claim: Span
+    passage: Span | None = None
+    detail: str
+
+
+class Passage(_Strict):
+    """One retrieved sentence of a source and how it bears on the claim."""
+
+    text: str
+    start: int = Field(ge=0, description="character offset into the source's text")
+    end: int = Field(ge=0)
+    label: Label
+    probabilities: Probabilities
+    similarity: float
+    context: str | None = Field(default=None, description="neighbouring sentences the judge saw")
+    kind: str = "body"
+    mismatches: list[Mismatch] = Field(default_factory=list)
+
+
+class SourceVerdict(_Strict):
+    source_id: str
+    title: str | None = None
+    stance: Stance
+    confidence: float = Field(ge=0, le=1)
+    passages: list[Passage] = Field(default_factory=list)
+
+
+class Report(_Strict):
+    claim: str
+    verdict: Verdict
+    confidence: float = Field(ge=0, le=1)
+    sources: list[SourceVerdict] = Field(default_factory=list)

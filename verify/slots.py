@@ -1,0 +1,219 @@
+"""Extract comparable slots from text: dates and quantities, each with its span.
+
+Pure functions over strings; :mod:`verify.detectors` compares the slots of a
+claim with those of a passage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from verify.text import fold, stem
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "twentieth": 20, "fiftieth": 50, "hundredth": 100,
+}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9}
+UNIT_ALIASES = {"percent": "%", "per cent": "%", "pct": "%", "%": "%", "yr": "year", "km": "kilometre",
+                "kilometer": "kilometre", "anniversary": "anniversary", "$": "usd", "dollar": "usd",
+                "us$": "usd", "won": "krw", "€": "eur", "euro": "eur"}
+
+_MONTH = r"(?P<month>" + "|".join(
+    name if len(name) > 4 or name in ("june", "july") else name + r"\.?"
+    for name in sorted(MONTHS, key=len, reverse=True)) + r")"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)"
+_DATE_PATTERNS = [
+    re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b", re.I),          # Oct. 12, 1948 / October 12
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b", re.I),  # 12 October 1948
+    re.compile(rf"\b{_MONTH}(?:,?\s+(?:of\s+)?{_YEAR})\b", re.I),            # July 2000
+    re.compile(rf"\b(?:in|since|until|by|during|from|early|late|mid|of|on)\s+{_MONTH}(?![\w-])", re.I),  # in October
+    re.compile(rf"(?<![\w$.,-]){_YEAR}(?![\w%-]|\.\d|,\d)"),                  # 1949
+]
+_WEEKDAY = re.compile(r"\b(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.I)
+_RELATIVE = re.compile(r"\b(?P<rel>(?:last|next|this|earlier this|later this)\s+(?:week|month|year)|yesterday|today|tomorrow)\b", re.I)
+
+
+@dataclass(frozen=True)
+class DateSlot:
+    """A date mention; ``None`` fields were not stated."""
+
+    text: str
+    start: int
+    end: int
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    relative: bool = False
+
+    def compatible(self, other: "DateSlot") -> bool:
+        """True unless a field that both state differs."""
+        for a, b in ((self.year, other.year), (self.month, other.month), (self.day, other.day),
+                     (self.weekday, other.weekday)):
+            if a is not None and b is not None and a != b:
+                return False
+        return True
+
+    def comparable(self, other: "DateSlot") -> bool:
+        """True when both state at least one common field (so a difference would mean something)."""
+        return any(a is not None and b is not None for a, b in (
+            (self.year, other.year), (self.month, other.month), (self.day, other.day),
+            (self.weekday, other.weekday)))
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def resolve_relative(phrase: str, anchor: date) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) meant by "last month" and friends, relative to ``anchor``."""
+    p = phrase.lower()
+    if p == "yesterday":
+        d = anchor - timedelta(days=1)
+        return d.year, d.month, d.day
+    if p == "today":
+        return anchor.year, anchor.month, anchor.day
+    if p == "tomorrow":
+        d = anchor + timedelta(days=1)
+        return d.year, d.month, d.day
+    if p.endswith("month"):
+        shift = -1 if p.startswith("last") else 1 if p.startswith("next") else 0
+        m = anchor.month + shift
+        y = anchor.year + (m - 1) // 12
+        return y, (m - 1) % 12 + 1, None
+    if p.endswith("year"):
+        shift = -1 if p.startswith("last") else 1 if p.startswith("next") else 0
+        return anchor.year + shift, None, None
+    return None, None, None  # weeks: too coarse to compare
+
+
+def find_dates(text: str, anchor: date | None = None) -> list[DateSlot]:
+    """Date mentions in ``text``, most specific first where they overlap.
+
+    Args:
+        text: any text.
+        anchor: the document's date; resolves "last month", "yesterday" when given.
+    """
+    text = fold(text)
+    found: list[DateSlot] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if _overlaps(taken, start, end):
+                continue
+            g = m.groupdict()
+            month = MONTHS.get((g.get("month") or "").lower().rstrip("."))
+            if g.get("month") and g["month"] in ("may", "MAY") and not (g.get("day") or g.get("year")):
+                continue  # the modal verb, not the month
+            day = int(g["day"]) if g.get("day") else None
+            if day is not None and not 1 <= day <= 31:
+                continue
+            year = int(g["year"]) if g.get("year") else None
+            found.append(DateSlot(m.group(0), start, end, year=year, month=month, day=day))
+            taken.append((start, end))
+    for m in _WEEKDAY.finditer(text):
+        found.append(DateSlot(m.group(0), *m.span(), weekday=WEEKDAYS[m.group("weekday").lower()]))
+    if anchor is not None:
+        for m in _RELATIVE.finditer(text):
+            y, mo, d = resolve_relative(m.group("rel"), anchor)
+            if y is not None:
+                found.append(DateSlot(m.group(0), *m.span(), year=y, month=mo, day=d, relative=True))
+    return sorted(found, key=lambda s: s.start)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with the word it counts (its unit), e.g. ``75th anniversary``."""
+
+    text: str
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    ordinal: bool = False
+    bound: str | None = None  # "min", "max", "approx" from "more than", "under", "about"
+
+
+_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<ord>st|nd|rd|th)?"
+_QUANTITY = re.compile(
+    r"(?P<cur>\$|€|£|US\$)?\s?" + _NUM + r"(?:\s?(?P<scale>" + "|".join(SCALES) + r"))?"
+    r"(?:\s?(?P<pct>%|percent|per cent))?"
+    r"|\b(?P<word>" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b",
+    re.I,
+)
+_BOUND = re.compile(r"(more than|over|at least|above|exceeding|less than|under|fewer than|below|at most|"
+                    r"about|around|approximately|nearly|almost|some|roughly|up to)\s*$", re.I)
+_BOUND_KIND = {"more than": "min", "over": "min", "at least": "min", "above": "min", "exceeding": "min",
+               "less than": "max", "under": "max", "fewer than": "max", "below": "max", "at most": "max",
+               "up to": "max"}
+_UNIT_WORD = re.compile(r"\s*-?\s*([A-Za-z]+(?:\s+cent)?)")
+
+
+def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Quantity]:
+    """Numbers in ``text`` (not inside the ``skip`` spans, e.g. dates) with their unit word."""
+    text = fold(text)
+    skip = skip or []
+    out = []
+    for m in _QUANTITY.finditer(text):
+        start, end = m.span()
+        if m.group(0).strip() == "" or _overlaps(skip, start, end):
+            continue
+        start += len(m.group(0)) - len(m.group(0).lstrip())
+        g = m.groupdict()
+        if g["word"]:
+            word = g["word"].lower()
+            value, ordinal = float(NUMBER_WORDS[word]), word.endswith(("th", "nd", "rd")) or word in {
+                "second", "third", "fifth", "eighth", "ninth", "twelfth"}
+        else:
+            value = float(g["num"].replace(",", ""))
+            ordinal = bool(g["ord"])
+            if g["scale"]:
+                value *= SCALES[g["scale"].lower()]
+        unit = None
+        if g.get("pct"):
+            unit = "%"
+        elif g.get("cur"):
+            unit = UNIT_ALIASES.get(g["cur"].lower(), g["cur"])
+        else:
+            um = _UNIT_WORD.match(text, end)
+            if um:
+                word = um.group(1).lower()
+                unit = UNIT_ALIASES.get(word, stem(word))
+        bm = _BOUND.search(text[:start])
+        bound = None
+        if bm:
+            phrase = bm.group(1).lower()
+            bound = _BOUND_KIND.get(phrase, "approx")
+        out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound))
+    return out
+
+
+def quantity_agrees(claim: Quantity, passage: Quantity) -> bool:
+    """Whether the passage's number can be the claim's (bounds and rounding allowed)."""
+    v, p = claim.value, passage.value
+    if claim.bound == "min":
+        return p >= v
+    if claim.bound == "max":
+        return p <= v
+    if claim.bound == "approx" or passage.bound == "approx":
+        return abs(p - v) <= 0.1 * max(abs(v), 1)
+    if passage.bound == "min":
+        return v >= p
+    if passage.bound == "max":
+        return v <= p
+    return abs(p - v) <= 1e-9 * max(abs(v), 1)

@@ -1,0 +1,144 @@
+"""Light text normalisation shared by the detectors: aliases, tokens, stems, overlap.
+
+Deliberately simple and deterministic: no model, no download. Offsets are kept
+where a caller needs spans (``tokens_with_spans``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Aliases are matched case-insensitively on word boundaries and mapped to one
+# canonical spelling before tokens are compared. General names only: countries,
+# organisations and transliteration variants that news copy mixes freely.
+ALIASES: dict[str, str] = {
+    "dprk": "north korea",
+    "democratic people's republic of korea": "north korea",
+    "n. korea": "north korea",
+    "pyongyang's": "north korea's",
+    "rok": "south korea",
+    "republic of korea": "south korea",
+    "s. korea": "south korea",
+    "ussr": "soviet union",
+    "u.s.s.r.": "soviet union",
+    "russian federation": "russia",
+    "u.s.": "united states",
+    "us": "united states",
+    "usa": "united states",
+    "u.s.a.": "united states",
+    "america": "united states",
+    "uk": "united kingdom",
+    "u.k.": "united kingdom",
+    "britain": "united kingdom",
+    "great britain": "united kingdom",
+    "prc": "china",
+    "people's republic of china": "china",
+    "kcna": "korean central news agency",
+    "un": "united nations",
+    "u.n.": "united nations",
+    "eu": "european union",
+    "nato": "north atlantic treaty organization",
+    "who": None,  # ambiguous with the pronoun: never aliased
+}
+_ALIAS_RE = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(a) for a, c in sorted(ALIASES.items(), key=lambda kv: -len(kv[0])) if c)
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
+_CASE_SENSITIVE_ALIASES = {"US", "UN", "UK"}  # 'us'/'un' lower-case are words, not names
+
+STOPWORDS = frozenset("""
+a an the and or but if of to in on at by for with from as into onto over under about after before
+during between through than then that this these those there here is are was were be been being am
+do does did done have has had having it its it's he she they them their his her him we our you your
+i me my mine ours who whom whose which what when where why how not no nor so too very can could
+should would will shall may might must also just only even still yet already again further more
+most other some such any each every both all few many much own same s t said says say told
+according reported report reports earlier later last next this week month year day today
+""".split())
+
+PRONOUNS = frozenset("he she they it his her their its this that these those such there".split())
+
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*(?:st|nd|rd|th)?", re.UNICODE)
+
+
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " ",
+                       "\u2009": " ", "\u202f": " "})
+
+
+def fold(text: str) -> str:
+    """Map curly quotes, dashes and odd spaces to ASCII, one character for one (offsets keep)."""
+    return text.translate(_FOLD)
+
+
+def canonical(text: str) -> str:
+    """Lower-cased text with aliases replaced by their canonical name and name hyphens split.
+
+    ``"Kim Jong-un of the DPRK"`` -> ``"kim jong un of the north korea"``.
+    """
+    text = fold(text)
+
+    def repl(m: re.Match) -> str:
+        word = m.group(0)
+        if word.lower() in ("us", "un", "uk") and word not in _CASE_SENSITIVE_ALIASES:
+            return word
+        return ALIASES[word.lower()]
+
+    text = _ALIAS_RE.sub(repl, text)
+    # "Jong-un" / "Chon-il": hyphenated romanised names compare equal to the spaced form.
+    text = re.sub(r"\b([A-Z][a-z]+)-([a-z]+)\b", lambda m: f"{m.group(1)} {m.group(2)}", text)
+    # "North Korea-Russia ties", "the Putin-Kim summit": two names, not one word.
+    text = re.sub(r"\b([A-Z][A-Za-z]+)-(?=[A-Z])", r"\1 ", text)
+    return text.lower()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A tiny suffix stripper: enough to match visit/visited/visits, ties/tie."""
+    w = word.lower().strip("'’-")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix, keep in (("ational", "ate"), ("ization", "ize"), ("iness", "y"), ("ies", "y"),
+                         ("ied", "y"), ("ing", ""), ("edly", ""), ("ed", ""), ("es", ""), ("s", ""),
+                         ("ly", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: len(w) - len(suffix)] + keep
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
+        w = w[:-1]  # planned -> plann -> plan
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]  # celebrate / celebrating -> celebrat
+    return w
+
+
+def words(text: str) -> list[str]:
+    """Word tokens of already-canonical text."""
+    return _WORD_RE.findall(text)
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the content words (no stop words, no bare numbers) of ``text``, in order."""
+    out = []
+    for w in words(canonical(text)):
+        if w[0].isdigit() or w in STOPWORDS or len(w) < 2:
+            continue
+        out.append(stem(w))
+    return out
+
+
+def coverage(claim: str, passage: str, ignore: set[str] | frozenset = frozenset()) -> float:
+    """Share of the claim's content stems that the passage contains (1.0 = all)."""
+    claim_stems = [s for s in dict.fromkeys(content_stems(claim)) if s not in ignore]
+    if not claim_stems:
+        return 0.0
+    have = set(content_stems(passage))
+    return sum(s in have for s in claim_stems) / len(claim_stems)
+
+
+def starts_dependent(sentence: str) -> bool:
+    """True when the sentence leans on what came before ("He said ...", "The two leaders ...")."""
+    first = words(fold(sentence).lower())[:1]
+    if not first:
+        return False
+    return first[0] in PRONOUNS or first[0] in {"the", "meanwhile", "however", "but", "also", "still"}

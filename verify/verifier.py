@@ -1,0 +1,167 @@
+"""The verification facade: claim -> retrieval per source -> judge -> report."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from index.embed import Embedder, SentenceTransformerEmbedder
+from index.store import ClaimIndex
+from verify.aggregate import combine, label_of, overall_verdict, source_stance
+from verify.detectors import detect
+from verify.errors import InvalidClaimError, ModelError
+from verify.judge import Judge, NLIJudge
+from verify.models import Judgement, Passage, Probabilities, Report, SourceVerdict
+from verify.settings import Settings
+from verify.text import starts_dependent
+
+LOG = logging.getLogger(__name__)
+MAX_CLAIM_CHARS = 2000
+
+
+def validate_claim(claim: str) -> str:
+    """The claim, stripped; raises InvalidClaimError when it cannot be checked."""
+    if not isinstance(claim, str) or not claim.strip():
+        raise InvalidClaimError("the claim is empty; type a statement to check")
+    claim = " ".join(claim.split())
+    if len(claim) > MAX_CLAIM_CHARS:
+        raise InvalidClaimError(f"the claim is {len(claim)} characters long; check one statement "
+                                f"(at most {MAX_CLAIM_CHARS} characters) at a time")
+    return claim
+
+
+def _probabilities(p: np.ndarray) -> Probabilities:
+    p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
+    return Probabilities(supports=round(float(p[0]), 4), contradicts=round(float(p[1]), 4),
+                         neutral=round(float(p[2]), 4))
+
+
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+class Verifier:
+    """Checks claims against one claim index.
+
+    Args:
+        index: a loaded :class:`index.store.ClaimIndex`.
+        settings: retrieval/judging knobs. Defaults to ``Settings.from_env()``.
+        embedder: query embedder; defaults to the one the index was built with.
+        judge: NLI judge; defaults to :class:`NLIJudge` on ``settings.verifier_path``.
+    """
+
+    def __init__(self, index: ClaimIndex, settings: Settings | None = None,
+                 embedder: Embedder | None = None, judge: Judge | None = None):
+        self.index = index
+        self.settings = settings or Settings.from_env()
+        self.embedder = embedder or SentenceTransformerEmbedder(self.settings.embedding_model)
+        self._judge = judge
+
+    @classmethod
+    def from_index(cls, index_dir: Path | str, settings: Settings | None = None,
+                   embedder: Embedder | None = None, judge: Judge | None = None) -> "Verifier":
+        """Load the index in ``index_dir`` (checked for staleness) and wrap it.
+
+        Raises:
+            IndexStoreError / StaleIndexError: the index is missing, corrupt, foreign or stale.
+        """
+        settings = settings or Settings.from_env()
+        embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
+        index = ClaimIndex.load(Path(index_dir), corpus_check=True, embedder_name=embedder.name)
+        return cls(index, settings, embedder, judge)
+
+    @property
+    def nli(self) -> Judge:
+        if self._judge is None:
+            path = self.settings.verifier_path
+            if not Path(path).exists():
+                raise ModelError(f"no verifier model at {path}; set CROSSCHECK_VERIFIER or --model")
+            self._judge = NLIJudge(path, batch_size=self.settings.batch_size, threads=self.settings.threads)
+        return self._judge
+
+    # -- judging free pairs -------------------------------------------------------------
+    def judge(self, claim: str, passages: list[str]) -> list[Judgement]:
+        """The verifier's reading (NLI + detectors) of ``claim`` against each passage."""
+        claim = validate_claim(claim)
+        return judge_pairs(self.nli, [(claim, p) for p in passages])
+
+    # -- checking against the index -----------------------------------------------------
+    def check(self, claim: str) -> Report:
+        """Check one claim against every source of the index."""
+        return self.check_many([claim])[0]
+
+    def check_many(self, claims: list[str], progress: Callable[[int, int], None] | None = None) -> list[Report]:
+        """Check several claims; ``progress(done, total)`` is called after each."""
+        claims = [validate_claim(c) for c in claims]
+        reports = []
+        for n, claim in enumerate(claims, 1):
+            reports.append(self._check_one(claim))
+            if progress:
+                progress(n, len(claims))
+        return reports
+
+    def _check_one(self, claim: str) -> Report:
+        s = self.settings
+        query = self.embedder.embed([claim])[0]
+        hits = [h for h in self.index.search(query, k_per_source=s.k_per_source)
+                if h.similarity >= s.min_similarity]
+        sentences = self.index.sentences
+        pairs, premises = [], []
+        for h in hits:
+            sent = sentences[h.sentence]
+            premise = sent.text
+            if starts_dependent(sent.text):
+                context = self.index.context(h.sentence)
+                # judge "He said ..." together with the sentence that says who he is
+                at = context.find(sent.text)
+                premise = context[: at + len(sent.text)] if at >= 0 else sent.text
+            pairs.append((premise, claim))
+            premises.append(premise)
+        probs = self.nli.predict(pairs) if pairs else np.zeros((0, 3))
+        by_source: dict[str, list[tuple[Passage, np.ndarray, float]]] = defaultdict(list)
+        for h, p, premise in zip(hits, probs, premises):
+            sent = sentences[h.sentence]
+            doc = self.index.documents[sent.source_id]
+            # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...")
+            found = detect(claim, sent.text, self.index.context(h.sentence), anchor=_iso_date(doc.date))
+            adjusted = combine(p, found)
+            passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label_of(adjusted),
+                              probabilities=_probabilities(adjusted), similarity=round(float(h.similarity), 4),
+                              context=self.index.context(h.sentence), kind=sent.kind,
+                              mismatches=found.mismatches)
+            by_source[sent.source_id].append((passage, adjusted, h.similarity))
+        verdicts = []
+        for source_id, doc in self.index.documents.items():
+            items = by_source.get(source_id, [])
+            if not items:
+                verdicts.append(SourceVerdict(source_id=source_id, title=doc.title, stance="none",
+                                              confidence=1.0, passages=[]))
+                continue
+            result = source_stance(np.array([a for _, a, _ in items]), np.array([sim for _, _, sim in items]),
+                                   s.stance_threshold)
+            shown = [items[i][0] for i in result.order[: s.passages_shown]]
+            verdicts.append(SourceVerdict(source_id=source_id, title=doc.title, stance=result.stance,
+                                          confidence=round(result.confidence, 4), passages=shown))
+        rank = {"supports": 0, "contradicts": 0, "mixed": 0, "none": 1}
+        verdicts.sort(key=lambda v: (rank[v.stance], -v.confidence if v.stance != "none" else 0,
+                                     -(v.passages[0].similarity if v.passages else -1)))
+        verdict, confidence = overall_verdict([(v.stance, v.confidence) for v in verdicts])
+        return Report(claim=claim, verdict=verdict, confidence=round(confidence, 4), sources=verdicts)
+
+
+def judge_pairs(judge: Judge, pairs: list[tuple[str, str]]) -> list[Judgement]:
+    """Judge ``(claim, passage)`` pairs with the NLI model and the detectors."""
+    probs = judge.predict([(passage, claim) for claim, passage in pairs]) if pairs else []
+    out = []
+    for (claim, passage), p in zip(pairs, probs):
+        adjusted = combine(p, detect(claim, passage))
+        out.append(Judgement(label=label_of(adjusted), probabilities=_probabilities(adjusted)))
+    return out
