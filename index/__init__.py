@@ -18,6 +18,7 @@ from index.errors import (
     EmptyDocumentError,
     IndexStoreError,
     IngestError,
+    MissingIndexError,
     StaleIndexError,
 )
 from index.ingest import load_corpus, load_document_bytes, read_corpus
@@ -38,6 +39,7 @@ __all__ = [
     "Hit",
     "IndexStoreError",
     "IngestError",
+    "MissingIndexError",
     "Manifest",
     "Sentence",
     "SentenceTransformerEmbedder",

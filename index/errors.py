@@ -13,6 +13,10 @@ class IndexStoreError(CrosscheckError):
     """An index is missing, corrupt, or was built with another model or format."""
 
 
+class MissingIndexError(IndexStoreError):
+    """There is no index at all in the directory (nothing to lose by building one)."""
+
+
 class StaleIndexError(IndexStoreError):
     """The corpus on disk changed since the index was built."""
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from index.corpus import diff_files, file_hashes
 from index.embed import DEFAULT_MODEL_NAME
-from index.errors import IndexStoreError, StaleIndexError
+from index.errors import IndexStoreError, MissingIndexError, StaleIndexError
 from index.models import FORMAT_VERSION, Document, FileChanges, Hit, Manifest, Sentence, SourceSummary
 from index.search import per_source_search
 from index.split import context_for, paragraph_spans
@@ -146,8 +146,9 @@ class ClaimIndex:
         path = Path(path)
         missing = [name for name in INDEX_FILES if not (path / name).is_file()]
         if missing:
-            detail = "" if len(missing) == len(INDEX_FILES) else f" (missing {', '.join(missing)})"
-            raise IndexStoreError(
+            nothing = len(missing) == len(INDEX_FILES)
+            detail = "" if nothing else f" (missing {', '.join(missing)})"
+            raise (MissingIndexError if nothing else IndexStoreError)(
                 f"no index at {path}{detail}; build one with: {build_command('PATH', path)}"
             )
         corrupt = f"index at {path} is corrupt:"

@@ -83,3 +83,14 @@ def test_metrics():
     assert resolve_gold(["contradicts", "none"], "none") == "none"
     assert resolve_gold(["contradicts", "none"], "supports") == "contradicts"
     assert expected_calibration_error([1.0, 1.0], [True, False]) == pytest.approx(0.5)
+
+
+def test_retrieval_gate_is_stricter_than_the_pair_gate():
+    from verify.aggregate import retrieval_gate
+
+    probs = np.array([0.05, 0.9, 0.05])
+    weak = Detection([], alignment=0.35)
+    assert label_of(combine(probs, weak)) == "contradicts"
+    assert label_of(retrieval_gate(combine(probs, weak), weak)) == "neutral"
+    hard = Detection([mismatch("number")], alignment=0.7)
+    assert label_of(retrieval_gate(combine(probs, hard), hard)) == "contradicts"

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import CORPUS, REPO, FakeEmbedder
+
 from index import cli
 
 

@@ -7,8 +7,8 @@ import logging
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS
+
 from index import EmptyDocumentError, IngestError, load_corpus, load_document_bytes, read_corpus
 from index.clean import clean_text, html_to_text, markdown_to_text
 from index.dates import parse_date

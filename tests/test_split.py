@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import CORPUS
+
 from index import Document, context_for, load_corpus, split_document
 from index.layout import detect_title, is_caption
 from index.split import paragraph_spans, sentence_spans

@@ -11,8 +11,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 import pytest
-
 from conftest import CORPUS, FakeEmbedder
+
 from index import ClaimIndex, IndexStoreError, IngestError, StaleIndexError, build_index, load_corpus
 from index.search import per_source_search
 from index.split import split_document

@@ -26,7 +26,7 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
     - A soft mismatch (plan vs fact, missing name, unstated "first") moves the
       "supports" mass to "neutral": the passage cannot confirm the claim.
     - With no hard mismatch, a passage that shares little of the claim's content
-      cannot contradict it: "contradicts" mass moves to "neutral" below 0.6 alignment.
+      cannot contradict it: "contradicts" mass moves to "neutral" below 0.4 alignment.
     - A passage that holds all of the claim's content words and confirms its every
       slot (date, number) gets "supports" of at least 0.5-0.9, unless the model reads a
       contradiction in it (word order, roles: what overlap cannot see).
@@ -39,7 +39,7 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
             scale = (1 - target) / rest if rest > 0 else 0.0
             p[SUP], p[NEU], p[CON] = p[SUP] * scale * 0.2, p[NEU] * scale + p[SUP] * scale * 0.8, target
         return p / p.sum()
-    gate = float(np.clip((found.alignment - 0.3) / 0.3, 0.0, 1.0))
+    gate = float(np.clip((found.alignment - 0.15) / 0.25, 0.0, 1.0))
     moved = p[CON] * (1 - gate)
     p[CON] -= moved
     p[NEU] += moved
@@ -53,6 +53,24 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
             scale = (1 - floor) / rest if rest > 0 else 0.0
             p[CON], p[NEU], p[SUP] = p[CON] * scale, p[NEU] * scale, floor
     return p / p.sum()
+
+
+def retrieval_gate(probs: np.ndarray, found: Detection) -> np.ndarray:
+    """A stricter bar for contradictions among retrieved passages.
+
+    A source's stance takes the strongest of several retrieved passages, so a
+    contradiction read into a passage on a neighbouring topic would count many
+    times over. Without a hard mismatch, a retrieved passage must share 60% of the
+    claim's content words to contradict it fully (none below 30%).
+    """
+    p = np.asarray(probs, dtype=np.float64).copy()
+    if found.hard:
+        return p
+    gate = float(np.clip((found.alignment - 0.3) / 0.3, 0.0, 1.0))
+    moved = p[CON] * (1 - gate)
+    p[CON] -= moved
+    p[NEU] += moved
+    return p
 
 
 def label_of(p: np.ndarray) -> str:

@@ -204,19 +204,39 @@ def _first_only(claim, passage_and_context, found: Detection) -> None:
                                          detail=f"passage does not say {cm.group(0)!r}"))
 
 
-def claim_names(claim: str) -> list[tuple[str, int, int]]:
-    """Capitalised names in the claim (a sentence-initial function word is not a name)."""
+def known_names(texts) -> frozenset[str]:
+    """Words written capitalised *inside* a sentence somewhere in ``texts``: names, not
+    capitalised sentence openers. Lower-cased."""
+    out = set()
+    for text in texts:
+        for m in re.finditer(r"(?<=[a-z,;:] )([A-Z][a-zA-Z'’-]+)", fold(text)):
+            out.add(m.group(1).lower().rstrip("'s").rstrip("'"))
+    return frozenset(out)
+
+
+def claim_names(claim: str, names: frozenset[str] | None = None) -> list[tuple[str, int, int]]:
+    """Capitalised names in the claim.
+
+    A capitalised first word counts only when it continues into a longer name, is an
+    acronym, or is in ``names`` (see :func:`known_names`): "Putin visited ..." yes,
+    "Two dogs ..." no.
+    """
     out = []
     for m in _NAME_RE.finditer(claim):
         name, start = m.group(1), m.start(1)
         if name.endswith(".") and "." not in name[:-1]:
             name = name[:-1]  # the sentence's full stop, not an abbreviation
         first, _, rest = name.partition(" ")
+        at_start = not claim[:start].strip(" \"'“‘(")
         if first.lower() in STOPWORDS or first.lower() in {"on", "in", "at"}:
             if not rest:
                 continue
             start += len(first) + 1
             name = rest
+        elif at_start and not rest and not first.isupper():
+            known = names if names is not None else known_names([claim])
+            if first.lower().rstrip("'s").rstrip("'’") not in known:
+                continue
         if name.lower() in STOPWORDS or name.lower().rstrip(".") in {"mr", "ms", "dr"}:
             continue
         out.append((name, start, start + len(name)))
@@ -235,20 +255,24 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
 def _rival(passage_name: list[str], tokens: list[str]) -> bool:
     """Same leading tokens, different last one: "Kim Jong Il" for "Kim Jong Un"."""
     head, n = tokens[:-1], len(tokens)
+    if tokens[-1] in passage_name:
+        return False  # a middle name: "Trevor Michael Moran" is "Trevor Moran"
     return any(passage_name[i:i + n - 1] == head and passage_name[i + n - 1] != tokens[-1]
                for i in range(len(passage_name) - n + 1))
 
 
-def _entities(claim, passage, passage_and_context, found: Detection) -> bool:
+def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None) -> bool:
     """Flag claim names the passage never mentions; True when it names someone else instead.
 
     "Kim Jong Il" in a passage checked for "Kim Jong Un" shares a token but is another
     person: the passage is then about something else, not a contradiction.
     """
     have = {stem(h) for h in words(canonical(passage_and_context))}
-    passage_names = [_name_tokens(n) for n, _, _ in claim_names(passage)]
+    passage_names = [_name_tokens(n) for n, _, _ in claim_names(passage, names)]
     other_person = False
-    for name, s, e in claim_names(claim):
+    if names is None:
+        names = known_names([claim, passage_and_context])
+    for name, s, e in claim_names(claim, names):
         tokens = _name_tokens(name)
         if not tokens or all(t.rstrip(".") in MONTHS or t in WEEKDAYS for t in tokens) or find_dates(name):
             continue  # months and weekdays are the date detector's business
@@ -259,14 +283,15 @@ def _entities(claim, passage, passage_and_context, found: Detection) -> bool:
                 found.mismatches.append(Mismatch(kind="entity", claim=_span(claim, s, e), passage=None,
                                                  detail=f"passage is about {' '.join(rival)!r}, not {name!r}"))
                 continue
-        if any(t in have for t in tokens):
-            continue
+        if any(t in have or (len(t) >= 4 and any(h.startswith(t) for h in have)) for t in tokens):
+            continue  # "Bulgarian" mentions Bulgaria
         found.mismatches.append(Mismatch(kind="entity", claim=_span(claim, s, e), passage=None,
                                          detail=f"passage does not mention {name!r}"))
     return other_person
 
 
-def detect(claim: str, passage: str, context: str = "", anchor: date | None = None) -> Detection:
+def detect(claim: str, passage: str, context: str = "", anchor: date | None = None,
+           names: frozenset[str] | None = None) -> Detection:
     """Run every detector on one pair.
 
     Args:
@@ -274,6 +299,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         passage: the corpus sentence; passage spans are offsets into it.
         context: neighbouring sentences, used for names and "first" (never for spans).
         anchor: the passage document's date, to resolve "last month".
+        names: words known to be names (see :func:`known_names`; e.g. from the whole
+            corpus); by default those of the claim, passage and context.
 
     Returns:
         The mismatches (hard only when the passage otherwise aligns with the claim),
@@ -292,7 +319,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     full = f"{context} {passage}" if context else passage
     _modality(claim, passage, found)
     _first_only(claim, full, found)
-    other_person = _entities(claim, passage, full, found)
+    other_person = _entities(claim, passage, full, found, names)
     if found.alignment < MIN_ALIGNMENT or other_person:
         found.mismatches = [m for m in found.mismatches if m.kind not in HARD_KINDS]
     return found

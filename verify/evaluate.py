@@ -19,8 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from verify.aggregate import label_of
 from verify.metrics import accuracy, confusion, expected_calibration_error, macro_f1, resolve_gold
 from verify.settings import PACKAGE_ROOT, Settings

@@ -7,11 +7,13 @@ probability arrays it returns, so tests can hand in a fake judge.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from verify.errors import ModelError
 from verify.nli_model import LABELS
 
 LOG = logging.getLogger(__name__)
@@ -41,8 +43,13 @@ class NLIJudge:
         self.batch_size = batch_size
         self.threads = threads
         self._loaded = None
+        self._lock = threading.Lock()
 
     def _load(self):
+        with self._lock:
+            return self._load_locked()
+
+    def _load_locked(self):
         if self._loaded is None:
             import torch
 
@@ -50,7 +57,10 @@ class NLIJudge:
 
             if self.threads:
                 torch.set_num_threads(self.threads)
-            model, tokenizer, labels, max_length = load_model(self.model_dir)
+            try:
+                model, tokenizer, labels, max_length = load_model(self.model_dir)
+            except (OSError, ValueError, KeyError) as exc:
+                raise ModelError(f"cannot load the verifier model from {self.model_dir}: {exc}") from exc
             order = [labels.index(name) for name in LABELS]
             self._loaded = (model, tokenizer, order, max_length)
             LOG.info("loaded verifier from %s", self.model_dir)

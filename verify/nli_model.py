@@ -153,7 +153,6 @@ def load_model(model_dir: Path):
         FileNotFoundError: the directory holds neither format.
         ValueError: the model's labels are not 3-way NLI labels.
     """
-    import torch
     from safetensors.torch import load_file
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 

@@ -9,6 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VERIFIER = PACKAGE_ROOT / "models" / "verifier"
+DEFAULT_INDEX = PACKAGE_ROOT / "var" / "index"
+DEFAULT_CORPUS = PACKAGE_ROOT / "data" / "corpus"
+ENV = {  # environment variable -> field
+    "CROSSCHECK_VERIFIER": "verifier_path",
+    "CROSSCHECK_EMBEDDER": "embedding_model",
+    "CROSSCHECK_INDEX": "index_dir",
+    "CROSSCHECK_CORPUS": "corpus_dir",
+}
 
 
 class Settings(BaseModel):
@@ -20,6 +28,8 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    index_dir: Path = Field(default=DEFAULT_INDEX, description="where the app keeps its index")
+    corpus_dir: Path = Field(default=DEFAULT_CORPUS, description="the corpus the app indexes")
     verifier_path: Path = Field(default=DEFAULT_VERIFIER, description="delta dir or HF NLI model dir")
     embedding_model: str | None = Field(default=None, description="None = the bundled all-MiniLM-L6-v2")
     k_per_source: int = Field(default=6, ge=1, le=50, description="candidates judged per source")
@@ -31,11 +41,7 @@ class Settings(BaseModel):
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
-        """Defaults, then ``CROSSCHECK_VERIFIER`` / ``CROSSCHECK_EMBEDDER``, then ``overrides``."""
-        env = {}
-        if os.environ.get("CROSSCHECK_VERIFIER"):
-            env["verifier_path"] = Path(os.environ["CROSSCHECK_VERIFIER"])
-        if os.environ.get("CROSSCHECK_EMBEDDER"):
-            env["embedding_model"] = os.environ["CROSSCHECK_EMBEDDER"]
+        """Defaults, then the ``CROSSCHECK_*`` variables of :data:`ENV`, then ``overrides``."""
+        env = {field: os.environ[var] for var, field in ENV.items() if os.environ.get(var)}
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)

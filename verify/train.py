@@ -203,6 +203,7 @@ def main(argv=None) -> int:
         return 2
     import torch
     from transformers import AutoTokenizer
+
     from verify.nli_model import base_model_dir
 
     if args.threads:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -12,8 +13,8 @@ import numpy as np
 
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.store import ClaimIndex
-from verify.aggregate import combine, label_of, overall_verdict, source_stance
-from verify.detectors import detect
+from verify.aggregate import combine, label_of, overall_verdict, retrieval_gate, source_stance
+from verify.detectors import detect, known_names
 from verify.errors import InvalidClaimError, ModelError
 from verify.judge import Judge, NLIJudge
 from verify.models import Judgement, Passage, Probabilities, Report, SourceVerdict
@@ -64,6 +65,15 @@ class Verifier:
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or SentenceTransformerEmbedder(self.settings.embedding_model)
         self._judge = judge
+        self._names: frozenset[str] | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Words the corpus writes capitalised mid-sentence: what counts as a name."""
+        if self._names is None:
+            self._names = known_names(d.text for d in self.index.documents.values())
+        return self._names
 
     @classmethod
     def from_index(cls, index_dir: Path | str, settings: Settings | None = None,
@@ -80,12 +90,14 @@ class Verifier:
 
     @property
     def nli(self) -> Judge:
-        if self._judge is None:
-            path = self.settings.verifier_path
-            if not Path(path).exists():
-                raise ModelError(f"no verifier model at {path}; set CROSSCHECK_VERIFIER or --model")
-            self._judge = NLIJudge(path, batch_size=self.settings.batch_size, threads=self.settings.threads)
-        return self._judge
+        """The NLI judge (created on first use; safe when several app sessions share the verifier)."""
+        with self._lock:
+            if self._judge is None:
+                path = self.settings.verifier_path
+                if not Path(path).exists():
+                    raise ModelError(f"no verifier model at {path}; set CROSSCHECK_VERIFIER or --model")
+                self._judge = NLIJudge(path, batch_size=self.settings.batch_size, threads=self.settings.threads)
+            return self._judge
 
     # -- judging free pairs -------------------------------------------------------------
     def judge(self, claim: str, passages: list[str]) -> list[Judgement]:
@@ -131,8 +143,9 @@ class Verifier:
             sent = sentences[h.sentence]
             doc = self.index.documents[sent.source_id]
             # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...")
-            found = detect(claim, sent.text, self.index.context(h.sentence), anchor=_iso_date(doc.date))
-            adjusted = combine(p, found)
+            found = detect(claim, sent.text, self.index.context(h.sentence), anchor=_iso_date(doc.date),
+                           names=self.names | known_names([claim]))
+            adjusted = retrieval_gate(combine(p, found), found)
             passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label_of(adjusted),
                               probabilities=_probabilities(adjusted), similarity=round(float(h.similarity), 4),
                               context=self.index.context(h.sentence), kind=sent.kind,

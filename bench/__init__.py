@@ -1,0 +1,1 @@
+"""Benchmarks: index build throughput (``bench_index``) and claim-check latency (``bench_check``)."""
