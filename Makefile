@@ -32,6 +32,7 @@ eval: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m bench.bench_index
 	$(PY) -m bench.bench_check
+	$(PY) -m bench.bench_judge
 
 clean:
 	rm -rf $(VENV) var

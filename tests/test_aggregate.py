@@ -94,3 +94,16 @@ def test_retrieval_gate_is_stricter_than_the_pair_gate():
     assert label_of(retrieval_gate(combine(probs, weak), weak)) == "neutral"
     hard = Detection([mismatch("number")], alignment=0.7)
     assert label_of(retrieval_gate(combine(probs, hard), hard)) == "contradicts"
+
+
+def test_temperature_fit_recovers_a_known_temperature():
+    from verify.calibrate import fit_temperature, nll
+
+    rng = np.random.default_rng(0)
+    true_logits = rng.normal(size=(4000, 3)) * 2
+    p = np.exp(true_logits) / np.exp(true_logits).sum(1, keepdims=True)
+    gold = np.array([rng.choice(3, p=row) for row in p])
+    # a model twice as confident as it should be: the fit should find T ~ 2
+    t = fit_temperature(true_logits * 2, gold)
+    assert 1.7 < t < 2.3
+    assert nll(true_logits * 2, gold, t) < nll(true_logits * 2, gold, 1.0)

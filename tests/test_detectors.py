@@ -134,3 +134,17 @@ def test_exact_restatement_has_no_mismatch():
     s = "North Korean Vice Foreign Minister Im Chon-il attended a banquet on Thursday."
     found = detect(s, s)
     assert found.mismatches == [] and found.alignment == 1.0
+
+
+def test_slot_difference_on_another_event_is_not_a_contradiction():
+    # a plan for October says nothing against a visit in July 2001
+    found = detect("Putin first visited the DPRK in July 2001.",
+                   "Lavrov said he plans to visit Pyongyang in October, before Putin's trip to the DPRK.")
+    assert not found.hard
+    # the claim's place is never named: another meeting, not a wrong year
+    found = detect("Kim Jong Un met Putin in Vladivostok in 2019.",
+                   "Putin greets Kim Jong Un during a visit to the Vostochny cosmodrome, 13 September 2023.")
+    assert not found.hard and "entity" in [m.kind for m in found.mismatches]
+    # same place, same people, other year: a contradiction
+    found = detect("Kim Jong Un met Putin in Vladivostok in 2019.", "Kim Jong Un met Putin in Vladivostok in 2023.")
+    assert [m.kind for m in found.hard] == ["date"]

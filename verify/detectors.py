@@ -322,4 +322,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     other_person = _entities(claim, passage, full, found, names)
     if found.alignment < MIN_ALIGNMENT or other_person:
         found.mismatches = [m for m in found.mismatches if m.kind not in HARD_KINDS]
+    elif any(m.kind in ("modality", "entity") for m in found.mismatches):
+        # A different date or number only contradicts when the passage is about the same
+        # event: not when it reports a plan, or never names the claim's place or person.
+        found.mismatches = [m for m in found.mismatches if m.kind not in ("date", "number")]
     return found

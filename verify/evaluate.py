@@ -48,7 +48,10 @@ def eval_dev_claims(verifier: Verifier, path: Path, verbose: bool = False) -> di
             if phrase and g != "none":
                 ev_total += 1
                 first = sv.passages[0].text if sv and sv.passages else ""
-                hits += phrase.lower() in first.lower()
+                hit = phrase.lower() in first.lower()
+                hits += hit
+                if verbose and not hit:
+                    print(f"  EVIDENCE {row['id']} {source_id[:3]} wants {phrase!r} ({stance}), first passage: {first[:120]!r}")
             if verbose and stance != g:
                 top = sv.passages[0] if sv and sv.passages else None
                 print(f"  MISS {row['id']} {source_id[:3]} gold={acceptable} pred={stance} "

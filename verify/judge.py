@@ -38,50 +38,79 @@ class NLIJudge:
         threads: torch intra-op threads; None keeps torch's default.
     """
 
-    def __init__(self, model_dir: Path, batch_size: int = 32, threads: int | None = None):
+    def __init__(self, model_dir: Path, batch_size: int = 32, threads: int | None = None,
+                 quantize: bool = False):
         self.model_dir = Path(model_dir)
         self.batch_size = batch_size
         self.threads = threads
+        self.quantize = quantize
         self._loaded = None
         self._lock = threading.Lock()
 
     def _load(self):
         with self._lock:
-            return self._load_locked()
+            if self._loaded is None:
+                self._loaded = self._load_model()
+            return self._loaded
 
-    def _load_locked(self):
-        if self._loaded is None:
-            import torch
+    def _load_model(self):
+        import torch
 
-            from verify.nli_model import load_model
+        from verify.nli_model import load_model
 
-            if self.threads:
-                torch.set_num_threads(self.threads)
-            try:
-                model, tokenizer, labels, max_length = load_model(self.model_dir)
-            except (OSError, ValueError, KeyError) as exc:
-                raise ModelError(f"cannot load the verifier model from {self.model_dir}: {exc}") from exc
-            order = [labels.index(name) for name in LABELS]
-            self._loaded = (model, tokenizer, order, max_length)
-            LOG.info("loaded verifier from %s", self.model_dir)
-        return self._loaded
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        try:
+            loaded = load_model(self.model_dir)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"cannot load the verifier model from {self.model_dir}: {exc}") from exc
+        if self.quantize:
+            loaded.model = quantize_int8(loaded.model)
+        LOG.info("loaded verifier from %s%s", self.model_dir, " (int8)" if self.quantize else "")
+        return loaded
 
-    def predict(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        """Probabilities for each (premise, hypothesis) pair, shape ``(n, 3)``."""
+    @property
+    def temperature(self) -> float:
+        return self._load().temperature
+
+    def logits(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """Raw logits for each (premise, hypothesis) pair, shape ``(n, 3)``, in LABELS order."""
         if not pairs:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
         import torch
 
-        model, tokenizer, order, max_length = self._load()
+        loaded = self._load()
+        order = [loaded.labels.index(name) for name in LABELS]
         # Sort by length so each batch pads little; restore the order at the end.
         by_length = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
         out = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
         with torch.inference_mode():
             for start in range(0, len(by_length), self.batch_size):
                 idx = by_length[start:start + self.batch_size]
-                enc = tokenizer([pairs[i][0] for i in idx], [pairs[i][1] for i in idx],
-                                truncation="only_first", max_length=max_length, padding=True,
-                                return_tensors="pt")
-                probs = torch.softmax(model(**enc).logits.float(), dim=-1).numpy()
-                out[idx] = probs[:, order]
+                enc = loaded.tokenizer([pairs[i][0] for i in idx], [pairs[i][1] for i in idx],
+                                       truncation=True, max_length=loaded.max_length, padding=True,
+                                       return_tensors="pt")
+                logits = loaded.model(**enc).logits.float().numpy()
+                out[idx] = logits[:, order]
         return out
+
+    def predict(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """Calibrated probabilities for each (premise, hypothesis) pair, shape ``(n, 3)``."""
+        return softmax(self.logits(pairs) / self.temperature) if pairs else self.logits(pairs)
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+
+def quantize_int8(model):
+    """Dynamic int8 quantisation of the linear layers (about 1.7x faster on CPU; see bench)."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)

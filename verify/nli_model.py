@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import tempfile
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
@@ -138,16 +139,25 @@ def read_delta_config(model_dir: Path) -> dict | None:
     return json.loads(path.read_text())
 
 
-def load_model(model_dir: Path):
+@dataclass
+class LoadedVerifier:
+    """A verifier ready for inference."""
+
+    model: object
+    tokenizer: object
+    labels: tuple[str, ...]
+    """``labels[i]`` is our label name for the model's output ``i``."""
+    max_length: int
+    temperature: float = 1.0
+    """Logits are divided by this before the softmax (fitted by ``python -m verify.calibrate``)."""
+
+
+def load_model(model_dir: Path) -> LoadedVerifier:
     """Load a verifier for inference.
 
     Args:
         model_dir: a Crosscheck delta directory, or a Hugging Face
             sequence-classification model directory with NLI labels.
-
-    Returns:
-        ``(model, tokenizer, label_order, max_length)`` where ``label_order[i]`` is
-        our label name for the model's output ``i``.
 
     Raises:
         FileNotFoundError: the directory holds neither format.
@@ -170,15 +180,28 @@ def load_model(model_dir: Path):
         tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()))
         labels = tuple(config["labels"])
         max_length = int(config.get("max_length", 256))
+        temperature = float(config.get("temperature", 1.0))
     elif (model_dir / "config.json").exists():
         quiet_transformers()
         model = AutoModelForSequenceClassification.from_pretrained(str(model_dir))
         tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
         labels = tuple(canonical_label(model.config.id2label[i]) for i in range(model.config.num_labels))
         max_length = min(int(getattr(tokenizer, "model_max_length", 512) or 512), 512)
+        temperature = 1.0
     else:
         raise FileNotFoundError(f"no verifier model in {model_dir} (expected {DELTA_CONFIG} or config.json)")
     if sorted(labels) != sorted(LABELS):
         raise ValueError(f"model in {model_dir} has labels {labels}, not the 3 NLI labels")
     model.eval()
-    return model, tokenizer, labels, max_length
+    return LoadedVerifier(model, tokenizer, labels, max_length, temperature)
+
+
+def set_temperature(model_dir: Path, temperature: float, report: dict) -> None:
+    """Record a fitted temperature (and how it was fitted) in a delta directory's config."""
+    path = Path(model_dir) / DELTA_CONFIG
+    config = json.loads(path.read_text())
+    config["temperature"] = round(float(temperature), 4)
+    config["calibration"] = report
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(config, indent=2) + "\n")
+    os.replace(tmp, path)

@@ -16,6 +16,7 @@ ENV = {  # environment variable -> field
     "CROSSCHECK_EMBEDDER": "embedding_model",
     "CROSSCHECK_INDEX": "index_dir",
     "CROSSCHECK_CORPUS": "corpus_dir",
+    "CROSSCHECK_QUANTIZE": "quantize",
 }
 
 
@@ -37,6 +38,7 @@ class Settings(BaseModel):
     passages_shown: int = Field(default=3, ge=1, le=20, description="passages kept per source in a report")
     stance_threshold: float = Field(default=0.5, ge=0, le=1, description="probability to take a side")
     batch_size: int = Field(default=32, ge=1)
+    quantize: bool = Field(default=False, description="int8 dynamic quantisation of the judge (faster)")
     threads: int | None = Field(default=None, ge=1, description="torch threads; None = torch default")
 
     @classmethod

@@ -96,7 +96,8 @@ class Verifier:
                 path = self.settings.verifier_path
                 if not Path(path).exists():
                     raise ModelError(f"no verifier model at {path}; set CROSSCHECK_VERIFIER or --model")
-                self._judge = NLIJudge(path, batch_size=self.settings.batch_size, threads=self.settings.threads)
+                self._judge = NLIJudge(path, batch_size=self.settings.batch_size, threads=self.settings.threads,
+                                       quantize=self.settings.quantize)
             return self._judge
 
     # -- judging free pairs -------------------------------------------------------------

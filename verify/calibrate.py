@@ -1,0 +1,79 @@
+"""Fit the verifier's softmax temperature on held-out pairs and record it in the model.
+
+    python -m verify.calibrate [--model models/verifier] [--nli ../shared/nli]
+
+``dev_3way`` is split in two: the temperature that minimises the negative
+log-likelihood on the even rows is written to the model's config; the expected
+calibration error (ECE) before and after is reported on the odd rows, which the
+fit never saw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from verify.evaluate import read_dev3
+from verify.judge import NLIJudge, softmax
+from verify.metrics import expected_calibration_error
+from verify.nli_model import LABELS, read_delta_config, set_temperature
+from verify.settings import DEFAULT_VERIFIER, PACKAGE_ROOT
+
+
+def nll(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:
+    p = softmax(logits / temperature)
+    return float(-np.mean(np.log(np.clip(p[np.arange(len(gold)), gold], 1e-12, 1.0))))
+
+
+def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
+    """The temperature in [0.25, 5] that minimises NLL (golden-section search on log T)."""
+    lo, hi = np.log(0.25), np.log(5.0)
+    ratio = (np.sqrt(5) - 1) / 2
+    for _ in range(60):
+        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        if nll(logits, gold, np.exp(a)) < nll(logits, gold, np.exp(b)):
+            hi = b
+        else:
+            lo = a
+    return float(np.exp((lo + hi) / 2))
+
+
+def ece_of(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:
+    p = softmax(logits / temperature)
+    return expected_calibration_error(p.max(axis=1).tolist(), (p.argmax(axis=1) == gold).tolist())
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m verify.calibrate", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", type=Path, default=DEFAULT_VERIFIER)
+    ap.add_argument("--nli", type=Path, default=PACKAGE_ROOT.parent / "shared" / "nli")
+    ap.add_argument("--dry-run", action="store_true", help="report only; do not write the temperature")
+    args = ap.parse_args(argv)
+    if read_delta_config(args.model) is None:
+        print(f"error: {args.model} is not a Crosscheck verifier delta directory", file=sys.stderr)
+        return 1
+    pairs, labels = read_dev3(args.nli / "dev_3way.jsonl.gz", None)
+    gold = np.array([LABELS.index(lab) for lab in labels])
+    logits = NLIJudge(args.model).logits([(p, c) for c, p in pairs])
+    fit, held = np.arange(len(gold)) % 2 == 0, np.arange(len(gold)) % 2 == 1
+    temperature = fit_temperature(logits[fit], gold[fit])
+    report = {
+        "fitted_on": "dev_3way even rows", "reported_on": "dev_3way odd rows", "pairs": int(held.sum()),
+        "temperature": round(temperature, 4),
+        "ece_before": round(ece_of(logits[held], gold[held], 1.0), 4),
+        "ece_after": round(ece_of(logits[held], gold[held], temperature), 4),
+        "nll_before": round(nll(logits[held], gold[held], 1.0), 4),
+        "nll_after": round(nll(logits[held], gold[held], temperature), 4),
+    }
+    print(" ".join(f"{k}={v}" for k, v in report.items()))
+    if not args.dry_run:
+        set_temperature(args.model, temperature, report)
+        print(f"wrote temperature {temperature:.3f} to {args.model}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
