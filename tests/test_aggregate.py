@@ -27,11 +27,14 @@ def test_soft_mismatch_blocks_support_only():
     assert label_of(q) == "contradicts"
 
 
-def test_unaligned_passage_cannot_contradict():
-    p = combine(np.array([0.05, 0.9, 0.05]), Detection([], alignment=0.1))
-    assert label_of(p) == "neutral"
-    q = combine(np.array([0.05, 0.9, 0.05]), Detection([], alignment=0.8))
-    assert label_of(q) == "contradicts"
+def test_unaligned_retrieved_passage_cannot_contradict():
+    from verify.aggregate import retrieval_gate
+
+    far, near = Detection([], alignment=0.1), Detection([], alignment=0.8)
+    assert label_of(retrieval_gate(combine(np.array([0.05, 0.9, 0.05]), far), far)) == "neutral"
+    assert label_of(retrieval_gate(combine(np.array([0.05, 0.9, 0.05]), near), near)) == "contradicts"
+    # a pair the user chose is judged as the model reads it
+    assert label_of(combine(np.array([0.05, 0.9, 0.05]), far)) == "contradicts"
 
 
 def test_full_coverage_with_confirmed_slots_supports():
@@ -90,7 +93,6 @@ def test_retrieval_gate_is_stricter_than_the_pair_gate():
 
     probs = np.array([0.05, 0.9, 0.05])
     weak = Detection([], alignment=0.35)
-    assert label_of(combine(probs, weak)) == "contradicts"
     assert label_of(retrieval_gate(combine(probs, weak), weak)) == "neutral"
     hard = Detection([mismatch("number")], alignment=0.7)
     assert label_of(retrieval_gate(combine(probs, hard), hard)) == "contradicts"

@@ -148,3 +148,17 @@ def test_slot_difference_on_another_event_is_not_a_contradiction():
     # same place, same people, other year: a contradiction
     found = detect("Kim Jong Un met Putin in Vladivostok in 2019.", "Kim Jong Un met Putin in Vladivostok in 2023.")
     assert [m.kind for m in found.hard] == ["date"]
+
+
+@pytest.mark.parametrize("sentence, reported", [
+    ("Choe and Lavrov exchanged messages celebrating the anniversary, according to the KCNA.",
+     "Choe and Lavrov exchanged messages celebrating the anniversary"),
+    ("Lavrov earlier said he plans to visit Pyongyang in October.", "Lavrov plans to visit Pyongyang in October."),
+    ("The Kremlin said last month that Putin had accepted Kim's offer.", "Putin had accepted Kim's offer."),
+    ("According to Reuters, the deal was signed on Monday in Moscow.", "The deal was signed on Monday in Moscow."),
+    ("North Korea and Russia have pledged to further develop their relations.", None),
+])
+def test_attribution_is_read_as_reported_speech(sentence, reported):
+    from verify.text import strip_attribution
+
+    assert strip_attribution(sentence) == reported

@@ -107,3 +107,15 @@ def test_judge_pairs_applies_detectors():
     assert [j.label for j in out] == ["supports", "contradicts"]
     # the judge sees (premise=passage, hypothesis=claim)
     assert judge.seen[0] == ("Officials confirmed it in 1999.", "Officials confirmed it in 1999.")
+
+
+def test_attributed_passage_is_also_judged_as_reported_speech():
+    from verify.verifier import predict_reported
+
+    judge = FakeJudge()
+    probs = predict_reported(judge, [("Officials confirmed the deal, the ministry said.", "claim"),
+                                     ("Plain sentence without attribution here.", "claim")])
+    assert [p for p, _ in judge.seen] == ["Officials confirmed the deal, the ministry said.",
+                                         "Plain sentence without attribution here.",
+                                         "Officials confirmed the deal"]
+    assert probs.shape == (2, 3) and probs[0][0] == pytest.approx(0.9)

@@ -13,6 +13,9 @@ from verify.detectors import Detection
 from verify.nli_model import LABELS
 
 SUP, CON, NEU = 0, 1, 2
+SOFT_BLOCK = {"modality": 0.9, "first_only": 0.9, "entity": 0.6}
+"""Share of the "supports" mass a soft mismatch moves to "neutral". A name the passage
+never mentions is weaker evidence (the passage may say "the capital" for "Pyongyang")."""
 MIXED_MARGIN = 0.25
 """A source is "mixed" only when both sides are strong and within this margin;
 otherwise the stronger side wins (one noisy passage should not split a source)."""
@@ -25,8 +28,6 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
       "contradicts" at least 0.6-0.95, growing with the alignment.
     - A soft mismatch (plan vs fact, missing name, unstated "first") moves the
       "supports" mass to "neutral": the passage cannot confirm the claim.
-    - With no hard mismatch, a passage that shares little of the claim's content
-      cannot contradict it: "contradicts" mass moves to "neutral" below 0.4 alignment.
     - A passage that holds all of the claim's content words and confirms its every
       slot (date, number) gets "supports" of at least 0.5-0.9, unless the model reads a
       contradiction in it (word order, roles: what overlap cannot see).
@@ -39,13 +40,10 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
             scale = (1 - target) / rest if rest > 0 else 0.0
             p[SUP], p[NEU], p[CON] = p[SUP] * scale * 0.2, p[NEU] * scale + p[SUP] * scale * 0.8, target
         return p / p.sum()
-    gate = float(np.clip((found.alignment - 0.15) / 0.25, 0.0, 1.0))
-    moved = p[CON] * (1 - gate)
-    p[CON] -= moved
-    p[NEU] += moved
     if found.soft:
-        p[NEU] += 0.9 * p[SUP]
-        p[SUP] *= 0.1
+        share = max(SOFT_BLOCK[m.kind] for m in found.soft)
+        p[NEU] += share * p[SUP]
+        p[SUP] *= 1 - share
     elif found.alignment >= 0.8 and found.agreements == found.claim_slots and p[CON] < 0.5:
         floor = 0.5 + 0.4 * (found.alignment - 0.8) / 0.2
         if p[SUP] < floor:
@@ -71,6 +69,11 @@ def retrieval_gate(probs: np.ndarray, found: Detection) -> np.ndarray:
     p[CON] -= moved
     p[NEU] += moved
     return p
+
+
+def more_decisive(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Of two readings of one pair, the one that commits more to supports or contradicts."""
+    return a if max(a[SUP], a[CON]) >= max(b[SUP], b[CON]) else b
 
 
 def label_of(p: np.ndarray) -> str:

@@ -142,3 +142,41 @@ def starts_dependent(sentence: str) -> bool:
     if not first:
         return False
     return first[0] in PRONOUNS or first[0] in {"the", "meanwhile", "however", "but", "also", "still"}
+
+
+_ATTRIBUTION_TAIL = re.compile(
+    r",?\s*(?:according to|as reported by|as quoted by|citing)\s+[^,.;]{2,80}[.!]?\s*$"
+    r"|,\s*(?:the|a|an)?\s*(?:[\w'’.-]+\s+){0,5}?(?:said|says|reported|added|noted|stated|announced|"
+    r"wrote|told [\w'’. -]+)\s*(?:on \w+)?[.!]?\s*$",
+    re.IGNORECASE,
+)
+_ATTRIBUTION_HEAD = re.compile(
+    r"^(?:according to\s+[^,]{2,80},\s*"
+    r"|(?P<speaker>(?:[\w'’.,-]+\s+){1,8}?)(?:said|says|stated|reported|announced|added|noted|claimed|"
+    r"told [\w'’. -]+?)(?:,\s*|(?:\s+[\w'’]+){0,3}?\s+that\s+|\s+))",
+    re.IGNORECASE,
+)
+_SPEAKER_FILLER = re.compile(r"\s+(?:earlier|also|later|then|previously|has|had|was|once|again)$", re.IGNORECASE)
+_SUBJECT_PRONOUN = re.compile(r"^(he|she|they|it)\b\s*", re.IGNORECASE)
+
+
+def strip_attribution(sentence: str) -> str | None:
+    """The reported content of "X said Y" / "Y, according to KCNA" / "According to X, Y".
+
+    The source reports Y, so Y is what a claim should be judged against. Returns None
+    when the sentence carries no attribution (or nothing substantial is left).
+    """
+    text = sentence.strip()
+    stripped = _ATTRIBUTION_TAIL.sub("", text)
+    head = _ATTRIBUTION_HEAD.match(stripped)
+    if head:
+        stripped = stripped[head.end():]
+        speaker = (head.group("speaker") or "").strip(" ,")
+        speaker = _SPEAKER_FILLER.sub("", speaker).split(", ")[-1]
+        if speaker and speaker[0].isupper() and _SUBJECT_PRONOUN.match(stripped):
+            # "Lavrov earlier said he plans to ..." -> "Lavrov plans to ..."
+            stripped = _SUBJECT_PRONOUN.sub(speaker + " ", stripped, count=1)
+    stripped = stripped.strip(" ,;:\"“”'")
+    if stripped == text or len(stripped.split()) < 4:
+        return None
+    return stripped[0].upper() + stripped[1:]

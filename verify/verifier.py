@@ -13,13 +13,13 @@ import numpy as np
 
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.store import ClaimIndex
-from verify.aggregate import combine, label_of, overall_verdict, retrieval_gate, source_stance
+from verify.aggregate import combine, label_of, more_decisive, overall_verdict, retrieval_gate, source_stance
 from verify.detectors import detect, known_names
 from verify.errors import InvalidClaimError, ModelError
 from verify.judge import Judge, NLIJudge
 from verify.models import Judgement, Passage, Probabilities, Report, SourceVerdict
 from verify.settings import Settings
-from verify.text import starts_dependent
+from verify.text import starts_dependent, strip_attribution
 
 LOG = logging.getLogger(__name__)
 MAX_CLAIM_CHARS = 2000
@@ -138,7 +138,7 @@ class Verifier:
                 premise = context[: at + len(sent.text)] if at >= 0 else sent.text
             pairs.append((premise, claim))
             premises.append(premise)
-        probs = self.nli.predict(pairs) if pairs else np.zeros((0, 3))
+        probs = predict_reported(self.nli, pairs)
         by_source: dict[str, list[tuple[Passage, np.ndarray, float]]] = defaultdict(list)
         for h, p, premise in zip(hits, probs, premises):
             sent = sentences[h.sentence]
@@ -171,9 +171,30 @@ class Verifier:
         return Report(claim=claim, verdict=verdict, confidence=round(confidence, 4), sources=verdicts)
 
 
+def predict_reported(judge: Judge, pairs: list[tuple[str, str]]) -> np.ndarray:
+    """NLI probabilities for ``(premise, claim)`` pairs, reading attributed speech as reported.
+
+    "Y, according to KCNA" and "Lavrov said he plans Y" report Y: each premise with an
+    attribution is judged a second time without it (one batched call), and the more
+    decisive reading is kept.
+    """
+    if not pairs:
+        return np.zeros((0, 3))
+    extra = []
+    for i, (premise, claim) in enumerate(pairs):
+        reported = strip_attribution(premise)
+        if reported:
+            extra.append((i, (reported, claim)))
+    probs = judge.predict(pairs + [pair for _, pair in extra])
+    out = probs[: len(pairs)].copy()
+    for row, (i, _) in enumerate(extra, start=len(pairs)):
+        out[i] = more_decisive(out[i], probs[row])
+    return out
+
+
 def judge_pairs(judge: Judge, pairs: list[tuple[str, str]]) -> list[Judgement]:
     """Judge ``(claim, passage)`` pairs with the NLI model and the detectors."""
-    probs = judge.predict([(passage, claim) for claim, passage in pairs]) if pairs else []
+    probs = predict_reported(judge, [(passage, claim) for claim, passage in pairs])
     out = []
     for (claim, passage), p in zip(pairs, probs):
         adjusted = combine(p, detect(claim, passage))
