@@ -62,11 +62,12 @@ def test_overlong_claim_is_rejected(small_index, fake_embedder):
 
 def test_every_source_gets_its_own_candidates(small_index, fake_embedder):
     judge = FakeJudge()
-    report = make_verifier(small_index, fake_embedder, judge, k_per_source=2).check("The harbour trade grew.")
-    judged_sources = {p for p, _ in judge.seen}
+    verifier = make_verifier(small_index, fake_embedder, judge, k_per_source=2, judge_context=False)
+    report = verifier.check("The harbour trade grew.")
+    judged = {p for p, _ in judge.seen}
     # the 40-sentence article cannot crowd the one-line sources out
-    assert any("confirmed" in p for p in judged_sources) and any("denied" in p for p in judged_sources)
-    assert len(judge.seen) <= 2 * 4
+    assert any("confirmed" in p for p in judged) and any("denied" in p for p in judged)
+    assert len(judged) <= 2 * 4
     assert {s.source_id for s in report.sources} == {"long", "short", "other", "cooking"}
 
 
@@ -116,6 +117,15 @@ def test_attributed_passage_is_also_judged_as_reported_speech():
     probs = predict_reported(judge, [("Officials confirmed the deal, the ministry said.", "claim"),
                                      ("Plain sentence without attribution here.", "claim")])
     assert [p for p, _ in judge.seen] == ["Officials confirmed the deal, the ministry said.",
-                                         "Plain sentence without attribution here.",
-                                         "Officials confirmed the deal"]
+                                         "Officials confirmed the deal",
+                                         "Plain sentence without attribution here."]
     assert probs.shape == (2, 3) and probs[0][0] == pytest.approx(0.9)
+
+
+def test_context_reading_counts_less_than_the_sentence():
+    from verify.verifier import CONTEXT_WEIGHT, predict_readings
+
+    judge = FakeJudge()
+    probs = predict_readings(judge, [(["A plain sentence here."], "claim")],
+                             ["Officials confirmed it. A plain sentence here."])
+    assert probs[0][0] == pytest.approx(0.9 * CONTEXT_WEIGHT)

@@ -37,6 +37,7 @@ class Settings(BaseModel):
     min_similarity: float = Field(default=0.2, ge=-1, le=1, description="candidates below are not judged")
     passages_shown: int = Field(default=3, ge=1, le=20, description="passages kept per source in a report")
     stance_threshold: float = Field(default=0.5, ge=0, le=1, description="probability to take a side")
+    judge_context: bool = Field(default=True, description="also judge each passage with its neighbours")
     batch_size: int = Field(default=32, ge=1)
     quantize: bool = Field(default=False, description="int8 dynamic quantisation of the judge (faster)")
     threads: int | None = Field(default=None, ge=1, description="torch threads; None = torch default")

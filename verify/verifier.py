@@ -127,20 +127,20 @@ class Verifier:
         hits = [h for h in self.index.search(query, k_per_source=s.k_per_source)
                 if h.similarity >= s.min_similarity]
         sentences = self.index.sentences
-        pairs, premises = [], []
+        items, windows = [], []
         for h in hits:
             sent = sentences[h.sentence]
             premise = sent.text
+            context = self.index.context(h.sentence)
             if starts_dependent(sent.text):
-                context = self.index.context(h.sentence)
                 # judge "He said ..." together with the sentence that says who he is
                 at = context.find(sent.text)
                 premise = context[: at + len(sent.text)] if at >= 0 else sent.text
-            pairs.append((premise, claim))
-            premises.append(premise)
-        probs = predict_reported(self.nli, pairs)
+            items.append((readings(premise), claim))
+            windows.append(context if s.judge_context else None)  # a fact split over two sentences
+        probs = predict_readings(self.nli, items, windows)
         by_source: dict[str, list[tuple[Passage, np.ndarray, float]]] = defaultdict(list)
-        for h, p, premise in zip(hits, probs, premises):
+        for h, p in zip(hits, probs):
             sent = sentences[h.sentence]
             doc = self.index.documents[sent.source_id]
             # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...")
@@ -171,25 +171,49 @@ class Verifier:
         return Report(claim=claim, verdict=verdict, confidence=round(confidence, 4), sources=verdicts)
 
 
-def predict_reported(judge: Judge, pairs: list[tuple[str, str]]) -> np.ndarray:
-    """NLI probabilities for ``(premise, claim)`` pairs, reading attributed speech as reported.
+def readings(premise: str) -> list[str]:
+    """The ways a premise is read: as written, and as reported speech when attributed.
 
-    "Y, according to KCNA" and "Lavrov said he plans Y" report Y: each premise with an
-    attribution is judged a second time without it (one batched call), and the more
-    decisive reading is kept.
+    "Y, according to KCNA" and "Lavrov said he plans Y" report Y.
     """
-    if not pairs:
+    reported = strip_attribution(premise)
+    return [premise, reported] if reported else [premise]
+
+
+CONTEXT_WEIGHT = 0.85
+"""A reading that needs the neighbouring sentences counts a little less than the sentence
+itself, so the sentence that shows the evidence on its own is listed first."""
+
+
+def predict_readings(judge: Judge, items: list[tuple[list[str], str]],
+                     context: list[str | None] | None = None) -> np.ndarray:
+    """NLI probabilities for each ``(premise readings, claim)`` item, in one batched call.
+
+    Every reading of a premise (and its ``context`` window, when given, weighted by
+    :data:`CONTEXT_WEIGHT`) is judged against the claim; the most decisive reading (the
+    one that commits most to supports or contradicts) is kept.
+    """
+    if not items:
         return np.zeros((0, 3))
-    extra = []
-    for i, (premise, claim) in enumerate(pairs):
-        reported = strip_attribution(premise)
-        if reported:
-            extra.append((i, (reported, claim)))
-    probs = judge.predict(pairs + [pair for _, pair in extra])
-    out = probs[: len(pairs)].copy()
-    for row, (i, _) in enumerate(extra, start=len(pairs)):
-        out[i] = more_decisive(out[i], probs[row])
-    return out
+    flat, owner = [], []
+    for i, (texts, claim) in enumerate(items):
+        extra = [context[i]] if context and context[i] and context[i] not in texts else []
+        for n, text in enumerate([*dict.fromkeys(texts), *extra]):
+            flat.append((text, claim))
+            owner.append((i, bool(extra) and n == len(dict.fromkeys(texts))))
+    probs = judge.predict(flat)
+    neutral = np.array([0.0, 0.0, 1.0])
+    out: list[np.ndarray | None] = [None] * len(items)
+    for (i, is_context), p in zip(owner, probs):
+        if is_context:
+            p = CONTEXT_WEIGHT * p + (1 - CONTEXT_WEIGHT) * neutral
+        out[i] = p if out[i] is None else more_decisive(out[i], p)
+    return np.array(out)
+
+
+def predict_reported(judge: Judge, pairs: list[tuple[str, str]]) -> np.ndarray:
+    """NLI probabilities for ``(premise, claim)`` pairs, attributed speech read as reported."""
+    return predict_readings(judge, [(readings(premise), claim) for premise, claim in pairs])
 
 
 def judge_pairs(judge: Judge, pairs: list[tuple[str, str]]) -> list[Judgement]:
