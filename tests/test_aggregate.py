@@ -109,3 +109,8 @@ def test_temperature_fit_recovers_a_known_temperature():
     t = fit_temperature(true_logits * 2, gold)
     assert 1.7 < t < 2.3
     assert nll(true_logits * 2, gold, t) < nll(true_logits * 2, gold, 1.0)
+
+
+def test_blocked_support_becomes_neutral_not_contradiction():
+    p = combine(np.array([0.55, 0.4, 0.05]), Detection([mismatch("entity")], alignment=1.0))
+    assert label_of(p) == "neutral" and abs(p.sum() - 1) < 1e-9

@@ -28,8 +28,8 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
       "contradicts" at least 0.6-0.95, growing with the alignment.
     - A soft mismatch (plan vs fact, missing name, unstated "first") moves the
       "supports" mass to "neutral": the passage cannot confirm the claim.
-    - A passage that holds all of the claim's content words and confirms its every
-      slot (date, number) gets "supports" of at least 0.5-0.9, unless the model reads a
+    - A passage that holds (almost) all of the claim's content words and confirms each of
+      its dates and numbers (at least one) gets "supports" of at least 0.5-0.9, unless the model reads a
       contradiction in it (word order, roles: what overlap cannot see).
     """
     p = np.asarray(probs, dtype=np.float64).copy()
@@ -42,9 +42,12 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
         return p / p.sum()
     if found.soft:
         share = max(SOFT_BLOCK[m.kind] for m in found.soft)
+        was_support = p[SUP] >= p.max()
         p[NEU] += share * p[SUP]
         p[SUP] *= 1 - share
-    elif found.alignment >= 0.8 and found.agreements == found.claim_slots and p[CON] < 0.5:
+        if was_support and p[CON] >= p[NEU]:
+            p[NEU] = p[CON] + 0.01  # "cannot confirm" is not "contradicts"
+    elif found.alignment >= 0.8 and 0 < found.claim_slots == found.agreements and p[CON] < 0.5:
         floor = 0.5 + 0.4 * (found.alignment - 0.8) / 0.2
         if p[SUP] < floor:
             rest = p[CON] + p[NEU]
