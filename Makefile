@@ -6,7 +6,7 @@ INDEX ?= var/index
 CORPUS ?= data/corpus
 PORT ?= 8501
 
-.PHONY: run test index eval bench browser-deps clean
+.PHONY: run test index eval bench train calibrate clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ test: $(VENV)/.installed
 
 eval: $(VENV)/.installed
 	$(PY) -m verify.evaluate
+
+# Long-running: resumes from runs/verifier/checkpoint.pt, or from the shipped weights on a new
+# machine; exports the best model on dev_3way to models/verifier. Run it in the background.
+NLI ?= ../shared/nli
+train: $(VENV)/.installed
+	$(PY) -m verify.train --data $(NLI) --out models/verifier --work runs/verifier --continue-from models/verifier
+
+calibrate: $(VENV)/.installed
+	$(PY) -m verify.calibrate --nli $(NLI)
 
 bench: $(VENV)/.installed
 	$(PY) -m bench.bench_index

@@ -25,6 +25,7 @@ import os
 import random
 import sys
 import time
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -236,10 +237,15 @@ def main(argv=None) -> int:
     total_steps = int(steps_per_epoch * args.epochs)
     warmup = max(1, int(total_steps * args.warmup))
 
+    rewarm = {"from": None}  # a fresh optimiser on trained weights warms up again for 200 steps
+
     def lr_at(step):
         if step < warmup:
             return (step + 1) / warmup
-        return max(0.02, 1 - (step - warmup) / max(1, total_steps - warmup))
+        scale = max(0.02, 1 - (step - warmup) / max(1, total_steps - warmup))
+        if rewarm["from"] is not None:
+            scale *= min(1.0, (step - rewarm["from"] + 1) / 200)
+        return scale
 
     sched = torch.optim.lr_scheduler.LambdaLR(optim, lr_at)
     state = {"step": 0, "best": None, "bad_evals": 0, "history": [], "pairs_seen": 0}
@@ -260,8 +266,11 @@ def main(argv=None) -> int:
         state["step"] = int(card.get("step", 0))
         state["best"] = card.get("dev_3way")
         state["history"] = card.get("history", [])
-        for _ in range(state["step"]):
-            sched.step()
+        rewarm["from"] = state["step"]
+        with warnings.catch_warnings():  # stepping the schedule forward before any optimiser step
+            warnings.simplefilter("ignore")
+            for _ in range(state["step"]):
+                sched.step()
         LOG.info("continuing from shipped weights %s at step %d (fresh optimiser)", args.continue_from,
                  state["step"])
     model.train()
