@@ -6,7 +6,7 @@ INDEX ?= var/index
 CORPUS ?= data/corpus
 PORT ?= 8501
 
-.PHONY: run test index eval bench train calibrate clean
+.PHONY: run test screenshots browser-deps index eval bench train calibrate clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,21 @@ run: $(VENV)/.installed index
 	CROSSCHECK_INDEX=$(INDEX) CROSSCHECK_CORPUS=$(CORPUS) $(VENV)/bin/streamlit run app.py \
 		--server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed browser-deps
 	$(PY) -m pytest tests -q
+
+# Re-take the README's screenshots (docs/*.png) with the browser test.
+screenshots: $(VENV)/.installed browser-deps
+	CROSSCHECK_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser.py -q
+
+# The browser test drives the system's Chromium (Debian package) through Playwright; it never
+# runs `playwright install`. Installs chromium when it is missing (with sudo unless root).
+CHROMIUM ?= /usr/bin/chromium
+browser-deps:
+	@if [ -x "$(CHROMIUM)" ]; then echo "chromium: $(CHROMIUM)"; else \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
 
 eval: $(VENV)/.installed
 	$(PY) -m verify.evaluate

@@ -27,7 +27,7 @@ from index.models import FORMAT_VERSION, Document, FileChanges, Hit, Manifest, S
 from index.search import per_source_search
 from index.split import context_for, paragraph_spans
 
-__all__ = ["ClaimIndex", "INDEX_FILES", "build_command"]
+__all__ = ["INDEX_FILES", "ClaimIndex", "build_command"]
 
 LOG = logging.getLogger(__name__)
 
@@ -259,6 +259,15 @@ class ClaimIndex:
         """The stored unit vectors of a source's sentences, shape ``(count, dim)``."""
         start, end = self._ranges[source_id]
         return self._vectors.reconstruct_n(start, end - start)
+
+    def vector(self, i: int) -> np.ndarray:
+        """The stored unit vector of sentence ``i``, shape ``(dim,)``."""
+        return self._vectors.reconstruct(int(i))
+
+    def sentence_at(self, source_id: str, start: int) -> int | None:
+        """Row of the sentence of ``source_id`` that starts at character ``start``; None when there is none."""
+        first, end = self._ranges.get(source_id, (0, 0))
+        return next((row for row in range(first, end) if self._sentences[row].start == start), None)
 
     def context(self, i: int, window: int = 1) -> str:
         """Sentence ``i`` with its neighbours in the running text (see ``split.context_for``)."""

@@ -33,6 +33,14 @@ EVIL_DOC = (
 
 # -- fixtures ----------------------------------------------------------------------------------
 
+@pytest.fixture(autouse=True)
+def private_notes(monkeypatch, tmp_path) -> Path:
+    """Each test keeps its reviews and history in its own notes database, never in var/."""
+    path = tmp_path / "notes" / "notes.sqlite3"
+    monkeypatch.setenv("CROSSCHECK_NOTES", str(path))
+    return path
+
+
 @pytest.fixture(scope="module")
 def verifier_model() -> Path:
     """The shipped verifier (``models/verifier``), or ``CROSSCHECK_VERIFIER`` when set."""

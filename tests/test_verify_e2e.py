@@ -46,7 +46,9 @@ def source(report, source_id):
 
 def test_contract_fields(reports):
     for report in reports.values():
-        assert set(report) == {"claim", "verdict", "confidence", "sources"}
+        # the base contract, plus the additions the README lists (never a rename or a removal)
+        assert {"claim", "verdict", "confidence", "sources"} <= set(report) <= {
+            "claim", "verdict", "confidence", "sources", "groups"}
         assert 0 <= report["confidence"] <= 1
         for s in report["sources"]:
             assert {"source_id", "title", "stance", "confidence", "passages"} <= set(s)

@@ -129,3 +129,94 @@ def test_context_reading_counts_less_than_the_sentence():
     probs = predict_readings(judge, [(["A plain sentence here."], "claim")],
                              ["Officials confirmed it. A plain sentence here."])
     assert probs[0][0] == pytest.approx(0.9 * CONTEXT_WEIGHT)
+
+
+class CountingEmbedder:
+    """Wraps the fake embedder and counts its calls."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.dim, self.calls = inner, inner.name, inner.dim, 0
+
+    def embed(self, texts):
+        self.calls += 1
+        return self.inner.embed(texts)
+
+
+class CountingJudge(FakeJudge):
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+
+    def predict(self, pairs):
+        self.calls += 1
+        return super().predict(pairs)
+
+
+def test_check_many_batches_the_models_and_gives_the_same_reports_as_one_by_one(small_index, fake_embedder):
+    from verify.verifier import CHECK_BATCH
+
+    claims = [f"The harbour trade grew in year {i}." for i in range(CHECK_BATCH + 3)] + ["Bake the bread."]
+    embedder, judge = CountingEmbedder(fake_embedder), CountingJudge()
+    verifier = make_verifier(small_index, embedder, judge)
+    one_by_one = [verifier.check(claim) for claim in claims]
+    assert (embedder.calls, judge.calls) == (len(claims), len(claims))
+    embedder.calls = judge.calls = 0
+    seen = []
+    batched = verifier.check_many(claims, progress=lambda done, total: seen.append((done, total)))
+    assert batched == one_by_one
+    assert (embedder.calls, judge.calls) == (2, 2)  # two batches: one embedding and one NLI call each
+    assert seen == [(CHECK_BATCH, len(claims)), (len(claims), len(claims))]
+
+
+def test_check_many_validates_every_claim_before_any_model(small_index, fake_embedder):
+    judge = CountingJudge()
+    with pytest.raises(InvalidClaimError, match="empty"):
+        make_verifier(small_index, fake_embedder, judge).check_many(["The harbour trade grew.", "  "])
+    assert judge.calls == 0
+
+
+def wire_corpus(root, embedder, denial: bool = True):
+    """Three copies of one agency story, one own report, and (optionally) a denial."""
+    corpus = root / "wire"
+    corpus.mkdir()
+    story = "Officials confirmed the harbour trade grew by a third last year, the port authority reported."
+    for name in ("agency", "paper", "site"):
+        (corpus / f"{name}.txt").write_text(f"{name.title()} news\n\n{story}\n\nThe weather was mild.\n")
+    (corpus / "own.txt").write_text("Own reporting\n\nOur reporter confirmed that harbour trade grew strongly.\n")
+    if denial:
+        (corpus / "other.txt").write_text("Other\n\nOfficials denied the harbour trade grew.\n")
+    build_index(corpus, root / "wire_index", embedder)
+    return root / "wire_index"
+
+
+@pytest.fixture
+def wire_index(tmp_path, fake_embedder):
+    return wire_corpus(tmp_path, fake_embedder)
+
+
+def test_wire_copies_form_one_group_and_count_once(wire_index, fake_embedder):
+    report = make_verifier(wire_index, fake_embedder, judge_context=False).check("The harbour trade grew.")
+    stances = {s.source_id: s.stance for s in report.sources}
+    assert stances == {"agency": "supports", "paper": "supports", "site": "supports", "own": "supports",
+                       "other": "contradicts"}
+    assert sorted(map(sorted, report.groups)) == [["agency", "paper", "site"], ["other"], ["own"]]
+    by_id = {s.source_id: s for s in report.sources}
+    assert by_id["agency"].group == by_id["paper"].group == by_id["site"].group != by_id["own"].group
+    assert report.groups[by_id["own"].group] == ["own"]
+    assert report.verdict == "conflicting"
+    assert Report.model_validate_json(report.model_dump_json()) == report
+
+
+def test_a_group_weighs_as_one_source_in_the_confidence(tmp_path, fake_embedder):
+    from verify.aggregate import overall_verdict
+
+    index = wire_corpus(tmp_path, fake_embedder, denial=False)
+    report = make_verifier(index, fake_embedder, judge_context=False).check("The harbour trade grew.")
+    assert report.verdict == "supported"
+    wire = [s.confidence for s in report.sources if s.source_id in ("agency", "paper", "site")]
+    own = next(s.confidence for s in report.sources if s.source_id == "own")
+    assert len(wire) == 3 and len(report.groups) == 2
+    counted_once = overall_verdict([("supports", max(wire)), ("supports", own)])[1]
+    counted_thrice = overall_verdict([("supports", c) for c in (*wire, own)])[1]
+    assert report.confidence == pytest.approx(round(counted_once, 4))
+    assert counted_thrice > counted_once

@@ -1,12 +1,26 @@
-"""Judging claims: retrieval per source, NLI, mismatch detectors, aggregation."""
+"""Judging claims: retrieval per source, NLI, mismatch detectors, aggregation; and the workbench's helpers.
 
+The workbench modules (``draft``, ``highlight``, ``independence``, ``export``, ``notes``,
+``corpus_admin``) are pure or file-level helpers the app renders; none imports streamlit.
+"""
+
+from verify.corpus_admin import CorpusEntry, UploadError, corpus_listing, remove_file, safe_name, save_upload
+from verify.draft import DraftError, DraftSentence, check_worthiness, read_draft, split_draft
 from verify.errors import InvalidClaimError, ModelError
+from verify.export import claim_review, reports_csv, reports_json, reports_markdown
+from verify.highlight import Highlights, Mark, highlights
+from verify.independence import group_sources, independent_stances, summary_line
 from verify.judge import Judge, NLIJudge
 from verify.models import Judgement, Mismatch, Passage, Probabilities, Report, SourceVerdict, Span
+from verify.notes import CheckRecord, NotesError, NotesStore, Review, claim_key
 from verify.settings import Settings
 from verify.verifier import Verifier, judge_pairs
 
 __all__ = [
-    "InvalidClaimError", "Judge", "Judgement", "Mismatch", "ModelError", "NLIJudge", "Passage",
-    "Probabilities", "Report", "Settings", "SourceVerdict", "Span", "Verifier", "judge_pairs",
+    "CheckRecord", "CorpusEntry", "DraftError", "DraftSentence", "Highlights", "InvalidClaimError", "Judge",
+    "Judgement", "Mark", "Mismatch", "ModelError", "NLIJudge", "NotesError", "NotesStore", "Passage",
+    "Probabilities", "Report", "Review", "Settings", "SourceVerdict", "Span", "UploadError", "Verifier",
+    "check_worthiness", "claim_key", "claim_review", "corpus_listing", "group_sources", "highlights",
+    "independent_stances", "judge_pairs", "read_draft", "remove_file", "reports_csv", "reports_json",
+    "reports_markdown", "safe_name", "save_upload", "split_draft", "summary_line",
 ]

@@ -65,6 +65,9 @@ class SourceVerdict(_Strict):
     stance: Stance
     confidence: float = Field(ge=0, le=1)
     passages: list[Passage] = Field(default_factory=list)
+    publisher: str | None = None
+    date: str | None = Field(default=None, description="ISO date of the source when known")
+    group: int | None = Field(default=None, description="index into Report.groups; None when it takes no side")
 
 
 class Report(_Strict):
@@ -72,3 +75,7 @@ class Report(_Strict):
     verdict: Verdict
     confidence: float = Field(ge=0, le=1)
     sources: list[SourceVerdict] = Field(default_factory=list)
+    groups: list[list[str]] = Field(
+        default_factory=list,
+        description="source ids of the sources that take a side, grouped when their evidence is a near-copy "
+                    "(one origin); the verdict counts each group once")

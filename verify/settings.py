@@ -11,12 +11,14 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VERIFIER = PACKAGE_ROOT / "models" / "verifier"
 DEFAULT_INDEX = PACKAGE_ROOT / "var" / "index"
 DEFAULT_CORPUS = PACKAGE_ROOT / "data" / "corpus"
+DEFAULT_NOTES = PACKAGE_ROOT / "var" / "notes.sqlite3"
 ENV = {  # environment variable -> field
     "CROSSCHECK_VERIFIER": "verifier_path",
     "CROSSCHECK_EMBEDDER": "embedding_model",
     "CROSSCHECK_INDEX": "index_dir",
     "CROSSCHECK_CORPUS": "corpus_dir",
     "CROSSCHECK_QUANTIZE": "quantize",
+    "CROSSCHECK_NOTES": "notes_db",
 }
 
 
@@ -41,9 +43,10 @@ class Settings(BaseModel):
     batch_size: int = Field(default=32, ge=1)
     quantize: bool = Field(default=False, description="int8 dynamic quantisation of the judge (faster)")
     threads: int | None = Field(default=None, ge=1, description="torch threads; None = torch default")
+    notes_db: Path = Field(default=DEFAULT_NOTES, description="SQLite file of the app's reviews and check history")
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
+    def from_env(cls, **overrides) -> Settings:
         """Defaults, then the ``CROSSCHECK_*`` variables of :data:`ENV`, then ``overrides``."""
         env = {field: os.environ[var] for var, field in ENV.items() if os.environ.get(var)}
         env.update({k: v for k, v in overrides.items() if v is not None})

@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from index.embed import Embedder, SentenceTransformerEmbedder
+from index.models import Hit
 from index.store import ClaimIndex
 from verify.aggregate import combine, label_of, more_decisive, overall_verdict, retrieval_gate, source_stance
 from verify.detectors import detect, known_names
 from verify.errors import InvalidClaimError, ModelError
+from verify.independence import group_sources, independent_stances
 from verify.judge import Judge, NLIJudge
 from verify.models import Judgement, Passage, Probabilities, Report, SourceVerdict
 from verify.settings import Settings
@@ -23,6 +25,8 @@ from verify.text import starts_dependent, strip_attribution
 
 LOG = logging.getLogger(__name__)
 MAX_CLAIM_CHARS = 2000
+CHECK_BATCH = 8
+"""Claims ``check_many`` embeds and judges together (progress is reported per batch)."""
 
 
 def validate_claim(claim: str) -> str:
@@ -77,7 +81,7 @@ class Verifier:
 
     @classmethod
     def from_index(cls, index_dir: Path | str, settings: Settings | None = None,
-                   embedder: Embedder | None = None, judge: Judge | None = None) -> "Verifier":
+                   embedder: Embedder | None = None, judge: Judge | None = None) -> Verifier:
         """Load the index in ``index_dir`` (checked for staleness) and wrap it.
 
         Raises:
@@ -112,34 +116,59 @@ class Verifier:
         return self.check_many([claim])[0]
 
     def check_many(self, claims: list[str], progress: Callable[[int, int], None] | None = None) -> list[Report]:
-        """Check several claims; ``progress(done, total)`` is called after each."""
+        """Check several claims, in batches of :data:`CHECK_BATCH`.
+
+        Each batch embeds its claims in one call and judges all their passages in one
+        NLI call, so a 30-sentence draft costs a few model calls, not 30 of each; the
+        reports are those ``check`` gives for each claim alone.
+
+        Args:
+            claims: The claims; all are validated before any model runs.
+            progress: Called as ``progress(done, total)`` after each batch. Defaults to None.
+
+        Returns:
+            One report per claim, in order.
+
+        Raises:
+            InvalidClaimError: A claim is empty or too long (nothing is checked).
+        """
         claims = [validate_claim(c) for c in claims]
-        reports = []
-        for n, claim in enumerate(claims, 1):
-            reports.append(self._check_one(claim))
+        reports: list[Report] = []
+        for start in range(0, len(claims), CHECK_BATCH):
+            reports.extend(self._check_batch(claims[start:start + CHECK_BATCH]))
             if progress:
-                progress(n, len(claims))
+                progress(len(reports), len(claims))
         return reports
 
-    def _check_one(self, claim: str) -> Report:
+    def _check_batch(self, claims: list[str]) -> list[Report]:
         s = self.settings
-        query = self.embedder.embed([claim])[0]
-        hits = [h for h in self.index.search(query, k_per_source=s.k_per_source)
-                if h.similarity >= s.min_similarity]
+        queries = self.embedder.embed(list(claims))
+        found = self.index.search_batch(np.asarray(queries, dtype=np.float32), k_per_source=s.k_per_source)
+        hit_lists = [[h for h in hits if h.similarity >= s.min_similarity] for hits in found]
         sentences = self.index.sentences
         items, windows = [], []
-        for h in hits:
-            sent = sentences[h.sentence]
-            premise = sent.text
-            context = self.index.context(h.sentence)
-            if starts_dependent(sent.text):
-                # judge "He said ..." together with the sentence that says who he is
-                at = context.find(sent.text)
-                premise = context[: at + len(sent.text)] if at >= 0 else sent.text
-            items.append((readings(premise), claim))
-            windows.append(context if s.judge_context else None)  # a fact split over two sentences
+        for claim, hits in zip(claims, hit_lists):
+            for h in hits:
+                sent = sentences[h.sentence]
+                premise = sent.text
+                context = self.index.context(h.sentence)
+                if starts_dependent(sent.text):
+                    # judge "He said ..." together with the sentence that says who he is
+                    at = context.find(sent.text)
+                    premise = context[: at + len(sent.text)] if at >= 0 else sent.text
+                items.append((readings(premise), claim))
+                windows.append(context if s.judge_context else None)  # a fact split over two sentences
         probs = predict_readings(self.nli, items, windows)
-        by_source: dict[str, list[tuple[Passage, np.ndarray, float]]] = defaultdict(list)
+        reports, used = [], 0
+        for claim, hits in zip(claims, hit_lists):
+            reports.append(self._report(claim, hits, probs[used:used + len(hits)]))
+            used += len(hits)
+        return reports
+
+    def _report(self, claim: str, hits: list[Hit], probs: np.ndarray) -> Report:
+        s = self.settings
+        sentences = self.index.sentences
+        by_source: dict[str, list[tuple[Passage, np.ndarray, float, int]]] = defaultdict(list)
         for h, p in zip(hits, probs):
             sent = sentences[h.sentence]
             doc = self.index.documents[sent.source_id]
@@ -151,24 +180,33 @@ class Verifier:
                               probabilities=_probabilities(adjusted), similarity=round(float(h.similarity), 4),
                               context=self.index.context(h.sentence), kind=sent.kind,
                               mismatches=found.mismatches)
-            by_source[sent.source_id].append((passage, adjusted, h.similarity))
-        verdicts = []
+            by_source[sent.source_id].append((passage, adjusted, h.similarity, h.sentence))
+        verdicts, best_row = [], {}
         for source_id, doc in self.index.documents.items():
             items = by_source.get(source_id, [])
+            about = {"source_id": source_id, "title": doc.title, "publisher": doc.publisher, "date": doc.date}
             if not items:
-                verdicts.append(SourceVerdict(source_id=source_id, title=doc.title, stance="none",
-                                              confidence=1.0, passages=[]))
+                verdicts.append(SourceVerdict(**about, stance="none", confidence=1.0, passages=[]))
                 continue
-            result = source_stance(np.array([a for _, a, _ in items]), np.array([sim for _, _, sim in items]),
+            result = source_stance(np.array([a for _, a, _, _ in items]), np.array([sim for _, _, sim, _ in items]),
                                    s.stance_threshold)
             shown = [items[i][0] for i in result.order[: s.passages_shown]]
-            verdicts.append(SourceVerdict(source_id=source_id, title=doc.title, stance=result.stance,
-                                          confidence=round(result.confidence, 4), passages=shown))
+            if result.order:
+                best_row[source_id] = items[result.order[0]][3]
+            verdicts.append(SourceVerdict(**about, stance=result.stance, confidence=round(result.confidence, 4),
+                                          passages=shown))
         rank = {"supports": 0, "contradicts": 0, "mixed": 0, "none": 1}
         verdicts.sort(key=lambda v: (rank[v.stance], -v.confidence if v.stance != "none" else 0,
                                      -(v.passages[0].similarity if v.passages else -1)))
-        verdict, confidence = overall_verdict([(v.stance, v.confidence) for v in verdicts])
-        return Report(claim=claim, verdict=verdict, confidence=round(confidence, 4), sources=verdicts)
+        # Wire copies of one story are one origin: group them, and count each group once.
+        sided = [v for v in verdicts if v.stance != "none" and v.source_id in best_row]
+        vectors = np.array([self.index.vector(best_row[v.source_id]) for v in sided]) if sided else None
+        groups = group_sources([(v.source_id, v.passages[0].text) for v in sided], vectors)
+        group_of = {source_id: n for n, members in enumerate(groups) for source_id in members}
+        verdicts = [v.model_copy(update={"group": group_of.get(v.source_id)}) for v in verdicts]
+        verdict, confidence = overall_verdict(independent_stances(verdicts, groups))
+        return Report(claim=claim, verdict=verdict, confidence=round(confidence, 4), sources=verdicts,
+                      groups=groups)
 
 
 def readings(premise: str) -> list[str]:

@@ -1,0 +1,97 @@
+"""Drafts: reading uploads, splitting, picking the check-worthy sentences (verify/draft.py)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from verify.draft import MAX_DRAFT_BYTES, DraftError, check_worthiness, read_draft, reported_claim, split_draft
+
+
+@pytest.mark.parametrize("sentence, reason", [
+    ("Lavrov plans to visit Pyongyang in October.", "date"),
+    ("The ministry said the bridges would open in 2026.", "number"),
+    ("Officials approved forty new bridges for the region.", "number"),
+    ("According to KCNA, the delegation arrived by train.", "attribution"),
+    ("The government will publish the budget after the vote.", "plan"),
+    ("Russia and North Korea signed a treaty after the summit.", "name"),
+    ("It was the first visit by a foreign leader since the pandemic.", "comparison"),
+    ("I believe the 40 bridges cost far too much money.", "number"),  # an opinion that states a fact
+])
+def test_sentences_stating_facts_are_checked(sentence, reason):
+    reasons, skipped = check_worthiness(sentence)
+    assert skipped is None and reason in reasons
+
+
+@pytest.mark.parametrize("sentence, why", [
+    ("Did Lavrov really visit Pyongyang in October?", "a question"),
+    ("Kim met Putin.", "too short"),
+    ("Read more", "too short"),
+    ("I think this is a terrible idea for Russia.", "an opinion"),
+    ("We should all be proud of what the team achieved.", "an opinion"),
+    ("It was a long and quiet afternoon by the sea.", "no checkable fact"),
+    ("word " * 500 + "in October.", "longer than 2000 characters"),
+])
+def test_questions_fragments_and_opinions_are_skipped(sentence, why):
+    assert check_worthiness(sentence)[1] == why
+
+
+def test_split_draft_keeps_offsets_paragraphs_and_numbers():
+    text = ("Summit report\n\nKim Jong Un met Putin in Vostochny on Wednesday. Is that so? "
+            "It was great.\nThe talks will resume next week, officials said.\n")
+    sentences = split_draft(text)
+    assert [s.number for s in sentences] == [1, 2, 3, 4, 5]
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+    assert [s.paragraph for s in sentences] == [0, 1, 1, 1, 2]
+    assert [s.worthy for s in sentences] == [False, True, False, False, True]
+    assert [s.skipped for s in sentences] == ["too short", None, "a question", "too short", None]
+
+
+@pytest.mark.parametrize("sentence, claim", [
+    ("Lavrov plans to visit Pyongyang in October, the Russian foreign ministry said.",
+     "Lavrov plans to visit Pyongyang in October."),
+    ("The ministry said the bridges would open in 2026.", "The bridges would open in 2026."),
+    ("According to KCNA, Kim met Putin in 2019 at the spaceport.", "Kim met Putin in 2019 at the spaceport."),
+    ('"We are ready," said the minister on Monday.', '"We are ready," said the minister on Monday.'),
+    ("Kim met Putin at the spaceport.", "Kim met Putin at the spaceport."),
+])
+def test_an_attributed_sentence_is_checked_for_what_it_reports(sentence, claim):
+    assert reported_claim(sentence) == claim
+    assert split_draft(sentence)[0].claim == claim
+
+
+def test_an_empty_draft_is_refused():
+    with pytest.raises(DraftError, match="empty"):
+        split_draft(" \n\n ")
+
+
+def test_read_draft_txt_md_and_docx():
+    assert read_draft("a.txt", b"Line one.\r\nLine two.") == "Line one.\nLine two."
+    assert read_draft("notes.MD", b"# Title\n\nKim **met** Putin in [Vostochny](http://x).\n") \
+        .split() == ["Title", "Kim", "met", "Putin", "in", "Vostochny."]
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Lavrov plans to visit Pyongyang in October.")
+    document.add_paragraph("")
+    document.add_paragraph("The talks will resume next week, officials said.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = read_draft("../../draft.docx", buffer.getvalue())
+    assert text == "Lavrov plans to visit Pyongyang in October.\n\nThe talks will resume next week, officials said."
+    assert [s.worthy for s in split_draft(text)] == [True, True]
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("draft.pdf", b"%PDF-1.4", "not .pdf"),
+    ("draft", b"text", "without an extension"),
+    ("draft.docx", b"not a zip file", "not a Word .docx file"),
+    ("draft.txt", b"\xff\xfe\x00b", "binary"),
+    ("draft.txt", b"caf\xe9 au lait", "not UTF-8"),
+    ("draft.txt", b"   \n", "holds no text"),
+    ("draft.txt", b"x" * (MAX_DRAFT_BYTES + 1), "at most 2 MB"),
+])
+def test_read_draft_refuses_what_it_cannot_read_with_a_clear_message(name, data, message):
+    with pytest.raises(DraftError, match=message):
+        read_draft(name, data)

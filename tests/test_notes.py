@@ -1,0 +1,82 @@
+"""The notes database (verify/notes.py): history, reviews, WAL, never losing or overwriting anything."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from verify.models import Report
+from verify.notes import SCHEMA_VERSION, NotesError, NotesStore, claim_key
+
+
+def report(claim: str, verdict: str = "supported", confidence: float = 0.9) -> Report:
+    return Report(claim=claim, verdict=verdict, confidence=confidence)
+
+
+def test_claim_key_folds_whitespace_and_case():
+    assert claim_key("  Kim  MET\nPutin. ") == claim_key("kim met putin.") == "kim met putin."
+
+
+def test_checks_and_reviews_survive_a_restart_and_are_found_by_normalised_claim(tmp_path):
+    path = tmp_path / "var" / "notes.sqlite3"
+    notes = NotesStore(path)
+    notes.record_check(report("Kim met Putin."))
+    notes.record_check(report("Kim  met PUTIN.", "contradicted", 0.7))
+    notes.record_check(report("Something else entirely."))
+    notes.add_review("Kim met Putin.", "supported", "supported", "ok")
+    notes.add_review("KIM MET PUTIN.", "supported", "contradicted", "  the date is wrong  ")
+
+    again = NotesStore(path)  # a new process
+    assert [(c.verdict, c.confidence) for c in again.checks("kim met putin.")] == [("contradicted", 0.7),
+                                                                                   ("supported", 0.9)]
+    assert len(again.checks()) == 3
+    latest = again.latest_review("Kim met Putin.")
+    assert (latest.automatic, latest.verdict, latest.accepted, latest.note) == (
+        "supported", "contradicted", False, "the date is wrong")
+    assert [r.accepted for r in again.reviews("kim met putin.")] == [False, True]  # the earlier review is kept
+    assert set(again.latest_reviews(["Kim met Putin.", "Unknown."])) == {"kim met putin."}
+    assert again.latest_review("Unknown.") is None
+    with sqlite3.connect(path) as con:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("content", [b"this is not a database, it is a text file\n" * 20,
+                                     b"SQLite format 3\x00" + b"\xff" * 200])
+def test_a_damaged_file_is_reported_and_left_untouched(tmp_path, content):
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(content)
+    notes = NotesStore(path)
+    with pytest.raises(NotesError, match="left untouched"):
+        notes.checks()
+    with pytest.raises(NotesError):
+        notes.record_check(report("Kim met Putin."))
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite3"]
+
+
+def test_a_foreign_or_newer_database_is_not_touched(tmp_path):
+    foreign = tmp_path / "foreign.sqlite3"
+    with sqlite3.connect(foreign) as con:
+        con.execute("CREATE TABLE accounts (id INTEGER)")
+    with pytest.raises(NotesError, match="something else"):
+        NotesStore(foreign).checks()
+    newer = tmp_path / "newer.sqlite3"
+    NotesStore(newer).record_check(report("Kim met Putin."))
+    with sqlite3.connect(newer) as con:
+        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(NotesError, match="newer Crosscheck"):
+        NotesStore(newer).checks()
+    with sqlite3.connect(newer) as con:
+        assert con.execute("SELECT count(*) FROM checks").fetchone()[0] == 1
+
+
+def test_a_folder_in_place_of_the_file_is_a_clear_error(tmp_path):
+    with pytest.raises(NotesError, match="not a file"):
+        NotesStore(tmp_path).checks()
+
+
+def test_an_overlong_note_is_refused(tmp_path):
+    with pytest.raises(NotesError, match="characters long"):
+        NotesStore(tmp_path / "n.sqlite3").add_review("Kim met Putin.", "supported", "supported", "x" * 20_000)
