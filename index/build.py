@@ -188,7 +188,7 @@ def build_index(
     manifest = Manifest(
         embedding_model=embedder.name, embedding_dim=dim, corpus_root=snapshot.root,
         files=snapshot.files, sentences=total, sources=len(parts),
-        built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
     index = ClaimIndex(manifest, [d for d, _, _ in parts], [s for _, ss, _ in parts for s in ss], vectors, path=out)
     _write_atomic(index, out)

@@ -28,18 +28,18 @@ MAX_CAPTION_CHARS = 600
 
 # Any one of these makes a (not too long) paragraph a photo caption.
 _CAPTION_MARKERS = (
-    re.compile(r"mandatory credit|\bfile photo\b|\(\s*photo\b|\bphoto\s*(?:credit|courtesy)\b", re.I),
+    re.compile(r"mandatory credit|\bfile photo\b|\(\s*photo\b|\bphoto\s*(?:credit|courtesy)\b", re.IGNORECASE),
     re.compile(r"\bFILE\b|\bAFP PHOTO\b|\bREUTERS/|\bEPA-EFE\b|\bEFE-EPA\b"),  # agency credit blocks
     re.compile(r"\((?:\d-)?[LR]\)"),                                          # (L), (R), (2-R)
-    re.compile(r"\((?:left|right|centre|center|front|back|top|bottom|in red|second (?:from )?(?:left|right))\)", re.I),
-    re.compile(r"^(?:this|in this|a|an)\s+(?:undated\s+)?(?:file\s+)?(?:photo|picture|handout)\b", re.I),
+    re.compile(r"\((?:left|right|centre|center|front|back|top|bottom|in red|second (?:from )?(?:left|right))\)", re.IGNORECASE),
+    re.compile(r"^(?:this|in this|a|an)\s+(?:undated\s+)?(?:file\s+)?(?:photo|picture|handout)\b", re.IGNORECASE),
 )
 # "... photo ... (Yonhap)": a photo word plus a credit in parentheses at the very end.
-_PHOTO_WORD = re.compile(r"\b(?:photo|photograph|pictured)\b", re.I)
+_PHOTO_WORD = re.compile(r"\b(?:photo|photograph|pictured)\b", re.IGNORECASE)
 _TRAILING_CREDIT = re.compile(r"\([^()]{2,60}\)\s*\.?$")
 
 _BYLINE = re.compile(r"^By\s+[A-Z][\w.'-]*(?:\s+(?:[A-Z][\w.'-]*|and|&|de|van|von|bin))*\s*(?:,.{0,40})?$")
-_SOURCE_LINE = re.compile(r"^(?:Source|Sources|Via|Credit)\s*:\s*(?P<name>\S.{0,80})$", re.I)
+_SOURCE_LINE = re.compile(r"^(?:Source|Sources|Via|Credit)\s*:\s*(?P<name>\S.{0,80})$", re.IGNORECASE)
 # Seoul, Oct 12 (EFE).-  /  SEOUL, Oct. 12, 2023 (Yonhap) --  /  WASHINGTON (Reuters) -
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][\w'.-]*(?:[ /-][A-Z][\w'.-]*){0,3}),?\s+"
@@ -184,9 +184,7 @@ def classify_paragraphs(paragraphs: Sequence[str], title: str | None) -> list[Se
             kind: SentenceKind = "title"
         elif is_caption(paragraph):
             kind = "caption"
-        elif is_byline(paragraph):
-            kind = "byline"
-        elif previous == "byline" and _BYLINE.match(paragraphs[i - 1]) and _is_publication_line(paragraph):
+        elif is_byline(paragraph) or previous == "byline" and _BYLINE.match(paragraphs[i - 1]) and _is_publication_line(paragraph):
             kind = "byline"
         elif dateline_end(paragraph) or _trailing_dateline(paragraph):
             kind = "dateline"

@@ -26,7 +26,7 @@ _RUNNING_TEXT: frozenset[SentenceKind] = frozenset({"body", "dateline"})
 
 
 @functools.lru_cache(maxsize=1)
-def _segmenter():  # noqa: ANN202 - pysbd ships no type hints
+def _segmenter():
     import pysbd  # imported lazily: building its rules takes a moment
 
     return pysbd.Segmenter(language="en", clean=False)

@@ -25,7 +25,7 @@ difference counts as a contradiction rather than a different topic."""
 NEGATION_CUES = ("not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
                  "refused", "refuses", "refuse", "denied", "denies", "deny", "failed to", "fails to",
                  "declined to", "declines to", "unable to", "cannot", "lack", "lacked")
-_NEG_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in NEGATION_CUES if c != "n't") + r")\b|n't\b", re.I)
+_NEG_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in NEGATION_CUES if c != "n't") + r")\b|n't\b", re.IGNORECASE)
 
 _ANTONYM_WORDS = [
     ("welcome", "object oppose condemn criticize criticise denounce reject protest"),
@@ -71,9 +71,9 @@ _MODAL_RE = re.compile(
     r"\b(plans? to|planned to|planning to|intends? to|intended to|will|would|shall|expected to|"
     r"expects to|is to|are to|set to|scheduled to|aims? to|hopes? to|hoped to|may|might|could|"
     r"proposed|considering|seeks? to|wants? to|likely to|possible|possibly|reportedly|allegedly|alleged)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_FIRST_ONLY_RE = re.compile(r"\b(first|only|sole|never before|unprecedented)\b", re.I)
+_FIRST_ONLY_RE = re.compile(r"\b(first|only|sole|never before|unprecedented)\b", re.IGNORECASE)
 _NAME_RE = re.compile(r"\b([A-Z][a-zA-Z'’.-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][a-zA-Z'’.-]*)*)")
 
 

@@ -37,14 +37,14 @@ _MONTH = r"(?P<month>" + "|".join(
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)"
 _DATE_PATTERNS = [
-    re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b", re.I),          # Oct. 12, 1948 / October 12
-    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b", re.I),  # 12 October 1948
-    re.compile(rf"\b{_MONTH}(?:,?\s+(?:of\s+)?{_YEAR})\b", re.I),            # July 2000
-    re.compile(rf"\b(?:in|since|until|by|during|from|early|late|mid|of|on)\s+{_MONTH}(?![\w-])", re.I),  # in October
+    re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b", re.IGNORECASE),          # Oct. 12, 1948 / October 12
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b", re.IGNORECASE),  # 12 October 1948
+    re.compile(rf"\b{_MONTH}(?:,?\s+(?:of\s+)?{_YEAR})\b", re.IGNORECASE),            # July 2000
+    re.compile(rf"\b(?:in|since|until|by|during|from|early|late|mid|of|on)\s+{_MONTH}(?![\w-])", re.IGNORECASE),  # in October
     re.compile(rf"(?<![\w$.,-]){_YEAR}(?![\w%-]|\.\d|,\d)"),                  # 1949
 ]
-_WEEKDAY = re.compile(r"\b(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.I)
-_RELATIVE = re.compile(r"\b(?P<rel>(?:last|next|this|earlier this|later this)\s+(?:week|month|year)|yesterday|today|tomorrow)\b", re.I)
+_WEEKDAY = re.compile(r"\b(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(?P<rel>(?:last|next|this|earlier this|later this)\s+(?:week|month|year)|yesterday|today|tomorrow)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class DateSlot:
     weekday: int | None = None
     relative: bool = False
 
-    def compatible(self, other: "DateSlot") -> bool:
+    def compatible(self, other: DateSlot) -> bool:
         """True unless a field that both state differs."""
         for a, b in ((self.year, other.year), (self.month, other.month), (self.day, other.day),
                      (self.weekday, other.weekday)):
@@ -68,7 +68,7 @@ class DateSlot:
                 return False
         return True
 
-    def comparable(self, other: "DateSlot") -> bool:
+    def comparable(self, other: DateSlot) -> bool:
         """True when both state at least one common field (so a difference would mean something)."""
         return any(a is not None and b is not None for a, b in (
             (self.year, other.year), (self.month, other.month), (self.day, other.day),
@@ -154,10 +154,10 @@ _QUANTITY = re.compile(
     r"(?P<cur>\$|€|£|US\$)?\s?" + _NUM + r"(?:\s?(?P<scale>" + "|".join(SCALES) + r"))?"
     r"(?:\s?(?P<pct>%|percent|per cent))?"
     r"|\b(?P<word>" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b",
-    re.I,
+    re.IGNORECASE,
 )
 _BOUND = re.compile(r"(more than|over|at least|above|exceeding|less than|under|fewer than|below|at most|"
-                    r"about|around|approximately|nearly|almost|some|roughly|up to)\s*$", re.I)
+                    r"about|around|approximately|nearly|almost|some|roughly|up to)\s*$", re.IGNORECASE)
 _BOUND_KIND = {"more than": "min", "over": "min", "at least": "min", "above": "min", "exceeding": "min",
                "less than": "max", "under": "max", "fewer than": "max", "below": "max", "at most": "max",
                "up to": "max"}

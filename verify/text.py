@@ -48,17 +48,9 @@ _ALIAS_RE = re.compile(
 )
 _CASE_SENSITIVE_ALIASES = {"US", "UN", "UK"}  # 'us'/'un' lower-case are words, not names
 
-STOPWORDS = frozenset("""
-a an the and or but if of to in on at by for with from as into onto over under about after before
-during between through than then that this these those there here is are was were be been being am
-do does did done have has had having it its it's he she they them their his her him we our you your
-i me my mine ours who whom whose which what when where why how not no nor so too very can could
-should would will shall may might must also just only even still yet already again further more
-most other some such any each every both all few many much own same s t said says say told
-according reported report reports earlier later last next this week month year day today
-""".split())
+STOPWORDS = frozenset(["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "into", "onto", "over", "under", "about", "after", "before", "during", "between", "through", "than", "then", "that", "this", "these", "those", "there", "here", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had", "having", "it", "its", "it's", "he", "she", "they", "them", "their", "his", "her", "him", "we", "our", "you", "your", "i", "me", "my", "mine", "ours", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "not", "no", "nor", "so", "too", "very", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "also", "just", "only", "even", "still", "yet", "already", "again", "further", "more", "most", "other", "some", "such", "any", "each", "every", "both", "all", "few", "many", "much", "own", "same", "s", "t", "said", "says", "say", "told", "according", "reported", "report", "reports", "earlier", "later", "last", "next", "this", "week", "month", "year", "day", "today"])
 
-PRONOUNS = frozenset("he she they it his her their its this that these those such there".split())
+PRONOUNS = frozenset(["he", "she", "they", "it", "his", "her", "their", "its", "this", "that", "these", "those", "such", "there"])
 
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*(?:st|nd|rd|th)?", re.UNICODE)
 
@@ -97,8 +89,7 @@ def canonical(text: str) -> str:
 def stem(word: str) -> str:
     """A tiny suffix stripper: enough to match visit/visited/visits, ties/tie."""
     w = word.lower().strip("'’-")
-    if w.endswith("'s"):
-        w = w[:-2]
+    w = w.removesuffix("'s")
     for suffix, keep in (("ational", "ate"), ("ization", "ize"), ("iness", "y"), ("ies", "y"),
                          ("ied", "y"), ("ing", ""), ("edly", ""), ("ed", ""), ("es", ""), ("s", ""),
                          ("ly", "")):
