@@ -13,6 +13,7 @@ import argparse
 import gzip
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -60,11 +61,15 @@ def main(argv=None) -> int:
     settings = Settings.from_env(verifier_path=args.model)
     pairs, gold = load_pairs(args.pairs)
     rows, base = [], None
-    for name, quantize in (("fp32 (baseline)", False), ("int8 dynamic", True)):
-        judge = NLIJudge(settings.verifier_path, args.batch_size, args.threads, quantize=quantize)
-        rate, acc = measure(judge, pairs, gold, args.rounds)
-        base = base or rate
-        rows.append([name, f"{rate:.1f}", f"{rate / base:.2f}x", "-" if acc is None else f"{acc:.3f}"])
+    variants = (("torch fp32 (baseline)", "torch", False), ("torch int8 dynamic", "torch", True),
+                ("onnxruntime fp32", "onnx", False), ("onnxruntime int8 per-channel", "onnx", True))
+    with tempfile.TemporaryDirectory() as cache:  # the ONNX export happens in the warm-up, not timed
+        for name, backend, quantize in variants:
+            judge = NLIJudge(settings.verifier_path, args.batch_size, args.threads, quantize=quantize,
+                             backend=backend, onnx_cache=Path(cache))
+            rate, acc = measure(judge, pairs, gold, args.rounds)
+            base = base or rate
+            rows.append([name, f"{rate:.1f}", f"{rate / base:.2f}x", "-" if acc is None else f"{acc:.3f}"])
     print(f"judge throughput, {len(pairs)} pairs, batch {args.batch_size}, model {settings.verifier_path}")
     print(table(["variant", "pairs/s", "ratio", "accuracy"], rows))
     return 0

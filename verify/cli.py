@@ -102,7 +102,8 @@ def cmd_judge(args) -> int:
     settings = Settings.from_env(verifier_path=args.model)
     if not Path(settings.verifier_path).exists():
         raise CrosscheckError(f"no verifier model at {settings.verifier_path}")
-    judgements = judge_pairs(NLIJudge(settings.verifier_path, settings.batch_size, quantize=settings.quantize), rows)
+    judgements = judge_pairs(NLIJudge(settings.verifier_path, settings.batch_size, quantize=settings.quantize,
+                                           backend=settings.backend), rows)
     if args.format == "json":
         print(json.dumps([j.model_dump() for j in judgements], indent=2))
     else:

@@ -101,7 +101,7 @@ class Verifier:
                 if not Path(path).exists():
                     raise ModelError(f"no verifier model at {path}; set CROSSCHECK_VERIFIER or --model")
                 self._judge = NLIJudge(path, batch_size=self.settings.batch_size, threads=self.settings.threads,
-                                       quantize=self.settings.quantize)
+                                       quantize=self.settings.quantize, backend=self.settings.backend)
             return self._judge
 
     # -- judging free pairs -------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""The judge's runtimes agree: ONNX Runtime fp32 matches torch; int8 stays close; exports are cached."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from verify.judge import NLIJudge
+from verify.settings import DEFAULT_VERIFIER
+
+pytest.importorskip("onnxruntime")
+
+PAIRS = [
+    ("Lavrov will visit Pyongyang in October, the ministry said.", "Lavrov plans to visit Pyongyang in October."),
+    ("Lavrov will visit Pyongyang in October, the ministry said.", "Lavrov visited Seoul in December."),
+    ("The ceasefire collapsed on Monday after heavy shelling.", "The ceasefire held."),
+    ("Kim Jong Un met Vladimir Putin at the Vostochny spaceport.", "The two leaders met in Russia."),
+    ("Rain is expected across the region this weekend.", "The central bank raised interest rates."),
+    ("A man is playing a guitar on stage.", "A person is performing music."),
+    ("A man is playing a guitar on stage.", "Nobody is on the stage."),
+    ("Exports rose 12% in September from a year earlier.", "Exports fell in September."),
+]
+
+
+@pytest.fixture(scope="module")
+def torch_probs():
+    return NLIJudge(DEFAULT_VERIFIER).predict(PAIRS)
+
+
+def test_onnx_fp32_matches_torch(torch_probs, tmp_path):
+    probs = NLIJudge(DEFAULT_VERIFIER, backend="onnx", onnx_cache=tmp_path).predict(PAIRS)
+    assert probs.shape == torch_probs.shape
+    assert np.abs(probs - torch_probs).max() < 1e-3
+
+
+def test_onnx_int8_stays_close_and_the_export_is_reused(torch_probs, tmp_path):
+    probs = NLIJudge(DEFAULT_VERIFIER, backend="onnx", quantize=True, onnx_cache=tmp_path).predict(PAIRS)
+    assert np.abs(probs - torch_probs).max() < 0.2
+    assert (probs.argmax(1) == torch_probs.argmax(1)).mean() >= 0.75
+    exported = sorted(tmp_path.glob("*.onnx"))
+    assert len(exported) == 1 and exported[0].name.endswith("-int8.onnx")
+    stamp = exported[0].stat().st_mtime_ns
+    # the same batch (dynamic int8 scales activations per batch, so batch mates matter a little)
+    again = NLIJudge(DEFAULT_VERIFIER, backend="onnx", quantize=True, onnx_cache=tmp_path).predict(PAIRS)
+    assert np.allclose(again, probs, atol=1e-5)
+    assert exported[0].stat().st_mtime_ns == stamp and len(list(tmp_path.iterdir())) == 1
+
+
+def test_unknown_backend_is_refused():
+    with pytest.raises(ValueError, match="unknown judge backend"):
+        NLIJudge(DEFAULT_VERIFIER, backend="tensorrt")
