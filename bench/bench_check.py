@@ -90,7 +90,27 @@ def run(args: argparse.Namespace, index_dir: Path) -> int:
         str(len(claims)), percentile_ms(seconds, 50), percentile_ms(seconds, 95), percentile_ms(seconds, 100),
         f"{1000 * float(np.mean(seconds)):.0f}", f"{peak_mib:.0f}",
     ]]))
+    draft_seconds(verifier, claims, args)
     return 0
+
+
+def draft_seconds(verifier: Verifier, claims: list[str], args: argparse.Namespace, n: int = 30) -> None:
+    """A 30-sentence draft: one check per sentence (baseline) vs ``check_many``'s batches, and the fast judge."""
+    draft = (claims * (n // len(claims) + 1))[:n]
+    rows, base = [], None
+    fast = Verifier(verifier.index, Settings.from_env(verifier_path=args.model, backend="onnx", quantize=True),
+                    embedder=verifier.embedder)
+    fast.check(draft[0])  # loads (and on first use exports) the ONNX judge
+    for name, run_draft in (("one check per sentence (baseline)", lambda: [verifier.check(c) for c in draft]),
+                            ("check_many (batches of 8)", lambda: verifier.check_many(draft)),
+                            ("check_many, onnx int8 judge", lambda: fast.check_many(draft))):
+        start = time.perf_counter()
+        run_draft()
+        took = time.perf_counter() - start
+        base = base or took
+        rows.append([name, f"{took:.1f}", f"{base / took:.2f}x"])
+    print(f"\n{n}-sentence draft (the dev claims repeated)\n")
+    print(table(["mode", "seconds", "speed-up"], rows))
 
 
 def main(argv: list[str] | None = None) -> int:
