@@ -27,6 +27,17 @@ def test_soft_mismatch_blocks_support_only():
     assert label_of(q) == "contradicts"
 
 
+def test_a_missing_name_blocks_a_hesitant_support_but_not_a_confident_one():
+    # "The film ... grossed $81 million" for "Book Club grossed ...": the model reads the referent
+    sure = combine(np.array([0.85, 0.05, 0.10]), Detection([mismatch("entity")], alignment=1.0))
+    assert label_of(sure) == "supports" and sure[0] < 0.85
+    hesitant = combine(np.array([0.65, 0.05, 0.30]), Detection([mismatch("entity")], alignment=1.0))
+    assert label_of(hesitant) == "neutral"
+    # plans and firsts are blocked whatever the model's confidence
+    plan = combine(np.array([0.95, 0.01, 0.04]), Detection([mismatch("modality")], alignment=1.0))
+    assert label_of(plan) == "neutral"
+
+
 def test_unaligned_retrieved_passage_cannot_contradict():
     from verify.aggregate import retrieval_gate
 

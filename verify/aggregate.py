@@ -16,9 +16,19 @@ SUP, CON, NEU = 0, 1, 2
 SOFT_BLOCK = {"modality": 0.9, "first_only": 0.9, "entity": 0.6}
 """Share of the "supports" mass a soft mismatch moves to "neutral". A name the passage
 never mentions is weaker evidence (the passage may say "the capital" for "Pyongyang")."""
+ENTITY_TRUSTED_SUPPORT = 0.8
+"""A model at least this sure of "supports" has read who the passage is about ("the film" for
+"Book Club"): a missing name then moves only ``ENTITY_TRUSTED_SHARE`` of the mass."""
+ENTITY_TRUSTED_SHARE = 0.2
 MIXED_MARGIN = 0.25
 """A source is "mixed" only when both sides are strong and within this margin;
 otherwise the stronger side wins (one noisy passage should not split a source)."""
+
+
+def _soft_share(kind: str, support: float) -> float:
+    if kind == "entity" and support >= ENTITY_TRUSTED_SUPPORT:
+        return ENTITY_TRUSTED_SHARE
+    return SOFT_BLOCK[kind]
 
 
 def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
@@ -41,7 +51,7 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
             p[SUP], p[NEU], p[CON] = p[SUP] * scale * 0.2, p[NEU] * scale + p[SUP] * scale * 0.8, target
         return p / p.sum()
     if found.soft:
-        share = max(SOFT_BLOCK[m.kind] for m in found.soft)
+        share = max(_soft_share(m.kind, p[SUP]) for m in found.soft)
         was_support = p[SUP] >= p.max()
         p[NEU] += share * p[SUP]
         p[SUP] *= 1 - share
