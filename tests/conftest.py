@@ -76,3 +76,11 @@ def real_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder: Sent
     out = tmp_path_factory.mktemp("real_index") / "index"
     build_index(CORPUS, out, real_embedder)
     return out
+
+
+@pytest.fixture
+def notes_path(monkeypatch, tmp_path) -> Path:
+    """A notes database of the test's own (``CROSSCHECK_NOTES``), never the user's ``var/notes.sqlite3``."""
+    path = tmp_path / "notes" / "notes.sqlite3"
+    monkeypatch.setenv("CROSSCHECK_NOTES", str(path))
+    return path

@@ -33,12 +33,7 @@ EVIL_DOC = (
 
 # -- fixtures ----------------------------------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def private_notes(monkeypatch, tmp_path) -> Path:
-    """Each test keeps its reviews and history in its own notes database, never in var/."""
-    path = tmp_path / "notes" / "notes.sqlite3"
-    monkeypatch.setenv("CROSSCHECK_NOTES", str(path))
-    return path
+pytestmark = pytest.mark.usefixtures("notes_path")  # never the user's var/notes.sqlite3
 
 
 @pytest.fixture(scope="module")

@@ -43,11 +43,7 @@ DRAFT = (
 )
 
 
-@pytest.fixture(autouse=True)
-def notes_path(monkeypatch, tmp_path) -> Path:
-    path = tmp_path / "notes.sqlite3"
-    monkeypatch.setenv("CROSSCHECK_NOTES", str(path))
-    return path
+pytestmark = pytest.mark.usefixtures("notes_path")  # never the user's var/notes.sqlite3
 
 
 @pytest.fixture
@@ -295,6 +291,7 @@ def test_a_review_is_saved_and_shown_when_the_statement_is_checked_again(monkeyp
 
 def test_a_damaged_notes_file_is_reported_and_never_overwritten(monkeypatch, tmp_path, real_embedder, notes_path):
     corpus, index = bridges_corpus(tmp_path, real_embedder)
+    notes_path.parent.mkdir(parents=True, exist_ok=True)
     notes_path.write_bytes(b"these are my notes in a text file, not a database\n" * 10)
     before = notes_path.read_bytes()
     at = check(page(monkeypatch, corpus, index), "A bold plan to build 40 bridges was approved.")

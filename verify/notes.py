@@ -129,6 +129,12 @@ class NotesStore:
             LOG.info("notes database %s upgraded to schema %d", self.path, step)
         self._ready = True
 
+    def _latest(self, select: str, claim: str | None, limit: int) -> list[tuple]:
+        """Rows of ``select`` (one table), newest first: of one statement, or all when ``claim`` is None."""
+        where, args = ("", ()) if claim is None else (" WHERE claim_key = ?", (claim_key(claim),))
+        with self._connect() as con:
+            return con.execute(f"{select}{where} ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+
     # -- history ---------------------------------------------------------------------------
     def record_check(self, report: Report) -> None:
         """Add a check of ``report.claim`` to the history."""
@@ -138,12 +144,7 @@ class NotesStore:
 
     def checks(self, claim: str | None = None, limit: int = 50) -> list[CheckRecord]:
         """The latest checks, newest first: of one statement, or of all when ``claim`` is None."""
-        query = "SELECT claim, verdict, confidence, checked_at FROM checks"
-        args: tuple = ()
-        if claim is not None:
-            query, args = query + " WHERE claim_key = ?", (claim_key(claim),)
-        with self._connect() as con:
-            rows = con.execute(query + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+        rows = self._latest("SELECT claim, verdict, confidence, checked_at FROM checks", claim, limit)
         return [CheckRecord(claim=c, verdict=v, confidence=x, checked_at=t) for c, v, x, t in rows]
 
     # -- reviews ---------------------------------------------------------------------------
@@ -166,12 +167,7 @@ class NotesStore:
 
     def reviews(self, claim: str | None = None, limit: int = 50) -> list[Review]:
         """Reviews, newest first: of one statement, or of all when ``claim`` is None."""
-        query = "SELECT claim, automatic, verdict, accepted, note, reviewed_at FROM reviews"
-        args: tuple = ()
-        if claim is not None:
-            query, args = query + " WHERE claim_key = ?", (claim_key(claim),)
-        with self._connect() as con:
-            rows = con.execute(query + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+        rows = self._latest("SELECT claim, automatic, verdict, accepted, note, reviewed_at FROM reviews", claim, limit)
         return [Review(claim=c, automatic=a, verdict=v, accepted=bool(ok), note=n, reviewed_at=t)
                 for c, a, v, ok, n, t in rows]
 

@@ -331,13 +331,12 @@ def main(argv=None) -> int:
                     plan["total"] = max(fit, warmup + 1)
                     LOG.info("schedule fitted to the time limit: %d steps (%.2f epochs)", plan["total"],
                              plan["total"] / steps_per_epoch)
-            total_steps = plan["total"]
             if step % 50 == 0:
                 rate = seen_since / (time.time() - started)
-                LOG.info("step %d/%d epoch %d loss %.4f lr %.2e %.1f pairs/s", step, total_steps, epoch,
+                LOG.info("step %d/%d epoch %d loss %.4f lr %.2e %.1f pairs/s", step, plan["total"], epoch,
                          running / 50, sched.get_last_lr()[0], rate)
                 running = 0.0
-            if step % args.eval_every == 0 or step == total_steps:
+            if step % args.eval_every == 0 or step == plan["total"]:
                 metrics = evaluate(model, dev_enc, dev_labels, pad_id, torch)
                 state["history"].append({"step": step, **metrics})
                 LOG.info("dev_3way at step %d: %s (best %s)", step, metrics, state["best"])
@@ -357,7 +356,7 @@ def main(argv=None) -> int:
                 checkpoint()
                 LOG.info("time limit reached at step %d; run again to resume", step)
                 return 0
-            if stop or step >= total_steps:
+            if stop or step >= plan["total"]:
                 break
     checkpoint()
     LOG.info("done at step %d; best %s", state["step"], state["best"])
