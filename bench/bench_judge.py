@@ -23,6 +23,7 @@ if __package__ in (None, ""):  # run as ``python bench/bench_judge.py``
 from bench._common import CORPUS, ROOT, table
 from verify.aggregate import label_of
 from verify.judge import NLIJudge
+from verify.metrics import accuracy, macro_f1
 from verify.settings import Settings
 
 DEV = ROOT.parent / "shared" / "nli" / "dev_3way.jsonl.gz"
@@ -39,15 +40,17 @@ def load_pairs(n: int) -> tuple[list[tuple[str, str]], list[str] | None]:
     return pairs[:n], None
 
 
-def measure(judge: NLIJudge, pairs, gold, rounds: int) -> tuple[float, float | None]:
+def measure(judge: NLIJudge, pairs, gold, rounds: int) -> tuple[float, float | None, float | None]:
     judge.predict(pairs[:32])  # load and warm up
     best = 0.0
     for _ in range(rounds):
         start = time.perf_counter()
         probs = judge.predict(pairs)
         best = max(best, len(pairs) / (time.perf_counter() - start))
-    acc = sum(label_of(p) == g for p, g in zip(probs, gold)) / len(gold) if gold else None
-    return best, acc
+    if not gold:
+        return best, None, None
+    pred = [label_of(p) for p in probs]
+    return best, accuracy(gold, pred), macro_f1(gold, pred, ["supports", "contradicts", "neutral"])
 
 
 def main(argv=None) -> int:
@@ -67,11 +70,12 @@ def main(argv=None) -> int:
         for name, backend, quantize in variants:
             judge = NLIJudge(settings.verifier_path, args.batch_size, args.threads, quantize=quantize,
                              backend=backend, onnx_cache=Path(cache))
-            rate, acc = measure(judge, pairs, gold, args.rounds)
+            rate, acc, f1 = measure(judge, pairs, gold, args.rounds)
             base = base or rate
-            rows.append([name, f"{rate:.1f}", f"{rate / base:.2f}x", "-" if acc is None else f"{acc:.3f}"])
+            rows.append([name, f"{rate:.1f}", f"{rate / base:.2f}x", "-" if acc is None else f"{acc:.4f}",
+                         "-" if f1 is None else f"{f1:.4f}"])
     print(f"judge throughput, {len(pairs)} pairs, batch {args.batch_size}, model {settings.verifier_path}")
-    print(table(["variant", "pairs/s", "ratio", "accuracy"], rows))
+    print(table(["variant", "pairs/s", "ratio", "accuracy", "macro-F1"], rows))
     return 0
 
 
