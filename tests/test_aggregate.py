@@ -125,3 +125,12 @@ def test_temperature_fit_recovers_a_known_temperature():
 def test_blocked_support_becomes_neutral_not_contradiction():
     p = combine(np.array([0.55, 0.4, 0.05]), Detection([mismatch("entity")], alignment=1.0))
     assert label_of(p) == "neutral" and abs(p.sum() - 1) < 1e-9
+
+
+def test_evidence_that_stands_alone_is_shown_first():
+    # passage 0 supports only when read with its neighbours (0.74); passage 1 says it by itself (0.67)
+    probs = np.array([[0.74, 0.0, 0.26], [0.67, 0.19, 0.14], [0.1, 0.1, 0.8]])
+    alone = np.array([[0.04, 0.18, 0.78], [0.67, 0.19, 0.14], [0.1, 0.1, 0.8]])
+    r = source_stance(probs, np.zeros(3), standalone=alone)
+    assert r.stance == "supports" and r.confidence == 0.74 and r.order[:2] == [1, 0]
+    assert source_stance(probs, np.zeros(3)).order[:2] == [0, 1]

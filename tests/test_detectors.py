@@ -162,3 +162,79 @@ def test_attribution_is_read_as_reported_speech(sentence, reported):
     from verify.text import strip_attribution
 
     assert strip_attribution(sentence) == reported
+
+
+# -- bounded dates, hedges, record claims, names with digits, unresolved references --------
+@pytest.mark.parametrize("claim, passage", [
+    ("Trish Van Devere was born after 1944.", "Trish Van Devere (born March 9 1945) is an American actress."),
+    ("Trevor Moran was born before 1999.", "Trevor Michael Moran (born September 30, 1998) is a singer."),
+    ("After April 12, 2020, Washington had more than 10,500 cases.", "Washington had 10,538 cases as of April 13, 2020."),
+    ("The marathon ran with no sponsor in 2008.", "The marathon ran with no title sponsor until 2009."),
+])
+def test_bounded_date_on_the_right_side_is_quiet(claim, passage):
+    assert "date" not in kinds(claim, passage)
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("Trish Van Devere was born after 1950.", "Trish Van Devere (born March 9 1945) is an American actress."),
+    ("Trevor Moran was born before 1990.", "Trevor Michael Moran (born September 30, 1998) is a singer."),
+])
+def test_bounded_date_on_the_wrong_side_fires(claim, passage):
+    assert "date" in kinds(claim, passage)
+
+
+def test_hedge_in_the_passage_is_not_a_plan():
+    assert "modality" not in kinds("Your mileage varies with the number of users on the line.",
+                                   "Your mileage may vary with the number of users on the line.")
+    assert "modality" in kinds("Kim visited Moscow in May.", "Kim is expected to visit Moscow in May.")
+    # a hedged claim is not overstated by a plan
+    assert "modality" not in kinds("Kim could visit Moscow in May.", "Kim plans to visit Moscow in May.")
+
+
+@pytest.mark.parametrize("claim", [
+    "The first season of the series has a 70% approval rating.",
+    "Donna Noble is a character that exists only in fiction.",
+])
+def test_ordinals_and_adverb_only_are_not_record_claims(claim):
+    assert "first_only" not in kinds(claim, "Donna Noble's first season has a 70% approval rating as a fictional character.")
+
+
+def test_record_claims_fire():
+    assert "first_only" in kinds("The Soviet Union was the first nation to recognise North Korea.",
+                                 "The Soviet Union recognised North Korea in 1948.")
+    assert "first_only" in kinds("Putin first visited the DPRK in July 2000.", "Putin visited the DPRK in July 2000.")
+
+
+def test_names_with_digits_and_disease_aliases():
+    from verify.detectors import claim_names
+
+    assert [n for n, _, _ in claim_names("Headache is a symptom of COVID-19 and ACE2 matters.")] == ["COVID-19", "ACE2"]
+    assert "entity" not in kinds("Masks slow the spread of COVID-19.", "Masks slow the spread of SARS-CoV-2.")
+    assert "entity" in kinds("Masks slow the spread of COVID-19.", "Masks slow the spread of influenza.")
+
+
+def test_adjective_of_a_name_is_not_another_name():
+    found = detect("North Korea and Russia marked the anniversary.",
+                   "North Korean leader Kim and Russia marked the anniversary.")
+    assert not [m for m in found.mismatches if m.kind == "entity"]
+    assert "entity" in kinds("Kim Jong Un met Putin.", "Kim Jong Il met Putin.")
+
+
+def test_unresolved_reference_may_be_the_claims_subject():
+    claim = "Book Club grossed over $81 million worldwide."
+    passage = "The film has grossed over $81 million worldwide."
+    assert "entity" not in kinds(claim, passage)  # "The film" may be Book Club: no sentence around to say
+    assert "entity" in kinds(claim, passage, context="Happy Death Day opened in October. " + passage)
+    assert "entity" in kinds(claim, "Happy Death Day has grossed over $81 million worldwide.")
+
+
+@pytest.mark.parametrize("sentence, dependent", [
+    ("The two leaders met in September.", True),
+    ("He said he plans to visit.", True),
+    ("The Kremlin said last month that Putin had accepted.", False),
+    ("Kim traveled to Russia's Far East.", False),
+])
+def test_starts_dependent(sentence, dependent):
+    from verify.text import starts_dependent
+
+    assert starts_dependent(sentence) is dependent

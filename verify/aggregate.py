@@ -13,7 +13,7 @@ from verify.detectors import Detection
 from verify.nli_model import LABELS
 
 SUP, CON, NEU = 0, 1, 2
-SOFT_BLOCK = {"modality": 0.9, "first_only": 0.9, "entity": 0.6}
+SOFT_BLOCK = {"modality": 0.9, "first_only": 0.9, "entity": 0.4}
 """Share of the "supports" mass a soft mismatch moves to "neutral". A name the passage
 never mentions is weaker evidence (the passage may say "the capital" for "Pyongyang")."""
 ENTITY_TRUSTED_SUPPORT = 0.8
@@ -101,20 +101,35 @@ class StanceResult:
     """Passage indices, best evidence for the stance first."""
 
 
-def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 0.5) -> StanceResult:
+def _evidence_order(probs: np.ndarray, standalone: np.ndarray | None, side: int, threshold: float) -> list[int]:
+    """Passages by their support for ``side``; those whose sentence shows it by itself (not
+    only read with its neighbours) first, so the quote shown is the one that says it."""
+    if standalone is None:
+        return [int(i) for i in np.argsort(-probs[:, side], kind="stable")]
+    alone = (standalone[:, side] >= threshold).astype(np.float64)
+    return [int(i) for i in np.lexsort((-probs[:, side], -alone))]
+
+
+def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 0.5,
+                  standalone: np.ndarray | None = None) -> StanceResult:
     """Stance of one source from all of its judged passages.
 
     Args:
         probs: ``(n, 3)`` adjusted probabilities (supports, contradicts, neutral).
         similarity: ``(n,)`` retrieval similarity, used to order neutral evidence.
         threshold: probability a passage needs to make the source take that side.
+        standalone: ``(n, 3)`` probabilities of each passage read without its neighbouring
+            sentences; when given, passages that reach ``threshold`` on their own are
+            listed first. The stance itself comes from ``probs``.
     """
     probs = np.asarray(probs, dtype=np.float64).reshape(-1, 3)
     if len(probs) == 0:
         return StanceResult("none", 1.0, [])
+    if standalone is not None:
+        standalone = np.asarray(standalone, dtype=np.float64).reshape(-1, 3)
     best_sup, best_con = float(probs[:, SUP].max()), float(probs[:, CON].max())
-    by_sup = list(np.argsort(-probs[:, SUP], kind="stable"))
-    by_con = list(np.argsort(-probs[:, CON], kind="stable"))
+    by_sup = _evidence_order(probs, standalone, SUP, threshold)
+    by_con = _evidence_order(probs, standalone, CON, threshold)
     if best_sup >= threshold and best_con >= threshold and abs(best_sup - best_con) < MIXED_MARGIN:
         first = by_sup[0] if best_sup >= best_con else by_con[0]
         second = by_con[0] if first == by_sup[0] else by_sup[0]

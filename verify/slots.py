@@ -43,6 +43,14 @@ _DATE_PATTERNS = [
     re.compile(rf"\b(?:in|since|until|by|during|from|early|late|mid|of|on)\s+{_MONTH}(?![\w-])", re.IGNORECASE),  # in October
     re.compile(rf"(?<![\w$.,-]){_YEAR}(?![\w%-]|\.\d|,\d)"),                  # 1949
 ]
+_RELATION = re.compile(
+    r"\b(?P<rel>before|prior to|until|till|up to|by|earlier than|after|since|later than|following|"
+    r"beyond|no later than|no earlier than)\s+(?:the\s+(?:end|start|beginning)\s+of\s+)?(?:the\s+year\s+)?$",
+    re.IGNORECASE)
+_RELATION_KIND = {"before": "before", "prior to": "before", "until": "before", "till": "before", "up to": "before",
+                  "by": "before", "earlier than": "before", "no later than": "before", "after": "after",
+                  "since": "after", "later than": "after", "following": "after", "beyond": "after",
+                  "no earlier than": "after"}
 _WEEKDAY = re.compile(r"\b(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(?P<rel>(?:last|next|this|earlier this|later this)\s+(?:week|month|year)|yesterday|today|tomorrow)\b", re.IGNORECASE)
 
@@ -59,9 +67,30 @@ class DateSlot:
     day: int | None = None
     weekday: int | None = None
     relative: bool = False
+    relation: str | None = None
+    """"before" / "after" when the text bounds the date ("born after 1944", "until 2009")."""
+
+    def _key(self) -> tuple[int, int, int] | None:
+        if self.year is None:
+            return None
+        return self.year, self.month or 0, self.day or 0
 
     def compatible(self, other: DateSlot) -> bool:
-        """True unless a field that both state differs."""
+        """True unless a field that both state differs.
+
+        A bounded date ("after 1944", "before April 12, 2020") agrees with any date on the
+        right side of the bound (1945; April 13, 2020 is *after* April 12).
+        """
+        if self.relation and other.relation:
+            if self.relation == other.relation:
+                return True  # "before 1999" and "before 2000" do not exclude each other
+        elif (self.relation or other.relation) and self._key() and other._key():
+            bound, point = (self, other) if self.relation else (other, self)
+            # compare at the precision both state: "before 1999" vs "September 30, 1998"
+            depth = min(3 if bound.day else 2 if bound.month else 1, 3 if point.day else 2 if point.month else 1)
+            b, p = bound._key()[:depth], point._key()[:depth]
+            if (p < b) if bound.relation == "before" else (p > b):
+                return True
         for a, b in ((self.year, other.year), (self.month, other.month), (self.day, other.day),
                      (self.weekday, other.weekday)):
             if a is not None and b is not None and a != b:
@@ -124,7 +153,14 @@ def find_dates(text: str, anchor: date | None = None) -> list[DateSlot]:
             if day is not None and not 1 <= day <= 31:
                 continue
             year = int(g["year"]) if g.get("year") else None
-            found.append(DateSlot(m.group(0), start, end, year=year, month=month, day=day))
+            rel = _RELATION.search(text[max(0, start - 40):start])
+            relation = _RELATION_KIND.get(" ".join(rel.group("rel").lower().split())) if rel else None
+            if re.match(r"(?:since|until|by|from)\s", m.group(0), re.IGNORECASE):
+                relation = _RELATION_KIND.get(m.group(0).split()[0].lower())
+            if relation and (re.search(r"\b(?:from|between)\b", text[max(0, start - 40):start], re.IGNORECASE)
+                             and re.match(r"\s*(?:to|until|and|-)\s", text[end:end + 8])):
+                relation = None  # "from 2007 to 2009": a range, not a bound
+            found.append(DateSlot(m.group(0), start, end, year=year, month=month, day=day, relation=relation))
             taken.append((start, end))
     for m in _WEEKDAY.finditer(text):
         found.append(DateSlot(m.group(0), *m.span(), weekday=WEEKDAYS[m.group("weekday").lower()]))

@@ -40,6 +40,21 @@ ALIASES: dict[str, str] = {
     "eu": "european union",
     "nato": "north atlantic treaty organization",
     "who": None,  # ambiguous with the pronoun: never aliased
+    # the pandemic's disease and virus: fact-checks and papers name them every which way
+    "covid-19": "covid-19",
+    "covid": "covid-19",
+    "covid19": "covid-19",
+    "covid 19": "covid-19",
+    "coronavirus disease 2019": "covid-19",
+    "coronavirus disease": "covid-19",
+    "sars-cov-2": "covid-19",
+    "sars-cov2": "covid-19",
+    "sarscov2": "covid-19",
+    "sars cov 2": "covid-19",
+    "2019-ncov": "covid-19",
+    "novel coronavirus": "covid-19",
+    "severe acute respiratory syndrome coronavirus 2": "covid-19",
+    "coronavirus": "covid-19",
 }
 _ALIAS_RE = re.compile(
     r"(?<![\w.])(" + "|".join(re.escape(a) for a, c in sorted(ALIASES.items(), key=lambda kv: -len(kv[0])) if c)
@@ -129,10 +144,14 @@ def coverage(claim: str, passage: str, ignore: set[str] | frozenset = frozenset(
 
 def starts_dependent(sentence: str) -> bool:
     """True when the sentence leans on what came before ("He said ...", "The two leaders ...")."""
-    first = words(fold(sentence).lower())[:1]
-    if not first:
+    head = words(fold(sentence))[:2]
+    if not head:
         return False
-    return first[0] in PRONOUNS or first[0] in {"the", "meanwhile", "however", "but", "also", "still"}
+    first = head[0].lower()
+    if first == "the":
+        # "The two leaders ...", "The film ..." lean back; "The Kremlin ..." names who it is
+        return len(head) < 2 or not head[1][0].isupper()
+    return first in PRONOUNS or first in {"meanwhile", "however", "but", "also", "still"}
 
 
 _ATTRIBUTION_TAIL = re.compile(

@@ -158,18 +158,18 @@ class Verifier:
                     premise = context[: at + len(sent.text)] if at >= 0 else sent.text
                 items.append((readings(premise), claim))
                 windows.append(context if s.judge_context else None)  # a fact split over two sentences
-        probs = predict_readings(self.nli, items, windows)
+        probs, own = predict_readings_split(self.nli, items, windows)
         reports, used = [], 0
         for claim, hits in zip(claims, hit_lists):
-            reports.append(self._report(claim, hits, probs[used:used + len(hits)]))
+            reports.append(self._report(claim, hits, probs[used:used + len(hits)], own[used:used + len(hits)]))
             used += len(hits)
         return reports
 
-    def _report(self, claim: str, hits: list[Hit], probs: np.ndarray) -> Report:
+    def _report(self, claim: str, hits: list[Hit], probs: np.ndarray, own: np.ndarray) -> Report:
         s = self.settings
         sentences = self.index.sentences
-        by_source: dict[str, list[tuple[Passage, np.ndarray, float, int]]] = defaultdict(list)
-        for h, p in zip(hits, probs):
+        by_source: dict[str, list[tuple[Passage, np.ndarray, float, int, np.ndarray]]] = defaultdict(list)
+        for h, p, alone in zip(hits, probs, own):
             sent = sentences[h.sentence]
             doc = self.index.documents[sent.source_id]
             # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...")
@@ -180,7 +180,9 @@ class Verifier:
                               probabilities=_probabilities(adjusted), similarity=round(float(h.similarity), 4),
                               context=self.index.context(h.sentence), kind=sent.kind,
                               mismatches=found.mismatches)
-            by_source[sent.source_id].append((passage, adjusted, h.similarity, h.sentence))
+            # what the sentence shows by itself decides which passage is shown first
+            alone = retrieval_gate(combine(alone, found), found)
+            by_source[sent.source_id].append((passage, adjusted, h.similarity, h.sentence, alone))
         verdicts, best_row = [], {}
         for source_id, doc in self.index.documents.items():
             items = by_source.get(source_id, [])
@@ -188,8 +190,9 @@ class Verifier:
             if not items:
                 verdicts.append(SourceVerdict(**about, stance="none", confidence=1.0, passages=[]))
                 continue
-            result = source_stance(np.array([a for _, a, _, _ in items]), np.array([sim for _, _, sim, _ in items]),
-                                   s.stance_threshold)
+            result = source_stance(np.array([a for _, a, _, _, _ in items]),
+                                   np.array([sim for _, _, sim, _, _ in items]), s.stance_threshold,
+                                   standalone=np.array([alone for *_, alone in items]))
             shown = [items[i][0] for i in result.order[: s.passages_shown]]
             if result.order:
                 best_row[source_id] = items[result.order[0]][3]
@@ -231,8 +234,15 @@ def predict_readings(judge: Judge, items: list[tuple[list[str], str]],
     :data:`CONTEXT_WEIGHT`) is judged against the claim; the most decisive reading (the
     one that commits most to supports or contradicts) is kept.
     """
+    return predict_readings_split(judge, items, context)[0]
+
+
+def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
+                           context: list[str | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """As :func:`predict_readings`, and also the probabilities of the passage's own readings
+    alone (without its context window): the evidence a sentence shows by itself."""
     if not items:
-        return np.zeros((0, 3))
+        return np.zeros((0, 3)), np.zeros((0, 3))
     flat, owner = [], []
     for i, (texts, claim) in enumerate(items):
         extra = [context[i]] if context and context[i] and context[i] not in texts else []
@@ -242,11 +252,14 @@ def predict_readings(judge: Judge, items: list[tuple[list[str], str]],
     probs = judge.predict(flat)
     neutral = np.array([0.0, 0.0, 1.0])
     out: list[np.ndarray | None] = [None] * len(items)
+    own: list[np.ndarray | None] = [None] * len(items)
     for (i, is_context), p in zip(owner, probs):
         if is_context:
             p = CONTEXT_WEIGHT * p + (1 - CONTEXT_WEIGHT) * neutral
+        else:
+            own[i] = p if own[i] is None else more_decisive(own[i], p)
         out[i] = p if out[i] is None else more_decisive(out[i], p)
-    return np.array(out)
+    return np.array(out), np.array(own)
 
 
 def predict_reported(judge: Judge, pairs: list[tuple[str, str]]) -> np.ndarray:
