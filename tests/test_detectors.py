@@ -238,3 +238,43 @@ def test_starts_dependent(sentence, dependent):
     from verify.text import starts_dependent
 
     assert starts_dependent(sentence) is dependent
+
+
+# -- harmonising confirmed slots, leaning-back passages -----------------------------------
+@pytest.mark.parametrize("claim, passage, expected", [
+    ("North Korea and Russia marked 75 years of diplomatic ties.",
+     "They held celebrations marking the 75th anniversary of diplomatic ties.",
+     "North Korea and Russia marked 75th anniversary of diplomatic ties."),
+    ("Kim traveled to Russia's Far East in September for a summit.",
+     "Putin greets Kim in the Amur region, Russia, 13 September 2023.",
+     "Kim traveled to Russia's Far East on 13 September 2023 for a summit."),
+    ("The summit was held on Oct. 12.", "The summit was held on 12 October.", "The summit was held on 12 October."),
+])
+def test_harmonise_rewrites_confirmed_slots_in_the_passages_words(claim, passage, expected):
+    from verify.detectors import harmonise
+
+    assert harmonise(claim, passage) == expected
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("Ties were established in 1958.", "Ties were established on Oct. 12, 1948."),               # a mismatch stays
+    ("They marked 50 years of ties.", "They marked the 75th anniversary of ties."),
+    ("Book Club earned less than $83 million.", "Book Club has grossed over $81 million."),       # bounds stay
+    ("Trish was born after 1944.", "Trish was born on March 9, 1945."),
+    ("75 soldiers marched.", "The 75th anniversary was marked."),                                 # other measure
+    ("The summit was held on 12 October.", "The summit was held on 12 October."),                 # same words
+])
+def test_harmonise_leaves_other_slots_alone(claim, passage):
+    from verify.detectors import harmonise
+
+    assert harmonise(claim, passage) is None
+
+
+def test_leaning_back_passage_is_about_what_came_before():
+    claim = "The two leaders exchanged messages on the 50th anniversary of diplomatic ties."
+    passage = "These were dispatched in commemoration of the 75th anniversary."
+    context = "The leaders exchanged messages to fortify their diplomatic ties. " + passage
+    assert "number" not in kinds(claim, passage)  # on its own: which anniversary of what?
+    found = detect(claim, passage, context)
+    assert [m.kind for m in found.hard] == ["number"] and found.hard[0].passage.text == "75th"
+    assert found.alignment < found.topic_alignment

@@ -110,6 +110,13 @@ def test_judge_pairs_applies_detectors():
     assert judge.seen[0] == ("Officials confirmed it in 1999.", "Officials confirmed it in 1999.")
 
 
+def test_the_model_reads_the_claim_with_confirmed_slots_in_the_passages_words():
+    judge = FakeJudge()
+    judge_pairs(judge, [("They marked 75 years of ties.", "Officials confirmed the 75th anniversary of ties."),
+                        ("They marked 50 years of ties.", "Officials confirmed the 75th anniversary of ties.")])
+    assert [h for _, h in judge.seen] == ["They marked 75th anniversary of ties.", "They marked 50 years of ties."]
+
+
 def test_attributed_passage_is_also_judged_as_reported_speech():
     from verify.verifier import predict_reported
 

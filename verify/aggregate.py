@@ -44,7 +44,7 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
     """
     p = np.asarray(probs, dtype=np.float64).copy()
     if found.hard:
-        target = 0.6 + 0.35 * min(1.0, found.alignment)
+        target = 0.6 + 0.35 * min(1.0, max(found.alignment, found.topic_alignment))
         if p[CON] < target:
             rest = p[SUP] + p[NEU]
             scale = (1 - target) / rest if rest > 0 else 0.0

@@ -99,6 +99,10 @@ class Detection:
 
     mismatches: list[Mismatch] = field(default_factory=list)
     alignment: float = 0.0
+    """Share of the claim's content words (slots aside) that the passage holds."""
+    topic_alignment: float = 0.0
+    """The same share, counting the sentences a leaning-back passage ("These letters ...")
+    depends on: whether a slot difference is about the same event."""
     agreements: int = 0
     claim_slots: int = 0
 
@@ -317,6 +321,59 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     return other_person
 
 
+_SAME_MEASURE = [{"year", "anniversary"}]
+"""Units that measure the same thing: "75 years of ties" is their "75th anniversary"."""
+_DATE_PREPOSITION = re.compile(r"^(?:in|on|since|until|by|during|from|early|late|mid|of)\s+", re.IGNORECASE)
+
+
+def _same_measure(a: str | None, b: str | None) -> bool:
+    return a == b or any({a, b} <= group for group in _SAME_MEASURE)
+
+
+def harmonise(claim: str, passage: str, anchor: date | None = None) -> str | None:
+    """The claim with each date and number that the passage confirms, but words differently,
+    rewritten in the passage's words; None when there is nothing to rewrite.
+
+    The NLI model reads "75 years of ties" against "the 75th anniversary of ties" (or "in
+    September" against "13 September 2023") as a changed number, a contradiction. Only
+    slots the detectors find equal (or the passage's more precise) are rewritten, never a
+    bounded one ("after 1944", "more than 10,500"), so the rewritten claim says no more
+    than the passage does about that slot: judging it answers the same question.
+    """
+    edits: list[tuple[int, int, str]] = []
+    claim_dates = find_dates(claim)
+    passage_dates = [p for p in find_dates(passage, anchor) if not p.relation]
+    for c in claim_dates:
+        if c.relation or c.relative or c.weekday is not None:
+            continue
+        p = next((p for p in passage_dates if p.weekday is None and c.comparable(p) and c.compatible(p)), None)
+        if p is None or canonical(p.text) == canonical(c.text):
+            continue
+        prep = _DATE_PREPOSITION.match(fold(c.text))
+        text = passage[p.start:p.end]
+        if prep and not _DATE_PREPOSITION.match(fold(text)):
+            text = ("on " if p.day and prep.group(0).lower().strip() in ("in", "on") else prep.group(0)) + text
+        edits.append((c.start, c.end, text))
+    claim_q = find_quantities(claim, [(d.start, d.end) for d in claim_dates])
+    passage_q = find_quantities(passage, [(d.start, d.end) for d in find_dates(passage, anchor)])
+    for q in claim_q:
+        if q.bound in ("min", "max"):
+            continue
+        p = next((p for p in passage_q if p.bound not in ("min", "max") and _same_measure(q.unit, p.unit)
+                  and quantity_agrees(q, p)), None)
+        if p is None:
+            continue
+        old, new = claim[q.start:q.unit_end], passage[p.start:p.unit_end]
+        if canonical(old) != canonical(new):
+            edits.append((q.start, q.unit_end, new))
+    if not edits:
+        return None
+    out = claim
+    for start, end, text in sorted(edits, reverse=True):
+        out = out[:start] + text + out[end:]
+    return out
+
+
 def detect(claim: str, passage: str, context: str = "", anchor: date | None = None,
            names: frozenset[str] | None = None) -> Detection:
     """Run every detector on one pair.
@@ -338,16 +395,20 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     slot_spans += _numbers(claim, passage, found)
     ignore = _slot_stems(claim, slot_spans)
     claim_stems = [s for s in dict.fromkeys(content_stems(claim)) if s not in ignore]
-    passage_stems = set(content_stems(passage))
-    shared = set(claim_stems) & passage_stems
+    shared = set(claim_stems) & set(content_stems(passage))
     found.alignment = len(shared) / len(claim_stems) if claim_stems else 0.0
+    found.topic_alignment = found.alignment
+    if context and starts_dependent(passage) and context.find(passage) > 0:
+        # "These letters marked the 75th anniversary": what they are is in the sentences before
+        topic = set(claim_stems) & set(content_stems(context[: context.find(passage)] + passage))
+        found.topic_alignment = len(topic) / len(claim_stems) if claim_stems else 0.0
     _negation(claim, passage, shared, found)
     _antonyms(claim, passage, found)
     full = f"{context} {passage}" if context else passage
     _modality(claim, passage, found)
     _first_only(claim, full, found)
     other_person = _entities(claim, passage, full, found, names, unresolved=not context and starts_dependent(passage))
-    if found.alignment < MIN_ALIGNMENT or other_person:
+    if found.topic_alignment < MIN_ALIGNMENT or other_person:
         found.mismatches = [m for m in found.mismatches if m.kind not in HARD_KINDS]
     elif any(m.kind in ("modality", "entity") for m in found.mismatches):
         # A different date or number only contradicts when the passage is about the same

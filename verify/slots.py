@@ -183,6 +183,8 @@ class Quantity:
     unit: str | None
     ordinal: bool = False
     bound: str | None = None  # "min", "max", "approx" from "more than", "under", "about"
+    unit_end: int | None = None
+    """End of the unit word ("75th anniversary" -> after "anniversary"); ``end`` when none."""
 
 
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<ord>st|nd|rd|th)?"
@@ -220,7 +222,7 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
             ordinal = bool(g["ord"])
             if g["scale"]:
                 value *= SCALES[g["scale"].lower()]
-        unit = None
+        unit, unit_end = None, end
         if g.get("pct"):
             unit = "%"
         elif g.get("cur"):
@@ -230,12 +232,13 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
             if um:
                 word = um.group(1).lower()
                 unit = UNIT_ALIASES.get(word, stem(word))
+                unit_end = um.end()
         bm = _BOUND.search(text[:start])
         bound = None
         if bm:
             phrase = bm.group(1).lower()
             bound = _BOUND_KIND.get(phrase, "approx")
-        out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound))
+        out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound, unit_end))
     return out
 
 

@@ -15,7 +15,7 @@ from index.embed import Embedder, SentenceTransformerEmbedder
 from index.models import Hit
 from index.store import ClaimIndex
 from verify.aggregate import combine, label_of, more_decisive, overall_verdict, retrieval_gate, source_stance
-from verify.detectors import detect, known_names
+from verify.detectors import detect, harmonise, known_names
 from verify.errors import InvalidClaimError, ModelError
 from verify.independence import group_sources, independent_stances
 from verify.judge import Judge, NLIJudge
@@ -156,7 +156,9 @@ class Verifier:
                     # judge "He said ..." together with the sentence that says who he is
                     at = context.find(sent.text)
                     premise = context[: at + len(sent.text)] if at >= 0 else sent.text
-                items.append((readings(premise), claim))
+                # the claim with the dates/numbers this passage confirms in its own words
+                anchor = _iso_date(self.index.documents[sent.source_id].date)
+                items.append((readings(premise), harmonise(claim, premise, anchor) or claim))
                 windows.append(context if s.judge_context else None)  # a fact split over two sentences
         probs, own = predict_readings_split(self.nli, items, windows)
         reports, used = [], 0
@@ -173,7 +175,9 @@ class Verifier:
             sent = sentences[h.sentence]
             doc = self.index.documents[sent.source_id]
             # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...")
-            found = detect(claim, sent.text, self.index.context(h.sentence), anchor=_iso_date(doc.date),
+            # a sentence that leans back ("These letters ...") is read with two sentences before it
+            window = 2 if starts_dependent(sent.text) else 1
+            found = detect(claim, sent.text, self.index.context(h.sentence, window), anchor=_iso_date(doc.date),
                            names=self.names | known_names([claim]))
             adjusted = retrieval_gate(combine(p, found), found)
             passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label_of(adjusted),
@@ -269,7 +273,7 @@ def predict_reported(judge: Judge, pairs: list[tuple[str, str]]) -> np.ndarray:
 
 def judge_pairs(judge: Judge, pairs: list[tuple[str, str]]) -> list[Judgement]:
     """Judge ``(claim, passage)`` pairs with the NLI model and the detectors."""
-    probs = predict_reported(judge, [(passage, claim) for claim, passage in pairs])
+    probs = predict_reported(judge, [(passage, harmonise(claim, passage) or claim) for claim, passage in pairs])
     out = []
     for (claim, passage), p in zip(pairs, probs):
         adjusted = combine(p, detect(claim, passage))
