@@ -134,3 +134,15 @@ def test_evidence_that_stands_alone_is_shown_first():
     r = source_stance(probs, np.zeros(3), standalone=alone)
     assert r.stance == "supports" and r.confidence == 0.74 and r.order[:2] == [1, 0]
     assert source_stance(probs, np.zeros(3)).order[:2] == [0, 1]
+
+
+def test_anchored_side_wins_over_an_unanchored_one():
+    # supports from a passage that confirms the claim's number, contradicts from one that never states it
+    probs = np.array([[0.81, 0.1, 0.09], [0.18, 0.65, 0.17]])
+    assert source_stance(probs, np.zeros(2)).stance == "mixed"
+    assert source_stance(probs, np.zeros(2), anchors=np.array([1, 0])).stance == "supports"
+    # a contradiction backed by a detector against an unanchored support
+    flipped = probs[:, [1, 0, 2]]
+    assert source_stance(flipped, np.zeros(2), anchors=np.array([-1, 0])).stance == "contradicts"
+    # both anchored (the source states two different dates): still mixed
+    assert source_stance(probs, np.zeros(2), anchors=np.array([1, -1])).stance == "mixed"

@@ -278,3 +278,23 @@ def test_leaning_back_passage_is_about_what_came_before():
     found = detect(claim, passage, context)
     assert [m.kind for m in found.hard] == ["number"] and found.hard[0].passage.text == "75th"
     assert found.alignment < found.topic_alignment
+
+
+def test_anniversary_dates_the_event():
+    from datetime import date
+
+    passage = "They celebrated the 70th anniversary of the establishment of diplomatic relations in 2018."
+    assert "date" not in kinds("Diplomatic relations were established in 1948.", passage)
+    assert "date" in kinds("Diplomatic relations were established in 1958.", passage)
+    # no year in the sentence: the article's date says when the anniversary was
+    found = detect("Diplomatic relations were established in 1958.",
+                   "They marked the 75th anniversary of diplomatic relations on Thursday.", anchor=date(2023, 10, 13))
+    assert [(m.claim.text, m.passage.text) for m in found.hard] == [("1958", "75th anniversary")]
+    assert find_dates(passage) == [d for d in find_dates(passage) if not d.derived]  # only when asked
+
+
+def test_harmonise_drops_a_year_an_anniversary_settles():
+    from verify.detectors import harmonise
+
+    assert harmonise("Relations were established in 1948.",
+                     "They celebrated the 70th anniversary of relations in 2018.") == "Relations were established."

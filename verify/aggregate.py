@@ -111,7 +111,7 @@ def _evidence_order(probs: np.ndarray, standalone: np.ndarray | None, side: int,
 
 
 def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 0.5,
-                  standalone: np.ndarray | None = None) -> StanceResult:
+                  standalone: np.ndarray | None = None, anchors: np.ndarray | None = None) -> StanceResult:
     """Stance of one source from all of its judged passages.
 
     Args:
@@ -121,6 +121,12 @@ def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 
         standalone: ``(n, 3)`` probabilities of each passage read without its neighbouring
             sentences; when given, passages that reach ``threshold`` on their own are
             listed first. The stance itself comes from ``probs``.
+        anchors: ``(n,)`` what the detectors found of the claim's dates and numbers in each
+            passage: 1 all confirmed, -1 one contradicted, 0 neither (or the claim has none).
+            When both sides are strong, a side whose best passage is anchored that way wins
+            over one whose best passage never touches the claim's slots: "the 75th anniversary
+            of ties" supports "75 years of ties" more surely than a model's unanchored
+            contradiction from "forged ties in 1948" refutes it.
     """
     probs = np.asarray(probs, dtype=np.float64).reshape(-1, 3)
     if len(probs) == 0:
@@ -131,6 +137,12 @@ def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 
     by_sup = _evidence_order(probs, standalone, SUP, threshold)
     by_con = _evidence_order(probs, standalone, CON, threshold)
     if best_sup >= threshold and best_con >= threshold and abs(best_sup - best_con) < MIXED_MARGIN:
+        if anchors is not None:
+            a_sup, a_con = anchors[by_sup[0]], anchors[by_con[0]]
+            if a_sup > 0 and a_con == 0:
+                return StanceResult("supports", best_sup, [int(i) for i in by_sup])
+            if a_con < 0 and a_sup == 0:
+                return StanceResult("contradicts", best_con, [int(i) for i in by_con])
         first = by_sup[0] if best_sup >= best_con else by_con[0]
         second = by_con[0] if first == by_sup[0] else by_sup[0]
         rest = [i for i in by_sup if i not in (first, second)]

@@ -125,7 +125,7 @@ def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
 
 def _dates(claim, passage, anchor, found: Detection) -> list[tuple[int, int]]:
     claim_dates = find_dates(claim)
-    passage_dates = find_dates(passage, anchor)
+    passage_dates = find_dates(passage, anchor, anniversaries=True)
     for c in claim_dates:
         found.claim_slots += 1
         comparable = [p for p in passage_dates if c.comparable(p)]
@@ -338,16 +338,23 @@ def harmonise(claim: str, passage: str, anchor: date | None = None) -> str | Non
     September" against "13 September 2023") as a changed number, a contradiction. Only
     slots the detectors find equal (or the passage's more precise) are rewritten, never a
     bounded one ("after 1944", "more than 10,500"), so the rewritten claim says no more
-    than the passage does about that slot: judging it answers the same question.
+    than the passage does about that slot: judging it answers the same question. A year the
+    passage implies by an anniversary is dropped from the claim instead (it is settled).
     """
     edits: list[tuple[int, int, str]] = []
     claim_dates = find_dates(claim)
-    passage_dates = [p for p in find_dates(passage, anchor) if not p.relation]
+    passage_dates = [p for p in find_dates(passage, anchor, anniversaries=True) if not p.relation]
     for c in claim_dates:
         if c.relation or c.relative or c.weekday is not None:
             continue
         p = next((p for p in passage_dates if p.weekday is None and c.comparable(p) and c.compatible(p)), None)
         if p is None or canonical(p.text) == canonical(c.text):
+            continue
+        if p.derived:
+            # "established in 1948" vs "the 70th anniversary ... in 2018": the year is settled,
+            # the model judges the rest ("established"), not two years it cannot subtract
+            before = re.search(r"\s*\b(?:in|on|since|from|of)\s+$", claim[:c.start], re.IGNORECASE)
+            edits.append((before.start() if before else c.start, c.end, ""))
             continue
         prep = _DATE_PREPOSITION.match(fold(c.text))
         text = passage[p.start:p.end]

@@ -51,6 +51,7 @@ _RELATION_KIND = {"before": "before", "prior to": "before", "until": "before", "
                   "by": "before", "earlier than": "before", "no later than": "before", "after": "after",
                   "since": "after", "later than": "after", "following": "after", "beyond": "after",
                   "no earlier than": "after"}
+_ANNIVERSARY = re.compile(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\s+anniversary\b", re.IGNORECASE)
 _WEEKDAY = re.compile(r"\b(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(?P<rel>(?:last|next|this|earlier this|later this)\s+(?:week|month|year)|yesterday|today|tomorrow)\b", re.IGNORECASE)
 
@@ -69,6 +70,8 @@ class DateSlot:
     relative: bool = False
     relation: str | None = None
     """"before" / "after" when the text bounds the date ("born after 1944", "until 2009")."""
+    derived: bool = False
+    """Implied, not written: "the 70th anniversary ... in 2018" implies 1948."""
 
     def _key(self) -> tuple[int, int, int] | None:
         if self.year is None:
@@ -130,12 +133,14 @@ def resolve_relative(phrase: str, anchor: date) -> tuple[int | None, int | None,
     return None, None, None  # weeks: too coarse to compare
 
 
-def find_dates(text: str, anchor: date | None = None) -> list[DateSlot]:
+def find_dates(text: str, anchor: date | None = None, anniversaries: bool = False) -> list[DateSlot]:
     """Date mentions in ``text``, most specific first where they overlap.
 
     Args:
         text: any text.
         anchor: the document's date; resolves "last month", "yesterday" when given.
+        anniversaries: also the dates that anniversaries imply: "the 70th anniversary ...
+            in 2018" (or, with no year near, in the ``anchor``'s year) dates the event to 1948.
     """
     text = fold(text)
     found: list[DateSlot] = []
@@ -164,6 +169,13 @@ def find_dates(text: str, anchor: date | None = None) -> list[DateSlot]:
             taken.append((start, end))
     for m in _WEEKDAY.finditer(text):
         found.append(DateSlot(m.group(0), *m.span(), weekday=WEEKDAYS[m.group("weekday").lower()]))
+    for m in _ANNIVERSARY.finditer(text) if anniversaries else ():
+        # "the 70th anniversary of ties in 2018": the ties date from 1948
+        n = int(m.group("n"))
+        years = [d for d in found if d.year and not d.relation and abs(d.start - m.start()) <= 120]
+        year = min(years, key=lambda d: abs(d.start - m.start())).year if years else anchor.year if anchor else None
+        if year and 0 < n < year:
+            found.append(DateSlot(m.group(0), *m.span(), year=year - n, derived=True))
     if anchor is not None:
         for m in _RELATIVE.finditer(text):
             y, mo, d = resolve_relative(m.group("rel"), anchor)

@@ -170,7 +170,8 @@ class Verifier:
     def _report(self, claim: str, hits: list[Hit], probs: np.ndarray, own: np.ndarray) -> Report:
         s = self.settings
         sentences = self.index.sentences
-        by_source: dict[str, list[tuple[Passage, np.ndarray, float, int, np.ndarray]]] = defaultdict(list)
+        # (passage, probabilities, similarity, sentence row, probabilities of the sentence alone, slot anchor)
+        by_source: dict[str, list[tuple[Passage, np.ndarray, float, int, np.ndarray, int]]] = defaultdict(list)
         for h, p, alone in zip(hits, probs, own):
             sent = sentences[h.sentence]
             doc = self.index.documents[sent.source_id]
@@ -186,7 +187,8 @@ class Verifier:
                               mismatches=found.mismatches)
             # what the sentence shows by itself decides which passage is shown first
             alone = retrieval_gate(combine(alone, found), found)
-            by_source[sent.source_id].append((passage, adjusted, h.similarity, h.sentence, alone))
+            anchor = -1 if found.hard else int(0 < found.claim_slots == found.agreements)
+            by_source[sent.source_id].append((passage, adjusted, h.similarity, h.sentence, alone, anchor))
         verdicts, best_row = [], {}
         for source_id, doc in self.index.documents.items():
             items = by_source.get(source_id, [])
@@ -194,9 +196,9 @@ class Verifier:
             if not items:
                 verdicts.append(SourceVerdict(**about, stance="none", confidence=1.0, passages=[]))
                 continue
-            result = source_stance(np.array([a for _, a, _, _, _ in items]),
-                                   np.array([sim for _, _, sim, _, _ in items]), s.stance_threshold,
-                                   standalone=np.array([alone for *_, alone in items]))
+            result = source_stance(np.array([it[1] for it in items]), np.array([it[2] for it in items]),
+                                   s.stance_threshold, standalone=np.array([it[4] for it in items]),
+                                   anchors=np.array([it[5] for it in items]))
             shown = [items[i][0] for i in result.order[: s.passages_shown]]
             if result.order:
                 best_row[source_id] = items[result.order[0]][3]
