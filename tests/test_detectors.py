@@ -298,3 +298,44 @@ def test_harmonise_drops_a_year_an_anniversary_settles():
 
     assert harmonise("Relations were established in 1948.",
                      "They celebrated the 70th anniversary of relations in 2018.") == "Relations were established."
+
+
+def test_numbers_glued_to_names_are_not_quantities():
+    assert [q.text for q in find_quantities("fewer than 10 COVID-19 cases among F-16 pilots")] == ["10"]
+    assert "number" not in kinds("Bosnia reported fewer than 10 COVID-19 cases.", "Bosnia reported 7 cases.")
+
+
+def test_bounds_that_overlap_are_no_mismatch():
+    assert "number" not in kinds("New York has more than 8 times the cases of New Jersey.",
+                                 "New York has over 4 times the cases of New Jersey.")
+    assert "number" in kinds("Washington had more than 14,000 confirmed cases.",
+                             "Washington had 13,842 confirmed cases.")
+
+
+def test_bounded_date_without_a_year():
+    assert "date" not in kinds("Before 2nd April, 103 deaths were from patients aged 70.",
+                               "As of April 1, 103 deaths were from patients aged 70.")
+    assert "date" in kinds("Before 2nd April, 103 deaths were from patients aged 70.",
+                           "As of April 5, 103 deaths were from patients aged 70.")
+
+
+def test_negation_stays_in_its_clause():
+    assert "negation" not in kinds("He entered the draft and was briefly signed by the Roughriders.",
+                                   "He entered the draft but was not selected, and was briefly signed by the Roughriders.")
+    assert "negation" in kinds("He was signed by the Roughriders.", "He was not signed by the Roughriders.")
+    # "other than" negates: both sides deny he is a satirist
+    assert "negation" not in kinds("Wolfe sees himself as something other than a satirist.",
+                                   "Wolfe doesn't see himself as a satirist.")
+
+
+def test_missing_name_weighs_less_in_a_bare_pair():
+    import numpy as np
+
+    from verify.aggregate import combine
+
+    claim, passage = "In Uzbekistan, fewer than 1,500 people had tested positive.", "1,405 people had tested positive."
+    bare = detect(claim, passage)
+    retrieved = detect(claim, passage, context="Tashkent is busy. " + passage)
+    assert "entity" in [m.kind for m in bare.mismatches] and not bare.in_context and retrieved.in_context
+    p = np.array([0.7, 0.05, 0.25])
+    assert combine(p, bare)[0] > 0.6 > combine(p, retrieved)[0]

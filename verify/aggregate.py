@@ -20,12 +20,24 @@ ENTITY_TRUSTED_SUPPORT = 0.8
 """A model at least this sure of "supports" has read who the passage is about ("the film" for
 "Book Club"): a missing name then moves only ``ENTITY_TRUSTED_SHARE`` of the mass."""
 ENTITY_TRUSTED_SHARE = 0.2
+FLOOR_ALIGNMENT = 0.8
+"""Share of the claim's content words a passage must hold (with every date and number
+confirmed) for the "supports" floor."""
 MIXED_MARGIN = 0.25
 """A source is "mixed" only when both sides are strong and within this margin;
 otherwise the stronger side wins (one noisy passage should not split a source)."""
 
 
-def _soft_share(kind: str, support: float) -> float:
+PAIR_ENTITY_SHARE = 0.1
+"""A bare pair (``verify judge``; no neighbouring sentences) is evidence its caller chose for
+the claim: the passage of an article about Uzbekistan need not name Uzbekistan ("As of 18 April
+there have been 1,405 cases"), so a missing name there moves little of the "supports" mass. A
+retrieved corpus passage is only similar text, and keeps the full check."""
+
+
+def _soft_share(kind: str, support: float, in_context: bool = True) -> float:
+    if kind == "entity" and not in_context:
+        return PAIR_ENTITY_SHARE
     if kind == "entity" and support >= ENTITY_TRUSTED_SUPPORT:
         return ENTITY_TRUSTED_SHARE
     return SOFT_BLOCK[kind]
@@ -51,14 +63,14 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
             p[SUP], p[NEU], p[CON] = p[SUP] * scale * 0.2, p[NEU] * scale + p[SUP] * scale * 0.8, target
         return p / p.sum()
     if found.soft:
-        share = max(_soft_share(m.kind, p[SUP]) for m in found.soft)
+        share = max(_soft_share(m.kind, p[SUP], found.in_context) for m in found.soft)
         was_support = p[SUP] >= p.max()
         p[NEU] += share * p[SUP]
         p[SUP] *= 1 - share
         if was_support and p[CON] >= p[NEU]:
             p[NEU] = p[CON] + 0.01  # "cannot confirm" is not "contradicts"
-    elif found.alignment >= 0.8 and 0 < found.claim_slots == found.agreements and p[CON] < 0.5:
-        floor = 0.5 + 0.4 * (found.alignment - 0.8) / 0.2
+    elif found.alignment >= FLOOR_ALIGNMENT and 0 < found.claim_slots == found.agreements and p[CON] < 0.5:
+        floor = 0.5 + 0.4 * min(1.0, (found.alignment - FLOOR_ALIGNMENT) / max(1 - FLOOR_ALIGNMENT, 0.1))
         if p[SUP] < floor:
             rest = p[CON] + p[NEU]
             scale = (1 - floor) / rest if rest > 0 else 0.0

@@ -24,7 +24,7 @@ difference counts as a contradiction rather than a different topic."""
 
 NEGATION_CUES = ("not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
                  "refused", "refuses", "refuse", "denied", "denies", "deny", "failed to", "fails to",
-                 "declined to", "declines to", "unable to", "cannot", "lack", "lacked")
+                 "declined to", "declines to", "unable to", "cannot", "lack", "lacked", "other than")
 _NEG_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in NEGATION_CUES if c != "n't") + r")\b|n't\b", re.IGNORECASE)
 
 _ANTONYM_WORDS = [
@@ -101,6 +101,9 @@ class Detection:
     alignment: float = 0.0
     """Share of the claim's content words (slots aside) that the passage holds."""
     topic_alignment: float = 0.0
+    in_context: bool = False
+    """True when the passage came with its neighbouring sentences (a retrieved corpus passage),
+    False for a bare pair whose topic the caller chose."""
     """The same share, counting the sentences a leaning-back passage ("These letters ...")
     depends on: whether a slot difference is about the same event."""
     agreements: int = 0
@@ -159,10 +162,12 @@ def _numbers(claim, passage, found: Detection) -> list[tuple[int, int]]:
 
 
 def _negated_stems(text: str) -> list[tuple[re.Match, set[str]]]:
-    """Each negation cue with the content stems of the few words it governs."""
+    """Each negation cue with the content stems of the few words it governs (up to the end of
+    its clause: in "was not selected, and then signed" the "not" does not reach "signed")."""
     out = []
     for m in _NEG_RE.finditer(fold(text)):
-        after = [w for w in words(canonical(text[m.end():m.end() + 80])) if w not in STOPWORDS][:4]
+        clause = re.split(r"[,;:()]|\s(?:and|but|while|whereas)\s", text[m.end():m.end() + 80])[0]
+        after = [w for w in words(canonical(clause)) if w not in STOPWORDS][:4]
         out.append((m, {stem(w) for w in after}))
     return out
 
@@ -397,7 +402,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         The mismatches (hard only when the passage otherwise aligns with the claim),
         the alignment, and how many claim slots the passage confirmed.
     """
-    found = Detection()
+    found = Detection(in_context=bool(context))
     slot_spans = _dates(claim, passage, anchor, found)
     slot_spans += _numbers(claim, passage, found)
     ignore = _slot_stems(claim, slot_spans)

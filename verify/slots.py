@@ -6,6 +6,7 @@ claim with those of a passage.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -73,10 +74,19 @@ class DateSlot:
     derived: bool = False
     """Implied, not written: "the 70th anniversary ... in 2018" implies 1948."""
 
-    def _key(self) -> tuple[int, int, int] | None:
-        if self.year is None:
-            return None
-        return self.year, self.month or 0, self.day or 0
+    def _order_key(self, other: DateSlot) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+        """Both dates as comparable tuples, down to the precision both state: (year, month, day),
+        or (month, day) when a year is missing ("before 2nd April" against "April 1")."""
+        fields = [(self.year, other.year), (self.month, other.month), (self.day, other.day)]
+        if self.year is None or other.year is None:
+            fields = fields[1:]
+        mine, theirs = [], []
+        for a, b in fields:
+            if a is None or b is None:
+                break
+            mine.append(a)
+            theirs.append(b)
+        return (tuple(mine), tuple(theirs)) if mine else None
 
     def compatible(self, other: DateSlot) -> bool:
         """True unless a field that both state differs.
@@ -87,11 +97,9 @@ class DateSlot:
         if self.relation and other.relation:
             if self.relation == other.relation:
                 return True  # "before 1999" and "before 2000" do not exclude each other
-        elif (self.relation or other.relation) and self._key() and other._key():
+        elif (self.relation or other.relation) and self._order_key(other):
             bound, point = (self, other) if self.relation else (other, self)
-            # compare at the precision both state: "before 1999" vs "September 30, 1998"
-            depth = min(3 if bound.day else 2 if bound.month else 1, 3 if point.day else 2 if point.month else 1)
-            b, p = bound._key()[:depth], point._key()[:depth]
+            b, p = bound._order_key(point)
             if (p < b) if bound.relation == "before" else (p > b):
                 return True
         for a, b in ((self.year, other.year), (self.month, other.month), (self.day, other.day),
@@ -199,7 +207,7 @@ class Quantity:
     """End of the unit word ("75th anniversary" -> after "anniversary"); ``end`` when none."""
 
 
-_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<ord>st|nd|rd|th)?"
+_NUM = r"(?<![A-Za-z]-)(?<![A-Za-z\d])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<ord>st|nd|rd|th)?"
 _QUANTITY = re.compile(
     r"(?P<cur>\$|€|£|US\$)?\s?" + _NUM + r"(?:\s?(?P<scale>" + "|".join(SCALES) + r"))?"
     r"(?:\s?(?P<pct>%|percent|per cent))?"
@@ -254,17 +262,24 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
     return out
 
 
+def _interval(q: Quantity, tolerance: float) -> tuple[float, float]:
+    v = q.value
+    if q.bound == "min":
+        return v, math.inf
+    if q.bound == "max":
+        return -math.inf, v
+    slack = tolerance * max(abs(v), 1)
+    return v - slack, v + slack
+
+
 def quantity_agrees(claim: Quantity, passage: Quantity) -> bool:
-    """Whether the passage's number can be the claim's (bounds and rounding allowed)."""
-    v, p = claim.value, passage.value
-    if claim.bound == "min":
-        return p >= v
-    if claim.bound == "max":
-        return p <= v
-    if claim.bound == "approx" or passage.bound == "approx":
-        return abs(p - v) <= 0.1 * max(abs(v), 1)
-    if passage.bound == "min":
-        return v >= p
-    if passage.bound == "max":
-        return v <= p
-    return abs(p - v) <= 1e-9 * max(abs(v), 1)
+    """Whether the passage's number can be the claim's (bounds and rounding allowed).
+
+    Each side is an interval ("more than 8" is [8, inf), "about 180" is 180 +- 10%); they
+    agree when the intervals meet: "over 4 times" neither confirms nor refutes "more than
+    8 times", so it is no mismatch.
+    """
+    tolerance = 0.1 if "approx" in (claim.bound, passage.bound) else 1e-9
+    lo, hi = _interval(claim, tolerance)
+    plo, phi = _interval(passage, tolerance)
+    return plo <= hi and lo <= phi
