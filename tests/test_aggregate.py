@@ -29,9 +29,10 @@ def test_soft_mismatch_blocks_support_only():
 
 def test_a_missing_name_blocks_a_hesitant_support_but_not_a_confident_one():
     # "The film ... grossed $81 million" for "Book Club grossed ...": the model reads the referent
-    sure = combine(np.array([0.85, 0.05, 0.10]), Detection([mismatch("entity")], alignment=1.0))
+    # (a retrieved passage, read with its neighbours)
+    sure = combine(np.array([0.85, 0.05, 0.10]), Detection([mismatch("entity")], alignment=1.0, in_context=True))
     assert label_of(sure) == "supports" and sure[0] < 0.85
-    hesitant = combine(np.array([0.65, 0.05, 0.30]), Detection([mismatch("entity")], alignment=1.0))
+    hesitant = combine(np.array([0.65, 0.05, 0.30]), Detection([mismatch("entity")], alignment=1.0, in_context=True))
     assert label_of(hesitant) == "neutral"
     # plans and firsts are blocked whatever the model's confidence
     plan = combine(np.array([0.95, 0.01, 0.04]), Detection([mismatch("modality")], alignment=1.0))
@@ -123,7 +124,7 @@ def test_temperature_fit_recovers_a_known_temperature():
 
 
 def test_blocked_support_becomes_neutral_not_contradiction():
-    p = combine(np.array([0.55, 0.4, 0.05]), Detection([mismatch("entity")], alignment=1.0))
+    p = combine(np.array([0.55, 0.4, 0.05]), Detection([mismatch("entity")], alignment=1.0, in_context=True))
     assert label_of(p) == "neutral" and abs(p.sum() - 1) < 1e-9
 
 
