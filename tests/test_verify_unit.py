@@ -227,3 +227,38 @@ def test_a_group_weighs_as_one_source_in_the_confidence(tmp_path, fake_embedder)
     counted_thrice = overall_verdict([("supports", c) for c in (*wire, own)])[1]
     assert report.confidence == pytest.approx(round(counted_once, 4))
     assert counted_thrice > counted_once
+
+
+class ReportedOnlyJudge:
+    """Supports only the bare statement; neutral on anything else."""
+
+    def __init__(self, statement: str, label: int = 0):
+        self.statement, self.label, self.seen = statement, label, []
+
+    def predict(self, pairs):
+        self.seen.extend(pairs)
+        rows = []
+        for _, hypothesis in pairs:
+            row = [0.1, 0.1, 0.8]
+            if hypothesis == self.statement:
+                row = [0.05, 0.05, 0.05]
+                row[self.label] = 0.9
+            rows.append(row)
+        return np.array(rows, dtype=np.float32)
+
+
+def test_attributed_claim_is_also_read_for_what_it_reports():
+    from verify.verifier import predict_reported
+
+    passage = "The trade grew by a tenth, the agency reported."
+    judge = ReportedOnlyJudge("The harbour trade grew.")
+    probs = predict_reported(judge, [(passage, "The agency reported that the harbour trade grew.")])
+    assert probs[0][0] == pytest.approx(0.9)
+    # a report is not contradicted by what another source says against its content
+    judge = ReportedOnlyJudge("The harbour trade grew.", label=1)
+    probs = predict_reported(judge, [(passage, "The agency reported that the harbour trade grew.")])
+    assert probs[0][1] == pytest.approx(0.1)
+    # "reported the exchange" names a thing, not a statement: not stripped
+    judge = ReportedOnlyJudge("The exchange of messages")
+    predict_reported(judge, [(passage, "The agency reported the exchange of messages.")])
+    assert {h for _, h in judge.seen} == {"The agency reported the exchange of messages."}

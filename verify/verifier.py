@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -243,29 +244,54 @@ def predict_readings(judge: Judge, items: list[tuple[list[str], str]],
     return predict_readings_split(judge, items, context)[0]
 
 
+_REPORTS_A_CLAUSE = re.compile(
+    r"\b(?:said|says|reported|announced|stated|claimed|added|told [\w' ]{1,40}?)\s+(?:that|he|she|they|it|we)\s"
+    r"|\baccording to\b|,\s*(?:[\w'’.-]+\s+){0,5}?(?:said|says|reported)\W*$",
+    re.IGNORECASE)
+"""A claim that reports a whole statement ("KCNA reported that Kim ...", "..., Lavrov said"),
+not one that names a reported thing ("KCNA reported the exchange of messages")."""
+
+
 def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
                            context: list[str | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """As :func:`predict_readings`, and also the probabilities of the passage's own readings
-    alone (without its context window): the evidence a sentence shows by itself."""
+    alone (without its context window): the evidence a sentence shows by itself.
+
+    An attributed claim ("KCNA reported that Kim and Putin exchanged messages") is also read
+    for what it reports; that reading is kept only where it supports more (the source must
+    still be named: the entity detector checks it). What another source says against the
+    report does not contradict the report itself, so it never adds a contradiction.
+    """
     if not items:
         return np.zeros((0, 3)), np.zeros((0, 3))
     flat, owner = [], []
     for i, (texts, claim) in enumerate(items):
         extra = [context[i]] if context and context[i] and context[i] not in texts else []
-        for n, text in enumerate([*dict.fromkeys(texts), *extra]):
-            flat.append((text, claim))
-            owner.append((i, bool(extra) and n == len(dict.fromkeys(texts))))
+        reported = strip_attribution(claim) if _REPORTS_A_CLAUSE.search(claim) else None
+        for variant in ([claim, reported] if reported else [claim]):
+            for n, text in enumerate([*dict.fromkeys(texts), *extra]):
+                flat.append((text, variant))
+                owner.append((i, bool(extra) and n == len(dict.fromkeys(texts)), variant is not claim))
     probs = judge.predict(flat)
     neutral = np.array([0.0, 0.0, 1.0])
-    out: list[np.ndarray | None] = [None] * len(items)
-    own: list[np.ndarray | None] = [None] * len(items)
-    for (i, is_context), p in zip(owner, probs):
+    out: dict[tuple[int, bool], np.ndarray] = {}
+    own: dict[tuple[int, bool], np.ndarray] = {}
+    for (i, is_context, is_reported), p in zip(owner, probs):
+        key = (i, is_reported)
         if is_context:
             p = CONTEXT_WEIGHT * p + (1 - CONTEXT_WEIGHT) * neutral
         else:
-            own[i] = p if own[i] is None else more_decisive(own[i], p)
-        out[i] = p if out[i] is None else more_decisive(out[i], p)
-    return np.array(out), np.array(own)
+            own[key] = p if key not in own else more_decisive(own[key], p)
+        out[key] = p if key not in out else more_decisive(out[key], p)
+
+    def pick(found: dict[tuple[int, bool], np.ndarray], i: int) -> np.ndarray:
+        claim_p, reported_p = found[(i, False)], found.get((i, True))
+        if reported_p is not None and reported_p[0] > claim_p[0] and reported_p[0] >= reported_p.max():
+            return reported_p
+        return claim_p
+
+    return (np.array([pick(out, i) for i in range(len(items))]),
+            np.array([pick(own, i) for i in range(len(items))]))
 
 
 def predict_reported(judge: Judge, pairs: list[tuple[str, str]]) -> np.ndarray:
