@@ -48,8 +48,10 @@ NLI ?= ../shared/nli
 train: $(VENV)/.installed
 	$(PY) -m verify.train --data $(NLI) --out models/verifier --work runs/verifier --continue-from models/verifier
 
+# The NLI softmax temperature (dev_3way halves), then the source-confidence map (dev claims).
 calibrate: $(VENV)/.installed
 	$(PY) -m verify.calibrate --nli $(NLI)
+	$(PY) -m verify.calibrate --stance
 
 bench: $(VENV)/.installed
 	$(PY) -m bench.bench_index

@@ -262,3 +262,24 @@ def test_attributed_claim_is_also_read_for_what_it_reports():
     judge = ReportedOnlyJudge("The exchange of messages")
     predict_reported(judge, [(passage, "The agency reported the exchange of messages.")])
     assert {h for _, h in judge.seen} == {"The agency reported the exchange of messages."}
+
+
+def test_source_confidence_goes_through_the_stance_calibration(small_index, fake_embedder, tmp_path):
+    import json
+
+    from verify.errors import ModelError
+    from verify.verifier import load_confidence_map
+
+    claim = "Officials confirmed the harbour trade grew."
+    raw = Verifier.from_index(small_index, Settings(stance_calibration=None), fake_embedder, FakeJudge()).check(claim)
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps({"a": 2.0, "b": 0.0}))
+    mapped = Verifier.from_index(small_index, Settings(stance_calibration=path), fake_embedder, FakeJudge()).check(claim)
+    by_id = {s.source_id: s for s in raw.sources}
+    for s in mapped.sources:
+        assert s.stance == by_id[s.source_id].stance
+        assert s.confidence == pytest.approx(load_confidence_map(path)(by_id[s.source_id].confidence), abs=1e-3)
+    assert load_confidence_map(tmp_path / "missing.json")(0.6) == pytest.approx(0.6)
+    path.write_text("not json")
+    with pytest.raises(ModelError, match="stance calibration"):
+        load_confidence_map(path)

@@ -46,3 +46,18 @@ def expected_calibration_error(confidences: list[float], correct: list[bool], bi
             acc = sum(correct[i] for i in idx) / len(idx)
             total += len(idx) / n * abs(conf - acc)
     return total
+
+
+def held_out_calibrated(groups: list[str], confidences: list[float], correct: list[bool]) -> list[float]:
+    """Each confidence mapped by a Platt map fitted on the *other* groups (leave one group out):
+    the calibrated confidences an unseen claim would get."""
+    from verify.aggregate import fit_confidence_map
+
+    out = [0.0] * len(confidences)
+    for g in dict.fromkeys(groups):
+        train = [i for i, x in enumerate(groups) if x != g]
+        fitted = fit_confidence_map([confidences[i] for i in train], [correct[i] for i in train])
+        for i, x in enumerate(groups):
+            if x == g:
+                out[i] = fitted(confidences[i])
+    return out

@@ -13,6 +13,7 @@ DEFAULT_VERIFIER = PACKAGE_ROOT / "models" / "verifier"
 DEFAULT_INDEX = PACKAGE_ROOT / "var" / "index"
 DEFAULT_CORPUS = PACKAGE_ROOT / "data" / "corpus"
 DEFAULT_NOTES = PACKAGE_ROOT / "var" / "notes.sqlite3"
+DEFAULT_STANCE_CALIBRATION = PACKAGE_ROOT / "models" / "stance_calibration.json"
 ENV = {  # environment variable -> field
     "CROSSCHECK_VERIFIER": "verifier_path",
     "CROSSCHECK_EMBEDDER": "embedding_model",
@@ -21,6 +22,7 @@ ENV = {  # environment variable -> field
     "CROSSCHECK_QUANTIZE": "quantize",
     "CROSSCHECK_BACKEND": "backend",
     "CROSSCHECK_NOTES": "notes_db",
+    "CROSSCHECK_STANCE_CALIBRATION": "stance_calibration",
 }
 
 
@@ -49,6 +51,10 @@ class Settings(BaseModel):
                                      "quantize: int8 per channel, ~2.2x the pairs/s for ~0.5 point of dev_3way)")
     threads: int | None = Field(default=None, ge=1, description="torch threads; None = torch default")
     notes_db: Path = Field(default=DEFAULT_NOTES, description="SQLite file of the app's reviews and check history")
+    stance_calibration: Path | None = Field(
+        default=DEFAULT_STANCE_CALIBRATION,
+        description="JSON map of source confidence to probability (python -m verify.calibrate --stance); "
+                    "None or a missing file = raw confidences")
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:

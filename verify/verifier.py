@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -15,7 +16,15 @@ import numpy as np
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.models import Hit
 from index.store import ClaimIndex
-from verify.aggregate import combine, label_of, more_decisive, overall_verdict, retrieval_gate, source_stance
+from verify.aggregate import (
+    ConfidenceMap,
+    combine,
+    label_of,
+    more_decisive,
+    overall_verdict,
+    retrieval_gate,
+    source_stance,
+)
 from verify.detectors import detect, harmonise, known_names
 from verify.errors import InvalidClaimError, ModelError
 from verify.independence import group_sources, independent_stances
@@ -71,6 +80,7 @@ class Verifier:
         self.embedder = embedder or SentenceTransformerEmbedder(self.settings.embedding_model)
         self._judge = judge
         self._names: frozenset[str] | None = None
+        self._confidence_map: ConfidenceMap | None = None
         self._lock = threading.RLock()
 
     @property
@@ -79,6 +89,13 @@ class Verifier:
         if self._names is None:
             self._names = known_names(d.text for d in self.index.documents.values())
         return self._names
+
+    @property
+    def confidence_map(self) -> ConfidenceMap:
+        """The fitted map of source confidence to probability (identity when none is configured)."""
+        if self._confidence_map is None:
+            self._confidence_map = load_confidence_map(self.settings.stance_calibration)
+        return self._confidence_map
 
     @classmethod
     def from_index(cls, index_dir: Path | str, settings: Settings | None = None,
@@ -195,7 +212,8 @@ class Verifier:
             items = by_source.get(source_id, [])
             about = {"source_id": source_id, "title": doc.title, "publisher": doc.publisher, "date": doc.date}
             if not items:
-                verdicts.append(SourceVerdict(**about, stance="none", confidence=1.0, passages=[]))
+                verdicts.append(SourceVerdict(**about, stance="none", confidence=round(self.confidence_map(1.0), 4),
+                                              passages=[]))
                 continue
             result = source_stance(np.array([it[1] for it in items]), np.array([it[2] for it in items]),
                                    s.stance_threshold, standalone=np.array([it[4] for it in items]),
@@ -203,7 +221,8 @@ class Verifier:
             shown = [items[i][0] for i in result.order[: s.passages_shown]]
             if result.order:
                 best_row[source_id] = items[result.order[0]][3]
-            verdicts.append(SourceVerdict(**about, stance=result.stance, confidence=round(result.confidence, 4),
+            confidence = self.confidence_map(result.confidence)
+            verdicts.append(SourceVerdict(**about, stance=result.stance, confidence=round(confidence, 4),
                                           passages=shown))
         rank = {"supports": 0, "contradicts": 0, "mixed": 0, "none": 1}
         verdicts.sort(key=lambda v: (rank[v.stance], -v.confidence if v.stance != "none" else 0,
@@ -217,6 +236,22 @@ class Verifier:
         verdict, confidence = overall_verdict(independent_stances(verdicts, groups))
         return Report(claim=claim, verdict=verdict, confidence=round(confidence, 4), sources=verdicts,
                       groups=groups)
+
+
+def load_confidence_map(path: Path | None) -> ConfidenceMap:
+    """The Platt map in ``path`` (written by ``python -m verify.calibrate --stance``); the
+    identity when ``path`` is None or missing.
+
+    Raises:
+        ModelError: the file exists but is not a calibration file.
+    """
+    if path is None or not Path(path).exists():
+        return ConfidenceMap()
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return ConfidenceMap(float(data["a"]), float(data["b"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"cannot read the stance calibration {path}: {exc}") from exc
 
 
 def readings(premise: str) -> list[str]:
