@@ -64,7 +64,7 @@ def test_every_source_gets_its_own_candidates(small_index, fake_embedder):
     judge = FakeJudge()
     verifier = make_verifier(small_index, fake_embedder, judge, k_per_source=2, judge_context=False)
     report = verifier.check("The harbour trade grew.")
-    judged = {p for p, _ in judge.seen}
+    judged = {p for p, h in judge.seen if h == "The harbour trade grew."}  # not the contradictions re-read
     # the 40-sentence article cannot crowd the one-line sources out
     assert any("confirmed" in p for p in judged) and any("denied" in p for p in judged)
     assert len(judged) <= 2 * 4
@@ -166,12 +166,13 @@ def test_check_many_batches_the_models_and_gives_the_same_reports_as_one_by_one(
     embedder, judge = CountingEmbedder(fake_embedder), CountingJudge()
     verifier = make_verifier(small_index, embedder, judge)
     one_by_one = [verifier.check(claim) for claim in claims]
-    assert (embedder.calls, judge.calls) == (len(claims), len(claims))
+    # one NLI call per check, and one more that re-reads its contradictions the other way round
+    assert (embedder.calls, judge.calls) == (len(claims), 2 * len(claims))
     embedder.calls = judge.calls = 0
     seen = []
     batched = verifier.check_many(claims, progress=lambda done, total: seen.append((done, total)))
     assert batched == one_by_one
-    assert (embedder.calls, judge.calls) == (2, 2)  # two batches: one embedding and one NLI call each
+    assert (embedder.calls, judge.calls) == (2, 4)  # two batches: one embedding and two NLI calls each
     assert seen == [(CHECK_BATCH, len(claims)), (len(claims), len(claims))]
 
 
@@ -283,3 +284,28 @@ def test_source_confidence_goes_through_the_stance_calibration(small_index, fake
     path.write_text("not json")
     with pytest.raises(ModelError, match="stance calibration"):
         load_confidence_map(path)
+
+
+def test_a_contradiction_is_checked_the_other_way_round():
+    from verify.verifier import symmetric_contradiction
+
+    class OneWay:
+        """Contradiction only when the passage comes first; the reverse reads neutral."""
+
+        def __init__(self):
+            self.seen = []
+
+        def predict(self, pairs):
+            self.seen.extend(pairs)
+            return np.array([[0.05, 0.9, 0.05] if p.startswith("Passage") else [0.1, 0.1, 0.8] for p, _ in pairs])
+
+    judge = OneWay()
+    pairs = [("Passage says no.", "Claim."), ("Other text.", "Claim.")]
+    probs = symmetric_contradiction(judge, pairs, judge.predict(pairs))
+    assert judge.seen[2:] == [("Claim.", "Passage says no.")]  # only the contradiction is re-read
+    assert probs[0][1] == pytest.approx(0.5 / 1.0 * (0.9 + 0.1) / (0.05 + 0.5 + 0.05))
+    assert probs[1].tolist() == pytest.approx([0.1, 0.1, 0.8])
+    # a contradiction both ways stays one
+    both = symmetric_contradiction(FakeJudge(), [("Officials denied it.", "Officials denied it, again.")],
+                                   np.array([[0.05, 0.9, 0.05]]))
+    assert both[0].argmax() == 1

@@ -115,11 +115,15 @@ class StanceResult:
 
 def _evidence_order(probs: np.ndarray, standalone: np.ndarray | None, side: int, threshold: float) -> list[int]:
     """Passages by their support for ``side``; those whose sentence shows it by itself (not
-    only read with its neighbours) first, so the quote shown is the one that says it."""
+    only read with its neighbours) first, and among the rest the one whose own sentence shows
+    most of it: the quote shown is the one that says it."""
     if standalone is None:
         return [int(i) for i in np.argsort(-probs[:, side], kind="stable")]
     alone = (standalone[:, side] >= threshold).astype(np.float64)
-    return [int(i) for i in np.lexsort((-probs[:, side], -alone))]
+    with_neighbours = (probs[:, side] >= threshold).astype(np.float64)
+    # then those that show it with their neighbours, by what their own sentence shows
+    keys = (-probs[:, side], -np.round(standalone[:, side], 2), -with_neighbours, -alone)
+    return [int(i) for i in np.lexsort(keys)]
 
 
 def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 0.5,
