@@ -101,8 +101,11 @@ def draft_seconds(verifier: Verifier, claims: list[str], args: argparse.Namespac
     fast = Verifier(verifier.index, Settings.from_env(verifier_path=args.model, backend="onnx", quantize=True),
                     embedder=verifier.embedder)
     fast.check(draft[0])  # loads (and on first use exports) the ONNX judge
+    one_way = Verifier(verifier.index, verifier.settings.model_copy(update={"recheck_contradictions": False}),
+                       embedder=verifier.embedder, judge=verifier.nli)
     for name, run_draft in (("one check per sentence (baseline)", lambda: [verifier.check(c) for c in draft]),
                             ("check_many (batches of 8)", lambda: verifier.check_many(draft)),
+                            ("check_many, contradictions not re-read", lambda: one_way.check_many(draft)),
                             ("check_many, onnx int8 judge", lambda: fast.check_many(draft))):
         start = time.perf_counter()
         run_draft()

@@ -174,6 +174,10 @@ def test_check_many_batches_the_models_and_gives_the_same_reports_as_one_by_one(
     assert batched == one_by_one
     assert (embedder.calls, judge.calls) == (2, 4)  # two batches: one embedding and two NLI calls each
     assert seen == [(CHECK_BATCH, len(claims)), (len(claims), len(claims))]
+    judge.calls = 0
+    one_way = make_verifier(small_index, embedder, judge, recheck_contradictions=False)
+    one_way.check_many(claims)
+    assert judge.calls == 2  # without the re-read: one NLI call a batch
 
 
 def test_check_many_validates_every_claim_before_any_model(small_index, fake_embedder):

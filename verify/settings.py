@@ -44,6 +44,9 @@ class Settings(BaseModel):
     passages_shown: int = Field(default=3, ge=1, le=20, description="passages kept per source in a report")
     stance_threshold: float = Field(default=0.5, ge=0, le=1, description="probability to take a side")
     judge_context: bool = Field(default=True, description="also judge each passage with its neighbours")
+    recheck_contradictions: bool = Field(
+        default=True, description="re-read each pair judged a contradiction the other way round (contradiction "
+                                  "is symmetric): fewer one-way false contradictions, one more NLI call over them")
     batch_size: int = Field(default=32, ge=1)
     quantize: bool = Field(default=False, description="int8 dynamic quantisation of the judge (faster)")
     backend: Literal["torch", "onnx"] = Field(

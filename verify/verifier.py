@@ -178,7 +178,7 @@ class Verifier:
                 anchor = _iso_date(self.index.documents[sent.source_id].date)
                 items.append((readings(premise), harmonise(claim, premise, anchor) or claim))
                 windows.append(context if s.judge_context else None)  # a fact split over two sentences
-        probs, own = predict_readings_split(self.nli, items, windows)
+        probs, own = predict_readings_split(self.nli, items, windows, recheck=s.recheck_contradictions)
         reports, used = [], 0
         for claim, hits in zip(claims, hit_lists):
             reports.append(self._report(claim, hits, probs[used:used + len(hits)], own[used:used + len(hits)]))
@@ -288,7 +288,8 @@ not one that names a reported thing ("KCNA reported the exchange of messages")."
 
 
 def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
-                           context: list[str | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                           context: list[str | None] | None = None,
+                           recheck: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """As :func:`predict_readings`, and also the probabilities of the passage's own readings
     alone (without its context window): the evidence a sentence shows by itself.
 
@@ -307,7 +308,9 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
             for n, text in enumerate([*dict.fromkeys(texts), *extra]):
                 flat.append((text, variant))
                 owner.append((i, bool(extra) and n == len(dict.fromkeys(texts)), variant is not claim))
-    probs = symmetric_contradiction(judge, flat, judge.predict(flat))
+    probs = judge.predict(flat)
+    if recheck:
+        probs = symmetric_contradiction(judge, flat, probs)
     neutral = np.array([0.0, 0.0, 1.0])
     out: dict[tuple[int, bool], np.ndarray] = {}
     own: dict[tuple[int, bool], np.ndarray] = {}
