@@ -37,11 +37,17 @@ class Corpus(BaseModel):
     files: dict[str, str]
 
 
-def _decode(name: str, data: bytes) -> str:
+def decode_text(name: str, data: bytes, accepted: str = ACCEPTED) -> str:
+    """``data`` as UTF-8 text (a BOM is dropped).
+
+    Raises:
+        IngestError: UTF-16, binary (a NUL byte) or not UTF-8, in one line naming ``name``
+            and what is ``accepted``.
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise IngestError(f"{name} is UTF-16 text; save it as UTF-8 (accepted: {ACCEPTED})")
+        raise IngestError(f"{name} is UTF-16 text; save it as UTF-8 (accepted: {accepted})")
     if b"\x00" in data:
-        raise IngestError(f"{name} is a binary file, not text; accepted: {ACCEPTED}")
+        raise IngestError(f"{name} is a binary file, not text; accepted: {accepted}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -119,7 +125,7 @@ def _parse(name: str, path: str, data: bytes) -> list[Document]:
     suffix = PurePath(name).suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
         raise IngestError(f"{name}: unsupported file type {suffix or '(none)'!r}; accepted: {ACCEPTED}")
-    text = _decode(name, data)
+    text = decode_text(name, data)
     if suffix == ".jsonl":
         return _jsonl_documents(name, path, text)
     if suffix in (".html", ".htm"):

@@ -15,7 +15,8 @@ from pathlib import PurePath
 from pydantic import BaseModel, ConfigDict, Field
 
 from index.clean import markdown_to_text
-from index.errors import CrosscheckError
+from index.errors import CrosscheckError, IngestError
+from index.ingest import decode_text
 from index.split import paragraph_spans, sentence_spans
 from verify.models import Report
 from verify.text import strip_attribution
@@ -236,13 +237,10 @@ def read_draft(name: str, data: bytes) -> str:
     if suffix == ".docx":
         text = _docx_text(base, data)
     else:
-        if b"\x00" in data:
-            raise DraftError(f"{base} is a binary file, not text; save it as UTF-8 text")
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DraftError(f"{base} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                             "save it as UTF-8") from exc
+            text = decode_text(base, data, accepted="UTF-8 " + ", ".join(DRAFT_EXTENSIONS))
+        except IngestError as exc:
+            raise DraftError(str(exc)) from exc
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if suffix == ".md":
             text = markdown_to_text(text).text
