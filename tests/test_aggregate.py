@@ -162,3 +162,15 @@ def test_confidence_map_fits_an_underconfident_source():
     held = held_out_calibrated(groups, raw.tolist(), truth.tolist())
     assert expected_calibration_error(held, truth.tolist()) < expected_calibration_error(raw.tolist(), truth.tolist())
     assert ConfidenceMap()(0.73) == pytest.approx(0.73)  # the default map is the identity
+
+
+def test_retrieved_passage_sharing_almost_no_words_cannot_support():
+    from verify.aggregate import retrieval_gate
+
+    p = np.array([0.8, 0.05, 0.15])
+    far = Detection([], alignment=0.1, claim_slots=1)
+    assert label_of(retrieval_gate(p, far)) == "neutral"
+    assert retrieval_gate(p, Detection([], alignment=0.0))[0] == pytest.approx(0.0)
+    # unless it confirms one of the claim's dates or numbers, or shares enough words
+    assert label_of(retrieval_gate(p, Detection([], alignment=0.1, claim_slots=1, agreements=1))) == "supports"
+    assert label_of(retrieval_gate(p, Detection([], alignment=0.5))) == "supports"

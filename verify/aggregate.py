@@ -20,6 +20,10 @@ ENTITY_TRUSTED_SUPPORT = 0.8
 """A model at least this sure of "supports" has read who the passage is about ("the film" for
 "Book Club"): a missing name then moves only ``ENTITY_TRUSTED_SHARE`` of the mass."""
 ENTITY_TRUSTED_SHARE = 0.2
+SUPPORT_GATE = 0.2
+"""Share of the claim's content words below which a retrieved passage that confirms none
+of its dates or numbers loses "supports" (linearly, all of it at 0). Measured on dev_claims:
+stance accuracy 0.940 -> 0.970 (the false supports came from passages sharing one word)."""
 FLOOR_ALIGNMENT = 0.8
 """Share of the claim's content words a passage must hold (with every date and number
 confirmed) for the "supports" floor."""
@@ -84,7 +88,9 @@ def retrieval_gate(probs: np.ndarray, found: Detection) -> np.ndarray:
     A source's stance takes the strongest of several retrieved passages, so a
     contradiction read into a passage on a neighbouring topic would count many
     times over. Without a hard mismatch, a retrieved passage must share 60% of the
-    claim's content words to contradict it fully (none below 30%).
+    claim's content words to contradict it fully (none below 30%); and one that shares
+    under :data:`SUPPORT_GATE` of them and confirms none of the claim's dates or numbers
+    cannot fully support it either.
     """
     p = np.asarray(probs, dtype=np.float64).copy()
     if found.hard:
@@ -93,6 +99,12 @@ def retrieval_gate(probs: np.ndarray, found: Detection) -> np.ndarray:
     moved = p[CON] * (1 - gate)
     p[CON] -= moved
     p[NEU] += moved
+    if found.alignment < SUPPORT_GATE and not found.agreements:
+        # the mirror image: a passage on the same topic with almost none of the claim's words
+        # ("attended a banquet to mark the anniversary" for "sent a letter for the anniversary")
+        moved = p[SUP] * (1 - found.alignment / SUPPORT_GATE)
+        p[SUP] -= moved
+        p[NEU] += moved
     return p
 
 
