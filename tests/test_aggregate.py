@@ -174,3 +174,12 @@ def test_retrieved_passage_sharing_almost_no_words_cannot_support():
     # unless it confirms one of the claim's dates or numbers, or shares enough words
     assert label_of(retrieval_gate(p, Detection([], alignment=0.1, claim_slots=1, agreements=1))) == "supports"
     assert label_of(retrieval_gate(p, Detection([], alignment=0.5))) == "supports"
+
+
+def test_retrieved_passage_that_never_names_the_claims_subject_contradicts_less():
+    from verify.aggregate import UNNAMED_CONTRADICTION_SHARE, retrieval_gate
+
+    p = np.array([0.03, 0.7, 0.27])
+    unnamed = Detection([mismatch("entity")], alignment=0.8)
+    assert retrieval_gate(p, unnamed)[1] == pytest.approx(0.7 * (1 - UNNAMED_CONTRADICTION_SHARE))
+    assert retrieval_gate(p, Detection([], alignment=0.8))[1] == pytest.approx(0.7)

@@ -339,3 +339,21 @@ def test_missing_name_weighs_less_in_a_bare_pair():
     assert "entity" in [m.kind for m in bare.mismatches] and not bare.in_context and retrieved.in_context
     p = np.array([0.7, 0.05, 0.25])
     assert combine(p, bare)[0] > 0.6 > combine(p, retrieved)[0]
+
+
+def test_compared_words_do_not_count_as_shared_topic():
+    # "disappointed" / "satisfied" is the difference, not a missing topic word
+    found = detect("Kim was disappointed with the talks.", "Kim was very satisfied with the talks.")
+    assert found.alignment == 1.0 and [m.kind for m in found.hard] == ["antonym"]
+    # a negation cue is not a content word the passage must share
+    assert detect("North Korea refused to back the war.", "North Korea backed the war.").alignment == 1.0
+
+
+def test_plan_in_the_neighbouring_sentence():
+    from verify.detectors import context_modality
+
+    context = "Lavrov earlier said he plans to visit Pyongyang in October. The Kremlin said Putin accepted the offer."
+    m = context_modality("Lavrov visited Pyongyang in October.", context)
+    assert m and m.kind == "modality" and m.passage is None and "plans to" in m.detail
+    assert context_modality("Lavrov plans to visit Pyongyang in October.", context) is None
+    assert context_modality("Lavrov visited Pyongyang in October.", "Lavrov visited Pyongyang in October.") is None

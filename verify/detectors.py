@@ -25,6 +25,7 @@ difference counts as a contradiction rather than a different topic."""
 NEGATION_CUES = ("not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
                  "refused", "refuses", "refuse", "denied", "denies", "deny", "failed to", "fails to",
                  "declined to", "declines to", "unable to", "cannot", "lack", "lacked", "other than")
+NEGATION_STEMS = frozenset(stem(c) for c in NEGATION_CUES if " " not in c and "'" not in c)
 _NEG_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in NEGATION_CUES if c != "n't") + r")\b|n't\b", re.IGNORECASE)
 
 _ANTONYM_WORDS = [
@@ -222,6 +223,19 @@ def _modality(claim, passage, found: Detection) -> None:
             return
 
 
+def context_modality(claim: str, context: str) -> Mismatch | None:
+    """The plan in a neighbouring sentence, when it is the neighbours that seem to support the
+    claim ("Lavrov said he plans to visit Pyongyang" beside the passage, for "Lavrov visited
+    Pyongyang"). Its span is the claim's; the passage span is None (it is not in the passage)."""
+    probe = Detection()
+    _modality(claim, context, probe)
+    if not probe.mismatches:
+        return None
+    cue = probe.mismatches[0].passage.text
+    return Mismatch(kind="modality", claim=_span(claim, 0, len(claim)), passage=None,
+                    detail=f"the sentences around the passage only say {cue!r} of what the claim states as fact")
+
+
 def _first_only(claim, passage_and_context, found: Detection) -> None:
     cm = _FIRST_ONLY_RE.search(claim)
     key = re.search(r"first|only|sole|never before|unprecedented", cm.group(1), re.IGNORECASE) if cm else None
@@ -405,7 +419,11 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     found = Detection(in_context=bool(context))
     slot_spans = _dates(claim, passage, anchor, found)
     slot_spans += _numbers(claim, passage, found)
-    ignore = _slot_stems(claim, slot_spans)
+    _antonyms(claim, passage, found)
+    # the words being compared are not what says two texts are about the same thing: dates,
+    # numbers, an antonym pair ("disappointed" / "satisfied"), negation cues ("refused")
+    antonym_spans = [(m.claim.start, m.claim.end) for m in found.mismatches if m.kind == "antonym"]
+    ignore = _slot_stems(claim, slot_spans + antonym_spans) | NEGATION_STEMS
     claim_stems = [s for s in dict.fromkeys(content_stems(claim)) if s not in ignore]
     shared = set(claim_stems) & set(content_stems(passage))
     found.alignment = len(shared) / len(claim_stems) if claim_stems else 0.0
@@ -415,7 +433,6 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         topic = set(claim_stems) & set(content_stems(context[: context.find(passage)] + passage))
         found.topic_alignment = len(topic) / len(claim_stems) if claim_stems else 0.0
     _negation(claim, passage, shared, found)
-    _antonyms(claim, passage, found)
     full = f"{context} {passage}" if context else passage
     _modality(claim, passage, found)
     _first_only(claim, full, found)

@@ -25,7 +25,7 @@ from verify.aggregate import (
     retrieval_gate,
     source_stance,
 )
-from verify.detectors import detect, harmonise, known_names
+from verify.detectors import context_modality, detect, harmonise, known_names
 from verify.errors import InvalidClaimError, ModelError
 from verify.independence import group_sources, independent_stances
 from verify.judge import Judge, NLIJudge
@@ -198,6 +198,10 @@ class Verifier:
             window = 2 if starts_dependent(sent.text) else 1
             found = detect(claim, sent.text, self.index.context(h.sentence, window), anchor=_iso_date(doc.date),
                            names=self.names | known_names([claim]))
+            if p[0] > alone[0] + 0.05 and p[0] >= 0.5:  # the neighbours, not the sentence, support it
+                planned = context_modality(claim, self.index.context(h.sentence))
+                if planned and not any(m.kind == "modality" for m in found.mismatches):
+                    found.mismatches.append(planned)
             adjusted = retrieval_gate(combine(p, found), found)
             passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label_of(adjusted),
                               probabilities=_probabilities(adjusted), similarity=round(float(h.similarity), 4),
