@@ -357,3 +357,11 @@ def test_plan_in_the_neighbouring_sentence():
     assert m and m.kind == "modality" and m.passage is None and "plans to" in m.detail
     assert context_modality("Lavrov plans to visit Pyongyang in October.", context) is None
     assert context_modality("Lavrov visited Pyongyang in October.", "Lavrov visited Pyongyang in October.") is None
+
+
+def test_same_place_in_another_quarter_is_another_place():
+    passage = "Russian Ambassador to North Korea Alexander Matsegora attended a banquet."
+    found = detect("Matsegora is the Russian ambassador to South Korea.", passage)
+    assert any(m.kind == "entity" and m.claim.text == "South Korea" for m in found.mismatches)
+    assert "entity" not in kinds("Matsegora is the Russian ambassador to North Korea.", passage)
+    assert "entity" not in kinds("The US and South Korea objected.", "The US and South Korea objected, North Korea said.")

@@ -292,9 +292,19 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
     return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
 
 
+QUARTERS = frozenset(stem(w) for w in (
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "upper", "lower", "new", "old"))
+
+
 def _rival(passage_name: list[str], tokens: list[str]) -> bool:
-    """Same leading tokens, different last one: "Kim Jong Il" for "Kim Jong Un"."""
+    """Same leading tokens, different last one: "Kim Jong Il" for "Kim Jong Un"; or the same
+    place in another quarter: "South Korea" for "North Korea"."""
     head, n, last = tokens[:-1], len(tokens), tokens[-1]
+    # "South Korea" for "North Korea", "West Germany" for "East Germany": same place word, other quarter
+    if n == 2 and tokens[0] in QUARTERS and any(
+            passage_name[i + 1] == last and passage_name[i] in QUARTERS and passage_name[i] != tokens[0]
+            for i in range(len(passage_name) - 1)):
+        return True
     if last in passage_name:
         return False  # a middle name: "Trevor Michael Moran" is "Trevor Moran"
 
