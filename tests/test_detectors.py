@@ -365,3 +365,12 @@ def test_same_place_in_another_quarter_is_another_place():
     assert any(m.kind == "entity" and m.claim.text == "South Korea" for m in found.mismatches)
     assert "entity" not in kinds("Matsegora is the Russian ambassador to North Korea.", passage)
     assert "entity" not in kinds("The US and South Korea objected.", "The US and South Korea objected, North Korea said.")
+
+
+def test_who_reported_it_is_not_a_mention_of_a_place_in_it():
+    passage = "The two leaders had met in September in Vostochny, according to Moscow."
+    context = "Kim and Putin held a summit. " + passage
+    assert "entity" in kinds("The summit was held in Moscow.", passage, context=context)
+    assert "entity" not in kinds("The summit was held in Vostochny.", passage, context=context)
+    # a claim about the report itself keeps its speaker
+    assert "entity" not in kinds("Moscow said the leaders met in Vostochny.", passage, context=context)

@@ -15,7 +15,17 @@ from datetime import date
 
 from verify.models import Mismatch, Span
 from verify.slots import MONTHS, WEEKDAYS, find_dates, find_quantities, quantity_agrees
-from verify.text import STOPWORDS, canonical, content_stems, fold, starts_dependent, stem, words
+from verify.text import (
+    STOPWORDS,
+    canonical,
+    content_stems,
+    fold,
+    mentions_reporting,
+    starts_dependent,
+    stem,
+    strip_attribution,
+    words,
+)
 
 HARD_KINDS = frozenset({"number", "date", "negation", "antonym"})
 MIN_ALIGNMENT = 0.65
@@ -446,7 +456,14 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     full = f"{context} {passage}" if context else passage
     _modality(claim, passage, found)
     _first_only(claim, full, found)
-    other_person = _entities(claim, passage, full, found, names, unresolved=not context and starts_dependent(passage))
+    said, seen = passage, full
+    reported = None if mentions_reporting(claim) else strip_attribution(passage)
+    if reported:
+        # "... had met in Vostochny, according to Moscow" does not place the meeting in Moscow:
+        # for a claim about events, who reported them is not a mention
+        said = reported
+        seen = f"{context.replace(passage, reported)} {reported}" if context else reported
+    other_person = _entities(claim, said, seen, found, names, unresolved=not context and starts_dependent(passage))
     if found.topic_alignment < MIN_ALIGNMENT or other_person:
         found.mismatches = [m for m in found.mismatches if m.kind not in HARD_KINDS]
     elif any(m.kind in ("modality", "entity") for m in found.mismatches):

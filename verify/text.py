@@ -190,3 +190,12 @@ def strip_attribution(sentence: str) -> str | None:
     if stripped == text or len(stripped.split()) < 4:
         return None
     return stripped[0].upper() + stripped[1:]
+
+
+_REPORTING = re.compile(r"\b(?:said|says|say|reported|reports|report|according to|announced|told|alleged|claimed|"
+                        r"stated|wrote|quoted|cited|citing)\b", re.IGNORECASE)
+
+
+def mentions_reporting(text: str) -> bool:
+    """True when ``text`` is about what someone said or reported (its speaker is content then)."""
+    return bool(_REPORTING.search(fold(text)))
