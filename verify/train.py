@@ -66,15 +66,37 @@ def read_rows(path: Path):
             yield json.loads(line)
 
 
-def load_training_rows(data: Path, allow_nc: bool, aux: bool, max_pairs: int | None, seed: int):
+def balanced(rows: list[tuple[str, str, int]], seed: int) -> list[tuple[str, str, int]]:
+    """``rows`` with every label cut down, at random, to the count of the rarest one."""
+    by_label: dict[int, list] = {}
+    for row in rows:
+        by_label.setdefault(row[2], []).append(row)
+    n = min(len(v) for v in by_label.values()) if by_label else 0
+    rng = random.Random(seed)
+    return [row for label in sorted(by_label) for row in rng.sample(by_label[label], n)]
+
+
+def load_training_rows(data: Path, allow_nc: bool, aux: bool, max_pairs: int | None, seed: int,
+                       balance: frozenset[str] = frozenset()):
+    """The training pairs, licence-filtered and shuffled; the datasets in ``balance`` with their
+    labels evened out (COVID-Fact is 2:1 refuted: a topical "contradicts" prior)."""
     rows, used, dropped = [], Counter(), Counter()
+    to_balance: dict[str, list] = {}
     for row in read_rows(data / "train_3way.jsonl.gz"):
         why = excluded(row, allow_nc)
         if why:
             dropped[row["dataset"]] += 1
             continue
-        rows.append((row["premise"], row["hypothesis"], LABEL_ID[row["label"]]))
+        pair = (row["premise"], row["hypothesis"], LABEL_ID[row["label"]])
+        if row["dataset"] in balance:
+            to_balance.setdefault(row["dataset"], []).append(pair)
+            continue
+        rows.append(pair)
         used[row["dataset"]] += 1
+    for dataset, pairs in sorted(to_balance.items()):
+        kept = balanced(pairs, seed)
+        rows.extend(kept)
+        used[f"{dataset} (balanced)"] += len(kept)
     if aux:
         for row in read_rows(data / "train_2way_aux.jsonl.gz"):
             if row["dataset"] not in AUX_DATASETS or excluded(row, allow_nc):
@@ -198,6 +220,9 @@ def parse_args(argv=None):
                    help="with --max-minutes: after --fit-after steps, shorten the LR schedule to end within the time")
     p.add_argument("--fit-after", type=int, default=300)
     p.add_argument("--no-aux", action="store_true", help="skip the 2-way auxiliary pairs")
+    p.add_argument("--balance", nargs="*", default=[], metavar="DATASET",
+                   help="even out the labels of these datasets (e.g. covidfact); changes the data order, so "
+                        "do not resume a run started without it")
     p.add_argument("--allow-noncommercial", action="store_true",
                    help="also train on NC-licensed sets (the result must not ship as the default model)")
     return p.parse_args(argv)
@@ -224,7 +249,7 @@ def main(argv=None) -> int:
     pad_id = tokenizer.pad_token_id
 
     rows, used, dropped = load_training_rows(args.data, args.allow_noncommercial, not args.no_aux,
-                                             args.max_pairs, args.seed)
+                                             args.max_pairs, args.seed, frozenset(args.balance))
     LOG.info("training pairs: %d (used %s; excluded for licence %s)", len(rows), used, dropped)
     t0 = time.time()
     encoded = encode_pairs(tokenizer, [(p, h) for p, h, _ in rows], args.max_length)
