@@ -374,3 +374,28 @@ def test_who_reported_it_is_not_a_mention_of_a_place_in_it():
     assert "entity" not in kinds("The summit was held in Vostochny.", passage, context=context)
     # a claim about the report itself keeps its speaker
     assert "entity" not in kinds("Moscow said the leaders met in Vostochny.", passage, context=context)
+
+
+@pytest.mark.parametrize("claim, passage, agrees", [
+    ("less than 29 reviews", "29 reviews", False),
+    ("more than 84%", "84%", False),
+    ("at least six reviews", "six reviews", True),
+    ("up to 10 days", "10 days", True),
+    ("more than 25%", "26%", True),
+])
+def test_strict_and_inclusive_bounds(claim, passage, agrees):
+    assert quantity_agrees(find_quantities(claim)[0], find_quantities(passage)[0]) is agrees
+
+
+def test_harmonise_rewrites_a_bound_the_passage_meets_as_its_figure():
+    from verify.detectors import harmonise
+
+    assert harmonise("The film got more than 25% positive reviews.", "The film holds 26% positive reviews.") \
+        == "The film got 26% positive reviews."
+    assert harmonise("The film got more than 26% positive reviews.", "The film holds 26% positive reviews.") is None
+
+
+def test_a_title_is_not_a_negation():
+    assert "negation" not in kinds("Ozzy Osbourne featured in Never Say Die! before 2013.",
+                                   "Ozzy Osbourne featured in the album before 2013.")
+    assert "negation" in kinds("Ozzy Osbourne never featured in the album.", "Ozzy Osbourne featured in the album.")

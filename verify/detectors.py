@@ -177,6 +177,8 @@ def _negated_stems(text: str) -> list[tuple[re.Match, set[str]]]:
     its clause: in "was not selected, and then signed" the "not" does not reach "signed")."""
     out = []
     for m in _NEG_RE.finditer(fold(text)):
+        if m.group(0)[0].isupper() and text[:m.start()].strip() and text[:m.start()].rstrip()[-1] not in '.!?"“':
+            continue  # "featured in Never Say Die!": a title, not a negation
         clause = re.split(r"[,;:()]|\s(?:and|but|while|whereas)\s", text[m.end():m.end() + 80])[0]
         after = [w for w in words(canonical(clause)) if w not in STOPWORDS][:4]
         out.append((m, {stem(w) for w in after}))
@@ -375,10 +377,11 @@ def harmonise(claim: str, passage: str, anchor: date | None = None) -> str | Non
 
     The NLI model reads "75 years of ties" against "the 75th anniversary of ties" (or "in
     September" against "13 September 2023") as a changed number, a contradiction. Only
-    slots the detectors find equal (or the passage's more precise) are rewritten, never a
-    bounded one ("after 1944", "more than 10,500"), so the rewritten claim says no more
-    than the passage does about that slot: judging it answers the same question. A year the
-    passage implies by an anniversary is dropped from the claim instead (it is settled).
+    slots the detectors find equal (or the passage's more precise) are rewritten, and a
+    bounded number ("more than 10,500") only by an exact figure that meets the bound (10,538),
+    never a bounded date ("after 1944"); so the rewritten claim says no more than the passage
+    does about that slot: judging it answers the same question. A year the passage implies by
+    an anniversary is dropped from the claim instead (it is settled).
     """
     edits: list[tuple[int, int, str]] = []
     claim_dates = find_dates(claim)
@@ -403,15 +406,16 @@ def harmonise(claim: str, passage: str, anchor: date | None = None) -> str | Non
     claim_q = find_quantities(claim, [(d.start, d.end) for d in claim_dates])
     passage_q = find_quantities(passage, [(d.start, d.end) for d in find_dates(passage, anchor)])
     for q in claim_q:
-        if q.bound in ("min", "max"):
-            continue
         p = next((p for p in passage_q if p.bound not in ("min", "max") and _same_measure(q.unit, p.unit)
                   and quantity_agrees(q, p)), None)
         if p is None:
             continue
-        old, new = claim[q.start:q.unit_end], passage[p.start:p.unit_end]
+        # a bound the passage's exact figure meets ("more than 25%" for "26%") is rewritten as that
+        # figure: the passage then says it outright, and 26% > 25% settles the bound
+        start = q.bound_start if q.bound in ("min", "max") else q.start
+        old, new = claim[start:q.unit_end], passage[p.start:p.unit_end]
         if canonical(old) != canonical(new):
-            edits.append((q.start, q.unit_end, new))
+            edits.append((start, q.unit_end, new))
     if not edits:
         return None
     out = claim

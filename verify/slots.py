@@ -205,6 +205,10 @@ class Quantity:
     bound: str | None = None  # "min", "max", "approx" from "more than", "under", "about"
     unit_end: int | None = None
     """End of the unit word ("75th anniversary" -> after "anniversary"); ``end`` when none."""
+    bound_start: int | None = None
+    """Start of the bound phrase ("more than 25%" -> at "more"); ``start`` when none."""
+    strict: bool = False
+    """The bound excludes the number itself ("more than 6" is not 6; "at least 6" is)."""
 
 
 _NUM = r"(?<![A-Za-z]-)(?<![A-Za-z\d])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<ord>st|nd|rd|th)?"
@@ -219,6 +223,8 @@ _BOUND = re.compile(r"(more than|over|at least|above|exceeding|less than|under|f
 _BOUND_KIND = {"more than": "min", "over": "min", "at least": "min", "above": "min", "exceeding": "min",
                "less than": "max", "under": "max", "fewer than": "max", "below": "max", "at most": "max",
                "up to": "max"}
+_INCLUSIVE_BOUNDS = frozenset({"at least", "at most", "up to"})
+"""The other bounds are strict: "more than 84%" excludes 84%."""
 _UNIT_WORD = re.compile(r"\s*-?\s*([A-Za-z]+(?:\s+cent)?)")
 
 
@@ -254,32 +260,37 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
                 unit = UNIT_ALIASES.get(word, stem(word))
                 unit_end = um.end()
         bm = _BOUND.search(text[:start])
-        bound = None
+        bound, bound_start, strict = None, start, False
         if bm:
-            phrase = bm.group(1).lower()
-            bound = _BOUND_KIND.get(phrase, "approx")
-        out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound, unit_end))
+            phrase = " ".join(bm.group(1).lower().split())
+            bound, bound_start = _BOUND_KIND.get(phrase, "approx"), bm.start(1)
+            strict = bound in ("min", "max") and phrase not in _INCLUSIVE_BOUNDS
+        out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound, unit_end, bound_start,
+                            strict))
     return out
 
 
-def _interval(q: Quantity, tolerance: float) -> tuple[float, float]:
+def _interval(q: Quantity, tolerance: float) -> tuple[float, bool, float, bool]:
+    """``(low, low is open, high, high is open)``."""
     v = q.value
     if q.bound == "min":
-        return v, math.inf
+        return v, q.strict, math.inf, True
     if q.bound == "max":
-        return -math.inf, v
+        return -math.inf, True, v, q.strict
     slack = tolerance * max(abs(v), 1)
-    return v - slack, v + slack
+    return v - slack, False, v + slack, False
 
 
 def quantity_agrees(claim: Quantity, passage: Quantity) -> bool:
     """Whether the passage's number can be the claim's (bounds and rounding allowed).
 
-    Each side is an interval ("more than 8" is [8, inf), "about 180" is 180 +- 10%); they
-    agree when the intervals meet: "over 4 times" neither confirms nor refutes "more than
-    8 times", so it is no mismatch.
+    Each side is an interval ("more than 8" is (8, inf), "at least 8" is [8, inf), "about 180"
+    is 180 +- 10%); they agree when the intervals meet: "over 4 times" neither confirms nor
+    refutes "more than 8 times", so it is no mismatch; "29 reviews" refutes "less than 29".
     """
-    tolerance = 0.1 if "approx" in (claim.bound, passage.bound) else 1e-9
-    lo, hi = _interval(claim, tolerance)
-    plo, phi = _interval(passage, tolerance)
-    return plo <= hi and lo <= phi
+    tolerance = 0.1 if "approx" in (claim.bound, passage.bound) else 0.0
+    lo, lo_open, hi, hi_open = _interval(claim, tolerance)
+    plo, plo_open, phi, phi_open = _interval(passage, tolerance)
+    low, low_open = max((lo, lo_open), (plo, plo_open), key=lambda e: (e[0], e[1]))
+    high, high_open = min((hi, hi_open), (phi, phi_open), key=lambda e: (e[0], not e[1]))
+    return low < high or (low == high and not low_open and not high_open)
