@@ -66,7 +66,7 @@ def test_number_mismatch_same_unit():
     found = detect("The two leaders marked the 50th anniversary of ties.",
                    "The two leaders marked the 75th anniversary of ties.")
     m = [m for m in found.mismatches if m.kind == "number"]
-    assert m and m[0].claim.text == "50th" and m[0].passage.text == "75th"
+    assert m and m[0].claim.text == "50th anniversary" and m[0].passage.text == "75th anniversary"
 
 
 @pytest.mark.parametrize("claim, passage", [
@@ -276,7 +276,7 @@ def test_leaning_back_passage_is_about_what_came_before():
     context = "The leaders exchanged messages to fortify their diplomatic ties. " + passage
     assert "number" not in kinds(claim, passage)  # on its own: which anniversary of what?
     found = detect(claim, passage, context)
-    assert [m.kind for m in found.hard] == ["number"] and found.hard[0].passage.text == "75th"
+    assert [m.kind for m in found.hard] == ["number"] and found.hard[0].passage.text == "75th anniversary"
     assert found.alignment < found.topic_alignment
 
 
@@ -399,3 +399,16 @@ def test_a_title_is_not_a_negation():
     assert "negation" not in kinds("Ozzy Osbourne featured in Never Say Die! before 2013.",
                                    "Ozzy Osbourne featured in the album before 2013.")
     assert "negation" in kinds("Ozzy Osbourne never featured in the album.", "Ozzy Osbourne featured in the album.")
+
+
+def test_numbers_are_matched_to_what_they_count():
+    # several yard figures: the one "of total offense" is the claim's
+    found = detect("He finished the season with less than 2,000 yards of total offense.",
+                   "He finished the season with 3,114 yards of total offense (699 yards on 53 receptions).")
+    assert [(m.claim.text, m.passage.text) for m in found.hard] == [("less than 2,000 yards", "3,114 yards")]
+    # "coronavirus cases" and "confirmed cases" count the same thing; a clock time is no quantity
+    found = detect("Washington State had under 8,000 coronavirus cases.", "Washington had 8,030 confirmed cases.")
+    assert [m.kind for m in found.hard] == ["number"]
+    assert find_quantities("At 9:29, the aircraft was at 7,000 feet.")[0].text == "7,000"
+    # different things counted: no comparison
+    assert "number" not in kinds("One patient cohort received a placebo.", "Until a second primary cancer, one cohort received a placebo.")

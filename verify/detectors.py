@@ -29,6 +29,8 @@ from verify.text import (
 
 HARD_KINDS = frozenset({"number", "date", "negation", "antonym"})
 MIN_ALIGNMENT = 0.65
+COUNTED_ALIGNMENT = 0.34
+"""The lower share a number mismatch needs when both numbers count the same thing."""
 """Share of the claim's other content words the passage must hold before a slot
 difference counts as a contradiction rather than a different topic."""
 
@@ -113,6 +115,9 @@ class Detection:
     """Share of the claim's content words (slots aside) that the passage holds."""
     topic_alignment: float = 0.0
     in_context: bool = False
+    counted: set[int] = field(default_factory=set)
+    """Indexes of number mismatches where both numbers count the same thing ("8,000 cases" /
+    "8,030 cases"): that is itself a sign that the passage speaks of the claim's figure."""
     """True when the passage came with its neighbouring sentences (a retrieved corpus passage),
     False for a bare pair whose topic the caller chose."""
     """The same share, counting the sentences a leaning-back passage ("These letters ...")
@@ -155,21 +160,60 @@ def _dates(claim, passage, anchor, found: Detection) -> list[tuple[int, int]]:
     return [(d.start, d.end) for d in claim_dates]
 
 
+def _words_around(text: str, q) -> tuple[str | None, set[str]]:
+    """What a number counts, as the head of the words right after it ("8,000 coronavirus cases"
+    -> "case", "2,000 yards of total offense" -> "yard"), and the content stems around it (to
+    tell several numbers of one kind apart)."""
+    after = text[q.end:][:60]
+    phrase = []
+    for m in re.finditer(r"[A-Za-z%$€£][A-Za-z'’-]*|\S", after):
+        w = m.group(0).lower()
+        if not w[0].isalpha() or w in STOPWORDS or len(phrase) == 3:
+            break
+        phrase.append(stem(w))
+    head = phrase[-1] if phrase else (q.unit if q.unit in ("%", "usd", "eur", "krw") else None)
+    before = re.split(r"[,;:.()]", text[max(0, q.bound_start - 60):q.bound_start])[-1]
+    near = [stem(w) for w in words(before.lower()) if w not in STOPWORDS and w[0].isalpha()][-3:]
+    return head, set(phrase) | set(near)
+
+
 def _numbers(claim, passage, found: Detection) -> list[tuple[int, int]]:
+    """Each claim number against the passage's numbers that count the same thing.
+
+    The candidate is the passage number that counts the same thing ("8,000 coronavirus cases"
+    and "8,030 confirmed cases" share "cases") with the most words in common around it
+    ("2,000 yards of total offense" is compared with "3,114 yards of total offense", not with
+    "699 yards on 53 receptions").
+    """
     claim_q = find_quantities(claim, [(d.start, d.end) for d in find_dates(claim)])
     passage_q = find_quantities(passage, [(d.start, d.end) for d in find_dates(passage)])
+    around = [(p, *_words_around(passage, p)) for p in passage_q]
     for q in claim_q:
         found.claim_slots += 1
-        if any(quantity_agrees(q, p) for p in passage_q):
+        head, near = _words_around(claim, q)
+        scored = []
+        for p, p_head, p_near in around:
+            if (head and head == p_head) or (q.unit and q.unit == p.unit) or (
+                    q.unit and p.unit and _same_measure(q.unit, p.unit)) or (not head and not p_head
+                                                                            and not q.unit and not p.unit):
+                scored.append((len(near & p_near), p))
+        if not scored:
+            continue
+        best = max(score for score, _ in scored)
+        closest = [p for score, p in scored if score == best]
+        if any(quantity_agrees(q, p) for p in closest):
             found.agreements += 1
             continue
-        same_unit = [p for p in passage_q if q.unit and p.unit == q.unit]
-        if same_unit:
-            p = same_unit[0]
-            found.mismatches.append(Mismatch(
-                kind="number", claim=_span(claim, q.start, q.end), passage=_span(passage, p.start, p.end),
-                detail=f"claim says {q.text} {q.unit}, passage says {p.text} {p.unit}"))
-    return [(q.start, q.end) for q in claim_q]
+        if not (q.unit or head):
+            continue  # a bare number ("7.8/10"): too little to call a contradiction
+        p = closest[0]
+        if head and head == _words_around(passage, p)[0]:
+            found.counted.add(len(found.mismatches))  # both count the same thing ("cases")
+        found.mismatches.append(Mismatch(
+            kind="number", claim=_span(claim, q.bound_start, q.unit_end), passage=_span(passage, p.bound_start, p.unit_end),
+            detail=f"claim says {claim[q.bound_start:q.unit_end]!r}, passage says {passage[p.bound_start:p.unit_end]!r}"))
+    # the figures and their bounds ("fewer than"); what they count still says what the claim is about
+    return [(q.bound_start, q.end) for q in claim_q]
 
 
 def _negated_stems(text: str) -> list[tuple[re.Match, set[str]]]:
@@ -468,8 +512,13 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         said = reported
         seen = f"{context.replace(passage, reported)} {reported}" if context else reported
     other_person = _entities(claim, said, seen, found, names, unresolved=not context and starts_dependent(passage))
-    if found.topic_alignment < MIN_ALIGNMENT or other_person:
+    if other_person:
         found.mismatches = [m for m in found.mismatches if m.kind not in HARD_KINDS]
+    elif found.topic_alignment < MIN_ALIGNMENT:
+        # another topic: no hard mismatch, but a figure of the same thing on a topic the claim
+        # shares a third of ("under 8,000 coronavirus cases" / "8,030 confirmed cases")
+        keep = {i for i in found.counted if found.topic_alignment >= COUNTED_ALIGNMENT}
+        found.mismatches = [m for i, m in enumerate(found.mismatches) if m.kind not in HARD_KINDS or i in keep]
     elif any(m.kind in ("modality", "entity") for m in found.mismatches):
         # A different date or number only contradicts when the passage is about the same
         # event: not when it reports a plan, or never names the claim's place or person.

@@ -211,7 +211,7 @@ class Quantity:
     """The bound excludes the number itself ("more than 6" is not 6; "at least 6" is)."""
 
 
-_NUM = r"(?<![A-Za-z]-)(?<![A-Za-z\d])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<ord>st|nd|rd|th)?"
+_NUM = r"(?<![A-Za-z]-)(?<![A-Za-z\d:])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<ord>st|nd|rd|th)?(?!:\d)"
 _QUANTITY = re.compile(
     r"(?P<cur>\$|€|£|US\$)?\s?" + _NUM + r"(?:\s?(?P<scale>" + "|".join(SCALES) + r"))?"
     r"(?:\s?(?P<pct>%|percent|per cent))?"
