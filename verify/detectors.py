@@ -164,7 +164,7 @@ def _words_around(text: str, q) -> tuple[str | None, set[str]]:
     """What a number counts, as the head of the words right after it ("8,000 coronavirus cases"
     -> "case", "2,000 yards of total offense" -> "yard"), and the content stems around it (to
     tell several numbers of one kind apart)."""
-    after = text[q.end:][:60]
+    after = re.sub(r"^\s*-\s*", " ", text[q.end:][:60])  # "a 90-hour work week"
     phrase = []
     for m in re.finditer(r"[A-Za-z%$€£][A-Za-z'’-]*|\S", after):
         w = m.group(0).lower()
