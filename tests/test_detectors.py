@@ -412,3 +412,20 @@ def test_numbers_are_matched_to_what_they_count():
     assert find_quantities("At 9:29, the aircraft was at 7,000 feet.")[0].text == "7,000"
     # different things counted: no comparison
     assert "number" not in kinds("One patient cohort received a placebo.", "Until a second primary cancer, one cohort received a placebo.")
+
+
+def test_headline_capitals_are_not_names():
+    from verify.detectors import claim_names
+
+    assert claim_names("Coronavirus can Be Crushed By Warmer Weather") == []
+    assert [n for n, _, _ in claim_names("Masks Can Prevent COVID-19 Transmission")] == ["COVID-19"]
+    assert [n for n, _, _ in claim_names("Kim Jong Un met Putin in Vladivostok.")] == ["Kim Jong Un", "Putin", "Vladivostok"]
+    # a sentence start inside the claim is a start too
+    assert claim_names("Can my pet spread the coronavirus? Yes it can") == []
+
+
+def test_first_said_in_other_words():
+    assert "first_only" not in kinds("The first known cases of COVID-19 were in Wuhan, China.",
+                                     "COVID-19 originated in the city of Wuhan, China.")
+    assert "first_only" in kinds("The first known cases of COVID-19 were in Wuhan, China.",
+                                 "Cases of COVID-19 were reported in the city of Wuhan, China.")

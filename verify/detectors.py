@@ -292,10 +292,19 @@ def context_modality(claim: str, context: str) -> Mismatch | None:
                     detail=f"the sentences around the passage only say {cue!r} of what the claim states as fact")
 
 
+_FIRST_SAID = re.compile(r"\b(first|initially|originally|originated|originating|began|begun|earliest|"
+                         r"inaugural|debut|debuted|pioneer|pioneered|never before)\b")
+
+
 def _first_only(claim, passage_and_context, found: Detection) -> None:
     cm = _FIRST_ONLY_RE.search(claim)
     key = re.search(r"first|only|sole|never before|unprecedented", cm.group(1), re.IGNORECASE) if cm else None
-    if key and not re.search(r"\b" + re.escape(key.group(0).lower()) + r"\b", passage_and_context.lower()):
+    if not key:
+        return
+    said = passage_and_context.lower()
+    if key.group(0).lower() == "first" and _FIRST_SAID.search(said):
+        return  # "originated in Wuhan", "initially", "the earliest": a first, in other words
+    if not re.search(r"\b" + re.escape(key.group(0).lower()) + r"\b", said):
         found.mismatches.append(Mismatch(kind="first_only", claim=_span(claim, *cm.span()), passage=None,
                                          detail=f"passage does not say {cm.group(0)!r}"))
 
@@ -310,6 +319,15 @@ def known_names(texts) -> frozenset[str]:
     return frozenset(out)
 
 
+def _is_headline(text: str) -> bool:
+    """Title case: a function word capitalised inside a sentence ("Coronavirus can Be Crushed By
+    Warmer Weather", "Masks Can Prevent ..."), which running text never does."""
+    for m in re.finditer(r"(?<=[\w,;:'’\"”)] )([A-Z][a-z]+)\b", text):
+        if m.group(1).lower() in STOPWORDS | {"can", "be", "by", "not", "with", "from", "into", "for"}:
+            return True
+    return False
+
+
 def claim_names(claim: str, names: frozenset[str] | None = None) -> list[tuple[str, int, int]]:
     """Capitalised names in the claim.
 
@@ -318,12 +336,23 @@ def claim_names(claim: str, names: frozenset[str] | None = None) -> list[tuple[s
     "Two dogs ..." no.
     """
     out = []
+    headline = _is_headline(claim)
     for m in _NAME_RE.finditer(claim):
         name, start = m.group(1), m.start(1)
         if name.endswith(".") and "." not in name[:-1]:
             name = name[:-1]  # the sentence's full stop, not an abbreviation
+        if headline:
+            # "Coronavirus can Be Crushed By Warmer Weather": capitals say nothing; keep the words
+            # known as names elsewhere, and acronyms
+            kept = [w for w in name.split() if w.isupper() and len(w) > 1 or (
+                names is not None and w.lower().rstrip("'s").rstrip("'’") in names)]
+            if not kept:
+                continue
+            name = " ".join(kept)
+            start = claim.find(name, start) if claim.find(name, start) >= 0 else start
         first, _, rest = name.partition(" ")
-        at_start = not claim[:start].strip(" \"'“‘(")
+        # at the start of the claim or of one of its sentences ("... surfaces? Yes.")
+        at_start = not re.sub(r"^.*[.?!]\s", "", claim[:start]).strip(" \"'“‘(") or not claim[:start].strip(" \"'“‘(")
         if first.lower() in STOPWORDS or first.lower() in {"on", "in", "at"}:
             if not rest:
                 continue
