@@ -429,3 +429,9 @@ def test_first_said_in_other_words():
                                      "COVID-19 originated in the city of Wuhan, China.")
     assert "first_only" in kinds("The first known cases of COVID-19 were in Wuhan, China.",
                                  "Cases of COVID-19 were reported in the city of Wuhan, China.")
+
+
+def test_range_ends_are_not_figures():
+    assert [(q.text, q.in_range) for q in find_quantities("between 6 and 15 LPM, the 2016-17 season, 5 and 7 cats")] \
+        == [("6", True), ("15", True), ("2016", True), ("17", True), ("5", False), ("7", False)]
+    assert "number" not in kinds("The simple face mask can exceed 12 LPM.", "The simple face mask is used at between 6 and 15 LPM.")

@@ -187,9 +187,11 @@ def _numbers(claim, passage, found: Detection) -> list[tuple[int, int]]:
     """
     claim_q = find_quantities(claim, [(d.start, d.end) for d in find_dates(claim)])
     passage_q = find_quantities(passage, [(d.start, d.end) for d in find_dates(passage)])
-    around = [(p, *_words_around(passage, p)) for p in passage_q]
+    around = [(p, *_words_around(passage, p)) for p in passage_q if not p.in_range]
     for q in claim_q:
         found.claim_slots += 1
+        if q.in_range:
+            continue
         head, near = _words_around(claim, q)
         scored = []
         for p, p_head, p_near in around:

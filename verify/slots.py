@@ -209,6 +209,8 @@ class Quantity:
     """Start of the bound phrase ("more than 25%" -> at "more"); ``start`` when none."""
     strict: bool = False
     """The bound excludes the number itself ("more than 6" is not 6; "at least 6" is)."""
+    in_range: bool = False
+    """One end of a range ("between 6 and 15", "2016-17", "10 to 20"): not a figure on its own."""
 
 
 _NUM = r"(?<![A-Za-z]-)(?<![A-Za-z\d:])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<ord>st|nd|rd|th)?(?!:\d)"
@@ -223,6 +225,9 @@ _BOUND = re.compile(r"(more than|over|at least|above|exceeding|less than|under|f
 _BOUND_KIND = {"more than": "min", "over": "min", "at least": "min", "above": "min", "exceeding": "min",
                "less than": "max", "under": "max", "fewer than": "max", "below": "max", "at most": "max",
                "up to": "max"}
+_RANGE_BEFORE = re.compile(r"(?:\bbetween\s+[\d.,]+\s+and\s*|\d\s*(?:-|–|—|to)\s*)$", re.IGNORECASE)
+_RANGE_AFTER = re.compile(r"\s*(?:-|–|—|to)\s*\d", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _INCLUSIVE_BOUNDS = frozenset({"at least", "at most", "up to"})
 """The other bounds are strict: "more than 84%" excludes 84%."""
 _UNIT_WORD = re.compile(r"\s*-?\s*([A-Za-z]+(?:\s+cent)?)")
@@ -265,8 +270,10 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
             phrase = " ".join(bm.group(1).lower().split())
             bound, bound_start = _BOUND_KIND.get(phrase, "approx"), bm.start(1)
             strict = bound in ("min", "max") and phrase not in _INCLUSIVE_BOUNDS
+        in_range = bool(_RANGE_BEFORE.search(text[:start]) or _RANGE_AFTER.match(text, end)
+                        or _BETWEEN.search(text[:bound_start]))
         out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound, unit_end, bound_start,
-                            strict))
+                            strict, in_range))
     return out
 
 
