@@ -223,7 +223,9 @@ def test_a_group_weighs_as_one_source_in_the_confidence(tmp_path, fake_embedder)
     from verify.aggregate import overall_verdict
 
     index = wire_corpus(tmp_path, fake_embedder, denial=False)
-    report = make_verifier(index, fake_embedder, judge_context=False).check("The harbour trade grew.")
+    # raw confidences: the shipped calibration would saturate them at its ceiling
+    report = make_verifier(index, fake_embedder, judge_context=False, stance_calibration=None).check(
+        "The harbour trade grew.")
     assert report.verdict == "supported"
     wire = [s.confidence for s in report.sources if s.source_id in ("agency", "paper", "site")]
     own = next(s.confidence for s in report.sources if s.source_id == "own")
@@ -313,3 +315,13 @@ def test_a_contradiction_is_checked_the_other_way_round():
     both = symmetric_contradiction(FakeJudge(), [("Officials denied it.", "Officials denied it, again.")],
                                    np.array([[0.05, 0.9, 0.05]]))
     assert both[0].argmax() == 1
+
+
+def test_calibrated_confidence_never_claims_certainty(small_index, fake_embedder, tmp_path):
+    import json
+
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps({"a": 5.0, "b": 3.0, "ceiling": 0.99}))
+    report = Verifier.from_index(small_index, Settings(stance_calibration=path, min_similarity=-1.0), fake_embedder,
+                                 FakeJudge()).check("Officials confirmed the harbour trade grew.")
+    assert report.confidence <= 0.99 and all(s.confidence <= 0.99 for s in report.sources)

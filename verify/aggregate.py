@@ -219,10 +219,12 @@ class ConfidenceMap:
 
     a: float = 1.0
     b: float = 0.0
+    ceiling: float = 1.0
+    """The most the map says: a fit on n stances cannot tell 1 - 1/n from certainty."""
 
     def __call__(self, confidence: float) -> float:
         c = float(np.clip(confidence, 1e-4, 1 - 1e-4))
-        return float(1 / (1 + np.exp(-(self.a * np.log(c / (1 - c)) + self.b))))
+        return min(self.ceiling, float(1 / (1 + np.exp(-(self.a * np.log(c / (1 - c)) + self.b)))))
 
 
 def fit_confidence_map(confidences: list[float], correct: list[bool], l2: float = 0.01) -> ConfidenceMap:
@@ -240,4 +242,4 @@ def fit_confidence_map(confidences: list[float], correct: list[bool], l2: float 
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return ConfidenceMap(float(w[0]), float(w[1]))
+    return ConfidenceMap(float(w[0]), float(w[1]), ceiling=1 - 1 / (len(c) + 2))

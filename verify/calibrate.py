@@ -78,7 +78,7 @@ def calibrate_stance(args) -> int:
     groups, confidences, correct = (list(x) for x in zip(*records))
     fitted = fit_confidence_map(confidences, correct)
     report = {
-        "a": round(fitted.a, 4), "b": round(fitted.b, 4),
+        "a": round(fitted.a, 4), "b": round(fitted.b, 4), "ceiling": round(fitted.ceiling, 4),
         "fitted_on": f"{claims.name}: {len(records)} claim x source stances over {args.corpus.name}",
         "ece_raw": round(expected_calibration_error(confidences, correct), 4),
         "ece_leave_one_claim_out": round(expected_calibration_error(

@@ -238,6 +238,7 @@ class Verifier:
         group_of = {source_id: n for n, members in enumerate(groups) for source_id in members}
         verdicts = [v.model_copy(update={"group": group_of.get(v.source_id)}) for v in verdicts]
         verdict, confidence = overall_verdict(independent_stances(verdicts, groups))
+        confidence = min(confidence, self.confidence_map.ceiling)  # sources agreeing: still no certainty
         return Report(claim=claim, verdict=verdict, confidence=round(confidence, 4), sources=verdicts,
                       groups=groups)
 
@@ -253,7 +254,7 @@ def load_confidence_map(path: Path | None) -> ConfidenceMap:
         return ConfidenceMap()
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return ConfidenceMap(float(data["a"]), float(data["b"]))
+        return ConfidenceMap(float(data["a"]), float(data["b"]), float(data.get("ceiling", 1.0)))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"cannot read the stance calibration {path}: {exc}") from exc
 
