@@ -325,3 +325,17 @@ def test_calibrated_confidence_never_claims_certainty(small_index, fake_embedder
     report = Verifier.from_index(small_index, Settings(stance_calibration=path, min_similarity=-1.0), fake_embedder,
                                  FakeJudge()).check("Officials confirmed the harbour trade grew.")
     assert report.confidence <= 0.99 and all(s.confidence <= 0.99 for s in report.sources)
+
+
+def test_a_claim_of_several_sentences_is_contradicted_by_one_of_them():
+    from verify.verifier import claim_parts, predict_reported
+
+    claim = "The trade grew last year in the harbour. Officials denied the new harbour tax."
+    assert claim_parts(claim) == ["The trade grew last year in the harbour.", "Officials denied the new harbour tax."]
+    assert claim_parts("The trade grew. Yes.") == [] and claim_parts("One sentence only here.") == []
+    passage = "The tax was approved by the council in May."
+    judge = ReportedOnlyJudge("Officials denied the new harbour tax.", label=1)
+    assert predict_reported(judge, [(passage, claim)])[0].argmax() == 1
+    # confirming one sentence does not confirm the claim
+    judge = ReportedOnlyJudge("Officials denied the new harbour tax.", label=0)
+    assert predict_reported(judge, [(passage, claim)])[0].argmax() == 2

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from index.embed import Embedder, SentenceTransformerEmbedder
+from index.split import sentence_spans
 from index.models import Hit
 from index.store import ClaimIndex
 from verify.aggregate import (
@@ -292,6 +293,14 @@ _REPORTS_A_CLAUSE = re.compile(
 not one that names a reported thing ("KCNA reported the exchange of messages")."""
 
 
+def claim_parts(claim: str) -> list[str]:
+    """The sentences of a claim of several ("The disease can infect anyone. People with
+    asthma appear more at risk."), each of at least four words; [] for a one-sentence claim."""
+    parts = [claim[a:b].strip() for a, b in sentence_spans(claim)]
+    parts = [p for p in parts if len(p.split()) >= 4]
+    return parts if len(parts) > 1 else []
+
+
 def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
                            context: list[str | None] | None = None,
                            recheck: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -302,6 +311,10 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
     for what it reports; that reading is kept only where it supports more (the source must
     still be named: the entity detector checks it). What another source says against the
     report does not contradict the report itself, so it never adds a contradiction.
+
+    A claim of several sentences is also read sentence by sentence, for contradiction only: a
+    passage that rules one of them out rules out the claim; one that confirms one of them
+    does not confirm the rest.
     """
     if not items:
         return np.zeros((0, 3)), np.zeros((0, 3))
@@ -309,29 +322,41 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
     for i, (texts, claim) in enumerate(items):
         extra = [context[i]] if context and context[i] and context[i] not in texts else []
         reported = strip_attribution(claim) if _REPORTS_A_CLAUSE.search(claim) else None
-        for variant in ([claim, reported] if reported else [claim]):
+        variants = [(claim, "claim")] + ([(reported, "reported")] if reported else [])
+        variants += [(part, f"part{n}") for n, part in enumerate(claim_parts(claim))]
+        for variant, role in variants:
             for n, text in enumerate([*dict.fromkeys(texts), *extra]):
                 flat.append((text, variant))
-                owner.append((i, bool(extra) and n == len(dict.fromkeys(texts)), variant is not claim))
+                owner.append((i, bool(extra) and n == len(dict.fromkeys(texts)), role))
     probs = judge.predict(flat)
     if recheck:
         probs = symmetric_contradiction(judge, flat, probs)
     neutral = np.array([0.0, 0.0, 1.0])
-    out: dict[tuple[int, bool], np.ndarray] = {}
-    own: dict[tuple[int, bool], np.ndarray] = {}
-    for (i, is_context, is_reported), p in zip(owner, probs):
-        key = (i, is_reported)
+    out: dict[tuple[int, str], np.ndarray] = {}
+    own: dict[tuple[int, str], np.ndarray] = {}
+    for (i, is_context, role), p in zip(owner, probs):
+        key = (i, role)
         if is_context:
             p = CONTEXT_WEIGHT * p + (1 - CONTEXT_WEIGHT) * neutral
         else:
             own[key] = p if key not in own else more_decisive(own[key], p)
         out[key] = p if key not in out else more_decisive(out[key], p)
 
-    def pick(found: dict[tuple[int, bool], np.ndarray], i: int) -> np.ndarray:
-        claim_p, reported_p = found[(i, False)], found.get((i, True))
-        if reported_p is not None and reported_p[0] > claim_p[0] and reported_p[0] >= reported_p.max():
-            return reported_p
-        return claim_p
+    roles: dict[int, list[str]] = defaultdict(list)
+    for i, _, role in owner:
+        if role.startswith("part") and role not in roles[i]:
+            roles[i].append(role)
+
+    def pick(found: dict[tuple[int, str], np.ndarray], i: int) -> np.ndarray:
+        chosen = found[(i, "claim")]
+        reported_p = found.get((i, "reported"))
+        if reported_p is not None and reported_p[0] > chosen[0] and reported_p[0] >= reported_p.max():
+            chosen = reported_p
+        for role in roles[i]:
+            part_p = found[(i, role)]
+            if part_p[1] > chosen[1] and part_p[1] >= part_p.max():
+                chosen = part_p
+        return chosen
 
     return (np.array([pick(out, i) for i in range(len(items))]),
             np.array([pick(own, i) for i in range(len(items))]))
