@@ -183,3 +183,10 @@ def test_retrieved_passage_that_never_names_the_claims_subject_contradicts_less(
     unnamed = Detection([mismatch("entity")], alignment=0.8)
     assert retrieval_gate(p, unnamed)[1] == pytest.approx(0.7 * (1 - UNNAMED_CONTRADICTION_SHARE))
     assert retrieval_gate(p, Detection([], alignment=0.8))[1] == pytest.approx(0.7)
+
+
+def test_of_two_standalone_quotes_the_one_that_says_more_of_the_claim_comes_first():
+    probs = np.array([[0.69, 0.05, 0.26], [0.65, 0.08, 0.27]])
+    alone = np.array([[0.68, 0.18, 0.14], [0.63, 0.28, 0.09]])
+    assert source_stance(probs, np.zeros(2), standalone=alone).order == [0, 1]
+    assert source_stance(probs, np.zeros(2), standalone=alone, coverage=np.array([0.57, 0.86])).order == [1, 0]

@@ -133,7 +133,14 @@ class StanceResult:
     """Passage indices, best evidence for the stance first."""
 
 
-def _evidence_order(probs: np.ndarray, standalone: np.ndarray | None, side: int, threshold: float) -> list[int]:
+COVERAGE_WEIGHT = 0.2
+"""In ordering evidence, how much the share of the claim's words a passage holds adds to its
+own probability: of two sentences that each show the stance, the one that says more of the
+claim is the better quote (a 0.05 difference in the model's probability is noise)."""
+
+
+def _evidence_order(probs: np.ndarray, standalone: np.ndarray | None, side: int, threshold: float,
+                    coverage: np.ndarray | None = None) -> list[int]:
     """Passages by their support for ``side``; those whose sentence shows it by itself (not
     only read with its neighbours) first, and among the rest the one whose own sentence shows
     most of it: the quote shown is the one that says it."""
@@ -141,13 +148,15 @@ def _evidence_order(probs: np.ndarray, standalone: np.ndarray | None, side: int,
         return [int(i) for i in np.argsort(-probs[:, side], kind="stable")]
     alone = (standalone[:, side] >= threshold).astype(np.float64)
     with_neighbours = (probs[:, side] >= threshold).astype(np.float64)
+    own = standalone[:, side] + (COVERAGE_WEIGHT * np.asarray(coverage) if coverage is not None else 0.0)
     # then those that show it with their neighbours, by what their own sentence shows
-    keys = (-probs[:, side], -np.round(standalone[:, side], 2), -with_neighbours, -alone)
+    keys = (-probs[:, side], -np.round(own, 2), -with_neighbours, -alone)
     return [int(i) for i in np.lexsort(keys)]
 
 
 def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 0.5,
-                  standalone: np.ndarray | None = None, anchors: np.ndarray | None = None) -> StanceResult:
+                  standalone: np.ndarray | None = None, anchors: np.ndarray | None = None,
+                  coverage: np.ndarray | None = None) -> StanceResult:
     """Stance of one source from all of its judged passages.
 
     Args:
@@ -163,6 +172,8 @@ def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 
             over one whose best passage never touches the claim's slots: "the 75th anniversary
             of ties" supports "75 years of ties" more surely than a model's unanchored
             contradiction from "forged ties in 1948" refutes it.
+        coverage: ``(n,)`` share of the claim's content words each passage holds; orders
+            passages that show the stance equally well (see :data:`COVERAGE_WEIGHT`).
     """
     probs = np.asarray(probs, dtype=np.float64).reshape(-1, 3)
     if len(probs) == 0:
@@ -170,8 +181,8 @@ def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 
     if standalone is not None:
         standalone = np.asarray(standalone, dtype=np.float64).reshape(-1, 3)
     best_sup, best_con = float(probs[:, SUP].max()), float(probs[:, CON].max())
-    by_sup = _evidence_order(probs, standalone, SUP, threshold)
-    by_con = _evidence_order(probs, standalone, CON, threshold)
+    by_sup = _evidence_order(probs, standalone, SUP, threshold, coverage)
+    by_con = _evidence_order(probs, standalone, CON, threshold, coverage)
     if best_sup >= threshold and best_con >= threshold and abs(best_sup - best_con) < MIXED_MARGIN:
         if anchors is not None:
             a_sup, a_con = anchors[by_sup[0]], anchors[by_con[0]]

@@ -189,8 +189,9 @@ class Verifier:
     def _report(self, claim: str, hits: list[Hit], probs: np.ndarray, own: np.ndarray) -> Report:
         s = self.settings
         sentences = self.index.sentences
-        # (passage, probabilities, similarity, sentence row, probabilities of the sentence alone, slot anchor)
-        by_source: dict[str, list[tuple[Passage, np.ndarray, float, int, np.ndarray, int]]] = defaultdict(list)
+        # (passage, probabilities, similarity, sentence row, probabilities of the sentence alone, slot anchor,
+        #  share of the claim's words it holds)
+        by_source: dict[str, list[tuple[Passage, np.ndarray, float, int, np.ndarray, int, float]]] = defaultdict(list)
         for h, p, alone in zip(hits, probs, own):
             sent = sentences[h.sentence]
             doc = self.index.documents[sent.source_id]
@@ -211,7 +212,8 @@ class Verifier:
             # what the sentence shows by itself decides which passage is shown first
             alone = retrieval_gate(combine(alone, found), found)
             anchor = -1 if found.hard else int(0 < found.claim_slots == found.agreements)
-            by_source[sent.source_id].append((passage, adjusted, h.similarity, h.sentence, alone, anchor))
+            by_source[sent.source_id].append((passage, adjusted, h.similarity, h.sentence, alone, anchor,
+                                              found.alignment))
         verdicts, best_row = [], {}
         for source_id, doc in self.index.documents.items():
             items = by_source.get(source_id, [])
@@ -222,7 +224,8 @@ class Verifier:
                 continue
             result = source_stance(np.array([it[1] for it in items]), np.array([it[2] for it in items]),
                                    s.stance_threshold, standalone=np.array([it[4] for it in items]),
-                                   anchors=np.array([it[5] for it in items]))
+                                   anchors=np.array([it[5] for it in items]),
+                                   coverage=np.array([it[6] for it in items]))
             shown = [items[i][0] for i in result.order[: s.passages_shown]]
             if result.order:
                 best_row[source_id] = items[result.order[0]][3]
