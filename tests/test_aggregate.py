@@ -190,3 +190,14 @@ def test_of_two_standalone_quotes_the_one_that_says_more_of_the_claim_comes_firs
     alone = np.array([[0.68, 0.18, 0.14], [0.63, 0.28, 0.09]])
     assert source_stance(probs, np.zeros(2), standalone=alone).order == [0, 1]
     assert source_stance(probs, np.zeros(2), standalone=alone, coverage=np.array([0.57, 0.86])).order == [1, 0]
+
+
+def test_slotless_floor_only_for_retrieved_passages():
+    p = np.array([0.44, 0.16, 0.40])
+    retrieved = Detection([], alignment=0.88, in_context=True)
+    bare_pair = Detection([], alignment=0.88, in_context=False)
+    assert label_of(combine(p, retrieved)) == "supports"
+    assert combine(p, retrieved)[0] >= 0.5
+    assert combine(p, bare_pair)[0] == pytest.approx(0.44)  # a bare pair is left to the model
+    # a model that reads a contradiction keeps it
+    assert label_of(combine(np.array([0.2, 0.6, 0.2]), retrieved)) == "contradicts"
