@@ -435,3 +435,14 @@ def test_range_ends_are_not_figures():
     assert [(q.text, q.in_range) for q in find_quantities("between 6 and 15 LPM, the 2016-17 season, 5 and 7 cats")] \
         == [("6", True), ("15", True), ("2016", True), ("17", True), ("5", False), ("7", False)]
     assert "number" not in kinds("The simple face mask can exceed 12 LPM.", "The simple face mask is used at between 6 and 15 LPM.")
+
+
+def test_hyphenated_aliases_split_into_names():
+    from verify.text import canonical
+
+    assert canonical("The DPRK-Russia Joint Declaration") == "the north korea russia joint declaration"
+    assert canonical("the Russia-DPRK relations") == "the russia north korea relations"
+    assert canonical("SARS-CoV-2") == "covid-19"
+    found = detect("The DPRK and Russia signed a friendship treaty in 2010.",
+                   "The DPRK-Russia treaty on friendship was concluded in February 2000.")
+    assert [m.kind for m in found.hard] == ["date"]

@@ -61,7 +61,11 @@ _ALIAS_RE = re.compile(
     + r")(?![\w])",
     re.IGNORECASE,
 )
-_CASE_SENSITIVE_ALIASES = {"US", "UN", "UK"}  # 'us'/'un' lower-case are words, not names
+_CASE_SENSITIVE_ALIASES = {"US", "UN", "UK"}
+_CANONICAL_NAMES = sorted({c for c in ALIASES.values() if c and " " in c}, key=len, reverse=True)
+_ALIASED_HYPHEN = re.compile(
+    r"\b(?:" + "|".join(re.escape(c) for c in _CANONICAL_NAMES) + r")-(?=[A-Za-z])"
+    r"|(?<=[A-Za-z])-(?:" + "|".join(re.escape(c) for c in _CANONICAL_NAMES) + r")\b")  # 'us'/'un' lower-case are words, not names
 
 STOPWORDS = frozenset(["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "into", "onto", "over", "under", "about", "after", "before", "during", "between", "through", "than", "then", "that", "this", "these", "those", "there", "here", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had", "having", "it", "its", "it's", "he", "she", "they", "them", "their", "his", "her", "him", "we", "our", "you", "your", "i", "me", "my", "mine", "ours", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "not", "no", "nor", "so", "too", "very", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "also", "just", "only", "even", "still", "yet", "already", "again", "further", "more", "most", "other", "some", "such", "any", "each", "every", "both", "all", "few", "many", "much", "own", "same", "s", "t", "said", "says", "say", "told", "according", "reported", "report", "reports", "earlier", "later", "last", "next", "this", "week", "month", "year", "day", "today"])
 
@@ -97,6 +101,8 @@ def canonical(text: str) -> str:
     text = re.sub(r"\b([A-Z][a-z]+)-([a-z]+)\b", lambda m: f"{m.group(1)} {m.group(2)}", text)
     # "North Korea-Russia ties", "the Putin-Kim summit": two names, not one word.
     text = re.sub(r"\b([A-Z][A-Za-z]+)-(?=[A-Z])", r"\1 ", text)
+    # the same after an alias: "DPRK-Russia" -> "north korea-Russia", "Russia-DPRK" -> "Russia-north korea"
+    text = _ALIASED_HYPHEN.sub(lambda m: m.group(0).replace("-", " "), text)
     return text.lower()
 
 
