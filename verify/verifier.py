@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from index.embed import Embedder, SentenceTransformerEmbedder
-from index.split import sentence_spans
 from index.models import Hit
+from index.split import sentence_spans
 from index.store import ClaimIndex
 from verify.aggregate import (
     ConfidenceMap,
