@@ -8,6 +8,7 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -62,6 +63,25 @@ def _iso_date(value: str | None) -> date | None:
         return date.fromisoformat(value[:10]) if value else None
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """A retrieved passage as judged: what the report shows and what the source's stance needs."""
+
+    passage: Passage
+    probs: np.ndarray
+    """Probabilities after the detectors (with the neighbours' reading)."""
+    similarity: float
+    row: int
+    """The sentence's row in the index."""
+    alone: np.ndarray
+    """Probabilities of the sentence read without its neighbours, after the detectors."""
+    anchor: int
+    """1: all the claim's dates/numbers confirmed; -1: one contradicted; 0: neither."""
+    coverage: float
+    """Share of the claim's content words the passage holds."""
+    source_id: str
 
 
 class Verifier:
@@ -186,34 +206,34 @@ class Verifier:
             used += len(hits)
         return reports
 
+    def _judged(self, claim: str, hit: Hit, p: np.ndarray, alone: np.ndarray) -> _Judged:
+        """One retrieved passage with the detectors' reading of it."""
+        sent = self.index.sentences[hit.sentence]
+        doc = self.index.documents[sent.source_id]
+        # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...");
+        # a sentence that leans back ("These letters ...") is read with two sentences before it
+        window = 2 if starts_dependent(sent.text) else 1
+        found = detect(claim, sent.text, self.index.context(hit.sentence, window), anchor=_iso_date(doc.date),
+                       names=self.names | known_names([claim]))
+        if p[0] > alone[0] + 0.05 and p[0] >= 0.5:  # the neighbours, not the sentence, support it
+            planned = context_modality(claim, self.index.context(hit.sentence))
+            if planned and not any(m.kind == "modality" for m in found.mismatches):
+                found.mismatches.append(planned)
+        adjusted = retrieval_gate(combine(p, found), found)
+        passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label_of(adjusted),
+                          probabilities=_probabilities(adjusted), similarity=round(float(hit.similarity), 4),
+                          context=self.index.context(hit.sentence), kind=sent.kind, mismatches=found.mismatches)
+        return _Judged(passage=passage, probs=adjusted, similarity=float(hit.similarity), row=hit.sentence,
+                       alone=retrieval_gate(combine(alone, found), found),
+                       anchor=-1 if found.hard else int(0 < found.claim_slots == found.agreements),
+                       coverage=found.alignment, source_id=sent.source_id)
+
     def _report(self, claim: str, hits: list[Hit], probs: np.ndarray, own: np.ndarray) -> Report:
         s = self.settings
-        sentences = self.index.sentences
-        # (passage, probabilities, similarity, sentence row, probabilities of the sentence alone, slot anchor,
-        #  share of the claim's words it holds)
-        by_source: dict[str, list[tuple[Passage, np.ndarray, float, int, np.ndarray, int, float]]] = defaultdict(list)
+        by_source: dict[str, list[_Judged]] = defaultdict(list)
         for h, p, alone in zip(hits, probs, own):
-            sent = sentences[h.sentence]
-            doc = self.index.documents[sent.source_id]
-            # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...")
-            # a sentence that leans back ("These letters ...") is read with two sentences before it
-            window = 2 if starts_dependent(sent.text) else 1
-            found = detect(claim, sent.text, self.index.context(h.sentence, window), anchor=_iso_date(doc.date),
-                           names=self.names | known_names([claim]))
-            if p[0] > alone[0] + 0.05 and p[0] >= 0.5:  # the neighbours, not the sentence, support it
-                planned = context_modality(claim, self.index.context(h.sentence))
-                if planned and not any(m.kind == "modality" for m in found.mismatches):
-                    found.mismatches.append(planned)
-            adjusted = retrieval_gate(combine(p, found), found)
-            passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label_of(adjusted),
-                              probabilities=_probabilities(adjusted), similarity=round(float(h.similarity), 4),
-                              context=self.index.context(h.sentence), kind=sent.kind,
-                              mismatches=found.mismatches)
-            # what the sentence shows by itself decides which passage is shown first
-            alone = retrieval_gate(combine(alone, found), found)
-            anchor = -1 if found.hard else int(0 < found.claim_slots == found.agreements)
-            by_source[sent.source_id].append((passage, adjusted, h.similarity, h.sentence, alone, anchor,
-                                              found.alignment))
+            judged = self._judged(claim, h, p, alone)
+            by_source[judged.source_id].append(judged)
         verdicts, best_row = [], {}
         for source_id, doc in self.index.documents.items():
             items = by_source.get(source_id, [])
@@ -222,13 +242,13 @@ class Verifier:
                 verdicts.append(SourceVerdict(**about, stance="none", confidence=round(self.confidence_map(1.0), 4),
                                               passages=[]))
                 continue
-            result = source_stance(np.array([it[1] for it in items]), np.array([it[2] for it in items]),
-                                   s.stance_threshold, standalone=np.array([it[4] for it in items]),
-                                   anchors=np.array([it[5] for it in items]),
-                                   coverage=np.array([it[6] for it in items]))
-            shown = [items[i][0] for i in result.order[: s.passages_shown]]
+            result = source_stance(np.array([j.probs for j in items]), np.array([j.similarity for j in items]),
+                                   s.stance_threshold, standalone=np.array([j.alone for j in items]),
+                                   anchors=np.array([j.anchor for j in items]),
+                                   coverage=np.array([j.coverage for j in items]))
+            shown = [items[i].passage for i in result.order[: s.passages_shown]]
             if result.order:
-                best_row[source_id] = items[result.order[0]][3]
+                best_row[source_id] = items[result.order[0]].row
             confidence = self.confidence_map(result.confidence)
             verdicts.append(SourceVerdict(**about, stance=result.stance, confidence=round(confidence, 4),
                                           passages=shown))
