@@ -206,7 +206,7 @@ def test_record_claims_fire():
 
 
 def test_names_with_digits_and_disease_aliases():
-    from verify.detectors import claim_names
+    from verify.names import claim_names
 
     assert [n for n, _, _ in claim_names("Headache is a symptom of COVID-19 and ACE2 matters.")] == ["COVID-19", "ACE2"]
     assert "entity" not in kinds("Masks slow the spread of COVID-19.", "Masks slow the spread of SARS-CoV-2.")
@@ -251,7 +251,7 @@ def test_starts_dependent(sentence, dependent):
     ("The summit was held on Oct. 12.", "The summit was held on 12 October.", "The summit was held on 12 October."),
 ])
 def test_harmonise_rewrites_confirmed_slots_in_the_passages_words(claim, passage, expected):
-    from verify.detectors import harmonise
+    from verify.harmonise import harmonise
 
     assert harmonise(claim, passage) == expected
 
@@ -265,7 +265,7 @@ def test_harmonise_rewrites_confirmed_slots_in_the_passages_words(claim, passage
     ("The summit was held on 12 October.", "The summit was held on 12 October."),                 # same words
 ])
 def test_harmonise_leaves_other_slots_alone(claim, passage):
-    from verify.detectors import harmonise
+    from verify.harmonise import harmonise
 
     assert harmonise(claim, passage) is None
 
@@ -294,7 +294,7 @@ def test_anniversary_dates_the_event():
 
 
 def test_harmonise_drops_a_year_an_anniversary_settles():
-    from verify.detectors import harmonise
+    from verify.harmonise import harmonise
 
     assert harmonise("Relations were established in 1948.",
                      "They celebrated the 70th anniversary of relations in 2018.") == "Relations were established."
@@ -388,7 +388,7 @@ def test_strict_and_inclusive_bounds(claim, passage, agrees):
 
 
 def test_harmonise_rewrites_a_bound_the_passage_meets_as_its_figure():
-    from verify.detectors import harmonise
+    from verify.harmonise import harmonise
 
     assert harmonise("The film got more than 25% positive reviews.", "The film holds 26% positive reviews.") \
         == "The film got 26% positive reviews."
@@ -415,7 +415,7 @@ def test_numbers_are_matched_to_what_they_count():
 
 
 def test_headline_capitals_are_not_names():
-    from verify.detectors import claim_names
+    from verify.names import claim_names
 
     assert claim_names("Coronavirus can Be Crushed By Warmer Weather") == []
     assert [n for n, _, _ in claim_names("Masks Can Prevent COVID-19 Transmission")] == ["COVID-19"]

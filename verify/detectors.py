@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from verify.models import Mismatch, Span
-from verify.slots import MONTHS, WEEKDAYS, find_dates, find_quantities, quantity_agrees
+from verify.names import claim_names, contains_run, is_rival, known_names, name_tokens
+from verify.slots import MONTHS, WEEKDAYS, find_dates, find_quantities, quantity_agrees, same_measure
 from verify.text import (
     STOPWORDS,
     canonical,
@@ -100,12 +101,6 @@ _FIRST_ONLY_RE = re.compile(
 """An exclusive or record claim ("the first nation to", "the only country", "for the first time").
 Ordinal uses ("the first season", "the first half") and the adverb "only" ("exists only in")
 are not such claims."""
-_NAME_WORD = r"[A-Z][a-zA-Z'’.]*\d*(?:-(?:[A-Za-z]+|\d+))*"
-_NAME_RE = re.compile(r"\b(" + _NAME_WORD + r"(?:\s+(?:of\s+the\s+|of\s+|on\s+the\s+|de\s+|van\s+|von\s+)?"
-                      + _NAME_WORD + r")*)")
-"""A run of capitalised words ("Kim Jong-un", "COVID-19", "SARS-CoV-2", "Castle on the Hill")."""
-
-
 @dataclass
 class Detection:
     """What the detectors found for one (claim, passage) pair."""
@@ -196,7 +191,7 @@ def _numbers(claim, passage, found: Detection) -> list[tuple[int, int]]:
         scored = []
         for p, p_head, p_near in around:
             if (head and head == p_head) or (q.unit and q.unit == p.unit) or (
-                    q.unit and p.unit and _same_measure(q.unit, p.unit)) or (not head and not p_head
+                    q.unit and p.unit and same_measure(q.unit, p.unit)) or (not head and not p_head
                                                                             and not q.unit and not p.unit):
                 scored.append((len(near & p_near), p))
         if not scored:
@@ -311,97 +306,6 @@ def _first_only(claim, passage_and_context, found: Detection) -> None:
                                          detail=f"passage does not say {cm.group(0)!r}"))
 
 
-def known_names(texts) -> frozenset[str]:
-    """Words written capitalised *inside* a sentence somewhere in ``texts``: names, not
-    capitalised sentence openers. Lower-cased."""
-    out = set()
-    for text in texts:
-        for m in re.finditer(r"(?<=[a-z,;:] )([A-Z][a-zA-Z'’-]+)", fold(text)):
-            out.add(m.group(1).lower().rstrip("'s").rstrip("'"))
-    return frozenset(out)
-
-
-def _is_headline(text: str) -> bool:
-    """Title case: a function word capitalised inside a sentence ("Coronavirus can Be Crushed By
-    Warmer Weather", "Masks Can Prevent ..."), which running text never does."""
-    for m in re.finditer(r"(?<=[\w,;:'’\"”)] )([A-Z][a-z]+)\b", text):
-        if m.group(1).lower() in STOPWORDS | {"can", "be", "by", "not", "with", "from", "into", "for"}:
-            return True
-    return False
-
-
-def claim_names(claim: str, names: frozenset[str] | None = None) -> list[tuple[str, int, int]]:
-    """Capitalised names in the claim.
-
-    A capitalised first word counts only when it continues into a longer name, is an
-    acronym, or is in ``names`` (see :func:`known_names`): "Putin visited ..." yes,
-    "Two dogs ..." no.
-    """
-    out = []
-    headline = _is_headline(claim)
-    for m in _NAME_RE.finditer(claim):
-        name, start = m.group(1), m.start(1)
-        if name.endswith(".") and "." not in name[:-1]:
-            name = name[:-1]  # the sentence's full stop, not an abbreviation
-        if headline:
-            # "Coronavirus can Be Crushed By Warmer Weather": capitals say nothing; keep the words
-            # known as names elsewhere, and acronyms
-            kept = [w for w in name.split() if w.isupper() and len(w) > 1 or (
-                names is not None and w.lower().rstrip("'s").rstrip("'’") in names)]
-            if not kept:
-                continue
-            name = " ".join(kept)
-            start = claim.find(name, start) if claim.find(name, start) >= 0 else start
-        first, _, rest = name.partition(" ")
-        # at the start of the claim or of one of its sentences ("... surfaces? Yes.")
-        at_start = not re.sub(r"^.*[.?!]\s", "", claim[:start]).strip(" \"'“‘(") or not claim[:start].strip(" \"'“‘(")
-        if first.lower() in STOPWORDS or first.lower() in {"on", "in", "at"}:
-            if not rest:
-                continue
-            start += len(first) + 1
-            name = rest
-        elif at_start and not rest and not first.isupper():
-            known = names if names is not None else known_names([claim])
-            if first.lower().rstrip("'s").rstrip("'’") not in known:
-                continue
-        if name.lower() in STOPWORDS or name.lower().rstrip(".") in {"mr", "ms", "dr"}:
-            continue
-        out.append((name, start, start + len(name)))
-    return out
-
-
-def _name_tokens(name: str) -> list[str]:
-    return [stem(w) for w in words(canonical(name)) if w not in STOPWORDS and (len(w) > 1 or w in MONTHS)]
-
-
-def _contains(haystack: list[str], needle: list[str]) -> bool:
-    n = len(needle)
-    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
-
-
-QUARTERS = frozenset(stem(w) for w in (
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "upper", "lower", "new", "old"))
-
-
-def _rival(passage_name: list[str], tokens: list[str]) -> bool:
-    """Same leading tokens, different last one: "Kim Jong Il" for "Kim Jong Un"; or the same
-    place in another quarter: "South Korea" for "North Korea"."""
-    head, n, last = tokens[:-1], len(tokens), tokens[-1]
-    # "South Korea" for "North Korea", "West Germany" for "East Germany": same place word, other quarter
-    if n == 2 and tokens[0] in QUARTERS and any(
-            passage_name[i + 1] == last and passage_name[i] in QUARTERS and passage_name[i] != tokens[0]
-            for i in range(len(passage_name) - 1)):
-        return True
-    if last in passage_name:
-        return False  # a middle name: "Trevor Michael Moran" is "Trevor Moran"
-
-    def other(word: str) -> bool:  # "North Korean" is "North Korea", said as an adjective
-        return not (word.startswith(last) or last.startswith(word))
-
-    return any(passage_name[i:i + n - 1] == head and other(passage_name[i + n - 1])
-               for i in range(len(passage_name) - n + 1))
-
-
 def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None,
               unresolved: bool = False) -> bool:
     """Flag claim names the passage never mentions; True when it names someone else instead.
@@ -413,18 +317,18 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     that name is not flagged.
     """
     have = {stem(h) for h in words(canonical(passage_and_context))}
-    passage_names = [_name_tokens(n) for n, _, _ in claim_names(passage, names)]
+    passage_names = [name_tokens(n) for n, _, _ in claim_names(passage, names)]
     other_person = False
     if names is None:
         names = known_names([claim, passage_and_context])
     for n, (name, s, e) in enumerate(claim_names(claim, names)):
         if unresolved and n == 0:
             continue
-        tokens = _name_tokens(name)
+        tokens = name_tokens(name)
         if not tokens or all(t.rstrip(".") in MONTHS or t in WEEKDAYS for t in tokens) or find_dates(name):
             continue  # months and weekdays are the date detector's business
-        if len(tokens) >= 2 and not any(_contains(p, tokens) for p in passage_names):
-            rival = next((p for p in passage_names if _rival(p, tokens)), None)
+        if len(tokens) >= 2 and not any(contains_run(p, tokens) for p in passage_names):
+            rival = next((p for p in passage_names if is_rival(p, tokens)), None)
             if rival is not None:
                 other_person = True
                 found.mismatches.append(Mismatch(kind="entity", claim=_span(claim, s, e), passage=None,
@@ -435,68 +339,6 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
         found.mismatches.append(Mismatch(kind="entity", claim=_span(claim, s, e), passage=None,
                                          detail=f"passage does not mention {name!r}"))
     return other_person
-
-
-_SAME_MEASURE = [{"year", "anniversary"}]
-"""Units that measure the same thing: "75 years of ties" is their "75th anniversary"."""
-_DATE_PREPOSITION = re.compile(r"^(?:in|on|since|until|by|during|from|early|late|mid|of)\s+", re.IGNORECASE)
-
-
-def _same_measure(a: str | None, b: str | None) -> bool:
-    return a == b or any({a, b} <= group for group in _SAME_MEASURE)
-
-
-def harmonise(claim: str, passage: str, anchor: date | None = None) -> str | None:
-    """The claim with each date and number that the passage confirms, but words differently,
-    rewritten in the passage's words; None when there is nothing to rewrite.
-
-    The NLI model reads "75 years of ties" against "the 75th anniversary of ties" (or "in
-    September" against "13 September 2023") as a changed number, a contradiction. Only
-    slots the detectors find equal (or the passage's more precise) are rewritten, and a
-    bounded number ("more than 10,500") only by an exact figure that meets the bound (10,538),
-    never a bounded date ("after 1944"); so the rewritten claim says no more than the passage
-    does about that slot: judging it answers the same question. A year the passage implies by
-    an anniversary is dropped from the claim instead (it is settled).
-    """
-    edits: list[tuple[int, int, str]] = []
-    claim_dates = find_dates(claim)
-    passage_dates = [p for p in find_dates(passage, anchor, anniversaries=True) if not p.relation]
-    for c in claim_dates:
-        if c.relation or c.relative or c.weekday is not None:
-            continue
-        p = next((p for p in passage_dates if p.weekday is None and c.comparable(p) and c.compatible(p)), None)
-        if p is None or canonical(p.text) == canonical(c.text):
-            continue
-        if p.derived:
-            # "established in 1948" vs "the 70th anniversary ... in 2018": the year is settled,
-            # the model judges the rest ("established"), not two years it cannot subtract
-            before = re.search(r"\s*\b(?:in|on|since|from|of)\s+$", claim[:c.start], re.IGNORECASE)
-            edits.append((before.start() if before else c.start, c.end, ""))
-            continue
-        prep = _DATE_PREPOSITION.match(fold(c.text))
-        text = passage[p.start:p.end]
-        if prep and not _DATE_PREPOSITION.match(fold(text)):
-            text = ("on " if p.day and prep.group(0).lower().strip() in ("in", "on") else prep.group(0)) + text
-        edits.append((c.start, c.end, text))
-    claim_q = find_quantities(claim, [(d.start, d.end) for d in claim_dates])
-    passage_q = find_quantities(passage, [(d.start, d.end) for d in find_dates(passage, anchor)])
-    for q in claim_q:
-        p = next((p for p in passage_q if p.bound not in ("min", "max") and _same_measure(q.unit, p.unit)
-                  and quantity_agrees(q, p)), None)
-        if p is None:
-            continue
-        # a bound the passage's exact figure meets ("more than 25%" for "26%") is rewritten as that
-        # figure: the passage then says it outright, and 26% > 25% settles the bound
-        start = q.bound_start if q.bound in ("min", "max") else q.start
-        old, new = claim[start:q.unit_end], passage[p.start:p.unit_end]
-        if canonical(old) != canonical(new):
-            edits.append((start, q.unit_end, new))
-    if not edits:
-        return None
-    out = claim
-    for start, end, text in sorted(edits, reverse=True):
-        out = out[:start] + text + out[end:]
-    return out
 
 
 def detect(claim: str, passage: str, context: str = "", anchor: date | None = None,

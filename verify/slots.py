@@ -301,3 +301,12 @@ def quantity_agrees(claim: Quantity, passage: Quantity) -> bool:
     low, low_open = max((lo, lo_open), (plo, plo_open), key=lambda e: (e[0], e[1]))
     high, high_open = min((hi, hi_open), (phi, phi_open), key=lambda e: (e[0], not e[1]))
     return low < high or (low == high and not low_open and not high_open)
+
+
+_SAME_MEASURE = [{"year", "anniversary"}]
+"""Units that measure the same thing: "75 years of ties" is their "75th anniversary"."""
+
+
+def same_measure(a: str | None, b: str | None) -> bool:
+    """Whether two unit words count the same thing."""
+    return a == b or any({a, b} <= group for group in _SAME_MEASURE)

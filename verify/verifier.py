@@ -27,8 +27,10 @@ from verify.aggregate import (
     retrieval_gate,
     source_stance,
 )
-from verify.detectors import context_modality, detect, harmonise, known_names
+from verify.detectors import context_modality, detect
+from verify.names import known_names
 from verify.errors import InvalidClaimError, ModelError
+from verify.harmonise import harmonise
 from verify.independence import group_sources, independent_stances
 from verify.judge import Judge, NLIJudge
 from verify.models import Judgement, Passage, Probabilities, Report, SourceVerdict

@@ -1,0 +1,68 @@
+"""Rewrite a claim's dates and numbers in a passage's words where the passage confirms them.
+
+A reading for the NLI model, not a detector: the model takes "75 years of ties" against
+"the 75th anniversary of ties" for a changed number; the detectors know they agree.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from verify.slots import find_dates, find_quantities, quantity_agrees, same_measure
+from verify.text import canonical, fold
+
+_DATE_PREPOSITION = re.compile(r"^(?:in|on|since|until|by|during|from|early|late|mid|of)\s+", re.IGNORECASE)
+
+
+def harmonise(claim: str, passage: str, anchor: date | None = None) -> str | None:
+    """The claim with each date and number that the passage confirms, but words differently,
+    rewritten in the passage's words; None when there is nothing to rewrite.
+
+    The NLI model reads "75 years of ties" against "the 75th anniversary of ties" (or "in
+    September" against "13 September 2023") as a changed number, a contradiction. Only
+    slots the detectors find equal (or the passage's more precise) are rewritten, and a
+    bounded number ("more than 10,500") only by an exact figure that meets the bound (10,538),
+    never a bounded date ("after 1944"); so the rewritten claim says no more than the passage
+    does about that slot: judging it answers the same question. A year the passage implies by
+    an anniversary is dropped from the claim instead (it is settled).
+    """
+    edits: list[tuple[int, int, str]] = []
+    claim_dates = find_dates(claim)
+    passage_dates = [p for p in find_dates(passage, anchor, anniversaries=True) if not p.relation]
+    for c in claim_dates:
+        if c.relation or c.relative or c.weekday is not None:
+            continue
+        p = next((p for p in passage_dates if p.weekday is None and c.comparable(p) and c.compatible(p)), None)
+        if p is None or canonical(p.text) == canonical(c.text):
+            continue
+        if p.derived:
+            # "established in 1948" vs "the 70th anniversary ... in 2018": the year is settled,
+            # the model judges the rest ("established"), not two years it cannot subtract
+            before = re.search(r"\s*\b(?:in|on|since|from|of)\s+$", claim[:c.start], re.IGNORECASE)
+            edits.append((before.start() if before else c.start, c.end, ""))
+            continue
+        prep = _DATE_PREPOSITION.match(fold(c.text))
+        text = passage[p.start:p.end]
+        if prep and not _DATE_PREPOSITION.match(fold(text)):
+            text = ("on " if p.day and prep.group(0).lower().strip() in ("in", "on") else prep.group(0)) + text
+        edits.append((c.start, c.end, text))
+    claim_q = find_quantities(claim, [(d.start, d.end) for d in claim_dates])
+    passage_q = find_quantities(passage, [(d.start, d.end) for d in find_dates(passage, anchor)])
+    for q in claim_q:
+        p = next((p for p in passage_q if p.bound not in ("min", "max") and same_measure(q.unit, p.unit)
+                  and quantity_agrees(q, p)), None)
+        if p is None:
+            continue
+        # a bound the passage's exact figure meets ("more than 25%" for "26%") is rewritten as that
+        # figure: the passage then says it outright, and 26% > 25% settles the bound
+        start = q.bound_start if q.bound in ("min", "max") else q.start
+        old, new = claim[start:q.unit_end], passage[p.start:p.unit_end]
+        if canonical(old) != canonical(new):
+            edits.append((start, q.unit_end, new))
+    if not edits:
+        return None
+    out = claim
+    for start, end, text in sorted(edits, reverse=True):
+        out = out[:start] + text + out[end:]
+    return out

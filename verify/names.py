@@ -1,0 +1,111 @@
+"""Names in claims and passages: what counts as a name, and when two names are the same one.
+
+Capitalised runs ("Kim Jong-un", "COVID-19", "Castle on the Hill"), minus sentence openers and
+headline capitals; a name in another quarter ("South Korea" for "North Korea") or with another
+last part ("Kim Jong Il" for "Kim Jong Un") is a rival, not a mention.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify.slots import MONTHS
+from verify.text import STOPWORDS, canonical, fold, stem, words
+
+_NAME_WORD = r"[A-Z][a-zA-Z'’.]*\d*(?:-(?:[A-Za-z]+|\d+))*"
+_NAME_RE = re.compile(r"\b(" + _NAME_WORD + r"(?:\s+(?:of\s+the\s+|of\s+|on\s+the\s+|de\s+|van\s+|von\s+)?"
+                      + _NAME_WORD + r")*)")
+"""A run of capitalised words ("Kim Jong-un", "COVID-19", "SARS-CoV-2", "Castle on the Hill")."""
+
+
+
+
+def known_names(texts) -> frozenset[str]:
+    """Words written capitalised *inside* a sentence somewhere in ``texts``: names, not
+    capitalised sentence openers. Lower-cased."""
+    out = set()
+    for text in texts:
+        for m in re.finditer(r"(?<=[a-z,;:] )([A-Z][a-zA-Z'’-]+)", fold(text)):
+            out.add(m.group(1).lower().rstrip("'s").rstrip("'"))
+    return frozenset(out)
+
+
+def _is_headline(text: str) -> bool:
+    """Title case: a function word capitalised inside a sentence ("Coronavirus can Be Crushed By
+    Warmer Weather", "Masks Can Prevent ..."), which running text never does."""
+    for m in re.finditer(r"(?<=[\w,;:'’\"”)] )([A-Z][a-z]+)\b", text):
+        if m.group(1).lower() in STOPWORDS | {"can", "be", "by", "not", "with", "from", "into", "for"}:
+            return True
+    return False
+
+
+def claim_names(claim: str, names: frozenset[str] | None = None) -> list[tuple[str, int, int]]:
+    """Capitalised names in the claim.
+
+    A capitalised first word counts only when it continues into a longer name, is an
+    acronym, or is in ``names`` (see :func:`known_names`): "Putin visited ..." yes,
+    "Two dogs ..." no.
+    """
+    out = []
+    headline = _is_headline(claim)
+    for m in _NAME_RE.finditer(claim):
+        name, start = m.group(1), m.start(1)
+        if name.endswith(".") and "." not in name[:-1]:
+            name = name[:-1]  # the sentence's full stop, not an abbreviation
+        if headline:
+            # "Coronavirus can Be Crushed By Warmer Weather": capitals say nothing; keep the words
+            # known as names elsewhere, and acronyms
+            kept = [w for w in name.split() if w.isupper() and len(w) > 1 or (
+                names is not None and w.lower().rstrip("'s").rstrip("'’") in names)]
+            if not kept:
+                continue
+            name = " ".join(kept)
+            start = claim.find(name, start) if claim.find(name, start) >= 0 else start
+        first, _, rest = name.partition(" ")
+        # at the start of the claim or of one of its sentences ("... surfaces? Yes.")
+        at_start = not re.sub(r"^.*[.?!]\s", "", claim[:start]).strip(" \"'“‘(") or not claim[:start].strip(" \"'“‘(")
+        if first.lower() in STOPWORDS or first.lower() in {"on", "in", "at"}:
+            if not rest:
+                continue
+            start += len(first) + 1
+            name = rest
+        elif at_start and not rest and not first.isupper():
+            known = names if names is not None else known_names([claim])
+            if first.lower().rstrip("'s").rstrip("'’") not in known:
+                continue
+        if name.lower() in STOPWORDS or name.lower().rstrip(".") in {"mr", "ms", "dr"}:
+            continue
+        out.append((name, start, start + len(name)))
+    return out
+
+
+def name_tokens(name: str) -> list[str]:
+    return [stem(w) for w in words(canonical(name)) if w not in STOPWORDS and (len(w) > 1 or w in MONTHS)]
+
+
+def contains_run(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+QUARTERS = frozenset(stem(w) for w in (
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "upper", "lower", "new", "old"))
+
+
+def is_rival(passage_name: list[str], tokens: list[str]) -> bool:
+    """Same leading tokens, different last one: "Kim Jong Il" for "Kim Jong Un"; or the same
+    place in another quarter: "South Korea" for "North Korea"."""
+    head, n, last = tokens[:-1], len(tokens), tokens[-1]
+    # "South Korea" for "North Korea", "West Germany" for "East Germany": same place word, other quarter
+    if n == 2 and tokens[0] in QUARTERS and any(
+            passage_name[i + 1] == last and passage_name[i] in QUARTERS and passage_name[i] != tokens[0]
+            for i in range(len(passage_name) - 1)):
+        return True
+    if last in passage_name:
+        return False  # a middle name: "Trevor Michael Moran" is "Trevor Moran"
+
+    def other(word: str) -> bool:  # "North Korean" is "North Korea", said as an adjective
+        return not (word.startswith(last) or last.startswith(word))
+
+    return any(passage_name[i:i + n - 1] == head and other(passage_name[i + n - 1])
+               for i in range(len(passage_name) - n + 1))
