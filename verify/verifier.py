@@ -28,12 +28,12 @@ from verify.aggregate import (
     source_stance,
 )
 from verify.detectors import context_modality, detect
-from verify.names import known_names
 from verify.errors import InvalidClaimError, ModelError
 from verify.harmonise import harmonise
 from verify.independence import group_sources, independent_stances
 from verify.judge import Judge, NLIJudge
 from verify.models import Judgement, Passage, Probabilities, Report, SourceVerdict
+from verify.names import known_names
 from verify.settings import Settings
 from verify.text import starts_dependent, strip_attribution
 
