@@ -30,10 +30,10 @@ from verify.text import (
 
 HARD_KINDS = frozenset({"number", "date", "negation", "antonym"})
 MIN_ALIGNMENT = 0.65
-COUNTED_ALIGNMENT = 0.34
-"""The lower share a number mismatch needs when both numbers count the same thing."""
 """Share of the claim's other content words the passage must hold before a slot
 difference counts as a contradiction rather than a different topic."""
+COUNTED_ALIGNMENT = 0.34
+"""The lower share a number mismatch needs when both numbers count the same thing."""
 
 NEGATION_CUES = ("not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
                  "refused", "refuses", "refuse", "denied", "denies", "deny", "failed to", "fails to",
@@ -101,6 +101,8 @@ _FIRST_ONLY_RE = re.compile(
 """An exclusive or record claim ("the first nation to", "the only country", "for the first time").
 Ordinal uses ("the first season", "the first half") and the adverb "only" ("exists only in")
 are not such claims."""
+
+
 @dataclass
 class Detection:
     """What the detectors found for one (claim, passage) pair."""
@@ -109,14 +111,14 @@ class Detection:
     alignment: float = 0.0
     """Share of the claim's content words (slots aside) that the passage holds."""
     topic_alignment: float = 0.0
+    """The same share, counting the sentences a leaning-back passage ("These letters ...")
+    depends on: whether a slot difference is about the same event."""
     in_context: bool = False
+    """True when the passage came with its neighbouring sentences (a retrieved corpus passage),
+    False for a bare pair whose topic the caller chose."""
     counted: set[int] = field(default_factory=set)
     """Indexes of number mismatches where both numbers count the same thing ("8,000 cases" /
     "8,030 cases"): that is itself a sign that the passage speaks of the claim's figure."""
-    """True when the passage came with its neighbouring sentences (a retrieved corpus passage),
-    False for a bare pair whose topic the caller chose."""
-    """The same share, counting the sentences a leaning-back passage ("These letters ...")
-    depends on: whether a slot difference is about the same event."""
     agreements: int = 0
     claim_slots: int = 0
 

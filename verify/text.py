@@ -61,11 +61,11 @@ _ALIAS_RE = re.compile(
     + r")(?![\w])",
     re.IGNORECASE,
 )
-_CASE_SENSITIVE_ALIASES = {"US", "UN", "UK"}
+_CASE_SENSITIVE_ALIASES = {"US", "UN", "UK"}  # 'us'/'un' lower-case are words, not names
 _CANONICAL_NAMES = sorted({c for c in ALIASES.values() if c and " " in c}, key=len, reverse=True)
 _ALIASED_HYPHEN = re.compile(
     r"\b(?:" + "|".join(re.escape(c) for c in _CANONICAL_NAMES) + r")-(?=[A-Za-z])"
-    r"|(?<=[A-Za-z])-(?:" + "|".join(re.escape(c) for c in _CANONICAL_NAMES) + r")\b")  # 'us'/'un' lower-case are words, not names
+    r"|(?<=[A-Za-z])-(?:" + "|".join(re.escape(c) for c in _CANONICAL_NAMES) + r")\b")
 
 STOPWORDS = frozenset(["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "into", "onto", "over", "under", "about", "after", "before", "during", "between", "through", "than", "then", "that", "this", "these", "those", "there", "here", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had", "having", "it", "its", "it's", "he", "she", "they", "them", "their", "his", "her", "him", "we", "our", "you", "your", "i", "me", "my", "mine", "ours", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "not", "no", "nor", "so", "too", "very", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "also", "just", "only", "even", "still", "yet", "already", "again", "further", "more", "most", "other", "some", "such", "any", "each", "every", "both", "all", "few", "many", "much", "own", "same", "s", "t", "said", "says", "say", "told", "according", "reported", "report", "reports", "earlier", "later", "last", "next", "this", "week", "month", "year", "day", "today"])
 
