@@ -139,9 +139,7 @@ def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
     return {stem(w) for s, e in spans for w in words(canonical(text[s:e]))}
 
 
-def _dates(claim, passage, anchor, found: Detection) -> list[tuple[int, int]]:
-    claim_dates = find_dates(claim)
-    passage_dates = find_dates(passage, anchor, anniversaries=True)
+def _dates(claim, passage, claim_dates, passage_dates, found: Detection) -> list[tuple[int, int]]:
     for c in claim_dates:
         found.claim_slots += 1
         comparable = [p for p in passage_dates if c.comparable(p)]
@@ -174,7 +172,7 @@ def _words_around(text: str, q) -> tuple[str | None, set[str]]:
     return head, set(phrase) | set(near)
 
 
-def _numbers(claim, passage, found: Detection) -> list[tuple[int, int]]:
+def _numbers(claim, passage, claim_dates, passage_dates, found: Detection) -> list[tuple[int, int]]:
     """Each claim number against the passage's numbers that count the same thing.
 
     The candidate is the passage number that counts the same thing ("8,000 coronavirus cases"
@@ -182,31 +180,29 @@ def _numbers(claim, passage, found: Detection) -> list[tuple[int, int]]:
     ("2,000 yards of total offense" is compared with "3,114 yards of total offense", not with
     "699 yards on 53 receptions").
     """
-    claim_q = find_quantities(claim, [(d.start, d.end) for d in find_dates(claim)])
-    passage_q = find_quantities(passage, [(d.start, d.end) for d in find_dates(passage)])
+    claim_q = find_quantities(claim, [(d.start, d.end) for d in claim_dates])
+    # written dates only: "the 75th anniversary" implies a year but stays a figure
+    passage_q = find_quantities(passage, [(d.start, d.end) for d in passage_dates if not d.derived])
     around = [(p, *_words_around(passage, p)) for p in passage_q if not p.in_range]
     for q in claim_q:
         found.claim_slots += 1
         if q.in_range:
             continue
         head, near = _words_around(claim, q)
-        scored = []
-        for p, p_head, p_near in around:
-            if (head and head == p_head) or (q.unit and q.unit == p.unit) or (
-                    q.unit and p.unit and same_measure(q.unit, p.unit)) or (not head and not p_head
-                                                                            and not q.unit and not p.unit):
-                scored.append((len(near & p_near), p))
+        scored = [(len(near & p_near), p, p_head) for p, p_head, p_near in around
+                  if (head and head == p_head) or (q.unit and p.unit and same_measure(q.unit, p.unit))
+                  or not (head or p_head or q.unit or p.unit)]
         if not scored:
             continue
-        best = max(score for score, _ in scored)
-        closest = [p for score, p in scored if score == best]
-        if any(quantity_agrees(q, p) for p in closest):
+        best = max(score for score, _, _ in scored)
+        closest = [(p, p_head) for score, p, p_head in scored if score == best]
+        if any(quantity_agrees(q, p) for p, _ in closest):
             found.agreements += 1
             continue
         if not (q.unit or head):
             continue  # a bare number ("7.8/10"): too little to call a contradiction
-        p = closest[0]
-        if head and head == _words_around(passage, p)[0]:
+        p, p_head = closest[0]
+        if head and head == p_head:
             found.counted.add(len(found.mismatches))  # both count the same thing ("cases")
         found.mismatches.append(Mismatch(
             kind="number", claim=_span(claim, q.bound_start, q.unit_end), passage=_span(passage, p.bound_start, p.unit_end),
@@ -360,8 +356,9 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         the alignment, and how many claim slots the passage confirmed.
     """
     found = Detection(in_context=bool(context))
-    slot_spans = _dates(claim, passage, anchor, found)
-    slot_spans += _numbers(claim, passage, found)
+    claim_dates, passage_dates = find_dates(claim), find_dates(passage, anchor, anniversaries=True)
+    slot_spans = _dates(claim, passage, claim_dates, passage_dates, found)
+    slot_spans += _numbers(claim, passage, claim_dates, passage_dates, found)
     _antonyms(claim, passage, found)
     # the words being compared are not what says two texts are about the same thing: dates,
     # numbers, an antonym pair ("disappointed" / "satisfied"), negation cues ("refused")

@@ -29,7 +29,8 @@ def harmonise(claim: str, passage: str, anchor: date | None = None) -> str | Non
     """
     edits: list[tuple[int, int, str]] = []
     claim_dates = find_dates(claim)
-    passage_dates = [p for p in find_dates(passage, anchor, anniversaries=True) if not p.relation]
+    all_passage_dates = find_dates(passage, anchor, anniversaries=True)
+    passage_dates = [p for p in all_passage_dates if not p.relation]
     for c in claim_dates:
         if c.relation or c.relative or c.weekday is not None:
             continue
@@ -48,7 +49,7 @@ def harmonise(claim: str, passage: str, anchor: date | None = None) -> str | Non
             text = ("on " if p.day and prep.group(0).lower().strip() in ("in", "on") else prep.group(0)) + text
         edits.append((c.start, c.end, text))
     claim_q = find_quantities(claim, [(d.start, d.end) for d in claim_dates])
-    passage_q = find_quantities(passage, [(d.start, d.end) for d in find_dates(passage, anchor)])
+    passage_q = find_quantities(passage, [(d.start, d.end) for d in all_passage_dates if not d.derived])
     for q in claim_q:
         p = next((p for p in passage_q if p.bound not in ("min", "max") and same_measure(q.unit, p.unit)
                   and quantity_agrees(q, p)), None)
