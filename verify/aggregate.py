@@ -105,22 +105,22 @@ def retrieval_gate(probs: np.ndarray, found: Detection) -> np.ndarray:
     p = np.asarray(probs, dtype=np.float64).copy()
     if found.hard:
         return p
-    gate = float(np.clip((found.alignment - 0.3) / 0.3, 0.0, 1.0))
-    moved = p[CON] * (1 - gate)
-    p[CON] -= moved
-    p[NEU] += moved
+    _to_neutral(p, CON, 1 - float(np.clip((found.alignment - 0.3) / 0.3, 0.0, 1.0)))
     if any(m.kind == "entity" for m in found.mismatches):
         # a passage that never names the claim's place or person is about something else
-        moved = p[CON] * UNNAMED_CONTRADICTION_SHARE
-        p[CON] -= moved
-        p[NEU] += moved
+        _to_neutral(p, CON, UNNAMED_CONTRADICTION_SHARE)
     if found.alignment < SUPPORT_GATE and not found.agreements:
         # the mirror image: a passage on the same topic with almost none of the claim's words
         # ("attended a banquet to mark the anniversary" for "sent a letter for the anniversary")
-        moved = p[SUP] * (1 - found.alignment / SUPPORT_GATE)
-        p[SUP] -= moved
-        p[NEU] += moved
+        _to_neutral(p, SUP, 1 - found.alignment / SUPPORT_GATE)
     return p
+
+
+def _to_neutral(p: np.ndarray, side: int, share: float) -> None:
+    """Move ``share`` of ``p[side]`` to neutral, in place."""
+    moved = p[side] * share
+    p[side] -= moved
+    p[NEU] += moved
 
 
 def more_decisive(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -217,14 +217,15 @@ class Verifier:
         window = 2 if starts_dependent(sent.text) else 1
         found = detect(claim, sent.text, self.index.context(hit.sentence, window), anchor=_iso_date(doc.date),
                        names=self.names | known_names([claim]))
+        context = self.index.context(hit.sentence)
         if p[0] > alone[0] + 0.05 and p[0] >= 0.5:  # the neighbours, not the sentence, support it
-            planned = context_modality(claim, self.index.context(hit.sentence))
+            planned = context_modality(claim, context)
             if planned and not any(m.kind == "modality" for m in found.mismatches):
                 found.mismatches.append(planned)
         adjusted = retrieval_gate(combine(p, found), found)
         passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label_of(adjusted),
                           probabilities=_probabilities(adjusted), similarity=round(float(hit.similarity), 4),
-                          context=self.index.context(hit.sentence), kind=sent.kind, mismatches=found.mismatches)
+                          context=context, kind=sent.kind, mismatches=found.mismatches)
         return _Judged(passage=passage, probs=adjusted, similarity=float(hit.similarity), row=hit.sentence,
                        alone=retrieval_gate(combine(alone, found), found),
                        anchor=-1 if found.hard else int(0 < found.claim_slots == found.agreements),
