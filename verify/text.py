@@ -205,3 +205,15 @@ _REPORTING = re.compile(r"\b(?:said|says|say|reported|reports|report|according t
 def mentions_reporting(text: str) -> bool:
     """True when ``text`` is about what someone said or reported (its speaker is content then)."""
     return bool(_REPORTING.search(fold(text)))
+
+
+_REPORTS_A_CLAUSE = re.compile(
+    r"\b(?:said|says|reported|announced|stated|claimed|added|told [\w' ]{1,40}?)\s+(?:that|he|she|they|it|we)\s"
+    r"|\baccording to\b|,\s*(?:[\w'’.-]+\s+){0,5}?(?:said|says|reported)\W*$",
+    re.IGNORECASE)
+
+
+def reports_a_clause(text: str) -> bool:
+    """True when ``text`` reports a whole statement ("KCNA reported that Kim ...", "..., Lavrov
+    said"), not when it names a reported thing ("KCNA reported the exchange of messages")."""
+    return bool(_REPORTS_A_CLAUSE.search(text))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from verify.judge import Judge, NLIJudge
 from verify.models import Judgement, Passage, Probabilities, Report, SourceVerdict
 from verify.names import known_names
 from verify.settings import Settings
-from verify.text import starts_dependent, strip_attribution
+from verify.text import reports_a_clause, starts_dependent, strip_attribution
 
 LOG = logging.getLogger(__name__)
 MAX_CLAIM_CHARS = 2000
@@ -311,14 +310,6 @@ def predict_readings(judge: Judge, items: list[tuple[list[str], str]],
     return predict_readings_split(judge, items, context)[0]
 
 
-_REPORTS_A_CLAUSE = re.compile(
-    r"\b(?:said|says|reported|announced|stated|claimed|added|told [\w' ]{1,40}?)\s+(?:that|he|she|they|it|we)\s"
-    r"|\baccording to\b|,\s*(?:[\w'’.-]+\s+){0,5}?(?:said|says|reported)\W*$",
-    re.IGNORECASE)
-"""A claim that reports a whole statement ("KCNA reported that Kim ...", "..., Lavrov said"),
-not one that names a reported thing ("KCNA reported the exchange of messages")."""
-
-
 def claim_parts(claim: str) -> list[str]:
     """The sentences of a claim of several ("The disease can infect anyone. People with
     asthma appear more at risk."), each of at least four words; [] for a one-sentence claim."""
@@ -347,7 +338,7 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
     flat, owner = [], []
     for i, (texts, claim) in enumerate(items):
         extra = [context[i]] if context and context[i] and context[i] not in texts else []
-        reported = strip_attribution(claim) if _REPORTS_A_CLAUSE.search(claim) else None
+        reported = strip_attribution(claim) if reports_a_clause(claim) else None
         variants = [(claim, "claim")] + ([(reported, "reported")] if reported else [])
         variants += [(part, f"part{n}") for n, part in enumerate(claim_parts(claim))]
         for variant, role in variants:
