@@ -55,25 +55,15 @@ def ece_of(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:
 
 
 def calibrate_stance(args) -> int:
-    import tempfile
-
-    from index.build import build_index
-    from index.embed import SentenceTransformerEmbedder
     from verify.aggregate import fit_confidence_map
-    from verify.evaluate import score_dev_claims
+    from verify.evaluate import score_dev_claims, uncalibrated_verifier
     from verify.metrics import held_out_calibrated
-    from verify.settings import Settings
-    from verify.verifier import Verifier
 
     claims = args.eval / "dev_claims.jsonl"
     if not claims.is_file():
         print(f"error: no dev claims at {claims}", file=sys.stderr)
         return 1
-    settings = Settings.from_env(verifier_path=args.model).model_copy(update={"stance_calibration": None})
-    embedder = SentenceTransformerEmbedder(settings.embedding_model)
-    with tempfile.TemporaryDirectory() as tmp:
-        build_index(args.corpus, Path(tmp) / "index", embedder)
-        verifier = Verifier.from_index(Path(tmp) / "index", settings, embedder=embedder)
+    with uncalibrated_verifier(args.corpus, args.model) as verifier:
         _, records = score_dev_claims(verifier, claims)
     groups, confidences, correct = (list(x) for x in zip(*records))
     fitted = fit_confidence_map(confidences, correct)

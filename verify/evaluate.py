@@ -17,6 +17,8 @@ import logging
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from verify.aggregate import label_of
@@ -117,6 +119,28 @@ def throughput(judge, pairs, seconds: float = 10.0) -> float:
     return done / (time.perf_counter() - start)
 
 
+@contextmanager
+def uncalibrated_verifier(corpus: Path, model: Path | None = None,
+                          index_dir: Path | None = None) -> Iterator[Verifier]:
+    """A verifier over ``corpus`` with raw source confidences (no stance calibration).
+
+    Args:
+        corpus: The corpus to index.
+        model: The verifier model directory. Defaults to the settings' one.
+        index_dir: Where to build (or update) the index. Defaults to a temporary folder,
+            removed when the block ends.
+    """
+    from index.build import build_index
+    from index.embed import SentenceTransformerEmbedder
+
+    settings = Settings.from_env(verifier_path=model).model_copy(update={"stance_calibration": None})
+    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    with tempfile.TemporaryDirectory() as tmp:
+        index_dir = index_dir or Path(tmp) / "index"
+        build_index(corpus, index_dir, embedder)
+        yield Verifier.from_index(index_dir, settings, embedder=embedder)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m verify.evaluate", description=__doc__.split("\n\n")[0])
     ap.add_argument("--index", type=Path, default=None, help="index of the bundled corpus (built if absent)")
@@ -131,17 +155,9 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
 
-    from index.build import build_index
-    from index.embed import SentenceTransformerEmbedder
-
     # raw source confidences: the stance calibration is measured held out (see eval_dev_claims)
-    settings = Settings.from_env(verifier_path=args.model).model_copy(update={"stance_calibration": None})
-    embedder = SentenceTransformerEmbedder(settings.embedding_model)
-    results: dict = {"model": str(settings.verifier_path)}
-    with tempfile.TemporaryDirectory() as tmp:
-        index_dir = args.index or Path(tmp) / "index"
-        build_index(args.corpus, index_dir, embedder)
-        verifier = Verifier.from_index(index_dir, settings, embedder=embedder)
+    with uncalibrated_verifier(args.corpus, args.model, args.index) as verifier:
+        results: dict = {"model": str(verifier.settings.verifier_path)}
         judge = verifier.nli
         if "claims" not in args.skip:
             results["dev_claims"] = eval_dev_claims(verifier, args.eval / "dev_claims.jsonl", args.verbose)
