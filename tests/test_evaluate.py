@@ -48,3 +48,14 @@ def test_pair_scores_and_table(capsys):
     print_table({"model": "m", "healthver": result, "judge_pairs_per_s": 250.0})
     out = capsys.readouterr().out
     assert "HealthVer dev pair macro-F1" in out and "250.0" in out
+
+
+def test_dev3_accuracy_per_dataset_shows_where_the_model_is_weak(capsys):
+    from verify.metrics import accuracy_by_group
+
+    by = accuracy_by_group(["snli", "anli", "snli", "snli"], ["supports", "neutral", "contradicts", "neutral"],
+                           ["supports", "contradicts", "contradicts", "supports"])
+    assert list(by) == ["snli", "anli"]  # the largest first
+    assert by["snli"] == {"pairs": 3, "accuracy": 2 / 3} and by["anli"] == {"pairs": 1, "accuracy": 0.0}
+    print_table({"model": "m", "dev_3way": {"accuracy": 0.5, "bare_model_accuracy": 0.5, "bare_by_dataset": by}})
+    assert "snli 0.667 (3), anli 0.000 (1)" in capsys.readouterr().out

@@ -4,7 +4,8 @@
 
 Prints: per-source stance accuracy, macro-F1 and evidence top-1 hit on
 ``dev_claims.jsonl`` over the bundled corpus; pair macro-F1 on HealthVer dev;
-accuracy on ``dev_3way`` (the bare model and with detectors); judge throughput.
+accuracy on ``dev_3way`` (the bare model, also per source dataset, and with detectors);
+judge throughput.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from verify.aggregate import label_of
 from verify.metrics import (
     accuracy,
+    accuracy_by_group,
     confusion,
     expected_calibration_error,
     held_out_calibrated,
@@ -104,9 +106,15 @@ def read_dev3(path: Path, limit: int | None):
     return [(r["hypothesis"], r["premise"]) for r in rows], [PAIR_LABELS[r["label"]] for r in rows]
 
 
-def bare_accuracy(judge, pairs, gold) -> float:
-    probs = judge.predict([(p, c) for c, p in pairs])
-    return accuracy(gold, [label_of(p) for p in probs])
+def read_dev3_datasets(path: Path, limit: int | None) -> list[str]:
+    """The dataset each ``dev_3way`` row comes from, in :func:`read_dev3`'s order."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return [json.loads(line).get("dataset", "?") for line in fh][:limit]
+
+
+def bare_predictions(judge, pairs) -> list[str]:
+    """The cross-encoder's own label for each ``(claim, premise)`` pair (no detectors)."""
+    return [label_of(p) for p in judge.predict([(p, c) for c, p in pairs])]
 
 
 def throughput(judge, pairs, seconds: float = 10.0) -> float:
@@ -169,7 +177,11 @@ def main(argv=None) -> int:
         dev_pairs, dev_gold = read_dev3(args.nli / "dev_3way.jsonl.gz", args.limit)
     if "dev3" not in args.skip:
         results["dev_3way"] = eval_pairs(judge, dev_pairs, dev_gold)
-        results["dev_3way"]["bare_model_accuracy"] = bare_accuracy(judge, dev_pairs, dev_gold)
+        bare = bare_predictions(judge, dev_pairs)
+        results["dev_3way"]["bare_model_accuracy"] = accuracy(dev_gold, bare)
+        # where the model stands per source dataset (some are never trained on: see the model card)
+        results["dev_3way"]["bare_by_dataset"] = accuracy_by_group(
+            read_dev3_datasets(args.nli / "dev_3way.jsonl.gz", args.limit), dev_gold, bare)
     if "speed" not in args.skip:
         results["judge_pairs_per_s"] = throughput(judge, dev_pairs)
     print_table(results)
@@ -201,6 +213,9 @@ def print_table(r: dict) -> None:
         print(f"{name:<{width}}  {value:.3f}" if value < 10 else f"{name:<{width}}  {value:.1f}")
     if "dev_claims" in r:
         print("dev_claims confusion (gold -> predicted):", json.dumps(r["dev_claims"]["confusion"]))
+    if "bare_by_dataset" in r.get("dev_3way", {}):
+        print("dev_3way bare-model accuracy by dataset (pairs):", ", ".join(
+            f"{name} {v['accuracy']:.3f} ({v['pairs']})" for name, v in r["dev_3way"]["bare_by_dataset"].items()))
 
 
 if __name__ == "__main__":

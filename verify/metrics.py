@@ -21,6 +21,15 @@ def accuracy(gold: list[str], pred: list[str]) -> float:
     return sum(g == p for g, p in zip(gold, pred)) / len(gold) if gold else 0.0
 
 
+def accuracy_by_group(groups: list[str], gold: list[str], pred: list[str]) -> dict[str, dict]:
+    """``{group: {"pairs": n, "accuracy": a}}``, largest group first."""
+    members: dict[str, list[int]] = {}
+    for i, g in enumerate(groups):
+        members.setdefault(g, []).append(i)
+    return {g: {"pairs": len(idx), "accuracy": accuracy([gold[i] for i in idx], [pred[i] for i in idx])}
+            for g, idx in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
+
+
 def resolve_gold(acceptable: list[str], pred: str) -> str:
     """With several acceptable gold stances, score against the predicted one if it is among them."""
     return pred if pred in acceptable else acceptable[0]
