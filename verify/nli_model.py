@@ -154,6 +154,25 @@ class LoadedVerifier:
     """Logits are divided by this before the softmax (fitted by ``python -m verify.calibrate``)."""
 
 
+def apply_delta(model, model_dir: Path):
+    """``model`` (from :func:`new_model`) with the trained weights of the delta in ``model_dir``
+    loaded in fp32.
+
+    Raises:
+        ValueError: the delta does not fit the base model.
+    """
+    from safetensors.torch import load_file
+
+    delta = load_file(str(Path(model_dir) / DELTA_WEIGHTS))
+    delta = {k: v.float() if v.is_floating_point() else v for k, v in delta.items()}
+    missing, unexpected = model.load_state_dict(delta, strict=False)
+    missing = [k for k in missing if not k.startswith(FROZEN_PREFIXES) and not k.endswith("position_ids")]
+    if missing or unexpected:
+        raise ValueError(f"verifier delta in {model_dir} does not fit the base model "
+                         f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
+    return model
+
+
 def load_model(model_dir: Path) -> LoadedVerifier:
     """Load a verifier for inference.
 
@@ -165,20 +184,12 @@ def load_model(model_dir: Path) -> LoadedVerifier:
         FileNotFoundError: the directory holds neither format.
         ValueError: the model's labels are not 3-way NLI labels.
     """
-    from safetensors.torch import load_file
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     model_dir = Path(model_dir)
     config = read_delta_config(model_dir)
     if config is not None:
-        model = new_model()
-        delta = load_file(str(model_dir / DELTA_WEIGHTS))
-        delta = {k: v.float() if v.is_floating_point() else v for k, v in delta.items()}
-        missing, unexpected = model.load_state_dict(delta, strict=False)
-        missing = [k for k in missing if not k.startswith(FROZEN_PREFIXES) and not k.endswith("position_ids")]
-        if missing or unexpected:
-            raise ValueError(f"verifier delta in {model_dir} does not fit the base model "
-                             f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
+        model = apply_delta(new_model(), model_dir)
         tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()))
         labels = tuple(config["labels"])
         max_length = int(config.get("max_length", 256))

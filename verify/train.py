@@ -29,7 +29,7 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
-from verify.nli_model import LABELS, new_model, read_delta_config, save_delta, trainable_state
+from verify.nli_model import LABELS, apply_delta, new_model, read_delta_config, save_delta, trainable_state
 
 LOG = logging.getLogger("verify.train")
 
@@ -320,16 +320,10 @@ def main(argv=None) -> int:
         state = ckpt["state"]
         LOG.info("resumed from %s at step %d", ckpt_path, state["step"])
     elif args.init_from:
-        from safetensors.torch import load_file
-
-        delta = load_file(str(args.init_from / "delta.safetensors"))
-        model.load_state_dict({k: v.float() for k, v in delta.items()}, strict=False)
+        apply_delta(model, args.init_from)
         LOG.info("fine-tuning from %s (fresh optimiser and schedule)", args.init_from)
     elif args.continue_from and read_delta_config(args.continue_from):
-        from safetensors.torch import load_file
-
-        delta = load_file(str(args.continue_from / "delta.safetensors"))
-        model.load_state_dict({k: v.float() for k, v in delta.items()}, strict=False)
+        apply_delta(model, args.continue_from)
         card = read_delta_config(args.continue_from)["card"]
         state["step"] = int(card.get("step", 0))
         state["best"] = card.get("dev_3way")
