@@ -79,54 +79,59 @@ def mine_neutrals(rows: list[dict], sample: int, seed: int = 13) -> list[dict]:
     rows = [r for r in rows if r["dataset"] in MINED_DATASETS]
     if not rows:
         return []
-    premises = list(dict.fromkeys(r["premise"] for r in rows))
-    premise_id = {p: i for i, p in enumerate(premises)}
-    claims = [r["hypothesis"] for r in rows]
-    claims_of: dict[int, list[int]] = defaultdict(list)
-    groups_of: dict[int, set] = defaultdict(set)
-    for n, r in enumerate(rows):
-        claims_of[premise_id[r["premise"]]].append(n)
-        groups_of[premise_id[r["premise"]]].add(_group(r))
-    vectoriser = TfidfVectorizer(stop_words="english", min_df=min(2, len(rows)), sublinear_tf=True)
-    vectoriser.fit(premises + claims)
-    premise_vecs, claim_vecs = vectoriser.transform(premises), vectoriser.transform(claims)
-
+    pool = _Pool(rows, TfidfVectorizer(stop_words="english", min_df=min(2, len(rows)), sublinear_tf=True))
     rng = random.Random(seed)
     always = [n for n, r in enumerate(rows) if r["dataset"] in ALWAYS_MINED]
     others = [n for n, r in enumerate(rows) if r["dataset"] not in ALWAYS_MINED]
     queries, seen = [], set()
     for n in always + rng.sample(others, min(sample, len(others))):
-        if claims[n] not in seen:
-            seen.add(claims[n])
+        if rows[n]["hypothesis"] not in seen:
+            seen.add(rows[n]["hypothesis"])
             queries.append(n)
     out = []
     for start in range(0, len(queries), 1000):
         chunk = queries[start:start + 1000]
-        similarity = (claim_vecs[chunk] @ premise_vecs.T).toarray()
-        for q, row_sims in zip(chunk, similarity):
-            mined = _best_neutral(rows[q], claim_vecs[q], row_sims, premises, premise_id, claims_of,
-                                  groups_of, claim_vecs)
-            if mined is not None:
-                out.append(mined)
+        similarity = (pool.claim_vecs[chunk] @ pool.premise_vecs.T).toarray()
+        out.extend(m for m in (pool.best_neutral(q, sims) for q, sims in zip(chunk, similarity)) if m is not None)
     return out
 
 
-def _best_neutral(row, claim_vec, row_sims, premises, premise_id, claims_of, groups_of, claim_vecs):
-    import numpy as np
+class _Pool:
+    """The mined rows' distinct premises and claims as TF-IDF vectors, with which claims (and
+    VitaminC groups) each premise is paired with in the data."""
 
-    own, group, words = premise_id[row["premise"]], _group(row), content_words(row["hypothesis"])
-    for j in np.argsort(-row_sims)[:TOP_CANDIDATES]:
-        if row_sims[j] < MIN_SIMILARITY:
-            return None
-        if j == own or (group and group in groups_of[j]):
-            continue
-        if (claim_vecs[claims_of[j]] @ claim_vec.T).max() >= SIBLING_SIMILARITY:
-            continue
-        if words and len(words & content_words(premises[j])) / len(words) >= MAX_COVERAGE:
-            continue
-        return {"premise": premises[j], "hypothesis": row["hypothesis"], "label": "neutral",
-                "dataset": "mined_neutral", "source": row["dataset"], "similarity": round(float(row_sims[j]), 3)}
-    return None
+    def __init__(self, rows: list[dict], vectoriser):
+        self.rows = rows
+        self.premises = list(dict.fromkeys(r["premise"] for r in rows))
+        self.premise_id = {p: i for i, p in enumerate(self.premises)}
+        self.claims_of: dict[int, list[int]] = defaultdict(list)
+        self.groups_of: dict[int, set] = defaultdict(set)
+        for n, r in enumerate(rows):
+            self.claims_of[self.premise_id[r["premise"]]].append(n)
+            self.groups_of[self.premise_id[r["premise"]]].add(_group(r))
+        claims = [r["hypothesis"] for r in rows]
+        vectoriser.fit(self.premises + claims)
+        self.premise_vecs, self.claim_vecs = vectoriser.transform(self.premises), vectoriser.transform(claims)
+
+    def best_neutral(self, q: int, sims) -> dict | None:
+        """The mined pair for row ``q``'s claim, given its similarity to every premise; None
+        when no premise among the most similar qualifies."""
+        import numpy as np
+
+        row = self.rows[q]
+        own, group, words = self.premise_id[row["premise"]], _group(row), content_words(row["hypothesis"])
+        for j in np.argsort(-sims)[:TOP_CANDIDATES]:
+            if sims[j] < MIN_SIMILARITY:
+                return None
+            if j == own or (group and group in self.groups_of[j]):
+                continue
+            if (self.claim_vecs[self.claims_of[j]] @ self.claim_vecs[q].T).max() >= SIBLING_SIMILARITY:
+                continue
+            if words and len(words & content_words(self.premises[j])) / len(words) >= MAX_COVERAGE:
+                continue
+            return {"premise": self.premises[j], "hypothesis": row["hypothesis"], "label": "neutral",
+                    "dataset": "mined_neutral", "source": row["dataset"], "similarity": round(float(sims[j]), 3)}
+        return None
 
 
 def drop_supported(mined: list[dict], judge, max_support: float = MAX_SUPPORT) -> list[dict]:
