@@ -100,16 +100,18 @@ def read_healthver(path: Path, limit: int | None) -> tuple[list[tuple[str, str]]
     return [(r["claim"], r["evidence"]) for r in rows], [PAIR_LABELS[r["label"]] for r in rows]
 
 
-def read_dev3(path: Path, limit: int | None):
+def read_dev3_rows(path: Path, limit: int | None) -> list[dict]:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh][:limit]
+        return [json.loads(line) for line in fh][:limit]
+
+
+def dev3_pairs(rows: list[dict]) -> tuple[list[tuple[str, str]], list[str]]:
+    """``(claim, premise)`` pairs and gold labels of ``dev_3way`` rows."""
     return [(r["hypothesis"], r["premise"]) for r in rows], [PAIR_LABELS[r["label"]] for r in rows]
 
 
-def read_dev3_datasets(path: Path, limit: int | None) -> list[str]:
-    """The dataset each ``dev_3way`` row comes from, in :func:`read_dev3`'s order."""
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return [json.loads(line).get("dataset", "?") for line in fh][:limit]
+def read_dev3(path: Path, limit: int | None):
+    return dev3_pairs(read_dev3_rows(path, limit))
 
 
 def bare_predictions(judge, pairs) -> list[str]:
@@ -174,14 +176,15 @@ def main(argv=None) -> int:
         results["healthver"] = eval_pairs(judge, pairs, gold)
     dev_pairs = None
     if "dev3" not in args.skip or "speed" not in args.skip:
-        dev_pairs, dev_gold = read_dev3(args.nli / "dev_3way.jsonl.gz", args.limit)
+        dev_rows = read_dev3_rows(args.nli / "dev_3way.jsonl.gz", args.limit)
+        dev_pairs, dev_gold = dev3_pairs(dev_rows)
     if "dev3" not in args.skip:
         results["dev_3way"] = eval_pairs(judge, dev_pairs, dev_gold)
         bare = bare_predictions(judge, dev_pairs)
         results["dev_3way"]["bare_model_accuracy"] = accuracy(dev_gold, bare)
         # where the model stands per source dataset (some are never trained on: see the model card)
         results["dev_3way"]["bare_by_dataset"] = accuracy_by_group(
-            read_dev3_datasets(args.nli / "dev_3way.jsonl.gz", args.limit), dev_gold, bare)
+            [r.get("dataset", "?") for r in dev_rows], dev_gold, bare)
     if "speed" not in args.skip:
         results["judge_pairs_per_s"] = throughput(judge, dev_pairs)
     print_table(results)

@@ -213,10 +213,9 @@ class Verifier:
         doc = self.index.documents[sent.source_id]
         # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...");
         # a sentence that leans back ("These letters ...") is read with two sentences before it
-        window = 2 if starts_dependent(sent.text) else 1
-        found = detect(claim, sent.text, self.index.context(hit.sentence, window), anchor=_iso_date(doc.date),
-                       names=self.names | known_names([claim]))
         context = self.index.context(hit.sentence)
+        wider = self.index.context(hit.sentence, 2) if starts_dependent(sent.text) else context
+        found = detect(claim, sent.text, wider, anchor=_iso_date(doc.date), names=self.names | known_names([claim]))
         if p[0] > alone[0] + 0.05 and p[0] >= 0.5:  # the neighbours, not the sentence, support it
             planned = context_modality(claim, context)
             if planned and not any(m.kind == "modality" for m in found.mismatches):
@@ -337,14 +336,15 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
         return np.zeros((0, 3)), np.zeros((0, 3))
     flat, owner = [], []
     for i, (texts, claim) in enumerate(items):
+        own_texts = list(dict.fromkeys(texts))
         extra = [context[i]] if context and context[i] and context[i] not in texts else []
         reported = strip_attribution(claim) if reports_a_clause(claim) else None
         variants = [(claim, "claim")] + ([(reported, "reported")] if reported else [])
         variants += [(part, f"part{n}") for n, part in enumerate(claim_parts(claim))]
         for variant, role in variants:
-            for n, text in enumerate([*dict.fromkeys(texts), *extra]):
+            for n, text in enumerate([*own_texts, *extra]):
                 flat.append((text, variant))
-                owner.append((i, bool(extra) and n == len(dict.fromkeys(texts)), role))
+                owner.append((i, n == len(own_texts), role))  # the last, when there is one, is the context
     probs = judge.predict(flat)
     if recheck:
         probs = symmetric_contradiction(judge, flat, probs)
