@@ -45,9 +45,10 @@ def test_pair_scores_and_table(capsys):
              ("The trade grew.", "Bread bakes at a high heat.")]
     result = eval_pairs(KeywordJudge(), pairs, ["supports", "contradicts", "neutral"])
     assert result["accuracy"] == 1.0 and result["macro_f1"] == 1.0
-    print_table({"model": "m", "healthver": result, "judge_pairs_per_s": 250.0})
+    print_table({"model": "m", "healthver": {**result, "bare_model_macro_f1": 0.25}, "judge_pairs_per_s": 250.0})
     out = capsys.readouterr().out
     assert "HealthVer dev pair macro-F1" in out and "250.0" in out
+    assert "HealthVer dev pair macro-F1 (bare model)  0.250" in out
 
 
 def test_dev3_accuracy_per_dataset_shows_where_the_model_is_weak(capsys):

@@ -36,6 +36,7 @@ from verify.settings import PACKAGE_ROOT, Settings
 from verify.verifier import Verifier, judge_pairs
 
 STANCES = ["supports", "contradicts", "none"]
+PAIR_STANCES = ["supports", "contradicts", "neutral"]
 PAIR_LABELS = {"Supports": "supports", "Refutes": "contradicts", "Neutral": "neutral",
                "entailment": "supports", "contradiction": "contradicts", "neutral": "neutral"}
 
@@ -90,7 +91,7 @@ def eval_pairs(judge, pairs: list[tuple[str, str]], gold: list[str]) -> dict:
     judgements = judge_pairs(judge, pairs)
     pred = [j.label for j in judgements]
     return {"pairs": len(pairs), "accuracy": accuracy(gold, pred),
-            "macro_f1": macro_f1(gold, pred, ["supports", "contradicts", "neutral"]),
+            "macro_f1": macro_f1(gold, pred, PAIR_STANCES),
             "confusion": confusion(gold, pred)}
 
 
@@ -174,6 +175,7 @@ def main(argv=None) -> int:
     if "healthver" not in args.skip:
         pairs, gold = read_healthver(args.eval / "healthver_dev.csv", args.limit)
         results["healthver"] = eval_pairs(judge, pairs, gold)
+        results["healthver"]["bare_model_macro_f1"] = macro_f1(gold, bare_predictions(judge, pairs), PAIR_STANCES)
     dev_pairs = None
     if "dev3" not in args.skip or "speed" not in args.skip:
         dev_rows = read_dev3_rows(args.nli / "dev_3way.jsonl.gz", args.limit)
@@ -206,6 +208,8 @@ def print_table(r: dict) -> None:
     if "healthver" in r:
         rows += [("HealthVer dev pair macro-F1", r["healthver"]["macro_f1"]),
                  ("HealthVer dev pair accuracy", r["healthver"]["accuracy"])]
+        if "bare_model_macro_f1" in r["healthver"]:
+            rows += [("HealthVer dev pair macro-F1 (bare model)", r["healthver"]["bare_model_macro_f1"])]
     if "dev_3way" in r:
         rows += [("dev_3way accuracy (model + detectors)", r["dev_3way"]["accuracy"]),
                  ("dev_3way accuracy (bare model)", r["dev_3way"]["bare_model_accuracy"])]
