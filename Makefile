@@ -46,12 +46,12 @@ eval: $(VENV)/.installed
 # machine; exports the best model on dev_3way to models/verifier. Run it in the background.
 NLI ?= ../shared/nli
 train: $(VENV)/.installed
-	$(PY) -m verify.train --data $(NLI) --out models/verifier --work runs/verifier --continue-from models/verifier
+	$(PY) -m verify.training.train --data $(NLI) --out models/verifier --work runs/verifier --continue-from models/verifier
 
 # The NLI softmax temperature (dev_3way halves), then the source-confidence map (dev claims).
 calibrate: $(VENV)/.installed
-	$(PY) -m verify.calibrate --nli $(NLI)
-	$(PY) -m verify.calibrate --stance
+	$(PY) -m verify.training.calibrate --nli $(NLI)
+	$(PY) -m verify.training.calibrate --stance
 
 bench: $(VENV)/.installed
 	$(PY) -m bench.bench_index

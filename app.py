@@ -24,12 +24,19 @@ from index.embed import SentenceTransformerEmbedder
 from index.errors import CrosscheckError, MissingIndexError
 from index.store import MANIFEST, ClaimIndex
 from verify import Passage, Report, Settings, SourceVerdict, Verifier
-from verify.corpus_admin import MAX_UPLOAD_BYTES, UploadError, corpus_listing, remove_file, save_upload, taken_ids
-from verify.draft import DRAFT_EXTENSIONS, MAX_DRAFT_BYTES, CheckedDraft, read_draft, split_draft
-from verify.export import claim_review, reports_csv, reports_json, reports_markdown
-from verify.highlight import Mark, highlights
-from verify.independence import summary_line as _summary_line
-from verify.notes import NotesStore, claim_key
+from verify.scoring.independence import summary_line as _summary_line
+from verify.workbench.corpus_admin import (
+    MAX_UPLOAD_BYTES,
+    UploadError,
+    corpus_listing,
+    remove_file,
+    save_upload,
+    taken_ids,
+)
+from verify.workbench.draft import DRAFT_EXTENSIONS, MAX_DRAFT_BYTES, CheckedDraft, read_draft, split_draft
+from verify.workbench.export import claim_review, reports_csv, reports_json, reports_markdown
+from verify.workbench.highlight import Mark, highlights
+from verify.workbench.notes import NotesStore, claim_key
 
 VERDICTS = {  # verdict -> (colour, words)
     "supported": ("green", "Supported"),

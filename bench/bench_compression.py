@@ -19,9 +19,9 @@ if __package__ in (None, ""):
 
 from bench._common import ROOT, table
 from bench.bench_judge import load_pairs
-from verify.aggregate import label_of
-from verify.judge import NLIJudge
-from verify.nli_model import new_model, save_delta
+from verify.judge.backends import NLIJudge
+from verify.judge.nli_model import new_model, save_delta
+from verify.scoring.aggregate import label_of
 
 
 def main(argv=None) -> int:
@@ -30,7 +30,7 @@ def main(argv=None) -> int:
     ap.add_argument("--pairs", type=int, default=2194)
     args = ap.parse_args(argv)
     if not args.checkpoint.exists():
-        print(f"error: no training checkpoint at {args.checkpoint} (run python -m verify.train first)",
+        print(f"error: no training checkpoint at {args.checkpoint} (run python -m verify.training.train first)",
               file=sys.stderr)
         return 1
     import torch

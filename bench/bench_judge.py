@@ -21,10 +21,10 @@ if __package__ in (None, ""):  # run as ``python bench/bench_judge.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import CORPUS, ROOT, table
-from verify.aggregate import label_of
-from verify.judge import NLIJudge
-from verify.metrics import accuracy, macro_f1
+from verify.judge.backends import NLIJudge
+from verify.scoring.aggregate import label_of
 from verify.settings import Settings
+from verify.training.metrics import accuracy, macro_f1
 
 DEV = ROOT.parent / "shared" / "nli" / "dev_3way.jsonl.gz"
 LABEL = {"entailment": "supports", "contradiction": "contradicts", "neutral": "neutral"}

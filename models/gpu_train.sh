@@ -20,8 +20,8 @@ prepare)
 import gzip, json, lzma, shutil, sys
 from pathlib import Path
 from safetensors.torch import load_file, save_file
-from verify.nli_model import base_model_dir
-from verify.train import AUX_DATASETS, excluded
+from verify.judge.nli_model import base_model_dir
+from verify.training.train import AUX_DATASETS, excluded
 
 carry, base = Path(sys.argv[1]), base_model_dir()
 for name in ("config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
@@ -42,9 +42,10 @@ PY
 train)
     export PYTHONUNBUFFERED=1
     R=$(pwd); MIN=${MIN:-8.2}
-    rm -rf /tmp/runs; mkdir -p /tmp/nli /tmp/runs /tmp/pkg/verify
+    rm -rf /tmp/runs; mkdir -p /tmp/nli /tmp/runs /tmp/pkg/verify/training /tmp/pkg/verify/judge
     # verify/__init__ imports the whole API (pydantic, ...); training needs two modules only
-    cp verify/train.py verify/nli_model.py /tmp/pkg/verify/ && touch /tmp/pkg/verify/__init__.py
+    cp verify/training/train.py /tmp/pkg/verify/training/ && cp verify/judge/nli_model.py /tmp/pkg/verify/judge/
+    touch /tmp/pkg/verify/__init__.py /tmp/pkg/verify/training/__init__.py /tmp/pkg/verify/judge/__init__.py
     python3 - "$CARRY" <<'PY'
 import gzip, lzma, shutil, sys
 for name in ("train_3way", "train_2way_aux"):
@@ -54,7 +55,7 @@ shutil.copy(f"{sys.argv[1]}/data/dev_3way.jsonl.gz", "/tmp/nli/")
 PY
     common="--data /tmp/nli --base-dir $R/$CARRY/base --bf16 --fit-schedule --max-minutes $MIN --patience 1000
             --checkpoint-every 1000000 --threads 4 --eval-every 500"
-    run() { (cd /tmp/pkg && PYTHONPATH=/tmp/pkg python3 -m verify.train $common --work "/tmp/runs/$1" \
+    run() { (cd /tmp/pkg && PYTHONPATH=/tmp/pkg python3 -m verify.training.train $common --work "/tmp/runs/$1" \
                 --out "/tmp/runs/$1/out" "${@:2}") > "/tmp/runs/$1.log" 2>&1; }
     run A --batch-size 128 --lr 1.2e-4 --epochs 4 --seed 13 &   # the shipped model
     run B --batch-size 128 --lr 1.2e-4 --epochs 6 &

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from verify.aggregate import combine, label_of, overall_verdict, source_stance
-from verify.detectors import Detection
-from verify.metrics import expected_calibration_error, macro_f1, resolve_gold
+from verify.evidence.detectors import Detection
 from verify.models import Mismatch, Span
+from verify.scoring.aggregate import combine, label_of, overall_verdict, source_stance
+from verify.training.metrics import expected_calibration_error, macro_f1, resolve_gold
 
 NEUTRALISH = np.array([0.3, 0.1, 0.6])
 
@@ -40,7 +40,7 @@ def test_a_missing_name_blocks_a_hesitant_support_but_not_a_confident_one():
 
 
 def test_unaligned_retrieved_passage_cannot_contradict():
-    from verify.aggregate import retrieval_gate
+    from verify.scoring.aggregate import retrieval_gate
 
     far, near = Detection([], alignment=0.1), Detection([], alignment=0.8)
     assert label_of(retrieval_gate(combine(np.array([0.05, 0.9, 0.05]), far), far)) == "neutral"
@@ -101,7 +101,7 @@ def test_metrics():
 
 
 def test_retrieval_gate_is_stricter_than_the_pair_gate():
-    from verify.aggregate import retrieval_gate
+    from verify.scoring.aggregate import retrieval_gate
 
     probs = np.array([0.05, 0.9, 0.05])
     weak = Detection([], alignment=0.35)
@@ -111,7 +111,7 @@ def test_retrieval_gate_is_stricter_than_the_pair_gate():
 
 
 def test_temperature_fit_recovers_a_known_temperature():
-    from verify.calibrate import fit_temperature, nll
+    from verify.training.calibrate import fit_temperature, nll
 
     rng = np.random.default_rng(0)
     true_logits = rng.normal(size=(4000, 3)) * 2
@@ -150,8 +150,8 @@ def test_anchored_side_wins_over_an_unanchored_one():
 
 
 def test_confidence_map_fits_an_underconfident_source():
-    from verify.aggregate import ConfidenceMap, fit_confidence_map
-    from verify.metrics import expected_calibration_error, held_out_calibrated
+    from verify.scoring.aggregate import ConfidenceMap, fit_confidence_map
+    from verify.training.metrics import expected_calibration_error, held_out_calibrated
 
     rng = np.random.default_rng(0)
     raw = rng.uniform(0.5, 0.95, 400)
@@ -165,7 +165,7 @@ def test_confidence_map_fits_an_underconfident_source():
 
 
 def test_retrieved_passage_sharing_almost_no_words_cannot_support():
-    from verify.aggregate import retrieval_gate
+    from verify.scoring.aggregate import retrieval_gate
 
     p = np.array([0.8, 0.05, 0.15])
     far = Detection([], alignment=0.1, claim_slots=1)
@@ -177,7 +177,7 @@ def test_retrieved_passage_sharing_almost_no_words_cannot_support():
 
 
 def test_retrieved_passage_that_never_names_the_claims_subject_contradicts_less():
-    from verify.aggregate import UNNAMED_CONTRADICTION_SHARE, retrieval_gate
+    from verify.scoring.aggregate import UNNAMED_CONTRADICTION_SHARE, retrieval_gate
 
     p = np.array([0.03, 0.7, 0.27])
     unnamed = Detection([mismatch("entity")], alignment=0.8)

@@ -18,11 +18,11 @@ from streamlit.testing.v1 import AppTest
 import app
 from index.build import build_index
 from index.store import ClaimIndex
-from verify.draft import CheckedDraft
-from verify.export import reports_csv, reports_json
 from verify.models import Report
-from verify.notes import NotesStore, claim_key
 from verify.settings import DEFAULT_VERIFIER
+from verify.workbench.draft import CheckedDraft
+from verify.workbench.export import reports_csv, reports_json
+from verify.workbench.notes import NotesStore, claim_key
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -248,7 +248,7 @@ def test_corpus_management_adds_lists_rebuilds_and_removes(monkeypatch, tmp_path
 
 
 def test_an_oversized_upload_gets_a_clear_message(monkeypatch, tmp_path, real_embedder):
-    from verify.corpus_admin import MAX_UPLOAD_BYTES
+    from verify.workbench.corpus_admin import MAX_UPLOAD_BYTES
 
     corpus, index = bridges_corpus(tmp_path, real_embedder)
     at = add(page(monkeypatch, corpus, index), ("huge.txt", b"word " * (MAX_UPLOAD_BYTES // 5 + 1)))

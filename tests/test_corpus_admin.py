@@ -1,4 +1,4 @@
-"""Corpus management (verify/corpus_admin.py): safe names, size limits, no overwrites, no escapes."""
+"""Corpus management (verify/workbench/corpus_admin.py): safe names, size limits, no overwrites, no escapes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import pytest
 
 from index import ClaimIndex, build_index
-from verify.corpus_admin import (
+from verify.workbench.corpus_admin import (
     MAX_UPLOAD_BYTES,
     UploadError,
     corpus_listing,

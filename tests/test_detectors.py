@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from verify.detectors import detect
-from verify.slots import find_dates, find_quantities, quantity_agrees
+from verify.evidence.detectors import detect
+from verify.evidence.slots import find_dates, find_quantities, quantity_agrees
 
 
 def kinds(claim, passage, **kw):
@@ -159,7 +159,7 @@ def test_slot_difference_on_another_event_is_not_a_contradiction():
     ("North Korea and Russia have pledged to further develop their relations.", None),
 ])
 def test_attribution_is_read_as_reported_speech(sentence, reported):
-    from verify.text import strip_attribution
+    from verify.evidence.text import strip_attribution
 
     assert strip_attribution(sentence) == reported
 
@@ -206,7 +206,7 @@ def test_record_claims_fire():
 
 
 def test_names_with_digits_and_disease_aliases():
-    from verify.names import claim_names
+    from verify.evidence.names import claim_names
 
     assert [n for n, _, _ in claim_names("Headache is a symptom of COVID-19 and ACE2 matters.")] == ["COVID-19", "ACE2"]
     assert "entity" not in kinds("Masks slow the spread of COVID-19.", "Masks slow the spread of SARS-CoV-2.")
@@ -235,7 +235,7 @@ def test_unresolved_reference_may_be_the_claims_subject():
     ("Kim traveled to Russia's Far East.", False),
 ])
 def test_starts_dependent(sentence, dependent):
-    from verify.text import starts_dependent
+    from verify.evidence.text import starts_dependent
 
     assert starts_dependent(sentence) is dependent
 
@@ -251,7 +251,7 @@ def test_starts_dependent(sentence, dependent):
     ("The summit was held on Oct. 12.", "The summit was held on 12 October.", "The summit was held on 12 October."),
 ])
 def test_harmonise_rewrites_confirmed_slots_in_the_passages_words(claim, passage, expected):
-    from verify.harmonise import harmonise
+    from verify.evidence.harmonise import harmonise
 
     assert harmonise(claim, passage) == expected
 
@@ -265,7 +265,7 @@ def test_harmonise_rewrites_confirmed_slots_in_the_passages_words(claim, passage
     ("The summit was held on 12 October.", "The summit was held on 12 October."),                 # same words
 ])
 def test_harmonise_leaves_other_slots_alone(claim, passage):
-    from verify.harmonise import harmonise
+    from verify.evidence.harmonise import harmonise
 
     assert harmonise(claim, passage) is None
 
@@ -294,7 +294,7 @@ def test_anniversary_dates_the_event():
 
 
 def test_harmonise_drops_a_year_an_anniversary_settles():
-    from verify.harmonise import harmonise
+    from verify.evidence.harmonise import harmonise
 
     assert harmonise("Relations were established in 1948.",
                      "They celebrated the 70th anniversary of relations in 2018.") == "Relations were established."
@@ -331,7 +331,7 @@ def test_negation_stays_in_its_clause():
 def test_missing_name_weighs_less_in_a_bare_pair():
     import numpy as np
 
-    from verify.aggregate import combine
+    from verify.scoring.aggregate import combine
 
     claim, passage = "In Uzbekistan, fewer than 1,500 people had tested positive.", "1,405 people had tested positive."
     bare = detect(claim, passage)
@@ -350,7 +350,7 @@ def test_compared_words_do_not_count_as_shared_topic():
 
 
 def test_plan_in_the_neighbouring_sentence():
-    from verify.detectors import context_modality
+    from verify.evidence.detectors import context_modality
 
     context = "Lavrov earlier said he plans to visit Pyongyang in October. The Kremlin said Putin accepted the offer."
     m = context_modality("Lavrov visited Pyongyang in October.", context)
@@ -388,7 +388,7 @@ def test_strict_and_inclusive_bounds(claim, passage, agrees):
 
 
 def test_harmonise_rewrites_a_bound_the_passage_meets_as_its_figure():
-    from verify.harmonise import harmonise
+    from verify.evidence.harmonise import harmonise
 
     assert harmonise("The film got more than 25% positive reviews.", "The film holds 26% positive reviews.") \
         == "The film got 26% positive reviews."
@@ -415,7 +415,7 @@ def test_numbers_are_matched_to_what_they_count():
 
 
 def test_headline_capitals_are_not_names():
-    from verify.names import claim_names
+    from verify.evidence.names import claim_names
 
     assert claim_names("Coronavirus can Be Crushed By Warmer Weather") == []
     assert [n for n, _, _ in claim_names("Masks Can Prevent COVID-19 Transmission")] == ["COVID-19"]
@@ -438,7 +438,7 @@ def test_range_ends_are_not_figures():
 
 
 def test_hyphenated_aliases_split_into_names():
-    from verify.text import canonical
+    from verify.evidence.text import canonical
 
     assert canonical("The DPRK-Russia Joint Declaration") == "the north korea russia joint declaration"
     assert canonical("the Russia-DPRK relations") == "the russia north korea relations"

@@ -1,4 +1,4 @@
-"""Drafts: reading uploads, splitting, picking the check-worthy sentences (verify/draft.py)."""
+"""Drafts: reading uploads, splitting, picking the check-worthy sentences (verify/workbench/draft.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ import io
 
 import pytest
 
-from verify.draft import MAX_DRAFT_BYTES, DraftError, check_worthiness, read_draft, reported_claim, split_draft
+from verify.workbench.draft import (
+    MAX_DRAFT_BYTES,
+    DraftError,
+    check_worthiness,
+    read_draft,
+    reported_claim,
+    split_draft,
+)
 
 
 @pytest.mark.parametrize("sentence, reason", [

@@ -52,7 +52,7 @@ def test_pair_scores_and_table(capsys):
 
 
 def test_dev3_accuracy_per_dataset_shows_where_the_model_is_weak(capsys):
-    from verify.metrics import accuracy_by_group
+    from verify.training.metrics import accuracy_by_group
 
     by = accuracy_by_group(["snli", "anli", "snli", "snli"], ["supports", "neutral", "contradicts", "neutral"],
                            ["supports", "contradicts", "contradicts", "supports"])

@@ -1,4 +1,4 @@
-"""Exports of reports (verify/export.py): JSON contract, CSV, Markdown memo, ClaimReview JSON-LD."""
+"""Exports of reports (verify/workbench/export.py): JSON contract, CSV, Markdown memo, ClaimReview JSON-LD."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from verify.export import CSV_COLUMNS, claim_review, reports_csv, reports_json, reports_markdown
 from verify.models import Mismatch, Passage, Probabilities, Report, SourceVerdict, Span
-from verify.notes import Review, claim_key
+from verify.workbench.export import CSV_COLUMNS, claim_review, reports_csv, reports_json, reports_markdown
+from verify.workbench.notes import Review, claim_key
 
 EVIL = "<script>alert(1)</script> **bold** [link](http://x) =HYPERLINK(\"http://x\")"
 

@@ -1,11 +1,11 @@
-"""Supporting and conflicting words of a claim and a passage (verify/highlight.py)."""
+"""Supporting and conflicting words of a claim and a passage (verify/workbench/highlight.py)."""
 
 from __future__ import annotations
 
 import itertools
 
-from verify.highlight import content_words, highlights, normalise_word
 from verify.models import Mismatch, Passage, Probabilities, Span
+from verify.workbench.highlight import content_words, highlights, normalise_word
 
 CLAIM = "Lavrov plans to visit Pyongyang in December"
 TEXT = "Lavrov earlier said he plans to visit Pyongyang in October, according to KCNA."

@@ -1,12 +1,12 @@
-"""Near-duplicate sources count once (verify/independence.py), with fakes only."""
+"""Near-duplicate sources count once (verify/scoring/independence.py), with fakes only."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from verify.independence import group_sources, independent_stances, near_duplicate, summary_line
 from verify.models import SourceVerdict
+from verify.scoring.independence import group_sources, independent_stances, near_duplicate, summary_line
 
 WIRE = "Russian Foreign Minister Sergey Lavrov will visit Pyongyang in October to discuss the summit, officials said."
 COPY = "Russian Foreign Minister Sergey Lavrov will visit Pyongyang in October to discuss the summit, sources said."

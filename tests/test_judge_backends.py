@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from verify.judge import NLIJudge
+from verify.judge.backends import NLIJudge
 from verify.settings import DEFAULT_VERIFIER
 
 pytest.importorskip("onnxruntime")

@@ -1,4 +1,4 @@
-"""The notes database (verify/notes.py): history, reviews, WAL, never losing or overwriting anything."""
+"""The notes database (verify/workbench/notes.py): history, reviews, WAL, never losing or overwriting anything."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from verify.models import Report
-from verify.notes import SCHEMA_VERSION, NotesError, NotesStore, claim_key
+from verify.workbench.notes import SCHEMA_VERSION, NotesError, NotesStore, claim_key
 
 
 def report(claim: str, verdict: str = "supported", confidence: float = 0.9) -> Report:

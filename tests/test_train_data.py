@@ -3,7 +3,7 @@
 import gzip
 import json
 
-from verify.train import balanced, load_training_rows
+from verify.training.train import balanced, load_training_rows
 
 
 def write_mix(folder, rows):
@@ -36,7 +36,7 @@ def fact_row(premise, claim, dataset="covidfact", label="entailment", id_="1"):
 
 
 def test_mined_neutral_is_on_topic_and_never_the_claims_own_or_a_siblings_premise():
-    from verify.mine import mine_neutrals
+    from verify.training.mine import mine_neutrals
 
     rows = [
         fact_row("Vitamin D supplements lowered the risk of severe COVID-19 in a trial of 900 adults.",
@@ -59,7 +59,7 @@ def test_mined_neutral_is_on_topic_and_never_the_claims_own_or_a_siblings_premis
 
 
 def test_mining_skips_vitaminc_revisions_of_the_same_sentence_and_caption_corpora():
-    from verify.mine import mine_neutrals
+    from verify.training.mine import mine_neutrals
 
     rows = [
         fact_row("As of 5 April 2020, Bulgaria had 531 confirmed cases.", "Bulgaria had over 500 cases by 5 April.",
@@ -72,7 +72,7 @@ def test_mining_skips_vitaminc_revisions_of_the_same_sentence_and_caption_corpor
 
 
 def test_extra_rows_are_added_under_their_own_name_and_licence_filtered():
-    from verify.train import with_extra
+    from verify.training.train import with_extra
 
     used = {"snli": 2}
     rows = with_extra([("p", "h", 0), ("q", "i", 1)], used,

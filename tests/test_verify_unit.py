@@ -118,7 +118,7 @@ def test_the_model_reads_the_claim_with_confirmed_slots_in_the_passages_words():
 
 
 def test_attributed_passage_is_also_judged_as_reported_speech():
-    from verify.verifier import predict_reported
+    from verify.judge.readings import predict_reported
 
     judge = FakeJudge()
     probs = predict_reported(judge, [("Officials confirmed the deal, the ministry said.", "claim"),
@@ -130,7 +130,7 @@ def test_attributed_passage_is_also_judged_as_reported_speech():
 
 
 def test_context_reading_counts_less_than_the_sentence():
-    from verify.verifier import CONTEXT_WEIGHT, predict_readings
+    from verify.judge.readings import CONTEXT_WEIGHT, predict_readings
 
     judge = FakeJudge()
     probs = predict_readings(judge, [(["A plain sentence here."], "claim")],
@@ -220,7 +220,7 @@ def test_wire_copies_form_one_group_and_count_once(wire_index, fake_embedder):
 
 
 def test_a_group_weighs_as_one_source_in_the_confidence(tmp_path, fake_embedder):
-    from verify.aggregate import overall_verdict
+    from verify.scoring.aggregate import overall_verdict
 
     index = wire_corpus(tmp_path, fake_embedder, denial=False)
     # raw confidences: the shipped calibration would saturate them at its ceiling
@@ -255,7 +255,7 @@ class ReportedOnlyJudge:
 
 
 def test_attributed_claim_is_also_read_for_what_it_reports():
-    from verify.verifier import predict_reported
+    from verify.judge.readings import predict_reported
 
     passage = "The trade grew by a tenth, the agency reported."
     judge = ReportedOnlyJudge("The harbour trade grew.")
@@ -293,7 +293,7 @@ def test_source_confidence_goes_through_the_stance_calibration(small_index, fake
 
 
 def test_a_contradiction_is_checked_the_other_way_round():
-    from verify.verifier import symmetric_contradiction
+    from verify.judge.readings import symmetric_contradiction
 
     class OneWay:
         """Contradiction only when the passage comes first; the reverse reads neutral."""
@@ -328,7 +328,7 @@ def test_calibrated_confidence_never_claims_certainty(small_index, fake_embedder
 
 
 def test_a_claim_of_several_sentences_is_contradicted_by_one_of_them():
-    from verify.verifier import claim_parts, predict_reported
+    from verify.judge.readings import claim_parts, predict_reported
 
     claim = "The trade grew last year in the harbour. Officials denied the new harbour tax."
     assert claim_parts(claim) == ["The trade grew last year in the harbour.", "Officials denied the new harbour tax."]

@@ -4,17 +4,17 @@ The workbench modules (``draft``, ``highlight``, ``independence``, ``export``, `
 ``corpus_admin``) are pure or file-level helpers the app renders; none imports streamlit.
 """
 
-from verify.corpus_admin import CorpusEntry, UploadError, corpus_listing, remove_file, safe_name, save_upload
-from verify.draft import DraftError, DraftSentence, check_worthiness, read_draft, split_draft
 from verify.errors import InvalidClaimError, ModelError
-from verify.export import claim_review, reports_csv, reports_json, reports_markdown
-from verify.highlight import Highlights, Mark, highlights
-from verify.independence import group_sources, independent_stances, summary_line
-from verify.judge import Judge, NLIJudge
+from verify.judge.backends import Judge, NLIJudge
 from verify.models import Judgement, Mismatch, Passage, Probabilities, Report, SourceVerdict, Span
-from verify.notes import CheckRecord, NotesError, NotesStore, Review, claim_key
+from verify.scoring.independence import group_sources, independent_stances, summary_line
 from verify.settings import Settings
 from verify.verifier import Verifier, judge_pairs
+from verify.workbench.corpus_admin import CorpusEntry, UploadError, corpus_listing, remove_file, safe_name, save_upload
+from verify.workbench.draft import DraftError, DraftSentence, check_worthiness, read_draft, split_draft
+from verify.workbench.export import claim_review, reports_csv, reports_json, reports_markdown
+from verify.workbench.highlight import Highlights, Mark, highlights
+from verify.workbench.notes import CheckRecord, NotesError, NotesStore, Review, claim_key
 
 __all__ = [
     "CheckRecord", "CorpusEntry", "DraftError", "DraftSentence", "Highlights", "InvalidClaimError", "Judge",

@@ -95,7 +95,7 @@ def _judge_rows(path: str) -> list[tuple[str, str]]:
 
 
 def cmd_judge(args) -> int:
-    from verify.judge import NLIJudge
+    from verify.judge.backends import NLIJudge
     from verify.verifier import judge_pairs
 
     rows = _judge_rows(args.file or "-")

@@ -22,8 +22,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from verify.aggregate import label_of
-from verify.metrics import (
+from verify.scoring.aggregate import label_of
+from verify.settings import PACKAGE_ROOT, Settings
+from verify.training.metrics import (
     accuracy,
     accuracy_by_group,
     confusion,
@@ -32,7 +33,6 @@ from verify.metrics import (
     macro_f1,
     resolve_gold,
 )
-from verify.settings import PACKAGE_ROOT, Settings
 from verify.verifier import Verifier, judge_pairs
 
 STANCES = ["supports", "contradicts", "none"]

@@ -56,7 +56,7 @@ class Settings(BaseModel):
     notes_db: Path = Field(default=DEFAULT_NOTES, description="SQLite file of the app's reviews and check history")
     stance_calibration: Path | None = Field(
         default=DEFAULT_STANCE_CALIBRATION,
-        description="JSON map of source confidence to probability (python -m verify.calibrate --stance); "
+        description="JSON map of source confidence to probability (python -m verify.training.calibrate --stance); "
                     "None or a missing file = raw confidences")
 
     @classmethod

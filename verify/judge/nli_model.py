@@ -151,7 +151,7 @@ class LoadedVerifier:
     """``labels[i]`` is our label name for the model's output ``i``."""
     max_length: int
     temperature: float = 1.0
-    """Logits are divided by this before the softmax (fitted by ``python -m verify.calibrate``)."""
+    """Logits are divided by this before the softmax (fitted by ``python -m verify.training.calibrate``)."""
 
 
 def apply_delta(model, model_dir: Path):

@@ -18,8 +18,8 @@ from index.clean import markdown_to_text
 from index.errors import CrosscheckError, IngestError
 from index.ingest import decode_text
 from index.split import paragraph_spans, sentence_spans
+from verify.evidence.text import strip_attribution
 from verify.models import Report
-from verify.text import strip_attribution
 from verify.verifier import MAX_CLAIM_CHARS
 
 __all__ = [
@@ -158,7 +158,7 @@ def reported_claim(sentence: str) -> str:
     """What a sentence claims: "Y, the ministry said." claims Y (the sources report Y, not the saying).
 
     The attribution is what the writer adds; the sources are checked for the reported content
-    (``verify.text.strip_attribution``). A sentence whose attribution cannot be cut off cleanly
+    (``verify.evidence.text.strip_attribution``). A sentence whose attribution cannot be cut off cleanly
     is checked as written.
     """
     reported = strip_attribution(sentence)

@@ -1,6 +1,6 @@
 """Extract comparable slots from text: dates and quantities, each with its span.
 
-Pure functions over strings; :mod:`verify.detectors` compares the slots of a
+Pure functions over strings; :mod:`verify.evidence.detectors` compares the slots of a
 claim with those of a passage.
 """
 
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from verify.text import fold, stem
+from verify.evidence.text import fold, stem
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from verify.detectors import Detection
-from verify.nli_model import LABELS
+from verify.evidence.detectors import Detection
+from verify.judge.nli_model import LABELS
 
 SUP, CON, NEU = 0, 1, 2
 SOFT_BLOCK = {"modality": 0.9, "first_only": 0.9, "entity": 0.4}

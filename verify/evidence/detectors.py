@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from verify.models import Mismatch, Span
-from verify.names import claim_names, contains_run, is_rival, known_names, name_tokens
-from verify.slots import MONTHS, WEEKDAYS, find_dates, find_quantities, quantity_agrees, same_measure
-from verify.text import (
+from verify.evidence.names import claim_names, contains_run, is_rival, known_names, name_tokens
+from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates, find_quantities, quantity_agrees, same_measure
+from verify.evidence.text import (
     STOPWORDS,
     canonical,
     content_stems,
@@ -27,6 +26,7 @@ from verify.text import (
     strip_attribution,
     words,
 )
+from verify.models import Mismatch, Span
 
 HARD_KINDS = frozenset({"number", "date", "negation", "antonym"})
 MIN_ALIGNMENT = 0.65

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from verify.slots import find_dates, find_quantities, quantity_agrees, same_measure
-from verify.text import canonical, fold
+from verify.evidence.slots import find_dates, find_quantities, quantity_agrees, same_measure
+from verify.evidence.text import canonical, fold
 
 _DATE_PREPOSITION = re.compile(r"^(?:in|on|since|until|by|during|from|early|late|mid|of)\s+", re.IGNORECASE)
 

@@ -60,7 +60,7 @@ def expected_calibration_error(confidences: list[float], correct: list[bool], bi
 def held_out_calibrated(groups: list[str], confidences: list[float], correct: list[bool]) -> list[float]:
     """Each confidence mapped by a Platt map fitted on the *other* groups (leave one group out):
     the calibrated confidences an unseen claim would get."""
-    from verify.aggregate import fit_confidence_map
+    from verify.scoring.aggregate import fit_confidence_map
 
     out = [0.0] * len(confidences)
     for g in dict.fromkeys(groups):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from verify.slots import MONTHS
-from verify.text import STOPWORDS, canonical, fold, stem, words
+from verify.evidence.slots import MONTHS
+from verify.evidence.text import STOPWORDS, canonical, fold, stem, words
 
 _NAME_WORD = r"[A-Z][a-zA-Z'’.]*\d*(?:-(?:[A-Za-z]+|\d+))*"
 _NAME_RE = re.compile(r"\b(" + _NAME_WORD + r"(?:\s+(?:of\s+the\s+|of\s+|on\s+the\s+|de\s+|van\s+|von\s+)?"

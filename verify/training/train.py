@@ -1,6 +1,6 @@
 """Fine-tune the 3-way verifier from the MiniLM weights.
 
-    python -m verify.train --data ../shared/nli --out models/verifier --work runs/verifier
+    python -m verify.training.train --data ../shared/nli --out models/verifier --work runs/verifier
 
 Runs on CPU (or a GPU when one is there) with length-bucketed batches and frozen
 word embeddings. Every ``--checkpoint-every`` steps it writes a full checkpoint
@@ -29,9 +29,9 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
-from verify.nli_model import LABELS, apply_delta, new_model, read_delta_config, save_delta, trainable_state
+from verify.judge.nli_model import LABELS, apply_delta, new_model, read_delta_config, save_delta, trainable_state
 
-LOG = logging.getLogger("verify.train")
+LOG = logging.getLogger("verify.training.train")
 
 LABEL_ID = {"entailment": 0, "contradiction": 1, "neutral": 2}
 assert [LABELS[i] for i in LABEL_ID.values()] == ["supports", "contradicts", "neutral"]
@@ -207,7 +207,7 @@ def atomic_torch_save(obj, path: Path, torch) -> None:
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(prog="python -m verify.train", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m verify.training.train", description=__doc__.split("\n\n")[0])
     p.add_argument("--data", type=Path, default=Path("../shared/nli"), help="folder with train_3way/dev_3way")
     p.add_argument("--out", type=Path, default=Path("models/verifier"), help="where the best delta is exported")
     p.add_argument("--work", type=Path, default=Path("runs/verifier"), help="checkpoints and logs")
@@ -237,7 +237,7 @@ def parse_args(argv=None):
                    help="even out the labels of these datasets (e.g. covidfact); changes the data order, so "
                         "do not resume a run started without it")
     p.add_argument("--extra", type=Path, default=None,
-                   help="more labelled pairs in the training format (e.g. python -m verify.mine's output), "
+                   help="more labelled pairs in the training format (e.g. python -m verify.training.mine's output), "
                         "added after --max-pairs")
     p.add_argument("--init-from", type=Path, default=None,
                    help="start from a shipped delta's weights with a fresh schedule at step 0 (fine-tuning "
@@ -262,7 +262,7 @@ def main(argv=None) -> int:
     import torch
     from transformers import AutoTokenizer
 
-    from verify.nli_model import base_model_dir
+    from verify.judge.nli_model import base_model_dir
 
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -1,7 +1,7 @@
 """Fit the verifier's softmax temperature on held-out pairs and record it in the model.
 
-    python -m verify.calibrate [--model models/verifier] [--nli ../shared/nli]
-    python -m verify.calibrate --stance [--eval ../shared/eval]   # source confidence -> probability
+    python -m verify.training.calibrate [--model models/verifier] [--nli ../shared/nli]
+    python -m verify.training.calibrate --stance [--eval ../shared/eval]   # source confidence -> probability
 
 ``dev_3way`` is split in two: the temperature that minimises the negative
 log-likelihood on the even rows is written to the model's config; the expected
@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from verify.evaluate import read_dev3
-from verify.judge import NLIJudge, softmax
-from verify.metrics import expected_calibration_error
-from verify.nli_model import LABELS, read_delta_config, set_temperature
+from verify.judge.backends import NLIJudge, softmax
+from verify.judge.nli_model import LABELS, read_delta_config, set_temperature
 from verify.settings import DEFAULT_STANCE_CALIBRATION, DEFAULT_VERIFIER, PACKAGE_ROOT
+from verify.training.metrics import expected_calibration_error
 
 
 def nll(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:
@@ -55,9 +55,9 @@ def ece_of(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:
 
 
 def calibrate_stance(args) -> int:
-    from verify.aggregate import fit_confidence_map
     from verify.evaluate import score_dev_claims, uncalibrated_verifier
-    from verify.metrics import held_out_calibrated
+    from verify.scoring.aggregate import fit_confidence_map
+    from verify.training.metrics import held_out_calibrated
 
     claims = args.eval / "dev_claims.jsonl"
     if not claims.is_file():
@@ -85,7 +85,7 @@ def calibrate_stance(args) -> int:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m verify.calibrate", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m verify.training.calibrate", description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", type=Path, default=DEFAULT_VERIFIER)
     ap.add_argument("--nli", type=Path, default=PACKAGE_ROOT.parent / "shared" / "nli")
     ap.add_argument("--dry-run", action="store_true", help="report only; do not write anything")

@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from verify.errors import ModelError
-from verify.nli_model import LABELS
+from verify.judge.nli_model import LABELS
 
 LOG = logging.getLogger(__name__)
 BACKENDS = ("torch", "onnx")
@@ -26,7 +26,7 @@ class Judge(Protocol):
     """Anything that scores (premise, hypothesis) pairs.
 
     ``predict`` returns an ``(n, 3)`` float array of probabilities in the order
-    of :data:`verify.nli_model.LABELS` (supports, contradicts, neutral).
+    of :data:`verify.judge.nli_model.LABELS` (supports, contradicts, neutral).
     """
 
     def predict(self, pairs: list[tuple[str, str]]) -> np.ndarray: ...
@@ -68,7 +68,7 @@ class NLIJudge:
     def _load_model(self):
         import torch
 
-        from verify.nli_model import load_model
+        from verify.judge.nli_model import load_model
 
         if self.threads:
             torch.set_num_threads(self.threads)

@@ -1,6 +1,6 @@
 """Exports of one or several reports: JSON (the CLI contract), CSV, a Markdown memo, ClaimReview JSON-LD.
 
-Pure functions from reports (and the reviews a person set, see ``verify.notes``) to text.
+Pure functions from reports (and the reviews a person set, see ``verify.workbench.notes``) to text.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 
-from verify.independence import summary_line
 from verify.models import Report, SourceVerdict
-from verify.notes import Review, claim_key
+from verify.scoring.independence import summary_line
+from verify.workbench.notes import Review, claim_key
 
 __all__ = [
     "CSV_COLUMNS", "RATINGS", "VERDICT_WORDS", "claim_review", "escape_markdown", "reports_csv", "reports_json",

@@ -1,7 +1,7 @@
 """Mine on-topic "neutral" training pairs: a claim with a passage about the same thing that
 neither supports nor refutes it.
 
-    python -m verify.mine --data ../shared/nli --out runs/mined_neutrals.jsonl.gz [--filter-model models/verifier]
+    python -m verify.training.mine --data ../shared/nli --out runs/mined_neutrals.jsonl.gz [--filter-model models/verifier]
 
 Why: the training sets' neutrals are mostly caption-style (SNLI: a different scene) and their
 contradictions mostly the same topic with a changed detail, so the model learns "same topic,
@@ -31,7 +31,7 @@ LOG = logging.getLogger(__name__)
 
 MINED_DATASETS = ("vitaminc_real", "vitaminc_synthetic", "covidfact", "check_covid",
                   "fever_symmetric", "fever_adversarial", "wice")
-"""Fact-verification sets whose claims are mined (all licence-clean: see verify.train)."""
+"""Fact-verification sets whose claims are mined (all licence-clean: see verify.training.train)."""
 ALWAYS_MINED = ("covidfact", "check_covid")
 """Every claim of these is mined (the health domain is where neutral evidence is missed most);
 the others are sampled."""
@@ -143,7 +143,7 @@ def drop_supported(mined: list[dict], judge, max_support: float = MAX_SUPPORT) -
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m verify.mine", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m verify.training.mine", description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=Path("../shared/nli"), help="folder with train_3way.jsonl.gz")
     ap.add_argument("--out", type=Path, default=Path("runs/mined_neutrals.jsonl.gz"))
     ap.add_argument("--sample", type=int, default=8000, help="claims mined from the sampled datasets")
@@ -164,7 +164,7 @@ def main(argv=None) -> int:
     mined = mine_neutrals(rows, args.sample, args.seed)
     LOG.info("mined %d pairs: %s", len(mined), dict(Counter(m["source"] for m in mined)))
     if args.filter_model:
-        from verify.judge import NLIJudge
+        from verify.judge.backends import NLIJudge
 
         mined = drop_supported(mined, NLIJudge(args.filter_model))
         LOG.info("kept %d after dropping pairs %s thinks supported", len(mined), args.filter_model)

@@ -1,0 +1,1 @@
+"""Scoring: from judged passages to a source's stance and the overall verdict (pure functions)."""

@@ -1,0 +1,2 @@
+"""The workbench's services the app renders: drafts, highlights, exports, notes, corpus management.
+None imports streamlit."""
