@@ -8,8 +8,10 @@ import io
 import json
 
 import pytest
+from markdown_it import MarkdownIt
 
 from verify.models import Mismatch, Passage, Probabilities, Report, SourceVerdict, Span
+from verify.workbench.checked import CheckedStatement, checked_statements
 from verify.workbench.export import CSV_COLUMNS, claim_review, reports_csv, reports_json, reports_markdown
 from verify.workbench.notes import Review, claim_key
 
@@ -49,10 +51,14 @@ def review(claim: str, verdict: str, note: str = "") -> dict[str, Review]:
                                      note=note, reviewed_at="2024-01-02T03:04:05+00:00")}
 
 
-def test_json_is_the_report_contract(reports):
-    data = json.loads(reports_json(reports))
-    assert data == [r.model_dump() for r in reports]
-    assert [Report.model_validate(r) for r in data] == reports
+def test_json_is_the_report_contract_plus_review_sentence_and_position(reports):
+    reviewed = review(reports[0].claim, "contradicted", "called")
+    data = json.loads(reports_json(reports, reviewed))
+    contract = [{k: v for k, v in item.items() if k in Report.model_fields} for item in data]
+    assert contract == [r.model_dump() for r in reports]
+    assert [Report.model_validate(r) for r in contract] == reports
+    assert data[0]["review"]["verdict"] == "contradicted" and data[0]["review"]["note"] == "called"
+    assert data[1]["review"] is None and data[0]["sentence"] is None and data[0]["position"] is None
 
 
 def test_csv_has_one_row_per_claim_and_passage(reports):
@@ -107,7 +113,8 @@ def test_claim_review_is_an_unreviewed_draft_until_a_person_sets_the_verdict(rep
     assert first["@context"] == "https://schema.org" and first["@type"] == "ClaimReview"
     assert first["claimReviewed"] == reports[0].claim and first["datePublished"] == "2024-01-02"
     assert first["author"] == {"@type": "Organization", "name": "Desk"}
-    assert first["itemReviewed"] == {"@type": "Claim", "appearance": [{"@type": "CreativeWork", "name": "draft.docx"}]}
+    assert first["itemReviewed"] == {"@type": "Claim", "text": reports[0].claim,
+                                     "appearance": [{"@type": "CreativeWork", "name": "draft.docx"}]}
     assert first["reviewRating"]["alternateName"] == "Unreviewed draft: conflicting (automatic)"
     assert "ratingValue" not in first["reviewRating"]
     assert [c["identifier"] for c in first["citation"]] == ["yonhap", "wire", "kcna"]
@@ -121,3 +128,89 @@ def test_claim_review_is_an_unreviewed_draft_until_a_person_sets_the_verdict(rep
     assert reviewed[0]["reviewBody"] == "Checked with the ministry"
     assert reviewed[0]["itemReviewed"]["appearance"] == [{"@type": "CreativeWork", "url": "https://example.org/story"}]
     assert "ratingValue" not in reviewed[1]["reviewRating"]  # the other statement is still a draft
+
+
+# -- one model of a checked statement, every export parsed back ------------------------------
+
+ATTRIBUTED = "Lavrov plans to visit Pyongyang in December, the ministry said."
+
+
+@pytest.fixture
+def draft(reports) -> list[CheckedStatement]:
+    """The statements of a draft: sentence 3 attributed (checked for what it reports), its KCNA source
+    rejected by the reviewer; sentence 7 unreviewed. Two sources have URLs, one of them unsafe in a link."""
+    first = reports[0].model_copy(update={"sources": [
+        s.model_copy(update={"url": {"yonhap": "https://en.yna.co.kr/view/AEN2023", "kcna": "https://kcna.kp/x",
+                                     "wire": "https://wire.example/a) [evil](http://evil"}.get(s.source_id)})
+        for s in reports[0].sources]})
+    reviewed = Review(claim=first.claim, automatic="conflicting", verdict="supported", accepted=False,
+                      note="KCNA misquotes the date", reviewed_at="2024-01-02T03:04:05+00:00",
+                      rejected_sources=["kcna"])
+    return checked_statements([first, reports[1]], {claim_key(first.claim): reviewed},
+                              as_written=[ATTRIBUTED, None], positions=[3, 7])
+
+
+def test_checked_statements_keep_what_they_know_and_fill_the_rest(reports, draft):
+    assert [s.written for s in draft] == [ATTRIBUTED, "The pound rose."]
+    assert [s.source_id for s in draft[0].cited] == ["yonhap", "wire"]
+    # a checked statement is a report: the CLI's JSON validates as one
+    plain = CheckedStatement.model_validate(reports[0].model_dump())
+    assert plain.review is None and plain.written == reports[0].claim
+    # what a statement knows stays; what it lacks is filled in
+    again = checked_statements(draft, review(reports[0].claim, "contradicted"), as_written=["x", "y"])
+    assert again[0] == draft[0] and again[1].sentence == "y" and again[1].position == 7
+    with pytest.raises(ValueError, match="positions has 1 entries for 2 reports"):
+        checked_statements(reports, positions=[1])
+
+
+def test_the_json_export_parses_back_into_the_same_statements(draft):
+    data = json.loads(reports_json(draft))
+    assert [CheckedStatement.model_validate(item) for item in data] == draft
+    assert data[0]["sentence"] == ATTRIBUTED and data[0]["position"] == 3
+    assert data[0]["review"]["rejected_sources"] == ["kcna"]
+    assert [s["url"] for s in data[0]["sources"]][:2] == ["https://en.yna.co.kr/view/AEN2023",
+                                                          "https://wire.example/a) [evil](http://evil"]
+
+
+def test_the_csv_carries_the_sentence_as_written_its_position_and_the_rejections(draft):
+    rows = list(csv.DictReader(io.StringIO(reports_csv(draft))))
+    first = [r for r in rows if r["position"] == "3"]
+    assert {r["sentence"] for r in first} == {ATTRIBUTED}
+    assert {r["claim"] for r in first} == {"Lavrov plans to visit Pyongyang in December"}
+    assert {(r["source_id"], r["url"], r["rejected_by_reviewer"]) for r in first} == {
+        ("yonhap", "https://en.yna.co.kr/view/AEN2023", ""),
+        ("wire", "https://wire.example/a) [evil](http://evil", ""), ("kcna", "https://kcna.kp/x", "yes")}
+    assert first[0]["reviewer_verdict"] == "supported"
+    assert [(r["position"], r["sentence"], r["verdict"]) for r in rows if r["position"] == "7"] == [
+        ("7", "The pound rose.", "not_enough_evidence")]
+
+
+def test_the_memo_drops_rejected_citations_and_links_safe_urls(draft):
+    memo = reports_markdown(draft, when=dt.datetime(2024, 1, 2, 3, 4, tzinfo=dt.UTC))
+    tokens = MarkdownIt().parse(memo)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
+    assert headings == [f"1. {ATTRIBUTED}", "2. The pound rose."]
+    links = [t.attrGet("href") for t in tokens if t.type == "inline" for t in t.children or []
+             if t.type == "link_open"]
+    assert links == ["https://en.yna.co.kr/view/AEN2023"]  # wire's URL would break the link: shown unlinked
+    quotes = [tokens[i + 2].content for i, t in enumerate(tokens) if t.type == "blockquote_open"]
+    assert quotes == ["Lavrov will visit Pyongyang in December.", "Lavrov will visit Pyongyang in December."]
+    assert "October" not in memo and "alert(1)" not in memo  # kcna's quote and title are gone
+    assert "Sentence 3 of the draft." in memo and "Sentence 7 of the draft." in memo
+    assert "Checked as what it reports: Lavrov plans to visit Pyongyang in December\n" in memo
+    assert "**Rejected by the reviewer:** 1 source, not quoted here." in memo
+    assert "same story as wire" in memo
+
+
+def test_the_claim_review_cites_urls_and_says_where_the_statement_appeared(draft):
+    items = json.loads(claim_review(draft, appearance="https://news.example/draft-7", url="https://desk.example/r/1",
+                                    today=dt.date(2024, 1, 2)))
+    first, second = items
+    assert first["url"] == second["url"] == "https://desk.example/r/1"
+    assert first["itemReviewed"] == {"@type": "Claim", "text": ATTRIBUTED, "position": 3,
+                                     "appearance": [{"@type": "CreativeWork", "url": "https://news.example/draft-7"}]}
+    assert first["claimReviewed"] == "Lavrov plans to visit Pyongyang in December"
+    assert [(c["identifier"], c.get("url")) for c in first["citation"]] == [
+        ("yonhap", "https://en.yna.co.kr/view/AEN2023"), ("wire", "https://wire.example/a) [evil](http://evil")]
+    assert first["reviewRating"]["ratingValue"] == 5 and first["reviewBody"] == "KCNA misquotes the date"
+    assert second["citation"] == [] and "ratingValue" not in second["reviewRating"]

@@ -1,7 +1,7 @@
 """Judging claims: retrieval per source, NLI, mismatch detectors, aggregation; and the workbench's helpers.
 
-The workbench modules (``draft``, ``highlight``, ``independence``, ``export``, ``notes``,
-``corpus_admin``) are pure or file-level helpers the app renders; none imports streamlit.
+The workbench modules (``checked``, ``draft``, ``highlight``, ``independence``, ``export``,
+``notes``, ``corpus_admin``) are pure or file-level helpers the app renders; none imports streamlit.
 """
 
 from verify.errors import InvalidClaimError, ModelError
@@ -10,6 +10,7 @@ from verify.models import Judgement, Mismatch, Passage, Probabilities, Report, S
 from verify.scoring.independence import group_sources, independent_stances, summary_line
 from verify.settings import Settings
 from verify.verifier import Verifier, judge_pairs
+from verify.workbench.checked import CheckedStatement, checked_statements
 from verify.workbench.corpus_admin import CorpusEntry, UploadError, corpus_listing, remove_file, safe_name, save_upload
 from verify.workbench.draft import DraftError, DraftSentence, check_worthiness, read_draft, split_draft
 from verify.workbench.export import claim_review, reports_csv, reports_json, reports_markdown
@@ -17,10 +18,11 @@ from verify.workbench.highlight import Highlights, Mark, highlights
 from verify.workbench.notes import CheckRecord, NotesError, NotesStore, Review, claim_key
 
 __all__ = [
-    "CheckRecord", "CorpusEntry", "DraftError", "DraftSentence", "Highlights", "InvalidClaimError", "Judge",
-    "Judgement", "Mark", "Mismatch", "ModelError", "NLIJudge", "NotesError", "NotesStore", "Passage",
-    "Probabilities", "Report", "Review", "Settings", "SourceVerdict", "Span", "UploadError", "Verifier",
-    "check_worthiness", "claim_key", "claim_review", "corpus_listing", "group_sources", "highlights",
-    "independent_stances", "judge_pairs", "read_draft", "remove_file", "reports_csv", "reports_json",
-    "reports_markdown", "safe_name", "save_upload", "split_draft", "summary_line",
+    "CheckRecord", "CheckedStatement", "CorpusEntry", "DraftError", "DraftSentence", "Highlights",
+    "InvalidClaimError", "Judge", "Judgement", "Mark", "Mismatch", "ModelError", "NLIJudge", "NotesError",
+    "NotesStore", "Passage", "Probabilities", "Report", "Review", "Settings", "SourceVerdict", "Span",
+    "UploadError", "Verifier", "check_worthiness", "checked_statements", "claim_key", "claim_review",
+    "corpus_listing", "group_sources", "highlights", "independent_stances", "judge_pairs", "read_draft",
+    "remove_file", "reports_csv", "reports_json", "reports_markdown", "safe_name", "save_upload", "split_draft",
+    "summary_line",
 ]

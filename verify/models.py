@@ -67,6 +67,7 @@ class SourceVerdict(_Strict):
     passages: list[Passage] = Field(default_factory=list)
     publisher: str | None = None
     date: str | None = Field(default=None, description="ISO date of the source when known")
+    url: str | None = Field(default=None, description="where the source was published, when the index knows")
     group: int | None = Field(default=None, description="index into Report.groups; None when it takes no side")
 
 

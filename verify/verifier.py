@@ -237,7 +237,8 @@ class Verifier:
         verdicts, best_row = [], {}
         for source_id, doc in self.index.documents.items():
             items = by_source.get(source_id, [])
-            about = {"source_id": source_id, "title": doc.title, "publisher": doc.publisher, "date": doc.date}
+            about = {"source_id": source_id, "title": doc.title, "publisher": doc.publisher, "date": doc.date,
+                     "url": doc.url}
             if not items:
                 verdicts.append(SourceVerdict(**about, stance="none", confidence=round(self.confidence_map(1.0), 4),
                                               passages=[]))

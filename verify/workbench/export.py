@@ -1,6 +1,10 @@
-"""Exports of one or several reports: JSON (the CLI contract), CSV, a Markdown memo, ClaimReview JSON-LD.
+"""Exports of checked statements: JSON, CSV, a Markdown memo, ClaimReview JSON-LD.
 
-Pure functions from reports (and the reviews a person set, see ``verify.workbench.notes``) to text.
+Pure functions from checked statements (see :mod:`verify.workbench.checked`: a report, the
+review a person set, the sentence as the draft writes it and its position) to text. Each
+function also takes plain reports with ``reviews`` (and ``as_written``) beside them, as before.
+The review decides what a publication cites: the sources it rejected leave the memo and the
+ClaimReview; the JSON and the CSV keep them, marked.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from collections.abc import Mapping, Sequence
 
 from verify.models import Report, SourceVerdict
 from verify.scoring.independence import summary_line
-from verify.workbench.notes import Review, claim_key
+from verify.workbench.checked import CheckedStatement, checked_statements
+from verify.workbench.notes import Review
 
 __all__ = [
     "CSV_COLUMNS", "RATINGS", "VERDICT_WORDS", "claim_review", "escape_markdown", "reports_csv", "reports_json",
@@ -30,17 +35,31 @@ VERDICT_WORDS = {
 RATINGS = {"supported": 5, "conflicting": 3, "contradicted": 1}
 """ClaimReview ``ratingValue`` (1 worst .. 5 best) of a verdict a person set; "not enough evidence" has none."""
 CSV_COLUMNS = [
-    "claim", "verdict", "confidence", "reviewer_verdict", "reviewer_note", "source_id", "title", "publisher", "date",
-    "stance", "source_confidence", "group", "passage", "start", "end", "label", "p_supports", "p_contradicts",
-    "p_neutral", "similarity", "mismatches",
+    "position", "sentence", "claim", "verdict", "confidence", "reviewer_verdict", "reviewer_note", "source_id",
+    "title", "publisher", "date", "url", "stance", "source_confidence", "group", "rejected_by_reviewer", "passage",
+    "start", "end", "label", "p_supports", "p_contradicts", "p_neutral", "similarity", "mismatches",
 ]
+"""``sentence`` is the statement as written, ``claim`` what was checked (what an attributed sentence reports)."""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$!])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SAFE_URL = re.compile(r"https?://[^\s()<>\[\]`]+")
 
 
-def reports_json(reports: Sequence[Report]) -> str:
-    """The reports as ``verify check --format json`` prints them: one JSON array."""
-    return json.dumps([r.model_dump() for r in reports], ensure_ascii=False, indent=2)
+def reports_json(reports: Sequence[Report], reviews: Mapping[str, Review] | None = None,
+                 as_written: Sequence[str | None] | None = None) -> str:
+    """One JSON array of checked statements: each the report ``verify check --format json`` prints, plus
+    ``review``, ``sentence`` and ``position`` (null when unknown).
+
+    Args:
+        reports: The reports or checked statements.
+        reviews: ``claim_key -> review`` for plain reports. Defaults to none.
+        as_written: Each statement as the draft writes it. Defaults to none.
+
+    Returns:
+        JSON text that :class:`~verify.workbench.checked.CheckedStatement` validates.
+    """
+    statements = checked_statements(reports, reviews, as_written)
+    return json.dumps([s.model_dump() for s in statements], ensure_ascii=False, indent=2)
 
 
 def _cell(value: object) -> object:
@@ -50,12 +69,14 @@ def _cell(value: object) -> object:
     return "" if value is None else value
 
 
-def reports_csv(reports: Sequence[Report], reviews: Mapping[str, Review] | None = None) -> str:
-    """One row per claim and passage (a claim or source without passages gets one row with empty passage cells).
+def reports_csv(reports: Sequence[Report], reviews: Mapping[str, Review] | None = None,
+                as_written: Sequence[str | None] | None = None) -> str:
+    """One row per statement and passage (a statement or source without passages gets one row with empty cells).
 
     Args:
-        reports: The reports.
-        reviews: ``claim_key -> review`` (see ``NotesStore.latest_reviews``). Defaults to none.
+        reports: The reports or checked statements.
+        reviews: ``claim_key -> review`` (see ``NotesStore.latest_reviews``) for plain reports. Defaults to none.
+        as_written: Each statement as the draft writes it. Defaults to the claims.
 
     Returns:
         CSV text with the header :data:`CSV_COLUMNS`.
@@ -63,15 +84,15 @@ def reports_csv(reports: Sequence[Report], reviews: Mapping[str, Review] | None 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for report in reports:
-        review = (reviews or {}).get(claim_key(report.claim))
-        head = [report.claim, report.verdict, report.confidence,
+    for statement in checked_statements(reports, reviews, as_written):
+        review = statement.review
+        head = [statement.position, statement.written, statement.claim, statement.verdict, statement.confidence,
                 review.verdict if review else "", review.note if review else ""]
-        sided = [s for s in report.sources if s.stance != "none" or s.passages]
+        sided = [s for s in statement.sources if s.stance != "none" or s.passages]
         for source in sided or [None]:
             about = [] if source is None else [
-                source.source_id, source.title, source.publisher, source.date, source.stance, source.confidence,
-                source.group]
+                source.source_id, source.title, source.publisher, source.date, source.url, source.stance,
+                source.confidence, source.group, "yes" if source.source_id in statement.rejected else ""]
             for passage in (source.passages if source else []) or [None]:
                 cells = [] if passage is None else [
                     passage.text, passage.start, passage.end, passage.label, passage.probabilities.supports,
@@ -87,22 +108,52 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
+def _link(url: str | None) -> str | None:
+    """``url`` when it is a plain http(s) address that cannot break out of a Markdown link; else None."""
+    return url if url and _SAFE_URL.fullmatch(url) else None
+
+
 def _source_name(source: SourceVerdict) -> str:
     details = ", ".join(x for x in (source.publisher, source.date) if x)
     name = f"**{escape_markdown(source.title or source.source_id)}**"
+    if url := _link(source.url):
+        name = f"[{name}]({url})"
     return f"{name} ({escape_markdown(details)})" if details else name
+
+
+def _memo_sources(statement: CheckedStatement) -> list[str]:
+    """The memo's lines for the sources of a statement: the cited ones quoted, the silent ones named."""
+    lines = []
+    cited = {s.source_id for s in statement.cited}
+    for source in statement.sources:
+        if source.source_id not in cited or not source.passages:
+            continue
+        copies = [m for g in statement.groups if source.source_id in g for m in g if m != source.source_id
+                  and m in cited]
+        same = f"; same story as {', '.join(escape_markdown(s) for s in copies)}" if copies else ""
+        lines.append(f"- {_source_name(source)}: {source.stance} ({source.confidence:.0%}){same}")
+        best = source.passages[0]
+        lines.append(f"  > {escape_markdown(best.text)}")
+        for mismatch in best.mismatches:
+            lines.append(f"  - {mismatch.kind.replace('_', ' ')}: {escape_markdown(mismatch.detail)}")
+    silent = [s for s in statement.sources if s.stance == "none" or not s.passages]
+    if silent:
+        lines.append(f"- Nothing relevant in: {', '.join(escape_markdown(s.title or s.source_id) for s in silent)}")
+    return lines
 
 
 def reports_markdown(reports: Sequence[Report], reviews: Mapping[str, Review] | None = None,
                      title: str = "Fact-check memo", when: dt.datetime | None = None,
-                     as_written: Sequence[str] | None = None) -> str:
+                     as_written: Sequence[str | None] | None = None) -> str:
     """An editor-ready memo: per statement its verdict, how the sources split, and the quotes that show it.
 
-    Corpus text is escaped, so a document holding Markdown or HTML shows as text.
+    Corpus text is escaped, so a document holding Markdown or HTML shows as text; a source's
+    title links to its URL when the index knows one. Sources the reviewer rejected are not
+    quoted (the memo says how many were left out).
 
     Args:
-        reports: The reports.
-        reviews: ``claim_key -> review`` a person set. Defaults to none.
+        reports: The reports or checked statements.
+        reviews: ``claim_key -> review`` a person set, for plain reports. Defaults to none.
         title: The memo's heading. Defaults to "Fact-check memo".
         when: Time of the memo. Defaults to now (UTC).
         as_written: Each statement as the draft writes it, when that differs from the claim
@@ -111,43 +162,38 @@ def reports_markdown(reports: Sequence[Report], reviews: Mapping[str, Review] | 
     Returns:
         Markdown text.
     """
+    statements = checked_statements(reports, reviews, as_written)
     when = when or dt.datetime.now(dt.UTC)
-    intro = (f"{len(reports)} statement{'s' if len(reports) != 1 else ''} checked by Crosscheck on "
+    intro = (f"{len(statements)} statement{'s' if len(statements) != 1 else ''} checked by Crosscheck on "
              f"{when:%Y-%m-%d %H:%M} UTC. Automatic verdicts are drafts until a person reviews them.")
     lines = [f"# {escape_markdown(title)}", "", intro, ""]
-    for n, report in enumerate(reports, 1):
-        review = (reviews or {}).get(claim_key(report.claim))
-        written = as_written[n - 1] if as_written else report.claim
-        lines += [f"## {n}. {escape_markdown(written)}", ""]
-        if written != report.claim:
-            lines += [f"Checked as what it reports: {escape_markdown(report.claim)}", ""]
-        lines.append(f"**Automatic verdict:** {VERDICT_WORDS[report.verdict]} ({report.confidence:.0%} confidence); "
-                     f"{summary_line(report.sources, report.groups)}.")
+    for n, statement in enumerate(statements, 1):
+        review = statement.review
+        lines += [f"## {n}. {escape_markdown(statement.written)}", ""]
+        if statement.position is not None:
+            lines += [f"Sentence {statement.position} of the draft.", ""]
+        if statement.written != statement.claim:
+            lines += [f"Checked as what it reports: {escape_markdown(statement.claim)}", ""]
+        lines.append(f"**Automatic verdict:** {VERDICT_WORDS[statement.verdict]} ({statement.confidence:.0%} "
+                     f"confidence); {summary_line(statement.sources, statement.groups)}.")
         if review:
             action = "accepted" if review.accepted else "set"
             lines.append(f"**Reviewer verdict:** {VERDICT_WORDS[review.verdict]} ({action} {review.reviewed_at})"
                          + (f": {escape_markdown(review.note)}" if review.note else ""))
+            left_out = sum(s.source_id in statement.rejected for s in statement.sources)
+            if left_out:
+                lines.append(f"**Rejected by the reviewer:** {left_out} source{'s' if left_out != 1 else ''}, "
+                             "not quoted here.")
         lines.append("")
-        for source in report.sources:
-            if source.stance == "none" or not source.passages:
-                continue
-            copies = [g for g in report.groups if source.source_id in g and len(g) > 1]
-            same = f"; same story as {', '.join(escape_markdown(s) for s in copies[0] if s != source.source_id)}" \
-                if copies else ""
-            lines.append(f"- {_source_name(source)}: {source.stance} ({source.confidence:.0%}){same}")
-            best = source.passages[0]
-            lines.append(f"  > {escape_markdown(best.text)}")
-            for mismatch in best.mismatches:
-                lines.append(f"  - {mismatch.kind.replace('_', ' ')}: {escape_markdown(mismatch.detail)}")
-        silent = [s for s in report.sources if s.stance == "none" or not s.passages]
-        if silent:
-            lines.append(f"- Nothing relevant in: {', '.join(escape_markdown(s.title or s.source_id) for s in silent)}")
+        lines += _memo_sources(statement)
         lines.append("")
     return "\n".join(lines)
 
 
 def _citation(source: SourceVerdict) -> dict:
     work = {"@type": "CreativeWork", "name": source.title or source.source_id, "identifier": source.source_id}
+    if source.url:
+        work["url"] = source.url
     if source.publisher:
         work["publisher"] = {"@type": "Organization", "name": source.publisher}
     if source.date:
@@ -157,22 +203,27 @@ def _citation(source: SourceVerdict) -> dict:
 
 def claim_review(reports: Sequence[Report], reviews: Mapping[str, Review] | None = None,
                  author: str = "Crosscheck user", appearance: str | None = None, url: str | None = None,
-                 today: dt.date | None = None) -> str:
+                 today: dt.date | None = None, as_written: Sequence[str | None] | None = None) -> str:
     """A schema.org ClaimReview JSON-LD draft per statement (a JSON array).
 
     Until a person reviews a statement its rating carries no ``ratingValue``, only
     ``alternateName`` "Unreviewed draft: <verdict> (automatic)". Once a person set a
     verdict (see ``NotesStore.add_review``), the rating is theirs: ``ratingValue`` from
     :data:`RATINGS` (none for "not enough evidence") and ``alternateName`` the verdict.
+    ``itemReviewed`` is the statement as written (``text``), where it appeared
+    (``appearance``) and its sentence number in the draft (``position``, when known);
+    ``citation`` lists the sources that take a side, with their URLs, except those the
+    reviewer rejected.
 
     Args:
-        reports: The reports.
-        reviews: ``claim_key -> review`` a person set. Defaults to none.
+        reports: The reports or checked statements.
+        reviews: ``claim_key -> review`` a person set, for plain reports. Defaults to none.
         author: The fact-checking organisation. Defaults to "Crosscheck user".
         appearance: Where the statement appeared (a draft's name or a URL). Defaults to
             "Statement checked in Crosscheck".
         url: The address the review will be published at, when known. Defaults to none.
         today: ``datePublished``. Defaults to today.
+        as_written: Each statement as the draft writes it. Defaults to the claims.
 
     Returns:
         JSON text: a list of ClaimReview objects, one per report.
@@ -182,24 +233,27 @@ def claim_review(reports: Sequence[Report], reviews: Mapping[str, Review] | None
     work = {"@type": "CreativeWork", "url": where} if re.match(r"https?://", where) else \
         {"@type": "CreativeWork", "name": where}
     out = []
-    for report in reports:
-        review = (reviews or {}).get(claim_key(report.claim))
+    for statement in checked_statements(reports, reviews, as_written):
+        review = statement.review
         rating: dict = {"@type": "Rating", "bestRating": 5, "worstRating": 1}
         if review is None:
-            rating["alternateName"] = f"Unreviewed draft: {VERDICT_WORDS[report.verdict].lower()} (automatic)"
+            rating["alternateName"] = f"Unreviewed draft: {VERDICT_WORDS[statement.verdict].lower()} (automatic)"
         else:
             rating["alternateName"] = VERDICT_WORDS[review.verdict]
             if review.verdict in RATINGS:
                 rating["ratingValue"] = RATINGS[review.verdict]
+        claim = {"@type": "Claim", "text": statement.written, "appearance": [work]}
+        if statement.position is not None:
+            claim["position"] = statement.position  # the sentence's number in the draft it appeared in
         item = {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
-            "claimReviewed": report.claim,
+            "claimReviewed": statement.claim,
             "datePublished": today.isoformat(),
             "author": {"@type": "Organization", "name": author},
-            "itemReviewed": {"@type": "Claim", "appearance": [work]},
+            "itemReviewed": claim,
             "reviewRating": rating,
-            "citation": [_citation(s) for s in report.sources if s.stance != "none"],
+            "citation": [_citation(s) for s in statement.cited],
         }
         if review is not None and review.note:
             item["reviewBody"] = review.note

@@ -69,6 +69,8 @@ class Review(_Strict):
     accepted: bool = Field(description="True when the person accepted the automatic verdict")
     note: str = ""
     reviewed_at: str = Field(description="ISO time, UTC")
+    rejected_sources: list[str] = Field(
+        default_factory=list, description="source ids the person rejected as evidence: the exports cite none of them")
 
 
 def claim_key(claim: str) -> str:
