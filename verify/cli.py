@@ -1,4 +1,4 @@
-"""Command line: ``python -m verify check|judge``. Translates errors into one line + exit code."""
+"""Command line: ``python -m verify check|judge|serve``. Translates errors into one line + exit code."""
 
 from __future__ import annotations
 
@@ -113,6 +113,12 @@ def cmd_judge(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from verify.api.server import serve
+
+    return serve(Settings.from_env(index_dir=args.index, verifier_path=args.model), args.host, args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m verify", description="Check claims against a claim index.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -129,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
     judge.add_argument("--file", help='JSON lines {"claim", "passage"} (default/-: stdin)')
     judge.add_argument("--model", type=Path, default=None, help="verifier model directory")
     judge.set_defaults(func=cmd_judge)
+    serve = sub.add_parser("serve", help="a local HTTP API: POST /check, /judge, /export; GET /sources, /health")
+    serve.add_argument("--index", type=Path, default=None, help="index directory (default: CROSSCHECK_INDEX, var/index)")
+    serve.add_argument("--model", type=Path, default=None, help="verifier model directory")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -136,11 +136,7 @@ class Verifier:
         """The NLI judge (created on first use; safe when several app sessions share the verifier)."""
         with self._lock:
             if self._judge is None:
-                path = self.settings.verifier_path
-                if not Path(path).exists():
-                    raise ModelError(f"no verifier model at {path}; set CROSSCHECK_VERIFIER or --model")
-                self._judge = NLIJudge(path, batch_size=self.settings.batch_size, threads=self.settings.threads,
-                                       quantize=self.settings.quantize, backend=self.settings.backend)
+                self._judge = nli_judge(self.settings)
             return self._judge
 
     # -- judging free pairs -------------------------------------------------------------
@@ -282,6 +278,19 @@ def load_confidence_map(path: Path | None) -> ConfidenceMap:
         return ConfidenceMap(float(data["a"]), float(data["b"]), float(data.get("ceiling", 1.0)))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"cannot read the stance calibration {path}: {exc}") from exc
+
+
+def nli_judge(settings: Settings) -> NLIJudge:
+    """The NLI judge ``settings`` name (its weights load on first use).
+
+    Raises:
+        ModelError: There is no model at ``settings.verifier_path``.
+    """
+    path = settings.verifier_path
+    if not Path(path).exists():
+        raise ModelError(f"no verifier model at {path}; set CROSSCHECK_VERIFIER or --model")
+    return NLIJudge(path, batch_size=settings.batch_size, threads=settings.threads, quantize=settings.quantize,
+                    backend=settings.backend)
 
 
 def judge_pairs(judge: Judge, pairs: list[tuple[str, str]]) -> list[Judgement]:
