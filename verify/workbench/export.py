@@ -85,14 +85,14 @@ def reports_csv(reports: Sequence[Report], reviews: Mapping[str, Review] | None 
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for statement in checked_statements(reports, reviews, as_written):
-        review = statement.review
+        review, rejected = statement.review, statement.rejected
         head = [statement.position, statement.written, statement.claim, statement.verdict, statement.confidence,
                 review.verdict if review else "", review.note if review else ""]
         sided = [s for s in statement.sources if s.stance != "none" or s.passages]
         for source in sided or [None]:
             about = [] if source is None else [
                 source.source_id, source.title, source.publisher, source.date, source.url, source.stance,
-                source.confidence, source.group, "yes" if source.source_id in statement.rejected else ""]
+                source.confidence, source.group, "yes" if source.source_id in rejected else ""]
             for passage in (source.passages if source else []) or [None]:
                 cells = [] if passage is None else [
                     passage.text, passage.start, passage.end, passage.label, passage.probabilities.supports,
@@ -180,7 +180,7 @@ def reports_markdown(reports: Sequence[Report], reviews: Mapping[str, Review] | 
             action = "accepted" if review.accepted else "set"
             lines.append(f"**Reviewer verdict:** {VERDICT_WORDS[review.verdict]} ({action} {review.reviewed_at})"
                          + (f": {escape_markdown(review.note)}" if review.note else ""))
-            left_out = sum(s.source_id in statement.rejected for s in statement.sources)
+            left_out = len(statement.rejected & {s.source_id for s in statement.sources})
             if left_out:
                 lines.append(f"**Rejected by the reviewer:** {left_out} source{'s' if left_out != 1 else ''}, "
                              "not quoted here.")
