@@ -28,8 +28,8 @@ MAX_INPUT_BYTES = 8 * 1024 * 1024
 """8 MiB: 10,000 claims of 800 characters."""
 MAX_ITEMS = 10_000
 MAX_PASSAGE_CHARS = 4000
-"""About four times what the judge reads of a pair (256 tokens); the detectors' cost grows
-faster than a passage's length, so an unbounded passage could stall a run."""
+"""Far more than the judge reads of a pair (the shipped model: 160 tokens), room for a paragraph;
+the detectors' cost grows faster than a passage's length, so an unbounded passage could stall a run."""
 
 
 def _decode(data: bytes, name: str) -> str:
