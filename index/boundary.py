@@ -119,15 +119,18 @@ class _LibraryLog(logging.FileHandler):
 def configure_logging(verbose: bool = False) -> None:
     """Crosscheck's warnings to stderr as ``warning: ...`` lines; library warnings to the log file.
 
+    Does nothing when the root logger already has handlers.
+
     Args:
         verbose: Also show Crosscheck's INFO messages. Defaults to False.
     """
+    if logging.getLogger().handlers:  # a host (a test runner, an embedding program) set logging up
+        return
     stderr = logging.StreamHandler(sys.stderr)
     stderr.setFormatter(_Formatter())
     stderr.addFilter(_ours)
     logging.captureWarnings(True)  # warnings.warn from libraries: into logging, so into the file
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[stderr, _LibraryLog()],
-                        force=True)
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[stderr, _LibraryLog()])
 
 
 def _ensure_log_folder() -> bool:
