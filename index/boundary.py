@@ -221,7 +221,8 @@ def describe(exc: BaseException, where: str = "crosscheck") -> Failure:
     return Failure(message=one_line(text) + detail, exit_code=EXIT_ERROR, log=log)
 
 
-def run_cli(command: Callable[[], int], where: str, interrupted: str | Callable[[], str] = "interrupted") -> int:
+def run_cli(command: Callable[[], int], where: str, interrupted: str | Callable[[], str] = "interrupted",
+            explain: Callable[[BaseException, str], Failure] | None = None) -> int:
     """Run ``command`` behind the boundary: a failure is ``error: ...`` on stderr and an exit code.
 
     Args:
@@ -229,6 +230,7 @@ def run_cli(command: Callable[[], int], where: str, interrupted: str | Callable[
         where: The entry point's name, for the log.
         interrupted: The message after Ctrl-C, or a function that says it (how far the work
             got). Defaults to ``"interrupted"``.
+        explain: Turns an exception into a :class:`Failure`. Defaults to None: :func:`describe`.
 
     Returns:
         ``command``'s exit code, or the failure's.
@@ -243,7 +245,7 @@ def run_cli(command: Callable[[], int], where: str, interrupted: str | Callable[
     except BaseException as exc:  # the one place every failure becomes one line
         if isinstance(exc, SystemExit | GeneratorExit):
             raise
-        failure = describe(exc, where)
+        failure = (explain or describe)(exc, where)
         message = failure.message
         if isinstance(exc, KeyboardInterrupt):
             message = interrupted() if callable(interrupted) else interrupted

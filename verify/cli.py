@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from index.boundary import OneLineParser, configure_logging, quiet_libraries, run_cli
 from index.errors import CrosscheckError
-from verify.errors import settings_error
+from verify.errors import failure, settings_error
 from verify.inputs import read_claims, read_pairs
 from verify.models import Report
 from verify.settings import Settings
@@ -162,4 +162,4 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.verbose)
     progress = _Progress(0)
     return run_cli(lambda: args.func(args, progress), f"python -m verify {args.command}",
-                   interrupted=progress.interrupted)
+                   interrupted=progress.interrupted, explain=failure)
