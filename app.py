@@ -18,12 +18,14 @@ from collections import Counter
 
 import streamlit as st
 
+from index.boundary import quiet_libraries
 from index.build import build_index
 from index.corpus import SUPPORTED_EXTENSIONS, corpus_files
 from index.embed import SentenceTransformerEmbedder
 from index.errors import CrosscheckError, MissingIndexError
 from index.store import MANIFEST, ClaimIndex
 from verify import Passage, Report, Settings, SourceVerdict, Verifier
+from verify.errors import failure
 from verify.scoring.independence import summary_line as _summary_line
 from verify.workbench.corpus_admin import (
     MAX_UPLOAD_BYTES,
@@ -534,5 +536,15 @@ def main() -> None:
         history_view(notes)
 
 
+def guarded() -> None:
+    """The page's error boundary: any failure is one message on the page, never a traceback; the
+    traceback of an unexpected one goes to the error log the message names (``index.boundary``)."""
+    quiet_libraries()  # before a model library is imported: no progress bars in the server's log
+    try:
+        main()
+    except Exception as exc:  # noqa: BLE001 - st.rerun/st.stop are BaseExceptions and pass through
+        st.error(md(failure(exc, "app").message))
+
+
 if __name__ == "__main__":  # streamlit runs the page as __main__; tests import its helpers
-    main()
+    guarded()

@@ -1,32 +1,26 @@
 """Command line: ``python -m index build`` and ``python -m index info``.
 
-The library raises; this module only turns ``CrosscheckError`` into one line on
-stderr and exit code 1 (argparse usage errors exit 2).
+The library raises; :func:`index.boundary.run_cli` turns any failure into one line on
+stderr and exit code 1 (usage errors exit 2), with the traceback of anything unexpected
+in the error log.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 import sys
 from pathlib import Path
 
+from index.boundary import OneLineParser, configure_logging, quiet_libraries, run_cli
 from index.build import build_index
 from index.embed import SentenceTransformerEmbedder
-from index.errors import CrosscheckError
 from index.store import ClaimIndex, build_command
 
 __all__ = ["main"]
 
 
-class _Formatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return f"{record.levelname.lower()}: {record.getMessage()}"
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m index", description="Build and inspect Crosscheck indexes.")
+    parser = OneLineParser(prog="python -m index", description="Build and inspect Crosscheck indexes.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="index a corpus (incremental when --out already holds its index)")
@@ -82,24 +76,18 @@ def main(argv: list[str] | None = None) -> int:
         argv: Arguments without the program name. Defaults to ``sys.argv[1:]``.
 
     Returns:
-        The exit code: 0 on success, 1 for a reported error, 130 on Ctrl-C.
+        The exit code: 0 on success, 1 for a reported error, 2 for a usage error, 130 on Ctrl-C.
     """
+    quiet_libraries()  # before any model library is imported
     args = _parser().parse_args(argv)
-    # Models load from local folders only; keep the hub client offline and its progress bars quiet.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Formatter())
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, handlers=[handler])
-    try:
+    configure_logging(args.verbose)
+
+    def command() -> int:
         if args.command == "build":
             _build(args)
         else:
             _info(args)
-    except CrosscheckError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted; the previous index (if any) is unchanged", file=sys.stderr)
-        return 130
-    return 0
+        return 0
+
+    return run_cli(command, "python -m index " + args.command,
+                   interrupted="interrupted; the previous index (if any) is unchanged")

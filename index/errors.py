@@ -27,3 +27,7 @@ class EmptyDocumentError(IngestError):
 
 class EmbeddingModelError(CrosscheckError):
     """The embedding model cannot be loaded or returned vectors of the wrong shape."""
+
+
+class UsageError(CrosscheckError):
+    """The command line or a setting asks for something impossible (a CLI exits 2, like argparse)."""

@@ -35,6 +35,7 @@ def reports(real_index_dir):
               "The pound sterling rose against the dollar last week."]
     proc = run_cli("verify", "check", "--index", str(real_index_dir), "--format", "json", *claims)
     assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # no library progress bar ("Loading weights") or warning on stderr
     out = json.loads(proc.stdout)
     assert [r["claim"] for r in out] == claims
     return {r["claim"]: r for r in out}

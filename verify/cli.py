@@ -1,46 +1,37 @@
-"""Command line: ``python -m verify check|judge|serve``. Translates errors into one line + exit code."""
+"""Command line: ``python -m verify check|judge|serve``.
+
+Inputs are read and checked first (:mod:`verify.inputs`), before any model loads. Reports
+stream: ``--format jsonl`` and ``text`` print each report as soon as its claim is checked,
+``json`` prints one array at the end. :func:`index.boundary.run_cli` turns any failure into
+one ``error: ...`` line on stderr (exit 1, 2 for usage errors, 130 on Ctrl-C).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from pathlib import Path
 
-from index.errors import CrosscheckError
-from verify.errors import InvalidClaimError
+from pydantic import ValidationError
+
+from index.boundary import OneLineParser, configure_logging, quiet_libraries, run_cli
+from verify.errors import failure, settings_error
+from verify.inputs import read_claims, read_pairs
 from verify.models import Report
 from verify.settings import Settings
 
-EXIT_ERROR = 1
+__all__ = ["build_parser", "main"]
 
 
-def _read_lines(path: str) -> list[str]:
+def _settings(**flags: tuple[str, object]) -> Settings:
+    """Settings from the environment and the given flags (``field=(flag, value)``; None = not given)."""
+    overrides = {field: value for field, (_, value) in flags.items() if value is not None}
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CrosscheckError(f"no such file: {path}") from None
-    except UnicodeDecodeError:
-        raise CrosscheckError(f"{path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise CrosscheckError(f"cannot read {path}: {exc.strerror}") from None
-    return text.splitlines()
-
-
-def _claims(args) -> list[str]:
-    claims = list(args.claims)
-    if args.file:
-        lines = [line for line in _read_lines(args.file) if line.strip()]
-        if not lines:
-            raise InvalidClaimError(f"{args.file} holds no claims (one per line)")
-        claims.extend(lines)
-    if not claims:
-        raise InvalidClaimError("no claim given; pass claims as arguments or --file FILE (- for stdin)")
-    for n, claim in enumerate(claims, 1):
-        if not claim.strip():
-            raise InvalidClaimError(f"claim {n} is empty")
-    return claims
+        return Settings.from_env(**overrides)
+    except ValidationError as exc:
+        raise settings_error(exc, {field: flag for field, (flag, _) in flags.items() if field in overrides}) \
+            from None
 
 
 def _text_report(report: Report) -> str:
@@ -60,52 +51,68 @@ def _text_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-def cmd_check(args) -> int:
-    from verify.verifier import Verifier
+class _Progress:
+    """``checked N/M claims`` on stderr, only when stderr is a terminal."""
 
-    claims = _claims(args)  # validate input before any model loads
-    settings = Settings.from_env(verifier_path=args.model, k_per_source=args.k)
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+        self.shown = sys.stderr.isatty()
+
+    def update(self, done: int) -> None:
+        self.done = done
+        if self.shown:
+            end = "\n" if done == self.total else ""
+            print(f"\rchecked {done}/{self.total} claims", end=end, file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        """End an unfinished progress line, so an error line starts on its own."""
+        if self.shown and 0 < self.done < self.total:
+            print(file=sys.stderr, flush=True)
+
+    def interrupted(self) -> str:
+        if not self.total:
+            return "interrupted"
+        return f"interrupted after {self.done} of {self.total} claims (the reports printed are complete)"
+
+
+def _write(report: Report, fmt: str, first: bool) -> None:
+    if fmt == "jsonl":
+        print(json.dumps(report.model_dump(mode="json"), ensure_ascii=False), flush=True)
+    elif fmt == "text":
+        print(("" if first else "\n") + _text_report(report), flush=True)
+
+
+def cmd_check(args: argparse.Namespace, progress: _Progress) -> int:
+    from verify.verifier import CHECK_BATCH, Verifier
+
+    claims = read_claims(args.claims, args.file)  # all validated before any model loads
+    progress.total = len(claims)
+    settings = _settings(verifier_path=("--model", args.model), k_per_source=("-k", args.k))
     verifier = Verifier.from_index(args.index, settings)
-    reports = verifier.check_many(claims)
+    collected = []
+    try:
+        for start in range(0, len(claims), CHECK_BATCH):  # one batch's claims finish together
+            for report in verifier.check_many(claims[start:start + CHECK_BATCH]):
+                _write(report, args.format, first=not collected)
+                collected.append(report.model_dump(mode="json"))
+            progress.update(len(collected))
+    finally:
+        progress.close()
     if args.format == "json":
-        print(json.dumps([r.model_dump() for r in reports], ensure_ascii=False, indent=2))
-    else:
-        print("\n\n".join(_text_report(r) for r in reports))
+        print(json.dumps(collected, ensure_ascii=False, indent=2))
     return 0
 
 
-def _judge_rows(path: str) -> list[tuple[str, str]]:
-    rows = []
-    for n, line in enumerate(_read_lines(path), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
-            raise CrosscheckError(f"{path} line {n}: not valid JSON") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("claim"), str) \
-                or not isinstance(obj.get("passage"), str):
-            raise CrosscheckError(f'{path} line {n}: expected {{"claim": str, "passage": str}}')
-        if not obj["claim"].strip():
-            raise InvalidClaimError(f"{path} line {n}: the claim is empty")
-        rows.append((obj["claim"], obj["passage"]))
-    if not rows:
-        raise CrosscheckError(f"{path} holds no pairs")
-    return rows
+def cmd_judge(args: argparse.Namespace, progress: _Progress) -> int:
+    from verify.verifier import judge_pairs, nli_judge
 
-
-def cmd_judge(args) -> int:
-    from verify.judge.backends import NLIJudge
-    from verify.verifier import judge_pairs
-
-    rows = _judge_rows(args.file or "-")
-    settings = Settings.from_env(verifier_path=args.model)
-    if not Path(settings.verifier_path).exists():
-        raise CrosscheckError(f"no verifier model at {settings.verifier_path}")
-    judgements = judge_pairs(NLIJudge(settings.verifier_path, settings.batch_size, quantize=settings.quantize,
-                                           backend=settings.backend), rows)
+    rows = read_pairs(args.file or "-")
+    judgements = judge_pairs(nli_judge(_settings(verifier_path=("--model", args.model))), rows)
     if args.format == "json":
-        print(json.dumps([j.model_dump() for j in judgements], indent=2))
+        print(json.dumps([j.model_dump(mode="json") for j in judgements], indent=2))
+    elif args.format == "jsonl":
+        for j in judgements:
+            print(json.dumps(j.model_dump(mode="json")))
     else:
         for (claim, passage), j in zip(rows, judgements):
             p = j.probabilities
@@ -113,25 +120,29 @@ def cmd_judge(args) -> int:
     return 0
 
 
-def cmd_serve(args) -> int:
+def cmd_serve(args: argparse.Namespace, progress: _Progress) -> int:
     from verify.api.server import serve
 
-    return serve(Settings.from_env(index_dir=args.index, verifier_path=args.model), args.host, args.port)
+    return serve(_settings(index_dir=("--index", args.index), verifier_path=("--model", args.model)),
+                 args.host, args.port)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m verify", description="Check claims against a claim index.")
+    """The argument parser (usage errors are one line, exit 2)."""
+    parser = OneLineParser(prog="python -m verify", description="Check claims against a claim index.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="check claims against an index, per source")
     check.add_argument("--index", required=True, type=Path, help="index directory (python -m index build)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--file", help="claims, one per line (- for stdin)")
+    check.add_argument("--format", choices=("text", "json", "jsonl"), default="text",
+                       help="text and jsonl print each report when it is done; json prints one array at the end")
+    check.add_argument("--file", help="claims, one per line (- for stdin; UTF-8, 8 MiB, 10,000 claims at most)")
     check.add_argument("--model", type=Path, default=None, help="verifier model directory")
-    check.add_argument("-k", type=int, default=None, help="candidate passages judged per source")
+    check.add_argument("-k", type=int, default=None, help="candidate passages judged per source (1-50)")
     check.add_argument("claims", nargs="*", help="claims to check")
     check.set_defaults(func=cmd_check)
     judge = sub.add_parser("judge", help="judge claim/passage pairs (JSON lines)")
-    judge.add_argument("--format", choices=("text", "json"), default="json")
+    judge.add_argument("--format", choices=("text", "json", "jsonl"), default="json")
     judge.add_argument("--file", help='JSON lines {"claim", "passage"} (default/-: stdin)')
     judge.add_argument("--model", type=Path, default=None, help="verifier model directory")
     judge.set_defaults(func=cmd_judge)
@@ -145,13 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    """Run the CLI.
+
+    Args:
+        argv: Arguments without the program name. Defaults to ``sys.argv[1:]``.
+
+    Returns:
+        The exit code: 0 on success, 1 for a reported error, 2 for a usage error, 130 on Ctrl-C.
+    """
+    quiet_libraries()  # before any model library is imported
     args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except CrosscheckError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+    configure_logging(args.verbose)
+    progress = _Progress(0)
+    return run_cli(lambda: args.func(args, progress), f"python -m verify {args.command}",
+                   interrupted=progress.interrupted, explain=failure)
