@@ -1,11 +1,15 @@
 """``ClaimIndex``: the sentences of a corpus, their vectors, and the manifest, on disk.
 
-Layout of an index directory::
+Layout of an index directory (format 2)::
 
-    manifest.json     Manifest: model, corpus root, file hashes, counts
-    documents.jsonl   one Document per line
-    sentences.jsonl   one Sentence per line; a source's sentences are contiguous
-    vectors.faiss     faiss IndexFlatIP, row i = unit vector of sentence i
+    manifest.json   Manifest: model, corpus files, counts, the segments and ANN file in use
+    .lock           held by a running build (see ``durable.build_lock``)
+    seg-<hex>/      immutable segments (see ``segment``): vectors.npy + rows.sqlite
+    ann-<hex>.faiss approximate index over some segments, for large corpora (see ``ann``)
+
+``manifest.json`` is the only file that ever changes, by one atomic rename; whatever
+it names is complete. Rows are numbered densely over the live documents in corpus
+order (file, then position in the file); ``Hit.sentence`` is such a row.
 """
 
 from __future__ import annotations
@@ -13,26 +17,31 @@ from __future__ import annotations
 import json
 import logging
 import shlex
-from collections.abc import Sequence
 from pathlib import Path
 
 import faiss
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from index.corpus import diff_files, file_hashes
 from index.embed import DEFAULT_MODEL_NAME
 from index.errors import IndexStoreError, MissingIndexError, StaleIndexError
-from index.models import FORMAT_VERSION, Document, FileChanges, Hit, Manifest, Sentence, SourceSummary
+from index.models import FORMAT_VERSION, Document, FileChanges, Hit, KeywordHit, Manifest, SourceSummary
+from index.retrieval import Retrieval
 from index.search import per_source_search
+from index.segment import DocRow, Segment, SegmentCorrupt
 from index.split import context_for, paragraph_spans
+from index.views import DocumentView, SentenceView
 
-__all__ = ["INDEX_FILES", "ClaimIndex", "build_command"]
+__all__ = ["INDEX_FILES", "MANIFEST", "ClaimIndex", "build_command", "read_manifest"]
 
 LOG = logging.getLogger(__name__)
 
-MANIFEST, DOCUMENTS, SENTENCES, VECTORS = "manifest.json", "documents.jsonl", "sentences.jsonl", "vectors.faiss"
-INDEX_FILES = (MANIFEST, DOCUMENTS, SENTENCES, VECTORS)
+MANIFEST = "manifest.json"
+INDEX_FILES = (MANIFEST,)
+"""Files every index folder holds at its top (the rest is named by the manifest)."""
+SEARCH_THREADS = 1
+"""faiss threads for searching: with 2 shared cores, 1 thread measured faster under load (see README)."""
 
 
 def build_command(corpus: str, out: Path, model: str | None = None) -> str:
@@ -47,84 +56,91 @@ def _first_error(exc: ValidationError) -> str:
     return f"{location}: {error['msg']}" if location else error["msg"]
 
 
-class _CorruptFile(Exception):
-    """A stored file does not parse; the message says where."""
+def read_manifest(path: Path) -> Manifest:
+    """The manifest of the index in ``path``.
 
-
-def _read_jsonl(path: Path, model: type[BaseModel]) -> list:
-    records = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            try:
-                records.append(model.model_validate_json(line))
-            except ValidationError as exc:
-                raise _CorruptFile(f"{path.name} line {number}: {_first_error(exc)}") from exc
-    return records
+    Raises:
+        MissingIndexError: No index there.
+        StaleIndexError: An index of an older format (the message gives the rebuild command).
+        IndexStoreError: An unreadable manifest, or one of a newer format.
+    """
+    hint = f"; delete it and build again with: {build_command('PATH', path)}"
+    if not (path / MANIFEST).is_file():
+        raise MissingIndexError(f"no index at {path}; build one with: {build_command('PATH', path)}")
+    try:
+        raw = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, RecursionError, ValueError) as exc:
+        raise IndexStoreError(f"index at {path} is corrupt: {MANIFEST} is not valid JSON{hint}") from exc
+    if not isinstance(raw, dict):
+        raise IndexStoreError(f"index at {path} is corrupt: {MANIFEST} holds no manifest object{hint}")
+    version = raw.get("format_version")
+    if version != FORMAT_VERSION:
+        rebuild = build_command(str(raw.get("corpus_root", "PATH")), path)
+        if isinstance(version, int) and version < FORMAT_VERSION:
+            raise StaleIndexError(f"index at {path} has format version {version}, this Crosscheck reads version "
+                                  f"{FORMAT_VERSION}; rebuild it with: {rebuild}")
+        raise IndexStoreError(f"index at {path} has format version {version}, this Crosscheck reads version "
+                              f"{FORMAT_VERSION}; rebuild it with: {rebuild}")
+    try:
+        return Manifest.model_validate(raw)
+    except ValidationError as exc:
+        raise IndexStoreError(f"index at {path} is corrupt: {MANIFEST} {_first_error(exc)}{hint}") from exc
 
 
 class ClaimIndex:
-    """Sentences of a corpus with their unit vectors, searchable per source.
+    """Sentences of a corpus with their unit vectors, searchable per source, globally and by keyword.
 
-    Build one with ``build_index`` and open it with ``ClaimIndex.load``.
+    Open one with ``ClaimIndex.load``; ``build_index`` writes them.
 
     Args:
         manifest: What the index was built from.
-        documents: The documents, in the order their sentences appear.
-        sentences: All sentences; each source's sentences are contiguous.
-        vectors: Inner-product faiss index, row i holding sentence i.
-        path: Directory the index was loaded from, if any.
+        segments: The open segments the manifest names, in manifest order.
+        path: Directory the index was loaded from.
+        ann: The approximate index over ``manifest.ann.segments``, if any.
 
     Raises:
         IndexStoreError: The parts do not fit together.
     """
 
-    def __init__(
-        self,
-        manifest: Manifest,
-        documents: Sequence[Document],
-        sentences: Sequence[Sentence],
-        vectors: faiss.Index,
-        path: Path | None = None,
-    ) -> None:
-        self._manifest = manifest
-        self._documents = {d.source_id: d for d in documents}
-        self._sentences = list(sentences)
-        self._vectors = vectors
-        self._path = path
+    def __init__(self, manifest: Manifest, segments: list[Segment], path: Path,
+                 ann: faiss.Index | None = None) -> None:
+        self._manifest, self._segments, self._path = manifest, segments, path
+        self._bases = np.array([s.info.base for s in segments], dtype=np.int64)
+        docs: list[DocRow] = []
+        for number, segment in enumerate(segments):
+            removed = set(segment.info.removed)
+            docs += [DocRow(number, o, sid, p, pos, sha, first, count)
+                     for o, sid, p, pos, sha, first, count in segment.documents if o not in removed]
+        docs.sort(key=lambda d: (d.path, d.file_pos))
+        self._docs = docs
+        self.source_ids: dict[str, int] = {}
+        for number, doc in enumerate(docs):
+            if self.source_ids.setdefault(doc.source_id, number) != number:
+                self._fail(f"source {doc.source_id!r} is stored twice")
+        counts = np.array([d.count for d in docs], dtype=np.int64)
+        self._starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        if self._starts[-1] != manifest.sentences or len(docs) != manifest.sources:
+            self._fail(f"{len(docs)} sources and {self._starts[-1]} sentences are stored; the manifest counts "
+                       f"{manifest.sources} and {manifest.sentences}")
+        firsts = np.array([self._bases[d.segment] + d.first for d in docs], dtype=np.int64)
+        self._dense_to_phys = (np.repeat(firsts - self._starts[:-1], counts)
+                               + np.arange(self._starts[-1], dtype=np.int64))
+        physical = int(max((s.info.base + s.info.sentences for s in segments), default=0))
+        self._phys_to_dense = np.full(physical, -1, dtype=np.int64)
+        self._phys_to_dense[self._dense_to_phys] = np.arange(len(self._dense_to_phys), dtype=np.int64)
         self._paragraphs: dict[str, list[tuple[int, int]]] = {}
-        self._ranges: dict[str, tuple[int, int]] = {}
-        self._check()
-        self._source_ids = list(self._ranges)
-        self._range_list = [self._ranges[s] for s in self._source_ids]
+        self.sentences_view, self.documents_view = SentenceView(self), DocumentView(self)
+        self._retrieval = Retrieval(self, ann)
 
-    def _check(self) -> None:
-        def fail(detail: str) -> None:
-            hint = f"; delete it and build again with: {build_command('PATH', self._path)}" if self._path else ""
-            raise IndexStoreError(f"index at {self._path or '(memory)'} is corrupt: {detail}{hint}")
+    def _fail(self, detail: str) -> None:
+        raise IndexStoreError(f"index at {self._path} is corrupt: {detail}; delete it and build again with: "
+                              f"{build_command(self._manifest.corpus_root, self._path)}")
 
-        if self._vectors.ntotal != len(self._sentences):
-            fail(f"{VECTORS} holds {self._vectors.ntotal} vectors for {len(self._sentences)} sentences")
-        if self._vectors.d != self._manifest.embedding_dim:
-            fail(f"{VECTORS} has dimension {self._vectors.d}, the manifest says {self._manifest.embedding_dim}")
-        if self._manifest.sentences != len(self._sentences) or self._manifest.sources != len(self._documents):
-            fail("manifest counts do not match the stored documents and sentences")
-        for row, sentence in enumerate(self._sentences):
-            document = self._documents.get(sentence.source_id)
-            if document is None:
-                fail(f"sentence {row} belongs to unknown source {sentence.source_id!r}")
-            if document.text[sentence.start:sentence.end] != sentence.text:
-                fail(f"sentence {row} does not match the text of {sentence.source_id!r}")
-            start, _ = self._ranges.get(sentence.source_id, (row, row))
-            if start != row and self._sentences[row - 1].source_id != sentence.source_id:
-                fail(f"sentences of {sentence.source_id!r} are not contiguous")
-            self._ranges[sentence.source_id] = (start, row + 1)
-        if empty := [s for s in self._documents if s not in self._ranges]:
-            fail(f"source {empty[0]!r} has no sentences")
-
-    # ------------------------------------------------------------ load / save
+    # ------------------------------------------------------------ load
 
     @classmethod
-    def load(cls, path: Path, corpus_check: bool = True, embedder_name: str | None = None) -> ClaimIndex:
+    def load(cls, path: Path, corpus_check: bool = True, embedder_name: str | None = None,
+             verify: bool = True, threads: int = SEARCH_THREADS) -> ClaimIndex:
         """Open an index directory.
 
         Args:
@@ -134,51 +150,45 @@ class ClaimIndex:
                 corpus root no longer exists.
             embedder_name: Name of the embedder this run will query with; refused
                 when it differs from the index's. Defaults to no check.
+            verify: Check every segment's row digest and vector checksum against the
+                manifest (reads the vector files once). Defaults to True.
+            threads: faiss search threads (process-wide). Defaults to ``SEARCH_THREADS``.
 
         Returns:
             The index.
 
         Raises:
-            IndexStoreError: No index there, a corrupt one, or one built with another
-                format or model.
-            StaleIndexError: The corpus changed since the index was built.
+            MissingIndexError: No index there.
+            StaleIndexError: The corpus changed since the build, or the index has an older format.
+            IndexStoreError: A corrupt index, or one built with another model or a newer format.
         """
         path = Path(path)
-        missing = [name for name in INDEX_FILES if not (path / name).is_file()]
-        if missing:
-            nothing = len(missing) == len(INDEX_FILES)
-            detail = "" if nothing else f" (missing {', '.join(missing)})"
-            raise (MissingIndexError if nothing else IndexStoreError)(
-                f"no index at {path}{detail}; build one with: {build_command('PATH', path)}"
-            )
-        corrupt = f"index at {path} is corrupt:"
-        hint = f"; delete it and build again with: {build_command('PATH', path)}"
-        try:
-            raw = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-            version = raw.get("format_version") if isinstance(raw, dict) else None
-            if version != FORMAT_VERSION:
-                raise IndexStoreError(
-                    f"index at {path} has format version {version}, this Crosscheck reads version "
-                    f"{FORMAT_VERSION}; rebuild it with: {build_command(str(raw.get('corpus_root', 'PATH')), path)}"
-                )
-            manifest = Manifest.model_validate(raw)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise IndexStoreError(f"{corrupt} {MANIFEST} is not valid JSON{hint}") from exc
-        except ValidationError as exc:
-            raise IndexStoreError(f"{corrupt} {MANIFEST} {_first_error(exc)}{hint}") from exc
+        manifest = read_manifest(path)
         if embedder_name is not None and embedder_name != manifest.embedding_model:
             raise IndexStoreError(
                 f"index at {path} was built with model {manifest.embedding_model}, this run uses "
                 f"{embedder_name}; use that model or build a new index with this one"
             )
+        hint = f"; delete it and build again with: {build_command(manifest.corpus_root, path)}"
+        segments: list[Segment] = []
         try:
-            documents = _read_jsonl(path / DOCUMENTS, Document)
-            sentences = _read_jsonl(path / SENTENCES, Sentence)
-            vectors = faiss.read_index(str(path / VECTORS))
-        except (OSError, UnicodeDecodeError, RuntimeError, _CorruptFile) as exc:
+            for info in manifest.segments:
+                segments.append(Segment(path / info.name, info, manifest.embedding_dim, manifest.vector_dtype, verify))
+            ann = None
+            if manifest.ann is not None:
+                ann = faiss.read_index(str(path / manifest.ann.name), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+                faiss.extract_index_ivf(ann).nprobe = manifest.ann.nprobe
+                covered = sum(s.sentences for s in manifest.segments if s.name in manifest.ann.segments)
+                if ann.ntotal != covered or ann.d != manifest.embedding_dim:
+                    raise SegmentCorrupt(f"{manifest.ann.name} holds {ann.ntotal} vectors of dimension {ann.d}; "
+                                         f"expected {covered} of {manifest.embedding_dim}")
+        except (SegmentCorrupt, RuntimeError, OSError) as exc:
+            for segment in segments:
+                segment.close()
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise IndexStoreError(f"{corrupt} {reason}{hint}") from exc
-        index = cls(manifest, documents, sentences, vectors, path=path)
+            raise IndexStoreError(f"index at {path} is corrupt: {reason}{hint}") from exc
+        faiss.omp_set_num_threads(threads)
+        index = cls(manifest, segments, path, ann)
         if corpus_check:
             index.check_corpus()
         return index
@@ -210,19 +220,65 @@ class ClaimIndex:
         elif changes.has_changes:
             raise StaleIndexError(
                 f"index at {self._path} is stale: {changes.describe()} corpus files since it was built; "
-                f"rebuild with: {build_command(root, self._path or Path('DIR'), self._manifest.embedding_model)}"
+                f"rebuild with: {build_command(root, self._path, self._manifest.embedding_model)}"
             )
 
-    def save(self, path: Path) -> None:
-        """Write the index files into a directory (created if needed). Not atomic: see ``build_index``."""
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        with (path / DOCUMENTS).open("w", encoding="utf-8") as out:
-            out.writelines(d.model_dump_json() + "\n" for d in self._documents.values())
-        with (path / SENTENCES).open("w", encoding="utf-8") as out:
-            out.writelines(s.model_dump_json() + "\n" for s in self._sentences)
-        faiss.write_index(self._vectors, str(path / VECTORS))
-        (path / MANIFEST).write_text(self._manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    def close(self) -> None:
+        """Close the segments' tables (the index must not be used afterwards)."""
+        for segment in self._segments:
+            segment.close()
+
+    # ------------------------------------------------------------ rows
+
+    def doc_rows(self) -> dict[str, DocRow]:
+        """Where each live document is stored, by source id (for incremental builds)."""
+        return {d.source_id: d for d in self._docs}
+
+    def locate(self, row: int) -> tuple[Segment, int]:
+        """The segment and local row of dense row ``row``."""
+        physical = int(self._dense_to_phys[row])
+        number = int(np.searchsorted(self._bases, physical, side="right") - 1)
+        return self._segments[number], physical - int(self._bases[number])
+
+    def dense_rows(self, physical: np.ndarray) -> np.ndarray:
+        """Dense rows of physical ids (-1 for ids of removed documents or -1 itself)."""
+        physical = np.asarray(physical, dtype=np.int64)
+        valid = (physical >= 0) & (physical < len(self._phys_to_dense))
+        return np.where(valid, self._phys_to_dense[np.where(valid, physical, 0)], -1)
+
+    def physical_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Physical ids of dense rows."""
+        return self._dense_to_phys[np.asarray(rows, dtype=np.int64)]
+
+    def read_rows(self, start: int, stop: int):
+        """Sentences of dense rows ``start..stop-1``, read document by document."""
+        number = int(np.searchsorted(self._starts, start, side="right") - 1)
+        while start < stop and number < len(self._docs):
+            doc, doc_start = self._docs[number], int(self._starts[number])
+            first, end = doc.first + start - doc_start, doc.first + min(stop, int(self._starts[number + 1])) - doc_start
+            yield from self._segments[doc.segment].sentences(first, end)
+            start, number = int(self._starts[number + 1]), number + 1
+
+    def read_document(self, source_id: str) -> Document:
+        """A document with its text, read from its segment."""
+        doc = self._docs[self.source_ids[source_id]]
+        return self._segments[doc.segment].document(doc.ordinal)
+
+    def block(self, start: int, stop: int) -> np.ndarray:
+        """float32 vectors of dense rows ``start..stop-1``."""
+        physical = self._dense_to_phys[start:stop]
+        if not len(physical):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        segment, local = self.locate(start)
+        if physical[-1] - physical[0] == stop - start - 1 and local + stop - start <= len(segment.vectors):
+            return np.asarray(segment.vectors[local:local + stop - start], dtype=np.float32)
+        return self.vectors_at(physical)
+
+    def vectors_at(self, physical: np.ndarray) -> np.ndarray:
+        """float32 vectors of physical ids."""
+        numbers = np.searchsorted(self._bases, physical, side="right") - 1
+        return np.stack([np.asarray(self._segments[n].vectors[p - self._bases[n]], dtype=np.float32)
+                         for n, p in zip(numbers, physical)]) if len(physical) else np.zeros((0, self.dim), np.float32)
 
     # ------------------------------------------------------------ accessors
 
@@ -232,51 +288,63 @@ class ClaimIndex:
         return self._manifest
 
     @property
-    def documents(self) -> dict[str, Document]:
-        """Documents by source id, in index order."""
-        return self._documents
+    def documents(self) -> DocumentView:
+        """Documents by source id, in index order (each read from disk when asked for)."""
+        return self.documents_view
 
     @property
-    def sentences(self) -> list[Sentence]:
-        """All sentences; ``Hit.sentence`` indexes this list."""
-        return self._sentences
+    def sentences(self) -> SentenceView:
+        """All sentences, read on demand; ``Hit.sentence`` indexes this sequence."""
+        return self.sentences_view
 
     @property
-    def path(self) -> Path | None:
+    def segments(self) -> list[Segment]:
+        """The open segments, in manifest order."""
+        return self._segments
+
+    @property
+    def path(self) -> Path:
         """Directory the index was loaded from."""
         return self._path
 
     @property
     def dim(self) -> int:
         """Embedding dimension."""
-        return self._vectors.d
+        return self._manifest.embedding_dim
 
     def source_range(self, source_id: str) -> tuple[int, int]:
         """``(start, end)`` rows of a source's sentences. Raises KeyError for an unknown source."""
-        return self._ranges[source_id]
+        number = self.source_ids[source_id]
+        return int(self._starts[number]), int(self._starts[number + 1])
 
     def vectors_of(self, source_id: str) -> np.ndarray:
         """The stored unit vectors of a source's sentences, shape ``(count, dim)``."""
-        start, end = self._ranges[source_id]
-        return self._vectors.reconstruct_n(start, end - start)
+        return self.block(*self.source_range(source_id))
 
     def vector(self, i: int) -> np.ndarray:
         """The stored unit vector of sentence ``i``, shape ``(dim,)``."""
-        return self._vectors.reconstruct(int(i))
+        segment, local = self.locate(int(i))
+        return np.asarray(segment.vectors[local], dtype=np.float32)
 
     def sentence_at(self, source_id: str, start: int) -> int | None:
         """Row of the sentence of ``source_id`` that starts at character ``start``; None when there is none."""
-        first, end = self._ranges.get(source_id, (0, 0))
-        return next((row for row in range(first, end) if self._sentences[row].start == start), None)
+        if source_id not in self.source_ids:
+            return None
+        doc = self._docs[self.source_ids[source_id]]
+        found = self._segments[doc.segment].query(
+            "SELECT row FROM sentences WHERE row >= ? AND row < ? AND start = ? ORDER BY row LIMIT 1",
+            (doc.first, doc.first + doc.count, start))
+        return int(self._starts[self.source_ids[source_id]]) + found[0][0] - doc.first if found else None
 
     def context(self, i: int, window: int = 1) -> str:
         """Sentence ``i`` with its neighbours in the running text (see ``split.context_for``)."""
-        return context_for(self._sentences, i, window)
+        start, end = self.source_range(self.sentences[i].source_id)
+        return context_for(self.sentences[start:end], i - start, window)
 
     def paragraph_text(self, i: int) -> str:
         """The whole paragraph that holds sentence ``i``."""
-        sentence = self._sentences[i]
-        text = self._documents[sentence.source_id].text
+        sentence = self.sentences[i]
+        text = self.documents[sentence.source_id].text
         if sentence.source_id not in self._paragraphs:
             self._paragraphs[sentence.source_id] = paragraph_spans(text)
         start, end = self._paragraphs[sentence.source_id][sentence.paragraph]
@@ -284,12 +352,16 @@ class ClaimIndex:
 
     def source_summaries(self) -> list[SourceSummary]:
         """One summary per source, in index order."""
+        about: dict[tuple[int, int], tuple] = {}
+        for number, segment in enumerate(self._segments):
+            for ordinal, title, date, publisher in segment.query(
+                    "SELECT ordinal, title, date, publisher FROM documents"):
+                about[number, ordinal] = (title, date, publisher)
         return [
-            SourceSummary(
-                source_id=d.source_id, title=d.title, date=d.date, publisher=d.publisher, path=d.path,
-                sentences=self._ranges[d.source_id][1] - self._ranges[d.source_id][0],
-            )
-            for d in self._documents.values()
+            SourceSummary(source_id=d.source_id, title=about[d.segment, d.ordinal][0],
+                          date=about[d.segment, d.ordinal][1], publisher=about[d.segment, d.ordinal][2],
+                          path=d.path, sentences=d.count)
+            for d in self._docs
         ]
 
     # ------------------------------------------------------------ search
@@ -316,6 +388,39 @@ class ClaimIndex:
 
     def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256) -> list[list[Hit]]:
         """``search`` for several queries at once (shape ``(n, dim)``); one hit list per query."""
-        return per_source_search(
-            self._vectors, self._range_list, self._source_ids, queries, k_per_source, candidate_pool
-        )
+        ranges = list(zip(self._starts[:-1].tolist(), self._starts[1:].tolist()))
+        return per_source_search(self._retrieval, ranges, list(self.source_ids), queries, k_per_source,
+                                 candidate_pool)
+
+    def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
+        """The ``n`` sentences nearest to each query over the whole index, whatever their source.
+
+        Args:
+            queries: ``(q, dim)`` unit vectors.
+            n: Hits per query (fewer when the index is smaller).
+
+        Returns:
+            One list per query, highest similarity first.
+
+        Raises:
+            ValueError: Wrong query shape or ``n`` below 1.
+        """
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        sims, rows = self._retrieval.search(np.asarray(queries, dtype=np.float32), n)
+        return [[Hit(sentence=int(r), source_id=self._docs[int(np.searchsorted(self._starts, r, "right") - 1)]
+                     .source_id, similarity=float(s)) for s, r in zip(q_sims, q_rows) if r >= 0]
+                for q_sims, q_rows in zip(sims, rows)]
+
+    def keyword_search(self, query: str, k: int, sources: set[str] | None = None) -> list[KeywordHit]:
+        """Sentences that contain the query's words, best BM25 score first (SQLite FTS5).
+
+        Args:
+            query: Free text; its words are matched (any of them), punctuation is ignored.
+            k: Hits to return.
+            sources: Only these source ids. Defaults to all.
+
+        Returns:
+            Up to ``k`` hits.
+        """
+        return self._retrieval.keywords(query, k, sources)

@@ -17,6 +17,11 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120, check=False)
 
 
+def _files(folder):
+    """Every file under an index folder with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 @pytest.fixture
 def fake_cli(monkeypatch):
     """Make the CLI build with the FakeEmbedder, so no model loads."""
@@ -58,7 +63,7 @@ def test_bad_corpus_fails_with_one_line_and_keeps_the_previous_index(
 ):
     out = tmp_path / "index"
     cli.main(["build", "--corpus", str(corpus_dir), "--out", str(out)])
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _files(out)
     capsys.readouterr()
     setup(corpus_dir)
     assert cli.main(["build", "--corpus", str(corpus_dir), "--out", str(out)]) == 1
@@ -66,7 +71,7 @@ def test_bad_corpus_fails_with_one_line_and_keeps_the_previous_index(
     assert captured.out == ""
     assert captured.err.startswith("error: ") and message in captured.err
     assert captured.err.count("\n") == 1
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _files(out) == before
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".index.")]  # no half-written build
 
 
