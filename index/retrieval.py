@@ -130,3 +130,15 @@ class Retrieval:
         found.sort(key=lambda f: (-f[0], f[1]))
         return [KeywordHit(sentence=row, source_id=index.sentences[row].source_id, score=round(score, 6))
                 for score, row in found[:k]]
+
+    def table(self, name: str) -> frozenset[str] | None:
+        """Union of the terms of table ``name`` over the live documents (see ``ClaimIndex.table``)."""
+        segments = self._index.segments
+        if not segments or any(name not in s.info.tables for s in segments):
+            return None
+        terms: set[str] = set()
+        for segment in segments:
+            removed = set(segment.info.removed)
+            terms.update(term for ordinal, term in segment.query(
+                "SELECT ordinal, term FROM terms WHERE tbl = ?", (name,)) if ordinal not in removed)
+        return frozenset(terms)

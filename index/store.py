@@ -424,3 +424,12 @@ class ClaimIndex:
             Up to ``k`` hits.
         """
         return self._retrieval.keywords(query, k, sources)
+
+    def table(self, name: str) -> frozenset[str] | None:
+        """A corpus-wide table stored with the index (see ``build_index(tables=...)``).
+
+        Returns:
+            The union of the terms the live documents contributed, or None when some
+            segment was built without this table (build into a fresh folder to add it).
+        """
+        return self._retrieval.table(name)
