@@ -22,14 +22,15 @@ import faiss
 import numpy as np
 
 from index import ann as ann_module
-from index.corpus import corpus_files, diff_files, relative_name
+from index.corpus import corpus_files, relative_name
 from index.durable import build_lock, fsync_dir, fsync_file, write_atomic
 from index.embed import Embedder, check_vectors
 from index.errors import IndexStoreError
 from index.folder import check_out, collect_garbage
-from index.ingest import Corpus, read_corpus
+from index.ingest import read_corpus
 from index.models import AnnInfo, BuildResult, Document, FileStat, Manifest, SegmentInfo
-from index.segment import SegmentWriter, document_digest, new_segment_name
+from index.plan import RACY_NS, Plan, Snapshot, read_changed
+from index.segment import SegmentWriter, new_segment_name
 from index.split import split_document
 from index.store import MANIFEST, ClaimIndex, read_manifest
 
@@ -41,7 +42,6 @@ EMBED_CHUNK = 256
 """Sentences per call to ``Embedder.embed`` (and per progress report)."""
 ANN_STALE = 0.1
 """The ANN file is rebuilt when rows outside it (or removed rows inside it) pass this share of its rows."""
-_RACY_NS = 2_000_000_000
 
 TermTable = Callable[[Document], Iterable[str]]
 """A corpus-wide table: the terms one document contributes (the table is their union over the index)."""
@@ -64,7 +64,7 @@ def _unchanged_on_disk(manifest: Manifest, root: Path, stats: dict[str, tuple[in
     """
     return manifest.corpus_root == str(root.resolve()) and set(stats) == set(manifest.file_stats) and all(
         stats[n] == (manifest.file_stats[n].size, manifest.file_stats[n].mtime_ns)
-        and stats[n][1] < manifest.checked_ns - _RACY_NS for n in stats)
+        and stats[n][1] < manifest.checked_ns - RACY_NS for n in stats)
 
 
 def _embed_into(writer: SegmentWriter, embedder: Embedder, texts: list[str], dim: int,
@@ -155,10 +155,17 @@ def build_index(
             LOG.info("index at %s is up to date (no corpus file changed size or time)", out)
             return BuildResult(out=str(out), added=0, changed=0, removed=0, unchanged=len(stats),
                                sources=old.sources, sentences=old.sentences, up_to_date=True)
-        snapshot = read_corpus(root)
+        previous = _previous(out, old, embedder, str(root.resolve()))
+        try:
+            snapshot = read_changed(root, previous, stats) if previous is not None else None
+            snapshot = snapshot or Snapshot.of(read_corpus(root))
+            plan = Plan(snapshot, previous)
+        finally:
+            if previous is not None:
+                previous.close()
         stamp = {"file_stats": {n: FileStat(sha256=snapshot.files[n], size=stats[n][0], mtime_ns=stats[n][1])
                                 for n in snapshot.files if n in stats}, "checked_ns": checked_ns}
-        return _update(out, snapshot, stamp, embedder, progress, vector_dtype, tables or {}, old)
+        return _update(out, plan, snapshot, stamp, embedder, progress, vector_dtype, tables or {}, previous)
 
 
 def _opens(out: Path, embedder: Embedder) -> bool:
@@ -182,44 +189,6 @@ def _previous(out: Path, old: Manifest | None, embedder: Embedder, root: str) ->
     except IndexStoreError as exc:
         LOG.warning("%s; building it again from scratch", exc)
         return None
-
-
-class _Plan:
-    """What an update does: documents kept in place, documents to (re)index, file counts."""
-
-    def __init__(self, snapshot: Corpus, previous: ClaimIndex | None) -> None:
-        kept_docs = previous.doc_rows() if previous is not None else {}
-        self.changes = diff_files(previous.manifest.files if previous else {}, snapshot.files)
-        self.fresh: list[tuple[Document, int]] = []
-        self.keep: set[tuple[int, int]] = set()
-        file_pos: dict[str, int] = {}
-        for document in snapshot.documents:
-            position = file_pos[document.path] = file_pos.get(document.path, -1) + 1
-            row = kept_docs.get(document.source_id)
-            if row is not None and (row.path, row.file_pos, row.digest) == (
-                    document.path, position, document_digest(document)):
-                self.keep.add((row.segment, row.ordinal))
-            else:
-                self.fresh.append((document, position))
-        # A file whose bytes are unchanged but whose documents differ (cleaning rules changed) counts as changed.
-        redone = {document.path for document, _ in self.fresh} & set(self.changes.unchanged)
-        self.changes.changed = sorted(set(self.changes.changed) | redone)
-        self.changes.unchanged = sorted(set(self.changes.unchanged) - redone)
-        self.dropped = len(kept_docs) - len(self.keep)
-        self.live: dict[str, int] = {}  # segment name -> rows of kept documents
-        for row in kept_docs.values():
-            if (row.segment, row.ordinal) in self.keep:
-                name = previous.manifest.segments[row.segment].name
-                self.live[name] = self.live.get(name, 0) + row.count
-
-    def kept_segments(self, previous: ClaimIndex | None) -> list[SegmentInfo]:
-        """The previous segments that still hold a live document, with their removed documents marked."""
-        segments = []
-        for number, info in enumerate(previous.manifest.segments if previous else []):
-            removed = [o for o in range(info.documents) if (number, o) not in self.keep]
-            if len(removed) < info.documents:
-                segments.append(info.model_copy(update={"removed": removed}))
-        return segments
 
 
 def _write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: int | None, dtype: str,
@@ -250,18 +219,12 @@ def _committed(out: Path, name: str) -> bool:
         return False
 
 
-def _update(out: Path, snapshot: Corpus, stamp: dict, embedder: Embedder, progress, vector_dtype: str,
-            tables: Mapping[str, TermTable], old: Manifest | None) -> BuildResult:
-    previous = _previous(out, old, embedder, snapshot.root)
-    try:
-        plan = _Plan(snapshot, previous)
-    finally:
-        if previous is not None:
-            previous.close()
+def _update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Embedder, progress,
+            vector_dtype: str, tables: Mapping[str, TermTable], previous: ClaimIndex | None) -> BuildResult:
     total = sum(plan.live.values())
-    result = dict(out=str(out), added=len(plan.changes.added), changed=len(plan.changes.changed),
-                  removed=len(plan.changes.removed), unchanged=len(plan.changes.unchanged),
-                  sources=len(snapshot.documents))
+    result = {"out": str(out), "added": len(plan.changes.added), "changed": len(plan.changes.changed),
+              "removed": len(plan.changes.removed), "unchanged": len(plan.changes.unchanged),
+              "sources": plan.sources}
     if previous is not None and not plan.fresh and not plan.dropped:
         if stamp["file_stats"] != previous.manifest.file_stats:  # touched files: remember their new times only
             write_atomic(out / MANIFEST, previous.manifest.model_copy(update=stamp)
@@ -283,7 +246,7 @@ def _update(out: Path, snapshot: Corpus, stamp: dict, embedder: Embedder, progre
             total, dim = total + info.sentences, writer.dim
         manifest = Manifest(
             embedding_model=embedder.name, embedding_dim=dim, vector_dtype=dtype, corpus_root=snapshot.root,
-            files=snapshot.files, **stamp, sentences=total, sources=len(snapshot.documents),
+            files=snapshot.files, **stamp, sentences=total, sources=plan.sources,
             built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), segments=segments,
         )
         manifest.ann = _write_ann(out, manifest, previous.manifest.ann if previous else None, plan.live)

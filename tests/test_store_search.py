@@ -12,7 +12,8 @@ from conftest import FakeEmbedder
 
 import index.ann as ann
 import index.build as build
-from index import ClaimIndex, build_index
+import index.plan as index_plan
+from index import ClaimIndex, IngestError, build_index
 from index.store import read_manifest
 
 LAVROV = "Lavrov earlier said he plans to visit Pyongyang in October"
@@ -148,3 +149,42 @@ def test_search_threads_are_set_on_load(corpus_dir, tmp_path, fake_embedder):
     build_index(corpus_dir, out, fake_embedder)
     ClaimIndex.load(out, threads=1)
     assert faiss.omp_get_max_threads() == 1
+
+
+def test_an_update_reads_only_the_changed_files(corpus_dir, tmp_path, fake_embedder, monkeypatch):
+    old = 1_600_000_000
+    for path in corpus_dir.iterdir():
+        os.utime(path, (old, old))
+    out = tmp_path / "index"
+    build_index(corpus_dir, out, fake_embedder)
+    changed = corpus_dir / "004_b105797065ca642f.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nKim will visit Moscow next spring.\n",
+                       encoding="utf-8")
+    (corpus_dir / "sub").mkdir()
+    (corpus_dir / "sub" / "005_new.md").write_text("# A new source\n\nPutin plans a trip.\n", encoding="utf-8")
+    read = []
+    real = build.read_corpus
+
+    def counting(path):
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(index_plan, "read_corpus", counting)
+    monkeypatch.setattr(build, "read_corpus", counting)
+    embedder = FakeEmbedder()
+    result = build_index(corpus_dir, out, embedder)
+    assert sorted(read) == ["004_b105797065ca642f.txt", "005_new.md"]
+    assert (result.added, result.changed, result.removed, result.unchanged) == (1, 1, 0, 4)
+    index = ClaimIndex.load(out)
+    fresh = tmp_path / "fresh"
+    build_index(corpus_dir, fresh, FakeEmbedder())
+    assert list(index.sentences) == list(ClaimIndex.load(fresh).sentences)
+    assert index.documents["005_new"].path == "sub/005_new.md"
+    assert {s for batch in embedder.calls for s in batch} == {
+        s.text for s in index.sentences if s.source_id in {"004_b105797065ca642f", "005_new"}}
+    (corpus_dir / "sub" / "dup.txt").write_text("Another 004.", encoding="utf-8")
+    (corpus_dir / "sub" / "dup.txt").rename(corpus_dir / "sub" / "004_b105797065ca642f.txt")
+    read.clear()
+    with pytest.raises(IngestError, match="duplicate source id"):  # the full read reports the clash
+        build_index(corpus_dir, out, FakeEmbedder())
+    assert corpus_dir.name in read
