@@ -10,10 +10,8 @@ import numpy as np
 import pytest
 from conftest import FakeEmbedder
 
-import index.ann as ann
-import index.build as build
 import index.plan as index_plan
-from index import ClaimIndex, IngestError, build_index
+from index import ClaimIndex, IngestError, ann, build, build_index
 from index.store import read_manifest
 
 LAVROV = "Lavrov earlier said he plans to visit Pyongyang in October"
@@ -107,11 +105,10 @@ def test_removed_documents_leave_every_channel(corpus_dir, tmp_path, fake_embedd
     build_index(corpus_dir, out, fake_embedder, tables={"capitals": _capitals})
     index = ClaimIndex.load(out)
     gone = "000_0e7c1c881fb697f2"
-    start, end = index.source_range(gone)
     own = set(_capitals(index.documents[gone])) - {
         w for sid in index.documents if sid != gone for w in _capitals(index.documents[sid])}
     assert own and own <= index.table("capitals")
-    word = sorted(own)[0]
+    word = min(own)
     assert any(h.source_id == gone for h in index.keyword_search(word, 5))
 
     (corpus_dir / f"{gone}.txt").unlink()
