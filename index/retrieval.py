@@ -26,6 +26,26 @@ __all__ = ["Retrieval"]
 _WORD = re.compile(r"\w+")
 _IN_CHUNK = 900
 _ANN_EXTRA = 32
+COMMON_SHARE = 0.02
+"""Share of a segment's rows above which a query word is too common to search for."""
+_MIN_CAP = 200
+_KEEP_COMMON = 3
+
+
+def _match(segment, words: list[str]) -> str:
+    """An FTS5 query for any of ``words``, without the segment's most common ones.
+
+    A word in more than ``COMMON_SHARE`` of the rows ("the", "said") ranks little under
+    BM25 but makes the query score most of the table; it is dropped unless every word is
+    that common (then the ``_KEEP_COMMON`` rarest stay).
+    """
+    counts = dict(segment.query(f"SELECT term, doc FROM fts_vocab WHERE term IN ({','.join('?' * len(words))})",
+                                tuple(words)))
+    cap = max(_MIN_CAP, COMMON_SHARE * segment.info.sentences)
+    kept = [w for w in words if counts.get(w, 0) <= cap]
+    if not kept:
+        kept = sorted(words, key=lambda w: counts.get(w, 0))[:_KEEP_COMMON]
+    return " OR ".join(f'"{w}"' for w in kept)
 
 
 class Retrieval:
@@ -110,12 +130,12 @@ class Retrieval:
         words = list(dict.fromkeys(_WORD.findall(query.lower())))
         if not words or k < 1:
             return []
-        match = " OR ".join(f'"{w}"' for w in words)
         index = self._index
         chunks: list[list[str] | None] = [None] if sources is None else [
             list(sources)[i:i + _IN_CHUNK] for i in range(0, len(sources), _IN_CHUNK)]
         found: list[tuple[float, int]] = []
         for number, segment in enumerate(index.segments):
+            match = _match(segment, words)
             for chunk in chunks:
                 where = "" if chunk is None else f" AND s.source_id IN ({','.join('?' * len(chunk))})"
                 rows = segment.query(

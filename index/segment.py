@@ -46,6 +46,7 @@ CREATE TABLE sentences (
     paragraph INTEGER NOT NULL);
 CREATE TABLE terms (tbl TEXT NOT NULL, ordinal INTEGER NOT NULL, term TEXT NOT NULL);
 CREATE VIRTUAL TABLE fts USING fts5(text, content='sentences', content_rowid='row');
+CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'row');
 """
 _SENTENCE_COLUMNS = 'id, source_id, position, text, start, "end", kind, paragraph'
 _DOC_FIELDS = ("source_id", "title", "url", "date", "publisher", "path", "sha256", "text")
