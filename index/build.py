@@ -23,6 +23,7 @@ import numpy as np
 
 from index import ann as ann_module
 from index.corpus import corpus_files, relative_name
+from index.distributed import connect, ray_split_embed
 from index.durable import build_lock, fsync_dir, fsync_file, write_atomic
 from index.embed import Embedder, check_vectors
 from index.errors import IndexStoreError
@@ -114,6 +115,7 @@ def build_index(
     vector_dtype: str = "float32",
     tables: Mapping[str, TermTable] | None = None,
     wait_s: float = 0.0,
+    ray_address: str | None = None,
 ) -> BuildResult:
     """Build the index of a corpus, or bring an existing one up to date.
 
@@ -131,6 +133,8 @@ def build_index(
         tables: Corpus-wide tables to store with the index, by name (see
             ``ClaimIndex.table``). Defaults to none.
         wait_s: Seconds to wait for another build of ``out`` to finish. Defaults to 0.
+        ray_address: Split and embed the new documents on this Ray cluster (see
+            ``index.distributed``); progress then counts documents. Defaults to None (here).
 
     Returns:
         File counts (added, changed, removed, unchanged), totals, and whether the
@@ -139,12 +143,15 @@ def build_index(
     Raises:
         IngestError: The corpus is missing or holds a bad file (nothing is written).
         IndexStoreError: ``out`` holds something else (a file, a folder that is not an
-            index, an index of another model) or another build holds its lock.
+            index, an index of another model), another build holds its lock, or the Ray
+            cluster cannot be reached.
         EmbeddingModelError: The embedder fails or returns malformed vectors.
     """
     out, root = Path(out), Path(corpus)
     updatable = check_out(out, embedder.name)
     corpus_files(root, warn=False)  # a missing corpus fails here, before the lock creates ``out``
+    if ray_address is not None:
+        connect(ray_address)  # an unreachable cluster fails here, before any model loads
     with build_lock(out, wait_s):
         updatable = check_out(out, embedder.name)  # again: another build may have finished meanwhile
         old = read_manifest(out) if updatable else None
@@ -165,7 +172,8 @@ def build_index(
                 previous.close()
         stamp = {"file_stats": {n: FileStat(sha256=snapshot.files[n], size=stats[n][0], mtime_ns=stats[n][1])
                                 for n in snapshot.files if n in stats}, "checked_ns": checked_ns}
-        return _update(out, plan, snapshot, stamp, embedder, progress, vector_dtype, tables or {}, previous)
+        return _update(out, plan, snapshot, stamp, embedder, progress, vector_dtype, tables or {}, previous,
+                       ray_address)
 
 
 def _opens(out: Path, embedder: Embedder) -> bool:
@@ -193,11 +201,21 @@ def _previous(out: Path, old: Manifest | None, embedder: Embedder, root: str) ->
 
 def _write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: int | None, dtype: str,
                    embedder: Embedder, tables: Mapping[str, TermTable],
-                   progress: Callable[[int, int], None] | None) -> tuple[SegmentWriter, SegmentInfo]:
+                   progress: Callable[[int, int], None] | None,
+                   ray_address: str | None) -> tuple[SegmentWriter, SegmentInfo]:
     """Split, embed and write the fresh documents as one new segment (removed again on failure)."""
     dim = dim if dim is not None else int(embedder.dim)
     writer = SegmentWriter(out / new_segment_name(), dim, dtype)
     try:
+        if ray_address is not None:
+            results = ray_split_embed(ray_address, [d for d, _ in fresh], embedder, dim)
+            for done, ((document, position), (sentences, vectors)) in enumerate(zip(fresh, results), start=1):
+                writer.add_document(document, position, sentences,
+                                    {name: table(document) for name, table in tables.items()})
+                writer.add_vectors(vectors)
+                if progress is not None:
+                    progress(done, len(fresh))
+            return writer, writer.finish(base, list(tables))
         texts: list[str] = []
         for document, position in fresh:
             sentences = split_document(document)
@@ -220,7 +238,8 @@ def _committed(out: Path, name: str) -> bool:
 
 
 def _update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Embedder, progress,
-            vector_dtype: str, tables: Mapping[str, TermTable], previous: ClaimIndex | None) -> BuildResult:
+            vector_dtype: str, tables: Mapping[str, TermTable], previous: ClaimIndex | None,
+            ray_address: str | None) -> BuildResult:
     total = sum(plan.live.values())
     result = {"out": str(out), "added": len(plan.changes.added), "changed": len(plan.changes.changed),
               "removed": len(plan.changes.removed), "unchanged": len(plan.changes.unchanged),
@@ -239,7 +258,8 @@ def _update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Em
     try:
         if plan.fresh:
             base = max((s.base + s.sentences for s in previous.manifest.segments), default=0) if previous else 0
-            writer, info = _write_segment(out, plan.fresh, base, dim, dtype, embedder, tables, progress)
+            writer, info = _write_segment(out, plan.fresh, base, dim, dtype, embedder, tables, progress,
+                                          ray_address)
             new_parts.append(writer.folder.name)
             segments.append(info)
             plan.live[info.name] = info.sentences

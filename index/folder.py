@@ -16,13 +16,13 @@ from pathlib import Path
 
 from index.durable import LOCK_NAME, fsync_dir
 from index.errors import IndexStoreError
+from index.manifest_file import MANIFEST
 from index.models import FORMAT_VERSION, Manifest
 
 __all__ = ["check_out", "collect_garbage", "own_entry"]
 
 LOG = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
 _OWN = re.compile(r"^(?:seg-[0-9a-f]{12}|ann-[0-9a-f]{12}\.faiss|manifest\.json\.tmp-[0-9a-f]{8})$")
 _FORMAT_1 = ("documents.jsonl", "sentences.jsonl", "vectors.faiss")
 
