@@ -19,7 +19,8 @@ from index.ann import exact_top, rerank
 from index.models import KeywordHit
 
 if TYPE_CHECKING:
-    from index.store import ClaimIndex
+    from index.models import Manifest
+    from index.rows import Rows
 
 __all__ = ["Retrieval"]
 
@@ -55,16 +56,17 @@ class Retrieval:
     ``per_source_search`` takes it as it takes a flat faiss index.
 
     Args:
-        index: The open index.
+        index: The rows of the open index.
+        manifest: Its manifest.
         ann: Its approximate index, or None.
     """
 
-    def __init__(self, index: ClaimIndex, ann: faiss.Index | None) -> None:
+    def __init__(self, index: Rows, manifest: Manifest, ann: faiss.Index | None) -> None:
         self._index, self._ann = index, ann
-        covered = set(index.manifest.ann.segments) if index.manifest.ann else set()
+        covered = set(manifest.ann.segments) if manifest.ann else set()
         live = np.bincount(
             np.searchsorted([s.info.base for s in index.segments], index.physical_rows(
-                np.arange(index.manifest.sentences)), side="right") - 1,
+                np.arange(index.sentences)), side="right") - 1,
             minlength=len(index.segments)) if index.segments else np.zeros(0, dtype=np.int64)
         self._dead = [int(s.info.sentences - n) for s, n in zip(index.segments, live)]
         self._exact = [n for n, s in enumerate(index.segments) if s.info.name not in covered]
@@ -78,7 +80,7 @@ class Retrieval:
     @property
     def ntotal(self) -> int:
         """Live rows."""
-        return self._index.manifest.sentences
+        return self._index.sentences
 
     def reconstruct_n(self, start: int, n: int) -> np.ndarray:
         """float32 vectors of rows ``start..start+n-1``."""
@@ -148,7 +150,7 @@ class Retrieval:
                 dense = index.dense_rows(local + segment.info.base)
                 found += [(-score, int(row)) for (_, score), row in zip(rows, dense) if row >= 0]
         found.sort(key=lambda f: (-f[0], f[1]))
-        return [KeywordHit(sentence=row, source_id=index.sentences[row].source_id, score=round(score, 6))
+        return [KeywordHit(sentence=row, source_id=index.source_of(row), score=round(score, 6))
                 for score, row in found[:k]]
 
     def table(self, name: str) -> frozenset[str] | None:

@@ -23,8 +23,9 @@ import numpy as np
 from index.corpus import diff_files, file_hashes
 from index.errors import IndexStoreError, StaleIndexError
 from index.manifest_file import MANIFEST, build_command, read_manifest, set_search_threads
-from index.models import Document, FileChanges, Hit, KeywordHit, Manifest, SourceSummary
+from index.models import FileChanges, Hit, KeywordHit, Manifest, SourceSummary
 from index.retrieval import Retrieval
+from index.rows import Rows
 from index.search import per_source_search
 from index.segment import DocRow, Segment, SegmentCorrupt
 from index.split import context_for, paragraph_spans
@@ -59,32 +60,16 @@ class ClaimIndex:
     def __init__(self, manifest: Manifest, segments: list[Segment], path: Path,
                  ann: faiss.Index | None = None) -> None:
         self._manifest, self._segments, self._path = manifest, segments, path
-        self._bases = np.array([s.info.base for s in segments], dtype=np.int64)
-        docs: list[DocRow] = []
-        for number, segment in enumerate(segments):
-            removed = set(segment.info.removed)
-            docs += [DocRow(number, o, sid, p, pos, sha, first, count)
-                     for o, sid, p, pos, sha, first, count in segment.documents if o not in removed]
-        docs.sort(key=lambda d: (d.path, d.file_pos))
-        self._docs = docs
-        self.source_ids: dict[str, int] = {}
-        for number, doc in enumerate(docs):
-            if self.source_ids.setdefault(doc.source_id, number) != number:
-                self._fail(f"source {doc.source_id!r} is stored twice")
-        counts = np.array([d.count for d in docs], dtype=np.int64)
-        self._starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        if self._starts[-1] != manifest.sentences or len(docs) != manifest.sources:
-            self._fail(f"{len(docs)} sources and {self._starts[-1]} sentences are stored; the manifest counts "
-                       f"{manifest.sources} and {manifest.sentences}")
-        firsts = np.array([self._bases[d.segment] + d.first for d in docs], dtype=np.int64)
-        self._dense_to_phys = (np.repeat(firsts - self._starts[:-1], counts)
-                               + np.arange(self._starts[-1], dtype=np.int64))
-        physical = int(max((s.info.base + s.info.sentences for s in segments), default=0))
-        self._phys_to_dense = np.full(physical, -1, dtype=np.int64)
-        self._phys_to_dense[self._dense_to_phys] = np.arange(len(self._dense_to_phys), dtype=np.int64)
+        try:
+            self._rows = Rows(segments, manifest.embedding_dim)
+        except ValueError as exc:
+            self._fail(str(exc))
+        if self._rows.sentences != manifest.sentences or self._rows.documents != manifest.sources:
+            self._fail(f"{self._rows.documents} sources and {self._rows.sentences} sentences are stored; the "
+                       f"manifest counts {manifest.sources} and {manifest.sentences}")
         self._paragraphs: dict[str, list[tuple[int, int]]] = {}
-        self.sentences_view, self.documents_view = SentenceView(self), DocumentView(self)
-        self._retrieval = Retrieval(self, ann)
+        self.sentences_view, self.documents_view = SentenceView(self._rows), DocumentView(self._rows)
+        self._retrieval = Retrieval(self._rows, manifest, ann)
 
     def _fail(self, detail: str) -> None:
         raise IndexStoreError(f"index at {self._path} is corrupt: {detail}; delete it and build again with: "
@@ -186,57 +171,7 @@ class ClaimIndex:
 
     def doc_rows(self) -> dict[str, DocRow]:
         """Where each live document is stored, by source id (for incremental builds)."""
-        return {d.source_id: d for d in self._docs}
-
-    def locate(self, row: int) -> tuple[Segment, int]:
-        """The segment and local row of dense row ``row``."""
-        physical = int(self._dense_to_phys[row])
-        number = int(np.searchsorted(self._bases, physical, side="right") - 1)
-        return self._segments[number], physical - int(self._bases[number])
-
-    def dense_rows(self, physical: np.ndarray) -> np.ndarray:
-        """Dense rows of physical ids (-1 for ids of removed documents or -1 itself)."""
-        physical = np.asarray(physical, dtype=np.int64)
-        valid = (physical >= 0) & (physical < len(self._phys_to_dense))
-        return np.where(valid, self._phys_to_dense[np.where(valid, physical, 0)], -1)
-
-    def physical_rows(self, rows: np.ndarray) -> np.ndarray:
-        """Physical ids of dense rows."""
-        return self._dense_to_phys[np.asarray(rows, dtype=np.int64)]
-
-    def read_rows(self, start: int, stop: int):
-        """Sentences of dense rows ``start..stop-1``, read document by document."""
-        number = int(np.searchsorted(self._starts, start, side="right") - 1)
-        while start < stop and number < len(self._docs):
-            doc, doc_start = self._docs[number], int(self._starts[number])
-            first, end = doc.first + start - doc_start, doc.first + min(stop, int(self._starts[number + 1])) - doc_start
-            yield from self._segments[doc.segment].sentences(first, end)
-            start, number = int(self._starts[number + 1]), number + 1
-
-    def read_document(self, source_id: str) -> Document:
-        """A document with its text, read from its segment."""
-        doc = self._docs[self.source_ids[source_id]]
-        return self._segments[doc.segment].document(doc.ordinal)
-
-    def block(self, start: int, stop: int) -> np.ndarray:
-        """float32 vectors of dense rows ``start..stop-1``."""
-        physical = self._dense_to_phys[start:stop]
-        if not len(physical):
-            return np.zeros((0, self.dim), dtype=np.float32)
-        segment, local = self.locate(start)
-        if physical[-1] - physical[0] == stop - start - 1 and local + stop - start <= len(segment.vectors):
-            return np.asarray(segment.vectors[local:local + stop - start], dtype=np.float32)
-        return self.vectors_at(physical)
-
-    def vectors_at(self, physical: np.ndarray) -> np.ndarray:
-        """float32 vectors of physical ids."""
-        physical = np.asarray(physical, dtype=np.int64)
-        out = np.empty((len(physical), self.dim), dtype=np.float32)
-        numbers = np.searchsorted(self._bases, physical, side="right") - 1
-        for number in np.unique(numbers):
-            picked = np.flatnonzero(numbers == number)
-            out[picked] = self._segments[number].vectors[physical[picked] - self._bases[number]]
-        return out
+        return self._rows.doc_rows()
 
     # ------------------------------------------------------------ accessors
 
@@ -270,29 +205,31 @@ class ClaimIndex:
         """Embedding dimension."""
         return self._manifest.embedding_dim
 
+    @property
+    def rows(self) -> Rows:
+        """Where every row lives (segments, physical ids, per-document records)."""
+        return self._rows
+
     def source_range(self, source_id: str) -> tuple[int, int]:
         """``(start, end)`` rows of a source's sentences. Raises KeyError for an unknown source."""
-        number = self.source_ids[source_id]
-        return int(self._starts[number]), int(self._starts[number + 1])
+        return self._rows.source_range(source_id)
+
+    def summary(self, source_id: str) -> SourceSummary:
+        """Title, date, publisher, path and sentence count of a source, without reading its text."""
+        return self._rows.summary(source_id)
 
     def vectors_of(self, source_id: str) -> np.ndarray:
         """The stored unit vectors of a source's sentences, shape ``(count, dim)``."""
-        return self.block(*self.source_range(source_id))
+        return self._rows.block(*self.source_range(source_id))
 
     def vector(self, i: int) -> np.ndarray:
         """The stored unit vector of sentence ``i``, shape ``(dim,)``."""
-        segment, local = self.locate(int(i))
+        segment, local = self._rows.locate(int(i))
         return np.asarray(segment.vectors[local], dtype=np.float32)
 
     def sentence_at(self, source_id: str, start: int) -> int | None:
         """Row of the sentence of ``source_id`` that starts at character ``start``; None when there is none."""
-        if source_id not in self.source_ids:
-            return None
-        doc = self._docs[self.source_ids[source_id]]
-        found = self._segments[doc.segment].query(
-            "SELECT row FROM sentences WHERE row >= ? AND row < ? AND start = ? ORDER BY row LIMIT 1",
-            (doc.first, doc.first + doc.count, start))
-        return int(self._starts[self.source_ids[source_id]]) + found[0][0] - doc.first if found else None
+        return self._rows.local_start(source_id, start)
 
     def context(self, i: int, window: int = 1) -> str:
         """Sentence ``i`` with its neighbours in the running text (see ``split.context_for``)."""
@@ -310,17 +247,7 @@ class ClaimIndex:
 
     def source_summaries(self) -> list[SourceSummary]:
         """One summary per source, in index order."""
-        about: dict[tuple[int, int], tuple] = {}
-        for number, segment in enumerate(self._segments):
-            for ordinal, title, date, publisher in segment.query(
-                    "SELECT ordinal, title, date, publisher FROM documents"):
-                about[number, ordinal] = (title, date, publisher)
-        return [
-            SourceSummary(source_id=d.source_id, title=about[d.segment, d.ordinal][0],
-                          date=about[d.segment, d.ordinal][1], publisher=about[d.segment, d.ordinal][2],
-                          path=d.path, sentences=d.count)
-            for d in self._docs
-        ]
+        return [self._rows.summary(source_id) for source_id in self._rows.source_ids]
 
     # ------------------------------------------------------------ search
 
@@ -346,9 +273,8 @@ class ClaimIndex:
 
     def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256) -> list[list[Hit]]:
         """``search`` for several queries at once (shape ``(n, dim)``); one hit list per query."""
-        ranges = list(zip(self._starts[:-1].tolist(), self._starts[1:].tolist()))
-        return per_source_search(self._retrieval, ranges, list(self.source_ids), queries, k_per_source,
-                                 candidate_pool)
+        return per_source_search(self._retrieval, self._rows.ranges, list(self._rows.source_ids), queries,
+                                 k_per_source, candidate_pool)
 
     def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
         """The ``n`` sentences nearest to each query over the whole index, whatever their source.
@@ -366,8 +292,8 @@ class ClaimIndex:
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
         sims, rows = self._retrieval.search(np.asarray(queries, dtype=np.float32), n)
-        return [[Hit(sentence=int(r), source_id=self._docs[int(np.searchsorted(self._starts, r, "right") - 1)]
-                     .source_id, similarity=float(s)) for s, r in zip(q_sims, q_rows) if r >= 0]
+        return [[Hit(sentence=int(r), source_id=self._rows.source_of(r), similarity=float(s))
+                 for s, r in zip(q_sims, q_rows) if r >= 0]
                 for q_sims, q_rows in zip(sims, rows)]
 
     def keyword_search(self, query: str, k: int, sources: set[str] | None = None) -> list[KeywordHit]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, overload
 from index.models import Document, Sentence
 
 if TYPE_CHECKING:
-    from index.store import ClaimIndex
+    from index.rows import Rows
 
 __all__ = ["DocumentView", "SentenceView"]
 
@@ -24,12 +24,12 @@ _CACHE = 8192
 class SentenceView(Sequence[Sentence]):
     """The sentences of an index in row order; ``Hit.sentence`` indexes this sequence."""
 
-    def __init__(self, index: ClaimIndex) -> None:
+    def __init__(self, index: Rows) -> None:
         self._index = index
         self._one = functools.lru_cache(maxsize=_CACHE)(self._read_one)
 
     def __len__(self) -> int:
-        return self._index.manifest.sentences
+        return self._index.sentences
 
     def _read_one(self, row: int) -> Sentence:
         segment, local = self._index.locate(row)
@@ -68,7 +68,7 @@ class SentenceView(Sequence[Sentence]):
 class DocumentView(Mapping[str, Document]):
     """Documents by source id, in index order; each document (with its text) is read on access."""
 
-    def __init__(self, index: ClaimIndex) -> None:
+    def __init__(self, index: Rows) -> None:
         self._index = index
         self._one = functools.lru_cache(maxsize=256)(self._read_one)
 
