@@ -68,19 +68,21 @@ def _unchanged_on_disk(manifest: Manifest, root: Path, stats: dict[str, tuple[in
         and stats[n][1] < manifest.checked_ns - RACY_NS for n in stats)
 
 
-def _embed_into(writer: SegmentWriter, embedder: Embedder, texts: list[str], dim: int,
+def _embed_into(writer: SegmentWriter, embedder: Embedder, dim: int,
                 progress: Callable[[int, int], None] | None) -> None:
+    """Embed the writer's sentences chunk by chunk (texts read back from its table: memory stays bounded)."""
+    total, done = writer.sentences, 0
     if progress is not None:
-        progress(0, len(texts))
-    for start in range(0, len(texts), EMBED_CHUNK):
-        batch = texts[start:start + EMBED_CHUNK]
+        progress(0, total)
+    for batch in writer.texts(EMBED_CHUNK):
         vectors = check_vectors(embedder.embed(batch), len(batch), embedder.name)
         if vectors.shape[1] != dim:
             raise IndexStoreError(f"embedder {embedder.name} returned {vectors.shape[1]}-d vectors, the index at "
                                   f"{writer.folder.parent} holds {dim}-d vectors; delete it and build again")
         writer.add_vectors(vectors)
+        done += len(batch)
         if progress is not None:
-            progress(start + len(batch), len(texts))
+            progress(done, total)
 
 
 def _write_ann(out: Path, manifest: Manifest, previous: AnnInfo | None, live: dict[str, int]) -> AnnInfo | None:
@@ -216,13 +218,10 @@ def _write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim:
                 if progress is not None:
                     progress(done, len(fresh))
             return writer, writer.finish(base, list(tables))
-        texts: list[str] = []
         for document, position in fresh:
-            sentences = split_document(document)
-            writer.add_document(document, position, sentences,
+            writer.add_document(document, position, split_document(document),
                                 {name: table(document) for name, table in tables.items()})
-            texts.extend(s.text for s in sentences)
-        _embed_into(writer, embedder, texts, dim, progress)
+        _embed_into(writer, embedder, dim, progress)
         return writer, writer.finish(base, list(tables))
     except BaseException:
         writer.abort()

@@ -120,6 +120,18 @@ class SegmentWriter:
         self._documents += 1
         self._rows += len(sentences)
 
+    @property
+    def sentences(self) -> int:
+        """Sentences added so far."""
+        return self._rows
+
+    def texts(self, chunk: int) -> Iterator[list[str]]:
+        """The texts of the sentences added, in order, ``chunk`` at a time (read back, not kept in memory)."""
+        for start in range(0, self._rows, chunk):
+            rows = self._db.execute("SELECT text FROM sentences WHERE row >= ? AND row < ? ORDER BY row",
+                                    (start, start + chunk)).fetchall()
+            yield [text for (text,) in rows]
+
     def add_vectors(self, vectors: np.ndarray) -> None:
         """Append the vectors of the next sentences, in the order they were added."""
         self._raw.write(np.ascontiguousarray(vectors, dtype=self._dtype).tobytes())
