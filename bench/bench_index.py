@@ -47,13 +47,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each; the median counts. Defaults to 5")
     parser.add_argument("--synthetic", type=int, default=None, metavar="N",
                         help="measure the store on a synthetic corpus of about N sentences (stand-in encoder)")
+    parser.add_argument("--store-only", action="store_true",
+                        help="with --synthetic: one sentence per line, split by lines (measures the store alone)")
     parser.add_argument("--work", type=Path, default=Path("var/bench-store"),
                         help="where --synthetic keeps its corpus and index. Defaults to var/bench-store")
     args = parser.parse_args(argv)
     if args.synthetic is not None:
         from bench.bench_store import run
 
-        print(run(args.synthetic, args.work))
+        print(run(args.synthetic, args.work, args.store_only))
         return 0
 
     import torch

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bench._common import table
-from bench.synthetic import HashEmbedder, claims, write_corpus
+from bench.synthetic import HashEmbedder, claims, line_split, write_corpus
 
 __all__ = ["run"]
 
@@ -46,14 +46,20 @@ def _percentiles(times: list[float]) -> str:
     return f"{statistics.median(ms):.2f} / {ms[int(0.95 * (len(ms) - 1))]:.2f}"
 
 
-def _build(corpus: Path, out: Path) -> dict:
+def _build(corpus: Path, out: Path, store_only: bool) -> dict:
+    import index.build
     from index import build_index
+
+    if store_only:
+        index.build.split_document = line_split
 
     embedder = HashEmbedder()
     embedder.embed(["warm up"])  # the stand-in's table, like a model, is made before timing
+    before = _peak_mib()
     start = time.perf_counter()
     result = build_index(corpus, out, embedder)
-    return {"seconds": time.perf_counter() - start, "peak": _peak_mib(), "up_to_date": result.up_to_date,
+    return {"seconds": time.perf_counter() - start, "peak": _peak_mib(), "before": before,
+            "up_to_date": result.up_to_date,
             "sentences": result.sentences, "sources": result.sources}
 
 
@@ -107,7 +113,7 @@ def _search(out: Path) -> dict:
     offsets = np.cumsum([0, *[len(s.vectors) for s in segments]])
     which = np.searchsorted(offsets, local, side="right") - 1
     bases = np.array([s.info.base for s in segments])
-    truth = index.dense_rows(bases[which] + local - offsets[which])
+    truth = index.rows.dense_rows(bases[which] + local - offsets[which])
     return {"load": load_s, "rss": rss, "rss_before": rss_before, "times": found,
             "recall": recall_at(rows, truth), "ann": index.manifest.ann}
 
@@ -118,31 +124,36 @@ def _in_child(function, *args) -> dict:
         return pool.apply(function, args)
 
 
-def run(sentences: int, work: Path) -> str:
-    """Run every phase on a corpus of about ``sentences`` sentences under ``work``; the report as text."""
-    corpus, out = work / f"corpus-{sentences}", work / f"index-{sentences}"
+def run(sentences: int, work: Path, store_only: bool = False) -> str:
+    """Run every phase on a corpus of about ``sentences`` sentences under ``work``; the report as text.
+
+    With ``store_only`` the corpus has one sentence per line and the build splits lines
+    instead of running the sentence splitter, so a large corpus measures the store alone.
+    """
+    tag = f"{sentences}{'-lines' if store_only else ''}"
+    corpus, out = work / f"corpus-{tag}", work / f"index-{tag}"
     if not (corpus / ".complete").exists():
-        write_corpus(corpus, sentences)
+        write_corpus(corpus, sentences, one_per_line=store_only)
         (corpus / ".complete").touch()
     old = time.time() - 3600
     for path in corpus.iterdir():  # files older than the build: the no-op rebuild may trust their times
         os.utime(path, (old, old))
     if out.exists():
         shutil.rmtree(out)
-    built = _in_child(_build, corpus, out)
+    built = _in_child(_build, corpus, out, store_only)
     encoded = _in_child(_encode, out)
     searched = _in_child(_search, out)
-    noop = _in_child(_build, corpus, out)
+    noop = _in_child(_build, corpus, out, store_only)
     target = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")[len(list(corpus.iterdir())) // 2]
     with target.open("a", encoding="utf-8") as extra:
         extra.write("\nA late paragraph about 12345 zavuga pofoka was added.\n")
-    updated = _in_child(_build, corpus, out)
+    updated = _in_child(_build, corpus, out, store_only)
     n = built["sentences"]
     rows = [
         ["raw encoder (stand-in)", f"{encoded['seconds']:.1f} s", f"{n / encoded['seconds']:,.0f}/s", "1.00"],
         ["build, fresh", f"{built['seconds']:.1f} s", f"{n / built['seconds']:,.0f}/s",
          f"{encoded['seconds'] / built['seconds']:.3f}"],
-        ["build peak RSS", f"{built['peak']:,.0f} MiB", "", ""],
+        ["build peak RSS", f"{built['peak']:,.0f} MiB", f"(before: {built['before']:,.0f})", ""],
         ["load (checksums on)", f"{searched['load']:.2f} s", "", ""],
         ["RSS after load", f"{searched['rss']:,.0f} MiB", f"(python+libs {searched['rss_before']:,.0f})", ""],
         ["no-op rebuild", f"{noop['seconds']:.2f} s", f"peak {noop['peak']:,.0f} MiB", ""],
@@ -151,7 +162,7 @@ def run(sentences: int, work: Path) -> str:
     ]
     latency = [[name, _percentiles(times)] for name, times in searched["times"].items()]
     ann = searched["ann"]
-    head = (f"{n:,} sentences, {built['sources']:,} sources; search: "
+    head = (f"{n:,} sentences, {built['sources']:,} sources{' (lines, no sentence splitter)' * store_only}; search: "
             f"{f'{ann.kind}, nprobe {ann.nprobe}' if ann else 'exact (below the ANN threshold)'}")
     return "\n\n".join([head, table(["", "value", "rate", "vs raw"], rows),
                         table(["per query", "p50 / p95 ms"], latency)])
