@@ -59,7 +59,7 @@ class FileStat(_Strict):
 class SegmentInfo(_Strict):
     """One immutable segment folder: some documents with their sentences and vectors."""
 
-    name: str = Field(description="folder name inside the index, seg-<hex>")
+    name: str = Field(pattern=r"^seg-[0-9a-f]{12}$", description="folder name inside the index")
     base: int = Field(ge=0, description="physical id of the segment's row 0 (ids are never reused)")
     documents: int = Field(ge=0)
     sentences: int = Field(ge=0)
@@ -72,7 +72,7 @@ class SegmentInfo(_Strict):
 class AnnInfo(_Strict):
     """The approximate-search file and the segments whose vectors it holds."""
 
-    name: str
+    name: str = Field(pattern=r"^ann-[0-9a-f]{12}\.faiss$")
     kind: str = Field(description="faiss factory string, e.g. IVF1024,SQ8")
     segments: list[str]
     nprobe: int = Field(ge=1)

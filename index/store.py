@@ -42,6 +42,31 @@ SEARCH_THREADS = 1
 5,000 x 384 matrix-vector product took 26 ms with OpenBLAS's 2 threads, 0.9 ms with 1 (see README)."""
 
 
+def _open_parts(path: Path, manifest: Manifest, verify: bool) -> tuple[list[Segment], faiss.Index | None]:
+    """Open the segments and the ANN file a manifest names (all closed again on failure).
+
+    Raises:
+        SegmentCorrupt, RuntimeError, OSError: A part is missing or does not match the manifest.
+    """
+    segments: list[Segment] = []
+    try:
+        for info in manifest.segments:
+            segments.append(Segment(path / info.name, info, manifest.embedding_dim, manifest.vector_dtype, verify))
+        if manifest.ann is None:
+            return segments, None
+        ann = faiss.read_index(str(path / manifest.ann.name), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+        faiss.extract_index_ivf(ann).nprobe = manifest.ann.nprobe
+        covered = sum(s.sentences for s in manifest.segments if s.name in manifest.ann.segments)
+        if ann.ntotal != covered or ann.d != manifest.embedding_dim:
+            raise SegmentCorrupt(f"{manifest.ann.name} holds {ann.ntotal} vectors of dimension {ann.d}; "
+                                 f"expected {covered} of {manifest.embedding_dim}")
+        return segments, ann
+    except BaseException:
+        for segment in segments:
+            segment.close()
+        raise
+
+
 class ClaimIndex:
     """Sentences of a corpus with their unit vectors, searchable per source, globally and by keyword.
 
@@ -108,24 +133,14 @@ class ClaimIndex:
                 f"index at {path} was built with model {manifest.embedding_model}, this run uses "
                 f"{embedder_name}; use that model or build a new index with this one"
             )
-        hint = f"; delete it and build again with: {build_command(manifest.corpus_root, path)}"
-        segments: list[Segment] = []
         try:
-            for info in manifest.segments:
-                segments.append(Segment(path / info.name, info, manifest.embedding_dim, manifest.vector_dtype, verify))
-            ann = None
-            if manifest.ann is not None:
-                ann = faiss.read_index(str(path / manifest.ann.name), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
-                faiss.extract_index_ivf(ann).nprobe = manifest.ann.nprobe
-                covered = sum(s.sentences for s in manifest.segments if s.name in manifest.ann.segments)
-                if ann.ntotal != covered or ann.d != manifest.embedding_dim:
-                    raise SegmentCorrupt(f"{manifest.ann.name} holds {ann.ntotal} vectors of dimension {ann.d}; "
-                                         f"expected {covered} of {manifest.embedding_dim}")
+            segments, ann = _open_parts(path, manifest, verify)
         except (SegmentCorrupt, RuntimeError, OSError) as exc:
-            for segment in segments:
-                segment.close()
+            if read_manifest(path) != manifest:  # a build swapped in a new index meanwhile: open that one
+                return cls.load(path, corpus_check, embedder_name, verify, threads)
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise IndexStoreError(f"index at {path} is corrupt: {reason}{hint}") from exc
+            raise IndexStoreError(f"index at {path} is corrupt: {reason}; delete it and build again with: "
+                                  f"{build_command(manifest.corpus_root, path)}") from exc
         set_search_threads(threads)
         index = cls(manifest, segments, path, ann)
         if corpus_check:

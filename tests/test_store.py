@@ -239,6 +239,8 @@ def _manifest_with(out: Path, **fields) -> None:
     (_swap_vectors, "vectors.npy does not match its checksum"),
     (lambda out: _manifest_with(out, format_version=99), "has format version 99, this Crosscheck reads version 2"),
     (lambda out: _manifest_with(out, sentences=80), "the manifest counts 5 and 80"),
+    (lambda out: _manifest_with(out, segments=[{**read_manifest(out).segments[0].model_dump(), "name": "../x"}]),
+     "manifest.json segments.0.name: String should match pattern"),
 ])
 def test_damaged_index_is_reported(built, damage, message):
     _, out, _ = built
