@@ -74,6 +74,8 @@ def _info(args: argparse.Namespace) -> None:
     print(f"index at {args.index}: {manifest.sources} sources, {manifest.sentences} sentences, "
           f"model {manifest.embedding_model}, built {manifest.built_at}")
     print(f"corpus {manifest.corpus_root}: {corpus_state}")
+    search = f"{manifest.ann.kind} (nprobe {manifest.ann.nprobe})" if manifest.ann else "exact"
+    print(f"store: {len(manifest.segments)} segment(s), {manifest.vector_dtype} vectors, search {search}")
     summaries = index.source_summaries()
     width = max(len(s.source_id) for s in summaries)
     for s in summaries:

@@ -48,6 +48,7 @@ def test_info_lists_sources_and_staleness(fake_cli, corpus_dir, tmp_path, capsys
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"index at {out}: 5 sources, 79 sentences, model fake-embedder")
     assert "stale: 0 changed, 1 added, 0 removed" in lines[1]
+    assert lines[2] == "store: 1 segment(s), float32 vectors, search exact"
     assert any(line.startswith("002_6dff4dd19ee322e5") and "24 sentences" in line and "2020-04-24" in line
                for line in lines[2:])
 
