@@ -77,6 +77,9 @@ def test_accessors(built):
         "publisher": "Pyongyang Times", "sentences": 24,
     }
     assert sum(s.sentences for s in summaries.values()) == len(index.sentences)
+    assert all(index.summary(sid) == summary for sid, summary in summaries.items())
+    assert index.sentence_at(index.sentences[i].source_id, index.sentences[i].start) == i
+    assert index.sentence_at("no such source", 0) is None
 
 
 def test_rebuild_of_an_unchanged_corpus_writes_nothing(built):
