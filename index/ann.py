@@ -26,6 +26,7 @@ TARGET_RECALL = 0.97
 """recall@10 that the tuned ``nprobe`` must reach on the build's sample queries (the bench checks >= 0.95)."""
 _TRAIN_PER_LIST = 40
 _BLOCK = 65_536
+_SCORES = 1 << 23
 
 
 def ivf_kind(n: int) -> str:
@@ -49,9 +50,10 @@ def exact_top(blocks: Sequence[np.ndarray], queries: np.ndarray, k: int) -> tupl
     best_s = np.full((n, k), -np.inf, dtype=np.float32)
     best_i = np.full((n, k), -1, dtype=np.int64)
     offset = 0
+    step = max(4096, _SCORES // max(1, n))  # rows per product: bounded temporaries however many queries
     for block in blocks:
-        for start in range(0, len(block), _BLOCK):
-            part = np.asarray(block[start:start + _BLOCK], dtype=np.float32)
+        for start in range(0, len(block), step):
+            part = np.asarray(block[start:start + step], dtype=np.float32)
             sims = queries @ part.T
             take = min(k, sims.shape[1])
             top = np.argpartition(-sims, take - 1, axis=1)[:, :take]

@@ -151,7 +151,8 @@ def build_index(
     """
     out, root = Path(out), Path(corpus)
     updatable = check_out(out, embedder.name)
-    corpus_files(root, warn=False)  # a missing corpus fails here, before the lock creates ``out``
+    if not root.exists():
+        corpus_files(root)  # a missing corpus fails here (one line), before the lock creates ``out``
     if ray_address is not None:
         connect(ray_address)  # an unreachable cluster fails here, before any model loads
     with build_lock(out, wait_s):

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from conftest import CORPUS, FakeEmbedder
 
-from index import ClaimIndex, IndexStoreError, IngestError, StaleIndexError, build_index, load_corpus
+from index import ClaimIndex, IndexStoreError, IngestError, StaleIndexError, build_index, load_corpus, segment
 from index.folder import own_entry
 from index.search import per_source_search
 from index.split import split_document
@@ -345,3 +345,16 @@ def test_real_index_finds_the_lavrov_sentence(real_index_dir, real_embedder):
     assert index.sentences[top.sentence].text.startswith(LAVROV)
     assert {h.source_id for h in hits} == set(index.documents)
     assert os.path.samefile(index.manifest.corpus_root, CORPUS)
+
+
+def test_large_vector_files_are_checked_in_windows(corpus_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(segment, "FULL_CRC_BELOW", 1000)  # the sample corpus's 10 KB of vectors count as large
+    out = tmp_path / "index"
+    build_index(corpus_dir, out, FakeEmbedder())
+    ClaimIndex.load(out)
+    vectors = _segment(out) / "vectors.npy"
+    data = bytearray(vectors.read_bytes())
+    data[-8:] = b"\x00" * 8  # the last window always covers the end of the file
+    vectors.write_bytes(bytes(data))
+    with pytest.raises(IndexStoreError, match="vectors.npy does not match its checksum"):
+        ClaimIndex.load(out)
