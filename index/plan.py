@@ -80,7 +80,7 @@ def read_changed(root: Path, previous: ClaimIndex, stats: dict[str, tuple[int, i
             parsed = read_corpus(root / name).documents
         except EmptyDocumentError:
             parsed = []  # an empty file in a folder is skipped, as a full read does
-        except IngestError:
+        except (IngestError, OSError):  # the full read reports it (or skips it) as it always does
             return None
         documents += [d.model_copy(update={"path": name}) for d in parsed]
     owners = {row.source_id: row.path for row in previous.doc_rows().values() if row.path in kept}
