@@ -53,8 +53,11 @@ calibrate: $(VENV)/.installed
 	$(PY) -m verify.training.calibrate --nli $(NLI)
 	$(PY) -m verify.training.calibrate --stance
 
+# The store at scale (stand-in encoder, synthetic corpus; STORE_SENTENCES=1000000 for the 1M figures).
+STORE_SENTENCES ?= 100000
 bench: $(VENV)/.installed
 	$(PY) -m bench.bench_index
+	$(PY) -m bench.bench_index --synthetic $(STORE_SENTENCES) --store-only
 	$(PY) -m bench.bench_check
 	$(PY) -m bench.bench_judge
 

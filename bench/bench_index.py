@@ -5,6 +5,9 @@ embedding model's raw speed survives all that. Both run in the same process on t
 sentences, with the model loaded before any timing:
 
     .venv/bin/python -m bench.bench_index [--corpus data/corpus] [--repeat 5]
+
+With ``--synthetic N`` it measures the store instead, on a generated corpus of about N
+sentences with a fast stand-in encoder (see ``bench.bench_store``).
 """
 
 from __future__ import annotations
@@ -42,7 +45,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_index", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="corpus folder or file. Defaults to data/corpus")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each; the median counts. Defaults to 5")
+    parser.add_argument("--synthetic", type=int, default=None, metavar="N",
+                        help="measure the store on a synthetic corpus of about N sentences (stand-in encoder)")
+    parser.add_argument("--store-only", action="store_true",
+                        help="with --synthetic: one sentence per line, split by lines (measures the store alone)")
+    parser.add_argument("--work", type=Path, default=Path("var/bench-store"),
+                        help="where --synthetic keeps its corpus and index. Defaults to var/bench-store")
     args = parser.parse_args(argv)
+    if args.synthetic is not None:
+        from bench.bench_store import run
+
+        print(run(args.synthetic, args.work, args.store_only))
+        return 0
 
     import torch
     from sentence_transformers import SentenceTransformer

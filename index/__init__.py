@@ -22,7 +22,16 @@ from index.errors import (
     StaleIndexError,
 )
 from index.ingest import load_corpus, load_document_bytes, read_corpus
-from index.models import BuildResult, Document, FileChanges, Hit, Manifest, Sentence, SourceSummary
+from index.models import (
+    BuildResult,
+    Document,
+    FileChanges,
+    Hit,
+    KeywordHit,
+    Manifest,
+    Sentence,
+    SourceSummary,
+)
 from index.split import context_for, split_document
 from index.store import ClaimIndex
 
@@ -39,6 +48,7 @@ __all__ = [
     "Hit",
     "IndexStoreError",
     "IngestError",
+    "KeywordHit",
     "Manifest",
     "MissingIndexError",
     "Sentence",

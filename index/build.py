@@ -1,33 +1,39 @@
 """Build or incrementally update an index directory from a corpus.
 
-The corpus is read and validated before the embedding model loads. Documents
-whose files are unchanged keep their stored sentences and vectors; only new or
-changed documents are split and embedded. The new index is written into a temporary
-directory beside the target and swapped in, so a failure or Ctrl-C leaves the
-previous index as it was and no half-written directory behind.
+The corpus is read and validated before the embedding model loads. Under the
+folder's build lock, documents that are unchanged stay where they are; new and
+changed documents are split, embedded and written into one new segment; documents
+that changed or left are marked removed in the manifest. The new manifest replaces
+the old one in one atomic rename, so a failure, Ctrl-C or kill -9 at any point leaves
+the previous index usable; the next build removes what the killed one left behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import os
 import shutil
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from index.corpus import diff_files
+from index import ann as ann_module
+from index.corpus import corpus_files, relative_name
+from index.distributed import connect, ray_split_embed
+from index.durable import build_lock, fsync_dir, fsync_file, write_atomic
 from index.embed import Embedder, check_vectors
 from index.errors import IndexStoreError
+from index.folder import check_out, collect_garbage
 from index.ingest import read_corpus
-from index.models import FORMAT_VERSION, BuildResult, Document, Manifest, Sentence
+from index.models import AnnInfo, BuildResult, Document, FileStat, Manifest, SegmentInfo
+from index.plan import RACY_NS, Plan, Snapshot, read_changed
+from index.segment import SegmentWriter, new_segment_name
 from index.split import split_document
-from index.store import MANIFEST, ClaimIndex
+from index.store import MANIFEST, ClaimIndex, read_manifest
 
 __all__ = ["EMBED_CHUNK", "build_index"]
 
@@ -35,80 +41,71 @@ LOG = logging.getLogger(__name__)
 
 EMBED_CHUNK = 256
 """Sentences per call to ``Embedder.embed`` (and per progress report)."""
+ANN_STALE = 0.1
+"""The ANN file is rebuilt when rows outside it (or removed rows inside it) pass this share of its rows."""
+
+TermTable = Callable[[Document], Iterable[str]]
+"""A corpus-wide table: the terms one document contributes (the table is their union over the index)."""
 
 
-def _previous_index(out: Path, embedder_name: str) -> ClaimIndex | None:
-    """The index already in ``out`` when it may be updated; None when ``out`` is free.
+def _file_stats(root: Path) -> dict[str, tuple[int, int]]:
+    """``{relative name: (size, mtime_ns)}`` of the corpus files, taken before they are read."""
+    stats = {}
+    for path in corpus_files(root, warn=False):
+        st = path.stat()
+        stats[relative_name(root, path)] = (st.st_size, st.st_mtime_ns)
+    return stats
 
-    Raises:
-        IndexStoreError: ``out`` holds something that must not be overwritten.
+
+def _unchanged_on_disk(manifest: Manifest, root: Path, stats: dict[str, tuple[int, int]]) -> bool:
+    """Whether every corpus file has the size and mtime the manifest recorded.
+
+    A file whose mtime was within 2 s of when the stats were taken is not trusted (a
+    later write could keep its size and land in the same mtime tick): it is read again.
     """
-    if not out.exists():
-        return None
-    if not out.is_dir():
-        raise IndexStoreError(f"{out} is a file, not an index directory; choose another --out")
-    if not (out / MANIFEST).is_file():
-        if any(out.iterdir()):
-            raise IndexStoreError(
-                f"{out} is not empty and holds no Crosscheck index; choose another --out or empty it"
-            )
-        return None
-    try:
-        raw = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        version, model = raw["format_version"], raw["embedding_model"]
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        raise IndexStoreError(
-            f"{out} holds an unreadable {MANIFEST}; delete {out} or choose another --out"
-        ) from exc
-    if version != FORMAT_VERSION or model != embedder_name:
-        raise IndexStoreError(
-            f"{out} holds an index built with model {model} (format {version}); this build uses model "
-            f"{embedder_name} (format {FORMAT_VERSION}); choose another --out or delete {out} first"
-        )
-    try:
-        return ClaimIndex.load(out, corpus_check=False, embedder_name=embedder_name)
-    except IndexStoreError as exc:
-        LOG.warning("%s; building it again from scratch", exc)
-        return None
+    return manifest.corpus_root == str(root.resolve()) and set(stats) == set(manifest.file_stats) and all(
+        stats[n] == (manifest.file_stats[n].size, manifest.file_stats[n].mtime_ns)
+        and stats[n][1] < manifest.checked_ns - RACY_NS for n in stats)
 
 
-def _embed(
-    embedder: Embedder, texts: list[str], progress: Callable[[int, int], None] | None
-) -> np.ndarray | None:
-    if not texts:
-        return None
-    chunks = []
+def _embed_into(writer: SegmentWriter, embedder: Embedder, dim: int,
+                progress: Callable[[int, int], None] | None) -> None:
+    """Embed the writer's sentences chunk by chunk (texts read back from its table: memory stays bounded)."""
+    total, done = writer.sentences, 0
     if progress is not None:
-        progress(0, len(texts))
-    for start in range(0, len(texts), EMBED_CHUNK):
-        batch = texts[start:start + EMBED_CHUNK]
-        chunks.append(check_vectors(embedder.embed(batch), len(batch), embedder.name))
+        progress(0, total)
+    for batch in writer.texts(EMBED_CHUNK):
+        vectors = check_vectors(embedder.embed(batch), len(batch), embedder.name)
+        if vectors.shape[1] != dim:
+            raise IndexStoreError(f"embedder {embedder.name} returned {vectors.shape[1]}-d vectors, the index at "
+                                  f"{writer.folder.parent} holds {dim}-d vectors; delete it and build again")
+        writer.add_vectors(vectors)
+        done += len(batch)
         if progress is not None:
-            progress(start + len(batch), len(texts))
-    return np.concatenate(chunks)
+            progress(done, total)
 
 
-def _write_atomic(index: ClaimIndex, out: Path) -> None:
-    """Write ``index`` beside ``out``, then swap it in with renames."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.building-{uuid.uuid4().hex[:8]}"
-    staging.mkdir()
-    try:
-        index.save(staging)
-        if not out.exists():
-            os.replace(staging, out)
-            return
-        retired = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
-        os.replace(out, retired)
-        try:
-            os.replace(staging, out)
-        except BaseException:
-            os.replace(retired, out)
-            raise
-        shutil.rmtree(retired, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+def _write_ann(out: Path, manifest: Manifest, previous: AnnInfo | None, live: dict[str, int]) -> AnnInfo | None:
+    """The ANN entry for ``manifest``: kept, rebuilt (a new file), or None below ``EXACT_BELOW`` rows.
+
+    ``live`` gives each segment's rows that are still in the index.
+    """
+    if manifest.sentences < ann_module.EXACT_BELOW:
+        return None
+    covered = {s.name for s in manifest.segments} & set(previous.segments if previous else [])
+    inside = sum(s.sentences for s in manifest.segments if s.name in covered)
+    outside = sum(s.sentences for s in manifest.segments if s.name not in covered)
+    dead = inside - sum(live.get(name, 0) for name in covered)
+    if previous and covered == set(previous.segments) and outside + dead <= ANN_STALE * inside:
+        return previous
+    blocks = [np.load(out / s.name / "vectors.npy", mmap_mode="r") for s in manifest.segments]
+    ids = [np.arange(s.base, s.base + s.sentences, dtype=np.int64) for s in manifest.segments]
+    index, kind, nprobe = ann_module.build_ann(blocks, ids)
+    name = f"ann-{uuid.uuid4().hex[:12]}.faiss"
+    faiss.write_index(index, str(out / name))
+    fsync_file(out / name)
+    fsync_dir(out)
+    return AnnInfo(name=name, kind=kind, segments=[s.name for s in manifest.segments], nprobe=nprobe)
 
 
 def build_index(
@@ -116,17 +113,30 @@ def build_index(
     out: Path,
     embedder: Embedder,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    vector_dtype: str = "float32",
+    tables: Mapping[str, TermTable] | None = None,
+    wait_s: float = 0.0,
+    ray_address: str | None = None,
 ) -> BuildResult:
     """Build the index of a corpus, or bring an existing one up to date.
 
     Args:
         corpus: Corpus folder or file (see ``load_corpus``).
         out: Index directory. It may be missing, empty, or hold an index built with
-            the same embedder and format, which is updated incrementally.
+            the same embedder, which is updated incrementally (one of an older format
+            is rebuilt).
         embedder: Embeds the sentences; its ``name`` is recorded in the manifest.
             The model is only used when some document needs embedding.
         progress: Called as ``progress(done, total)`` with counts of sentences
             embedded so far. Defaults to None.
+        vector_dtype: ``float32`` or ``float16`` vectors on disk (new indexes only).
+            Defaults to float32.
+        tables: Corpus-wide tables to store with the index, by name (see
+            ``ClaimIndex.table``). Defaults to none.
+        wait_s: Seconds to wait for another build of ``out`` to finish. Defaults to 0.
+        ray_address: Split and embed the new documents on this Ray cluster (see
+            ``index.distributed``); progress then counts documents. Defaults to None (here).
 
     Returns:
         File counts (added, changed, removed, unchanged), totals, and whether the
@@ -134,63 +144,142 @@ def build_index(
 
     Raises:
         IngestError: The corpus is missing or holds a bad file (nothing is written).
-        IndexStoreError: ``out`` holds something else: a file, a non-empty folder
-            that is not an index, or an index of another model or format.
+        IndexStoreError: ``out`` holds something else (a file, a folder that is not an
+            index, an index of another model), another build holds its lock, or the Ray
+            cluster cannot be reached.
         EmbeddingModelError: The embedder fails or returns malformed vectors.
     """
-    out = Path(out)
-    snapshot = read_corpus(Path(corpus))
-    previous = _previous_index(out, embedder.name)
-    if previous is not None and previous.manifest.corpus_root != snapshot.root:
-        LOG.warning("index at %s was built from %s; rebuilding it from %s",
-                    out, previous.manifest.corpus_root, snapshot.root)
-        changes = diff_files({}, snapshot.files)
-    else:
-        changes = diff_files(previous.manifest.files if previous else {}, snapshot.files)
+    out, root = Path(out), Path(corpus)
+    updatable = check_out(out, embedder.name)
+    if not root.exists():
+        corpus_files(root)  # a missing corpus fails here (one line), before the lock creates ``out``
+    if ray_address is not None:
+        connect(ray_address)  # an unreachable cluster fails here, before any model loads
+    with build_lock(out, wait_s):
+        updatable = check_out(out, embedder.name)  # again: another build may have finished meanwhile
+        old = read_manifest(out) if updatable else None
+        collect_garbage(out, old)
+        checked_ns = time.time_ns()
+        stats = _file_stats(root) if root.exists() else {}
+        if old is not None and _unchanged_on_disk(old, root, stats) and _opens(out, embedder):
+            LOG.info("index at %s is up to date (no corpus file changed size or time)", out)
+            return BuildResult(out=str(out), added=0, changed=0, removed=0, unchanged=len(stats),
+                               sources=old.sources, sentences=old.sentences, up_to_date=True)
+        previous = _previous(out, old, embedder, str(root.resolve()))
+        try:
+            snapshot = read_changed(root, previous, stats) if previous is not None else None
+            snapshot = snapshot or Snapshot.of(read_corpus(root))
+            plan = Plan(snapshot, previous)
+        finally:
+            if previous is not None:
+                previous.close()
+        stamp = {"file_stats": {n: FileStat(sha256=snapshot.files[n], size=stats[n][0], mtime_ns=stats[n][1])
+                                for n in snapshot.files if n in stats}, "checked_ns": checked_ns}
+        return _update(out, plan, snapshot, stamp, embedder, progress, vector_dtype, tables or {}, previous,
+                       ray_address)
 
-    parts: list[tuple[Document, list[Sentence], np.ndarray | None]] = []
-    pending: list[Sentence] = []
-    for document in snapshot.documents:
-        if previous is not None and previous.documents.get(document.source_id) == document:
-            start, end = previous.source_range(document.source_id)
-            parts.append((document, previous.sentences[start:end], previous.vectors_of(document.source_id)))
-        else:
-            sentences = split_document(document)
-            parts.append((document, sentences, None))
-            pending.extend(sentences)
-    # A file whose bytes are unchanged but whose documents differ (cleaning rules changed) counts as changed.
-    redone = {document.path for document, _, vectors in parts if vectors is None}
-    changes.changed = sorted(set(changes.changed) | (redone & set(changes.unchanged)))
-    changes.unchanged = sorted(set(changes.unchanged) - redone)
 
-    total = sum(len(sentences) for _, sentences, _ in parts)
-    result = dict(
-        out=str(out), added=len(changes.added), changed=len(changes.changed),
-        removed=len(changes.removed), unchanged=len(changes.unchanged),
-        sources=len(parts), sentences=total,
-    )
-    if previous is not None and not changes.has_changes:
+def _opens(out: Path, embedder: Embedder) -> bool:
+    """Whether the index in ``out`` opens and passes its checksums (else it is built again)."""
+    try:
+        ClaimIndex.load(out, corpus_check=False, embedder_name=embedder.name).close()
+    except IndexStoreError as exc:
+        LOG.warning("%s; building it again from scratch", exc)
+        return False
+    return True
+
+
+def _previous(out: Path, old: Manifest | None, embedder: Embedder, root: str) -> ClaimIndex | None:
+    if old is None:
+        return None
+    if old.corpus_root != root:
+        LOG.warning("index at %s was built from %s; rebuilding it from %s", out, old.corpus_root, root)
+        return None
+    try:
+        return ClaimIndex.load(out, corpus_check=False, embedder_name=embedder.name)
+    except IndexStoreError as exc:
+        LOG.warning("%s; building it again from scratch", exc)
+        return None
+
+
+def _write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: int | None, dtype: str,
+                   embedder: Embedder, tables: Mapping[str, TermTable],
+                   progress: Callable[[int, int], None] | None,
+                   ray_address: str | None) -> tuple[SegmentWriter, SegmentInfo]:
+    """Split, embed and write the fresh documents as one new segment (removed again on failure)."""
+    dim = dim if dim is not None else int(embedder.dim)
+    writer = SegmentWriter(out / new_segment_name(), dim, dtype)
+    try:
+        if ray_address is not None:
+            results = ray_split_embed(ray_address, [d for d, _ in fresh], embedder, dim)
+            for done, ((document, position), (sentences, vectors)) in enumerate(zip(fresh, results), start=1):
+                writer.add_document(document, position, sentences,
+                                    {name: table(document) for name, table in tables.items()})
+                writer.add_vectors(vectors)
+                if progress is not None:
+                    progress(done, len(fresh))
+            return writer, writer.finish(base, list(tables))
+        for document, position in fresh:
+            writer.add_document(document, position, split_document(document),
+                                {name: table(document) for name, table in tables.items()})
+        _embed_into(writer, embedder, dim, progress)
+        return writer, writer.finish(base, list(tables))
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def _committed(out: Path, name: str) -> bool:
+    """Whether the manifest now in ``out`` names ``name`` (then it must not be removed)."""
+    try:
+        return name in (out / MANIFEST).read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def _update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Embedder, progress,
+            vector_dtype: str, tables: Mapping[str, TermTable], previous: ClaimIndex | None,
+            ray_address: str | None) -> BuildResult:
+    total = sum(plan.live.values())
+    result = {"out": str(out), "added": len(plan.changes.added), "changed": len(plan.changes.changed),
+              "removed": len(plan.changes.removed), "unchanged": len(plan.changes.unchanged),
+              "sources": plan.sources}
+    if previous is not None and not plan.fresh and not plan.dropped:
+        if stamp["file_stats"] != previous.manifest.file_stats:  # touched files: remember their new times only
+            write_atomic(out / MANIFEST, previous.manifest.model_copy(update=stamp)
+                         .model_dump_json(indent=2).encode("utf-8"))
         LOG.info("index at %s is up to date", out)
-        return BuildResult(**result, up_to_date=True)
+        return BuildResult(**result, sentences=total, up_to_date=True)
 
-    fresh = _embed(embedder, [s.text for s in pending], progress)
-    dim = fresh.shape[1] if fresh is not None else previous.dim if previous is not None else 0
-    if previous is not None and previous.dim != dim:
-        raise IndexStoreError(f"embedder {embedder.name} returned {dim}-d vectors, the index at {out} holds "
-                              f"{previous.dim}-d vectors; delete {out} and build again")
-    vectors = faiss.IndexFlatIP(dim)
-    used = 0
-    for _, sentences, stored in parts:
-        if stored is None:
-            stored = fresh[used:used + len(sentences)]
-            used += len(sentences)
-        vectors.add(np.ascontiguousarray(stored, dtype=np.float32))
-    manifest = Manifest(
-        embedding_model=embedder.name, embedding_dim=dim, corpus_root=snapshot.root,
-        files=snapshot.files, sentences=total, sources=len(parts),
-        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    )
-    index = ClaimIndex(manifest, [d for d, _, _ in parts], [s for _, ss, _ in parts for s in ss], vectors, path=out)
-    _write_atomic(index, out)
-    LOG.info("wrote index of %d sources, %d sentences to %s", len(parts), total, out)
-    return BuildResult(**result, up_to_date=False)
+    segments = plan.kept_segments(previous)
+    dim = previous.dim if previous is not None else None
+    dtype = previous.manifest.vector_dtype if previous is not None else vector_dtype
+    new_parts: list[str] = []
+    try:
+        if plan.fresh:
+            base = max((s.base + s.sentences for s in previous.manifest.segments), default=0) if previous else 0
+            writer, info = _write_segment(out, plan.fresh, base, dim, dtype, embedder, tables, progress,
+                                          ray_address)
+            new_parts.append(writer.folder.name)
+            segments.append(info)
+            plan.live[info.name] = info.sentences
+            total, dim = total + info.sentences, writer.dim
+        manifest = Manifest(
+            embedding_model=embedder.name, embedding_dim=dim, vector_dtype=dtype, corpus_root=snapshot.root,
+            files=snapshot.files, **stamp, sentences=total, sources=plan.sources,
+            built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), segments=segments,
+        )
+        manifest.ann = _write_ann(out, manifest, previous.manifest.ann if previous else None, plan.live)
+        if manifest.ann is not None:
+            new_parts.append(manifest.ann.name)
+        write_atomic(out / MANIFEST, manifest.model_dump_json(indent=2).encode("utf-8"))
+    except BaseException:
+        for name in new_parts:
+            if not _committed(out, name) and (previous is None or previous.manifest.ann is None
+                                              or previous.manifest.ann.name != name):
+                path = out / name
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        raise
+    collect_garbage(out, manifest)
+    LOG.info("wrote index of %d sources, %d sentences to %s", manifest.sources, total, out)
+    return BuildResult(**result, sentences=total, up_to_date=False)

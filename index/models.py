@@ -7,7 +7,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SentenceKind = Literal["title", "body", "caption", "dateline", "byline"]
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""Version of the on-disk layout; an index of another version is reported, never misread.
+
+1: manifest.json + documents.jsonl + sentences.jsonl + vectors.faiss, swapped as a folder.
+2: manifest.json pointing at immutable segments (vectors.npy + rows.sqlite) and an ANN file.
+"""
 
 
 class _Strict(BaseModel):
@@ -43,17 +48,52 @@ class Sentence(_Strict):
     paragraph: int = Field(ge=0, description="index of the paragraph that holds the sentence")
 
 
+class FileStat(_Strict):
+    """A corpus file as last indexed: its hash, and the size and mtime that let a rebuild skip reading it."""
+
+    sha256: str
+    size: int = Field(ge=0)
+    mtime_ns: int
+
+
+class SegmentInfo(_Strict):
+    """One immutable segment folder: some documents with their sentences and vectors."""
+
+    name: str = Field(pattern=r"^seg-[0-9a-f]{12}$", description="folder name inside the index")
+    base: int = Field(ge=0, description="physical id of the segment's row 0 (ids are never reused)")
+    documents: int = Field(ge=0)
+    sentences: int = Field(ge=0)
+    vectors_crc32: int = Field(description="zlib.crc32 of vectors.npy")
+    rows_digest: str = Field(description="sha256 over the document and sentence rows, in order")
+    removed: list[int] = Field(default_factory=list, description="ordinals of documents no longer in the index")
+    tables: list[str] = Field(default_factory=list, description="corpus-wide tables its documents contributed to")
+
+
+class AnnInfo(_Strict):
+    """The approximate-search file and the segments whose vectors it holds."""
+
+    name: str = Field(pattern=r"^ann-[0-9a-f]{12}\.faiss$")
+    kind: str = Field(description="faiss factory string, e.g. IVF1024,SQ8")
+    segments: list[str]
+    nprobe: int = Field(ge=1)
+
+
 class Manifest(_Strict):
-    """What an index was built from; checked before an index is used."""
+    """What an index was built from and where its parts are; checked before an index is used."""
 
     format_version: int = FORMAT_VERSION
     embedding_model: str
     embedding_dim: int
+    vector_dtype: Literal["float32", "float16"] = "float32"
     corpus_root: str
     files: dict[str, str] = Field(description="corpus file (relative path) -> sha256 of its bytes")
+    file_stats: dict[str, FileStat] = Field(default_factory=dict)
+    checked_ns: int = Field(default=0, description="when file_stats were taken (time.time_ns)")
     sentences: int
     sources: int
     built_at: str
+    segments: list[SegmentInfo] = Field(default_factory=list)
+    ann: AnnInfo | None = None
 
 
 class Hit(_Strict):
@@ -62,6 +102,14 @@ class Hit(_Strict):
     sentence: int = Field(ge=0, description="row of the sentence in ClaimIndex.sentences")
     source_id: str
     similarity: float
+
+
+class KeywordHit(_Strict):
+    """One sentence found by a keyword search, with its BM25 score (higher is better; not a similarity)."""
+
+    sentence: int = Field(ge=0, description="row of the sentence in ClaimIndex.sentences")
+    source_id: str
+    score: float
 
 
 class SourceSummary(_Strict):

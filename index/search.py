@@ -1,16 +1,16 @@
-"""Per-source nearest-sentence search over a faiss inner-product index.
+"""Per-source nearest-sentence search over an inner-product index.
 
 Every candidate source gets its own top-k, so a long article cannot crowd a short
 one out of the results. A global search first picks the candidate sources; then
-each source's contiguous id range is searched on its own with an
-``IDSelectorRange`` (faiss restricts a flat search to that range).
+each source's contiguous row range is scored exactly on its own (its vectors are
+read with ``reconstruct_n``: a slice of the memory-mapped vectors in a ``ClaimIndex``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-import faiss
 import numpy as np
 
 from index.models import Hit
@@ -26,7 +26,7 @@ def _as_queries(queries: np.ndarray, dim: int) -> np.ndarray:
 
 
 def per_source_search(
-    index: faiss.Index,
+    index: Any,
     ranges: Sequence[tuple[int, int]],
     source_ids: Sequence[str],
     queries: np.ndarray,
@@ -36,7 +36,9 @@ def per_source_search(
     """Find each candidate source's ``k_per_source`` nearest sentences for each query.
 
     Args:
-        index: Inner-product index whose ids are row numbers 0..ntotal-1.
+        index: Inner-product index whose ids are row numbers 0..ntotal-1: a faiss flat
+            index, or anything with ``d``, ``ntotal``, ``search(queries, k)`` and
+            ``reconstruct_n(start, n)``.
         ranges: ``(start, end)`` row range of each source; ranges are disjoint and
             cover every row.
         source_ids: Id of each source, aligned with ``ranges``.
@@ -67,13 +69,13 @@ def per_source_search(
             askers.setdefault(int(source), []).append(q)
     for source, qs in askers.items():
         start, end = ranges[source]
-        selector = faiss.IDSelectorRange(start, end)
-        params = faiss.SearchParameters(sel=selector)
-        sims, ids = index.search(queries[qs], min(k_per_source, end - start), params=params)
-        for q, q_sims, q_ids in zip(qs, sims, ids):
+        block = index.reconstruct_n(start, end - start)
+        for q in qs:
+            q_sims = block @ queries[q]  # one query at a time: the same figures alone or in a batch
+            q_order = np.argsort(-q_sims, kind="stable")[:k_per_source]
             results[q].extend(
-                Hit(sentence=int(i), source_id=source_ids[source], similarity=float(s))
-                for s, i in zip(q_sims, q_ids) if i >= 0
+                Hit(sentence=start + int(j), source_id=source_ids[source], similarity=float(q_sims[j]))
+                for j in q_order
             )
     for hits in results:
         hits.sort(key=lambda h: (-h.similarity, h.sentence))

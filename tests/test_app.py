@@ -138,7 +138,7 @@ def test_a_stale_or_corrupt_index_is_reported_and_rebuilt_on_request(
     if damage == "stale":
         (corpus / "evil.txt").write_text(EVIL_DOC + "\nA new paragraph was added later.\n", encoding="utf-8")
     else:
-        (index / "vectors.faiss").write_bytes(b"not a faiss index")
+        (next(index.glob("seg-*")) / "vectors.npy").write_bytes(b"not a vector file")
     at = page(monkeypatch, corpus, index, verifier_model)
     assert not at.exception
     assert len(at.error) == 1 and damage in at.error[0].value

@@ -17,6 +17,11 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120, check=False)
 
 
+def _files(folder):
+    """Every file under an index folder with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 @pytest.fixture
 def fake_cli(monkeypatch):
     """Make the CLI build with the FakeEmbedder, so no model loads."""
@@ -43,6 +48,7 @@ def test_info_lists_sources_and_staleness(fake_cli, corpus_dir, tmp_path, capsys
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"index at {out}: 5 sources, 79 sentences, model fake-embedder")
     assert "stale: 0 changed, 1 added, 0 removed" in lines[1]
+    assert lines[2] == "store: 1 segment(s), float32 vectors, search exact"
     assert any(line.startswith("002_6dff4dd19ee322e5") and "24 sentences" in line and "2020-04-24" in line
                for line in lines[2:])
 
@@ -58,7 +64,7 @@ def test_bad_corpus_fails_with_one_line_and_keeps_the_previous_index(
 ):
     out = tmp_path / "index"
     cli.main(["build", "--corpus", str(corpus_dir), "--out", str(out)])
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _files(out)
     capsys.readouterr()
     setup(corpus_dir)
     assert cli.main(["build", "--corpus", str(corpus_dir), "--out", str(out)]) == 1
@@ -66,7 +72,7 @@ def test_bad_corpus_fails_with_one_line_and_keeps_the_previous_index(
     assert captured.out == ""
     assert captured.err.startswith("error: ") and message in captured.err
     assert captured.err.count("\n") == 1
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _files(out) == before
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".index.")]  # no half-written build
 
 

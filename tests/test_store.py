@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import faiss
@@ -13,19 +14,29 @@ import numpy as np
 import pytest
 from conftest import CORPUS, FakeEmbedder
 
-from index import ClaimIndex, IndexStoreError, IngestError, StaleIndexError, build_index, load_corpus
+from index import ClaimIndex, IndexStoreError, IngestError, StaleIndexError, build_index, load_corpus, segment
+from index.folder import own_entry
 from index.search import per_source_search
 from index.split import split_document
+from index.store import read_manifest
 
 LAVROV = "Lavrov earlier said he plans to visit Pyongyang in October"
 
 
 def _mtimes(directory: Path) -> dict[str, int]:
-    return {p.name: p.stat().st_mtime_ns for p in directory.iterdir()}
+    return {str(p.relative_to(directory)): p.stat().st_mtime_ns for p in directory.rglob("*")}
 
 
-def _leftovers(parent: Path) -> list[str]:
-    return [p.name for p in parent.iterdir() if ".building-" in p.name or ".old-" in p.name]
+def _leftovers(out: Path) -> list[str]:
+    """Entries a build wrote that the manifest does not name (a half-written build)."""
+    manifest = read_manifest(out)
+    named = {s.name for s in manifest.segments} | ({manifest.ann.name} if manifest.ann else set())
+    return [p.name for p in out.iterdir() if own_entry(p.name) and p.name != ".lock" and p.name not in named]
+
+
+def _segment(out: Path) -> Path:
+    """The folder of the (first) segment of an index."""
+    return out / read_manifest(out).segments[0].name
 
 
 @pytest.fixture
@@ -43,7 +54,7 @@ def test_build_then_load_round_trips(built, fake_embedder):
     index = ClaimIndex.load(out, embedder_name="fake-embedder")
     docs = load_corpus(corpus_dir)
     assert list(index.documents.values()) == docs
-    assert index.sentences == [s for d in docs for s in split_document(d)]
+    assert list(index.sentences) == [s for d in docs for s in split_document(d)]
     assert result.sentences == len(index.sentences) == index.manifest.sentences
     vectors = np.concatenate([index.vectors_of(sid) for sid in index.documents])
     np.testing.assert_allclose(vectors, fake_embedder.embed([s.text for s in index.sentences]), atol=1e-6)
@@ -66,6 +77,9 @@ def test_accessors(built):
         "publisher": "Pyongyang Times", "sentences": 24,
     }
     assert sum(s.sentences for s in summaries.values()) == len(index.sentences)
+    assert all(index.summary(sid) == summary for sid, summary in summaries.items())
+    assert index.sentence_at(index.sentences[i].source_id, index.sentences[i].start) == i
+    assert index.sentence_at("no such source", 0) is None
 
 
 def test_rebuild_of_an_unchanged_corpus_writes_nothing(built):
@@ -156,7 +170,7 @@ def test_bad_corpus_leaves_the_previous_index_intact(built, fake_embedder):
     with pytest.raises(IngestError, match="broken.txt"):
         build_index(corpus_dir, out, embedder)
     assert embedder.calls == []  # validated before any embedding
-    assert _mtimes(out) == before and not _leftovers(out.parent)
+    assert _mtimes(out) == before and not _leftovers(out)
 
 
 def test_failure_while_embedding_leaves_the_previous_index_intact(built):
@@ -170,7 +184,7 @@ def test_failure_while_embedding_leaves_the_previous_index_intact(built):
 
     with pytest.raises(KeyboardInterrupt):
         build_index(corpus_dir, out, Interrupted())
-    assert _mtimes(out) == before and not _leftovers(out.parent)
+    assert _mtimes(out) == before and not _leftovers(out)
     with pytest.raises(StaleIndexError):
         ClaimIndex.load(out)
 
@@ -183,10 +197,10 @@ def test_failure_while_writing_leaves_the_previous_index_intact(built, monkeypat
     def disk_full(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(faiss, "write_index", disk_full)
+    monkeypatch.setattr(os, "fsync", disk_full)
     with pytest.raises(OSError):
         build_index(corpus_dir, out, FakeEmbedder())
-    assert _mtimes(out) == before and not _leftovers(out.parent)
+    assert _mtimes(out) == before and not _leftovers(out)
 
 
 # ---------------------------------------------------------------- broken indexes
@@ -196,17 +210,40 @@ def test_missing_index(tmp_path):
         ClaimIndex.load(tmp_path / "nothing")
 
 
+def _sql(out: Path, *statements: str) -> None:
+    with sqlite3.connect(_segment(out) / "rows.sqlite") as db:
+        for statement in statements:
+            db.execute(statement)
+
+
+def _swap_vectors(out: Path) -> None:
+    vectors = np.load(_segment(out) / "vectors.npy")
+    vectors[[0, 1]] = vectors[[1, 0]]
+    np.save(_segment(out) / "vectors.npy", vectors)
+
+
+def _manifest_with(out: Path, **fields) -> None:
+    raw = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (out / "manifest.json").write_text(json.dumps({**raw, **fields}), encoding="utf-8")
+
+
 @pytest.mark.parametrize(("damage", "message"), [
-    (lambda out: (out / "vectors.faiss").unlink(), r"no index at .* \(missing vectors.faiss\)"),
+    (lambda out: (_segment(out) / "vectors.npy").unlink(), r"is corrupt: seg-\w+/vectors.npy is missing"),
     (lambda out: (out / "manifest.json").write_text("{not json", encoding="utf-8"), "manifest.json is not valid JSON"),
-    (lambda out: (out / "vectors.faiss").write_bytes(b"garbage"), "is corrupt"),
-    (lambda out: (out / "sentences.jsonl").write_text(
-        (out / "sentences.jsonl").read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8"),
-     "is corrupt: vectors.faiss holds 79 vectors for 78 sentences"),
-    (lambda out: (out / "sentences.jsonl").write_text("{}\n", encoding="utf-8"), "sentences.jsonl line 1"),
-    (lambda out: (out / "manifest.json").write_text(json.dumps(
-        {**json.loads((out / "manifest.json").read_text(encoding="utf-8")), "format_version": 99}), encoding="utf-8"),
-     "has format version 99, this Crosscheck reads version 1"),
+    (lambda out: (out / "manifest.json").write_text("[]", encoding="utf-8"), "manifest.json holds no manifest"),
+    (lambda out: (_segment(out) / "vectors.npy").write_bytes(b"garbage"), "is corrupt"),
+    (lambda out: _sql(out, "DELETE FROM sentences WHERE row = 5"),
+     "holds 5 documents and 78 sentences; the manifest says 5 and 79"),
+    (lambda out: _sql(out, "UPDATE sentences SET row = -1 WHERE row = 3", "UPDATE sentences SET row = 3 WHERE row = 4",
+                      "UPDATE sentences SET row = 4 WHERE row = -1"), "reordered, duplicated or changed"),
+    (lambda out: _sql(out, "INSERT INTO documents SELECT 5, source_id, file_pos, title, url, date, publisher, path, "
+                           "sha256, text, digest, first, count FROM documents WHERE ordinal = 0"),
+     "holds 6 documents and 79 sentences"),
+    (_swap_vectors, "vectors.npy does not match its checksum"),
+    (lambda out: _manifest_with(out, format_version=99), "has format version 99, this Crosscheck reads version 2"),
+    (lambda out: _manifest_with(out, sentences=80), "the manifest counts 5 and 80"),
+    (lambda out: _manifest_with(out, segments=[{**read_manifest(out).segments[0].model_dump(), "name": "../x"}]),
+     "manifest.json segments.0.name: String should match pattern"),
 ])
 def test_damaged_index_is_reported(built, damage, message):
     _, out, _ = built
@@ -216,9 +253,12 @@ def test_damaged_index_is_reported(built, damage, message):
     assert "\n" not in str(caught.value)
 
 
-def test_build_repairs_a_corrupt_index_of_its_own_model(built, caplog):
+@pytest.mark.parametrize("damage", [
+    lambda out: (_segment(out) / "vectors.npy").write_bytes(b"garbage"), _swap_vectors,
+])
+def test_build_repairs_a_corrupt_index_of_its_own_model(built, caplog, damage):
     corpus_dir, out, _ = built
-    (out / "vectors.faiss").write_bytes(b"garbage")
+    damage(out)
     with caplog.at_level(logging.WARNING):
         result = build_index(corpus_dir, out, FakeEmbedder())
     assert not result.up_to_date and "building it again from scratch" in caplog.text
@@ -305,3 +345,16 @@ def test_real_index_finds_the_lavrov_sentence(real_index_dir, real_embedder):
     assert index.sentences[top.sentence].text.startswith(LAVROV)
     assert {h.source_id for h in hits} == set(index.documents)
     assert os.path.samefile(index.manifest.corpus_root, CORPUS)
+
+
+def test_large_vector_files_are_checked_in_windows(corpus_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(segment, "FULL_CRC_BELOW", 1000)  # the sample corpus's 10 KB of vectors count as large
+    out = tmp_path / "index"
+    build_index(corpus_dir, out, FakeEmbedder())
+    ClaimIndex.load(out)
+    vectors = _segment(out) / "vectors.npy"
+    data = bytearray(vectors.read_bytes())
+    data[-8:] = b"\x00" * 8  # the last window always covers the end of the file
+    vectors.write_bytes(bytes(data))
+    with pytest.raises(IndexStoreError, match="vectors.npy does not match its checksum"):
+        ClaimIndex.load(out)

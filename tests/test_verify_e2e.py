@@ -118,7 +118,7 @@ def test_missing_index(tmp_path):
 def test_corrupt_index(real_index_dir, tmp_path):
     broken = tmp_path / "index"
     shutil.copytree(real_index_dir, broken)
-    (broken / "vectors.faiss").write_bytes(b"garbage")
+    (next(broken.glob("seg-*")) / "vectors.npy").write_bytes(b"garbage")
     assert_one_line_error(run_cli("verify", "check", "--index", str(broken), "x"), "corrupt")
 
 

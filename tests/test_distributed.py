@@ -1,0 +1,51 @@
+"""``build_index(..., ray_address=...)`` on a local Ray cluster gives the index a local build gives."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import REPO, FakeEmbedder
+
+from index import ClaimIndex, IndexStoreError, build_index
+
+ray = pytest.importorskip("ray")
+
+
+@pytest.fixture(scope="module")
+def local_cluster():
+    """A 2-CPU Ray cluster in this process; its workers import the tests' FakeEmbedder."""
+    path = os.pathsep.join([str(REPO), str(REPO / "tests")])
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             runtime_env={"env_vars": {"PYTHONPATH": path}})
+    yield
+    ray.shutdown()
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:9", "nonsense"])
+def test_an_unreachable_cluster_is_one_line(corpus_dir, tmp_path, address):
+    if ray.is_initialized():
+        pytest.skip("this process is attached to a cluster")
+    with pytest.raises(IndexStoreError, match="Ray"):
+        build_index(corpus_dir, tmp_path / "index", FakeEmbedder(), ray_address=address)
+    done = subprocess.run([sys.executable, "-m", "index", "build", "--corpus", str(corpus_dir), "--out",
+                           str(tmp_path / "index"), "--ray", address], cwd=REPO, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 1 and done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
+    assert not (tmp_path / "index" / "manifest.json").exists()
+
+
+def test_ray_build_equals_the_local_build(local_cluster, corpus_dir, tmp_path):
+    local, remote = tmp_path / "local", tmp_path / "ray"
+    build_index(corpus_dir, local, FakeEmbedder())
+    result = build_index(corpus_dir, remote, FakeEmbedder(), ray_address="auto")
+    assert (result.added, result.sources, result.sentences) == (5, 5, 79)
+    a, b = ClaimIndex.load(local), ClaimIndex.load(remote)
+    assert list(a.sentences) == list(b.sentences) and list(a.documents.values()) == list(b.documents.values())
+    for source_id in a.documents:
+        np.testing.assert_array_equal(a.vectors_of(source_id), b.vectors_of(source_id))
+    (corpus_dir / "005_new.txt").write_text("Putin plans a trip to Pyongyang next year.", encoding="utf-8")
+    assert build_index(corpus_dir, remote, FakeEmbedder(), ray_address="auto").added == 1  # incremental too
