@@ -74,7 +74,7 @@ class DateSlot:
     derived: bool = False
     """Implied, not written: "the 70th anniversary ... in 2018" implies 1948."""
 
-    def _order_key(self, other: DateSlot) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    def order_key(self, other: DateSlot) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
         """Both dates as comparable tuples, down to the precision both state: (year, month, day),
         or (month, day) when a year is missing ("before 2nd April" against "April 1")."""
         fields = [(self.year, other.year), (self.month, other.month), (self.day, other.day)]
@@ -97,9 +97,9 @@ class DateSlot:
         if self.relation and other.relation:
             if self.relation == other.relation:
                 return True  # "before 1999" and "before 2000" do not exclude each other
-        elif (self.relation or other.relation) and self._order_key(other):
+        elif (self.relation or other.relation) and self.order_key(other):
             bound, point = (self, other) if self.relation else (other, self)
-            b, p = bound._order_key(point)
+            b, p = bound.order_key(point)
             if (p < b) if bound.relation == "before" else (p > b):
                 return True
         for a, b in ((self.year, other.year), (self.month, other.month), (self.day, other.day),
