@@ -16,9 +16,9 @@ from functools import lru_cache
 from typing import Literal
 
 from verify.evidence.cues import HEDGE_RE, MODAL_RE, NEG_RE
-from verify.evidence.events import Event, event_at
+from verify.evidence.events import KIND_OF, Event, event_at, event_stem
 from verify.evidence.places import Place, find_places, lookup
-from verify.evidence.slots import DateSlot, Quantity, find_dates, find_quantities
+from verify.evidence.slots import MONTHS, WEEKDAYS, DateSlot, Quantity, find_dates, find_quantities
 from verify.evidence.text import (
     ALIASES,
     STOPWORDS,
@@ -79,8 +79,12 @@ class Analysis:
     """Content stems in order (see :func:`verify.evidence.text.content_stems`)."""
     word_stems: tuple[tuple[str, int, int], ...]
     """Every word's stem with its span."""
+    event_words: tuple[tuple[str, str], ...]
+    """(content stem, event kind) of each event word ("talks" -> ("talk", "encounter"))."""
     vocabulary: frozenset[str]
     """Stems of every word of the canonical text (names included)."""
+    lower_words: frozenset[str]
+    """Words written in lower case in the text: common words, not names."""
     reported: str | None
     """The content of an attribution ("X said Y" -> Y); None when there is none."""
     reporting: bool
@@ -125,9 +129,9 @@ def _plans(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=8192)
 def analyse(text: str, role: Role = "passage", anchor: date | None = None) -> Analysis:
-    """The analysis of ``text`` (cached: the same text is parsed once).
+    """The analysis of ``text``, cached: the same text (in the same role, with the same anchor)
+    is parsed once, however the arguments are spelled.
 
     Args:
         text: a claim or a passage sentence.
@@ -136,6 +140,16 @@ def analyse(text: str, role: Role = "passage", anchor: date | None = None) -> An
             everything that is not one of its dates.
         anchor: the passage document's date ("last month"). Defaults to None.
     """
+    return _analyse(text, role, anchor)
+
+
+def clear_cache() -> None:
+    """Forget the cached analyses."""
+    _analyse.cache_clear()
+
+
+@lru_cache(maxsize=8192)
+def _analyse(text: str, role: Role, anchor: date | None) -> Analysis:
     passage = role == "passage"
     dates = tuple(find_dates(text, anchor if passage else None, anniversaries=passage))
     written = [(d.start, d.end) for d in dates if not (passage and d.derived)]
@@ -154,33 +168,57 @@ def analyse(text: str, role: Role = "passage", anchor: date | None = None) -> An
         modal=bool(MODAL_RE.search(folded) or HEDGE_RE.search(folded)),
         stems=tuple(content_stems(text)),
         word_stems=tuple((stem(m.group(0).lower()), *m.span()) for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", folded)),
+        event_words=tuple((stem(w), KIND_OF[event_stem(w)]) for w in words(canonical(text))
+                          if w not in STOPWORDS and event_stem(w) in KIND_OF),
         vocabulary=frozenset(stem(w) for w in words(canonical(text))),
+        lower_words=frozenset(re.findall(r"\b[a-z][a-z'’-]*", folded)),
         reported=strip_attribution(text), reporting=mentions_reporting(text), dependent=starts_dependent(text))
 
 
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’-]*[A-Z]\b")
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’-]*")
 _ACRONYMS = frozenset(a.upper() for a, c in ALIASES.items() if c and " " not in a and "." not in a)
 
 
-def surface(claim: str, names: frozenset[str] = frozenset()) -> str:
-    """The claim as running text: no final full stop, and words in capitals ("PUTIN VISITED
-    PYONGYANG", "Kim was NOT satisfied") in the case running text gives them: a known name
-    ("Pyongyang", from ``names`` or the gazetteer) capitalised, an acronym ("DPRK", "NATO")
-    kept, any other word in lower case. Lengths and offsets are unchanged.
+def shouting(claim: str) -> bool:
+    """All capitals, or headline case ("Celebrations Were Held In Moscow"): capitals that say
+    nothing about which words are names."""
+    letters = [ch for ch in claim if ch.isalpha()]
+    if letters and sum(ch.isupper() for ch in letters) / len(letters) > 0.8 and len(claim.split()) > 2:
+        return True
+    tail = claim.split()[1:]
+    return len(tail) >= 3 and all(w[0].isupper() or not w[0].isalpha() for w in tail)
+
+
+def surface(claim: str, names: frozenset[str] = frozenset(), common: frozenset[str] = frozenset()) -> str:
+    """The claim as running text, so that its letter case and final full stop change nothing.
+
+    The final full stop goes; in a claim in capitals or headline case every capitalised word,
+    and elsewhere every word in capitals ("Kim was NOT satisfied"), takes the case running text
+    gives it: an acronym ("DPRK", "NATO") stays, a place the gazetteer knows or a word in
+    ``names`` that is not in ``common`` (words seen in lower case, e.g. in the passage) is
+    capitalised, any other word is lower case. Lengths and offsets are unchanged.
+
+    Args:
+        claim: the claim as written.
+        names: lower-case words known as names (see :func:`verify.evidence.names.known_names`).
+        common: lower-case words seen written in lower case: not names, even if in ``names``.
     """
     claim = claim.rstrip()
     claim = claim[: len(claim.rstrip(".!;,:"))] if not claim.endswith("...") else claim
+    loud = shouting(claim)
 
     def recase(m: re.Match) -> str:
         word = m.group(0)
         low = word.lower()
-        if word in _ACRONYMS or (len(word) <= 4 and low not in STOPWORDS and low not in names and not lookup(low)):
-            return word  # "DPRK", "KCNA", "UN": an acronym
-        if low.rstrip("'’s") in names or lookup(low.rstrip("'’s")):
+        bare = low.removesuffix("'s").removesuffix("’s")
+        if word.upper() in _ACRONYMS and (word.isupper() or len(word) <= 4):
+            return word.upper() if word.isupper() else word
+        if lookup(bare) or (bare in MONTHS and bare != "may") or bare in WEEKDAYS or (bare in names and bare not in common and bare not in STOPWORDS):
             return word[0] + low[1:]
+        if not loud and len(word) <= 4 and bare not in STOPWORDS and bare not in common:
+            return word  # "NASA" among running text: an acronym
         return low
 
-    if not _CAPS_WORD.search(claim):
-        return claim
-    out = _CAPS_WORD.sub(recase, claim)
+    out = (_CAPITALISED if loud else _CAPS_WORD).sub(recase, claim)
     return out[0].upper() + out[1:] if out else out

@@ -114,7 +114,7 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
     A city in the claim's country confirms it ("in Vladivostok" for "in Russia"); the country
     alone does not confirm a city ("in Russia" for "in Vladivostok"), nor contradict it; two
     different cities or countries, or a city outside the claim's country, are a mismatch.
-    Returns the spans of the claim's places that were compared.
+    Returns the spans of the claim's places the passage confirmed or contradicted.
     """
     compared = []
     for cp, ce in zip(claim.places, claim.place_events):
@@ -127,17 +127,18 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
         if not candidates:
             continue
         found.claim_slots += 1
-        compared.append((cp.start, cp.end))
         confirming = [same for _, same, rel in candidates if rel in ("same", "inside")]
         if confirming:
             found.agreements += 1
             found.agreed["place"] += 1
             found.saw_event(True if True in confirming else confirming[0])
+            compared.append((cp.start, cp.end))
             continue
         if any(rel == "contains" for _, _, rel in candidates):
             continue  # the passage names only the country: it neither confirms nor refutes the city
         pp, same, _ = max(candidates, key=lambda x: x[1] is True)
         found.saw_event(same)
+        compared.append((cp.start, cp.end))
         found.mismatches.append(Mismatch(
             kind="place", claim=span(claim.text, cp.start, cp.end), passage=span(passage.text, pp.start, pp.end),
             detail=_reason("place", same, cp.name, pp.name)))

@@ -40,6 +40,17 @@ class Detection:
     """Slot differences set aside because the passage's slot belongs to another event."""
     other_occasion: int = 0
     """Date differences set aside as another occasion of the same event ("last visited in 2000")."""
+    set_aside: list[Mismatch] = field(default_factory=list)
+    """Findings the gates took out of :attr:`mismatches` (the passage is on another topic, about
+    another person, or reports a plan): no contradiction, but what a reader or the scoring
+    model may still weigh ("satisfied" against "disappointed" on a passage about other talks)."""
+
+    def keep(self, wanted) -> None:
+        """Keep the mismatches for which ``wanted(index, mismatch)`` holds; set the others aside."""
+        kept = []
+        for i, m in enumerate(self.mismatches):
+            (kept if wanted(i, m) else self.set_aside).append(m)
+        self.mismatches = kept
 
     @property
     def hard(self) -> list[Mismatch]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from verify.evidence.analysis import analyse, surface
+from verify.evidence.analysis import Analysis, analyse, shouting, surface
 from verify.evidence.compare import compare_dates, compare_figures, compare_places
 from verify.evidence.cues import NEGATION_STEMS
 from verify.evidence.detection import HARD_KINDS, Detection, span
@@ -36,15 +36,28 @@ def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
     return {stem(w) for s, e in spans for w in words(canonical(text[s:e]))}
 
 
+def _topic_alignment(claim_stems: list[str], claim: Analysis, passage: Analysis) -> float:
+    """The share of ``claim_stems`` the passage holds, an event word counting as held when the
+    passage names an event of its kind ("talks" / "discussions", "visited" / "trip"): whether a
+    slot or word difference is about the claim's topic, not whether the passage confirms it."""
+    if not claim_stems:
+        return 0.0
+    kinds = {k for _, k in passage.event_words}
+    own = dict(claim.event_words)
+    held = set(passage.stems)
+    return sum(s in held or own.get(s) in kinds for s in claim_stems) / len(claim_stems)
+
+
 def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None,
-              unresolved: bool = False) -> bool:
+              unresolved: bool = False, placed: list[tuple[int, int]] = ()) -> bool:
     """Flag claim names the passage never mentions; True when it names someone else instead.
 
     "Kim Jong Il" in a passage checked for "Kim Jong Un" shares a token but is another
     person: the passage is then about something else, not a contradiction. With
     ``unresolved`` (the passage opens with "It" / "The film" and no neighbouring sentence
     is at hand to say what that is), the claim's first name may be what it refers to:
-    that name is not flagged.
+    that name is not flagged; nor are the ``placed`` spans, places the passage confirmed
+    or contradicted (a place of its own is a mention, and a wrong one is a place mismatch).
     """
     have = analyse(passage_and_context).vocabulary
     passage_names = [name_tokens(n) for n, _, _ in claim_names(passage, names)]
@@ -52,7 +65,7 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     if names is None:
         names = known_names([claim, passage_and_context])
     for n, (name, s, e) in enumerate(claim_names(claim, names)):
-        if unresolved and n == 0:
+        if (unresolved and n == 0) or any(s < b and a < e for a, b in placed):
             continue
         tokens = name_tokens(name)
         if not tokens or all(t.rstrip(".") in MONTHS or t in WEEKDAYS for t in tokens) or find_dates(name):
@@ -90,10 +103,15 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     """
     found = Detection(in_context=bool(context))
     full = f"{context} {passage}" if context else passage
-    case_names = names if names is not None else known_names([passage, full])
-    c = analyse(surface(claim, case_names), "claim")
     p = analyse(passage, "passage", anchor)
-    slot_spans = compare_dates(c, p, found) + compare_figures(c, p, found) + compare_places(c, p, found)
+    if names is not None and shouting(claim):
+        # every word of "CELEBRATIONS WERE HELD IN MOSCOW" looks like a name: of the claim's own
+        # capitals, only those the passage and its neighbours also write as names count
+        names = (names - known_names([claim])) | known_names([full])
+    c = analyse(surface(claim, names if names is not None else known_names([full]), analyse(full).lower_words),
+                "claim")
+    placed = compare_places(c, p, found)
+    slot_spans = compare_dates(c, p, found) + compare_figures(c, p, found) + placed
     antonyms(c, p, found)
     # the words being compared are not what says two texts are about the same thing: dates,
     # numbers, places, an antonym pair ("disappointed" / "satisfied"), negation cues ("refused")
@@ -102,11 +120,11 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     claim_stems = [s for s in dict.fromkeys(c.stems) if s not in ignore]
     shared = set(claim_stems) & set(p.stems)
     found.alignment = len(shared) / len(claim_stems) if claim_stems else 0.0
-    found.topic_alignment = found.alignment
+    topic = p
     if context and p.dependent and context.find(passage) > 0:
         # "These letters marked the 75th anniversary": what they are is in the sentences before
-        topic = set(claim_stems) & set(analyse(context[: context.find(passage)] + passage).stems)
-        found.topic_alignment = len(topic) / len(claim_stems) if claim_stems else 0.0
+        topic = analyse(context[: context.find(passage)] + passage)
+    found.topic_alignment = _topic_alignment(claim_stems, c, topic)
     negation(c, p, shared, found)
     modality(c, p, found)
     first_only(c.text, full, found)
@@ -117,19 +135,21 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # for a claim about events, who reported them is not a mention
         said = reported
         seen = f"{context.replace(passage, reported)} {reported}" if context else reported
-    other_person = _entities(c.text, said, seen, found, names, unresolved=not context and p.dependent)
+    other_person = _entities(c.text, said, seen, found, names, unresolved=not context and p.dependent,
+                              placed=placed)
     if other_person:
-        found.mismatches = [m for m in found.mismatches if m.kind not in HARD_KINDS]
+        found.keep(lambda i, m: m.kind not in HARD_KINDS)
     elif found.topic_alignment < MIN_ALIGNMENT:
         # another topic: no hard mismatch, but a figure of the same thing on a topic the claim
         # shares a third of ("under 8,000 coronavirus cases" / "8,030 confirmed cases")
         keep = {i for i in found.counted if found.topic_alignment >= COUNTED_ALIGNMENT}
-        found.mismatches = [m for i, m in enumerate(found.mismatches) if m.kind not in HARD_KINDS or i in keep]
+        found.keep(lambda i, m: m.kind not in HARD_KINDS or i in keep)
     elif any(m.kind in ("modality", "entity") for m in found.mismatches):
         # A different date, number or place only contradicts when the passage is about the same
         # event: not when it reports a plan, or never names the claim's place or person.
-        found.mismatches = [m for m in found.mismatches if m.kind not in ("date", "number", "place")]
+        found.keep(lambda i, m: m.kind not in ("date", "number", "place"))
     # spans point into the claim as the caller wrote it (same offsets: see ``surface``)
-    found.mismatches = [m.model_copy(update={"claim": span(claim, m.claim.start, m.claim.end)})
-                        for m in found.mismatches]
+    found.mismatches, found.set_aside = (
+        [m.model_copy(update={"claim": span(claim, m.claim.start, m.claim.end)}) for m in found_list]
+        for found_list in (found.mismatches, found.set_aside))
     return found

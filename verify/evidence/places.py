@@ -76,7 +76,7 @@ def lookup(name: str) -> tuple[str, str] | None:
 
 
 _NAME = r"(?:[A-Z][a-zA-Z.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-zA-Z.'’-]*){0,3})"
-_AT = re.compile(r"\b(?:in|at|inside|near|outside|within)\s+(?:the\s+)?(?P<name>" + _NAME + r")")
+_AT = re.compile(r"\b(?i:in|at|inside|near|outside|within)\s+(?i:the\s+)?(?P<name>" + _NAME + r")")
 _TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|s)?|went|came|flew|arrived|"
                  r"journey|returned|tour|toured|headed)\s+(?:(?:to|in|at)\s+)?(?:the\s+)?(?P<name>" + _NAME + r")",
                  re.IGNORECASE)
