@@ -43,7 +43,7 @@ _EVENT_KINDS = {
     "report": "record recorded report case confirm count",
 }
 KIND_OF: dict[str, str] = {_STEMMER.stemWord(w): kind for kind, ws in _EVENT_KINDS.items() for w in ws.split()}
-REPEATABLE = frozenset({"encounter", "message", "celebration", "vote", "test", "report"})
+REPEATABLE = frozenset({"encounter", "message", "celebration", "vote", "test"})
 """Kinds of event that happen again and again: another year is another occasion."""
 OCCASION_YEARS = 2
 """Years apart at which two dates of a repeatable event are two occasions, not a disagreement
