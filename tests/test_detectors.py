@@ -81,7 +81,7 @@ def test_number_paraphrase_is_quiet(claim, passage):
 
 def test_quantity_units_and_bounds():
     q = find_quantities("more than 540 cases and 3.5 percent")
-    assert (q[0].value, q[0].unit, q[0].bound) == (540, "cas", "min")
+    assert (q[0].value, q[0].unit, q[0].bound) == (540, "case", "min")
     assert (q[1].value, q[1].unit) == (3.5, "%")
     assert quantity_agrees(q[0], find_quantities("600 cases")[0])
     assert not quantity_agrees(q[0], find_quantities("500 cases")[0])

@@ -68,7 +68,7 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
         if (unresolved and n == 0) or any(s < b and a < e for a, b in placed):
             continue
         tokens = name_tokens(name)
-        if not tokens or all(t.rstrip(".") in MONTHS or t in WEEKDAYS for t in tokens) or find_dates(name):
+        if not tokens or all(w.rstrip(".") in MONTHS or w in WEEKDAYS for w in words(canonical(name))) or find_dates(name):
             continue  # months and weekdays are the date detector's business
         if len(tokens) >= 2 and not any(contains_run(p, tokens) for p in passage_names):
             rival = next((p for p in passage_names if is_rival(p, tokens)), None)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import snowballstemmer
+
 # Aliases are matched case-insensitively on word boundaries and mapped to one
 # canonical spelling before tokens are compared. General names only: countries,
 # organisations and transliteration variants that news copy mixes freely.
@@ -124,22 +126,13 @@ def canonical(text: str) -> str:
     return text.lower()
 
 
+_SNOWBALL = snowballstemmer.stemmer("english")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A tiny suffix stripper: enough to match visit/visited/visits, ties/tie."""
-    w = word.lower().strip("'’-")
-    w = w.removesuffix("'s")
-    for suffix, keep in (("ational", "ate"), ("ization", "ize"), ("iness", "y"), ("ies", "y"),
-                         ("ied", "y"), ("ing", ""), ("edly", ""), ("ed", ""), ("es", ""), ("s", ""),
-                         ("ly", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            w = w[: len(w) - len(suffix)] + keep
-            break
-    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
-        w = w[:-1]  # planned -> plann -> plan
-    if w.endswith("e") and len(w) > 4:
-        w = w[:-1]  # celebrate / celebrating -> celebrat
-    return w
+    """The Snowball (Porter 2) stem: visit/visited/visits, tie/ties, celebrate/celebrating."""
+    return _SNOWBALL.stemWord(word.lower().strip("'’-").removesuffix("'s").removesuffix("’s"))
 
 
 SURFACE_WORD = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*")
