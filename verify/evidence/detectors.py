@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from rapidfuzz import fuzz, process
+
 from verify.evidence.analysis import Analysis, analyse, shouting, surface
 from verify.evidence.compare import compare_dates, compare_figures, compare_places
 from verify.evidence.cues import NEGATION_STEMS
@@ -30,6 +32,10 @@ MIN_ALIGNMENT = 0.65
 difference counts as a contradiction rather than a different topic."""
 COUNTED_ALIGNMENT = 0.34
 """The lower share a number mismatch needs when both numbers count the same thing."""
+FUZZY_LENGTH, FUZZY_SCORE = 7, 90
+"""A long name token counts as mentioned when the passage spells it within one or two letters
+(rapidfuzz ratio >= 90: "Blagoveschensk" / "Blagoveshchensk"); "Austria" / "Australia" (88) is
+another name."""
 
 
 def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
@@ -79,6 +85,9 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
                 continue
         if any(t in have or (len(t) >= 4 and any(h.startswith(t) for h in have)) for t in tokens):
             continue  # "Bulgarian" mentions Bulgaria
+        if any(len(t) >= FUZZY_LENGTH and process.extractOne(t, have, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
+               for t in tokens):
+            continue  # "Blagoveschensk" for "Blagoveshchensk": one name, spelled two ways
         found.mismatches.append(Mismatch(kind="entity", claim=span(claim, s, e), passage=None,
                                          detail=f"passage does not mention {name!r}"))
     return other_person
