@@ -59,6 +59,23 @@ class Negation:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """The words of a text: all a detector needs of the sentences around a passage."""
+
+    vocabulary: frozenset[str]
+    """Stems of every word of the canonical text (names included)."""
+    lower_words: frozenset[str]
+    """Words written in lower case in the text: common words, not names."""
+
+
+@lru_cache(maxsize=8192)
+def wording(text: str) -> Wording:
+    """The :class:`Wording` of ``text`` (cached)."""
+    return Wording(vocabulary=frozenset(stem(w) for w in words(canonical(text))),
+                   lower_words=frozenset(re.findall(r"\b[a-z][a-z'’-]*", fold(text))))
+
+
+@dataclass(frozen=True)
 class Analysis:
     """What one text says, parsed once. Offsets are into ``text``."""
 
@@ -81,10 +98,7 @@ class Analysis:
     """Every word's stem with its span."""
     event_words: tuple[tuple[str, str], ...]
     """(content stem, event kind) of each event word ("talks" -> ("talk", "encounter"))."""
-    vocabulary: frozenset[str]
-    """Stems of every word of the canonical text (names included)."""
-    lower_words: frozenset[str]
-    """Words written in lower case in the text: common words, not names."""
+    wording: Wording
     reported: str | None
     """The content of an attribution ("X said Y" -> Y); None when there is none."""
     reporting: bool
@@ -146,6 +160,7 @@ def analyse(text: str, role: Role = "passage", anchor: date | None = None) -> An
 def clear_cache() -> None:
     """Forget the cached analyses."""
     _analyse.cache_clear()
+    wording.cache_clear()
 
 
 @lru_cache(maxsize=8192)
@@ -170,8 +185,7 @@ def _analyse(text: str, role: Role, anchor: date | None) -> Analysis:
         word_stems=tuple((stem(m.group(0).lower()), *m.span()) for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", folded)),
         event_words=tuple((stem(w), KIND_OF[event_stem(w)]) for w in words(canonical(text))
                           if w not in STOPWORDS and event_stem(w) in KIND_OF),
-        vocabulary=frozenset(stem(w) for w in words(canonical(text))),
-        lower_words=frozenset(re.findall(r"\b[a-z][a-z'’-]*", folded)),
+        wording=wording(text),
         reported=strip_attribution(text), reporting=mentions_reporting(text), dependent=starts_dependent(text))
 
 

@@ -15,7 +15,7 @@ from datetime import date
 
 from rapidfuzz import fuzz, process
 
-from verify.evidence.analysis import Analysis, analyse, shouting, surface
+from verify.evidence.analysis import Analysis, analyse, shouting, surface, wording
 from verify.evidence.compare import compare_dates, compare_figures, compare_places
 from verify.evidence.cues import NEGATION_STEMS
 from verify.evidence.detection import HARD_KINDS, Detection, span
@@ -65,7 +65,7 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     that name is not flagged; nor are the ``placed`` spans, places the passage confirmed
     or contradicted (a place of its own is a mention, and a wrong one is a place mismatch).
     """
-    have = analyse(passage_and_context).vocabulary
+    have = wording(passage_and_context).vocabulary
     passage_names = [name_tokens(n) for n, _, _ in claim_names(passage, names)]
     other_person = False
     if names is None:
@@ -117,7 +117,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # every word of "CELEBRATIONS WERE HELD IN MOSCOW" looks like a name: of the claim's own
         # capitals, only those the passage and its neighbours also write as names count
         names = (names - known_names([claim])) | known_names([full])
-    c = analyse(surface(claim, names if names is not None else known_names([full]), analyse(full).lower_words),
+    c = analyse(surface(claim, names if names is not None else known_names([full]), wording(full).lower_words),
                 "claim")
     placed = compare_places(c, p, found)
     slot_spans = compare_dates(c, p, found) + compare_figures(c, p, found) + placed
