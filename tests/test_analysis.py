@@ -59,8 +59,7 @@ def test_a_contradiction_of_meaning_says_why():
     found = detect("Kim said he was disappointed with the talks with Putin.", LETTER)
     [m] = [m for m in found.mismatches if m.kind == "antonym"]
     assert m.detail == "meaning contradicts: claim says 'disappointed', passage says the opposite, 'satisfied'"
-    # talks / discussions are one kind of event: the passage is on the claim's topic
-    assert found.topic_alignment > found.alignment
+    assert m in found.hard
 
 
 def test_off_topic_opposite_is_set_aside_not_lost():

@@ -93,3 +93,23 @@ def test_a_leaning_back_passage_is_never_another_event():
     # "These" may be the messages of the sentence before: its event is named there
     found = detect("The leaders exchanged messages in 2021.", "These were dispatched in commemoration in 2023.")
     assert found.same_event is not False
+
+
+def test_a_meeting_elsewhere_on_another_date_is_another_meeting():
+    found = detect("Putin visited Pyongyang in June 2024.", "Kim and Putin held a summit in Russia in September 2023.")
+    assert not found.hard and found.other_occasion == 1
+    # the same place: the dates disagree
+    found = detect("Putin visited Pyongyang in June 2024.", "Putin visited Pyongyang in September 2023.")
+    assert [m.kind for m in found.hard] == ["date"]
+
+
+def test_a_date_on_the_reporting_verb_dates_the_report_not_the_event():
+    found = detect("Putin visited Pyongyang in June 2024.",
+                   "The Kremlin said in September 2023 that Putin had accepted an offer to visit Pyongyang.")
+    assert not [m for m in found.mismatches if m.kind == "date"] and found.other_event == 1
+
+
+def test_who_acts_in_the_claim_must_take_part():
+    # Putin's visit is not Kim's trip, though both are visits
+    found = detect("Putin visited Vladivostok in 2021.", "Kim visited Vladivostok in 2019.")
+    assert not found.hard and found.same_event is False

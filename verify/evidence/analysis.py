@@ -178,7 +178,7 @@ def _analyse(text: str, role: Role, anchor: date | None) -> Analysis:
         text=text, role=role, anchor=anchor, dates=dates,
         date_events=tuple(event_at(text, d.start, d.end, slots, anniversary=d.derived) for d in dates),
         figures=figures, places=places,
-        place_events=tuple(event_at(text, p.start, p.end, slots) for p in places),
+        place_events=tuple(event_at(text, p.start, p.end, slots, nearest=True) for p in places),
         negations=_negations(text), plans=_plans(text),
         modal=bool(MODAL_RE.search(folded) or HEDGE_RE.search(folded)),
         stems=tuple(content_stems(text)),

@@ -19,14 +19,23 @@ from verify.models import Mismatch
 
 def same_event(claim_event: Event, passage_event: Event, passage: Analysis) -> bool | None:
     """:func:`verify.evidence.events.same_event`, except that a passage leaning on the sentence
-    before it ("These were dispatched ...") may name its event there: never "another event"."""
-    same = _same_event(claim_event, passage_event)
-    return None if same is False and passage.dependent else same
+    before it ("These were dispatched ...") may name its event and who acts there: never
+    "another event", and who acts is not compared."""
+    if passage.dependent:  # who acts may be named in the sentence before: compare the events only
+        same = _same_event(claim_event, passage_event, actors=False)
+        return None if same is False else same
+    return _same_event(claim_event, passage_event)
 
 
 def _reason(kind: str, same: bool | None, claim_text: str, passage_text: str) -> str:
     where = " for the same event" if same else ""
     return f"{kind} differs{where}: claim says {claim_text!r}, passage says {passage_text!r}"
+
+
+def _elsewhere(claim: Analysis, passage: Analysis) -> bool:
+    """Both texts place something, and no place of one can be a place of the other."""
+    return bool(claim.places and passage.places) and all(
+        relation(cp, pp) == "different" for cp in claim.places for pp in passage.places)
 
 
 def compare_dates(claim: Analysis, passage: Analysis, found: Detection) -> list[tuple[int, int]]:
@@ -50,7 +59,7 @@ def compare_dates(claim: Analysis, passage: Analysis, found: Detection) -> list[
             continue
         p, same, pe = max(candidates, key=lambda x: x[1] is True)  # the same event's date first
         found.saw_event(same)
-        if same and other_occasion(ce, pe, c, p, passage.anchor):
+        if same and other_occasion(ce, pe, c, p, passage.anchor, elsewhere=_elsewhere(claim, passage)):
             found.other_occasion += 1
             continue
         found.mismatches.append(Mismatch(
@@ -117,13 +126,17 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
     Returns the spans of the claim's places the passage confirmed or contradicted.
     """
     compared = []
+    # a recurring event (a visit, a meeting) in another place is another occasion, unless the
+    # passage dates it to the claim's date (or the claim gives none)
+    same_date = not claim.dates or any(c.comparable(p) and c.compatible(p) for c in claim.dates for p in passage.dates)
     for cp, ce in zip(claim.places, claim.place_events):
         candidates = [(pp, same_event(ce, pe, passage)) for pp, pe in zip(passage.places, passage.place_events)]
         if candidates and all(same is False for _, same in candidates):
             found.other_event += 1
             found.saw_event(False)
             continue
-        candidates = [(pp, same, relation(cp, pp)) for pp, same in candidates if same is not False]
+        # a place is compared only for an event both texts name (a wrong place is a strong claim)
+        candidates = [(pp, same, relation(cp, pp)) for pp, same in candidates if same is True]
         if not candidates:
             continue
         found.claim_slots += 1
@@ -136,6 +149,8 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
             continue
         if any(rel == "contains" for _, _, rel in candidates):
             continue  # the passage names only the country: it neither confirms nor refutes the city
+        if ce.repeatable and not same_date:
+            continue
         pp, same, _ = max(candidates, key=lambda x: x[1] is True)
         found.saw_event(same)
         compared.append((cp.start, cp.end))

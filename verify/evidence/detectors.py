@@ -42,16 +42,9 @@ def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
     return {stem(w) for s, e in spans for w in words(canonical(text[s:e]))}
 
 
-def _topic_alignment(claim_stems: list[str], claim: Analysis, passage: Analysis) -> float:
-    """The share of ``claim_stems`` the passage holds, an event word counting as held when the
-    passage names an event of its kind ("talks" / "discussions", "visited" / "trip"): whether a
-    slot or word difference is about the claim's topic, not whether the passage confirms it."""
-    if not claim_stems:
-        return 0.0
-    kinds = {k for _, k in passage.event_words}
-    own = dict(claim.event_words)
-    held = set(passage.stems)
-    return sum(s in held or own.get(s) in kinds for s in claim_stems) / len(claim_stems)
+def _topic_alignment(claim_stems: list[str], passage: Analysis) -> float:
+    """The share of ``claim_stems`` the passage (with what it leans on) holds."""
+    return len(set(claim_stems) & set(passage.stems)) / len(claim_stems) if claim_stems else 0.0
 
 
 def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None,
@@ -133,7 +126,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     if context and p.dependent and context.find(passage) > 0:
         # "These letters marked the 75th anniversary": what they are is in the sentences before
         topic = analyse(context[: context.find(passage)] + passage)
-    found.topic_alignment = _topic_alignment(claim_stems, c, topic)
+    found.topic_alignment = _topic_alignment(claim_stems, topic)
     negation(c, p, shared, found)
     modality(c, p, found)
     first_only(c.text, full, found)

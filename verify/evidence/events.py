@@ -17,7 +17,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from verify.evidence.slots import DateSlot
+from verify.evidence.slots import MONTHS, DateSlot
+from verify.evidence.text import STOPWORDS, canonical
 
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -40,7 +41,8 @@ _EVENT_KINDS = {
     "vote": "elect election vote referendum",
     "conflict": "war invade invasion attack battle fight fought strike",
     "test": "test fire fired missile",
-    "report": "record recorded report case confirm count",
+    "report": "record recorded case confirm count",
+    "statement": "said says stated announced reported told added noted claimed",
 }
 KIND_OF: dict[str, str] = {_STEMMER.stemWord(w): kind for kind, ws in _EVENT_KINDS.items() for w in ws.split()}
 REPEATABLE = frozenset({"encounter", "message", "celebration", "vote", "test"})
@@ -75,6 +77,10 @@ class Event:
     """Stems of the event words themselves."""
     marker: str | None = None
     """"first" / "last" / "earlier" when the clause singles out one occasion of several."""
+    actors: frozenset[str] = frozenset()
+    """Name tokens before the event word: who acts ("Putin visited" -> putin)."""
+    names: frozenset[str] = frozenset()
+    """Name tokens anywhere in the clause: who takes part."""
 
     @property
     def known(self) -> bool:
@@ -100,46 +106,73 @@ def _clause(text: str, start: int, end: int, before: int = 60, after: int = 40) 
 _ANNIVERSARY_OF = re.compile(r"\s+of\s+(?:the\s+)?[^,.;:]{1,60}")
 
 
-def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] = (),
-             anniversary: bool = False) -> Event:
-    """The event words of the clause around the slot at ``start:end`` (the slot itself and the
-    ``skip`` spans, other slots, left out; capitalised names are participants, not events).
+def _actor(word: str) -> frozenset[str]:
+    """The name tokens of one capitalised word ("Kim's" -> kim, "DPRK" -> north, korea)."""
+    return frozenset(w for w in canonical(word.removesuffix("'s").removesuffix("’s")).split() if w not in STOPWORDS)
 
-    With ``anniversary`` the slot is a date an anniversary implies ("the 70th anniversary of the
-    establishment of ties" -> 1948): its event is what the anniversary is of, not the celebration.
+
+def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] = (),
+             anniversary: bool = False, nearest: bool = False) -> Event:
+    """The event words of the clause around the slot at ``start:end`` (the slot itself and the
+    ``skip`` spans, other slots, left out), and the names before the first of them (who acts).
+
+    Args:
+        text: the text the slot is in.
+        start: where the slot starts.
+        end: where it ends.
+        skip: other slots' spans, not event words.
+        anniversary: the slot is a date an anniversary implies ("the 70th anniversary of the
+            establishment of ties" -> 1948): its event is what the anniversary is of, not the
+            celebration.
+        nearest: only the event word nearest before the slot (after it when none is before):
+            a place belongs to the word it follows ("a visit had raised concerns in the US" puts
+            the concerns in the US, not the visit).
     """
-    lo, hi = _clause(text, start, end)
+    lo, hi = _clause(text, start, end, before=100)
     if anniversary:
         of = _ANNIVERSARY_OF.match(text, end)
         lo, hi = (of.start(), of.end()) if of else (end, end)
-    kinds, stems = set(), set()
+    found: list[tuple[int, str, str]] = []
+    names: list[tuple[int, frozenset[str]]] = []
     for m in _WORD.finditer(text, lo, hi):
         s, e = m.span()
         if start <= s < end or any(a <= s < b for a, b in skip):
             continue
         word = m.group(0)
-        if word[0].isupper() and s > 0 and text[:s].rstrip()[-1:] not in ".!?\"“":
-            continue  # a name inside the sentence ("Kim Jong Un", "Victory Day")
+        initial = s == 0 or text[:s].rstrip()[-1:] in ".!?\"“"
+        if word[0].isupper() and not (initial and event_stem(word) in KIND_OF):
+            if word.lower() not in STOPWORDS and word.lower().rstrip(".") not in MONTHS:
+                names.append((s, _actor(word)))  # a name ("Kim Jong Un", "Victory Day"): who, not what
+            continue
         st = event_stem(word)
         if st in _LIGHT:
             continue
         kind = KIND_OF.get(st)
-        if kind is None and word.lower().endswith("ed") and len(word) > 4 and not word[0].isupper():
+        if kind is None and word.lower().endswith("ed") and len(word) > 4:
             kind = f"verb:{st}"  # any other past-tense verb is an event of its own kind
         if kind:
-            kinds.add(kind)
-            stems.add(st)
+            found.append((s, kind, st))
+    if nearest and found:
+        before = [f for f in found if f[0] < start]
+        found = [before[-1]] if before else [found[0]]
+    first = min((f[0] for f in found), default=start)
+    actors = frozenset().union(*(n for at, n in names if at < first))
+    named = frozenset().union(*(n for _, n in names))
     marker = None
     for m in _MARKER_RE.finditer(text, lo, hi):
         if not start <= m.start() < end:
             marker = "last" if m.group(1).lower() == "most recent" else _MARKERS[m.group(1).lower()]
             break
-    return Event(frozenset(kinds), frozenset(stems), marker)
+    return Event(frozenset(k for _, k, _ in found), frozenset(st for _, _, st in found), marker, actors, named)
 
 
-def same_event(claim: Event, passage: Event) -> bool | None:
+def same_event(claim: Event, passage: Event, actors: bool = True) -> bool | None:
     """True when both clauses name an event of one kind, False when both name listed events and
-    share no kind, None when either names none (nothing to go by)."""
+    share no kind, or when who acts in the claim takes no part in the passage's clause ("Putin
+    visited" / "Kim traveled to Vladivostok"; not checked without ``actors``), None when either
+    names no event."""
+    if actors and claim.actors and passage.names and not claim.actors & passage.names:
+        return False
     if claim.kinds & passage.kinds:
         return True
     if not (claim.known and passage.known):
@@ -148,14 +181,15 @@ def same_event(claim: Event, passage: Event) -> bool | None:
 
 
 def other_occasion(claim: Event, passage: Event, claim_date: DateSlot, passage_date: DateSlot,
-                   anchor: date | None = None) -> bool:
+                   anchor: date | None = None, elsewhere: bool = False) -> bool:
     """Whether two differing dates of one event name two occasions of it, not a disagreement.
 
     A passage's "last visited in July 2000" speaks of an earlier occasion unless the passage was
     written (``anchor``) after the claim's date: then a visit at that date would have been the
     last. A claim's "first visited in 2001" is contradicted only by an earlier occasion, its
     "last" only by a later one; "first" against "first" is one occasion. Without such a word,
-    dates of a recurring event (a visit, a meeting) years apart are two occasions.
+    dates of a recurring event (a visit, a meeting) years apart, or in places the texts tell
+    apart (``elsewhere``), are two occasions.
     """
     if claim.marker and claim.marker == passage.marker:
         return False
@@ -174,6 +208,12 @@ def other_occasion(claim: Event, passage: Event, claim_date: DateSlot, passage_d
         return not after
     if "earlier" in (claim.marker, passage.marker):
         return True
+    if claim.repeatable and passage.repeatable and elsewhere:
+        return True
     if claim.repeatable and passage.repeatable and claim_date.year and passage_date.year:
         return abs(claim_date.year - passage_date.year) >= OCCASION_YEARS
+    if claim.repeatable and passage.repeatable and passage_date.year and not claim_date.year:
+        # "visited in September" read against a visit of April 2019: the claim's year is unsaid;
+        # only a passage written that year speaks of this year's visits
+        return anchor is None or anchor.year != passage_date.year
     return False

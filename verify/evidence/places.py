@@ -58,6 +58,8 @@ def gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
     cities: dict[str, tuple[str, int]] = {}
     for row in gc.get_cities().values():
         name, pop = _ascii(row["name"]), int(row["population"])
+        if pop < MIN_CITY_POPULATION:
+            continue
         if name and name not in countries and (name not in cities or cities[name][1] < pop):
             cities[name] = (row["countrycode"], pop)
     return countries, cities
@@ -80,6 +82,13 @@ _AT = re.compile(r"\b(?i:in|at|inside|near|outside|within)\s+(?i:the\s+)?(?P<nam
 _TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|s)?|went|came|flew|arrived|"
                  r"journey|returned|tour|toured|headed)\s+(?:(?:to|in|at)\s+)?(?:the\s+)?(?P<name>" + _NAME + r")",
                  re.IGNORECASE)
+
+
+MIN_CITY_POPULATION = 100_000
+"""Smaller towns are left out: their names collide with other words and places ("Amur region"
+is not Āmūr, India); a claim about a small town is then not compared, never wrongly."""
+_REGION_AFTER = re.compile(r"\s+(?:region|province|oblast|krai|state|county|district|prefecture|territory|river|"
+                           r"valley|mountains?|sea|island|peninsula)\b", re.IGNORECASE)
 
 
 def _candidates(name: str) -> list[tuple[str, int]]:
@@ -107,6 +116,8 @@ def find_places(text: str) -> list[Place]:
                 continue
             for head, offset in _candidates(name):
                 start = m.start("name") + offset
+                if _REGION_AFTER.match(text, start + len(head)):
+                    continue  # "in Amur region": a region the gazetteer does not hold
                 kind, code = lookup(head)
                 out.setdefault(start, Place(head, start, start + len(head), kind, code))
     return [out[k] for k in sorted(out)]
