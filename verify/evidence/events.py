@@ -50,7 +50,7 @@ REPEATABLE = frozenset({"encounter", "message", "celebration", "vote", "test"})
 OCCASION_YEARS = 2
 """Years apart at which two dates of a repeatable event are two occasions, not a disagreement
 ("visited Pyongyang in 2024" / "in 2000"); one year apart is still read as a slip."""
-_LIGHT = frozenset(_STEMMER.stemWords("hold held have had make made take took give gave pay paid conduct stage".split()))
+_LIGHT = frozenset(_STEMMER.stemWords(["hold", "held", "have", "had", "make", "made", "take", "took", "give", "gave", "pay", "paid", "conduct", "stage"]))
 """Verbs that name no event of their own: "held celebrations" is a celebration."""
 _MARKERS = {"first": "first", "initially": "first", "inaugural": "first", "earliest": "first",
             "last": "last", "latest": "last", "previous": "earlier", "previously": "earlier",
@@ -135,7 +135,7 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
     found: list[tuple[int, str, str]] = []
     names: list[tuple[int, frozenset[str]]] = []
     for m in _WORD.finditer(text, lo, hi):
-        s, e = m.span()
+        s = m.start()
         if start <= s < end or any(a <= s < b for a, b in skip):
             continue
         word = m.group(0)

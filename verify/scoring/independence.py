@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from verify.models import SourceVerdict
 from verify.evidence.text import content_words
+from verify.models import SourceVerdict
 
 __all__ = [
     "COSINE", "MIN_WORDS", "OVERLAP", "OVERLAP_WITH_COSINE", "group_sources", "independent_stances",

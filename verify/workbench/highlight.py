@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from verify.evidence.text import SURFACE_WORD, FUNCTION_WORDS, content_words, normalise_word
+from verify.evidence.text import FUNCTION_WORDS, SURFACE_WORD, content_words, normalise_word
 from verify.models import Passage, Span
 
 __all__ = ["STOPWORDS", "Highlights", "Mark", "content_words", "highlights", "normalise_word"]
