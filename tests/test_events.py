@@ -113,3 +113,12 @@ def test_who_acts_in_the_claim_must_take_part():
     # Putin's visit is not Kim's trip, though both are visits
     found = detect("Putin visited Vladivostok in 2021.", "Kim visited Vladivostok in 2019.")
     assert not found.hard and found.same_event is False
+
+
+def test_an_adverb_of_the_report_singles_out_no_occasion():
+    # "earlier said" dates the saying; "earlier visit" would single out an occasion
+    passage = "Lavrov earlier said he plans to visit Pyongyang in October."
+    found = detect("Lavrov plans to visit Pyongyang in December.", passage)
+    assert [m.kind for m in found.mismatches] == ["date"] and found.other_occasion == 0
+    found = detect("Lavrov visited Pyongyang in December 2023.", "Lavrov's earlier visit to Pyongyang was in October 2023.")
+    assert not found.hard and found.other_occasion == 1

@@ -55,8 +55,11 @@ _LIGHT = frozenset(_STEMMER.stemWords(["hold", "held", "have", "had", "make", "m
 _MARKERS = {"first": "first", "initially": "first", "inaugural": "first", "earliest": "first",
             "last": "last", "latest": "last", "previous": "earlier", "previously": "earlier",
             "earlier": "earlier", "former": "earlier", "once": "earlier", "recent": "last"}
-_MARKER_RE = re.compile(r"\b(first|initially|inaugural|earliest|last|latest|previous|previously|earlier|former|once|"
-                        r"most recent)\b(?!\s+(?:this|that|half|week|month|year|century|decade|of)\b)", re.IGNORECASE)
+_MARKER_RE = re.compile(r"\b(?:for\s+the\s+(first|last)\s+time\b|(first|initially|inaugural|earliest|last|latest|"
+                        r"previous|previously|earlier|former|once|most recent)\s+(?:(?:official|state|rare|such|"
+                        r"two-day|three-day|overseas|foreign)\s+)?(?P<event>[A-Za-z]+))", re.IGNORECASE)
+"""An occasion word with the event word it qualifies ("last visited", "the previous summit",
+"for the first time"); "earlier said" or "last month" single out no occasion of the event."""
 _CLAUSE_BREAK = re.compile(r"[.;:!?]\s|\s(?:while|whereas|but|although|though|which|who)\s|,\s(?:and|but)\s")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -160,9 +163,11 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
     named = frozenset().union(*(n for _, n in names))
     marker = None
     for m in _MARKER_RE.finditer(text, lo, hi):
-        if not start <= m.start() < end:
-            marker = "last" if m.group(1).lower() == "most recent" else _MARKERS[m.group(1).lower()]
-            break
+        if start <= m.start() < end or (m.group("event") and KIND_OF.get(event_stem(m.group("event"))) in (None, "statement")):
+            continue
+        word = (m.group(1) or m.group(2)).lower()
+        marker = "last" if word == "most recent" else _MARKERS[word]
+        break
     return Event(frozenset(k for _, k, _ in found), frozenset(st for _, _, st in found), marker, actors, named)
 
 
