@@ -3,9 +3,9 @@
 import pytest
 
 from verify.evidence import analysis
-from verify.evidence.analysis import surface
 from verify.evidence.detectors import detect
 from verify.evidence.names import known_names
+from verify.evidence.surface import surface
 
 # sentences of the sample corpus (000, 001) and names as the verifier knows them (the corpus's)
 CELEBRATIONS = ("North Korea and Russia have pledged to further develop their relations, as they held celebrations in "

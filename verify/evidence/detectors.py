@@ -15,13 +15,14 @@ from datetime import date
 
 from rapidfuzz import fuzz, process
 
-from verify.evidence.analysis import Analysis, analyse, shouting, surface, wording
+from verify.evidence.analysis import Analysis, analyse, wording
 from verify.evidence.compare import compare_dates, compare_figures, compare_places
 from verify.evidence.cues import NEGATION_STEMS
 from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation
 from verify.evidence.names import claim_names, contains_run, is_rival, known_names, name_tokens
 from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates
+from verify.evidence.surface import shouting, surface
 from verify.evidence.text import canonical, stem, words
 from verify.models import Mismatch
 
@@ -92,7 +93,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
 
     Args:
         claim: the statement being checked; its letter case and final full stop do not matter
-            (see :func:`verify.evidence.analysis.surface`).
+            (see :func:`verify.evidence.surface.surface`).
         passage: the corpus sentence; passage spans are offsets into it.
         context: neighbouring sentences, used for names and "first" (never for spans).
         anchor: the passage document's date, to resolve "last month".
