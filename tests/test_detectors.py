@@ -81,7 +81,7 @@ def test_number_paraphrase_is_quiet(claim, passage):
 
 def test_quantity_units_and_bounds():
     q = find_quantities("more than 540 cases and 3.5 percent")
-    assert (q[0].value, q[0].unit, q[0].bound) == (540, "cas", "min")
+    assert (q[0].value, q[0].unit, q[0].bound) == (540, "case", "min")
     assert (q[1].value, q[1].unit) == (3.5, "%")
     assert quantity_agrees(q[0], find_quantities("600 cases")[0])
     assert not quantity_agrees(q[0], find_quantities("500 cases")[0])
@@ -145,9 +145,15 @@ def test_slot_difference_on_another_event_is_not_a_contradiction():
     found = detect("Kim Jong Un met Putin in Vladivostok in 2019.",
                    "Putin greets Kim Jong Un during a visit to the Vostochny cosmodrome, 13 September 2023.")
     assert not found.hard and "entity" in [m.kind for m in found.mismatches]
-    # same place, same people, other year: a contradiction
-    found = detect("Kim Jong Un met Putin in Vladivostok in 2019.", "Kim Jong Un met Putin in Vladivostok in 2023.")
+    # same place, same people, other year of a one-off event: a contradiction
+    found = detect("Kim Jong Un and Putin signed the pact in Vladivostok in 2019.",
+                   "Kim Jong Un and Putin signed the pact in Vladivostok in 2023.")
+    assert [m.kind for m in found.hard] == ["date"] and found.same_event
+    # of a meeting, which recurs: a year apart is read as a slip, years apart as another meeting
+    found = detect("Kim Jong Un met Putin in Vladivostok in 2022.", "Kim Jong Un met Putin in Vladivostok in 2023.")
     assert [m.kind for m in found.hard] == ["date"]
+    found = detect("Kim Jong Un met Putin in Vladivostok in 2019.", "Kim Jong Un met Putin in Vladivostok in 2023.")
+    assert not found.hard and found.other_occasion == 1 and found.same_event
 
 
 @pytest.mark.parametrize("sentence, reported", [

@@ -1,2 +1,4 @@
-"""Evidence readers: deterministic detectors of what a passage says about a claim's slots (dates, numbers,
-names, negation, modality) and the text helpers they share."""
+"""Evidence readers: each text analysed once (``analysis``), and deterministic detectors of what a
+passage says about a claim's slots: dates, numbers and places compared event by event (``compare``,
+``events``, ``places``), names, negation, opposite words, plans (``detectors``, ``meaning``), with
+the text helpers and word lists they share (``text``, ``cues``)."""

@@ -1,17 +1,24 @@
 """Extract comparable slots from text: dates and quantities, each with its span.
 
-Pure functions over strings; :mod:`verify.evidence.detectors` compares the slots of a
-claim with those of a passage.
+Pure functions over strings; :mod:`verify.evidence.compare` compares the slots of a claim
+with those of a passage. Quantities live in :mod:`verify.evidence.quantities` (re-exported here).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from verify.evidence.text import fold, stem
+from verify.evidence.quantities import (  # noqa: F401  (the slots, in one place for callers)
+    NUMBER_WORDS,
+    Quantity,
+    find_quantities,
+    quantity_agrees,
+    same_measure,
+)
+from verify.evidence.quantities import overlaps as _overlaps
+from verify.evidence.text import fold
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -19,19 +26,6 @@ MONTHS = {
     "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
-    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
-    "tenth": 10, "twentieth": 20, "fiftieth": 50, "hundredth": 100,
-}
-SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9}
-UNIT_ALIASES = {"percent": "%", "per cent": "%", "pct": "%", "%": "%", "yr": "year", "km": "kilometre",
-                "kilometer": "kilometre", "anniversary": "anniversary", "$": "usd", "dollar": "usd",
-                "us$": "usd", "won": "krw", "€": "eur", "euro": "eur"}
-
 _MONTH = r"(?P<month>" + "|".join(
     name if len(name) > 4 or name in ("june", "july") else name + r"\.?"
     for name in sorted(MONTHS, key=len, reverse=True)) + r")"
@@ -74,7 +68,7 @@ class DateSlot:
     derived: bool = False
     """Implied, not written: "the 70th anniversary ... in 2018" implies 1948."""
 
-    def _order_key(self, other: DateSlot) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    def order_key(self, other: DateSlot) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
         """Both dates as comparable tuples, down to the precision both state: (year, month, day),
         or (month, day) when a year is missing ("before 2nd April" against "April 1")."""
         fields = [(self.year, other.year), (self.month, other.month), (self.day, other.day)]
@@ -97,9 +91,9 @@ class DateSlot:
         if self.relation and other.relation:
             if self.relation == other.relation:
                 return True  # "before 1999" and "before 2000" do not exclude each other
-        elif (self.relation or other.relation) and self._order_key(other):
+        elif (self.relation or other.relation) and self.order_key(other):
             bound, point = (self, other) if self.relation else (other, self)
-            b, p = bound._order_key(point)
+            b, p = bound.order_key(point)
             if (p < b) if bound.relation == "before" else (p > b):
                 return True
         for a, b in ((self.year, other.year), (self.month, other.month), (self.day, other.day),
@@ -113,10 +107,6 @@ class DateSlot:
         return any(a is not None and b is not None for a, b in (
             (self.year, other.year), (self.month, other.month), (self.day, other.day),
             (self.weekday, other.weekday)))
-
-
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(start < e and s < end for s, e in spans)
 
 
 def resolve_relative(phrase: str, anchor: date) -> tuple[int | None, int | None, int | None]:
@@ -190,123 +180,3 @@ def find_dates(text: str, anchor: date | None = None, anniversaries: bool = Fals
             if y is not None:
                 found.append(DateSlot(m.group(0), *m.span(), year=y, month=mo, day=d, relative=True))
     return sorted(found, key=lambda s: s.start)
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A number with the word it counts (its unit), e.g. ``75th anniversary``."""
-
-    text: str
-    start: int
-    end: int
-    value: float
-    unit: str | None
-    ordinal: bool = False
-    bound: str | None = None  # "min", "max", "approx" from "more than", "under", "about"
-    unit_end: int | None = None
-    """End of the unit word ("75th anniversary" -> after "anniversary"); ``end`` when none."""
-    bound_start: int | None = None
-    """Start of the bound phrase ("more than 25%" -> at "more"); ``start`` when none."""
-    strict: bool = False
-    """The bound excludes the number itself ("more than 6" is not 6; "at least 6" is)."""
-    in_range: bool = False
-    """One end of a range ("between 6 and 15", "2016-17", "10 to 20"): not a figure on its own."""
-
-
-_NUM = r"(?<![A-Za-z]-)(?<![A-Za-z\d:])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<ord>st|nd|rd|th)?(?!:\d)"
-_QUANTITY = re.compile(
-    r"(?P<cur>\$|€|£|US\$)?\s?" + _NUM + r"(?:\s?(?P<scale>" + "|".join(SCALES) + r"))?"
-    r"(?:\s?(?P<pct>%|percent|per cent))?"
-    r"|\b(?P<word>" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b",
-    re.IGNORECASE,
-)
-_BOUND = re.compile(r"(more than|over|at least|above|exceeding|less than|under|fewer than|below|at most|"
-                    r"about|around|approximately|nearly|almost|some|roughly|up to)\s*$", re.IGNORECASE)
-_BOUND_KIND = {"more than": "min", "over": "min", "at least": "min", "above": "min", "exceeding": "min",
-               "less than": "max", "under": "max", "fewer than": "max", "below": "max", "at most": "max",
-               "up to": "max"}
-_RANGE_BEFORE = re.compile(r"(?:\bbetween\s+[\d.,]+\s+and\s*|\d\s*(?:-|–|—|to)\s*)$", re.IGNORECASE)
-_RANGE_AFTER = re.compile(r"\s*(?:-|–|—|to)\s*\d", re.IGNORECASE)
-_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
-_INCLUSIVE_BOUNDS = frozenset({"at least", "at most", "up to"})
-"""The other bounds are strict: "more than 84%" excludes 84%."""
-_UNIT_WORD = re.compile(r"\s*-?\s*([A-Za-z]+(?:\s+cent)?)")
-
-
-def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Quantity]:
-    """Numbers in ``text`` (not inside the ``skip`` spans, e.g. dates) with their unit word."""
-    text = fold(text)
-    skip = skip or []
-    out = []
-    for m in _QUANTITY.finditer(text):
-        start, end = m.span()
-        if m.group(0).strip() == "" or _overlaps(skip, start, end):
-            continue
-        start += len(m.group(0)) - len(m.group(0).lstrip())
-        g = m.groupdict()
-        if g["word"]:
-            word = g["word"].lower()
-            value, ordinal = float(NUMBER_WORDS[word]), word.endswith(("th", "nd", "rd")) or word in {
-                "second", "third", "fifth", "eighth", "ninth", "twelfth"}
-        else:
-            value = float(g["num"].replace(",", ""))
-            ordinal = bool(g["ord"])
-            if g["scale"]:
-                value *= SCALES[g["scale"].lower()]
-        unit, unit_end = None, end
-        if g.get("pct"):
-            unit = "%"
-        elif g.get("cur"):
-            unit = UNIT_ALIASES.get(g["cur"].lower(), g["cur"])
-        else:
-            um = _UNIT_WORD.match(text, end)
-            if um:
-                word = um.group(1).lower()
-                unit = UNIT_ALIASES.get(word, stem(word))
-                unit_end = um.end()
-        bm = _BOUND.search(text[:start])
-        bound, bound_start, strict = None, start, False
-        if bm:
-            phrase = " ".join(bm.group(1).lower().split())
-            bound, bound_start = _BOUND_KIND.get(phrase, "approx"), bm.start(1)
-            strict = bound in ("min", "max") and phrase not in _INCLUSIVE_BOUNDS
-        in_range = bool(_RANGE_BEFORE.search(text[:start]) or _RANGE_AFTER.match(text, end)
-                        or _BETWEEN.search(text[:bound_start]))
-        out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound, unit_end, bound_start,
-                            strict, in_range))
-    return out
-
-
-def _interval(q: Quantity, tolerance: float) -> tuple[float, bool, float, bool]:
-    """``(low, low is open, high, high is open)``."""
-    v = q.value
-    if q.bound == "min":
-        return v, q.strict, math.inf, True
-    if q.bound == "max":
-        return -math.inf, True, v, q.strict
-    slack = tolerance * max(abs(v), 1)
-    return v - slack, False, v + slack, False
-
-
-def quantity_agrees(claim: Quantity, passage: Quantity) -> bool:
-    """Whether the passage's number can be the claim's (bounds and rounding allowed).
-
-    Each side is an interval ("more than 8" is (8, inf), "at least 8" is [8, inf), "about 180"
-    is 180 +- 10%); they agree when the intervals meet: "over 4 times" neither confirms nor
-    refutes "more than 8 times", so it is no mismatch; "29 reviews" refutes "less than 29".
-    """
-    tolerance = 0.1 if "approx" in (claim.bound, passage.bound) else 0.0
-    lo, lo_open, hi, hi_open = _interval(claim, tolerance)
-    plo, plo_open, phi, phi_open = _interval(passage, tolerance)
-    low, low_open = max((lo, lo_open), (plo, plo_open), key=lambda e: (e[0], e[1]))
-    high, high_open = min((hi, hi_open), (phi, phi_open), key=lambda e: (e[0], not e[1]))
-    return low < high or (low == high and not low_open and not high_open)
-
-
-_SAME_MEASURE = [{"year", "anniversary"}]
-"""Units that measure the same thing: "75 years of ties" is their "75th anniversary"."""
-
-
-def same_measure(a: str | None, b: str | None) -> bool:
-    """Whether two unit words count the same thing."""
-    return a == b or any({a, b} <= group for group in _SAME_MEASURE)

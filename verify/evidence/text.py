@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import snowballstemmer
+
 # Aliases are matched case-insensitively on word boundaries and mapped to one
 # canonical spelling before tokens are compared. General names only: countries,
 # organisations and transliteration variants that news copy mixes freely.
@@ -67,7 +69,25 @@ _ALIASED_HYPHEN = re.compile(
     r"\b(?:" + "|".join(re.escape(c) for c in _CANONICAL_NAMES) + r")-(?=[A-Za-z])"
     r"|(?<=[A-Za-z])-(?:" + "|".join(re.escape(c) for c in _CANONICAL_NAMES) + r")\b")
 
-STOPWORDS = frozenset(["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "into", "onto", "over", "under", "about", "after", "before", "during", "between", "through", "than", "then", "that", "this", "these", "those", "there", "here", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had", "having", "it", "its", "it's", "he", "she", "they", "them", "their", "his", "her", "him", "we", "our", "you", "your", "i", "me", "my", "mine", "ours", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "not", "no", "nor", "so", "too", "very", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "also", "just", "only", "even", "still", "yet", "already", "again", "further", "more", "most", "other", "some", "such", "any", "each", "every", "both", "all", "few", "many", "much", "own", "same", "s", "t", "said", "says", "say", "told", "according", "reported", "report", "reports", "earlier", "later", "last", "next", "this", "week", "month", "year", "day", "today"])
+FUNCTION_WORDS = frozenset({
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does",
+    "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
+    "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself",
+    "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or",
+    "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such",
+    "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this",
+    "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
+    "yourselves", "it's", "said", "says", "say", "saying", "told", "tell", "according", "per", "via", "may",
+    "might", "must", "shall", "upon"})
+"""Words that carry no fact of their own (the one copy: highlighting, source grouping and the
+detectors all start from it)."""
+STOPWORDS = FUNCTION_WORDS | frozenset({
+    "already", "done", "even", "every", "many", "mine", "much", "onto", "s", "t", "still", "whose", "yet",
+    "report", "reported", "reports", "earlier", "later", "last", "next", "day", "week", "month", "year", "today"})
+"""What the detectors leave out when they compare two texts' words: the function words, and
+the words of news copy that say when or who reported rather than what happened."""
 
 PRONOUNS = frozenset(["he", "she", "they", "it", "his", "her", "their", "its", "this", "that", "these", "those", "such", "there"])
 
@@ -106,22 +126,34 @@ def canonical(text: str) -> str:
     return text.lower()
 
 
+_SNOWBALL = snowballstemmer.stemmer("english")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A tiny suffix stripper: enough to match visit/visited/visits, ties/tie."""
-    w = word.lower().strip("'’-")
-    w = w.removesuffix("'s")
-    for suffix, keep in (("ational", "ate"), ("ization", "ize"), ("iness", "y"), ("ies", "y"),
-                         ("ied", "y"), ("ing", ""), ("edly", ""), ("ed", ""), ("es", ""), ("s", ""),
-                         ("ly", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            w = w[: len(w) - len(suffix)] + keep
-            break
-    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
-        w = w[:-1]  # planned -> plann -> plan
-    if w.endswith("e") and len(w) > 4:
-        w = w[:-1]  # celebrate / celebrating -> celebrat
-    return w
+    """The Snowball (Porter 2) stem: visit/visited/visits, tie/ties, celebrate/celebrating."""
+    return _SNOWBALL.stemWord(word.lower().strip("'’-").removesuffix("'s").removesuffix("’s"))
+
+
+SURFACE_WORD = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*")
+"""A word as written, with inner apostrophes, dots and commas kept ("Kim's", "1,000", "3.5", "U.S")."""
+
+
+def normalise_word(word: str) -> str:
+    """The form two words are compared in: lower case, no possessive, no plural ``s`` ("Talks" = "talk")."""
+    word = word.lower().replace("’", "'")
+    word = word.removesuffix("'s")
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and not word[-2].isdigit():
+        word = word[:-1]
+    return word
+
+
+def content_words(text: str):
+    """``(start, end, normalised)`` of each word of ``text`` that is not a function word."""
+    for match in SURFACE_WORD.finditer(text):
+        word = normalise_word(match.group())
+        if word not in FUNCTION_WORDS and (len(word) > 1 or word.isdigit()):
+            yield match.start(), match.end(), word
 
 
 def words(text: str) -> list[str]:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from verify.evidence.text import content_words
 from verify.models import SourceVerdict
-from verify.workbench.highlight import content_words
 
 __all__ = [
     "COSINE", "MIN_WORDS", "OVERLAP", "OVERLAP_WITH_COSINE", "group_sources", "independent_stances",

@@ -7,33 +7,20 @@ conflicting spans as offsets); the app turns the marks into coloured Markdown.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from verify.evidence.text import FUNCTION_WORDS, SURFACE_WORD, content_words, normalise_word
 from verify.models import Passage, Span
 
 __all__ = ["STOPWORDS", "Highlights", "Mark", "content_words", "highlights", "normalise_word"]
 
 MarkKind = Literal["support", "conflict"]
 
-# A word, with inner apostrophes, dots and commas kept ("Kim's", "1,000", "3.5", "U.S").
-_WORD = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*")
-STOPWORDS = frozenset({
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
-    "be", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does",
-    "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
-    "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself",
-    "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or",
-    "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such",
-    "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this",
-    "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where",
-    "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
-    "yourselves", "it's", "said", "says", "say", "saying", "told", "tell", "according", "per", "via", "may",
-    "might", "must", "shall", "upon"
-})
-"""Words that carry no fact of their own: never a "supporting word", and a gap two marks may bridge."""
+_WORD = SURFACE_WORD  # highlight splits text into words as content_words does
+STOPWORDS = FUNCTION_WORDS
+"""Never a "supporting word", and a gap two marks may bridge (one copy, in verify.evidence.text)."""
 
 
 class _Strict(BaseModel):
@@ -53,23 +40,6 @@ class Highlights(_Strict):
 
     claim: list[Mark] = Field(default_factory=list)
     passage: list[Mark] = Field(default_factory=list)
-
-
-def normalise_word(word: str) -> str:
-    """The form two words are compared in: lower case, no possessive, no plural ``s`` ("Talks" = "talk")."""
-    word = word.lower().replace("’", "'")
-    word = word.removesuffix("'s")
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and not word[-2].isdigit():
-        word = word[:-1]
-    return word
-
-
-def content_words(text: str) -> Iterator[tuple[int, int, str]]:
-    """``(start, end, normalised)`` of each word of ``text`` that is not a stopword."""
-    for match in _WORD.finditer(text):
-        word = normalise_word(match.group())
-        if word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
-            yield match.start(), match.end(), word
 
 
 def _fits(text: str, span: Span | None) -> bool:

@@ -1,0 +1,81 @@
+"""Each text analysed once; letter case and a final full stop change nothing; reasons read as reasons."""
+
+import pytest
+
+from verify.evidence import analysis
+from verify.evidence.detectors import detect
+from verify.evidence.names import known_names
+from verify.evidence.surface import surface
+
+# sentences of the sample corpus (000, 001) and names as the verifier knows them (the corpus's)
+CELEBRATIONS = ("North Korea and Russia have pledged to further develop their relations, as they held celebrations in "
+                "Pyongyang earlier this week to mark the 75th anniversary of diplomatic ties, the North's state media "
+                "reported Friday.")
+LETTER = ('In the letter, Kim said he was "very satisfied" with the fact that he had "candid and comprehensive" '
+          'discussions with Putin for the "multiform development" of the bilateral ties during their latest summit '
+          'in Russia, the KCNA said.')
+CORPUS_NAMES = known_names([CELEBRATIONS, LETTER, "He met Vladimir Putin and Kim Jong Un in the DPRK."])
+
+
+def outcome(claim, passage, names):
+    found = detect(claim, passage, names=names)
+    return ([(m.kind, m.claim.start, m.claim.end, m.passage and m.passage.text, m.detail) for m in found.mismatches],
+            found.alignment, found.agreements, found.claim_slots, found.same_event)
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("Celebrations were held in Moscow", CELEBRATIONS),
+    ("Kim said he was disappointed with the talks with Putin", LETTER),
+    ("Putin did not exchange letters with Kim in 2019", LETTER),
+])
+@pytest.mark.parametrize("variant", [
+    lambda c: c + ".",
+    lambda c: c.upper(),
+    lambda c: c.title() + "!",
+    lambda c: c.replace("held", "HELD").replace("said", "SAID").replace("not", "NOT"),
+])
+def test_letter_case_and_final_punctuation_change_nothing(claim, passage, variant):
+    written = variant(claim)
+    # as the verifier calls it: the corpus's names and the claim's own capitals
+    names = CORPUS_NAMES | known_names([written])
+    plain = outcome(claim, passage, CORPUS_NAMES | known_names([claim]))
+    assert outcome(written, passage, names)[1:] == plain[1:]
+    assert [m[:3] + m[4:] for m in outcome(written, passage, names)[0]] == [m[:3] + m[4:] for m in plain[0]]
+
+
+def test_surface_keeps_offsets_acronyms_and_names():
+    assert surface("KIM MET PUTIN IN THE DPRK.", frozenset({"kim", "putin"})) == "Kim met Putin in the DPRK"
+    assert surface("Kim was NOT satisfied with NATO") == "Kim was not satisfied with NATO"
+    assert surface("Putin Visited Pyongyang In June 2024", frozenset({"putin"})) == "Putin visited Pyongyang in June 2024"
+
+
+def test_spans_point_into_the_claim_as_written():
+    claim = "CELEBRATIONS WERE HELD IN MOSCOW."
+    [m] = detect(claim, CELEBRATIONS).mismatches
+    assert m.kind == "place" and claim[m.claim.start:m.claim.end] == m.claim.text == "MOSCOW"
+
+
+def test_a_contradiction_of_meaning_says_why():
+    found = detect("Kim said he was disappointed with the talks with Putin.", LETTER)
+    [m] = [m for m in found.mismatches if m.kind == "antonym"]
+    assert m.detail == "meaning contradicts: claim says 'disappointed', passage says the opposite, 'satisfied'"
+    assert m in found.hard
+
+
+def test_off_topic_opposite_is_set_aside_not_lost():
+    found = detect("The talks were a failure.", "The launch of the rocket was a success, officials said.")
+    assert not found.hard and [m.kind for m in found.set_aside] == ["antonym"]
+
+
+def test_each_text_is_parsed_once(monkeypatch):
+    analysis.clear_cache()
+    calls = []
+    real = analysis.find_dates
+    monkeypatch.setattr(analysis, "find_dates", lambda text, *a, **kw: calls.append(text) or real(text, *a, **kw))
+    claims = ["Celebrations were held in Moscow.", "Celebrations were held in Pyongyang.", "Ties date from 1948."]
+    for claim in claims:
+        detect(claim, CELEBRATIONS, names=CORPUS_NAMES)
+    assert calls.count(CELEBRATIONS) == 1  # the passage: once for three claims
+    for claim in claims:
+        detect(claim, LETTER, names=CORPUS_NAMES)
+    assert calls.count("Celebrations were held in Moscow") == 1  # the claim: once for two passages

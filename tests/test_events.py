@@ -1,0 +1,124 @@
+"""Same-event gate: a date or figure differs meaningfully only for the claim's event and occasion.
+
+Claims are written for these tests against sentences of the sample corpus (data/corpus).
+"""
+
+from datetime import date
+
+import pytest
+
+from verify.evidence.detectors import detect
+from verify.evidence.events import event_at, same_event
+
+# sentences of the sample corpus
+TREATY = ("The DPRK-Russia Joint Declaration and the DPRK-Russia Moscow Declaration adopted by the leaders of the two "
+          "countries and the treaty on friendship, good-neighbourliness and cooperation concluded between the two "
+          "countries in February 2000 were important milestones in bolstering up relations of friendship and "
+          "cooperation between the two countries.")
+FIRST_MEETING = ("Chairman Kim Jong Il met President Putin on a visit to the DPRK for the first time in July 2000 and "
+                 "visited the Russian Federation several times to further strengthen DPRK-Russia friendly and "
+                 "cooperative relations.")
+TIES = ("Russia, then the Soviet Union, forged diplomatic ties with North Korea on Oct. 12, 1948, recognizing the North "
+        "as a state for the first time in the world.")
+
+
+def dates(found):
+    return [m for m in found.mismatches if m.kind == "date"]
+
+
+@pytest.mark.parametrize("passage", [TREATY, FIRST_MEETING])
+def test_a_date_of_another_event_does_not_contradict(passage):
+    found = detect("North Korea and the Soviet Union established diplomatic relations in 1949.", passage)
+    assert not dates(found) and found.same_event is False and found.other_event == 1
+
+
+def test_a_date_of_the_same_event_in_other_words_contradicts_with_its_reason():
+    found = detect("North Korea and the Soviet Union established diplomatic relations in 1949.", TIES)
+    [m] = dates(found)
+    assert found.same_event is True
+    assert m.detail == "date differs for the same event: claim says '1949', passage says 'Oct. 12, 1948'"
+    # and the right year agrees, for the same event
+    found = detect("North Korea and the Soviet Union established diplomatic relations in 1948.", TIES)
+    assert not found.mismatches and found.agreed["date"] == 1 and found.same_event
+
+
+LAST_VISIT = "Putin last visited Pyongyang in July 2000, the Kremlin said."
+
+
+@pytest.mark.parametrize("anchor, contradicts", [
+    (date(2023, 10, 12), False),  # written before the claimed visit: that visit is simply later
+    (None, False),                # when it was written is unknown: nothing can be said
+    (date(2025, 1, 10), True),    # written after it: a visit in June 2024 would have been the last one
+])
+def test_last_occasion_contradicts_only_when_written_after_the_claimed_date(anchor, contradicts):
+    found = detect("Putin visited Pyongyang in June 2024.", LAST_VISIT, anchor=anchor)
+    assert bool(dates(found)) == contradicts
+    assert found.same_event is True
+    assert found.other_occasion == (0 if contradicts else 1)
+
+
+def test_first_and_last_in_the_claim_are_checked_against_other_occasions():
+    # the claim's "first" is refuted by an earlier occasion, not by a later one
+    assert dates(detect("Putin first visited Pyongyang in 2005.", "Putin visited Pyongyang in 2000."))
+    assert not dates(detect("Putin first visited Pyongyang in 2000.", "Putin visited Pyongyang in 2005."))
+    # the claim's "last" is refuted by a later occasion, not by an earlier one
+    assert dates(detect("Putin last visited Pyongyang in 2000.", "Putin visited Pyongyang in June 2024."))
+    assert not dates(detect("Putin last visited Pyongyang in 2024.", "Putin visited Pyongyang in 2000."))
+    # "first" against "first" is one occasion
+    assert dates(detect("Putin first visited the DPRK in 2001.", FIRST_MEETING))
+
+
+def test_events_that_happen_once_have_one_date():
+    # ties are established once: years apart is a contradiction, unlike two visits years apart
+    assert dates(detect("North Korea and the Soviet Union established diplomatic relations in 1958.", TIES))
+    assert not dates(detect("Kim Jong Il visited the DPRK in 2010.", "Kim Jong Il visited the DPRK in 2000."))
+
+
+def test_figures_of_another_event_do_not_contradict():
+    found = detect("Kim signed 3 agreements in Moscow.", "Kim visited 5 factories in Moscow.")
+    assert not [m for m in found.mismatches if m.kind == "number"] and found.same_event is False and found.other_event == 1
+    found = detect("Kim signed 3 agreements in Moscow.", "Kim signed 5 agreements in Moscow.")
+    assert [m.kind for m in found.mismatches] == ["number"]
+    assert found.mismatches[0].detail.startswith("number differs for the same event")
+
+
+def test_event_words_paraphrased_are_one_event():
+    visit = event_at("Kim traveled to Russia's Far East in September.", 34, 46)
+    summit = event_at("The two leaders held a summit in Russia last month.", 33, 39)
+    assert same_event(visit, summit) is True
+    assert same_event(event_at("It rained in 2000.", 13, 17), visit) is None  # no event word: nothing to go by
+
+
+def test_a_leaning_back_passage_is_never_another_event():
+    # "These" may be the messages of the sentence before: its event is named there
+    found = detect("The leaders exchanged messages in 2021.", "These were dispatched in commemoration in 2023.")
+    assert found.same_event is not False
+
+
+def test_a_meeting_elsewhere_on_another_date_is_another_meeting():
+    found = detect("Putin visited Pyongyang in June 2024.", "Kim and Putin held a summit in Russia in September 2023.")
+    assert not found.hard and found.other_occasion == 1
+    # the same place: the dates disagree
+    found = detect("Putin visited Pyongyang in June 2024.", "Putin visited Pyongyang in September 2023.")
+    assert [m.kind for m in found.hard] == ["date"]
+
+
+def test_a_date_on_the_reporting_verb_dates_the_report_not_the_event():
+    found = detect("Putin visited Pyongyang in June 2024.",
+                   "The Kremlin said in September 2023 that Putin had accepted an offer to visit Pyongyang.")
+    assert not [m for m in found.mismatches if m.kind == "date"] and found.other_event == 1
+
+
+def test_who_acts_in_the_claim_must_take_part():
+    # Putin's visit is not Kim's trip, though both are visits
+    found = detect("Putin visited Vladivostok in 2021.", "Kim visited Vladivostok in 2019.")
+    assert not found.hard and found.same_event is False
+
+
+def test_an_adverb_of_the_report_singles_out_no_occasion():
+    # "earlier said" dates the saying; "earlier visit" would single out an occasion
+    passage = "Lavrov earlier said he plans to visit Pyongyang in October."
+    found = detect("Lavrov plans to visit Pyongyang in December.", passage)
+    assert [m.kind for m in found.mismatches] == ["date"] and found.other_occasion == 0
+    found = detect("Lavrov visited Pyongyang in December 2023.", "Lavrov's earlier visit to Pyongyang was in October 2023.")
+    assert not found.hard and found.other_occasion == 1

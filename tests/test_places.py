@@ -1,0 +1,78 @@
+"""Places: found where the text puts something, compared with containment from the gazetteer."""
+
+import pytest
+
+from verify.evidence.detectors import detect
+from verify.evidence.places import find_places, lookup, relation
+
+# a sentence of the sample corpus (000)
+CELEBRATIONS = ("North Korea and Russia have pledged to further develop their relations, as they held celebrations in "
+                "Pyongyang earlier this week to mark the 75th anniversary of diplomatic ties, the North's state media "
+                "reported Friday.")
+
+
+def places(text):
+    return [(p.name, p.kind, p.country) for p in find_places(text)]
+
+
+def test_gazetteer_knows_cities_and_countries_and_their_aliases():
+    assert lookup("Vladivostok") == ("city", "RU")
+    assert lookup("Moscow") == ("city", "RU")  # the largest of its name (not Moscow, Idaho)
+    assert lookup("DPRK") == ("country", "KP")
+    assert lookup("Russian Federation") == ("country", "RU")
+    assert lookup("Vostochny") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Celebrations were held in Moscow.", [("Moscow", "city", "RU")]),
+    ("Kim traveled to Russia's Far East in September.", [("Russia", "country", "RU")]),
+    ("the summit held at Russia's Vostochny spaceport", [("Russia", "country", "RU")]),
+    ("Kim's rare visit to Moscow a month earlier", [("Moscow", "city", "RU")]),
+    ("In Pyongyang, the two sides met.", [("Pyongyang", "city", "KP")]),
+    # a capital named for its government is no place
+    ("The leaders met in September, according to Moscow.", []),
+    ("Pyongyang and Moscow will closely cooperate.", []),
+])
+def test_places_are_read_where_something_happens(text, expected):
+    assert places(text) == expected
+
+
+def test_containment():
+    city, country, other_city = (find_places(t)[0] for t in ("in Vladivostok", "in Russia", "in Pyongyang"))
+    assert relation(country, city) == "inside"       # "in Russia" is confirmed by "in Vladivostok"
+    assert relation(city, country) == "contains"     # "in Vladivostok" is not confirmed by "in Russia"
+    assert relation(city, other_city) == "different"
+    assert relation(country, other_city) == "different"
+
+
+def test_a_different_place_for_the_same_event_is_a_place_mismatch():
+    found = detect("Celebrations were held in Moscow.", CELEBRATIONS)
+    [m] = found.mismatches
+    assert m.kind == "place" and m.claim.text == "Moscow" and m.passage.text == "Pyongyang"
+    assert m.detail == "place differs for the same event: claim says 'Moscow', passage says 'Pyongyang'"
+    assert m in found.hard
+    agreed = detect("Celebrations were held in Pyongyang.", CELEBRATIONS)
+    assert not agreed.mismatches and agreed.agreed["place"] == 1
+
+
+def test_a_country_is_confirmed_by_its_city_but_does_not_confirm_the_city():
+    city = "Kim and Putin held a summit in Vladivostok in September."
+    country = "Kim and Putin held a summit in Russia in September."
+    found = detect(country, city)
+    assert found.agreed["place"] == 1 and not found.mismatches
+    found = detect(city, country)
+    assert found.agreed["place"] == 0 and [m.kind for m in found.mismatches] == ["entity"]
+
+
+def test_a_place_of_another_event_is_not_compared():
+    found = detect("The treaty was signed in Moscow.", "Kim Jong Un was born in Pyongyang.")
+    assert not [m for m in found.mismatches if m.kind == "place"] and found.same_event is False
+
+
+def test_a_name_spelled_another_way_is_still_mentioned():
+    # the sample corpus's caption writes "Blagoveschensk" (the gazetteer: Blagoveshchensk)
+    caption = "The Vostochny cosmodrome lies some 180 km north of Blagoveschensk in Amur region."
+    found = detect("The cosmodrome lies north of Blagoveshchensk.", caption)
+    assert "entity" not in [m.kind for m in found.mismatches]
+    found = detect("Vostochny lies north of Australia.", "Vostochny lies north of Austria.")
+    assert "entity" in [m.kind for m in found.mismatches]

@@ -1,0 +1,184 @@
+"""Each text analysed once: the record every detector reads.
+
+:func:`analyse` parses a claim or a passage into an :class:`Analysis` (its dates and figures,
+each with the event it belongs to, its places, negations, plan cues, content words, the
+content of an attribution) and keeps the last few thousand in memory, so that checking one
+passage against many claims (or one claim against many passages) parses each sentence once.
+The record holds only what the text itself says; what depends on the pair is the detectors'.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Literal
+
+from verify.evidence.cues import HEDGE_RE, MODAL_RE, NEG_RE
+from verify.evidence.events import Event, event_at
+from verify.evidence.places import Place, find_places
+from verify.evidence.slots import DateSlot, Quantity, find_dates, find_quantities
+from verify.evidence.text import (
+    STOPWORDS,
+    canonical,
+    content_stems,
+    fold,
+    mentions_reporting,
+    starts_dependent,
+    stem,
+    strip_attribution,
+    words,
+)
+
+Role = Literal["claim", "passage"]
+ANALYSIS_VERSION = 1
+"""Bumped when what :func:`analyse` records changes (a stored analysis from another version is stale)."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number with what it counts and the event it belongs to."""
+
+    quantity: Quantity
+    head: str | None
+    """Stem of what it counts ("8,000 coronavirus cases" -> "case")."""
+    near: frozenset[str]
+    """Content stems around it (to tell several figures of one kind apart)."""
+    event: Event
+
+
+@dataclass(frozen=True)
+class Negation:
+    start: int
+    end: int
+    cue: str
+    governs: frozenset[str]
+    """Content stems of the few words the cue governs, up to the end of its clause."""
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The words of a text: all a detector needs of the sentences around a passage."""
+
+    vocabulary: frozenset[str]
+    """Stems of every word of the canonical text (names included)."""
+    lower_words: frozenset[str]
+    """Words written in lower case in the text: common words, not names."""
+
+
+@lru_cache(maxsize=8192)
+def wording(text: str) -> Wording:
+    """The :class:`Wording` of ``text`` (cached)."""
+    return Wording(vocabulary=frozenset(stem(w) for w in words(canonical(text))),
+                   lower_words=frozenset(re.findall(r"\b[a-z][a-z'’-]*", fold(text))))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What one text says, parsed once. Offsets are into ``text``."""
+
+    text: str
+    role: Role
+    anchor: date | None
+    dates: tuple[DateSlot, ...]
+    date_events: tuple[Event, ...]
+    figures: tuple[Figure, ...]
+    places: tuple[Place, ...]
+    place_events: tuple[Event, ...]
+    negations: tuple[Negation, ...]
+    plans: tuple[tuple[int, int, frozenset[str]], ...]
+    """Plan / allegation cues ("plans to", "reportedly") with the stems of the words they govern."""
+    modal: bool
+    """The text itself is a plan or a hedge ("will", "may", "plans to")."""
+    stems: tuple[str, ...]
+    """Content stems in order (see :func:`verify.evidence.text.content_stems`)."""
+    word_stems: tuple[tuple[str, int, int], ...]
+    """Every word's stem with its span."""
+    wording: Wording
+    reported: str | None
+    """The content of an attribution ("X said Y" -> Y); None when there is none."""
+    reporting: bool
+    """The text is about what someone said or reported."""
+    dependent: bool
+    """The text leans on the sentence before it ("He said ...")."""
+
+
+def words_around(text: str, q: Quantity) -> tuple[str | None, frozenset[str]]:
+    """What a number counts, as the head of the words right after it ("8,000 coronavirus cases"
+    -> "case", "2,000 yards of total offense" -> "yard"), and the content stems around it (to
+    tell several numbers of one kind apart)."""
+    after = re.sub(r"^\s*-\s*", " ", text[q.end:][:60])  # "a 90-hour work week"
+    phrase = []
+    for m in re.finditer(r"[A-Za-z%$€£][A-Za-z'’-]*|\S", after):
+        w = m.group(0).lower()
+        if not w[0].isalpha() or w in STOPWORDS or len(phrase) == 3:
+            break
+        phrase.append(stem(w))
+    head = phrase[-1] if phrase else (q.unit if q.unit in ("%", "usd", "eur", "krw") else None)
+    before = re.split(r"[,;:.()]", text[max(0, q.bound_start - 60):q.bound_start])[-1]
+    near = [stem(w) for w in words(before.lower()) if w not in STOPWORDS and w[0].isalpha()][-3:]
+    return head, frozenset(phrase) | frozenset(near)
+
+
+def _negations(text: str) -> tuple[Negation, ...]:
+    out = []
+    for m in NEG_RE.finditer(fold(text)):
+        if m.group(0)[0].isupper() and text[:m.start()].strip() and text[:m.start()].rstrip()[-1] not in '.!?"“':
+            continue  # "featured in Never Say Die!": a title, not a negation
+        clause = re.split(r"[,;:()]|\s(?:and|but|while|whereas)\s", text[m.end():m.end() + 80])[0]
+        after = [w for w in words(canonical(clause)) if w not in STOPWORDS][:4]
+        out.append(Negation(m.start(), m.end(), m.group(0), frozenset(stem(w) for w in after)))
+    return tuple(out)
+
+
+def _plans(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    out = []
+    for pm in MODAL_RE.finditer(fold(text)):
+        governed = [w for w in words(canonical(text[pm.end():pm.end() + 60])) if w not in STOPWORDS][:3]
+        out.append((pm.start(), pm.end(), frozenset(stem(w) for w in governed)))
+    return tuple(out)
+
+
+def analyse(text: str, role: Role = "passage", anchor: date | None = None) -> Analysis:
+    """The analysis of ``text``, cached: the same text (in the same role, with the same anchor)
+    is parsed once, however the arguments are spelled.
+
+    Args:
+        text: a claim or a passage sentence.
+        role: "passage" also reads the dates anniversaries imply ("the 70th anniversary ... in
+            2018" -> 1948) and the relative dates ``anchor`` resolves; a claim's figures are
+            everything that is not one of its dates.
+        anchor: the passage document's date ("last month"). Defaults to None.
+    """
+    return _analyse(text, role, anchor)
+
+
+def clear_cache() -> None:
+    """Forget the cached analyses."""
+    _analyse.cache_clear()
+    wording.cache_clear()
+
+
+@lru_cache(maxsize=8192)
+def _analyse(text: str, role: Role, anchor: date | None) -> Analysis:
+    passage = role == "passage"
+    dates = tuple(find_dates(text, anchor if passage else None, anniversaries=passage))
+    written = [(d.start, d.end) for d in dates if not (passage and d.derived)]
+    quantities = find_quantities(text, written)
+    slots = tuple((d.start, d.end) for d in dates) + tuple((q.bound_start, q.unit_end) for q in quantities)
+    figures = tuple(Figure(q, *words_around(text, q), event_at(text, q.bound_start, q.unit_end, slots))
+                    for q in quantities)
+    places = tuple(find_places(text))
+    folded = fold(text)
+    return Analysis(
+        text=text, role=role, anchor=anchor, dates=dates,
+        date_events=tuple(event_at(text, d.start, d.end, slots, anniversary=d.derived) for d in dates),
+        figures=figures, places=places,
+        place_events=tuple(event_at(text, p.start, p.end, slots, nearest=True) for p in places),
+        negations=_negations(text), plans=_plans(text),
+        modal=bool(MODAL_RE.search(folded) or HEDGE_RE.search(folded)),
+        stems=tuple(content_stems(text)),
+        word_stems=tuple((stem(m.group(0).lower()), *m.span()) for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", folded)),
+        wording=wording(text),
+        reported=strip_attribution(text), reporting=mentions_reporting(text), dependent=starts_dependent(text))

@@ -1,0 +1,160 @@
+"""Compare the claim's slots (dates, figures, places) with the passage's, event by event.
+
+A passage's slot is set beside a claim's only when it can belong to the claim's event (see
+:mod:`verify.evidence.events`): "a treaty of February 2000" is not compared with "established
+ties in 1948", and a visit years apart, or one the passage calls the *last* before it was
+written, is another occasion, not a contradiction.
+"""
+
+from __future__ import annotations
+
+from verify.evidence.analysis import Analysis
+from verify.evidence.detection import Detection, span
+from verify.evidence.events import Event, other_occasion
+from verify.evidence.events import same_event as _same_event
+from verify.evidence.places import relation
+from verify.evidence.slots import quantity_agrees, same_measure
+from verify.models import Mismatch
+
+
+def same_event(claim_event: Event, passage_event: Event, passage: Analysis) -> bool | None:
+    """:func:`verify.evidence.events.same_event`, except that a passage leaning on the sentence
+    before it ("These were dispatched ...") may name its event and who acts there: never
+    "another event", and who acts is not compared."""
+    if passage.dependent:  # who acts may be named in the sentence before: compare the events only
+        same = _same_event(claim_event, passage_event, actors=False)
+        return None if same is False else same
+    return _same_event(claim_event, passage_event)
+
+
+def _reason(kind: str, same: bool | None, claim_text: str, passage_text: str) -> str:
+    where = " for the same event" if same else ""
+    return f"{kind} differs{where}: claim says {claim_text!r}, passage says {passage_text!r}"
+
+
+def _elsewhere(claim: Analysis, passage: Analysis) -> bool:
+    """Both texts place something, and no place of one can be a place of the other."""
+    return bool(claim.places and passage.places) and all(
+        relation(cp, pp) == "different" for cp in claim.places for pp in passage.places)
+
+
+def compare_dates(claim: Analysis, passage: Analysis, found: Detection) -> list[tuple[int, int]]:
+    """Date mismatches and agreements; returns the claim's date spans."""
+    for c, ce in zip(claim.dates, claim.date_events):
+        found.claim_slots += 1
+        comparable = [(p, same_event(ce, pe, passage), pe) for p, pe in zip(passage.dates, passage.date_events)
+                      if c.comparable(p)]
+        candidates = [x for x in comparable if x[1] is not False]
+        if comparable and not candidates:
+            found.other_event += 1
+            found.saw_event(False)
+            continue
+        if not candidates:
+            continue
+        agreeing = [x for x in candidates if c.compatible(x[0])]
+        if agreeing:
+            found.agreements += 1
+            found.agreed["date"] += 1
+            found.saw_event(max((x[1] for x in agreeing), key=lambda s: s is True))
+            continue
+        p, same, pe = max(candidates, key=lambda x: x[1] is True)  # the same event's date first
+        found.saw_event(same)
+        if same and other_occasion(ce, pe, c, p, passage.anchor, elsewhere=_elsewhere(claim, passage)):
+            found.other_occasion += 1
+            continue
+        found.mismatches.append(Mismatch(
+            kind="date", claim=span(claim.text, c.start, c.end), passage=span(passage.text, p.start, p.end),
+            detail=_reason("date", same, c.text, p.text)))
+    return [(d.start, d.end) for d in claim.dates]
+
+
+def compare_figures(claim: Analysis, passage: Analysis, found: Detection) -> list[tuple[int, int]]:
+    """Each claim number against the passage's numbers that count the same thing.
+
+    The candidate is the passage number that counts the same thing ("8,000 coronavirus cases"
+    and "8,030 confirmed cases" share "cases") with the most words in common around it
+    ("2,000 yards of total offense" is compared with "3,114 yards of total offense", not with
+    "699 yards on 53 receptions"), of the claim's event. Returns the claim's figure spans.
+    """
+    around = [f for f in passage.figures if not f.quantity.in_range]
+    for cf in claim.figures:
+        q = cf.quantity
+        found.claim_slots += 1
+        if q.in_range:
+            continue
+        head = cf.head
+        measured = [f for f in around
+                    if (head and head == f.head) or (q.unit and f.quantity.unit and same_measure(q.unit, f.quantity.unit))
+                    or not (head or f.head or q.unit or f.quantity.unit)]
+        scored = [(len(cf.near & f.near), f, same_event(cf.event, f.event, passage)) for f in measured]
+        if scored and all(same is False for _, _, same in scored):
+            found.other_event += 1
+            found.saw_event(False)
+            continue
+        scored = [x for x in scored if x[2] is not False]
+        if not scored:
+            continue
+        best = max(score for score, _, _ in scored)
+        closest = [(f, same) for score, f, same in scored if score == best]
+        agreeing = [same for f, same in closest if quantity_agrees(q, f.quantity)]
+        if agreeing:
+            found.agreements += 1
+            found.agreed["number"] += 1
+            found.saw_event(True if True in agreeing else agreeing[0])
+            continue
+        if not (q.unit or head):
+            continue  # a bare number ("7.8/10"): too little to call a contradiction
+        f, same = max(closest, key=lambda x: x[1] is True)
+        found.saw_event(same)
+        p = f.quantity
+        if head and head == f.head:
+            found.counted.add(len(found.mismatches))  # both count the same thing ("cases")
+        c_text, p_text = claim.text[q.bound_start:q.unit_end], passage.text[p.bound_start:p.unit_end]
+        found.mismatches.append(Mismatch(
+            kind="number", claim=span(claim.text, q.bound_start, q.unit_end),
+            passage=span(passage.text, p.bound_start, p.unit_end), detail=_reason("number", same, c_text, p_text)))
+    # the figures and their bounds ("fewer than"); what they count still says what the claim is about
+    return [(f.quantity.bound_start, f.quantity.end) for f in claim.figures]
+
+
+def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list[tuple[int, int]]:
+    """Where the claim puts its event against where the passage puts the same event.
+
+    A city in the claim's country confirms it ("in Vladivostok" for "in Russia"); the country
+    alone does not confirm a city ("in Russia" for "in Vladivostok"), nor contradict it; two
+    different cities or countries, or a city outside the claim's country, are a mismatch.
+    Returns the spans of the claim's places the passage confirmed or contradicted.
+    """
+    compared = []
+    # a recurring event (a visit, a meeting) in another place is another occasion, unless the
+    # passage dates it to the claim's date (or the claim gives none)
+    same_date = not claim.dates or any(c.comparable(p) and c.compatible(p) for c in claim.dates for p in passage.dates)
+    for cp, ce in zip(claim.places, claim.place_events):
+        candidates = [(pp, same_event(ce, pe, passage)) for pp, pe in zip(passage.places, passage.place_events)]
+        if candidates and all(same is False for _, same in candidates):
+            found.other_event += 1
+            found.saw_event(False)
+            continue
+        # a place is compared only for an event both texts name (a wrong place is a strong claim)
+        candidates = [(pp, same, relation(cp, pp)) for pp, same in candidates if same is True]
+        if not candidates:
+            continue
+        found.claim_slots += 1
+        confirming = [same for _, same, rel in candidates if rel in ("same", "inside")]
+        if confirming:
+            found.agreements += 1
+            found.agreed["place"] += 1
+            found.saw_event(True if True in confirming else confirming[0])
+            compared.append((cp.start, cp.end))
+            continue
+        if any(rel == "contains" for _, _, rel in candidates):
+            continue  # the passage names only the country: it neither confirms nor refutes the city
+        if ce.repeatable and not same_date:
+            continue
+        pp, same, _ = max(candidates, key=lambda x: x[1] is True)
+        found.saw_event(same)
+        compared.append((cp.start, cp.end))
+        found.mismatches.append(Mismatch(
+            kind="place", claim=span(claim.text, cp.start, cp.end), passage=span(passage.text, pp.start, pp.end),
+            detail=_reason("place", same, cp.name, pp.name)))
+    return compared

@@ -1,0 +1,79 @@
+"""The word lists the meaning detectors look for: negation cues, antonym pairs, plan and hedge
+cues, record claims ("the first", "the only"). One copy each; :mod:`verify.evidence.meaning`
+reads them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify.evidence.text import stem
+
+NEGATION_CUES = ("not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
+                 "refused", "refuses", "refuse", "denied", "denies", "deny", "failed to", "fails to",
+                 "declined to", "declines to", "unable to", "cannot", "lack", "lacked", "other than")
+NEGATION_STEMS = frozenset(stem(c) for c in NEGATION_CUES if " " not in c and "'" not in c)
+NEG_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in NEGATION_CUES if c != "n't") + r")\b|n't\b", re.IGNORECASE)
+
+_ANTONYM_WORDS = [
+    ("welcome", "object oppose condemn criticize criticise denounce reject protest"),
+    ("support", "oppose reject condemn"),
+    ("satisfied", "disappointed dissatisfied unhappy frustrated"),
+    ("praise", "criticize criticise condemn denounce"),
+    ("accept", "reject decline refuse"),
+    ("approve", "reject veto disapprove"),
+    ("agree", "disagree"),
+    ("increase", "decrease reduce cut decline drop fall"),
+    ("rise", "fall drop decline slump"),
+    ("gain", "lose loss"),
+    ("win", "lose"),
+    ("victory", "defeat"),
+    ("strengthen", "weaken"),
+    ("improve", "worsen deteriorate"),
+    ("expand", "shrink reduce"),
+    ("confirm", "deny"),
+    ("allow", "ban forbid prohibit"),
+    ("open", "close"),
+    ("succeed", "fail"),
+    ("success", "failure"),
+    ("ally", "enemy adversary"),
+    ("friend", "enemy"),
+    ("public", "secret undisclosed"),
+    ("rare", "frequent routine"),
+    ("before", "after"),
+    ("higher", "lower"),
+    ("more", "fewer less"),
+    ("arrive", "depart leave"),
+    ("begin", "end"),
+    ("start", "end stop"),
+    ("legal", "illegal"),
+    ("alive", "dead"),
+]
+ANTONYMS: dict[str, set[str]] = {}
+for _a, _bs in _ANTONYM_WORDS:
+    for _b in _bs.split():
+        ANTONYMS.setdefault(stem(_a), set()).add(stem(_b))
+        ANTONYMS.setdefault(stem(_b), set()).add(stem(_a))
+
+MODAL_RE = re.compile(
+    r"\b(plans? to|planned to|planning to|intends? to|intended to|will|shall|expected to|"
+    r"expects to|set to|scheduled to|aims? to|hopes? to|hoped to|"
+    r"proposed|considering|seeks? to|wants? to|reportedly|allegedly|alleged)\b",
+    re.IGNORECASE,
+)
+"""A plan, intention or allegation: the passage does not state the event as fact. Hedges
+("may", "could", "would", "likely", "possible") are left out: measured on dev_3way and
+HealthVer, they blocked true "supports" (habitual "would", "may vary", "could prevent")
+far more often than they caught a claim that overstated its source."""
+HEDGE_RE = re.compile(r"\b(would|may|might|could|likely to|possible|possibly|is to|are to)\b")  # "May" is a month
+"""A claim with one of these (or a plan cue) is itself modal: a plan in the passage cannot overstate it."""
+FIRST_ONLY_RE = re.compile(
+    r"\b((?:the|its|his|her|their)\s+(?:very\s+)?(?:first|only|sole)\b(?!\s+(?:season|half|quarter|week|day|month|year|"
+    r"round|part|episode|phase|stage|step|place|two|three|of)\b)|for the first time|first[- ]ever|"
+    r"\bfirst\s+[a-z]+ed\b|never before|unprecedented)",
+    re.IGNORECASE)
+"""An exclusive or record claim ("the first nation to", "the only country", "for the first time").
+Ordinal uses ("the first season", "the first half") and the adverb "only" ("exists only in")
+are not such claims."""
+FIRST_SAID = re.compile(r"\b(first|initially|originally|originated|originating|began|begun|earliest|"
+                         r"inaugural|debut|debuted|pioneer|pioneered|never before)\b")

@@ -1,0 +1,72 @@
+"""What the detectors found for one (claim, passage) pair: the record the scoring reads."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from verify.models import Mismatch, Span
+
+HARD_KINDS = frozenset({"number", "date", "place", "negation", "antonym"})
+"""Kinds that contradict an otherwise matching passage; the others only block a "supports"."""
+
+
+@dataclass
+class Detection:
+    """What the detectors found for one (claim, passage) pair."""
+
+    mismatches: list[Mismatch] = field(default_factory=list)
+    alignment: float = 0.0
+    """Share of the claim's content words (slots aside) that the passage holds."""
+    topic_alignment: float = 0.0
+    """The same share, counting the sentences a leaning-back passage ("These letters ...")
+    depends on: whether a slot difference is about the same event."""
+    in_context: bool = False
+    """True when the passage came with its neighbouring sentences (a retrieved corpus passage),
+    False for a bare pair whose topic the caller chose."""
+    counted: set[int] = field(default_factory=set)
+    """Indexes of number mismatches where both numbers count the same thing ("8,000 cases" /
+    "8,030 cases"): that is itself a sign that the passage speaks of the claim's figure."""
+    agreements: int = 0
+    claim_slots: int = 0
+    agreed: Counter = field(default_factory=Counter)
+    """Agreements by kind ("date", "number", "place")."""
+    same_event: bool | None = None
+    """Whether the passage speaks of the claim's event: True when a compared date, figure or
+    place sits in a clause naming an event of the claim's kind, False when every compared slot
+    belongs to another event ("a treaty of February 2000" for "established ties in 1948"),
+    None when no slot could be placed in an event."""
+    other_event: int = 0
+    """Slot differences set aside because the passage's slot belongs to another event."""
+    other_occasion: int = 0
+    """Date differences set aside as another occasion of the same event ("last visited in 2000")."""
+    set_aside: list[Mismatch] = field(default_factory=list)
+    """Findings the gates took out of :attr:`mismatches` (the passage is on another topic, about
+    another person, or reports a plan): no contradiction, but what a reader or the scoring
+    model may still weigh ("satisfied" against "disappointed" on a passage about other talks)."""
+
+    def keep(self, wanted) -> None:
+        """Keep the mismatches for which ``wanted(index, mismatch)`` holds; set the others aside."""
+        kept = []
+        for i, m in enumerate(self.mismatches):
+            (kept if wanted(i, m) else self.set_aside).append(m)
+        self.mismatches = kept
+
+    @property
+    def hard(self) -> list[Mismatch]:
+        return [m for m in self.mismatches if m.kind in HARD_KINDS]
+
+    @property
+    def soft(self) -> list[Mismatch]:
+        return [m for m in self.mismatches if m.kind not in HARD_KINDS]
+
+    def saw_event(self, same: bool | None) -> None:
+        """Fold one slot's same-event reading into :attr:`same_event` (any True wins)."""
+        if same is True:
+            self.same_event = True
+        elif same is False and self.same_event is None:
+            self.same_event = False
+
+
+def span(text: str, start: int, end: int) -> Span:
+    return Span(text=text[start:end], start=start, end=end)

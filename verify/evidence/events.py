@@ -1,0 +1,224 @@
+"""Which event a date, number or place belongs to, and whether two such events are the same.
+
+A slot (a date, a figure, a place) is attached to the event words around it in its clause:
+"established diplomatic relations in 1948" dates an *establishing*, "a treaty ... concluded in
+February 2000" dates an *agreement*. A difference in the slot contradicts a claim only when the
+passage speaks of the same event; and for events that recur (visits, meetings, messages) a
+different occasion ("Putin *last* visited Pyongyang in July 2000", a visit years apart) is not
+the claim's occasion either.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import snowballstemmer
+
+from verify.evidence.slots import MONTHS, DateSlot
+from verify.evidence.text import STOPWORDS, canonical
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+# Event words by kind: two slots belong to one event when their clauses share a kind. Kept
+# coarse on purpose: a paraphrase ("forged ties" / "established relations") must land in one
+# kind, since a wrong "different event" hides a true contradiction.
+_EVENT_KINDS = {
+    "establish": "establish establishment forge found foundation form create set recognize recognise "
+                 "recognition proclaim proclamation independence birth born begin began start launch open",
+    "encounter": "visit trip travel travelled traveled tour journey arrive arrival go went come came fly flew "
+                 "meet met meeting summit talks talk negotiate negotiation discuss discussion confer "
+                 "conference host hosted invite invitation return returned",
+    "agreement": "sign signing conclude adopt agree agreement treaty accord deal pact declaration declare "
+                 "alliance contract ratify",
+    "celebration": "celebrate celebration mark commemorate commemoration anniversary festival ceremony banquet "
+                   "reception parade",
+    "message": "message letter send sent exchange write wrote congratulate congratulation greet greeting "
+               "telegram call",
+    "death": "die died death dead kill killed",
+    "vote": "elect election vote referendum",
+    "conflict": "war invade invasion attack battle fight fought strike",
+    "test": "test fire fired missile",
+    "report": "record recorded case confirm count",
+    "statement": "said says stated announced reported told added noted claimed",
+}
+KIND_OF: dict[str, str] = {_STEMMER.stemWord(w): kind for kind, ws in _EVENT_KINDS.items() for w in ws.split()}
+REPEATABLE = frozenset({"encounter", "message", "celebration", "vote", "test"})
+"""Kinds of event that happen again and again: another year is another occasion."""
+OCCASION_YEARS = 2
+"""Years apart at which two dates of a repeatable event are two occasions, not a disagreement
+("visited Pyongyang in 2024" / "in 2000"); one year apart is still read as a slip."""
+_LIGHT = frozenset(_STEMMER.stemWords(["hold", "held", "have", "had", "make", "made", "take", "took", "give", "gave", "pay", "paid", "conduct", "stage"]))
+"""Verbs that name no event of their own: "held celebrations" is a celebration."""
+_MARKERS = {"first": "first", "initially": "first", "inaugural": "first", "earliest": "first",
+            "last": "last", "latest": "last", "previous": "earlier", "previously": "earlier",
+            "earlier": "earlier", "former": "earlier", "once": "earlier", "recent": "last"}
+_MARKER_RE = re.compile(r"\b(?:for\s+the\s+(first|last)\s+time\b|(first|initially|inaugural|earliest|last|latest|"
+                        r"previous|previously|earlier|former|once|most recent)\s+(?:(?:official|state|rare|such|"
+                        r"two-day|three-day|overseas|foreign)\s+)?(?P<event>[A-Za-z]+))", re.IGNORECASE)
+"""An occasion word with the event word it qualifies ("last visited", "the previous summit",
+"for the first time"); "earlier said" or "last month" single out no occasion of the event."""
+_CLAUSE_BREAK = re.compile(r"[.;:!?]\s|\s(?:while|whereas|but|although|though|which|who)\s|,\s(?:and|but)\s")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+@lru_cache(maxsize=65536)
+def event_stem(word: str) -> str:
+    """The Snowball stem event words are compared by ("visited" -> "visit")."""
+    return _STEMMER.stemWord(word.lower().strip("'’-").removesuffix("'s"))
+
+
+@dataclass(frozen=True)
+class Event:
+    """The event words around one slot."""
+
+    kinds: frozenset[str]
+    """Event kinds named in the slot's clause (empty: the clause names no event word)."""
+    words: frozenset[str]
+    """Stems of the event words themselves."""
+    marker: str | None = None
+    """"first" / "last" / "earlier" when the clause singles out one occasion of several."""
+    actors: frozenset[str] = frozenset()
+    """Name tokens before the event word: who acts ("Putin visited" -> putin)."""
+    names: frozenset[str] = frozenset()
+    """Name tokens anywhere in the clause: who takes part."""
+
+    @property
+    def known(self) -> bool:
+        """Names an event of a listed kind (another past-tense verb alone is too little to say
+        two clauses speak of different events: "grossed" / "earned")."""
+        return any(not k.startswith("verb:") for k in self.kinds)
+
+    @property
+    def repeatable(self) -> bool:
+        listed = {k for k in self.kinds if not k.startswith("verb:")}
+        return bool(listed) and listed <= REPEATABLE
+
+
+def _clause(text: str, start: int, end: int, before: int = 60, after: int = 40) -> tuple[int, int]:
+    """The stretch of ``text`` around ``start:end`` up to the nearest clause break on each side."""
+    lo, hi = max(0, start - before), min(len(text), end + after)
+    breaks = [m for m in _CLAUSE_BREAK.finditer(text, lo, hi)]
+    left = [m.end() for m in breaks if m.end() <= start]
+    right = [m.start() for m in breaks if m.start() >= end]
+    return (left[-1] if left else lo), (right[0] if right else hi)
+
+
+_ANNIVERSARY_OF = re.compile(r"\s+of\s+(?:the\s+)?[^,.;:]{1,60}")
+
+
+def _actor(word: str) -> frozenset[str]:
+    """The name tokens of one capitalised word ("Kim's" -> kim, "DPRK" -> north, korea)."""
+    return frozenset(w for w in canonical(word.removesuffix("'s").removesuffix("’s")).split() if w not in STOPWORDS)
+
+
+def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] = (),
+             anniversary: bool = False, nearest: bool = False) -> Event:
+    """The event words of the clause around the slot at ``start:end`` (the slot itself and the
+    ``skip`` spans, other slots, left out), and the names before the first of them (who acts).
+
+    Args:
+        text: the text the slot is in.
+        start: where the slot starts.
+        end: where it ends.
+        skip: other slots' spans, not event words.
+        anniversary: the slot is a date an anniversary implies ("the 70th anniversary of the
+            establishment of ties" -> 1948): its event is what the anniversary is of, not the
+            celebration.
+        nearest: only the event word nearest before the slot (after it when none is before):
+            a place belongs to the word it follows ("a visit had raised concerns in the US" puts
+            the concerns in the US, not the visit).
+    """
+    lo, hi = _clause(text, start, end, before=100)
+    if anniversary:
+        of = _ANNIVERSARY_OF.match(text, end)
+        lo, hi = (of.start(), of.end()) if of else (end, end)
+    found: list[tuple[int, str, str]] = []
+    names: list[tuple[int, frozenset[str]]] = []
+    for m in _WORD.finditer(text, lo, hi):
+        s = m.start()
+        if start <= s < end or any(a <= s < b for a, b in skip):
+            continue
+        word = m.group(0)
+        initial = s == 0 or text[:s].rstrip()[-1:] in ".!?\"“"
+        if word[0].isupper() and not (initial and event_stem(word) in KIND_OF):
+            if word.lower() not in STOPWORDS and word.lower().rstrip(".") not in MONTHS:
+                names.append((s, _actor(word)))  # a name ("Kim Jong Un", "Victory Day"): who, not what
+            continue
+        st = event_stem(word)
+        if st in _LIGHT:
+            continue
+        kind = KIND_OF.get(st)
+        if kind is None and word.lower().endswith("ed") and len(word) > 4:
+            kind = f"verb:{st}"  # any other past-tense verb is an event of its own kind
+        if kind:
+            found.append((s, kind, st))
+    if nearest and found:
+        before = [f for f in found if f[0] < start]
+        found = [before[-1]] if before else [found[0]]
+    first = min((f[0] for f in found), default=start)
+    actors = frozenset().union(*(n for at, n in names if at < first))
+    named = frozenset().union(*(n for _, n in names))
+    marker = None
+    for m in _MARKER_RE.finditer(text, lo, hi):
+        if start <= m.start() < end or (m.group("event") and KIND_OF.get(event_stem(m.group("event"))) in (None, "statement")):
+            continue
+        word = (m.group(1) or m.group(2)).lower()
+        marker = "last" if word == "most recent" else _MARKERS[word]
+        break
+    return Event(frozenset(k for _, k, _ in found), frozenset(st for _, _, st in found), marker, actors, named)
+
+
+def same_event(claim: Event, passage: Event, actors: bool = True) -> bool | None:
+    """True when both clauses name an event of one kind, False when both name listed events and
+    share no kind, or when who acts in the claim takes no part in the passage's clause ("Putin
+    visited" / "Kim traveled to Vladivostok"; not checked without ``actors``), None when either
+    names no event."""
+    if actors and claim.actors and passage.names and not claim.actors & passage.names:
+        return False
+    if claim.kinds & passage.kinds:
+        return True
+    if not (claim.known and passage.known):
+        return None
+    return False
+
+
+def other_occasion(claim: Event, passage: Event, claim_date: DateSlot, passage_date: DateSlot,
+                   anchor: date | None = None, elsewhere: bool = False) -> bool:
+    """Whether two differing dates of one event name two occasions of it, not a disagreement.
+
+    A passage's "last visited in July 2000" speaks of an earlier occasion unless the passage was
+    written (``anchor``) after the claim's date: then a visit at that date would have been the
+    last. A claim's "first visited in 2001" is contradicted only by an earlier occasion, its
+    "last" only by a later one; "first" against "first" is one occasion. Without such a word,
+    dates of a recurring event (a visit, a meeting) years apart, or in places the texts tell
+    apart (``elsewhere``), are two occasions.
+    """
+    if claim.marker and claim.marker == passage.marker:
+        return False
+    keys = claim_date.order_key(passage_date)
+    before = keys is not None and keys[0] < keys[1]  # the claim's date is the earlier one
+    after = keys is not None and keys[0] > keys[1]
+    if passage.marker == "last":
+        stamp = DateSlot("", 0, 0, year=anchor.year, month=anchor.month, day=anchor.day) if anchor else None
+        written = claim_date.order_key(stamp) if stamp else None
+        return not (after and written is not None and written[0] <= written[1])
+    if passage.marker == "first":
+        return not before
+    if claim.marker == "last":
+        return not before
+    if claim.marker == "first":
+        return not after
+    if "earlier" in (claim.marker, passage.marker):
+        return True
+    if claim.repeatable and passage.repeatable and elsewhere:
+        return True
+    if claim.repeatable and passage.repeatable and claim_date.year and passage_date.year:
+        return abs(claim_date.year - passage_date.year) >= OCCASION_YEARS
+    if claim.repeatable and passage.repeatable and passage_date.year and not claim_date.year:
+        # "visited in September" read against a visit of April 2019: the claim's year is unsaid;
+        # only a passage written that year speaks of this year's visits
+        return anchor is None or anchor.year != passage_date.year
+    return False

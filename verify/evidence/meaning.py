@@ -1,0 +1,90 @@
+"""Detectors of meaning: negation, opposite words, a plan reported as done, an unstated "first".
+
+Each reads the two texts' :class:`~verify.evidence.analysis.Analysis` and adds what it finds
+to a :class:`~verify.evidence.detection.Detection`, with a reason a reader can check.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify.evidence.analysis import Analysis, analyse
+from verify.evidence.cues import ANTONYMS, FIRST_ONLY_RE, FIRST_SAID
+from verify.evidence.detection import Detection, span
+from verify.models import Mismatch
+
+
+def negation(claim: Analysis, passage: Analysis, shared: set[str], found: Detection) -> None:
+    """One side negates what both speak of ("were revealed" / "have not been revealed")."""
+    claim_neg = [n for n in claim.negations if n.governs & shared]
+    passage_neg = [n for n in passage.negations if n.governs & shared]
+    if bool(claim_neg) == bool(passage_neg):
+        return
+    if claim_neg:
+        n = claim_neg[0]
+        found.mismatches.append(Mismatch(
+            kind="negation", claim=span(claim.text, n.start, n.end), passage=None,
+            detail=f"negated in the claim ({n.cue!r}), stated in the passage"))
+        return
+    n = passage_neg[0]
+    hit = next(((s, e) for w, s, e in claim.word_stems if w in n.governs), None)
+    claim_span = span(claim.text, *hit) if hit else span(claim.text, 0, len(claim.text))
+    found.mismatches.append(Mismatch(
+        kind="negation", claim=claim_span, passage=span(passage.text, n.start, n.end),
+        detail=f"negated in the passage ({n.cue!r}), stated in the claim"))
+
+
+def antonyms(claim: Analysis, passage: Analysis, found: Detection) -> None:
+    """A claim word whose opposite the passage uses instead ("disappointed" / "satisfied")."""
+    passage_stems = {w for w, _, _ in passage.word_stems}
+    claim_stems = {w for w, _, _ in claim.word_stems}
+    for w, s, e in claim.word_stems:
+        opposite = ANTONYMS.get(w, set()) - claim_stems
+        hit = next(((ps, pe) for pw, ps, pe in passage.word_stems if pw in opposite), None)
+        if hit and w not in passage_stems:
+            c_word, p_word = claim.text[s:e], passage.text[hit[0]:hit[1]]
+            found.mismatches.append(Mismatch(
+                kind="antonym", claim=span(claim.text, s, e), passage=span(passage.text, *hit),
+                detail=f"meaning contradicts: claim says {c_word!r}, passage says the opposite, {p_word!r}"))
+            return
+
+
+def modality(claim: Analysis, passage: Analysis, found: Detection) -> None:
+    """A plan, hope or allegation in the passage that governs what the claim states as fact."""
+    if claim.modal:
+        return
+    claim_stems = set(claim.stems)
+    for start, end, governed in passage.plans:
+        if claim_stems & governed:
+            cue = passage.text[start:end]
+            found.mismatches.append(Mismatch(
+                kind="modality", claim=span(claim.text, 0, len(claim.text)), passage=span(passage.text, start, end),
+                detail=f"passage only says {cue!r} of what the claim states as fact"))
+            return
+
+
+def context_modality(claim: str, context: str) -> Mismatch | None:
+    """The plan in a neighbouring sentence, when it is the neighbours that seem to support the
+    claim ("Lavrov said he plans to visit Pyongyang" beside the passage, for "Lavrov visited
+    Pyongyang"). Its span is the claim's; the passage span is None (it is not in the passage)."""
+    probe = Detection()
+    modality(analyse(claim, "claim"), analyse(context), probe)
+    if not probe.mismatches:
+        return None
+    cue = probe.mismatches[0].passage.text
+    return Mismatch(kind="modality", claim=span(claim, 0, len(claim)), passage=None,
+                    detail=f"the sentences around the passage only say {cue!r} of what the claim states as fact")
+
+
+def first_only(claim: str, passage_and_context: str, found: Detection) -> None:
+    """A record claim ("the first nation to", "the only") the passage and its neighbours never make."""
+    cm = FIRST_ONLY_RE.search(claim)
+    key = re.search(r"first|only|sole|never before|unprecedented", cm.group(1), re.IGNORECASE) if cm else None
+    if not key:
+        return
+    said = passage_and_context.lower()
+    if key.group(0).lower() == "first" and FIRST_SAID.search(said):
+        return  # "originated in Wuhan", "initially", "the earliest": a first, in other words
+    if not re.search(r"\b" + re.escape(key.group(0).lower()) + r"\b", said):
+        found.mismatches.append(Mismatch(kind="first_only", claim=span(claim, *cm.span()), passage=None,
+                                         detail=f"passage does not say {cm.group(0)!r}"))

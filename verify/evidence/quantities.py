@@ -1,0 +1,149 @@
+"""Numbers in text with what they count, their bounds and ranges; whether two can be the same figure.
+
+Pure functions over strings, read through :mod:`verify.evidence.analysis`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from verify.evidence.text import fold, stem
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "twentieth": 20, "fiftieth": 50, "hundredth": 100,
+}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9}
+UNIT_ALIASES = {"percent": "%", "per cent": "%", "pct": "%", "%": "%", "yr": "year", "km": "kilometre",
+                "kilometer": "kilometre", "anniversary": "anniversary", "$": "usd", "dollar": "usd",
+                "us$": "usd", "won": "krw", "€": "eur", "euro": "eur"}
+
+def overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``start:end`` overlaps any of ``spans``."""
+    return any(start < e and s < end for s, e in spans)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with the word it counts (its unit), e.g. ``75th anniversary``."""
+
+    text: str
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    ordinal: bool = False
+    bound: str | None = None  # "min", "max", "approx" from "more than", "under", "about"
+    unit_end: int | None = None
+    """End of the unit word ("75th anniversary" -> after "anniversary"); ``end`` when none."""
+    bound_start: int | None = None
+    """Start of the bound phrase ("more than 25%" -> at "more"); ``start`` when none."""
+    strict: bool = False
+    """The bound excludes the number itself ("more than 6" is not 6; "at least 6" is)."""
+    in_range: bool = False
+    """One end of a range ("between 6 and 15", "2016-17", "10 to 20"): not a figure on its own."""
+
+
+_NUM = r"(?<![A-Za-z]-)(?<![A-Za-z\d:])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<ord>st|nd|rd|th)?(?!:\d)"
+_QUANTITY = re.compile(
+    r"(?P<cur>\$|€|£|US\$)?\s?" + _NUM + r"(?:\s?(?P<scale>" + "|".join(SCALES) + r"))?"
+    r"(?:\s?(?P<pct>%|percent|per cent))?"
+    r"|\b(?P<word>" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+_BOUND = re.compile(r"(more than|over|at least|above|exceeding|less than|under|fewer than|below|at most|"
+                    r"about|around|approximately|nearly|almost|some|roughly|up to)\s*$", re.IGNORECASE)
+_BOUND_KIND = {"more than": "min", "over": "min", "at least": "min", "above": "min", "exceeding": "min",
+               "less than": "max", "under": "max", "fewer than": "max", "below": "max", "at most": "max",
+               "up to": "max"}
+_RANGE_BEFORE = re.compile(r"(?:\bbetween\s+[\d.,]+\s+and\s*|\d\s*(?:-|–|—|to)\s*)$", re.IGNORECASE)
+_RANGE_AFTER = re.compile(r"\s*(?:-|–|—|to)\s*\d", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_INCLUSIVE_BOUNDS = frozenset({"at least", "at most", "up to"})
+"""The other bounds are strict: "more than 84%" excludes 84%."""
+_UNIT_WORD = re.compile(r"\s*-?\s*([A-Za-z]+(?:\s+cent)?)")
+
+
+def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Quantity]:
+    """Numbers in ``text`` (not inside the ``skip`` spans, e.g. dates) with their unit word."""
+    text = fold(text)
+    skip = skip or []
+    out = []
+    for m in _QUANTITY.finditer(text):
+        start, end = m.span()
+        if m.group(0).strip() == "" or overlaps(skip, start, end):
+            continue
+        start += len(m.group(0)) - len(m.group(0).lstrip())
+        g = m.groupdict()
+        if g["word"]:
+            word = g["word"].lower()
+            value, ordinal = float(NUMBER_WORDS[word]), word.endswith(("th", "nd", "rd")) or word in {
+                "second", "third", "fifth", "eighth", "ninth", "twelfth"}
+        else:
+            value = float(g["num"].replace(",", ""))
+            ordinal = bool(g["ord"])
+            if g["scale"]:
+                value *= SCALES[g["scale"].lower()]
+        unit, unit_end = None, end
+        if g.get("pct"):
+            unit = "%"
+        elif g.get("cur"):
+            unit = UNIT_ALIASES.get(g["cur"].lower(), g["cur"])
+        else:
+            um = _UNIT_WORD.match(text, end)
+            if um:
+                word = um.group(1).lower()
+                unit = UNIT_ALIASES.get(word, stem(word))
+                unit_end = um.end()
+        bm = _BOUND.search(text[:start])
+        bound, bound_start, strict = None, start, False
+        if bm:
+            phrase = " ".join(bm.group(1).lower().split())
+            bound, bound_start = _BOUND_KIND.get(phrase, "approx"), bm.start(1)
+            strict = bound in ("min", "max") and phrase not in _INCLUSIVE_BOUNDS
+        in_range = bool(_RANGE_BEFORE.search(text[:start]) or _RANGE_AFTER.match(text, end)
+                        or _BETWEEN.search(text[:bound_start]))
+        out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound, unit_end, bound_start,
+                            strict, in_range))
+    return out
+
+
+def _interval(q: Quantity, tolerance: float) -> tuple[float, bool, float, bool]:
+    """``(low, low is open, high, high is open)``."""
+    v = q.value
+    if q.bound == "min":
+        return v, q.strict, math.inf, True
+    if q.bound == "max":
+        return -math.inf, True, v, q.strict
+    slack = tolerance * max(abs(v), 1)
+    return v - slack, False, v + slack, False
+
+
+def quantity_agrees(claim: Quantity, passage: Quantity) -> bool:
+    """Whether the passage's number can be the claim's (bounds and rounding allowed).
+
+    Each side is an interval ("more than 8" is (8, inf), "at least 8" is [8, inf), "about 180"
+    is 180 +- 10%); they agree when the intervals meet: "over 4 times" neither confirms nor
+    refutes "more than 8 times", so it is no mismatch; "29 reviews" refutes "less than 29".
+    """
+    tolerance = 0.1 if "approx" in (claim.bound, passage.bound) else 0.0
+    lo, lo_open, hi, hi_open = _interval(claim, tolerance)
+    plo, plo_open, phi, phi_open = _interval(passage, tolerance)
+    low, low_open = max((lo, lo_open), (plo, plo_open), key=lambda e: (e[0], e[1]))
+    high, high_open = min((hi, hi_open), (phi, phi_open), key=lambda e: (e[0], not e[1]))
+    return low < high or (low == high and not low_open and not high_open)
+
+
+_SAME_MEASURE = [{"year", "anniversary"}]
+"""Units that measure the same thing: "75 years of ties" is their "75th anniversary"."""
+
+
+def same_measure(a: str | None, b: str | None) -> bool:
+    """Whether two unit words count the same thing."""
+    return a == b or any({a, b} <= group for group in _SAME_MEASURE)
