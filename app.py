@@ -129,7 +129,7 @@ def permalink(claim: str, check_id: int | None = None) -> str:
 
 @st.cache_resource(show_spinner="Loading the embedding model…", max_entries=2)
 def load_embedder(model: str | None) -> SerialEmbedder:
-    """One embedder per model, shared by checks and index updates (it loads its model on first use)."""
+    """One embedder per model, shared by the checks of every session, one call at a time (loads on first use)."""
     return SerialEmbedder(SentenceTransformerEmbedder(model))
 
 
@@ -137,7 +137,9 @@ def load_embedder(model: str | None) -> SerialEmbedder:
 def load_live_index(index_dir: str, settings_json: str) -> LiveIndex:
     """The index of ``index_dir`` and its verifier; at most two are kept (an update swaps, never adds one)."""
     settings = Settings.model_validate_json(settings_json)
-    return LiveIndex(settings, load_embedder(settings.embedding_model))
+    # Updates embed with a second instance of the model (loaded at the first update), so checks never wait.
+    return LiveIndex(settings, load_embedder(settings.embedding_model),
+                     build_embedder=SentenceTransformerEmbedder(settings.embedding_model))
 
 
 def open_live(settings: Settings) -> LiveIndex:
@@ -163,7 +165,7 @@ def render_index_panel(live: LiveIndex) -> None:
     """The index in use, how the corpus differs from it, the one update button, and the update's progress."""
     running = live.state.running
 
-    @st.fragment(run_every=1.0 if running else None)
+    @st.fragment(run_every=2.0 if running else None)
     def panel() -> None:
         state = live.state
         seen = st.session_state.get("index_generation")

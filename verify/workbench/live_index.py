@@ -118,15 +118,18 @@ class LiveIndex:
 
     Args:
         settings: Where the index and the corpus are, and the verifier's knobs.
-        embedder: The embedder of checks and builds (wrap it in :class:`SerialEmbedder`
-            when it is shared).
+        embedder: The embedder of checks.
         judge: The NLI judge. Defaults to the verifier's own, made on first use and kept
             across swaps.
+        build_embedder: The embedder of index updates: a second instance of the same model lets
+            checks run while an update embeds (one model's memory more). Defaults to
+            ``embedder`` (then wrap it in :class:`SerialEmbedder`: checks wait for one chunk).
     """
 
-    def __init__(self, settings: Settings, embedder: Embedder, judge=None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, judge=None, build_embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.build_embedder = build_embedder or embedder
         self._judge = judge
         self._verifier: Verifier | None = None
         self._loaded_mtime: int | None = None
@@ -229,7 +232,7 @@ class LiveIndex:
             CrosscheckError: The corpus cannot be read or the index cannot be written; the
                 index in use stays.
         """
-        result = build_index(Path(self.settings.corpus_dir), Path(self.settings.index_dir), self.embedder,
+        result = build_index(Path(self.settings.corpus_dir), Path(self.settings.index_dir), self.build_embedder,
                              self._progress)
         mtime = self._manifest_mtime()
         if result.up_to_date and self._verifier is not None:
