@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from index.store import ClaimIndex
 from verify.workbench.document import display_name
-from verify.workbench.highlight import _WORD, Mark, normalise_word
+from verify.workbench.highlight import WORD, Mark, normalise_word
 
 __all__ = ["MAX_HITS", "FindHit", "FindResult", "Query", "find", "parse_query"]
 
@@ -60,7 +60,7 @@ def parse_query(query: str) -> Query:
     """``"75th anniversary" Putin`` -> phrase ``75th anniversary`` and word ``putin``."""
     phrases = [" ".join(p.split()).casefold() for p in _PHRASE.findall(query) if p.strip()]
     rest = _PHRASE.sub(" ", query)
-    words = list(dict.fromkeys(normalise_word(w) for w in _WORD.findall(rest)))
+    words = list(dict.fromkeys(normalise_word(w) for w in WORD.findall(rest)))
     return Query(words=words, phrases=phrases)
 
 
@@ -75,7 +75,7 @@ def _matches(text: str, query: Query) -> list[Mark] | None:
             return None
         marks += [Mark(start=m.start(), end=m.end(), kind="passage") for m in found]
     for word in query.words:
-        found = [m for m in _WORD.finditer(text) if normalise_word(m.group()) == word]
+        found = [m for m in WORD.finditer(text) if normalise_word(m.group()) == word]
         if not found:
             return None
         marks += [Mark(start=m.start(), end=m.end(), kind="passage") for m in found]

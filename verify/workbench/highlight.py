@@ -17,14 +17,14 @@ from verify.models import Passage, Span
 from verify.workbench.palette import colours
 
 __all__ = [
-    "STOPWORDS", "Highlights", "Mark", "badge_html", "claim_marks", "content_words", "highlights", "marked_html",
+    "STOPWORDS", "WORD", "Highlights", "Mark", "badge_html", "claim_marks", "content_words", "highlights", "marked_html",
     "normalise_word",
 ]
 
 MarkKind = Literal["support", "conflict", "passage"]
 
 # A word, with inner apostrophes, dots and commas kept ("Kim's", "1,000", "3.5", "U.S").
-_WORD = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*")
+WORD = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*")
 STOPWORDS = frozenset({
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
     "be", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does",
@@ -71,7 +71,7 @@ def normalise_word(word: str) -> str:
 
 def content_words(text: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, normalised)`` of each word of ``text`` that is not a stopword."""
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         word = normalise_word(match.group())
         if word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
             yield match.start(), match.end(), word
@@ -88,7 +88,7 @@ def _overlaps(start: int, end: int, marks: list[Mark]) -> bool:
 
 def _bridgeable(gap: str) -> bool:
     """Whitespace and stopwords only: two supporting words across it read as one stretch."""
-    return all(word.lower() in STOPWORDS for word in _WORD.findall(gap)) and not re.sub(_WORD, "", gap).strip()
+    return all(word.lower() in STOPWORDS for word in WORD.findall(gap)) and not re.sub(WORD, "", gap).strip()
 
 
 def _marks(text: str, shared: set[str], conflicts: list[tuple[int, int]]) -> list[Mark]:

@@ -24,16 +24,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from index.build import build_index
 from index.corpus import corpus_files
 from index.embed import Embedder
-from index.errors import CrosscheckError, MissingIndexError
+from index.errors import CrosscheckError
 from index.models import FileChanges
 from index.store import MANIFEST, ClaimIndex
 from verify.errors import ModelError
 from verify.settings import Settings
 from verify.verifier import Verifier
 
-__all__ = ["IndexStamp", "LiveIndex", "SerialEmbedder", "UpdateState", "local_time"]
+__all__ = ["UPDATE_THREAD", "IndexStamp", "LiveIndex", "SerialEmbedder", "UpdateState", "local_time"]
 
 LOG = logging.getLogger(__name__)
+UPDATE_THREAD = "crosscheck-index-update"
+"""The name of the thread that updates an index (tests wait for it)."""
 
 
 class _Strict(BaseModel):
@@ -259,7 +261,7 @@ class LiveIndex:
             if self._state.running:
                 return False
             self._state = UpdateState(running=True, generation=self._state.generation)
-            self._thread = threading.Thread(target=self._run, name="crosscheck-index-update", daemon=True)
+            self._thread = threading.Thread(target=self._run, name=UPDATE_THREAD, daemon=True)
             self._thread.start()
             return True
 
@@ -270,7 +272,3 @@ class LiveIndex:
             thread.join(timeout)
         return self.state
 
-
-def is_missing(exc: Exception) -> bool:
-    """Whether ``exc`` says there is no index at all (then the page builds one before anything else)."""
-    return isinstance(exc, MissingIndexError)
