@@ -52,7 +52,7 @@ from verify.workbench.draft import (
 from verify.workbench.export import claim_review, reports_csv, reports_json, reports_markdown
 from verify.workbench.find import find
 from verify.workbench.highlight import Mark, badge_html, claim_marks, highlights, marked_html
-from verify.workbench.live_index import IndexStamp, LiveIndex, SerialEmbedder, local_time
+from verify.workbench.live_index import UPDATE_THREAD, IndexStamp, LiveIndex, SerialEmbedder, local_time
 from verify.workbench.notes import NotesStore, StoredCheck, claim_key
 
 VERDICTS = {  # verdict -> (colour, words)
@@ -68,7 +68,6 @@ STANCES = {  # stance -> (colour, words)
     "none": ("gray", "nothing relevant"),
 }
 VIEWS = ["Statement", "Draft", "Batch", "Find", "Corpus", "History", "Document"]
-UPDATE_THREAD = "crosscheck-index-update"
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # CommonMark lets a backslash escape each of these
 
 
@@ -613,6 +612,9 @@ def document_page(verifier: Verifier) -> None:
     index = verifier.index
     names = source_names(index)
     target = st.session_state.get("document") or {}
+    if st.session_state.get("document_pick") not in (None, *names):  # opened from a check of an older index
+        st.session_state.pop("document_pick")
+        st.warning("That document is no longer in the index (it was removed from the corpus since the check).")
     pick = st.selectbox("Document", list(names), key="document_pick", format_func=names.get, index=None,
                         placeholder="Choose a document, or open one from a passage")
     if pick is None:

@@ -452,3 +452,14 @@ def test_corpus_text_shows_as_text_not_markup(corpus):
     sidebar = [m.value for m in at.sidebar.markdown]
     assert any(v.startswith(r"**\<script\>alert\(1\)\<\/script\> and \*\*bold\*\* plans**") for v in sidebar)
     assert not any(m.allow_html for m in at.markdown)
+
+
+def test_a_reopened_check_whose_document_was_removed_says_so(corpus, notes_path):
+    at = check(page(), DECEMBER)
+    (corpus / "000_0e7c1c881fb697f2.txt").unlink()
+    build_index(corpus, corpus.parent / "index", FakeEmbedder())
+    at = ok(page(claim=DECEMBER, check=str(NotesStore(notes_path).checks()[0].id)))
+    opener = next(b for b in at.button if b.key.startswith("doc_statement_"))
+    at = opener.click().run()
+    assert not at.exception and at.session_state["view"] == "Document"
+    assert any("no longer in the index" in w.value for w in at.warning)

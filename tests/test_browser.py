@@ -247,7 +247,7 @@ def test_the_workbench_in_a_real_browser(server, chromium, tmp_path):
             expect(batch.get_by_text("claims.csv: 2 claims checked")).to_be_visible()
             name, data = download(page, batch, "JSON")
             reports = json.loads(data)
-            assert name.endswith(".json") and [r["claim"] for r in reports][0] == STATEMENT
+            assert name.endswith(".json") and reports[0]["claim"] == STATEMENT
             assert reports[0]["verdict"] == "contradicted"
             name, data = download(page, batch, "CSV")
             rows = list(csv.DictReader(io.StringIO(data)))

@@ -117,8 +117,8 @@ class CountingVerifier:
         from verify.models import Report
 
         self.calls.append(list(claims))
-        verdict = lambda c: "contradicted" if "wrong" in c else "supported"  # noqa: E731
-        return [Report(claim=c, verdict=verdict(c), confidence=0.8) for c in claims]
+        return [Report(claim=c, verdict="contradicted" if "wrong" in c else "supported", confidence=0.8)
+                for c in claims]
 
 
 def test_check_sentences_reports_progress_per_sentence_and_keeps_the_order():

@@ -128,7 +128,7 @@ def test_read_claims_from_csv_by_header_or_first_column_and_from_text_lines():
     assert read_claims("c.csv", b'id,Claim\n1,"Kim met Putin, in 2019."\n2,  \n3,Lavrov visited.\n') == [
         "Kim met Putin, in 2019.", "Lavrov visited."]
     assert read_claims("c.csv", b"Kim met Putin.\nLavrov visited.\n") == ["Kim met Putin.", "Lavrov visited."]
-    assert read_claims("c.txt", "Kim met Putin.\n\n  Lavrov  visited. \n".encode()) == [
+    assert read_claims("c.txt", b"Kim met Putin.\n\n  Lavrov  visited. \n") == [
         "Kim met Putin.", "Lavrov visited."]
 
 
@@ -166,7 +166,7 @@ class FakeJudge:
 
 def test_the_live_index_keeps_checking_the_old_index_until_the_update_swaps_it_in(indexed, tmp_path, monkeypatch):
     corpus, _ = indexed
-    import verify.workbench.live_index as live_index
+    from verify.workbench import live_index
 
     gate = threading.Event()
     real = live_index.build_index
