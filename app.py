@@ -28,6 +28,7 @@ from index.errors import CrosscheckError, MissingIndexError
 from index.store import ClaimIndex
 from verify import Passage, Report, Settings, SourceVerdict, Verifier
 from verify.scoring.independence import summary_line as _summary_line
+from verify.workbench.annotate import annotated_draft
 from verify.workbench.batch import BATCH_EXTENSIONS, MAX_BATCH_BYTES, batch_rows, read_claims
 from verify.workbench.corpus_admin import (
     MAX_UPLOAD_BYTES,
@@ -46,7 +47,6 @@ from verify.workbench.draft import (
     check_sentences,
     first_problem,
     read_draft,
-    sentence_note,
     split_draft,
 )
 from verify.workbench.export import claim_review, reports_csv, reports_json, reports_markdown
@@ -486,29 +486,6 @@ def draft_view(verifier: Verifier, notes: NotesStore | None) -> None:
         render_draft(draft, verifier, notes)
 
 
-def annotated_draft(draft: CheckedDraft, names: dict[str, str], problems_only: bool) -> str:
-    """The draft as HTML: each checked sentence with its verdict and the disagreeing source's words."""
-    reports = draft.by_number()
-    paragraphs = []
-    for paragraph in dict.fromkeys(s.paragraph for s in draft.sentences):
-        parts = []
-        for s in (s for s in draft.sentences if s.paragraph == paragraph):
-            if s.number not in reports:
-                if not problems_only:
-                    parts.append(f'<span class="cc-skipped" style="opacity:.6">{html.escape(s.text)}</span>')
-                continue
-            note = sentence_note(reports[s.number], names)
-            if problems_only and not note.problem:
-                continue
-            says = f' <span class="cc-says">{html.escape(note.source)} says: “{html.escape(short(note.words, 140))}”' \
-                   "</span>" if note.words else ""
-            parts.append(f'<span class="cc-sentence">{html.escape(s.text)}</span> '
-                         f"{badge(note.verdict, f'{s.number} · {VERDICTS[note.verdict][1]}')}{says}")
-        if parts:
-            paragraphs.append(f"<p>{' '.join(parts)}</p>")
-    return "".join(paragraphs) or "<p>No problems found in this draft.</p>"
-
-
 def render_draft(draft: CheckedDraft, verifier: Verifier, notes: NotesStore | None) -> None:
     reports = draft.by_number()
     verdicts = Counter(r.verdict for r in reports.values())
@@ -525,7 +502,7 @@ def render_draft(draft: CheckedDraft, verifier: Verifier, notes: NotesStore | No
                               help="Only sentences that are contradicted, conflicting or without evidence")
     names = source_names(verifier.index)
     with st.container(key="annotated_draft"):
-        st.html(f'<div class="cc-draft">{annotated_draft(draft, names, problems_only)}</div>')
+        st.html(f'<div class="cc-draft">{annotated_draft(draft, names, problems_only, theme())}</div>')
     texts = {s.number: s.text for s in draft.sentences}
     choices = [n for n, r in reports.items() if not problems_only or r.verdict in PROBLEMS] or list(reports)
     first = first_problem(draft)

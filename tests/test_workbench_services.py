@@ -205,3 +205,33 @@ def test_local_time_reads_utc_iso_times():
     assert len(local_time("2026-11-26T01:00:00+00:00")) == len("2026-11-26 01:00")
     stamp = IndexStamp(built_at="2026-11-26T01:00:00+00:00", sources=1, sentences=1200)
     assert stamp.describe().endswith("(1 source, 1,200 sentences)")
+
+
+# -- the annotated draft ---------------------------------------------------------------------
+
+def test_the_annotated_draft_escapes_text_shows_the_source_s_words_and_filters_problems():
+    from verify.models import Mismatch, Passage, Probabilities, SourceVerdict, Span
+    from verify.workbench.annotate import annotated_draft
+    from verify.workbench.draft import CheckedDraft, split_draft
+
+    text = "Lavrov <b>said</b> he plans to visit Pyongyang in October."
+    at = text.index("in October")
+    passage = Passage(text=text, start=0, end=len(text), label="contradicts", similarity=0.8,
+                      probabilities=Probabilities(supports=0.05, contradicts=0.9, neutral=0.05),
+                      mismatches=[Mismatch(kind="date", claim=Span(text="in December", start=31, end=42),
+                                           passage=Span(text="in October", start=at, end=at + 10), detail="d")])
+    sentences = split_draft("Kim met Putin in 2019 at <Vostochny>. Is it true?\n\n"
+                            "Lavrov plans to visit Pyongyang in December.")
+    draft = CheckedDraft(name="d", sentences=sentences, reports=[
+        Report(claim=sentences[0].claim, verdict="supported", confidence=0.9),
+        Report(claim=sentences[2].claim, verdict="contradicted", confidence=0.9, sources=[
+            SourceVerdict(source_id="y", stance="contradicts", confidence=0.9, passages=[passage])])])
+    full = annotated_draft(draft, {"y": "Yonhap <News>"})
+    assert full.count("<p>") == 2 and "&lt;Vostochny&gt;" in full and "<Vostochny>" not in full
+    assert '<span class="cc-skipped" style="opacity:.6">Is it true?</span>' in full
+    assert "1 · Supported</span>" in full and "3 · Contradicted</span>" in full
+    assert '<span class="cc-says">Yonhap &lt;News&gt; says: “in October”</span>' in full
+    problems = annotated_draft(draft, {"y": "Yonhap"}, problems_only=True)
+    assert problems.count("<p>") == 1 and "Kim met Putin" not in problems and "Is it true?" not in problems
+    calm = draft.model_copy(update={"reports": [draft.reports[0], draft.reports[0]]})
+    assert annotated_draft(calm, problems_only=True) == "<p>No problems found in this draft.</p>"
