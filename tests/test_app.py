@@ -14,22 +14,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import app
-from index.build import build_index
-from index.store import INDEX_FILES, ClaimIndex
+from index.store import ClaimIndex
 from verify.models import Mismatch, Passage, Probabilities, SourceVerdict, Span
 from verify.settings import DEFAULT_VERIFIER
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 120  # the models are slow on a shared CPU
-
-EVIL_DOC = (
-    "<script>alert(1)</script> and **bold** plans\n\n"
-    "Officials in Seoul said on Monday that a **bold** plan to build 40 bridges was approved in October. "
-    "The <script>alert(1)</script> tag was found in a [link](http://x) and _under_ #tags.\n\n"
-    "The ministry added that the bridges would open in 2026.\n"
-)
-
 
 # -- fixtures ----------------------------------------------------------------------------------
 
@@ -46,15 +37,6 @@ def verifier_model() -> Path:
 def bundled(real_index_dir) -> tuple[Path, Path]:
     """``(corpus, index)``: ``data/corpus`` and its index (shared by the session: read only)."""
     return ROOT / "data" / "corpus", real_index_dir
-
-
-def small_corpus(root: Path, embedder, text: str = EVIL_DOC) -> tuple[Path, Path]:
-    """``(corpus, index)`` of a one-document corpus under ``root``."""
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "evil.txt").write_text(text, encoding="utf-8")
-    build_index(corpus, root / "index", embedder)
-    return corpus, root / "index"
 
 
 def page(monkeypatch, corpus: Path, index: Path, verifier: Path) -> AppTest:
@@ -86,10 +68,11 @@ def test_sidebar_lists_the_sources_of_the_corpus(monkeypatch, bundled, verifier_
     documents = ClaimIndex.load(index).documents.values()
     sources = [m.value for m in at.sidebar.markdown]
     assert len(sources) == 5
-    for doc, entry in zip(documents, sources):
-        assert entry.startswith(f"**{app.md(doc.title or doc.source_id)}**")
+    for doc, entry in zip(documents, sources):  # untitled documents by file name, never a hash id alone
+        assert entry.startswith(f"**{app.md(doc.title or Path(doc.path).name)}**")
         assert " sentence" in entry
-    assert at.sidebar.caption[0].value.startswith("5 sources · ")
+    assert at.sidebar.caption[0].value.startswith("Checking against the index of ")
+    assert "5 sources" in at.sidebar.caption[0].value
     assert app.md(str(verifier_model)) in at.sidebar.caption[-1].value
 
 
@@ -104,14 +87,15 @@ def test_check_shows_a_verdict_and_a_card_per_source(monkeypatch, bundled, verif
     assert len(cards(at)) == 5
     # The sources with nothing relevant are the cards inside the one collapsed expander.
     silent = [e for e in at.main.expander if "with nothing relevant" in e.label]
-    stances = [c.markdown[0].value for c in cards(at)]
-    n_silent = sum("[nothing relevant]" in s for s in stances)
+    stances = [next(e.proto.body for e in c if type(e).__name__ == "Html") for c in cards(at)]
+    n_silent = sum("nothing relevant</span>" in s for s in stances)
     assert len(silent) == (1 if n_silent else 0)
     if silent:
         assert silent[0].label.startswith(f"{n_silent} source")
         assert len([b for b in silent[0].container if b.proto.flex_container.border]) == n_silent
-    # The sentence that answers the claim is among the passages shown.
-    assert any("Lavrov earlier said he plans to visit Pyongyang in October" in m for m in all_markdown(at))
+    # The sentence that answers the claim is among the passages shown, in body colour with its marks.
+    quotes = [e.proto.body for e in at.main if type(e).__name__ == "Html" and e.proto.body.startswith('<div class="cc-quote"')]
+    assert any("earlier said he" in q and "in October</mark>" in q for q in quotes)
 
 
 def test_an_empty_claim_shows_an_error_not_a_traceback(monkeypatch, bundled, verifier_model):
@@ -120,48 +104,6 @@ def test_an_empty_claim_shows_an_error_not_a_traceback(monkeypatch, bundled, ver
     assert not at.exception
     assert len(at.error) == 1 and "empty" in at.error[0].value
     assert not cards(at)
-
-
-def test_a_missing_index_is_built_from_the_corpus(monkeypatch, tmp_path, real_embedder, verifier_model):
-    corpus, _ = small_corpus(tmp_path, real_embedder)
-    index = tmp_path / "fresh" / "index"
-    at = page(monkeypatch, corpus, index, verifier_model)
-    assert not at.exception and not at.error
-    assert all((index / name).is_file() for name in INDEX_FILES)
-    assert at.sidebar.caption[0].value.startswith("1 source · ")
-
-
-@pytest.mark.parametrize("damage", ["stale", "corrupt"])
-def test_a_stale_or_corrupt_index_is_reported_and_rebuilt_on_request(
-        monkeypatch, tmp_path, real_embedder, verifier_model, damage):
-    corpus, index = small_corpus(tmp_path, real_embedder)
-    if damage == "stale":
-        (corpus / "evil.txt").write_text(EVIL_DOC + "\nA new paragraph was added later.\n", encoding="utf-8")
-    else:
-        (next(index.glob("seg-*")) / "vectors.npy").write_bytes(b"not a vector file")
-    at = page(monkeypatch, corpus, index, verifier_model)
-    assert not at.exception
-    assert len(at.error) == 1 and damage in at.error[0].value
-    assert not at.sidebar.markdown  # nothing is checked against a stale index
-    assert all((index / name).is_file() for name in INDEX_FILES)  # and nothing was deleted
-
-    at = at.button(key="rebuild").click().run()
-    assert not at.exception and not at.error
-    assert len(at.sidebar.markdown) == 1
-    ClaimIndex.load(index)  # fresh again
-
-
-def test_corpus_text_shows_as_text_not_markup(monkeypatch, tmp_path, real_embedder, verifier_model):
-    corpus, index = small_corpus(tmp_path, real_embedder)
-    at = check(page(monkeypatch, corpus, index, verifier_model), "A bold plan to build 40 bridges was approved.")
-    assert not at.exception and not at.error
-    assert at.sidebar.markdown[0].value.startswith(r"**\<script\>alert\(1\)\<\/script\> and \*\*bold\*\* plans**")
-    rendered = all_markdown(at) + [m.value for m in at.sidebar.markdown]
-    assert any(r"a \*\*bold\*\* plan" in text for text in rendered)
-    assert any(r"\<script\>alert\(1\)\<\/script\> tag" in text for text in rendered)
-    for text in rendered:
-        assert "<script>" not in text and "**bold**" not in text and "[link](" not in text
-    assert not any(m.allow_html for m in at.markdown)
 
 
 # -- the pure helpers --------------------------------------------------------------------------
@@ -186,7 +128,7 @@ def test_summary_line_counts_the_stances(stances, line):
     assert app.summary_line(sources) == line
 
 
-def test_highlighted_marks_the_mismatched_words_of_a_passage():
+def test_highlighted_marks_the_mismatched_words_of_a_passage_as_escaped_html():
     text = "Lavrov will visit in *September*."
     start = text.index("*September*")
     mismatch = Mismatch(kind="date", claim=Span(text="October", start=0, end=7),
@@ -196,4 +138,7 @@ def test_highlighted_marks_the_mismatched_words_of_a_passage():
     passage = Passage(text=text, start=0, end=len(text), label="contradicts",
                       probabilities=Probabilities(supports=0.1, contradicts=0.8, neutral=0.1),
                       similarity=0.8, mismatches=[mismatch, stray])
-    assert app.highlighted(passage) == r"Lavrov will visit in :orange-background[\*September\*]\."
+    fg, bg = app.badge_html.__globals__["colours"]("conflict", "light")
+    assert app.highlighted(passage) == (
+        f'Lavrov will visit in <mark class="cc-mark cc-conflict" style="color:{fg};background-color:{bg};'
+        'padding:0 .15em;border-radius:.2em">*September*</mark>.')

@@ -1,40 +1,35 @@
-"""The workbench views of the page, headless (``AppTest``) with the real models, offline.
+"""The workbench page, headless (``AppTest``), with a fake embedder and a fake judge: fast, offline.
 
-Statement view (cards, highlights, paragraph), draft mode, corpus management, exports and
-the reviewer's notes. The browser test (``test_browser.py``) drives the same page in Chromium.
+The verifier, the index store, the detectors, notes and exports are the real ones; only the two
+models are fakes (``FakeEmbedder`` from conftest, ``WordJudge`` below). ``test_app.py`` runs the
+page with the real models; ``test_browser.py`` drives it in Chromium.
 """
 
 from __future__ import annotations
 
-import io
+import html
 import json
-import os
+import shutil
+import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
+import streamlit as st
+from conftest import FakeEmbedder
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 import app
 from index.build import build_index
 from index.store import ClaimIndex
-from verify.models import Report
-from verify.settings import DEFAULT_VERIFIER
-from verify.workbench.draft import CheckedDraft
-from verify.workbench.export import reports_csv, reports_json
-from verify.workbench.notes import NotesStore, claim_key
+from verify.workbench.notes import NotesStore
+from verify.workbench.palette import MIN_CONTRAST, contrast_ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-TIMEOUT = 180  # the models are slow on a shared CPU
-YONHAP = "000_0e7c1c881fb697f2"
 DECEMBER = "Lavrov plans to visit Pyongyang in December"
-BRIDGES = (
-    "Bridges for Seoul\n\n"
-    "Officials in Seoul said on Monday that a **bold** plan to build 40 bridges was approved in October. "
-    "The <script>alert(1)</script> tag was found in a [link](http://x).\n\n"
-    "The ministry added that the bridges would open in 2026.\n"
-)
+HARBOUR = b"Harbour news\n\nThe harbour at Busan handled 3 million containers in 2023, officials said.\n"
 DRAFT = (
     "Russian diplomacy\n\n"
     "Lavrov plans to visit Pyongyang in December, the ministry said. Is that really so?\n"
@@ -42,8 +37,43 @@ DRAFT = (
     "North Korea and Russia marked the 75th anniversary of their diplomatic ties.\n"
 )
 
-
 pytestmark = pytest.mark.usefixtures("notes_path")  # never the user's var/notes.sqlite3
+
+
+class WordJudge:
+    """A judge that reads support from shared words: 70% of the hypothesis's words in the premise."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def predict(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        rows = []
+        for premise, hypothesis in pairs:
+            words, seen = set(hypothesis.lower().split()), set(premise.lower().split())
+            rows.append([0.9, 0.05, 0.05] if len(words & seen) >= 0.7 * len(words) else [0.1, 0.1, 0.8])
+        return np.array(rows)
+
+
+@pytest.fixture
+def fakes(monkeypatch):
+    """The page's models replaced by fakes; the page's caches emptied before and after."""
+    monkeypatch.setattr("index.embed.SentenceTransformerEmbedder", lambda model=None, **kwargs: FakeEmbedder())
+    monkeypatch.setattr("verify.verifier.NLIJudge", WordJudge)
+    st.cache_resource.clear()
+    yield
+    wait_for_updates()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def corpus(tmp_path, fakes, monkeypatch) -> Path:
+    """A private copy of data/corpus, indexed with the fake embedder; the page points at it."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(ROOT / "data" / "corpus", folder)
+    build_index(folder, tmp_path / "index", FakeEmbedder())
+    monkeypatch.setenv("CROSSCHECK_CORPUS", str(folder))
+    monkeypatch.setenv("CROSSCHECK_INDEX", str(tmp_path / "index"))
+    return folder
 
 
 @pytest.fixture
@@ -60,11 +90,15 @@ def downloads(monkeypatch) -> dict:
     return offered
 
 
-def page(monkeypatch, corpus: Path, index: Path) -> AppTest:
-    monkeypatch.setenv("CROSSCHECK_CORPUS", str(corpus))
-    monkeypatch.setenv("CROSSCHECK_INDEX", str(index))
-    monkeypatch.setenv("CROSSCHECK_VERIFIER", os.environ.get("CROSSCHECK_VERIFIER") or str(DEFAULT_VERIFIER))
-    return AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+def wait_for_updates() -> None:
+    for thread in app.update_threads():
+        thread.join(60)
+
+
+def page(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
 
 
 def check(at: AppTest, claim: str) -> AppTest:
@@ -72,231 +106,360 @@ def check(at: AppTest, claim: str) -> AppTest:
     return at.button(key="check").click().run()
 
 
-def bridges_corpus(root: Path, embedder) -> tuple[Path, Path]:
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "bridges.txt").write_text(BRIDGES, encoding="utf-8")
-    build_index(corpus, root / "index", embedder)
-    return corpus, root / "index"
+def goto(at: AppTest, view: str) -> AppTest:
+    at.session_state["view"] = view
+    return at.run()
 
 
-def in_block(block, kind: str) -> list[str]:
-    return [element.value for element in getattr(block, kind)]
+def htmls(block) -> list[str]:
+    return [e.proto.body for e in block if type(e).__name__ == "Html"]
 
 
-def cards(block) -> list:
-    return [b for b in block.container if b.proto.flex_container.border]
+def texts(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info] + \
+        [w.value for w in at.warning] + [s.value for s in at.success]
 
 
-# -- statement view --------------------------------------------------------------------------
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
 
-def test_statement_view_shows_highlights_source_details_paragraph_and_exports(
-        monkeypatch, real_index_dir, downloads):
-    at = check(page(monkeypatch, ROOT / "data" / "corpus", real_index_dir), DECEMBER)
-    assert not at.exception and not at.error
+
+# -- statement -------------------------------------------------------------------------------
+
+def test_a_check_shows_the_statement_once_reasons_in_words_and_probabilities_only_in_details(corpus, downloads):
+    at = ok(check(page(), DECEMBER))
     view = at.get_by_key("statement_view")
-    yonhap = next(c for c in cards(view) if app.md(YONHAP) in c.markdown[0].value)
-    assert "Yonhap News Agency" in yonhap.markdown[0].value and ":red-badge[contradicts]" in yonhap.markdown[0].value
-    assert len(cards(view)) == 5
-    dated = [c.markdown[0].value for c in cards(view) if "Pyongyang Times" in c.markdown[0].value]
-    assert dated and "2020\\-04\\-24" in dated[0]
-    # supporting words green and conflicting words orange, in the passage and in the statement
-    best = yonhap.markdown[1].value
-    assert best.startswith("> :green-background[Lavrov] earlier said he :green-background[plans to visit Pyongyang] "
-                           ":orange-background[in October]")
-    assert ("Statement: :green-background[Lavrov plans to visit Pyongyang] :orange-background[in December]"
-            in in_block(yonhap, "caption"))
-    # the surrounding paragraph, the passage marked in it
-    paragraph = next(e for e in yonhap.expander if e.label == "Surrounding paragraph")
-    assert ":blue-background[Lavrov earlier said he plans to visit Pyongyang in October" in paragraph.markdown[0].value
-    assert "Choe called for close cooperation" in paragraph.markdown[0].value
-    # exports of this statement: the JSON contract, CSV, memo and ClaimReview
-    report = at.session_state["report"]
+    shown = htmls(view)
+    assert sum(h.startswith('<div class="cc-statement">Statement: ') for h in shown) == 1
+    assert '<mark class="cc-mark cc-conflict"' in shown[0] and "in December</mark>" in shown[0]
+    quotes = [h for h in shown if h.startswith('<div class="cc-quote"')]
+    assert any("in October</mark>" in q and "cc-conflict" in q for q in quotes)
+    assert not any("Statement:" in q for q in quotes)
+    why = [h for h in shown if h.startswith('<div class="cc-why">')]
+    assert any("claim says &#x27;in December&#x27;, passage says &#x27;in October&#x27;" in w for w in why)
+    assert not any(c.value.startswith("supports 0.") for c in view.caption)  # no raw probabilities by default
+    assert any(c.value.startswith("Checked against the index of ") and "5 sources" in c.value
+               for c in view.caption)
+    at = ok(at.toggle(key="details_statement").set_value(True).run())
+    assert any(c.value.startswith("supports 0.") and "similarity" in c.value
+               for c in at.get_by_key("statement_view").caption)
     assert set(downloads) == {f"export_statement_{ext}" for ext in ("json", "csv", "md", "jsonld")}
-    name, mime, data = downloads["export_statement_json"]
-    assert name.endswith(".json") and mime == "application/json" and data == reports_json([report])
-    assert json.loads(data)[0]["claim"] == DECEMBER
-    assert downloads["export_statement_csv"][2] == reports_csv([report], {})
-    assert "## 1. Lavrov plans to visit Pyongyang in December" in downloads["export_statement_md"][2]
-    review = json.loads(downloads["export_statement_jsonld"][2])[0]
-    assert review["reviewRating"]["alternateName"] == "Unreviewed draft: contradicted (automatic)"
-    assert "ratingValue" not in review["reviewRating"]
+    assert json.loads(downloads["export_statement_json"][2])[0]["claim"] == DECEMBER
 
 
-def test_editing_the_statement_hides_the_old_report(monkeypatch, tmp_path, real_embedder):
-    corpus, index = bridges_corpus(tmp_path, real_embedder)
-    at = check(page(monkeypatch, corpus, index), "A bold plan to build 40 bridges was approved.")
-    assert cards(at.main)
-    at.text_area(key="claim").input("Something else entirely.").run()
-    assert not cards(at.main) and not at.download_button
+def test_the_statement_box_is_a_form_so_ctrl_enter_checks(corpus):
+    at = page()
+    assert at.text_area(key="claim").form_id == "check_form"
+    assert at.button(key="check").form_id == "check_form"
+
+
+def test_highlight_colours_read_at_4_5_to_1_on_the_page(corpus):
+    at = ok(check(page(), DECEMBER))
+    marks = "".join(htmls(at.main))
+    import re
+
+    pairs = set(re.findall(r'class="cc-(?:mark|badge) cc-(\w+)"[^>]*style="color:(#\w{6});background-color:(#\w{6})',
+                           marks))
+    assert {kind for kind, _, _ in pairs} >= {"support", "conflict", "contradicts", "none"}
+    assert all(contrast_ratio(fg, bg) >= MIN_CONTRAST for _, fg, bg in pairs)
+
+
+# -- the document view -----------------------------------------------------------------------
+
+def test_a_passage_opens_its_document_with_the_passage_marked(corpus):
+    at = ok(check(page(), DECEMBER))
+    opener = next(b for b in at.button if b.key.startswith("doc_statement_"))
+    at = ok(opener.click().run())
+    assert at.session_state["view"] == "Document"
+    document = at.session_state["document"]
+    view = at.get_by_key("document_view")
+    body = next(h for h in htmls(view) if h.startswith('<div class="cc-document"'))
+    assert '<mark class="cc-mark cc-passage" id="cc-passage"' in body
+    assert "scrollIntoView" in body
+    index = ClaimIndex.load(Path(at.session_state["report"] and corpus.parent / "index"))
+    text = index.documents[document["source_id"]].text
+    assert html.escape(text[document["start"]:document["end"]]) in body
+    assert view.subheader[0].value == app.md(index.documents[document["source_id"]].title)
+    at = ok(at.button(key="document_back").click().run())
+    assert at.session_state["view"] == "Statement"
+
+
+def test_an_untitled_document_shows_its_file_name_and_a_document_with_a_url_links_to_it(corpus):
+    (corpus / "feed.jsonl").write_text(json.dumps({
+        "id": "abc123", "text": "The ferry to Jeju carried 120 passengers on Friday.",
+        "url": "https://example.org/ferry", "publisher": "Island Post", "date": "2024-05-03"}) + "\n")
+    build_index(corpus, corpus.parent / "index", FakeEmbedder())
+    at = ok(goto(page(), "Document"))
+    at = ok(at.selectbox(key="document_pick").set_value("abc123").run())
+    assert at.get_by_key("document_view").subheader[0].value == "feed\\.jsonl\\#abc123"
+    assert "[https\\:\\/\\/example\\.org\\/ferry](https://example.org/ferry)" in texts(at)
+    assert "Island Post · 2024\\-05\\-03 · file feed\\.jsonl" in texts(at)
+    untitled = ClaimIndex.load(corpus.parent / "index").documents["001_d5340ec7e7a9bdb8"]
+    assert untitled.title is None
+    assert any(m.value.startswith("**001\\_d5340ec7e7a9bdb8\\.txt**") for m in at.sidebar.markdown)
+
+
+# -- corpus changes keep you where you are ---------------------------------------------------
+
+def add(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    uploader = next(u for u in at.file_uploader if u.key.startswith("corpus_upload_"))
+    at = uploader.set_value([(name, data, "text/plain") for name, data in files]).run()
+    return at.button(key="corpus_add").click().run()
+
+
+def test_adding_a_document_updates_in_the_background_while_checks_go_on(corpus, monkeypatch):
+    from verify.workbench import live_index
+
+    release, started = threading.Event(), threading.Event()
+    real_build = live_index.build_index
+
+    def slow_build(*args, **kwargs):
+        started.set()
+        assert release.wait(30)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(live_index, "build_index", slow_build)
+    at = ok(goto(page(), "Corpus"))
+    at = ok(add(at, ("harbour.txt", HARBOUR)))
+    assert started.wait(10)
+    assert at.session_state["view"] == "Corpus"  # no bounce to another tab
+    assert any(app.md("Added harbour.txt") in s for s in texts(at))
+    assert any("Checks use the index as built" in w.value for w in at.sidebar.warning)
+    assert not at.sidebar.button(key="update_index").proto.disabled is False  # one update at a time
+
+    # checking goes on against the previous index meanwhile
+    at = ok(check(goto(at, "Statement"), "The harbour at Busan handled 3 million containers in 2023."))
+    report = at.session_state["report"]
+    assert at.session_state["report_index"].sources == 5
+    assert "harbour" not in [s.source_id for s in report.sources]
+
+    release.set()
+    wait_for_updates()
+    at = ok(check(at.run(), "The harbour at Busan handled 3 million containers in 2023."))
+    assert at.session_state["report_index"].sources == 6
+    harbour = next(s for s in at.session_state["report"].sources if s.source_id == "harbour")
+    assert harbour.stance == "supports"
+    assert not at.sidebar.warning
+    assert [b.key for b in at.button if "rebuild" in (b.key or "")] == []  # one update button, in the sidebar
+
+
+def test_removing_a_document_stays_on_the_corpus_tab_and_the_index_drops_it(corpus):
+    at = ok(goto(page(), "Corpus"))
+    at = at.selectbox(key="corpus_remove_pick").set_value("003_477e74e8c1529673.txt").run()
+    at = at.button(key="corpus_remove").click().run()
+    at = ok(at.button(key="corpus_remove_yes").click().run())
+    assert at.session_state["view"] == "Corpus"
+    assert not (corpus / "003_477e74e8c1529673.txt").exists()
+    wait_for_updates()
+    at = ok(at.run())
+    assert len(at.sidebar.markdown) == 4
+    assert "003_477e74e8c1529673" not in ClaimIndex.load(corpus.parent / "index").documents
+
+
+def test_a_missing_index_is_built_in_the_background(corpus):
+    shutil.rmtree(corpus.parent / "index")
+    at = page()
+    assert not at.exception
+    assert any("No index at" in i.value for i in at.info)
+    wait_for_updates()
+    at = ok(check(at.run(), DECEMBER))
+    assert at.session_state["report"].verdict == "contradicted"
+
+
+@pytest.mark.parametrize("damage", ["stale", "corrupt"])
+def test_a_stale_index_is_used_as_built_and_a_corrupt_one_is_rebuilt_with_the_one_button(corpus, damage):
+    index = corpus.parent / "index"
+    if damage == "stale":
+        (corpus / "harbour.txt").write_bytes(HARBOUR)
+    else:
+        (next(index.glob("seg-*")) / "vectors.npy").write_bytes(b"not a vector file")
+    at = page()
+    assert not at.exception
+    if damage == "stale":
+        assert not at.error and len(at.sidebar.markdown) == 5  # checks go on against the index as built
+        assert any("1 added" in w.value for w in at.sidebar.warning)
+    else:
+        assert len(at.error) == 1 and "corrupt" in at.error[0].value
+    at = at.sidebar.button(key="update_index").click().run()
+    wait_for_updates()
+    at = ok(at.run())
+    assert len(at.sidebar.markdown) == (6 if damage == "stale" else 5)
+    ClaimIndex.load(index)  # fresh and whole again
+
+
+# -- history and permalinks ------------------------------------------------------------------
+
+def test_a_past_check_reopens_from_the_history_as_it_was(corpus, notes_path):
+    at = check(page(), DECEMBER)
+    at = ok(check(at, "Kim Jong Un met Vladimir Putin at the Vostochny spaceport."))
+    at = ok(goto(at, "History"))
+    checks = NotesStore(notes_path).checks()
+    assert [c.claim for c in checks] == ["Kim Jong Un met Vladimir Putin at the Vostochny spaceport.", DECEMBER]
+    first = checks[1]
+    at = ok(at.button(key=f"reopen_{first.id}").click().run())
+    assert at.session_state["view"] == "Statement"
+    assert at.session_state["report"].claim == DECEMBER and at.session_state["report_check"] == first.id
+    assert at.text_area(key="claim").value == DECEMBER
+    assert any(c.value.startswith("Reopened from the history: checked ") for c in at.caption)
+    assert at.query_params["claim"] == DECEMBER and at.query_params["check"] == str(first.id)
+
+
+def test_the_history_searches_and_deletes_with_a_tombstone_keeping_reviews(corpus, notes_path):
+    at = check(page(), DECEMBER)
+    notes = NotesStore(notes_path)
+    notes.add_review(DECEMBER, "contradicted", "contradicted", "confirmed by phone")
+    at = ok(check(at, "Kim Jong Un met Vladimir Putin at the Vostochny spaceport."))
+    at = ok(goto(at, "History"))
+    at = ok(at.text_input(key="history_search").input("pyongyang december").run())
+    assert len([c for c in at.get_by_key("history_view").markdown if "Lavrov" in c.value]) == 1
+    assert "Kim Jong Un" not in "".join(m.value for m in at.get_by_key("history_view").markdown)
+    check_id = notes.checks(DECEMBER)[0].id
+    at = ok(at.button(key=f"delete_{check_id}").click().run())
+    assert any("Reviews of the statement stay" in w.value for w in at.warning)
+    at = ok(at.button(key=f"delete_yes_{check_id}").click().run())
+    assert any("Its reviews stay" in s.value for s in at.success)
+    assert notes.checks(DECEMBER) == [] and notes.latest_review(DECEMBER).note == "confirmed by phone"
+
+
+def test_a_permalink_reopens_its_check_and_a_bare_claim_link_checks_it(corpus, notes_path):
+    check(page(), DECEMBER)
+    check_id = NotesStore(notes_path).checks()[0].id
+    at = ok(page(claim=DECEMBER, check=str(check_id)))  # a new session from the link
+    assert at.session_state["report_check"] == check_id
+    assert any(c.value.startswith("Reopened from the history") for c in at.caption)
+    assert len(NotesStore(notes_path).checks()) == 1  # reopened, not checked again
+
+    at = ok(page(claim="Kim Jong Un met Vladimir Putin at the Vostochny spaceport."))
+    assert at.session_state["report"].claim == "Kim Jong Un met Vladimir Putin at the Vostochny spaceport."
+    assert len(NotesStore(notes_path).checks()) == 2
+
+
+def test_a_review_is_saved_and_shown_when_the_statement_is_checked_again(corpus, notes_path, downloads):
+    at = check(page(), DECEMBER)
+    key = app.widget_key(DECEMBER.casefold())
+    at.selectbox(key=f"review_verdict_{key}").set_value("conflicting")
+    at.text_area(key=f"review_note_{key}").input("Called the **ministry**: <b>no</b> date yet")
+    at = ok(at.button(key=f"review_save_{key}").click().run())
+    assert [s.value for s in at.success] == ["Overridden: Conflicting"]
+    again = ok(check(page(), "  lavrov plans to visit PYONGYANG in december "))
+    assert any(i.value.startswith("Reviewed ") and "**Conflicting** (overrode contradicted)" in i.value
+               and "Called the \\*\\*ministry\\*\\*\\: \\<b\\>no\\<\\/b\\> date yet" in i.value for i in again.info)
+    assert any(c.value.startswith("Checked before: ") for c in again.caption)
+    rating = json.loads(downloads["export_statement_jsonld"][2])[0]["reviewRating"]
+    assert rating["alternateName"] == "Conflicting" and rating["ratingValue"] == 3
+
+
+def test_a_damaged_notes_file_is_reported_never_overwritten_and_checking_still_works(corpus, notes_path):
+    notes_path.parent.mkdir(parents=True, exist_ok=True)
+    notes_path.write_bytes(b"these are my notes in a text file, not a database\n" * 10)
+    before = notes_path.read_bytes()
+    at = check(page(), DECEMBER)
+    assert not at.exception
+    assert len(at.error) == 1 and "left untouched" in at.error[0].value
+    assert at.session_state["report"].verdict == "contradicted"
+    assert any("Reviews are off" in i.value for i in at.info)
+    assert notes_path.read_bytes() == before
 
 
 # -- draft mode ------------------------------------------------------------------------------
 
-def test_draft_mode_checks_the_check_worthy_sentences_and_annotates_the_draft(monkeypatch, real_index_dir, downloads):
-    at = page(monkeypatch, ROOT / "data" / "corpus", real_index_dir)
+def test_draft_mode_checks_per_sentence_annotates_inline_and_selects_the_first_problem(corpus, downloads):
+    at = ok(goto(page(), "Draft"))
     at.text_area(key="draft_text").input(DRAFT)
-    at = at.button(key="check_draft").click().run()
-    assert not at.exception and not at.error
-    draft: CheckedDraft = at.session_state["draft"]
+    at = ok(at.button(key="check_draft").click().run())
+    draft = at.session_state["draft"]
     checked = draft.by_number()
-    assert [s.text for s in draft.sentences if s.worthy] == [
-        "Lavrov plans to visit Pyongyang in December, the ministry said.",
-        "North Korea and Russia marked the 75th anniversary of their diplomatic ties."]
-    assert [s.skipped for s in draft.sentences] == ["too short", None, "a question", "an opinion", None]
-    # the draft, annotated inline by verdict, escaped; skipped sentences in grey
-    annotated = in_block(at.get_by_key("annotated_draft"), "markdown")
-    assert len(annotated) == 4  # one line per paragraph
-    text = "\n".join(annotated)
-    for number, report in checked.items():
-        colour = app.VERDICTS[report.verdict][0]
-        sentence = next(s.text for s in draft.sentences if s.number == number)
-        assert f":{colour}-background[{app.md(sentence)}] :{colour}-badge[{number}]" in text
-    assert ":gray[Is that really so\\?]" in text
-    # pick a sentence to see its evidence
-    pick = at.selectbox(key="draft_pick")
-    texts = {s.number: s.text for s in draft.sentences}
-    assert pick.options == [f"{n}. {app.short(texts[n], 70)} — {app.VERDICTS[r.verdict][1]}" for n, r in checked.items()]
-    # an attributed sentence is checked for what it reports, and the page says so
-    assert checked[2].claim == "Lavrov plans to visit Pyongyang in December."
-    assert "Checked as what it reports: Lavrov plans to visit Pyongyang in December\\." in [c.value for c in at.caption]
-    at = pick.set_value(5).run()
-    verdict_lines = [m.value for m in at.markdown if m.value.startswith("### ")]
-    assert verdict_lines[-1].startswith(f"### :{app.VERDICTS[checked[5].verdict][0]}[")
-    assert len(cards(at.get_by_key("draft_view"))) == 5
-    # the draft's exports hold every checked sentence
-    data = json.loads(downloads["export_draft_json"][2])
-    assert [r["claim"] for r in data] == [r.claim for r in checked.values()]
-    appearance = json.loads(downloads["export_draft_jsonld"][2])[0]["itemReviewed"]["appearance"]
-    assert appearance == [{"@type": "CreativeWork", "name": "Pasted draft"}]
+    assert list(checked) == [2, 5]
+    assert checked[2].verdict == "contradicted"
+    annotated = htmls(at.get_by_key("annotated_draft"))[0]
+    assert "Lavrov plans to visit Pyongyang in December, the ministry said.</span>" in annotated
+    assert "says: “in October”" in annotated  # the contradicting source's words, inline
+    assert "2 · Contradicted</span>" in annotated
+    assert "Is that really so?" in annotated  # a skipped sentence stays, greyed
+    assert at.selectbox(key="draft_pick").value == 2  # the first problem
+    at = ok(at.toggle(key="draft_problems").set_value(True).run())
+    annotated = htmls(at.get_by_key("annotated_draft"))[0]
+    assert "Is that really so?" not in annotated
+    assert [json.loads(downloads["export_draft_json"][2])[i]["claim"] for i in range(2)] == [
+        checked[2].claim, checked[5].claim]
 
 
-def test_a_draft_can_be_uploaded_as_docx_and_a_broken_one_is_refused(monkeypatch, tmp_path, real_embedder):
-    import docx
+# -- batch -----------------------------------------------------------------------------------
 
-    corpus, index = bridges_corpus(tmp_path, real_embedder)
-    document = docx.Document()
-    document.add_paragraph("Budget notes")
-    document.add_paragraph("Officials approved a plan to build 40 bridges in October.")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    at = page(monkeypatch, corpus, index)
-    at.file_uploader(key="draft_file").set_value(("notes.docx", buffer.getvalue(), "application/octet-stream"))
-    at = at.button(key="check_draft").click().run()
-    assert not at.exception and not at.error
-    assert at.session_state["draft"].name == "notes.docx"
-    assert any(m.value.startswith("**notes\\.docx**: 2 sentences, 1 checked") for m in at.markdown)
-
-    at.file_uploader(key="draft_file").set_value(("broken.docx", b"not a zip", "application/octet-stream"))
-    at = at.button(key="check_draft").click().run()
-    assert not at.exception
-    assert len(at.error) == 1 and app.md("not a Word .docx file") in at.error[0].value
-    assert "draft" not in at.session_state
-
-
-# -- corpus management -----------------------------------------------------------------------
-
-def corpus_table(at: AppTest) -> list[tuple[str, str]]:
-    frame = at.get_by_key("corpus_view").dataframe[0].value
-    return list(zip(frame["file"], frame["status"]))
-
-
-def add(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
-    uploader = next(u for u in at.file_uploader if u.key.startswith("corpus_upload_"))
-    at = uploader.set_value([(name, data, "text/plain") for name, data in files]).run()  # as a browser upload does
-    return at.button(key="corpus_add").click().run()
-
-
-def test_corpus_management_adds_lists_rebuilds_and_removes(monkeypatch, tmp_path, real_embedder):
-    corpus, index = bridges_corpus(tmp_path, real_embedder)
-    (tmp_path / "outside.txt").write_text("Not part of the corpus.\n")
-    at = page(monkeypatch, corpus, index)
-    assert not at.exception and not at.error
-    assert corpus_table(at) == [("bridges.txt", "indexed")]
-
-    story = b"Harbour news\n\nThe harbour at Busan handled 3 million containers in 2023, officials said.\n"
-    # (the uploader itself refuses other extensions: Streamlit checks its ``type`` list on the server too)
-    at = add(at, ("../../harbour news.txt", story), ("feed.jsonl", b'{"id": "x"}\n'),
-             ("bridges.txt", b"Replacement text that must not land.\n"))
-    assert not at.exception
-    assert (corpus / "harbour news.txt").read_bytes() == story
-    assert (corpus / "bridges.txt").read_text(encoding="utf-8") == BRIDGES  # never overwritten silently
-    assert sorted(p.name for p in corpus.iterdir()) == ["bridges.txt", "harbour news.txt"]
-    assert [s.value for s in at.success] == [app.md("Added harbour news.txt (1 document)")]
-    errors = [e.value for e in at.error]
-    assert any(app.md("feed.jsonl line 1: missing 'text'") in e for e in errors)
-    assert any(app.md("bridges.txt is already in the corpus") in e for e in errors)
-    assert any("stale" in e for e in errors)  # the index no longer matches the corpus
-    assert ("harbour news.txt", "new") in corpus_table(at)
-    assert not at.sidebar.markdown  # nothing is checked against a stale index
-
-    at = at.button(key="corpus_rebuild").click().run()
-    assert not at.exception and not at.error
-    assert corpus_table(at) == [("bridges.txt", "indexed"), ("harbour news.txt", "indexed")]
-    assert len(at.sidebar.markdown) == 2
-    assert {d.path for d in ClaimIndex.load(index).documents.values()} == {"bridges.txt", "harbour news.txt"}
-
-    at = at.selectbox(key="corpus_remove_pick").set_value("harbour news.txt").run()
-    at = at.button(key="corpus_remove").click().run()
-    assert (corpus / "harbour news.txt").exists()  # not before the confirmation
-    assert any("Delete **harbour news\\.txt**" in w.value for w in at.warning)
-    at = at.button(key="corpus_remove_yes").click().run()
-    assert not (corpus / "harbour news.txt").exists()
-    assert (tmp_path / "outside.txt").exists()
-    assert [s.value for s in at.success] == ["Removed harbour news\\.txt"]
-    assert ("harbour news.txt", "removed") in corpus_table(at)
-
-
-def test_an_oversized_upload_gets_a_clear_message(monkeypatch, tmp_path, real_embedder):
-    from verify.workbench.corpus_admin import MAX_UPLOAD_BYTES
-
-    corpus, index = bridges_corpus(tmp_path, real_embedder)
-    at = add(page(monkeypatch, corpus, index), ("huge.txt", b"word " * (MAX_UPLOAD_BYTES // 5 + 1)))
-    assert not at.exception
-    assert len(at.error) == 1 and "a corpus file may be at most 10\\.0 MB" in at.error[0].value
-    assert sorted(p.name for p in corpus.iterdir()) == ["bridges.txt"]
-
-
-# -- notes -----------------------------------------------------------------------------------
-
-def test_a_review_is_saved_and_shown_when_the_statement_is_checked_again(monkeypatch, tmp_path, real_embedder,
-                                                                         notes_path, downloads):
-    corpus, index = bridges_corpus(tmp_path, real_embedder)
-    claim = "A bold plan to build 40 bridges was approved."
-    at = check(page(monkeypatch, corpus, index), claim)
-    report: Report = at.session_state["report"]
-    key = app.widget_key(claim_key(report.claim))
-    at.selectbox(key=f"review_verdict_{key}").set_value("contradicted")
-    at.text_area(key=f"review_note_{key}").input("Called the **ministry**: <b>no</b> bridges yet")
-    at = at.button(key=f"review_save_{key}").click().run()
-    assert not at.exception and not at.error
-    assert [s.value for s in at.success] == ["Overridden: Contradicted"]
-
-    # a restart: a new page over the same notes; the statement typed differently
-    again = check(page(monkeypatch, corpus, index), "  a BOLD plan to build 40 bridges   was approved. ")
-    assert not again.exception and not again.error
-    shown = [i.value for i in again.info]
-    assert any(s.startswith("Reviewed ") and "**Contradicted** (overrode " in s
-               and "Called the \\*\\*ministry\\*\\*\\: \\<b\\>no\\<\\/b\\> bridges yet" in s for s in shown)
-    assert any(c.value.startswith("Checked before: ") for c in again.caption)
-    assert again.selectbox(key=f"review_verdict_{key}").value == "contradicted"
-    rating = json.loads(downloads["export_statement_jsonld"][2])[0]["reviewRating"]
-    assert rating["alternateName"] == "Contradicted" and rating["ratingValue"] == 1
-    # the History tab lists the checks and the review
-    tables = [d.value for d in again.get_by_key("history_view").dataframe]
-    assert any(list(t.get("note", [])) == ["Called the **ministry**: <b>no</b> bridges yet"] for t in tables)
-    assert any(len(t.get("checked_at", [])) == 2 for t in tables)
+def test_a_csv_of_claims_is_checked_tabled_and_exported(corpus, downloads, notes_path):
+    csv = f'id,claim\n1,"{DECEMBER}"\n2,Kim Jong Un met Vladimir Putin at the Vostochny spaceport.\n'.encode()
+    at = ok(goto(page(), "Batch"))
+    at = at.file_uploader(key="batch_file").set_value(("claims.csv", csv, "text/csv")).run()
+    at = ok(at.button(key="check_batch").click().run())
+    table = at.get_by_key("batch_view").dataframe[0].value
+    assert list(table["claim"]) == [DECEMBER, "Kim Jong Un met Vladimir Putin at the Vostochny spaceport."]
+    assert table["verdict"].iloc[0] == "Contradicted"
+    assert {k for k in downloads if k.startswith("export_batch_")} == {
+        f"export_batch_{ext}" for ext in ("json", "csv", "md", "jsonld")}
+    assert len(json.loads(downloads["export_batch_json"][2])) == 2
     assert len(NotesStore(notes_path).checks()) == 2
 
+    at = at.file_uploader(key="batch_file").set_value(("claims.csv", b"claim\n\n", "text/csv")).run()
+    at = at.button(key="check_batch").click().run()
+    assert not at.exception and len(at.error) == 1 and "holds no claims" in at.error[0].value
 
-def test_a_damaged_notes_file_is_reported_and_never_overwritten(monkeypatch, tmp_path, real_embedder, notes_path):
-    corpus, index = bridges_corpus(tmp_path, real_embedder)
-    notes_path.parent.mkdir(parents=True, exist_ok=True)
-    notes_path.write_bytes(b"these are my notes in a text file, not a database\n" * 10)
-    before = notes_path.read_bytes()
-    at = check(page(monkeypatch, corpus, index), "A bold plan to build 40 bridges was approved.")
-    assert not at.exception
-    assert len(at.error) == 1 and "left untouched" in at.error[0].value
-    assert cards(at.main)  # checking still works
-    assert any("Reviews are off" in i.value for i in at.info)
-    assert notes_path.read_bytes() == before
+
+# -- find ------------------------------------------------------------------------------------
+
+def test_find_searches_words_and_phrases_with_source_and_date_filters(corpus):
+    import datetime as dt
+
+    at = ok(goto(page(), "Find"))
+    at = ok(at.text_input(key="find_query").input('"75th anniversary" Russia').run())
+    view = at.get_by_key("find_view")
+    found = [h for h in htmls(view) if h.startswith('<div class="cc-hit">')]
+    assert found and all("75th anniversary</mark>" in h for h in found)
+    total = int(view.caption[0].value.split()[0])
+    assert total == len(found)
+    at = ok(at.multiselect(key="find_sources").set_value(["000_0e7c1c881fb697f2"]).run())
+    one = [h for h in htmls(at.get_by_key("find_view")) if h.startswith('<div class="cc-hit">')]
+    assert 0 < len(one) < len(found)
+    opened = ok(at.button(key="find_doc_0").click().run())
+    assert opened.session_state["view"] == "Document"
+    assert opened.session_state["document"]["source_id"] == "000_0e7c1c881fb697f2"
+    assert 'id="cc-passage"' in "".join(htmls(opened.get_by_key("document_view")))
+    at = goto(opened, "Find")
+    at = at.multiselect(key="find_sources").set_value([]).run()
+    at = at.text_input(key="find_query").input("Russia").run()
+    at = ok(at.date_input(key="find_from").set_value(dt.date(2020, 1, 1)).run())  # one document is dated
+    view = at.get_by_key("find_view")
+    assert {c.value for c in view.caption if "Pyongyang Times" in c.value} == {
+        "DPRK\\-Russia ties progress · Pyongyang Times · 2020\\-04\\-24"}
+    assert not any("Yonhap" in c.value for c in view.caption)
+    at = ok(at.date_input(key="find_to").set_value(dt.date(2019, 12, 31)).run())
+    assert at.get_by_key("find_view").caption[0].value == "0 sentences found"
+
+
+# -- escaping --------------------------------------------------------------------------------
+
+def test_corpus_text_shows_as_text_not_markup(corpus):
+    (corpus / "evil.txt").write_text(
+        "<script>alert(1)</script> and **bold** plans\n\n"
+        "Officials in Seoul said on Monday that a **bold** plan to build 40 bridges was approved in October. "
+        "The <img src=x onerror=alert(1)> tag was found in a [link](http://x).\n", encoding="utf-8")
+    build_index(corpus, corpus.parent / "index", FakeEmbedder())
+    at = ok(check(page(), "A bold plan to build 40 bridges was approved in October."))
+    shown = "".join(htmls(at.main))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown and "<img" not in shown
+    assert "**bold**" in shown or "<mark" in shown
+    sidebar = [m.value for m in at.sidebar.markdown]
+    assert any(v.startswith(r"**\<script\>alert\(1\)\<\/script\> and \*\*bold\*\* plans**") for v in sidebar)
+    assert not any(m.allow_html for m in at.markdown)
+
+
+def test_a_reopened_check_whose_document_was_removed_says_so(corpus, notes_path):
+    at = check(page(), DECEMBER)
+    (corpus / "000_0e7c1c881fb697f2.txt").unlink()
+    build_index(corpus, corpus.parent / "index", FakeEmbedder())
+    at = ok(page(claim=DECEMBER, check=str(NotesStore(notes_path).checks()[0].id)))
+    opener = next(b for b in at.button if b.key.startswith("doc_statement_"))
+    at = opener.click().run()
+    assert not at.exception and at.session_state["view"] == "Document"
+    assert any("no longer in the index" in w.value for w in at.warning)

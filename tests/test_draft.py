@@ -103,3 +103,67 @@ def test_read_draft_txt_md_and_docx():
 def test_read_draft_refuses_what_it_cannot_read_with_a_clear_message(name, data, message):
     with pytest.raises(DraftError, match=message):
         read_draft(name, data)
+
+
+# -- checking a draft ------------------------------------------------------------------------
+
+class CountingVerifier:
+    """Records each ``check_many`` call; every claim gets the verdict its text names."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def check_many(self, claims, progress=None):
+        from verify.models import Report
+
+        self.calls.append(list(claims))
+        return [Report(claim=c, verdict="contradicted" if "wrong" in c else "supported", confidence=0.8)
+                for c in claims]
+
+
+def test_check_sentences_reports_progress_per_sentence_and_keeps_the_order():
+    from verify.workbench.draft import check_sentences
+
+    verifier, seen = CountingVerifier(), []
+    claims = ["Kim met Putin in 2019.", "The date is wrong in 2020.", "Lavrov visited in October."]
+    reports = check_sentences(verifier, claims, lambda done, total, claim: seen.append((done, total, claim)))
+    assert [r.claim for r in reports] == claims
+    assert verifier.calls == [[c] for c in claims]  # one sentence per call: the bar moves per sentence
+    assert seen == [(0, 3, claims[0]), (1, 3, claims[1]), (2, 3, claims[2]), (3, 3, None)]
+
+
+def test_check_sentences_validates_every_claim_before_checking_any():
+    from verify.errors import InvalidClaimError
+    from verify.workbench.draft import check_sentences
+
+    verifier = CountingVerifier()
+    with pytest.raises(InvalidClaimError):
+        check_sentences(verifier, ["Kim met Putin in 2019.", "   "])
+    assert verifier.calls == []
+
+
+def test_the_first_problem_and_the_inline_note_of_a_contradicted_sentence():
+    from verify.models import Mismatch, Passage, Probabilities, Report, SourceVerdict, Span
+    from verify.workbench.draft import CheckedDraft, first_problem, sentence_note
+
+    text = "Lavrov earlier said he plans to visit Pyongyang in October."
+    at = text.index("in October")
+    passage = Passage(text=text, start=0, end=len(text), label="contradicts", similarity=0.8,
+                      probabilities=Probabilities(supports=0.05, contradicts=0.9, neutral=0.05),
+                      mismatches=[Mismatch(kind="date", claim=Span(text="in December", start=31, end=42),
+                                           passage=Span(text="in October", start=at, end=at + 10),
+                                           detail="claim says 'in December', passage says 'in October'")])
+    contradicted = Report(claim="Lavrov plans to visit Pyongyang in December.", verdict="contradicted",
+                          confidence=0.9, sources=[SourceVerdict(source_id="y", stance="contradicts",
+                                                                 confidence=0.9, passages=[passage])])
+    draft = CheckedDraft(name="d", sentences=split_draft(
+        "Kim Jong Un met Putin in 2019 at Vostochny. Lavrov plans to visit Pyongyang in December."),
+        reports=[Report(claim="Kim Jong Un met Putin in 2019 at Vostochny.", verdict="supported", confidence=0.9),
+                 contradicted])
+    assert first_problem(draft) == 2
+    note = sentence_note(contradicted, {"y": "Yonhap"})
+    assert (note.problem, note.source, note.words) == (True, "Yonhap", "in October")
+    without_span = contradicted.model_copy(deep=True)
+    without_span.sources[0].passages[0].mismatches = []
+    assert sentence_note(without_span).words == text and sentence_note(without_span).source == "y"
+    assert sentence_note(draft.reports[0]).problem is False and sentence_note(draft.reports[0]).words is None

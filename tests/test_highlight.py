@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from verify.models import Mismatch, Passage, Probabilities, Span
-from verify.workbench.highlight import content_words, highlights, normalise_word
+from verify.workbench.highlight import Mark, content_words, highlights, normalise_word
 
 CLAIM = "Lavrov plans to visit Pyongyang in December"
 TEXT = "Lavrov earlier said he plans to visit Pyongyang in October, according to KCNA."
@@ -69,3 +69,29 @@ def test_a_name_the_passage_lacks_conflicts_in_the_claim_only():
 def test_content_words_keep_numbers_and_names_whole():
     words = [w for _, _, w in content_words("The U.S. paid 1,000 dollars, Kim's aides said.")]
     assert words == ["u.s", "paid", "1,000", "dollar", "kim", "aide"]
+
+
+def test_marked_html_escapes_the_text_and_colours_each_mark():
+    from verify.workbench.highlight import marked_html
+    from verify.workbench.palette import colours
+
+    text = "<b>Kim</b> met\nPutin"
+    marks = [Mark(start=3, end=6, kind="support"), Mark(start=4, end=5, kind="conflict"),
+             Mark(start=15, end=20, kind="conflict")]
+    out = marked_html(text, marks, "dark", mark_id="here")
+    fg, bg = colours("support", "dark")
+    assert out.startswith(f'&lt;b&gt;<mark class="cc-mark cc-support" id="here" style="color:{fg};background-color:{bg};')
+    assert out.count("<mark") == 2 and out.count('id="here"') == 1  # the overlapping mark is left out
+    assert "&lt;/b&gt; met<br>" in out and out.endswith(">Putin</mark>")
+
+
+def test_claim_marks_show_the_statement_once_with_every_quote_s_conflicts():
+    from verify.workbench.highlight import claim_marks
+
+    claim = "Lavrov plans to visit Pyongyang in December"
+    october, two_days = passage("Lavrov plans to visit Pyongyang in October."), passage("Lavrov stayed two days.")
+    october.mismatches = [Mismatch(kind="date", claim=Span(text="in December", start=32, end=43),
+                                   passage=Span(text="in October", start=32, end=42), detail="d")]
+    marks = claim_marks(claim, [october, two_days])
+    assert [(claim[m.start:m.end], m.kind) for m in marks] == [
+        ("Lavrov plans to visit Pyongyang", "support"), ("in December", "conflict")]

@@ -80,3 +80,66 @@ def test_a_folder_in_place_of_the_file_is_a_clear_error(tmp_path):
 def test_an_overlong_note_is_refused(tmp_path):
     with pytest.raises(NotesError, match="characters long"):
         NotesStore(tmp_path / "n.sqlite3").add_review("Kim met Putin.", "supported", "supported", "x" * 20_000)
+
+
+def test_a_check_keeps_its_report_and_index_and_reopens_as_it_was(tmp_path):
+    from verify.workbench.live_index import IndexStamp
+
+    notes = NotesStore(tmp_path / "notes.sqlite3")
+    stamp = IndexStamp(built_at="2026-11-26T01:00:00+00:00", sources=5, sentences=79)
+    first = notes.record_check(report("Kim met Putin.", "contradicted", 0.6), stamp)
+    second = notes.record_check(report("Kim met Putin."), stamp)
+    assert second > first
+    stored = notes.stored_check(first)
+    assert stored.report == report("Kim met Putin.", "contradicted", 0.6)
+    assert stored.record.index == stamp and stored.record.stored and stored.record.id == first
+    assert notes.latest_stored("KIM met putin.").record.id == second
+    assert notes.stored_check(999) is None and notes.latest_stored("Unknown.") is None
+
+
+def test_search_finds_statements_by_their_words_and_wildcards_are_literal(tmp_path):
+    notes = NotesStore(tmp_path / "notes.sqlite3")
+    for claim in ("Kim met Putin in Vostochny.", "Lavrov plans to visit Pyongyang.", "Growth was 100% in 2023."):
+        notes.record_check(report(claim))
+    assert [c.claim for c in notes.checks(search="kim  PUTIN")] == ["Kim met Putin in Vostochny."]
+    assert [c.claim for c in notes.checks(search="100%")] == ["Growth was 100% in 2023."]
+    assert [c.claim for c in notes.checks(search="%")] == ["Growth was 100% in 2023."]
+    assert notes.checks(search="_") == []
+    assert len(notes.checks(search="  ")) == 3
+
+
+def test_deleting_a_check_is_a_tombstone_and_keeps_the_reviews(tmp_path):
+    path = tmp_path / "notes.sqlite3"
+    notes = NotesStore(path)
+    kept = notes.record_check(report("Kim met Putin."))
+    gone = notes.record_check(report("Kim met Putin.", "contradicted", 0.5))
+    notes.add_review("Kim met Putin.", "contradicted", "supported", "called them")
+    assert notes.delete_check(gone) and not notes.delete_check(gone) and not notes.delete_check(12345)
+    assert [c.id for c in notes.checks()] == [kept]
+    assert notes.stored_check(gone) is None and notes.latest_stored("Kim met Putin.").record.id == kept
+    assert notes.latest_review("Kim met Putin.").note == "called them"
+    with sqlite3.connect(path) as con:  # the row itself stays: append-only
+        assert con.execute("SELECT COUNT(*) FROM checks").fetchone()[0] == 2
+
+
+def test_a_schema_1_database_is_upgraded_in_place_and_keeps_its_history(tmp_path):
+    path = tmp_path / "notes.sqlite3"
+    with sqlite3.connect(path) as con:  # a database as the first Crosscheck wrote it
+        con.executescript("""
+            CREATE TABLE checks (id INTEGER PRIMARY KEY, claim_key TEXT NOT NULL, claim TEXT NOT NULL,
+                verdict TEXT NOT NULL, confidence REAL NOT NULL, checked_at TEXT NOT NULL);
+            CREATE TABLE reviews (id INTEGER PRIMARY KEY, claim_key TEXT NOT NULL, claim TEXT NOT NULL,
+                automatic TEXT NOT NULL, verdict TEXT NOT NULL, accepted INTEGER NOT NULL,
+                note TEXT NOT NULL DEFAULT '', reviewed_at TEXT NOT NULL);
+            INSERT INTO checks VALUES (1, 'kim met putin.', 'Kim met Putin.', 'supported', 0.9, '2026-11-01T10:00:00+00:00');
+            INSERT INTO reviews VALUES (1, 'kim met putin.', 'Kim met Putin.', 'supported', 'supported', 1, 'ok',
+                                        '2026-11-01T10:05:00+00:00');
+            PRAGMA user_version = 1;
+        """)
+    notes = NotesStore(path)
+    [old] = notes.checks()
+    assert (old.id, old.claim, old.stored, old.index) == (1, "Kim met Putin.", False, None)
+    assert notes.stored_check(1) is None  # no report was kept then: the page checks it again
+    assert notes.latest_review("Kim met Putin.").note == "ok"
+    with sqlite3.connect(path) as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2

@@ -57,6 +57,7 @@ class Passage(_Strict):
     context: str | None = Field(default=None, description="neighbouring sentences the judge saw")
     kind: str = "body"
     mismatches: list[Mismatch] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list, description="why the passage got its label, in words")
 
 
 class SourceVerdict(_Strict):

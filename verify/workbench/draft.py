@@ -247,3 +247,80 @@ def read_draft(name: str, data: bytes) -> str:
     if not text.strip():
         raise DraftError(f"{base} holds no text")
     return text
+
+
+PROBLEMS = ("contradicted", "conflicting", "not_enough_evidence")
+"""Verdicts an editor must look at: a source disagrees, sources disagree, or nothing confirms it."""
+DRAFT_CHUNK = 1
+"""Sentences per ``Verifier.check_many`` call in :func:`check_sentences`: progress moves per sentence."""
+
+
+class SentenceNote(BaseModel):
+    """What the annotated draft says beside a checked sentence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: str
+    problem: bool = Field(description="the verdict is one of PROBLEMS")
+    source: str | None = Field(default=None, description="the source that disagrees (its display name)")
+    words: str | None = Field(default=None, description="the disagreeing source's words: a detector's span, "
+                                                         "else its contradicting passage")
+
+
+def check_sentences(verifier, claims: list[str], progress=None, chunk: int = DRAFT_CHUNK) -> list[Report]:
+    """Check a draft's claims a few at a time, so the page can say which sentence it is on.
+
+    ``Verifier.check_many`` reports progress per batch; calling it per chunk gives progress per
+    sentence (the verifier is unchanged: each call still embeds and judges its chunk at once).
+    All claims are validated before the first check.
+
+    Args:
+        verifier: A ``verify.Verifier``.
+        claims: The claims, in draft order.
+        progress: Called as ``progress(done, total, next_claim)`` before each chunk and as
+            ``progress(total, total, None)`` at the end. Defaults to None.
+        chunk: Claims per call. Defaults to :data:`DRAFT_CHUNK`.
+
+    Returns:
+        One report per claim, in order.
+
+    Raises:
+        InvalidClaimError: A claim is empty or too long (nothing is checked).
+    """
+    from verify.verifier import validate_claim
+
+    claims = [validate_claim(c) for c in claims]
+    reports: list[Report] = []
+    for start in range(0, len(claims), max(1, chunk)):
+        if progress:
+            progress(start, len(claims), claims[start])
+        reports.extend(verifier.check_many(claims[start:start + chunk]))
+    if progress:
+        progress(len(claims), len(claims), None)
+    return reports
+
+
+def first_problem(draft: CheckedDraft) -> int | None:
+    """The number of the first checked sentence whose verdict is a problem; None when there is none."""
+    return next((n for n, r in draft.by_number().items() if r.verdict in PROBLEMS), None)
+
+
+def sentence_note(report: Report, names: dict[str, str] | None = None) -> SentenceNote:
+    """The verdict of a checked sentence and, when a source disagrees, that source's words.
+
+    Args:
+        report: The sentence's report.
+        names: ``source id -> display name``. Defaults to the sources' titles (or ids).
+    """
+    note = SentenceNote(verdict=report.verdict, problem=report.verdict in PROBLEMS)
+    against = [s for s in report.sources if s.stance in ("contradicts", "mixed")]
+    for source in against:
+        passage = next((p for p in source.passages if p.label == "contradicts"), None)
+        if passage is None:
+            continue
+        spans = [m.passage.text for m in passage.mismatches
+                 if m.passage is not None and passage.text[m.passage.start:m.passage.end] == m.passage.text]
+        words = spans[0] if spans else passage.text
+        name = (names or {}).get(source.source_id) or source.title or source.source_id
+        return note.model_copy(update={"source": name, "words": words})
+    return note

@@ -6,6 +6,7 @@ conflicting spans as offsets); the app turns the marks into coloured Markdown.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Literal
 
@@ -13,12 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from verify.evidence.text import FUNCTION_WORDS, SURFACE_WORD, content_words, normalise_word
 from verify.models import Passage, Span
+from verify.workbench.palette import colours
 
-__all__ = ["STOPWORDS", "Highlights", "Mark", "content_words", "highlights", "normalise_word"]
+__all__ = [
+    "STOPWORDS", "WORD", "Highlights", "Mark", "badge_html", "claim_marks", "content_words", "highlights", "marked_html",
+    "normalise_word",
+]
 
-MarkKind = Literal["support", "conflict"]
+MarkKind = Literal["support", "conflict", "passage"]
 
-_WORD = SURFACE_WORD  # highlight splits text into words as content_words does
+WORD = SURFACE_WORD  # highlight splits text into words as content_words does
 STOPWORDS = FUNCTION_WORDS
 """Never a "supporting word", and a gap two marks may bridge (one copy, in verify.evidence.text)."""
 
@@ -53,7 +58,7 @@ def _overlaps(start: int, end: int, marks: list[Mark]) -> bool:
 
 def _bridgeable(gap: str) -> bool:
     """Whitespace and stopwords only: two supporting words across it read as one stretch."""
-    return all(word.lower() in STOPWORDS for word in _WORD.findall(gap)) and not re.sub(_WORD, "", gap).strip()
+    return all(word.lower() in STOPWORDS for word in WORD.findall(gap)) and not re.sub(WORD, "", gap).strip()
 
 
 def _marks(text: str, shared: set[str], conflicts: list[tuple[int, int]]) -> list[Mark]:
@@ -97,3 +102,52 @@ def highlights(claim: str, passage: Passage) -> Highlights:
     claim_conflicts = [(m.claim.start, m.claim.end) for m in passage.mismatches if _fits(claim, m.claim)]
     passage_conflicts = [(m.passage.start, m.passage.end) for m in passage.mismatches if _fits(text, m.passage)]
     return Highlights(claim=_marks(claim, shared, claim_conflicts), passage=_marks(text, shared, passage_conflicts))
+
+
+def claim_marks(claim: str, passages: list[Passage]) -> list[Mark]:
+    """The claim's marks over all its passages at once (for showing the statement once, not per quote).
+
+    A word any passage disagrees on is a conflict; other words a passage shares are support.
+    """
+    conflicts = [(m.start, m.end) for p in passages for m in highlights(claim, p).claim if m.kind == "conflict"]
+    shared = set()
+    for passage in passages:
+        shared |= {w for _, _, w in content_words(claim)} & {w for _, _, w in content_words(passage.text)}
+    return _marks(claim, shared, conflicts)
+
+
+def _style(kind: str, theme: str | None) -> str:
+    text, background = colours(kind, theme)
+    return f"color:{text};background-color:{background};padding:0 .15em;border-radius:.2em"
+
+
+def marked_html(text: str, marks: list[Mark], theme: str | None = "light", mark_id: str | None = None) -> str:
+    """``text`` as escaped HTML with each mark in a ``<mark class="cc-KIND">`` of the palette's colours.
+
+    Args:
+        text: Any text (corpus text included: it is escaped, never markup).
+        marks: Sorted marks; one that overlaps an earlier one is left out.
+        theme: The palette (``light`` or ``dark``). Defaults to light.
+        mark_id: An ``id`` for the first mark (the document view scrolls to it). Defaults to none.
+
+    Returns:
+        HTML with line breaks kept as ``<br>``.
+    """
+    out, done = [], 0
+    for mark in marks:
+        if mark.start < done:
+            continue
+        ident = f' id="{html.escape(mark_id)}"' if mark_id else ""
+        out += [html.escape(text[done:mark.start]),
+                (f'<mark class="cc-mark cc-{mark.kind}"{ident} style="{_style(mark.kind, theme)}">'
+                 f"{html.escape(text[mark.start:mark.end])}</mark>")]
+        done = mark.end
+        mark_id = None
+    out.append(html.escape(text[done:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def badge_html(kind: str, words: str, theme: str | None = "light") -> str:
+    """A stance or verdict badge: ``words`` (escaped) on the kind's colour."""
+    return (f'<span class="cc-badge cc-{html.escape(kind)}" style="{_style(kind, theme)};font-weight:600">'
+            f"{html.escape(words)}</span>")

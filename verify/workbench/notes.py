@@ -5,12 +5,17 @@ writes). Records are only ever appended: a new review supersedes the previous on
 the same statement but never replaces it, and the schema only grows, so no upgrade can
 lose a note. A file that is not a Crosscheck notes database is reported and left untouched.
 Statements are looked up by :func:`claim_key` (whitespace and case folded).
+
+Since schema 2 each check keeps its report (JSON) and the index it came from, so a past check
+reopens as it was; deleting a check from the history adds a tombstone (the row stays, and
+reviews are never deleted).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -20,12 +25,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from index.errors import CrosscheckError
 from verify.models import Report, Verdict
+from verify.workbench.live_index import IndexStamp
 
-__all__ = ["SCHEMA_VERSION", "CheckRecord", "NotesError", "NotesStore", "Review", "claim_key"]
+__all__ = ["SCHEMA_VERSION", "CheckRecord", "NotesError", "NotesStore", "Review", "StoredCheck", "claim_key"]
 
 LOG = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Additive steps only (CREATE ... IF NOT EXISTS, ADD COLUMN): step n brings a database to version n.
 _MIGRATIONS = {
     1: """
@@ -39,7 +45,15 @@ _MIGRATIONS = {
             note TEXT NOT NULL DEFAULT '', reviewed_at TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS reviews_by_claim ON reviews (claim_key, id);
     """,
+    2: """
+        ALTER TABLE checks ADD COLUMN report TEXT;
+        ALTER TABLE checks ADD COLUMN index_stamp TEXT;
+        CREATE TABLE IF NOT EXISTS deleted_checks (
+            id INTEGER PRIMARY KEY, check_id INTEGER NOT NULL, deleted_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS deleted_by_check ON deleted_checks (check_id);
+    """,
 }
+_LIVE = "NOT EXISTS (SELECT 1 FROM deleted_checks d WHERE d.check_id = checks.id)"
 MAX_NOTE_CHARS = 10_000
 
 
@@ -54,10 +68,20 @@ class _Strict(BaseModel):
 class CheckRecord(_Strict):
     """One check of a statement, as the history lists it."""
 
+    id: int = Field(default=0, ge=0, description="the check's number (0 for records made outside a database)")
     claim: str
     verdict: Verdict
     confidence: float = Field(ge=0, le=1)
     checked_at: str = Field(description="ISO time, UTC")
+    index: IndexStamp | None = Field(default=None, description="the index it was checked against, when recorded")
+    stored: bool = Field(default=False, description="whether its report was kept (checks since schema 2)")
+
+
+class StoredCheck(_Strict):
+    """A past check with the report it gave, to reopen it as it was."""
+
+    record: CheckRecord
+    report: Report
 
 
 class Review(_Strict):
@@ -138,16 +162,72 @@ class NotesStore:
             return con.execute(f"{select}{where} ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
 
     # -- history ---------------------------------------------------------------------------
-    def record_check(self, report: Report) -> None:
-        """Add a check of ``report.claim`` to the history."""
-        with self._connect() as con:
-            con.execute("INSERT INTO checks (claim_key, claim, verdict, confidence, checked_at) VALUES (?, ?, ?, ?, ?)",
-                        (claim_key(report.claim), report.claim, report.verdict, report.confidence, _now()))
+    _CHECK_FIELDS = "id, claim, verdict, confidence, checked_at, index_stamp, report IS NOT NULL"
 
-    def checks(self, claim: str | None = None, limit: int = 50) -> list[CheckRecord]:
-        """The latest checks, newest first: of one statement, or of all when ``claim`` is None."""
-        rows = self._latest("SELECT claim, verdict, confidence, checked_at FROM checks", claim, limit)
-        return [CheckRecord(claim=c, verdict=v, confidence=x, checked_at=t) for c, v, x, t in rows]
+    @staticmethod
+    def _record(row: tuple) -> CheckRecord:
+        ident, claim, verdict, confidence, checked_at, stamp, stored = row
+        return CheckRecord(id=ident, claim=claim, verdict=verdict, confidence=confidence, checked_at=checked_at,
+                           index=IndexStamp.model_validate_json(stamp) if stamp else None, stored=bool(stored))
+
+    def record_check(self, report: Report, index: IndexStamp | None = None) -> int:
+        """Add a check of ``report.claim`` to the history, with its report; returns the check's id."""
+        with self._connect() as con:
+            cursor = con.execute(
+                "INSERT INTO checks (claim_key, claim, verdict, confidence, checked_at, report, index_stamp) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (claim_key(report.claim), report.claim, report.verdict, report.confidence, _now(),
+                 report.model_dump_json(), index.model_dump_json() if index else None))
+            return int(cursor.lastrowid)
+
+    def checks(self, claim: str | None = None, limit: int = 50, search: str | None = None) -> list[CheckRecord]:
+        """The latest checks not deleted, newest first.
+
+        Args:
+            claim: Only the checks of this statement. Defaults to all.
+            limit: At most this many. Defaults to 50.
+            search: Only statements that hold these words (in this order, case folded). Defaults to all.
+        """
+        where, args = [_LIVE], []
+        if claim is not None:
+            where.append("claim_key = ?")
+            args.append(claim_key(claim))
+        if search and search.strip():
+            where.append("claim_key LIKE ? ESCAPE '\\'")
+            words = [re.sub(r"([%_\\])", r"\\\1", w) for w in claim_key(search).split()]
+            args.append("%" + "%".join(words) + "%")
+        with self._connect() as con:
+            rows = con.execute(f"SELECT {self._CHECK_FIELDS} FROM checks WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?",
+                               (*args, limit)).fetchall()
+        return [self._record(row) for row in rows]
+
+    def stored_check(self, check_id: int) -> StoredCheck | None:
+        """A past check with its report; None when it is unknown, deleted, or older than schema 2."""
+        with self._connect() as con:
+            row = con.execute(f"SELECT {self._CHECK_FIELDS}, report FROM checks WHERE id = ? AND {_LIVE}",
+                              (check_id,)).fetchone()
+        if row is None or row[-1] is None:
+            return None
+        return StoredCheck(record=self._record(row[:-1]), report=Report.model_validate_json(row[-1]))
+
+    def latest_stored(self, claim: str) -> StoredCheck | None:
+        """The newest check of a statement that kept its report, or None."""
+        with self._connect() as con:
+            row = con.execute(f"SELECT id FROM checks WHERE claim_key = ? AND report IS NOT NULL AND {_LIVE} "
+                              "ORDER BY id DESC LIMIT 1", (claim_key(claim),)).fetchone()
+        return self.stored_check(row[0]) if row else None
+
+    def delete_check(self, check_id: int) -> bool:
+        """Hide a check from the history (a tombstone: the row stays; reviews are untouched).
+
+        Returns:
+            False when there is no such check (or it was deleted already).
+        """
+        with self._connect() as con:
+            if con.execute(f"SELECT 1 FROM checks WHERE id = ? AND {_LIVE}", (check_id,)).fetchone() is None:
+                return False
+            con.execute("INSERT INTO deleted_checks (check_id, deleted_at) VALUES (?, ?)", (check_id, _now()))
+        return True
 
     # -- reviews ---------------------------------------------------------------------------
     def add_review(self, claim: str, automatic: Verdict, verdict: Verdict, note: str = "") -> Review:
