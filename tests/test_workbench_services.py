@@ -111,6 +111,20 @@ def test_find_matches_every_word_and_phrase_and_agrees_with_a_brute_force_scan(i
     assert find(index, "").total == 0
 
 
+@pytest.mark.parametrize("query", ["Putin", "talks", "Talk", '"75th anniversary" Kim', "the", "Kim's letter"])
+def test_find_reads_the_keyword_index_and_gives_what_a_scan_of_every_sentence_gives(indexed, monkeypatch, query):
+    _, index = indexed
+    import verify.workbench.find as find_module
+
+    proposed = find(index, query)
+    monkeypatch.setattr(find_module, "KEYWORD_POOL", 1)  # every query fills the pool: scan all rows
+    scanned = find(index, query)
+    assert proposed == scanned
+    calls = []
+    monkeypatch.setattr(type(index), "keyword_search", lambda self, *a, **k: calls.append(a) or [])
+    assert find(index, query).total == 0 and calls  # the rows come from the keyword index
+
+
 def test_find_filters_by_source_publisher_and_date(indexed):
     _, index = indexed
     everywhere = {h.source_id for h in find(index, "Russia").hits}

@@ -1,8 +1,9 @@
 """Find: keyword and phrase search over the corpus's sentences, filtered by source, publisher and date.
 
-A linear scan of the index's sentences (fine for the page's purpose: a few hundred thousand
-sentences scan in about a second); the store's own keyword index can replace :func:`find`'s
-scan without changing its contract.
+The store's keyword index (SQLite FTS5, ``ClaimIndex.keyword_search``) proposes the sentences that
+hold any of the query's words; each is then checked for every word and phrase. A sentence holding
+all of them holds the rarest one, so the proposals are complete unless they reach
+:data:`KEYWORD_POOL`; only then are all sentences scanned.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from verify.workbench.highlight import WORD, Mark, normalise_word
 __all__ = ["MAX_HITS", "FindHit", "FindResult", "Query", "find", "parse_query"]
 
 MAX_HITS = 100
+KEYWORD_POOL = 20_000
+"""Keyword-index proposals read at most; a query matching more sentences falls back to a scan."""
 _PHRASE = re.compile(r'"([^"]+)"')
 
 
@@ -123,7 +126,9 @@ def find(index: ClaimIndex, query: str, sources: Collection[str] | None = None,
             continue
         allowed[source_id] = document
     hits, total = [], 0
-    for row, sentence in enumerate(index.sentences):
+    sentences = index.sentences
+    for row in _candidate_rows(index, query, parsed, set(allowed)):
+        sentence = sentences[row]
         document = allowed.get(sentence.source_id)
         if document is None or (marks := _matches(sentence.text, parsed)) is None:
             continue
@@ -133,3 +138,17 @@ def find(index: ClaimIndex, query: str, sources: Collection[str] | None = None,
                                 publisher=document.publisher, date=document.date, text=sentence.text,
                                 start=sentence.start, end=sentence.end, marks=marks))
     return FindResult(hits=hits, total=total)
+
+
+def _candidate_rows(index: ClaimIndex, query: str, parsed: Query, sources: set[str]) -> list[int]:
+    """Rows that may match, in corpus order: the keyword index's proposals, or every row when those
+    may be incomplete (the pool filled up)."""
+    if not sources:
+        return []
+    # the words as written, as compared ("talks" -> "talk") and in the plural, so FTS5's exact tokens
+    # cannot miss a form find() accepts
+    forms = [query, *parsed.words, *(f"{w}s" for w in parsed.words)]
+    proposed = index.keyword_search(" ".join(forms), KEYWORD_POOL, sources=sources)
+    if len(proposed) >= KEYWORD_POOL:
+        return list(range(len(index.sentences)))
+    return sorted(hit.sentence for hit in proposed)
