@@ -379,9 +379,14 @@ def render_review(report: Report, notes: NotesStore | None, this_check: int | No
                           format_func=lambda v: VERDICTS[v][1] + (" (automatic)" if v == report.verdict else ""))
     note = st.text_area("Note", key=f"review_note_{key}", height=70,
                         placeholder="What you checked, whom you called, what to fix")
+    cited = [s for s in report.sources if s.stance != "none"]
+    names = {s.source_id: s.title or s.source_id for s in cited}
+    rejected = st.multiselect("Sources rejected as evidence (left out of the memo and the ClaimReview)",
+                              list(names), key=f"review_rejected_{key}", format_func=names.get,
+                              default=[s for s in (latest.rejected_sources if latest else []) if s in names])
     if st.button("Save review", key=f"review_save_{key}"):
         try:
-            saved = notes.add_review(report.claim, report.verdict, choice, note)
+            saved = notes.add_review(report.claim, report.verdict, choice, note, rejected_sources=rejected)
         except CrosscheckError as exc:
             st.error(md(str(exc)))
             return

@@ -351,6 +351,20 @@ def test_a_review_is_saved_and_shown_when_the_statement_is_checked_again(corpus,
     assert rating["alternateName"] == "Conflicting" and rating["ratingValue"] == 3
 
 
+def test_a_source_the_reviewer_rejects_leaves_the_claimreview_citations(corpus, notes_path, downloads):
+    at = check(page(), DECEMBER)
+    key = app.widget_key(DECEMBER.casefold())
+    cited = json.loads(downloads["export_statement_jsonld"][2])[0]["citation"]
+    sided = [s.source_id for s in at.session_state["report"].sources if s.stance != "none"]
+    assert cited and sided
+    at.multiselect(key=f"review_rejected_{key}").set_value(sided)
+    at = ok(at.button(key=f"review_save_{key}").click().run())
+    assert NotesStore(notes_path).latest_review(DECEMBER).rejected_sources == sided
+    again = ok(check(page(), DECEMBER))
+    assert again.multiselect(key=f"review_rejected_{key}").value == sided  # shown as saved
+    assert json.loads(downloads["export_statement_jsonld"][2])[0].get("citation", []) == []
+
+
 def test_a_damaged_notes_file_is_reported_never_overwritten_and_checking_still_works(corpus, notes_path):
     notes_path.parent.mkdir(parents=True, exist_ok=True)
     notes_path.write_bytes(b"these are my notes in a text file, not a database\n" * 10)

@@ -141,5 +141,15 @@ def test_a_schema_1_database_is_upgraded_in_place_and_keeps_its_history(tmp_path
     assert (old.id, old.claim, old.stored, old.index) == (1, "Kim met Putin.", False, None)
     assert notes.stored_check(1) is None  # no report was kept then: the page checks it again
     assert notes.latest_review("Kim met Putin.").note == "ok"
+    assert notes.latest_review("Kim met Putin.").rejected_sources == []
     with sqlite3.connect(path) as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+
+
+def test_sources_a_reviewer_rejects_are_stored_with_the_review_and_the_latest_review_wins(tmp_path):
+    notes = NotesStore(tmp_path / "notes.sqlite3")
+    notes.add_review("Kim met Putin.", "supported", "supported", rejected_sources=["b", "a", "b"])
+    assert notes.latest_review("kim met putin.").rejected_sources == ["b", "a"]
+    notes.add_review("Kim met Putin.", "supported", "conflicting")
+    assert notes.latest_review("Kim met Putin.").rejected_sources == []
+    assert [r.rejected_sources for r in notes.reviews("Kim met Putin.")] == [[], ["b", "a"]]

@@ -14,6 +14,7 @@ reviews are never deleted).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import sqlite3
@@ -31,7 +32,7 @@ __all__ = ["SCHEMA_VERSION", "CheckRecord", "NotesError", "NotesStore", "Review"
 
 LOG = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Additive steps only (CREATE ... IF NOT EXISTS, ADD COLUMN): step n brings a database to version n.
 _MIGRATIONS = {
     1: """
@@ -51,6 +52,9 @@ _MIGRATIONS = {
         CREATE TABLE IF NOT EXISTS deleted_checks (
             id INTEGER PRIMARY KEY, check_id INTEGER NOT NULL, deleted_at TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS deleted_by_check ON deleted_checks (check_id);
+    """,
+    3: """
+        ALTER TABLE reviews ADD COLUMN rejected TEXT NOT NULL DEFAULT '[]';
     """,
 }
 _LIVE = "NOT EXISTS (SELECT 1 FROM deleted_checks d WHERE d.check_id = checks.id)"
@@ -230,8 +234,11 @@ class NotesStore:
         return True
 
     # -- reviews ---------------------------------------------------------------------------
-    def add_review(self, claim: str, automatic: Verdict, verdict: Verdict, note: str = "") -> Review:
+    def add_review(self, claim: str, automatic: Verdict, verdict: Verdict, note: str = "",
+                   rejected_sources: list[str] | tuple[str, ...] = ()) -> Review:
         """Record a person's verdict on a statement (it supersedes, and keeps, the earlier ones).
+
+        ``rejected_sources`` are the source ids the person rejected as evidence: the exports cite none of them.
 
         Raises:
             NotesError: The note is longer than :data:`MAX_NOTE_CHARS`, or the database cannot be used.
@@ -239,19 +246,22 @@ class NotesStore:
         if len(note) > MAX_NOTE_CHARS:
             raise NotesError(f"the note is {len(note)} characters long; keep it under {MAX_NOTE_CHARS}")
         review = Review(claim=" ".join(claim.split()), automatic=automatic, verdict=verdict,
-                        accepted=automatic == verdict, note=note.strip(), reviewed_at=_now())
+                        accepted=automatic == verdict, note=note.strip(), reviewed_at=_now(),
+                        rejected_sources=list(dict.fromkeys(rejected_sources)))
         with self._connect() as con:
-            con.execute("INSERT INTO reviews (claim_key, claim, automatic, verdict, accepted, note, reviewed_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            con.execute("INSERT INTO reviews (claim_key, claim, automatic, verdict, accepted, note, reviewed_at, "
+                        "rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (claim_key(claim), review.claim, review.automatic, review.verdict, int(review.accepted),
-                         review.note, review.reviewed_at))
+                         review.note, review.reviewed_at, json.dumps(review.rejected_sources)))
         return review
 
     def reviews(self, claim: str | None = None, limit: int = 50) -> list[Review]:
         """Reviews, newest first: of one statement, or of all when ``claim`` is None."""
-        rows = self._latest("SELECT claim, automatic, verdict, accepted, note, reviewed_at FROM reviews", claim, limit)
-        return [Review(claim=c, automatic=a, verdict=v, accepted=bool(ok), note=n, reviewed_at=t)
-                for c, a, v, ok, n, t in rows]
+        rows = self._latest("SELECT claim, automatic, verdict, accepted, note, reviewed_at, rejected FROM reviews",
+                            claim, limit)
+        return [Review(claim=c, automatic=a, verdict=v, accepted=bool(ok), note=n, reviewed_at=t,
+                       rejected_sources=json.loads(r))
+                for c, a, v, ok, n, t, r in rows]
 
     def latest_review(self, claim: str) -> Review | None:
         """The review in force for a statement, or None."""
