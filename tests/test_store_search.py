@@ -193,7 +193,7 @@ def test_float16_vectors_halve_the_file_and_search_alike(corpus_dir, tmp_path, f
     build_index(corpus_dir, half, fake_embedder, vector_dtype="float16")
     a, b = ClaimIndex.load(full), ClaimIndex.load(half)
     assert b.manifest.vector_dtype == "float16"
-    size = lambda out: sum(p.stat().st_size for p in out.glob("seg-*/vectors.npy"))  # noqa: E731
+    size = lambda out: sum(p.stat().st_size for p in out.glob("seg-*/vectors.npy"))
     assert size(half) < 0.6 * size(full)
     np.testing.assert_allclose(b.vectors_of("000_0e7c1c881fb697f2"), a.vectors_of("000_0e7c1c881fb697f2"), atol=2e-3)
     queries = fake_embedder.embed([LAVROV])
