@@ -30,9 +30,10 @@ __all__ = ["run"]
 _QUERIES = 200
 
 
-def _rss_mib() -> float:
+def _rss_mib(field: str = "VmRSS") -> float:
+    """Resident memory now (``RssAnon``: without file pages such as the memory-mapped vectors)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -92,7 +93,7 @@ def _search(out: Path) -> dict:
     rss_before = _rss_mib()
     start = time.perf_counter()
     index = ClaimIndex.load(out, corpus_check=False)
-    load_s, rss = time.perf_counter() - start, _rss_mib()
+    load_s, rss, anon = time.perf_counter() - start, _rss_mib(), _rss_mib("RssAnon")
     texts = claims(_QUERIES)
     embedder = HashEmbedder()
     embed_times = _timed(lambda t: embedder.embed([t]), texts)
@@ -114,7 +115,7 @@ def _search(out: Path) -> dict:
     which = np.searchsorted(offsets, local, side="right") - 1
     bases = np.array([s.info.base for s in segments])
     truth = index.rows.dense_rows(bases[which] + local - offsets[which])
-    return {"load": load_s, "rss": rss, "rss_before": rss_before, "times": found,
+    return {"load": load_s, "rss": rss, "anon": anon, "rss_before": rss_before, "times": found,
             "recall": recall_at(rows, truth), "ann": index.manifest.ann}
 
 
@@ -156,6 +157,7 @@ def run(sentences: int, work: Path, store_only: bool = False) -> str:
         ["build peak RSS", f"{built['peak']:,.0f} MiB", f"(before: {built['before']:,.0f})", ""],
         ["load (checksums on)", f"{searched['load']:.2f} s", "", ""],
         ["RSS after load", f"{searched['rss']:,.0f} MiB", f"(python+libs {searched['rss_before']:,.0f})", ""],
+        ["  of which anonymous", f"{searched['anon']:,.0f} MiB", "", ""],
         ["no-op rebuild", f"{noop['seconds']:.2f} s", f"peak {noop['peak']:,.0f} MiB", ""],
         ["one-file update", f"{updated['seconds']:.2f} s", f"peak {updated['peak']:,.0f} MiB", ""],
         ["recall@10 global vs exact", f"{searched['recall']:.3f}", "", ""],

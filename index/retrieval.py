@@ -27,25 +27,29 @@ __all__ = ["Retrieval"]
 _WORD = re.compile(r"\w+")
 _IN_CHUNK = 900
 _ANN_EXTRA = 32
-COMMON_SHARE = 0.02
-"""Share of a segment's rows above which a query word is too common to search for."""
+COMMON_SHARE = 0.002
+"""Share of a segment's rows above which a query word is too common to search for (1 in 500 rows)."""
 _MIN_CAP = 200
-_KEEP_COMMON = 3
+_KEEP_COMMON = 2
+_MAX_TERMS = 8
 
 
 def _match(segment, words: list[str]) -> str:
-    """An FTS5 query for any of ``words``, without the segment's most common ones.
+    """An FTS5 query for the rarest of ``words`` in this segment ("" when none occurs).
 
     A word in more than ``COMMON_SHARE`` of the rows ("the", "said") ranks little under
-    BM25 but makes the query score most of the table; it is dropped unless every word is
-    that common (then the ``_KEEP_COMMON`` rarest stay).
+    BM25 but makes the query score much of the table: it is dropped unless every word is
+    that common (then the ``_KEEP_COMMON`` rarest stay); at most ``_MAX_TERMS`` words are
+    kept, rarest first, so the work per query stays bounded as the corpus grows.
     """
-    counts = dict(segment.query(f"SELECT term, doc FROM fts_vocab WHERE term IN ({','.join('?' * len(words))})",
-                                tuple(words)))
+    counts = {}
+    for word in words:  # one lookup per word: fts5vocab answers "term = ?" from its index, "IN" by a scan
+        found = segment.query("SELECT doc FROM fts_vocab WHERE term = ?", (word,))
+        counts[word] = found[0][0] if found else 0
     cap = max(_MIN_CAP, COMMON_SHARE * segment.info.sentences)
-    kept = [w for w in words if counts.get(w, 0) <= cap]
+    kept = sorted((w for w in words if 0 < counts[w] <= cap), key=lambda w: counts[w])[:_MAX_TERMS]
     if not kept:
-        kept = sorted(words, key=lambda w: counts.get(w, 0))[:_KEEP_COMMON]
+        kept = sorted((w for w in words if counts[w]), key=lambda w: counts[w])[:_KEEP_COMMON]
     return " OR ".join(f'"{w}"' for w in kept)
 
 
@@ -138,6 +142,8 @@ class Retrieval:
         found: list[tuple[float, int]] = []
         for number, segment in enumerate(index.segments):
             match = _match(segment, words)
+            if not match:
+                continue
             for chunk in chunks:
                 where = "" if chunk is None else f" AND s.source_id IN ({','.join('?' * len(chunk))})"
                 rows = segment.query(

@@ -185,3 +185,16 @@ def test_an_update_reads_only_the_changed_files(corpus_dir, tmp_path, fake_embed
     with pytest.raises(IngestError, match="duplicate source id"):  # the full read reports the clash
         build_index(corpus_dir, out, FakeEmbedder())
     assert corpus_dir.name in read
+
+
+def test_float16_vectors_halve_the_file_and_search_alike(corpus_dir, tmp_path, fake_embedder):
+    full, half = tmp_path / "f32", tmp_path / "f16"
+    build_index(corpus_dir, full, fake_embedder)
+    build_index(corpus_dir, half, fake_embedder, vector_dtype="float16")
+    a, b = ClaimIndex.load(full), ClaimIndex.load(half)
+    assert b.manifest.vector_dtype == "float16"
+    size = lambda out: sum(p.stat().st_size for p in out.glob("seg-*/vectors.npy"))
+    assert size(half) < 0.6 * size(full)
+    np.testing.assert_allclose(b.vectors_of("000_0e7c1c881fb697f2"), a.vectors_of("000_0e7c1c881fb697f2"), atol=2e-3)
+    queries = fake_embedder.embed([LAVROV])
+    assert [h.sentence for h in b.nearest(queries, 5)[0]] == [h.sentence for h in a.nearest(queries, 5)[0]]
