@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from verify.errors import InvalidClaimError
+from verify.inputs import MAX_PASSAGE_CHARS
 from verify.verifier import MAX_CLAIM_CHARS, validate_claim
 from verify.workbench.checked import CheckedStatement
 from verify.workbench.draft import MAX_DRAFT_SENTENCES
@@ -25,8 +26,6 @@ MAX_CLAIMS = 100
 """Claims one ``POST /check`` may hold (each at most ``MAX_CLAIM_CHARS`` characters)."""
 MAX_PASSAGES = 100
 """Passages one ``POST /judge`` may hold."""
-MAX_PASSAGE_CHARS = 5000
-"""Characters of one passage for ``POST /judge``."""
 MAX_EXPORT_STATEMENTS = MAX_DRAFT_SENTENCES
 """Checked statements one ``POST /export`` may hold: a whole draft."""
 MAX_BODY_BYTES = 16 * 2**20
