@@ -45,7 +45,7 @@ _BYLINE = re.compile(r"^By\s+[A-Z][\w.'-]*(?:\s+(?:[A-Z][\w.'-]*|and|&|de|van|vo
 _SOURCE_LINE = re.compile(r"^(?:Source|Sources|Via|Credit)\s*:\s*(?P<name>\S.{0,80})$", re.IGNORECASE)
 # Seoul, Oct 12 (EFE).-  /  SEOUL, Oct. 12, 2023 (Yonhap) --  /  WASHINGTON (Reuters) -
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][\w'.-]*(?:[ /-][A-Z][\w'.-]*){0,3}),?\s+"
+    r"^(?P<place>[A-Z][\w'.-]*+(?:[ /-][A-Z][\w'.-]*+){0,3}),?\s+"  # possessive: no backtracking
     rf"(?:(?P<date>(?:{MONTH_PATTERN}\s+\d{{1,2}}|\d{{1,2}}\s+{MONTH_PATTERN})(?:,?\s+(?P<year>\d{{4}}))?),?\s+)?"
     r"\((?P<agency>[^()]{2,40})\)\s*[.,:]?\s*(?:--?|[\u2013\u2014]|:)\s*"
 )

@@ -14,10 +14,11 @@ time in proportion to its length.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 
-__all__ = ["MAX_SENTENCE_CHARS", "segment"]
+__all__ = ["MAX_SENTENCE_CHARS", "PYSBD_CHARS_PER_DOCUMENT", "Budget", "segment"]
 
 LOG = logging.getLogger(__name__)
 
@@ -48,9 +49,29 @@ _OPENERS_CLOSERS = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
 _UNSURE_AFTER = re.compile(r"--|\s'|^'|\u2018")
 
 
-_PYSBD_BATCH_CHARS = 1_000
-"""Neighbouring pieces pysbd must read are passed to it together up to this length: fewer calls,
-while its quadratic cost stays bounded."""
+PYSBD_CHARS_PER_DOCUMENT = 100_000
+"""How much of one document pysbd may read (~50 news articles of pieces that need it). Past
+that, such pieces are cut after every ". ", "? " or "! " before a capital letter: pysbd costs
+about a millisecond per call, which text made of nothing but punctuation would turn into
+minutes."""
+
+_PYSBD_MAX_CHARS = 500
+"""Longest text handed to pysbd in one call: neighbouring pieces it must read are passed
+together up to this length (each call costs ~1 ms), and a longer piece is cut first, after
+its last sentence punctuation before the limit, so pysbd's quadratic cost stays small."""
+_PYSBD_MAX_STOPS = 20
+"""Most sentence punctuation marks in one pysbd call: its cost grows with their number times
+the text's length, so a run such as "a. b. c. ..." is cut after every 20th."""
+_STOP = re.compile(r"[.!?][\"'\u2019\u201d)\]]*\s")
+_LAST_STOP = re.compile(rf".*{_STOP.pattern}", re.DOTALL)
+_SIMPLE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*(\s+)(?=[A-Z])")
+
+
+class Budget:
+    """What pysbd may still read of one document (see ``PYSBD_CHARS_PER_DOCUMENT``)."""
+
+    def __init__(self, chars: int = PYSBD_CHARS_PER_DOCUMENT) -> None:
+        self.chars = chars
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,18 +109,28 @@ def _certain_ends(text: str) -> list[int]:
     return ends
 
 
-def _cut_long(start: int, end: int, text: str) -> list[tuple[int, int]]:
-    """``text[start:end]`` in pieces of at most ``MAX_SENTENCE_CHARS``, cut at spaces where possible."""
+def _cut_long(start: int, end: int, text: str, limit: int = MAX_SENTENCE_CHARS,
+              max_stops: int | None = None) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``limit`` chars (and ``max_stops`` sentence marks).
+
+    A piece ends after the last sentence punctuation that fits (after the ``max_stops``-th when
+    there are more), else at the last space, else at the limit.
+    """
     pieces = []
-    while end - start > MAX_SENTENCE_CHARS:
-        cut = text.rfind(" ", start + 1, start + MAX_SENTENCE_CHARS + 1)
-        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+    while start < end:
+        window = min(end, start + limit + 1)
+        stops = _STOP.finditer(text, start + 1, window) if max_stops else ()
+        many = next(itertools.islice(stops, max_stops - 1, None), None) if max_stops else None
+        if end - start <= limit and many is None:
+            pieces.append((start, end))
+            break
+        stop = many or _LAST_STOP.match(text, start + 1, window)
+        cut = stop.end() - 1 if stop else text.rfind(" ", start + 1, window)
+        cut = cut if cut > start else start + limit
         pieces.append((start, cut))
         start = cut
         while start < end and text[start].isspace():
             start += 1
-    if start < end:
-        pieces.append((start, end))
     return pieces
 
 
@@ -111,6 +142,17 @@ def _is_one_sentence(piece: str) -> bool:
         return False
     brackets = _NUMBER_BEFORE_BRACKET.finditer(body)
     return next(brackets, None) is None or next(brackets, None) is None
+
+
+def _simple_spans(text: str, offset: int) -> list[tuple[int, int]]:
+    """``text`` cut after sentence punctuation followed by a capital letter, shifted by ``offset``."""
+    spans, start = [], 0
+    for match in _SIMPLE_END.finditer(text):
+        spans.append((offset + start, offset + match.start(1)))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((offset + start, offset + len(text.rstrip())))
+    return spans
 
 
 def _pysbd_spans(text: str, offset: int) -> list[tuple[int, int]]:
@@ -134,11 +176,13 @@ def _pysbd_spans(text: str, offset: int) -> list[tuple[int, int]]:
     return spans
 
 
-def segment(text: str) -> list[tuple[int, int]]:
+def segment(text: str, budget: Budget | None = None) -> list[tuple[int, int]]:
     """Sentence offsets of one paragraph, as pysbd finds them, in linear time.
 
     Args:
         text: The paragraph (or the part after a dateline).
+        budget: What pysbd may still read of the document; spent here. Defaults to a fresh
+            ``Budget`` for this paragraph alone.
 
     Returns:
         ``(start, end)`` per sentence, without surrounding whitespace, in order; none is
@@ -147,9 +191,14 @@ def segment(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     batch: list[tuple[int, int]] = []  # neighbouring pieces for one pysbd call (each call costs ~1 ms)
 
+    budget = budget or Budget()
+
     def flush() -> None:
         if batch:
-            spans.extend(_pysbd_spans(text[batch[0][0]:batch[-1][1]], batch[0][0]))
+            piece = text[batch[0][0]:batch[-1][1]]
+            budget.chars -= len(piece)
+            split = _pysbd_spans if budget.chars >= 0 else _simple_spans
+            spans.extend(split(piece, batch[0][0]))
             batch.clear()
 
     start = 0
@@ -159,15 +208,16 @@ def segment(text: str) -> list[tuple[int, int]]:
         stop = end
         while stop > start and text[stop - 1].isspace():
             stop -= 1
-        pieces = _cut_long(start, stop, text)
-        for a, b in pieces:
+        for a, b in _cut_long(start, stop, text):
             if _is_one_sentence(text[a:b]):
                 flush()
                 spans.append((a, b))
-            else:
-                if len(pieces) > 1 or (batch and b - batch[0][0] > _PYSBD_BATCH_CHARS):
-                    flush()  # never join the pieces of a cut run again, nor grow a call without bound
-                batch.append((a, b))
+                continue
+            pieces = _cut_long(a, b, text, _PYSBD_MAX_CHARS, _PYSBD_MAX_STOPS)
+            if len(pieces) > 1 or (batch and b - batch[0][0] > _PYSBD_MAX_CHARS):
+                flush()  # never join the pieces of a cut run again, nor grow a call without bound
+            for piece in pieces:
+                batch.append(piece)
                 if len(pieces) > 1:
                     flush()
         start = end

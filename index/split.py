@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from index.layout import classify_paragraphs, dateline_end
 from index.models import Document, Sentence, SentenceKind
-from index.segment import MAX_SENTENCE_CHARS, segment
+from index.segment import MAX_SENTENCE_CHARS, Budget, segment
 
 __all__ = ["context_for", "paragraph_spans", "sentence_id", "sentence_spans", "split_document"]
 
@@ -50,7 +50,7 @@ def _is_fragment(text: str) -> bool:
     return len(_WORD.findall(text)) < 2 or bool(_PARENTHESISED.match(text))
 
 
-def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+def sentence_spans(paragraph: str, budget: Budget | None = None) -> list[tuple[int, int]]:
     """Sentence offsets within one paragraph.
 
     ``index.segment.segment`` finds the sentence boundaries (pysbd's, in linear
@@ -60,12 +60,14 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
 
     Args:
         paragraph: One paragraph, without surrounding whitespace.
+        budget: What pysbd may still read of the document (see ``index.segment.Budget``).
+            Defaults to a fresh budget for this paragraph.
 
     Returns:
         ``(start, end)`` per sentence, stripped of whitespace, in order.
     """
     head = dateline_end(paragraph)
-    spans = [(head + a, head + b) for a, b in segment(paragraph[head:])]
+    spans = [(head + a, head + b) for a, b in segment(paragraph[head:], budget)]
     if not spans:
         return [(0, len(paragraph))]
     if head:
@@ -102,10 +104,11 @@ def split_document(document: Document) -> list[Sentence]:
     paragraphs = paragraph_spans(text)
     kinds = classify_paragraphs([text[a:b] for a, b in paragraphs], document.title)
     sentences: list[Sentence] = []
+    budget = Budget()
     for number, ((p_start, p_end), kind) in enumerate(zip(paragraphs, kinds)):
         paragraph = text[p_start:p_end]
         opens_with_dateline = kind == "dateline" and dateline_end(paragraph) > 0
-        for i, (start, end) in enumerate(sentence_spans(paragraph)):
+        for i, (start, end) in enumerate(sentence_spans(paragraph, budget)):
             start, end = p_start + start, p_start + end
             sentence_kind: SentenceKind = "body" if opens_with_dateline and i > 0 else kind
             sentences.append(Sentence(
