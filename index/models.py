@@ -54,6 +54,7 @@ class Manifest(_Strict):
     sentences: int
     sources: int
     built_at: str
+    skipped: dict[str, str] = Field(default_factory=dict, description="corpus file -> why it was not indexed")
 
 
 class Hit(_Strict):
@@ -104,3 +105,4 @@ class BuildResult(_Strict):
     sources: int = Field(ge=0)
     sentences: int = Field(ge=0)
     up_to_date: bool = Field(description="nothing changed, so nothing was written")
+    skipped: dict[str, str] = Field(default_factory=dict, description="corpus file -> why it was not indexed")
