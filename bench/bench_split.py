@@ -63,7 +63,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="corpus folder or file. Defaults to data/corpus")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--long-chars", type=int, default=1000,
-                        help="size of the 1x single paragraph for the ratio test. Defaults to 1000.")
+                        help="size of the 1x single paragraph for the ratio test (0: skip it). Defaults to 1000.")
     args = parser.parse_args()
     corpus = read_corpus(args.corpus).documents
     synthetic = [Document(source_id="synthetic", path="synthetic.txt", sha256="0", text=synthetic_text(10_000))]
@@ -72,6 +72,8 @@ def main() -> None:
         count, rate = _rate(documents, args.repeat)
         rows.append([name, str(count), f"{rate:,.0f}"])
     print(table(["text", "sentences", "sentences/s"], rows))
+    if args.long_chars <= 0:
+        return
     paragraph = " ".join(synthetic_text(2_000, seed=1).split("\n\n"))
     base = paragraph[:args.long_chars]
     times = [_seconds((base + " ") * factor) for factor in (1, 10, 100)]

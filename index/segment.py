@@ -6,9 +6,11 @@ and it is slow even on short text. So a paragraph is first cut at the boundaries
 pysbd cannot decide otherwise: a sentence-ending ``.`` or ``?`` after a plain word,
 followed by a space and a capital, outside quotes and brackets. A piece holding no
 other punctuation that pysbd has rules for is one sentence as it stands; only the
-remaining pieces go through pysbd. No piece is longer than ``MAX_SENTENCE_CHARS``: a
-longer run is cut at its last space before the limit, so one hostile paragraph costs
-time in proportion to its length.
+remaining pieces go through pysbd, a few neighbours per call. Everything is bounded, so
+one hostile paragraph costs time in proportion to its length: no sentence is longer than
+``MAX_SENTENCE_CHARS``, one pysbd call reads at most 500 characters and 20 stops, and
+pysbd reads at most ``PYSBD_CHARS_PER_DOCUMENT`` of a document (a plain punctuation rule
+splits the rest).
 """
 
 from __future__ import annotations
@@ -23,9 +25,8 @@ __all__ = ["MAX_SENTENCE_CHARS", "PYSBD_CHARS_PER_DOCUMENT", "Budget", "segment"
 LOG = logging.getLogger(__name__)
 
 MAX_SENTENCE_CHARS = 2_000
-"""Longest sentence kept, and longest text handed to pysbd. A run of text longer than this
-with no sentence boundary is cut at its last space before the limit (at the limit when it
-holds no space)."""
+"""Longest sentence kept. A run of text longer than this with no sentence boundary is cut
+after its last stop or space before the limit (at the limit when it holds neither)."""
 
 # A "." or "?" after a plain word (a capitalised or lower-case word, or a year), then space
 # and a capital letter: pysbd always ends a sentence there unless the word is an abbreviation
