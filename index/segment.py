@@ -8,7 +8,8 @@ followed by a space and a capital, outside quotes and brackets. A piece holding 
 other punctuation that pysbd has rules for is one sentence as it stands; only the
 remaining pieces go through pysbd, a few neighbours per call. Everything is bounded, so
 one hostile paragraph costs time in proportion to its length: no sentence is longer than
-``MAX_SENTENCE_CHARS``, one pysbd call reads at most 500 characters and 20 stops, and
+``MAX_SENTENCE_CHARS``, a piece pysbd reads holds at most that and 20 stops (neighbouring
+pieces are joined for one call up to 500 characters), and
 pysbd reads at most ``PYSBD_CHARS_PER_DOCUMENT`` of a document (a plain punctuation rule
 splits the rest).
 """
@@ -46,6 +47,10 @@ _NEEDS_PYSBD = re.compile(
 _NUMBER_BEFORE_BRACKET = re.compile(r"\d\)")
 # Characters that open or close a span pysbd reads as one unit (it does not split inside).
 _OPENERS_CLOSERS = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
+# pysbd reads "a. ... b. ..." or "(i) ... (ii) ..." anywhere in a paragraph as a list and may
+# split there; a paragraph with two consecutive markers goes through pysbd whole (in bounded calls).
+_LIST_MARKER = re.compile(r"(?:^|(?<=[\s(]))([a-z]|[ivx]{1,4})(?=[.)])")
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv")
 # Once one of these appears, later boundaries are left to pysbd (single-quoted and -- spans).
 _UNSURE_AFTER = re.compile(r"--|\s'|^'|\u2018")
 
@@ -56,10 +61,9 @@ that, such pieces are cut after every ". ", "? " or "! " before a capital letter
 about a millisecond per call, which text made of nothing but punctuation would turn into
 minutes."""
 
-_PYSBD_MAX_CHARS = 500
-"""Longest text handed to pysbd in one call: neighbouring pieces it must read are passed
-together up to this length (each call costs ~1 ms), and a longer piece is cut first, after
-its last sentence punctuation before the limit, so pysbd's quadratic cost stays small."""
+_PYSBD_BATCH_CHARS = 500
+"""Neighbouring pieces pysbd must read are passed to it together up to this length: each call
+costs ~1 ms, and its cost grows with the square of what it reads."""
 _PYSBD_MAX_STOPS = 20
 """Most sentence punctuation marks in one pysbd call: its cost grows with their number times
 the text's length, so a run such as "a. b. c. ..." is cut after every 20th."""
@@ -77,18 +81,41 @@ class Budget:
 
 @functools.lru_cache(maxsize=1)
 def _pysbd():
+    """pysbd's segmenter, its abbreviations, and a pattern for the periods it never ends a sentence at."""
     import pysbd  # imported lazily: building its rules takes a moment
     from pysbd.lang.common.standard import Standard
 
-    abbreviations = frozenset(a.lower() for a in Standard.Abbreviation.ABBREVIATIONS) | {"am", "pm"}
-    # "Mr. Kim", "Dr. Lee": pysbd never ends a sentence after a title followed by a space.
-    titles = "|".join(re.escape(a) for a in Standard.Abbreviation.PREPOSITIVE_ABBREVIATIONS)
-    title_period = re.compile(rf"(?:(?<=\s)|^)(?:{titles})\.(?=\s)", re.IGNORECASE)
-    return pysbd.Segmenter(language="en", clean=False), abbreviations, title_period
+    known = Standard.Abbreviation
+    abbreviations = frozenset(a.lower() for a in known.ABBREVIATIONS) | {"am", "pm"}
+
+    def alternatives(words) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    others = set(known.ABBREVIATIONS) - set(known.PREPOSITIVE_ABBREVIATIONS) - set(known.NUMBER_ABBREVIATIONS)
+    protected = re.compile(
+        r"(?:(?<=\s)|^)(?:"
+        # "Mr. Kim", "Dr. Lee": a title followed by a space
+        rf"(?i:{alternatives(known.PREPOSITIVE_ABBREVIATIONS)})\.(?=\s)"
+        # "Oct. 12", "Inc. and": another abbreviation before a small letter, a digit or a bracket
+        rf"|(?i:{alternatives(others)})\.(?=\s[a-z\d(])"
+        # "No. 5", "pp. (12)"
+        rf"|(?i:{alternatives(known.NUMBER_ABBREVIATIONS)})\.(?=\s\d|\s+\()"
+        # "N. Korea", "J. R. R. Tolkien": one capital letter other than "I"
+        r"|[A-HJ-Z]\.(?=,?\s)"
+        r")"
+    )
+    return pysbd.Segmenter(language="en", clean=False), abbreviations, protected
 
 
 def _plain_word(word: str) -> bool:
     return word.lower() not in _pysbd()[1]
+
+
+def _list_like(text: str) -> bool:
+    """Whether a paragraph holds two list markers in sequence ("a." and "b.", "(i)" and "(ii)")."""
+    markers = {m[1] for m in _LIST_MARKER.finditer(text)}
+    return any(len(m) == 1 and chr(ord(m) + 1) in markers for m in markers) or any(
+        _ROMAN[i] in markers and _ROMAN[i + 1] in markers for i in range(len(_ROMAN) - 1))
 
 
 def _certain_ends(text: str) -> list[int]:
@@ -135,10 +162,12 @@ def _cut_long(start: int, end: int, text: str, limit: int = MAX_SENTENCE_CHARS,
     return pieces
 
 
-def _is_one_sentence(piece: str) -> bool:
+def _is_one_sentence(piece: str, list_like: bool) -> bool:
+    if list_like:
+        return False
     final = _FINAL.search(piece)
     body = piece[:final.end() - 1] if final and _plain_word(final[1]) else piece
-    body = _pysbd()[2].sub("Mr", body)
+    body = _pysbd()[2].sub("Ab", body)  # periods pysbd never ends a sentence at
     if _NEEDS_PYSBD.search(body) is not None:
         return False
     brackets = _NUMBER_BEFORE_BRACKET.finditer(body)
@@ -202,20 +231,21 @@ def segment(text: str, budget: Budget | None = None) -> list[tuple[int, int]]:
             spans.extend(split(piece, batch[0][0]))
             batch.clear()
 
+    list_like = _list_like(text)
     start = 0
-    for end in [*_certain_ends(text), len(text)]:
+    for end in [*([] if list_like else _certain_ends(text)), len(text)]:
         while start < end and text[start].isspace():
             start += 1
         stop = end
         while stop > start and text[stop - 1].isspace():
             stop -= 1
         for a, b in _cut_long(start, stop, text):
-            if _is_one_sentence(text[a:b]):
+            if _is_one_sentence(text[a:b], list_like):
                 flush()
                 spans.append((a, b))
                 continue
-            pieces = _cut_long(a, b, text, _PYSBD_MAX_CHARS, _PYSBD_MAX_STOPS)
-            if len(pieces) > 1 or (batch and b - batch[0][0] > _PYSBD_MAX_CHARS):
+            pieces = _cut_long(a, b, text, MAX_SENTENCE_CHARS, _PYSBD_MAX_STOPS)
+            if len(pieces) > 1 or (batch and b - batch[0][0] > _PYSBD_BATCH_CHARS):
                 flush()  # never join the pieces of a cut run again, nor grow a call without bound
             for piece in pieces:
                 batch.append(piece)
