@@ -33,7 +33,7 @@ after its last stop or space before the limit (at the limit when it holds neithe
 # and a capital letter: pysbd always ends a sentence there unless the word is an abbreviation
 # or the punctuation sits inside quotes or brackets (both checked in _certain_ends).
 _CANDIDATE = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]+|\d{4})[.?](?=\s+[A-Z])")
-_FINAL = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]+|\d{4})[.?]$")
+_MARKS = (".", "!", "?")
 # Something pysbd has a rule for; a piece holding one goes through pysbd. Sentence
 # punctuation (a "." between digits is a decimal point to pysbd too), ellipses, "--" asides,
 # single quotes opened after a space, a piece opening with a quote or bracket, list markers
@@ -165,8 +165,8 @@ def _cut_long(start: int, end: int, text: str, limit: int = MAX_SENTENCE_CHARS,
 def _is_one_sentence(piece: str, list_like: bool) -> bool:
     if list_like:
         return False
-    final = _FINAL.search(piece)
-    body = piece[:final.end() - 1] if final and _plain_word(final[1]) else piece
+    # One mark that ends the piece ("5.", "(Yonhap).") cannot split it; what comes before can.
+    body = piece[:-1] if piece[-1:] in _MARKS and piece[-2:-1] not in _MARKS else piece
     body = _pysbd()[2].sub("Ab", body)  # periods pysbd never ends a sentence at
     if _NEEDS_PYSBD.search(body) is not None:
         return False
