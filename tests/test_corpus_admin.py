@@ -29,6 +29,7 @@ ARTICLE = b"Bridges approved\n\nOfficials said on Monday that 40 bridges were ap
     ("...txt.jsonl", "txt.jsonl"),
     ("a<b>c|d?.htm", "a_b_c_d_.htm"),
     ("Überblick 2024.txt", "Überblick 2024.txt"),
+    ("caf\udce9.txt", "caf_.txt"),  # a name that was not UTF-8
 ])
 def test_safe_name_keeps_a_plain_base_name(name, safe):
     assert safe_name(name) == safe
@@ -67,6 +68,10 @@ def test_an_upload_is_validated_saved_and_never_overwritten_silently(tmp_path):
     ("binary.txt", b"\x00\x01\x02", "binary"),
     ("latin.txt", b"caf\xe9", "not UTF-8"),
     ("bad.jsonl", b'{"id": "a"}\n', "missing 'text'"),
+    ("surrogate.jsonl", b'{"id": "a\\udc80", "text": "Forty bridges."}\n', "lone UTF-16 surrogate"),
+    ("deep.jsonl", b"{\"id\": " * 50_000 + b"\n", "nested too deeply"),
+    ("utf16.txt", "Forty bridges.".encode("utf-16-le"), "UTF-16 text"),
+    ("deep.html", b"<div>" * 1000 + b"Forty bridges.", "deeper than 255 levels"),
 ])
 def test_a_bad_upload_is_refused_with_a_clear_message_and_nothing_is_written(tmp_path, name, data, message):
     with pytest.raises(UploadError, match=message):
@@ -81,6 +86,15 @@ def test_an_upload_may_not_reuse_a_source_id(tmp_path):
     jsonl = b'{"id": "bridges", "text": "Forty bridges."}\n'
     with pytest.raises(UploadError, match="already used"):
         save_upload(tmp_path, "feed.jsonl", jsonl, taken_ids(tmp_path, None))
+
+
+def test_jsonl_ids_are_unique_across_all_files_of_the_corpus(tmp_path, fake_embedder):
+    first = b'{"id": "bridges", "text": "Forty bridges."}\n'
+    save_upload(tmp_path, "feed1.jsonl", first, taken_ids(tmp_path, None))
+    with pytest.raises(UploadError, match="'bridges' is already used by feed1.jsonl"):
+        save_upload(tmp_path, "feed2.jsonl", first.replace(b"Forty", b"Fifty"), taken_ids(tmp_path, None))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed1.jsonl"]
+    build_index(tmp_path, tmp_path.parent / "index", fake_embedder, strict=True)  # the next build still works
 
 
 def test_a_symlink_is_never_written_through(tmp_path):
@@ -128,3 +142,15 @@ def test_listing_shows_what_the_index_holds_and_what_changed(tmp_path, fake_embe
     assert [(e.file, e.status) for e in corpus_listing(corpus, index)] == [
         ("a.txt", "indexed"), ("b.txt", "changed"), ("d.txt", "new"), ("c.txt", "removed")]
     assert [e.status for e in corpus_listing(corpus, None)] == ["new", "new", "new"]
+
+
+def test_listing_shows_the_files_the_build_skipped_and_why(tmp_path, fake_embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_bytes(ARTICLE)
+    (corpus / "photo.txt").write_bytes(b"\x89PNG\x00\x00")
+    build_index(corpus, tmp_path / "index", fake_embedder)
+    index = ClaimIndex.load(tmp_path / "index", corpus_check=False)
+    entries = {e.file: e for e in corpus_listing(corpus, index)}
+    assert entries["a.txt"].status == "indexed" and entries["a.txt"].reason is None
+    assert entries["photo.txt"].status == "skipped" and "is a binary file" in entries["photo.txt"].reason

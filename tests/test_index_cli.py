@@ -67,13 +67,27 @@ def test_bad_corpus_fails_with_one_line_and_keeps_the_previous_index(
     before = _files(out)
     capsys.readouterr()
     setup(corpus_dir)
-    assert cli.main(["build", "--corpus", str(corpus_dir), "--out", str(out)]) == 1
+    assert cli.main(["build", "--strict", "--corpus", str(corpus_dir), "--out", str(out)]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("error: ") and message in captured.err
     assert captured.err.count("\n") == 1
     assert _files(out) == before
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".index.")]  # no half-written build
+
+
+def test_a_bad_file_is_skipped_recorded_and_listed_by_info(fake_cli, corpus_dir, tmp_path, capsys, caplog):
+    (corpus_dir / "photo.txt").write_bytes(b"\x89PNG\x00\x00")
+    out = tmp_path / "index"
+    assert cli.main(["build", "--corpus", str(corpus_dir), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("indexed 5 sources, 79 sentences")
+    assert "skipped photo.txt: photo.txt is a binary file" in caplog.text
+    assert cli.main(["info", "--index", str(out)]) == 0
+    assert "skipped 1 files: photo.txt (photo.txt is a binary file" in capsys.readouterr().out
+    (corpus_dir / "photo.txt").write_text("Now a real article.", encoding="utf-8")
+    assert cli.main(["build", "--corpus", str(corpus_dir), "--out", str(out)]) == 0
+    assert "indexed 6 sources" in capsys.readouterr().out  # fixing the file is a change
 
 
 def test_usage_errors_exit_2(capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -201,6 +202,12 @@ BAD_FILES = [
     ("list.jsonl", b'["id", "text"]\n', "list.jsonl line 1: expected a JSON object"),
     ("dup.jsonl", b'{"id": "a", "text": "x."}\n{"id": "a", "text": "y."}\n', "line 2: duplicate id 'a'"),
     ("date.jsonl", b'{"id": "a", "text": "x.", "date": "someday"}\n', "line 1: 'date' must be a date"),
+    ("surrogate.jsonl", b'{"id": "a\\ud800", "text": "x."}\n', "line 1: 'id' holds a lone UTF-16 surrogate"),
+    ("surrogate2.jsonl", b'{"id": "a", "text": "x \\udfff."}\n', "line 1: 'text' holds a lone UTF-16 surrogate"),
+    ("deep.jsonl", b"[" * 100_000 + b"\n", "line 1: JSON nested too deeply"),
+    ("utf16le.txt", "Kim met Putin.".encode("utf-16-le"), "utf16le.txt is UTF-16 text (without a byte-order mark)"),
+    ("utf16be.md", "Kim met Putin.".encode("utf-16-be"), "utf16be.md is UTF-16 text (without a byte-order mark)"),
+    ("deep.html", b"<div>" * 1000 + b"x", "deeper than 255 levels"),
 ]
 
 
@@ -213,13 +220,19 @@ def test_bad_single_file_is_an_ingest_error_naming_it(tmp_path, name, data, mess
     assert "\n" not in text
 
 
-@pytest.mark.parametrize("name", ["latin1.txt", "image.txt", "bad.jsonl"])
-def test_bad_file_inside_a_folder_fails_the_corpus(tmp_path, name):
+@pytest.mark.parametrize("name", [n for n, _, _ in BAD_FILES if n not in ("empty.txt", "blank.md", "slides.pdf")])
+def test_a_bad_file_inside_a_folder_is_skipped_and_listed(tmp_path, caplog, name):
     data, message = next((d, m) for n, d, m in BAD_FILES if n == name)
     (tmp_path / "good.txt").write_text("Kim met Putin.", encoding="utf-8")
     _write(tmp_path, name, data)
+    with caplog.at_level(logging.WARNING):
+        corpus = read_corpus(tmp_path)
+    assert [d.source_id for d in corpus.documents] == ["good"]
+    assert list(corpus.skipped) == [name] and message in corpus.skipped[name]
+    assert f"skipped {name}: " in caplog.text
+    assert name in corpus.files  # fingerprinted: fixing the file later is a change
     with pytest.raises(IngestError, match=message.split(" ")[0]):
-        load_corpus(tmp_path)
+        read_corpus(tmp_path, strict=True)
 
 
 def test_missing_path(tmp_path):
@@ -239,5 +252,33 @@ def test_duplicate_source_ids_across_files_name_both(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.txt").write_text("One.", encoding="utf-8")
     (tmp_path / "sub" / "a.md").write_text("Two.", encoding="utf-8")
+    corpus = read_corpus(tmp_path)
+    assert [d.path for d in corpus.documents] == ["a.txt"]
+    assert "duplicate source id 'a' in a.txt and sub/a.md" in corpus.skipped["sub/a.md"]
     with pytest.raises(IngestError, match=r"duplicate source id 'a' in a\.txt and sub/a\.md"):
-        load_corpus(tmp_path)
+        read_corpus(tmp_path, strict=True)
+
+
+def test_a_link_to_a_file_outside_the_corpus_is_not_read(tmp_path):
+    corpus, outside = tmp_path / "corpus", tmp_path / "secret.txt"
+    corpus.mkdir()
+    outside.write_text("Private notes.", encoding="utf-8")
+    (corpus / "good.txt").write_text("Kim met Putin.", encoding="utf-8")
+    (corpus / "inside.txt").symlink_to(corpus / "good.txt")  # a link within the folder is read
+    (corpus / "leak.txt").symlink_to(outside)
+    result = read_corpus(corpus)
+    assert "Private" not in " ".join(d.text for d in result.documents)
+    assert "outside the corpus folder" in result.skipped["leak.txt"]
+    assert "leak.txt" not in result.files
+    with pytest.raises(IngestError, match="leak.txt: a link to a file outside the corpus folder"):
+        read_corpus(corpus, strict=True)
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_with_a_printable_name(tmp_path):
+    (tmp_path / "good.txt").write_text("Kim met Putin.", encoding="utf-8")
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt"), "wb") as handle:
+        handle.write(b"Latin-1 name.")
+    result = read_corpus(tmp_path)
+    ((name, reason),) = result.skipped.items()
+    assert name == "caf\\udce9.txt" and reason.startswith("its file name is not UTF-8")
+    assert json.dumps(result.model_dump(), ensure_ascii=False).encode("utf-8")  # the manifest can be written

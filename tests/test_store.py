@@ -168,7 +168,7 @@ def test_bad_corpus_leaves_the_previous_index_intact(built, fake_embedder):
     (corpus_dir / "broken.txt").write_bytes(b"\xff\xfe\x00\x00binary")
     embedder = FakeEmbedder()
     with pytest.raises(IngestError, match="broken.txt"):
-        build_index(corpus_dir, out, embedder)
+        build_index(corpus_dir, out, embedder, strict=True)
     assert embedder.calls == []  # validated before any embedding
     assert _mtimes(out) == before and not _leftovers(out)
 

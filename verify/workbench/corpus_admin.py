@@ -41,7 +41,7 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_NAME_CHARS = 120
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 
-FileStatus = Literal["indexed", "new", "changed", "removed"]
+FileStatus = Literal["indexed", "new", "changed", "removed", "skipped"]
 
 
 class UploadError(IngestError):
@@ -56,8 +56,10 @@ class CorpusEntry(_Strict):
     """One corpus file and what the index knows of it."""
 
     file: str = Field(description="path relative to the corpus folder")
-    status: FileStatus = Field(description="indexed, new / changed since the index was built, or removed from disk")
+    status: FileStatus = Field(description="indexed, new / changed since the index was built, removed from disk, "
+                                           "or skipped by the build (unreadable or malformed)")
     size: int | None = Field(default=None, ge=0, description="bytes on disk; None when removed")
+    reason: str | None = Field(default=None, description="why the build skipped the file")
     sources: list[SourceSummary] = Field(default_factory=list, description="its documents in the index")
 
 
@@ -104,15 +106,24 @@ def _folder(corpus_dir: Path) -> Path:
 def taken_ids(corpus_dir: Path, index: ClaimIndex | None) -> dict[str, str]:
     """``source id -> file`` of the documents the corpus already holds.
 
-    From the index when there is one, plus the file stems of the .txt/.md/.html files on
-    disk (their source id is their stem), so an upload cannot collide with either.
+    From the index when there is one, plus the source ids of the files on disk: the stems
+    of .txt/.md/.html files and the ids of .jsonl files (read with the build's own code; a
+    file the build would skip holds none), so an upload cannot collide with any of them.
     """
     taken = {d.source_id: d.path for d in index.documents.values()} if index is not None else {}
     folder = _folder(corpus_dir)
     if folder.is_dir():
         for path in corpus_files(folder, warn=False):
+            name = relative_name(folder, path)
             if path.suffix.lower() != ".jsonl":
-                taken.setdefault(path.stem, relative_name(folder, path))
+                taken.setdefault(path.stem, name)
+                continue
+            try:
+                documents = load_document_bytes(name, path.read_bytes())
+            except (OSError, IngestError):
+                continue
+            for document in documents:
+                taken.setdefault(document.source_id, name)
     return taken
 
 
@@ -220,10 +231,14 @@ def corpus_listing(corpus_dir: Path, index: ClaimIndex | None) -> list[CorpusEnt
     for summary in index.source_summaries() if index is not None else []:
         sources.setdefault(summary.path, []).append(summary)
     entries = []
+    skipped = index.manifest.skipped if same_root else {}
     for file, digest in on_disk.items():
         status = "new" if not same_root or file not in built else "indexed" if built[file] == digest else "changed"
+        if status == "indexed" and file in skipped:
+            status = "skipped"
         path = corpus_dir / file if corpus_dir.is_dir() else corpus_dir
-        entries.append(CorpusEntry(file=file, status=status, size=path.stat().st_size,
+        entries.append(CorpusEntry(file=file, status=status, size=path.stat().st_size, reason=skipped.get(file)
+                                   if status == "skipped" else None,
                                    sources=sources.get(file, []) if status != "new" else []))
     if same_root:
         entries += [CorpusEntry(file=f, status="removed", sources=sources.get(f, [])) for f in built if f not in on_disk]

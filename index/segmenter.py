@@ -1,0 +1,256 @@
+"""Sentence boundaries of one paragraph, in time linear in its length.
+
+pysbd knows English abbreviations, numbers, quotes and lists, but its cost grows with
+the square of the text it is given (every abbreviation it finds rescans the whole text)
+and it is slow even on short text. So a paragraph is first cut at the boundaries that
+pysbd cannot decide otherwise: a sentence-ending ``.`` or ``?`` after a plain word,
+followed by a space and a capital, outside quotes and brackets. A piece holding no
+other punctuation that pysbd has rules for is one sentence as it stands; only the
+remaining pieces go through pysbd, a few neighbours per call. Everything is bounded, so
+one hostile paragraph costs time in proportion to its length: no sentence is longer than
+``MAX_SENTENCE_CHARS``, a piece pysbd reads holds at most that and 20 stops (neighbouring
+pieces are joined for one call up to 500 characters), and
+pysbd reads at most ``PYSBD_CHARS_PER_DOCUMENT`` of a document (a plain punctuation rule
+splits the rest).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+import re
+
+__all__ = ["MAX_SENTENCE_CHARS", "PYSBD_CHARS_PER_DOCUMENT", "Budget", "segment"]
+
+LOG = logging.getLogger(__name__)
+
+MAX_SENTENCE_CHARS = 2_000
+"""Longest sentence kept. A run of text longer than this with no sentence boundary is cut
+after its last stop or space before the limit (at the limit when it holds neither)."""
+
+# A "." or "?" after a plain word (a capitalised or lower-case word, or a year), then space
+# and a capital letter: pysbd always ends a sentence there unless the word is an abbreviation
+# or the punctuation sits inside quotes or brackets (both checked in _certain_ends).
+_CANDIDATE = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]+|\d{4})[.?](?=\s+[A-Z])")
+_MARKS = (".", "!", "?")
+# Something pysbd has a rule for; a piece holding one goes through pysbd. Sentence
+# punctuation (a "." between digits is a decimal point to pysbd too), ellipses, "--" asides,
+# single quotes opened after a space, a piece opening with a quote or bracket, list markers
+# such as "a)" or "(iv)", and any character outside Latin scripts and common punctuation.
+_NEEDS_PYSBD = re.compile(
+    r"(?<!\d)\.|\.(?!\d)|[!?\u3002\uff0e\uff01\uff1f\u2026\u01c3\r\n\u2018\u00ab\u00bb\u2043\u300c\uff08]"
+    r"|--|\s'|^[^A-Za-z0-9]|(?:^|[\s(])(?:[A-Za-z]|[ivxlcdm]+|[A-Z]{2,4})\)"
+    r"|[^\x20-\x7e\u00a0-\u024f\u2013\u2014\u2019\u201c\u201d]"
+)
+# pysbd reads "1) ... 2) ..." as a list; one number before a bracket, as in "(1950)", is no list.
+_NUMBER_BEFORE_BRACKET = re.compile(r"\d\)")
+# Characters that open or close a span pysbd reads as one unit (it does not split inside).
+_OPENERS_CLOSERS = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
+# pysbd reads "a. ... b. ..." or "(i) ... (ii) ..." anywhere in a paragraph as a list and may
+# split there; a paragraph with two consecutive markers goes through pysbd whole (in bounded calls).
+_LIST_MARKER = re.compile(r"(?:^|(?<=[\s(]))([a-z]|[ivx]{1,4})(?=[.)])")
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv")
+# Once one of these appears, later boundaries are left to pysbd (single-quoted and -- spans).
+_UNSURE_AFTER = re.compile(r"--|\s'|^'|\u2018")
+
+
+PYSBD_CHARS_PER_DOCUMENT = 100_000
+"""How much of one document pysbd may read (~50 news articles of pieces that need it). Past
+that, such pieces are cut after every ". ", "? " or "! " before a capital letter: pysbd costs
+about a millisecond per call, which text made of nothing but punctuation would turn into
+minutes."""
+
+_PYSBD_BATCH_CHARS = 500
+"""Neighbouring pieces pysbd must read are passed to it together up to this length: each call
+costs ~1 ms, and its cost grows with the square of what it reads."""
+_PYSBD_MAX_STOPS = 20
+"""Most sentence punctuation marks in one pysbd call: its cost grows with their number times
+the text's length, so a run such as "a. b. c. ..." is cut after every 20th."""
+_STOP = re.compile(r"[.!?][\"'\u2019\u201d)\]]*\s")
+_LAST_STOP = re.compile(rf".*{_STOP.pattern}", re.DOTALL)
+_SIMPLE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*(\s+)(?=[A-Z])")
+
+
+class Budget:
+    """What pysbd may still read of one document (see ``PYSBD_CHARS_PER_DOCUMENT``)."""
+
+    def __init__(self, chars: int = PYSBD_CHARS_PER_DOCUMENT) -> None:
+        self.chars = chars
+
+
+@functools.lru_cache(maxsize=1)
+def _pysbd():
+    """pysbd's segmenter, its abbreviations, and a pattern for the periods it never ends a sentence at."""
+    import pysbd  # imported lazily: building its rules takes a moment
+    from pysbd.lang.common.standard import Standard
+
+    known = Standard.Abbreviation
+    abbreviations = frozenset(a.lower() for a in known.ABBREVIATIONS) | {"am", "pm"}
+
+    def alternatives(words) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    others = set(known.ABBREVIATIONS) - set(known.PREPOSITIVE_ABBREVIATIONS) - set(known.NUMBER_ABBREVIATIONS)
+    protected = re.compile(
+        r"(?:(?<=\s)|^)(?:"
+        # "Mr. Kim", "Dr. Lee": a title followed by a space
+        rf"(?i:{alternatives(known.PREPOSITIVE_ABBREVIATIONS)})\.(?=\s)"
+        # "Oct. 12", "Inc. and": another abbreviation before a small letter, a digit or a bracket
+        rf"|(?i:{alternatives(others)})\.(?=\s[a-z\d(])"
+        # "No. 5", "pp. (12)"
+        rf"|(?i:{alternatives(known.NUMBER_ABBREVIATIONS)})\.(?=\s\d|\s+\()"
+        # "N. Korea", "J. R. R. Tolkien": one capital letter other than "I"
+        r"|[A-HJ-Z]\.(?=,?\s)"
+        r")"
+    )
+    return pysbd.Segmenter(language="en", clean=False), abbreviations, protected
+
+
+def _plain_word(word: str) -> bool:
+    return word.lower() not in _pysbd()[1]
+
+
+def _list_like(text: str) -> bool:
+    """Whether a paragraph holds two list markers in sequence ("a." and "b.", "(i)" and "(ii)")."""
+    markers = {m[1] for m in _LIST_MARKER.finditer(text)}
+    return any(len(m) == 1 and chr(ord(m) + 1) in markers for m in markers) or any(
+        _ROMAN[i] in markers and _ROMAN[i + 1] in markers for i in range(len(_ROMAN) - 1))
+
+
+def _certain_ends(text: str) -> list[int]:
+    """Offsets just after each sentence end pysbd would also find, cheaply and conservatively."""
+    unsure = _UNSURE_AFTER.search(text)
+    limit = unsure.start() if unsure else len(text)
+    ends, checked = [], 0
+    depth = dict.fromkeys(_OPENERS_CLOSERS, 0)
+    quotes = 0
+    for match in _CANDIDATE.finditer(text, 0, limit):
+        end = match.end()
+        chunk = text[checked:end]
+        checked = end
+        quotes += chunk.count('"')
+        for pair in _OPENERS_CLOSERS:
+            depth[pair] += chunk.count(pair[0]) - chunk.count(pair[1])
+        if quotes % 2 == 0 and not any(depth.values()) and _plain_word(match[1]):
+            ends.append(end)
+    return ends
+
+
+def _cut_long(start: int, end: int, text: str, limit: int = MAX_SENTENCE_CHARS,
+              max_stops: int | None = None) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``limit`` chars (and ``max_stops`` sentence marks).
+
+    A piece ends after the last sentence punctuation that fits (after the ``max_stops``-th when
+    there are more), else at the last space, else at the limit.
+    """
+    pieces = []
+    while start < end:
+        window = min(end, start + limit + 1)
+        stops = _STOP.finditer(text, start + 1, window) if max_stops else ()
+        many = next(itertools.islice(stops, max_stops - 1, None), None) if max_stops else None
+        if end - start <= limit and many is None:
+            pieces.append((start, end))
+            break
+        stop = many or _LAST_STOP.match(text, start + 1, window)
+        cut = stop.end() - 1 if stop else text.rfind(" ", start + 1, window)
+        cut = cut if cut > start else start + limit
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    return pieces
+
+
+def _is_one_sentence(piece: str, list_like: bool) -> bool:
+    if list_like:
+        return False
+    # One mark that ends the piece ("5.", "(Yonhap).") cannot split it; what comes before can.
+    body = piece[:-1] if piece[-1:] in _MARKS and piece[-2:-1] not in _MARKS else piece
+    body = _pysbd()[2].sub("Ab", body)  # periods pysbd never ends a sentence at
+    if _NEEDS_PYSBD.search(body) is not None:
+        return False
+    brackets = _NUMBER_BEFORE_BRACKET.finditer(body)
+    return next(brackets, None) is None or next(brackets, None) is None
+
+
+def _simple_spans(text: str, offset: int) -> list[tuple[int, int]]:
+    """``text`` cut after sentence punctuation followed by a capital letter, shifted by ``offset``."""
+    spans, start = [], 0
+    for match in _SIMPLE_END.finditer(text):
+        spans.append((offset + start, offset + match.start(1)))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((offset + start, offset + len(text.rstrip())))
+    return spans
+
+
+def _pysbd_spans(text: str, offset: int) -> list[tuple[int, int]]:
+    """pysbd's sentences of ``text`` (short) as offsets, shifted by ``offset``."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in _pysbd()[0].segment(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        start = text.find(piece, cursor)
+        if start < 0:  # pysbd changed the text: keep the rest whole
+            LOG.debug("sentence splitter lost its place in %r", text[:60])
+            break
+        spans.append((offset + start, offset + start + len(piece)))
+        cursor = start + len(piece)
+    rest = text[cursor:]
+    if rest.strip():
+        start = cursor + len(rest) - len(rest.lstrip())
+        spans.append((offset + start, offset + len(text.rstrip())))
+    return spans
+
+
+def segment(text: str, budget: Budget | None = None) -> list[tuple[int, int]]:
+    """Sentence offsets of one paragraph, as pysbd finds them, in linear time.
+
+    Args:
+        text: The paragraph (or the part after a dateline).
+        budget: What pysbd may still read of the document; spent here. Defaults to a fresh
+            ``Budget`` for this paragraph alone.
+
+    Returns:
+        ``(start, end)`` per sentence, without surrounding whitespace, in order; none is
+        longer than ``MAX_SENTENCE_CHARS``.
+    """
+    spans: list[tuple[int, int]] = []
+    batch: list[tuple[int, int]] = []  # neighbouring pieces for one pysbd call (each call costs ~1 ms)
+
+    budget = budget or Budget()
+
+    def flush() -> None:
+        if batch:
+            piece = text[batch[0][0]:batch[-1][1]]
+            budget.chars -= len(piece)
+            split = _pysbd_spans if budget.chars >= 0 else _simple_spans
+            spans.extend(split(piece, batch[0][0]))
+            batch.clear()
+
+    list_like = _list_like(text)
+    start = 0
+    for end in [*([] if list_like else _certain_ends(text)), len(text)]:
+        while start < end and text[start].isspace():
+            start += 1
+        stop = end
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        for a, b in _cut_long(start, stop, text):
+            if _is_one_sentence(text[a:b], list_like):
+                flush()
+                spans.append((a, b))
+                continue
+            pieces = _cut_long(a, b, text, MAX_SENTENCE_CHARS, _PYSBD_MAX_STOPS)
+            if len(pieces) > 1 or (batch and b - batch[0][0] > _PYSBD_BATCH_CHARS):
+                flush()  # never join the pieces of a cut run again, nor grow a call without bound
+            for piece in pieces:
+                batch.append(piece)
+                if len(pieces) > 1:
+                    flush()
+        start = end
+    flush()
+    return spans
