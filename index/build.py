@@ -251,8 +251,11 @@ def _update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Em
               "removed": len(plan.changes.removed), "unchanged": len(plan.changes.unchanged),
               "sources": plan.sources, "skipped": snapshot.skipped}
     if previous is not None and not plan.fresh and not plan.dropped:
-        if stamp["file_stats"] != previous.manifest.file_stats:  # touched files: remember their new times only
-            write_atomic(out / MANIFEST, previous.manifest.model_copy(update=stamp)
+        # no document changed: remember the files' new times, and files added or fixed that hold none
+        # (a skipped file is a corpus file too, or the index would read as stale)
+        update = {**stamp, "files": snapshot.files, "skipped": snapshot.skipped}
+        if any(getattr(previous.manifest, key) != value for key, value in update.items()):
+            write_atomic(out / MANIFEST, previous.manifest.model_copy(update=update)
                          .model_dump_json(indent=2).encode("utf-8"))
         LOG.info("index at %s is up to date", out)
         return BuildResult(**result, sentences=total, up_to_date=True)

@@ -148,13 +148,6 @@ jsonl_row = st.fixed_dictionaries({"id": text, "text": text}, optional={
 
 
 SURROGATE_ROW = {"id": "0", "text": "Kim met \ud800 Putin."}
-KNOWN_SURROGATE_BUG = pytest.mark.xfail(
-    strict=True, raises=UnicodeEncodeError,
-    reason="issue 13, ingest: a lone surrogate in a .jsonl row loads and is accepted as an upload, then "
-           "index/split.py fails on it; remove this mark when ingest rejects or repairs it")
-
-
-@KNOWN_SURROGATE_BUG
 @FUZZ
 @example(rows=[SURROGATE_ROW])
 @given(rows=st.lists(jsonl_row | st.dictionaries(text, text, max_size=2), min_size=1, max_size=3))
@@ -168,7 +161,6 @@ def test_ingest_of_jsonl_rows(rows):
         split_document(document)  # what loads can be indexed
 
 
-@KNOWN_SURROGATE_BUG
 @FUZZ
 @example(name="a.jsonl", data=json.dumps(SURROGATE_ROW).encode("utf-8"))
 @given(name=text | st.sampled_from(["a.txt", "../x.md", "/etc/passwd.txt", "b.jsonl", ".html", "c.HTM"]),

@@ -162,9 +162,9 @@ def test_an_update_reads_only_the_changed_files(corpus_dir, tmp_path, fake_embed
     read = []
     real = build.read_corpus
 
-    def counting(path):
+    def counting(path, **options):
         read.append(path.name)
-        return real(path)
+        return real(path, **options)
 
     monkeypatch.setattr(index_plan, "read_corpus", counting)
     monkeypatch.setattr(build, "read_corpus", counting)
@@ -182,9 +182,12 @@ def test_an_update_reads_only_the_changed_files(corpus_dir, tmp_path, fake_embed
     (corpus_dir / "sub" / "dup.txt").write_text("Another 004.", encoding="utf-8")
     (corpus_dir / "sub" / "dup.txt").rename(corpus_dir / "sub" / "004_b105797065ca642f.txt")
     read.clear()
-    with pytest.raises(IngestError, match="duplicate source id"):  # the full read reports the clash
-        build_index(corpus_dir, out, FakeEmbedder())
+    result = build_index(corpus_dir, out, FakeEmbedder())  # the full read reports the clash and skips the file
     assert corpus_dir.name in read
+    assert "duplicate source id" in result.skipped["sub/004_b105797065ca642f.txt"]
+    assert ClaimIndex.load(out).documents["004_b105797065ca642f"].path == "004_b105797065ca642f.txt"
+    with pytest.raises(IngestError, match="duplicate source id"):  # all-or-nothing on request
+        build_index(corpus_dir, out, FakeEmbedder(), strict=True)
 
 
 def test_float16_vectors_halve_the_file_and_search_alike(corpus_dir, tmp_path, fake_embedder):
