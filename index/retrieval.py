@@ -43,8 +43,8 @@ def _match(segment, words: list[str]) -> str:
     kept, rarest first, so the work per query stays bounded as the corpus grows.
     """
     counts = {}
-    for word in words:  # one lookup per word: fts5vocab answers "term = ?" from its index, "IN" by a scan
-        found = segment.query("SELECT doc FROM fts_vocab WHERE term = ?", (word,))
+    for word in words:
+        found = segment.query("SELECT doc FROM df WHERE term = ?", (word,))
         counts[word] = found[0][0] if found else 0
     cap = max(_MIN_CAP, COMMON_SHARE * segment.info.sentences)
     kept = sorted((w for w in words if 0 < counts[w] <= cap), key=lambda w: counts[w])[:_MAX_TERMS]

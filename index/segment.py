@@ -3,8 +3,8 @@
 A segment folder ``seg-<hex>/`` holds::
 
     vectors.npy   (sentences, dim) float32 or float16 unit vectors, read memory-mapped
-    rows.sqlite   documents and sentences tables (row ids = vector rows) and an FTS5
-                  full-text table over the sentence texts
+    rows.sqlite   documents and sentences tables (row ids = vector rows), an FTS5
+                  full-text table over the sentence texts with its terms' document counts
 
 A segment is written once (streamed: rows go to SQLite and vectors to disk as they
 are embedded), fsynced, and never changed; an update writes a new segment and marks
@@ -47,6 +47,7 @@ CREATE TABLE sentences (
 CREATE TABLE terms (tbl TEXT NOT NULL, ordinal INTEGER NOT NULL, term TEXT NOT NULL);
 CREATE VIRTUAL TABLE fts USING fts5(text, content='sentences', content_rowid='row');
 CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'row');
+CREATE TABLE df (term TEXT PRIMARY KEY, doc INTEGER NOT NULL) WITHOUT ROWID;
 """
 _SENTENCE_COLUMNS = 'id, source_id, position, text, start, "end", kind, paragraph'
 _DOC_FIELDS = ("source_id", "title", "url", "date", "publisher", "path", "sha256", "text")
@@ -182,6 +183,8 @@ class SegmentWriter:
             os.fsync(out.fileno())
         raw.unlink()
         self._db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
+        # document frequencies, once: fts5vocab counts a term by reading its whole posting list (ms a word)
+        self._db.execute("INSERT INTO df SELECT term, doc FROM fts_vocab")
         self._db.execute("CREATE INDEX terms_by_table ON terms (tbl)")
         self._db.commit()
         documents = self._db.execute("SELECT source_id, digest, first, count FROM documents ORDER BY ordinal")

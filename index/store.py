@@ -39,7 +39,7 @@ INDEX_FILES = (MANIFEST,)
 """Files every index folder holds at its top (the rest is named by the manifest)."""
 SEARCH_THREADS = 1
 """faiss and BLAS threads for searching. On 2 shared cores one thread measured far faster: a
-5,000 x 384 matrix-vector product took 26 ms with OpenBLAS's 2 threads, 0.9 ms with 1 (see README)."""
+5,000 x 384 matrix-vector product took 16.4 ms with OpenBLAS's 2 threads, 1.8 ms with 1 (README, Threads)."""
 
 
 def _open_parts(path: Path, manifest: Manifest, verify: bool) -> tuple[list[Segment], faiss.Index | None]:
