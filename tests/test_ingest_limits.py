@@ -15,6 +15,7 @@ import pytest
 
 from bench.bench_split import synthetic_text
 from index.clean import clean_text, html_to_text, markdown_to_text
+from index.errors import IngestError
 from index.ingest import load_document_bytes
 from index.models import Document
 from index.segmenter import MAX_SENTENCE_CHARS, segment
@@ -104,3 +105,11 @@ def test_the_fast_path_agrees_with_pysbd_on_abbreviation_heavy_text(monkeypatch)
     for _ in range(500):
         paragraph = " ".join(rng.choice(_TOKENS) for _ in range(rng.randint(1, 40)))
         assert segment(paragraph) == seg._pysbd_spans(paragraph, 0), paragraph
+
+
+def test_a_markdown_file_over_the_limit_is_refused_with_its_size_not_parsed():
+    from index.ingest import MAX_MARKDOWN_BYTES, load_document_bytes
+
+    with pytest.raises(IngestError, match="Markdown file of 1,048,577 bytes; at most 1,048,576"):
+        load_document_bytes("brackets.md", b"[" * (MAX_MARKDOWN_BYTES + 1))
+    assert load_document_bytes("ok.md", b"# Title\n\n" + b"Text. " * 1000)[0].title == "Title"
