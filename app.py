@@ -645,7 +645,8 @@ def corpus_view(settings: Settings, live: LiveIndex) -> None:
                 "(sidebar) swaps the new one in.")
     names = source_names(index) if index is not None else {}
     rows = [{"file": e.file, "status": e.status, "source": names.get(s.source_id, s.source_id) if s else "",
-             "date": (s.date or "") if s else "", "sentences": s.sentences if s else None}
+             "date": (s.date or "") if s else "", "sentences": s.sentences if s else None,
+             "why skipped": e.reason or ""}
             for e in entries for s in (e.sources or [None])]
     if rows:
         st.dataframe(rows, hide_index=True, key="corpus_table")

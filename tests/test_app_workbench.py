@@ -477,3 +477,13 @@ def test_a_reopened_check_whose_document_was_removed_says_so(corpus, notes_path)
     at = opener.click().run()
     assert not at.exception and at.session_state["view"] == "Document"
     assert any("no longer in the index" in w.value for w in at.warning)
+
+
+def test_the_corpus_tab_lists_a_file_the_build_skipped_with_its_reason(corpus, tmp_path):
+    (corpus / "broken.jsonl").write_text('{"id": "x", "text": "fine"}\n{"id": \n', encoding="utf-8")
+    result = build_index(corpus, tmp_path / "index", FakeEmbedder())
+    assert "broken.jsonl" in result.skipped
+    at = ok(goto(page(), "Corpus"))
+    [table] = [d.value for d in at.dataframe if "file" in d.value.columns]
+    row = table[table["file"] == "broken.jsonl"].iloc[0]
+    assert row["status"] == "skipped" and row["why skipped"] == result.skipped["broken.jsonl"]
