@@ -158,7 +158,7 @@ def open_verifier(live: LiveIndex) -> Verifier | None:
         st.info(f"No index at {md(str(live.settings.index_dir))} yet: building it from "
                 f"{md(str(live.settings.corpus_dir))} (progress in the sidebar).")
     except CrosscheckError as exc:  # corrupt, or built with another embedding model
-        st.error(f"{md(str(exc))}  \nUpdate the index (sidebar) to build it again.")
+        st.error(f"{md(str(exc))}; update the index (sidebar) to build it again.")
     return None
 
 

@@ -207,10 +207,15 @@ def test_a_failed_update_keeps_the_index_in_use_and_says_why(indexed, tmp_path):
     corpus, _ = indexed
     live = LiveIndex(Settings(index_dir=tmp_path / "index", corpus_dir=corpus), FakeEmbedder(), judge=FakeJudge())
     before = live.verifier()
-    (corpus / "broken.jsonl").write_text("{not json\n")
+    (corpus / "broken.jsonl").write_text("{not json\n")  # a bad file is skipped, not a failure
     live.start_update()
     state = live.wait(30)
-    assert state.error and "broken.jsonl" in state.error
+    assert state.error is None and "broken.jsonl" in live.verifier().index.manifest.skipped
+    shutil.rmtree(corpus)  # a build that cannot run at all
+    before = live.verifier()
+    live.start_update()
+    state = live.wait(30)
+    assert state.error and str(corpus) in state.error
     assert live.verifier() is before
 
 
