@@ -167,3 +167,12 @@ def test_the_first_problem_and_the_inline_note_of_a_contradicted_sentence():
     without_span.sources[0].passages[0].mismatches = []
     assert sentence_note(without_span).words == text and sentence_note(without_span).source == "y"
     assert sentence_note(draft.reports[0]).problem is False and sentence_note(draft.reports[0]).words is None
+
+
+def test_a_draft_over_the_sentence_limit_is_refused_and_one_at_the_limit_is_split():
+    from verify.workbench.draft import MAX_DRAFT_SENTENCES
+
+    sentence = "The harbour at Busan handled 3 million containers in 2023. "
+    assert len(split_draft(sentence * MAX_DRAFT_SENTENCES)) == MAX_DRAFT_SENTENCES
+    with pytest.raises(DraftError, match=f"more than {MAX_DRAFT_SENTENCES} sentences"):
+        split_draft(sentence * (MAX_DRAFT_SENTENCES + 1))

@@ -184,14 +184,14 @@ def split_draft(text: str) -> list[DraftSentence]:
     out: list[DraftSentence] = []
     for number, (p_start, p_end) in enumerate(paragraph_spans(text)):
         for start, end in sentence_spans(text[p_start:p_end]):
+            if len(out) == MAX_DRAFT_SENTENCES:  # the limit applies while splitting: no work past it
+                raise DraftError(f"the draft has more than {MAX_DRAFT_SENTENCES} sentences; check at most "
+                                 f"{MAX_DRAFT_SENTENCES} at a time (split it into parts)")
             sentence = text[p_start + start:p_start + end]
             reasons, skipped = check_worthiness(sentence)
             out.append(DraftSentence(number=len(out) + 1, text=sentence, claim=reported_claim(sentence),
                                      start=p_start + start, end=p_start + end, paragraph=number, reasons=reasons,
                                      skipped=skipped))
-    if len(out) > MAX_DRAFT_SENTENCES:
-        raise DraftError(f"the draft has {len(out)} sentences; check at most {MAX_DRAFT_SENTENCES} at a time "
-                         "(split it into parts)")
     return out
 
 
