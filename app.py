@@ -52,7 +52,7 @@ from verify.workbench.draft import (
     split_draft,
 )
 from verify.workbench.export import claim_review, reports_csv, reports_json, reports_markdown
-from verify.workbench.find import find
+from verify.workbench.find import find, matching_sources
 from verify.workbench.highlight import Mark, badge_html, claim_marks, highlights, marked_html
 from verify.workbench.live_index import UPDATE_THREAD, IndexStamp, LiveIndex, SerialEmbedder, local_time
 from verify.workbench.notes import NotesStore, StoredCheck, claim_key
@@ -426,11 +426,14 @@ def record(notes: NotesStore | None, reports: list[Report], stamp: IndexStamp | 
         return [None] * len(reports)
 
 
-def run_check(claim: str, verifier: Verifier, notes: NotesStore | None) -> None:
+def run_check(claim: str, verifier: Verifier, notes: NotesStore | None, sources: set[str] | None = None) -> None:
     st.session_state.pop("report", None)
+    if sources is not None and not sources:
+        st.warning("No source matches the filters: clear them to check against the corpus.")
+        return
     try:
-        with st.spinner("Reading every source…"):
-            report = verifier.check(claim)
+        with st.spinner("Reading every source…" if sources is None else f"Reading {plural(len(sources), 'source')}…"):
+            report = verifier.check(claim, sources=sources)
     except CrosscheckError as exc:  # an empty or overlong claim, a missing verifier model
         st.error(md(str(exc)))
         return
@@ -443,8 +446,15 @@ def statement_view(verifier: Verifier | None, notes: NotesStore | None) -> None:
         claim = st.text_area("Statement to check", key="claim", height=90,
                              placeholder="e.g. Lavrov plans to visit Pyongyang in October  (Ctrl+Enter checks)")
         submitted = st.form_submit_button("Check", key="check", type="primary", disabled=verifier is None)
+    sources = None
+    if verifier is not None:
+        with st.expander("Only some sources (by source, publisher, date)"):
+            filters = source_filters(verifier.index, "check")
+        if any(value is not None for value in filters.values()):
+            sources = set(matching_sources(verifier.index, **filters))
+            st.caption(f"Checking against {plural(len(sources), 'source')} chosen by the filters.")
     if submitted and verifier is not None:
-        run_check(claim, verifier, notes)
+        run_check(claim, verifier, notes, sources)
     report: Report | None = st.session_state.get("report")
     if report is None:
         return
@@ -562,22 +572,28 @@ def batch_view(verifier: Verifier, notes: NotesStore | None) -> None:
 
 # -- find view -------------------------------------------------------------------------------
 
+def source_filters(index, key: str) -> dict:
+    """Widgets for a filter by source, publisher and date; the chosen values as ``find``'s keyword arguments."""
+    names = source_names(index)
+    columns = st.columns(4)
+    sources = columns[0].multiselect("Sources", list(names), key=f"{key}_sources", format_func=names.get)
+    publishers = sorted({d.publisher for d in index.documents.values() if d.publisher})
+    chosen = columns[1].multiselect("Publishers", publishers, key=f"{key}_publishers")
+    date_from = columns[2].date_input("From", value=None, key=f"{key}_from")
+    date_to = columns[3].date_input("To", value=None, key=f"{key}_to")
+    return {"sources": sources or None, "publishers": chosen or None,
+            "date_from": date_from.isoformat() if date_from else None,
+            "date_to": date_to.isoformat() if date_to else None}
+
+
 def find_view(verifier: Verifier) -> None:
     index = verifier.index
-    names = source_names(index)
     query = st.text_input("Find in the corpus", key="find_query",
                           placeholder='words, or a "phrase in quotes"')
-    columns = st.columns(4)
-    sources = columns[0].multiselect("Sources", list(names), key="find_sources", format_func=names.get)
-    publishers = sorted({d.publisher for d in index.documents.values() if d.publisher})
-    chosen = columns[1].multiselect("Publishers", publishers, key="find_publishers")
-    date_from = columns[2].date_input("From", value=None, key="find_from")
-    date_to = columns[3].date_input("To", value=None, key="find_to")
+    filters = source_filters(index, "find")
     if not query.strip():
         return
-    result = find(index, query, sources=sources or None, publishers=chosen or None,
-                  date_from=date_from.isoformat() if date_from else None,
-                  date_to=date_to.isoformat() if date_to else None)
+    result = find(index, query, **filters)
     shown = f" (the first {len(result.hits)})" if result.total > len(result.hits) else ""
     st.caption(f"{plural(result.total, 'sentence')} found{shown}")
     for n, hit in enumerate(result.hits):

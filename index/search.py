@@ -8,7 +8,7 @@ read with ``reconstruct_n``: a slice of the memory-mapped vectors in a ``ClaimIn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ def per_source_search(
     queries: np.ndarray,
     k_per_source: int,
     candidate_pool: int = 256,
+    sources: Collection[str] | None = None,
 ) -> list[list[Hit]]:
     """Find each candidate source's ``k_per_source`` nearest sentences for each query.
 
@@ -60,13 +61,17 @@ def per_source_search(
     results: list[list[Hit]] = [[] for _ in range(len(queries))]
     if index.ntotal == 0 or len(queries) == 0:
         return results
-    starts = np.array([start for start, _ in ranges])
-    _, rows = index.search(queries, min(candidate_pool, index.ntotal))
     # source -> the queries for which it is a candidate, so each source is searched once
     askers: dict[int, list[int]] = {}
-    for q, found in enumerate(rows):
-        for source in dict.fromkeys(np.searchsorted(starts, found[found >= 0], side="right") - 1):
-            askers.setdefault(int(source), []).append(q)
+    if sources is not None:
+        wanted = set(sources)
+        askers = {n: list(range(len(queries))) for n, sid in enumerate(source_ids) if sid in wanted}
+    else:
+        starts = np.array([start for start, _ in ranges])
+        _, rows = index.search(queries, min(candidate_pool, index.ntotal))
+        for q, found in enumerate(rows):
+            for source in dict.fromkeys(np.searchsorted(starts, found[found >= 0], side="right") - 1):
+                askers.setdefault(int(source), []).append(q)
     for source, qs in askers.items():
         start, end = ranges[source]
         block = index.reconstruct_n(start, end - start)

@@ -15,6 +15,7 @@ order (file, then position in the file); ``Hit.sentence`` is such a row.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from pathlib import Path
 
 import faiss
@@ -286,10 +287,14 @@ class ClaimIndex:
             raise ValueError(f"query must have shape ({self.dim},), got {query.shape}")
         return self.search_batch(query[None, :], k_per_source, candidate_pool)[0]
 
-    def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256) -> list[list[Hit]]:
-        """``search`` for several queries at once (shape ``(n, dim)``); one hit list per query."""
+    def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256,
+                     sources: Collection[str] | None = None) -> list[list[Hit]]:
+        """``search`` for several queries at once (shape ``(n, dim)``); one hit list per query.
+
+        ``sources``, when given, are the only sources searched, each of them (a filter chosen by the user).
+        """
         return per_source_search(self._retrieval, self._rows.ranges, list(self._rows.source_ids), queries,
-                                 k_per_source, candidate_pool)
+                                 k_per_source, candidate_pool, sources)
 
     def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
         """The ``n`` sentences nearest to each query over the whole index, whatever their source.

@@ -487,3 +487,17 @@ def test_the_corpus_tab_lists_a_file_the_build_skipped_with_its_reason(corpus, t
     [table] = [d.value for d in at.dataframe if "file" in d.value.columns]
     row = table[table["file"] == "broken.jsonl"].iloc[0]
     assert row["status"] == "skipped" and row["why skipped"] == result.skipped["broken.jsonl"]
+
+
+def test_a_check_can_be_limited_to_the_sources_a_filter_keeps(corpus):
+    at = page()
+    at.multiselect(key="check_publishers").set_value(["Yonhap News Agency"])
+    at = ok(check(at.run(), DECEMBER))
+    report = at.session_state["report"]
+    index = ClaimIndex.load(corpus.parent / "index")
+    yonhap = {sid for sid, d in index.documents.items() if d.publisher == "Yonhap News Agency"}
+    assert yonhap and {s.source_id for s in report.sources} == yonhap
+    assert any("chosen by the filters" in c.value for c in at.caption)
+    at.multiselect(key="check_publishers").set_value([])
+    at = ok(check(at.run(), DECEMBER))
+    assert len(at.session_state["report"].sources) == len(index.documents)

@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -146,11 +146,12 @@ class Verifier:
         return judge_pairs(self.nli, [(claim, p) for p in passages])
 
     # -- checking against the index -----------------------------------------------------
-    def check(self, claim: str) -> Report:
-        """Check one claim against every source of the index."""
-        return self.check_many([claim])[0]
+    def check(self, claim: str, sources: Collection[str] | None = None) -> Report:
+        """Check one claim against every source of the index (or only ``sources``: see ``check_many``)."""
+        return self.check_many([claim], sources=sources)[0]
 
-    def check_many(self, claims: list[str], progress: Callable[[int, int], None] | None = None) -> list[Report]:
+    def check_many(self, claims: list[str], progress: Callable[[int, int], None] | None = None,
+                   sources: Collection[str] | None = None) -> list[Report]:
         """Check several claims, in batches of :data:`CHECK_BATCH`.
 
         Each batch embeds its claims in one call and judges all their passages in one
@@ -160,6 +161,8 @@ class Verifier:
         Args:
             claims: The claims; all are validated before any model runs.
             progress: Called as ``progress(done, total)`` after each batch. Defaults to None.
+            sources: Check against these source ids only (a filter by source, publisher or date the user
+                chose); every one of them is searched and listed. Defaults to None: all sources.
 
         Returns:
             One report per claim, in order.
@@ -170,15 +173,16 @@ class Verifier:
         claims = [validate_claim(c) for c in claims]
         reports: list[Report] = []
         for start in range(0, len(claims), CHECK_BATCH):
-            reports.extend(self._check_batch(claims[start:start + CHECK_BATCH]))
+            reports.extend(self._check_batch(claims[start:start + CHECK_BATCH], sources))
             if progress:
                 progress(len(reports), len(claims))
         return reports
 
-    def _check_batch(self, claims: list[str]) -> list[Report]:
+    def _check_batch(self, claims: list[str], sources: Collection[str] | None = None) -> list[Report]:
         s = self.settings
         queries = self.embedder.embed(list(claims))
-        found = self.index.search_batch(np.asarray(queries, dtype=np.float32), k_per_source=s.k_per_source)
+        found = self.index.search_batch(np.asarray(queries, dtype=np.float32), k_per_source=s.k_per_source,
+                                        sources=None if sources is None else set(sources))
         hit_lists = [[h for h in hits if h.similarity >= s.min_similarity] for hits in found]
         sentences = self.index.sentences
         items, windows = [], []
@@ -198,7 +202,8 @@ class Verifier:
         probs, own = predict_readings_split(self.nli, items, windows, recheck=s.recheck_contradictions)
         reports, used = [], 0
         for claim, hits in zip(claims, hit_lists):
-            reports.append(self._report(claim, hits, probs[used:used + len(hits)], own[used:used + len(hits)]))
+            reports.append(self._report(claim, hits, probs[used:used + len(hits)], own[used:used + len(hits)],
+                                        sources))
             used += len(hits)
         return reports
 
@@ -224,7 +229,8 @@ class Verifier:
                        anchor=-1 if found.hard else int(0 < found.claim_slots == found.agreements),
                        coverage=found.alignment, source_id=sent.source_id)
 
-    def _report(self, claim: str, hits: list[Hit], probs: np.ndarray, own: np.ndarray) -> Report:
+    def _report(self, claim: str, hits: list[Hit], probs: np.ndarray, own: np.ndarray,
+                sources: Collection[str] | None = None) -> Report:
         s = self.settings
         by_source: dict[str, list[_Judged]] = defaultdict(list)
         for h, p, alone in zip(hits, probs, own):
@@ -232,6 +238,8 @@ class Verifier:
             by_source[judged.source_id].append(judged)
         verdicts, best_row = [], {}
         for source_id, doc in self.index.documents.items():
+            if sources is not None and source_id not in sources:
+                continue
             items = by_source.get(source_id, [])
             about = {"source_id": source_id, "title": doc.title, "publisher": doc.publisher, "date": doc.date,
                      "url": doc.url}

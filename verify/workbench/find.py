@@ -13,11 +13,12 @@ from collections.abc import Collection
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from index.models import Document
 from index.store import ClaimIndex
 from verify.workbench.document import display_name
 from verify.workbench.highlight import WORD, Mark, normalise_word
 
-__all__ = ["MAX_HITS", "FindHit", "FindResult", "Query", "find", "parse_query"]
+__all__ = ["MAX_HITS", "FindHit", "FindResult", "Query", "find", "matching_sources", "parse_query"]
 
 MAX_HITS = 100
 KEYWORD_POOL = 20_000
@@ -90,6 +91,33 @@ def _matches(text: str, query: Query) -> list[Mark] | None:
     return kept
 
 
+def matching_sources(index: ClaimIndex, sources: Collection[str] | None = None,
+                     publishers: Collection[str] | None = None, date_from: str | None = None,
+                     date_to: str | None = None) -> dict[str, Document]:
+    """The documents a filter keeps, by source id (the filters of :func:`find`, also applied to checks).
+
+    Args:
+        index: The index.
+        sources: Only these source ids. Defaults to all.
+        publishers: Only documents of these publishers. Defaults to all.
+        date_from: Only documents dated on or after this ISO date (undated ones are left out). Defaults to none.
+        date_to: Only documents dated on or before this ISO date. Defaults to none.
+    """
+    allowed = {}
+    for source_id, document in index.documents.items():
+        date = (document.date or "")[:10]
+        if sources is not None and source_id not in sources:
+            continue
+        if publishers is not None and document.publisher not in publishers:
+            continue
+        if (date_from or date_to) and not date:
+            continue
+        if (date_from and date < date_from[:10]) or (date_to and date > date_to[:10]):
+            continue
+        allowed[source_id] = document
+    return allowed
+
+
 def find(index: ClaimIndex, query: str, sources: Collection[str] | None = None,
          publishers: Collection[str] | None = None, date_from: str | None = None, date_to: str | None = None,
          limit: int = MAX_HITS) -> FindResult:
@@ -113,18 +141,7 @@ def find(index: ClaimIndex, query: str, sources: Collection[str] | None = None,
     parsed = parse_query(query)
     if parsed.empty:
         return FindResult(total=0)
-    allowed = {}
-    for source_id, document in index.documents.items():
-        date = (document.date or "")[:10]
-        if sources is not None and source_id not in sources:
-            continue
-        if publishers is not None and document.publisher not in publishers:
-            continue
-        if (date_from or date_to) and not date:
-            continue
-        if (date_from and date < date_from[:10]) or (date_to and date > date_to[:10]):
-            continue
-        allowed[source_id] = document
+    allowed = matching_sources(index, sources, publishers, date_from, date_to)
     hits, total = [], 0
     sentences = index.sentences
     for row in _candidate_rows(index, query, parsed, set(allowed)):
