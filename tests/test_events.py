@@ -122,3 +122,13 @@ def test_an_adverb_of_the_report_singles_out_no_occasion():
     assert [m.kind for m in found.mismatches] == ["date"] and found.other_occasion == 0
     found = detect("Lavrov visited Pyongyang in December 2023.", "Lavrov's earlier visit to Pyongyang was in October 2023.")
     assert not found.hard and found.other_occasion == 1
+
+
+def test_a_date_alone_in_a_caption_credit_line_is_not_another_event_for_want_of_the_claims_names():
+    from verify.evidence.detectors import detect
+
+    caption = ("Russian President Vladimir Putin (2-R) greets North Korean leader Kim Jong Un (L) during a visit "
+               "to the Vostochny cosmodrome outside of the town of Tsiolkovsky, some 180 km north of "
+               "Blagoveschensk in Amur region, Russia, 13 September 2023. EFE-EPA FILE/MIKHAIL METZEL /SPUTNIK")
+    found = detect("Kim Jong Un met Vladimir Putin at the Vostochny cosmodrome in December.", caption)
+    assert [m.kind for m in found.mismatches] == ["date"]
