@@ -315,7 +315,7 @@ def render_source(source: SourceVerdict, report: Report, index: ClaimIndex | Non
                   key: str, details: bool) -> None:
     meta = " · ".join(html.escape(v) for v in (source.publisher, source.date) if v)
     name = names.get(source.source_id) or source.title or source.source_id
-    url = index.documents[source.source_id].url if index and source.source_id in index.documents else None
+    url = index.summary(source.source_id).url if index and source.source_id in index.documents else None
     link = f' · <a href="{html.escape(url)}" target="_blank" rel="noopener">link</a>' \
         if url and re.match(r"https?://", url) else ""
     with st.container(border=True):

@@ -120,6 +120,7 @@ class SourceSummary(_Strict):
     title: str | None = None
     date: str | None = None
     publisher: str | None = None
+    url: str | None = None
     path: str
     sentences: int = Field(ge=0)
 

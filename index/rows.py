@@ -53,7 +53,7 @@ class Rows:
         self._phys_to_dense[self._dense_to_phys] = np.arange(len(self._dense_to_phys), dtype=np.int64)
         self._about: dict[tuple[int, int], tuple] = {}
         for number, segment in enumerate(segments):
-            for ordinal, *about in segment.query("SELECT ordinal, title, date, publisher FROM documents"):
+            for ordinal, *about in segment.query("SELECT ordinal, title, date, publisher, url FROM documents"):
                 self._about[number, ordinal] = tuple(about)
 
     @property
@@ -83,9 +83,9 @@ class Rows:
     def summary(self, source_id: str) -> SourceSummary:
         """What is known of a source without reading its text."""
         doc = self._docs[self.source_ids[source_id]]
-        title, date, publisher = self._about[doc.segment, doc.ordinal]
-        return SourceSummary(source_id=doc.source_id, title=title, date=date, publisher=publisher, path=doc.path,
-                             sentences=doc.count)
+        title, date, publisher, url = self._about[doc.segment, doc.ordinal]
+        return SourceSummary(source_id=doc.source_id, title=title, date=date, publisher=publisher, url=url,
+                             path=doc.path, sentences=doc.count)
 
     def local_start(self, source_id: str, start: int) -> int | None:
         """Row of the sentence of ``source_id`` that starts at character ``start``; None when there is none."""

@@ -74,7 +74,7 @@ def test_accessors(built):
     summaries = {s.source_id: s for s in index.source_summaries()}
     assert summaries["002_6dff4dd19ee322e5"].model_dump(exclude={"path"}) == {
         "source_id": "002_6dff4dd19ee322e5", "title": "DPRK-Russia ties progress", "date": "2020-04-24",
-        "publisher": "Pyongyang Times", "sentences": 24,
+        "publisher": "Pyongyang Times", "url": None, "sentences": 24,
     }
     assert sum(s.sentences for s in summaries.values()) == len(index.sentences)
     assert all(index.summary(sid) == summary for sid, summary in summaries.items())

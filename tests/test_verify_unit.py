@@ -339,3 +339,18 @@ def test_a_claim_of_several_sentences_is_contradicted_by_one_of_them():
     # confirming one sentence does not confirm the claim
     judge = ReportedOnlyJudge("Officials denied the new harbour tax.", label=0)
     assert predict_reported(judge, [(passage, claim)])[0].argmax() == 2
+
+
+def test_a_report_names_every_source_without_reading_any_document_text(small_index, fake_embedder, monkeypatch):
+    verifier = make_verifier(small_index, fake_embedder)
+    verifier._names = frozenset()  # the corpus name list is read once, not per check: set aside here
+    view = type(verifier.index.documents)
+
+    def no_text(*args, **kwargs):
+        raise AssertionError("a check read a document's text")
+
+    for name in ("__getitem__", "values", "items", "get"):
+        monkeypatch.setattr(view, name, no_text, raising=False)
+    report = verifier.check("Officials confirmed the harbour trade grew.")
+    titles = {s.source_id: s.title for s in verifier.index.source_summaries()}
+    assert {s.source_id: s.title for s in report.sources} == titles and titles["long"] == "Long article about harbours"

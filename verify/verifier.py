@@ -196,7 +196,7 @@ class Verifier:
                     at = context.find(sent.text)
                     premise = context[: at + len(sent.text)] if at >= 0 else sent.text
                 # the claim with the dates/numbers this passage confirms in its own words
-                anchor = _iso_date(self.index.documents[sent.source_id].date)
+                anchor = _iso_date(self.index.summary(sent.source_id).date)
                 items.append((readings(premise), harmonise(claim, premise, anchor) or claim))
                 windows.append(context if s.judge_context else None)  # a fact split over two sentences
         probs, own = predict_readings_split(self.nli, items, windows, recheck=s.recheck_contradictions)
@@ -210,7 +210,7 @@ class Verifier:
     def _judged(self, claim: str, hit: Hit, p: np.ndarray, alone: np.ndarray) -> _Judged:
         """One retrieved passage with the detectors' reading of it."""
         sent = self.index.sentences[hit.sentence]
-        doc = self.index.documents[sent.source_id]
+        doc = self.index.summary(sent.source_id)
         # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...");
         # a sentence that leans back ("These letters ...") is read with two sentences before it
         context = self.index.context(hit.sentence)
@@ -237,7 +237,9 @@ class Verifier:
             judged = self._judged(claim, h, p, alone)
             by_source[judged.source_id].append(judged)
         verdicts, best_row = [], {}
-        for source_id, doc in self.index.documents.items():
+        # the sources' titles and dates from the in-memory table: a report never reads a document's text
+        for doc in self.index.source_summaries():
+            source_id = doc.source_id
             if sources is not None and source_id not in sources:
                 continue
             items = by_source.get(source_id, [])

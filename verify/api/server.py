@@ -163,8 +163,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     @app.get("/sources", response_model=list[SourceInfo], summary="The sources of the index")
     def sources() -> list[SourceInfo]:
         index = service.verifier().index
-        return [SourceInfo(**s.model_dump(include={"source_id", "title", "publisher", "date", "sentences"}),
-                           url=index.documents[s.source_id].url) for s in index.source_summaries()]
+        return [SourceInfo(**s.model_dump(include={"source_id", "title", "publisher", "date", "sentences", "url"}))
+                for s in index.source_summaries()]
 
     @app.get("/health", response_model=Health, summary="What is served")
     def health() -> Health:
