@@ -577,7 +577,7 @@ def source_filters(index, key: str) -> dict:
     names = source_names(index)
     columns = st.columns(4)
     sources = columns[0].multiselect("Sources", list(names), key=f"{key}_sources", format_func=names.get)
-    publishers = sorted({d.publisher for d in index.documents.values() if d.publisher})
+    publishers = sorted({s.publisher for s in index.source_summaries() if s.publisher})
     chosen = columns[1].multiselect("Publishers", publishers, key=f"{key}_publishers")
     date_from = columns[2].date_input("From", value=None, key=f"{key}_from")
     date_to = columns[3].date_input("To", value=None, key=f"{key}_to")

@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.models import Document
+from index.models import Document, SourceSummary
 from index.store import ClaimIndex
 from verify.workbench.highlight import Mark, marked_html
 
@@ -21,7 +21,7 @@ PASSAGE_ID = "cc-passage"
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
 
-def display_name(document: Document) -> str:
+def display_name(document: Document | SourceSummary) -> str:
     """A document's title, or its file name when it has none (a jsonl document: ``file#id``), never a hash id."""
     if document.title:
         return document.title
@@ -30,8 +30,8 @@ def display_name(document: Document) -> str:
 
 
 def source_names(index: ClaimIndex) -> dict[str, str]:
-    """``source id -> display name`` of every document of the index."""
-    return {source_id: display_name(d) for source_id, d in index.documents.items()}
+    """``source id -> display name`` of every document of the index (from its in-memory table, no text read)."""
+    return {s.source_id: display_name(s) for s in index.source_summaries()}
 
 
 class DocumentView(BaseModel):

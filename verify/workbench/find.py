@@ -13,7 +13,7 @@ from collections.abc import Collection
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.models import Document
+from index.models import SourceSummary
 from index.store import ClaimIndex
 from verify.workbench.document import display_name
 from verify.workbench.highlight import WORD, Mark, normalise_word
@@ -93,8 +93,8 @@ def _matches(text: str, query: Query) -> list[Mark] | None:
 
 def matching_sources(index: ClaimIndex, sources: Collection[str] | None = None,
                      publishers: Collection[str] | None = None, date_from: str | None = None,
-                     date_to: str | None = None) -> dict[str, Document]:
-    """The documents a filter keeps, by source id (the filters of :func:`find`, also applied to checks).
+                     date_to: str | None = None) -> dict[str, SourceSummary]:
+    """The sources a filter keeps (their summaries), by source id (the filters of :func:`find`, also applied to checks).
 
     Args:
         index: The index.
@@ -104,7 +104,8 @@ def matching_sources(index: ClaimIndex, sources: Collection[str] | None = None,
         date_to: Only documents dated on or before this ISO date. Defaults to none.
     """
     allowed = {}
-    for source_id, document in index.documents.items():
+    for document in index.source_summaries():  # titles and dates only: no document text is read
+        source_id = document.source_id
         date = (document.date or "")[:10]
         if sources is not None and source_id not in sources:
             continue
