@@ -110,7 +110,7 @@ def taken_ids(corpus_dir: Path, index: ClaimIndex | None) -> dict[str, str]:
     of .txt/.md/.html files and the ids of .jsonl files (read with the build's own code; a
     file the build would skip holds none), so an upload cannot collide with any of them.
     """
-    taken = {d.source_id: d.path for d in index.documents.values()} if index is not None else {}
+    taken = {s.source_id: s.path for s in index.source_summaries()} if index is not None else {}
     folder = _folder(corpus_dir)
     if folder.is_dir():
         for path in corpus_files(folder, warn=False):
