@@ -3,7 +3,7 @@
 import gzip
 import json
 
-from verify.training.train import balanced, load_training_rows
+from verify.training.train_data import balanced, load_training_rows
 
 
 def write_mix(folder, rows):
@@ -72,7 +72,7 @@ def test_mining_skips_vitaminc_revisions_of_the_same_sentence_and_caption_corpor
 
 
 def test_extra_rows_are_added_under_their_own_name_and_licence_filtered():
-    from verify.training.train import with_extra
+    from verify.training.train_data import with_extra
 
     used = {"snli": 2}
     rows = with_extra([("p", "h", 0), ("q", "i", 1)], used,

@@ -31,7 +31,7 @@ LOG = logging.getLogger(__name__)
 
 MINED_DATASETS = ("vitaminc_real", "vitaminc_synthetic", "covidfact", "check_covid",
                   "fever_symmetric", "fever_adversarial", "wice")
-"""Fact-verification sets whose claims are mined (all licence-clean: see verify.training.train)."""
+"""Fact-verification sets whose claims are mined (all licence-clean: see verify.training.train_data)."""
 ALWAYS_MINED = ("covidfact", "check_covid")
 """Every claim of these is mined (the health domain is where neutral evidence is missed most);
 the others are sampled."""

@@ -1,0 +1,96 @@
+"""Tensors for training: tokenised pairs, length-bucketed batches, the loss and the dev score.
+
+Each function takes ``torch`` as an argument so that importing this module loads no torch.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+
+def make_batches(lengths: list[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+    """Length-bucketed batches: shuffle, sort within pools of 50 batches, shuffle batches."""
+    rng = random.Random(seed * 1000 + epoch)
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    pool = batch_size * 50
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start:start + pool], key=lambda i: lengths[i])
+        batches.extend(chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(encoded, idx, pad_id, torch):
+    """The padded ``(input_ids, token_type_ids, attention_mask)`` tensors of the pairs ``idx``."""
+    width = max(len(encoded[i][0]) for i in idx)
+    ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
+    types = torch.zeros((len(idx), width), dtype=torch.long)
+    mask = torch.zeros((len(idx), width), dtype=torch.long)
+    for row, i in enumerate(idx):
+        tok, typ = encoded[i]
+        ids[row, :len(tok)] = torch.tensor(tok)
+        types[row, :len(typ)] = torch.tensor(typ)
+        mask[row, :len(tok)] = 1
+    return ids, types, mask
+
+
+def encode_pairs(tokenizer, pairs, max_length: int):
+    """Token ids and type ids per pair; the premise is truncated first."""
+    out = []
+    step = 2048
+    for start in range(0, len(pairs), step):
+        chunk = pairs[start:start + step]
+        enc = tokenizer([p for p, _ in chunk], [h for _, h in chunk], truncation="only_first",
+                        max_length=max_length)
+        out.extend(zip(enc["input_ids"], enc["token_type_ids"]))
+    return out
+
+
+def loss_fn(logits, labels, torch, smoothing: float):
+    """Cross-entropy on 3-way rows; -log(1 - p_supports) on 2-way 'not entailment' rows."""
+    F = torch.nn.functional
+    three = labels >= 0
+    total = logits.new_zeros(())
+    if three.any():
+        total = total + F.cross_entropy(logits[three], labels[three], label_smoothing=smoothing,
+                                        reduction="sum")
+    if (~three).any():
+        logp = F.log_softmax(logits[~three], dim=-1)
+        not_support = torch.logsumexp(logp[:, 1:], dim=-1)
+        total = total - not_support.sum()
+    return total / len(labels)
+
+
+def evaluate(model, encoded, labels, pad_id, torch, batch_size=64) -> dict:
+    """Accuracy and macro-F1 of ``model`` on the encoded pairs (it is left in training mode)."""
+    device = next(model.parameters()).device
+    model.eval()
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
+    preds = [0] * len(encoded)
+    with torch.inference_mode():
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            ids, types, mask = (t.to(device) for t in collate(encoded, idx, pad_id, torch))
+            logits = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
+            for i, p in zip(idx, logits.argmax(-1).tolist()):
+                preds[i] = p
+    model.train()
+    acc = sum(p == y for p, y in zip(preds, labels)) / len(labels)
+    f1s = []
+    for c in range(3):
+        tp = sum(p == c and y == c for p, y in zip(preds, labels))
+        fp = sum(p == c and y != c for p, y in zip(preds, labels))
+        fn = sum(p != c and y == c for p, y in zip(preds, labels))
+        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return {"accuracy": round(acc, 4), "macro_f1": round(sum(f1s) / 3, 4)}
+
+
+def atomic_torch_save(obj, path: Path, torch) -> None:
+    """Save ``obj`` to ``path`` through a temporary file, so a killed run never leaves half a checkpoint."""
+    tmp = path.with_suffix(".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
