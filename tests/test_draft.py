@@ -108,28 +108,47 @@ def test_read_draft_refuses_what_it_cannot_read_with_a_clear_message(name, data,
 # -- checking a draft ------------------------------------------------------------------------
 
 class CountingVerifier:
-    """Records each ``check_many`` call; every claim gets the verdict its text names."""
+    """Records each ``check_many`` call and reports progress per batch as the real one does;
+    every claim gets the verdict its text names."""
 
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
 
     def check_many(self, claims, progress=None):
         from verify.models import Report
+        from verify.verifier import CHECK_BATCH
 
         self.calls.append(list(claims))
-        return [Report(claim=c, verdict="contradicted" if "wrong" in c else "supported", confidence=0.8)
-                for c in claims]
+        reports = []
+        for start in range(0, len(claims), CHECK_BATCH):
+            reports.extend(Report(claim=c, verdict="contradicted" if "wrong" in c else "supported", confidence=0.8)
+                           for c in claims[start:start + CHECK_BATCH])
+            if progress:
+                progress(len(reports), len(claims))
+        return reports
 
 
-def test_check_sentences_reports_progress_per_sentence_and_keeps_the_order():
+def test_check_sentences_names_the_next_sentence_after_each_batch_and_keeps_the_order():
+    from verify.verifier import CHECK_BATCH
     from verify.workbench.draft import check_sentences
 
     verifier, seen = CountingVerifier(), []
-    claims = ["Kim met Putin in 2019.", "The date is wrong in 2020.", "Lavrov visited in October."]
+    claims = [f"Kim met Putin in {1990 + i}." if i % 3 else f"The date is wrong in {1990 + i}."
+              for i in range(CHECK_BATCH + 3)]
     reports = check_sentences(verifier, claims, lambda done, total, claim: seen.append((done, total, claim)))
     assert [r.claim for r in reports] == claims
-    assert verifier.calls == [[c] for c in claims]  # one sentence per call: the bar moves per sentence
-    assert seen == [(0, 3, claims[0]), (1, 3, claims[1]), (2, 3, claims[2]), (3, 3, None)]
+    assert [r.verdict for r in reports][:2] == ["contradicted", "supported"]
+    assert verifier.calls == [claims]  # one call: check_many batches the models itself
+    total = len(claims)
+    assert seen == [(0, total, claims[0]), (CHECK_BATCH, total, claims[CHECK_BATCH]), (total, total, None)]
+
+
+def test_check_sentences_of_no_claims_reports_that_it_is_done():
+    from verify.workbench.draft import check_sentences
+
+    seen = []
+    assert check_sentences(CountingVerifier(), [], lambda *args: seen.append(args)) == []
+    assert seen == [(0, 0, None)]
 
 
 def test_check_sentences_validates_every_claim_before_checking_any():

@@ -1,6 +1,7 @@
 """Drafts: read a pasted or uploaded text, split it into sentences, pick the ones worth checking.
 
-Pure functions, no model: the app checks the picked sentences with ``Verifier.check_many``.
+Pure functions, no model: the app checks the picked sentences with ``Verifier.check_many``
+(:func:`check_sentences`).
 Sentences are split by the same pysbd-based splitter the index uses, with offsets into
 the draft, so the draft can be shown annotated in place.
 """
@@ -251,8 +252,6 @@ def read_draft(name: str, data: bytes) -> str:
 
 PROBLEMS = ("contradicted", "conflicting", "not_enough_evidence")
 """Verdicts an editor must look at: a source disagrees, sources disagree, or nothing confirms it."""
-DRAFT_CHUNK = 1
-"""Sentences per ``Verifier.check_many`` call in :func:`check_sentences`: progress moves per sentence."""
 
 
 class SentenceNote(BaseModel):
@@ -267,19 +266,17 @@ class SentenceNote(BaseModel):
                                                          "else its contradicting passage")
 
 
-def check_sentences(verifier, claims: list[str], progress=None, chunk: int = DRAFT_CHUNK) -> list[Report]:
-    """Check a draft's claims a few at a time, so the page can say which sentence it is on.
+def check_sentences(verifier, claims: list[str], progress=None) -> list[Report]:
+    """Check a draft's claims with ``Verifier.check_many``, saying which sentence comes next.
 
-    ``Verifier.check_many`` reports progress per batch; calling it per chunk gives progress per
-    sentence (the verifier is unchanged: each call still embeds and judges its chunk at once).
-    All claims are validated before the first check.
+    ``check_many`` reports ``(done, total)`` after each of its batches; the claim at ``done`` is the
+    one the page names as being checked. All claims are validated before the first check.
 
     Args:
         verifier: A ``verify.Verifier``.
         claims: The claims, in draft order.
-        progress: Called as ``progress(done, total, next_claim)`` before each chunk and as
-            ``progress(total, total, None)`` at the end. Defaults to None.
-        chunk: Claims per call. Defaults to :data:`DRAFT_CHUNK`.
+        progress: Called as ``progress(done, total, next_claim)`` before the first batch and after each
+            one; ``next_claim`` is None once all are done. Defaults to None.
 
     Returns:
         One report per claim, in order.
@@ -290,14 +287,14 @@ def check_sentences(verifier, claims: list[str], progress=None, chunk: int = DRA
     from verify.verifier import validate_claim
 
     claims = [validate_claim(c) for c in claims]
-    reports: list[Report] = []
-    for start in range(0, len(claims), max(1, chunk)):
-        if progress:
-            progress(start, len(claims), claims[start])
-        reports.extend(verifier.check_many(claims[start:start + chunk]))
-    if progress:
-        progress(len(claims), len(claims), None)
-    return reports
+    if progress is None:
+        return verifier.check_many(claims)
+
+    def batch_done(done: int, total: int) -> None:
+        progress(done, total, claims[done] if done < total else None)
+
+    batch_done(0, len(claims))
+    return verifier.check_many(claims, progress=batch_done)
 
 
 def first_problem(draft: CheckedDraft) -> int | None:
