@@ -1,4 +1,4 @@
-"""Drafts: reading uploads, splitting, picking the check-worthy sentences (verify/workbench/draft.py)."""
+"""Drafts: reading uploads, splitting, picking the check-worthy sentences (verify/workbench/draft.py, worthiness.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,8 @@ import io
 
 import pytest
 
-from verify.workbench.draft import (
-    MAX_DRAFT_BYTES,
-    DraftError,
-    check_worthiness,
-    read_draft,
-    reported_claim,
-    split_draft,
-)
+from verify.workbench.draft import MAX_DRAFT_BYTES, DraftError, read_draft, split_draft
+from verify.workbench.worthiness import check_worthiness, reported_claim
 
 
 @pytest.mark.parametrize("sentence, reason", [

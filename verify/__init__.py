@@ -12,10 +12,11 @@ from verify.settings import Settings
 from verify.verifier import Verifier, judge_pairs
 from verify.workbench.checked import CheckedStatement, checked_statements
 from verify.workbench.corpus_admin import CorpusEntry, UploadError, corpus_listing, remove_file, safe_name, save_upload
-from verify.workbench.draft import DraftError, DraftSentence, check_worthiness, read_draft, split_draft
+from verify.workbench.draft import DraftError, DraftSentence, read_draft, split_draft
 from verify.workbench.export import claim_review, reports_csv, reports_json, reports_markdown
 from verify.workbench.highlight import Highlights, Mark, highlights
 from verify.workbench.notes import CheckRecord, NotesError, NotesStore, Review, claim_key
+from verify.workbench.worthiness import check_worthiness
 
 __all__ = [
     "CheckRecord", "CheckedStatement", "CorpusEntry", "DraftError", "DraftSentence", "Highlights",
