@@ -177,11 +177,12 @@ def test_retrieved_passage_sharing_almost_no_words_cannot_support():
 
 
 def test_retrieved_passage_that_never_names_the_claims_subject_contradicts_less():
-    from verify.scoring.aggregate import UNNAMED_CONTRADICTION_SHARE, retrieval_gate
+    from verify.scoring.aggregate import retrieval_gate
+    from verify.settings import SCORING_DEFAULTS
 
     p = np.array([0.03, 0.7, 0.27])
     unnamed = Detection([mismatch("entity")], alignment=0.8)
-    assert retrieval_gate(p, unnamed)[1] == pytest.approx(0.7 * (1 - UNNAMED_CONTRADICTION_SHARE))
+    assert retrieval_gate(p, unnamed)[1] == pytest.approx(0.7 * (1 - SCORING_DEFAULTS.unnamed_contradiction_share))
     assert retrieval_gate(p, Detection([], alignment=0.8))[1] == pytest.approx(0.7)
 
 

@@ -26,6 +26,99 @@ ENV = {  # environment variable -> field
 }
 
 
+class EvidenceSettings(BaseModel):
+    """Hand-set thresholds of the detectors (``verify.evidence``), each with why it has its value.
+
+    ``verify.evidence.detectors.detect`` takes one (``settings``); the default is :data:`EVIDENCE_DEFAULTS`.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_alignment: float = Field(
+        default=0.65, ge=0, le=1,
+        description="share of the claim's other content words a passage must hold before a date, number or place "
+                    "difference counts as a contradiction rather than a different topic")
+    counted_alignment: float = Field(
+        default=0.34, ge=0, le=1,
+        description="the lower share a number mismatch needs when both numbers count the same thing ('under 8,000 "
+                    "coronavirus cases' / '8,030 confirmed cases'): a third of the claim's words, not two thirds")
+    fuzzy_name_length: int = Field(
+        default=7, ge=1,
+        description="name tokens this long or longer count as mentioned when the passage spells them within a "
+                    "letter or two (the corpus writes 'Blagoveschensk' for 'Blagoveshchensk')")
+    fuzzy_name_score: float = Field(
+        default=90, ge=0, le=100,
+        description="rapidfuzz ratio at which such a token is the same name: 'Blagoveschensk' / 'Blagoveshchensk' "
+                    "pass, 'Austria' / 'Australia' (88) is another name")
+    occasion_years: int = Field(
+        default=2, ge=1,
+        description="years apart at which two dates of a repeatable event (a visit, a meeting) are two occasions, "
+                    "not a disagreement ('visited Pyongyang in 2024' / 'in 2000'); one year apart is read as a slip")
+    min_city_population: int = Field(
+        default=100_000, ge=0,
+        description="gazetteer cities smaller than this are left out: their names collide with other words and "
+                    "places ('Amur region' is not Amur, India); a claim about a small town is then not compared, "
+                    "never wrongly")
+
+
+class ScoringSettings(BaseModel):
+    """Hand-set weights of the probability adjustments and the source stance (``verify.scoring.aggregate``),
+    each with why it has its value. Its functions take one (``settings``); the default is
+    :data:`SCORING_DEFAULTS`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    soft_block: dict[str, float] = Field(
+        default_factory=lambda: {"modality": 0.9, "first_only": 0.9, "entity": 0.4},
+        description="share of the 'supports' mass a soft mismatch moves to 'neutral'; a name the passage never "
+                    "mentions is weaker evidence (the passage may say 'the capital' for 'Pyongyang')")
+    entity_trusted_support: float = Field(
+        default=0.8, ge=0, le=1,
+        description="a model at least this sure of 'supports' has read who the passage is about ('the film' for "
+                    "'Book Club'): a missing name then moves only entity_trusted_share of the mass")
+    entity_trusted_share: float = Field(
+        default=0.2, ge=0, le=1,
+        description="the share of 'supports' a missing name moves when the model is that sure (else soft_block's)")
+    support_gate: float = Field(
+        default=0.2, ge=0, le=1,
+        description="share of the claim's content words below which a retrieved passage that confirms none of its "
+                    "dates or numbers loses 'supports' (linearly, all of it at 0): the false supports came from "
+                    "passages sharing one word (set on dev_claims, 0.940 -> 0.970 stance accuracy)")
+    unnamed_contradiction_share: float = Field(
+        default=0.5, ge=0, le=1,
+        description="share of a retrieved passage's 'contradicts' moved to neutral when it never names one of the "
+                    "claim's names (without a hard mismatch): a passage that never names the subject is about "
+                    "something else")
+    floor_alignment: float = Field(
+        default=0.8, ge=0, le=1,
+        description="share of the claim's content words a passage must hold (with every date and number "
+                    "confirmed) for the 'supports' floor")
+    slotless_floor_alignment: float = Field(
+        default=0.85, ge=0, le=1,
+        description="a retrieved passage holding this share of a claim with no date or number gets the floor too; "
+                    "not a bare pair: on dev_3way it cost 0.5 point, on the dev claims it gained a stance and two "
+                    "quotes")
+    mixed_margin: float = Field(
+        default=0.25, ge=0, le=1,
+        description="a source is 'mixed' only when both sides are strong and within this margin; otherwise the "
+                    "stronger side wins (one noisy passage should not split a source)")
+    pair_entity_share: float = Field(
+        default=0.1, ge=0, le=1,
+        description="share of 'supports' a missing name moves in a bare pair (verify judge): the caller chose the "
+                    "passage for the claim, and an article's sentence need not repeat its subject's name")
+    coverage_weight: float = Field(
+        default=0.2, ge=0,
+        description="in ordering evidence, how much the share of the claim's words a passage holds adds to its "
+                    "probability: of two quotes that show the stance, the one saying more of the claim comes first "
+                    "(a 0.05 difference in the model's probability is noise)")
+
+
+EVIDENCE_DEFAULTS = EvidenceSettings()
+"""The detectors' thresholds when no settings are passed."""
+SCORING_DEFAULTS = ScoringSettings()
+"""The scoring weights when no settings are passed."""
+
+
 class Settings(BaseModel):
     """Knobs of retrieval, judging and aggregation.
 
@@ -54,6 +147,10 @@ class Settings(BaseModel):
                                      "quantize: int8 per channel, ~2.2x the pairs/s for ~0.5 point of dev_3way)")
     threads: int | None = Field(default=None, ge=1, description="torch threads; None = torch default")
     notes_db: Path = Field(default=DEFAULT_NOTES, description="SQLite file of the app's reviews and check history")
+    evidence: EvidenceSettings = Field(default_factory=EvidenceSettings,
+                                       description="the detectors' hand-set thresholds (verify.evidence)")
+    scoring: ScoringSettings = Field(default_factory=ScoringSettings,
+                                     description="the hand-set weights of verify.scoring.aggregate")
     stance_calibration: Path | None = Field(
         default=DEFAULT_STANCE_CALIBRATION,
         description="JSON map of source confidence to probability (python -m verify.training.calibrate --stance); "

@@ -30,6 +30,7 @@ from verify.evidence.text import (
     strip_attribution,
     words,
 )
+from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 Role = Literal["claim", "passage"]
 ANALYSIS_VERSION = 1
@@ -140,7 +141,8 @@ def _plans(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
     return tuple(out)
 
 
-def analyse(text: str, role: Role = "passage", anchor: date | None = None) -> Analysis:
+def analyse(text: str, role: Role = "passage", anchor: date | None = None,
+            settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> Analysis:
     """The analysis of ``text``, cached: the same text (in the same role, with the same anchor)
     is parsed once, however the arguments are spelled.
 
@@ -150,8 +152,9 @@ def analyse(text: str, role: Role = "passage", anchor: date | None = None) -> An
             2018" -> 1948) and the relative dates ``anchor`` resolves; a claim's figures are
             everything that is not one of its dates.
         anchor: the passage document's date ("last month"). Defaults to None.
+        settings: which places the gazetteer knows. Defaults to :data:`verify.settings.EVIDENCE_DEFAULTS`.
     """
-    return _analyse(text, role, anchor)
+    return _analyse(text, role, anchor, settings)
 
 
 def clear_cache() -> None:
@@ -161,7 +164,7 @@ def clear_cache() -> None:
 
 
 @lru_cache(maxsize=8192)
-def _analyse(text: str, role: Role, anchor: date | None) -> Analysis:
+def _analyse(text: str, role: Role, anchor: date | None, settings: EvidenceSettings) -> Analysis:
     passage = role == "passage"
     dates = tuple(find_dates(text, anchor if passage else None, anniversaries=passage))
     written = [(d.start, d.end) for d in dates if not (passage and d.derived)]
@@ -169,7 +172,7 @@ def _analyse(text: str, role: Role, anchor: date | None) -> Analysis:
     slots = tuple((d.start, d.end) for d in dates) + tuple((q.bound_start, q.unit_end) for q in quantities)
     figures = tuple(Figure(q, *words_around(text, q), event_at(text, q.bound_start, q.unit_end, slots))
                     for q in quantities)
-    places = tuple(find_places(text))
+    places = tuple(find_places(text, settings))
     folded = fold(text)
     return Analysis(
         text=text, role=role, anchor=anchor, dates=dates,

@@ -15,6 +15,7 @@ from verify.evidence.events import same_event as _same_event
 from verify.evidence.places import relation
 from verify.evidence.slots import quantity_agrees, same_measure
 from verify.models import Mismatch
+from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 
 def same_event(claim_event: Event, passage_event: Event, passage: Analysis) -> bool | None:
@@ -38,7 +39,8 @@ def _elsewhere(claim: Analysis, passage: Analysis) -> bool:
         relation(cp, pp) == "different" for cp in claim.places for pp in passage.places)
 
 
-def compare_dates(claim: Analysis, passage: Analysis, found: Detection) -> list[tuple[int, int]]:
+def compare_dates(claim: Analysis, passage: Analysis, found: Detection,
+                  settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> list[tuple[int, int]]:
     """Date mismatches and agreements; returns the claim's date spans."""
     for c, ce in zip(claim.dates, claim.date_events):
         found.claim_slots += 1
@@ -59,7 +61,8 @@ def compare_dates(claim: Analysis, passage: Analysis, found: Detection) -> list[
             continue
         p, same, pe = max(candidates, key=lambda x: x[1] is True)  # the same event's date first
         found.saw_event(same)
-        if same and other_occasion(ce, pe, c, p, passage.anchor, elsewhere=_elsewhere(claim, passage)):
+        if same and other_occasion(ce, pe, c, p, passage.anchor, elsewhere=_elsewhere(claim, passage),
+                                   settings=settings):
             found.other_occasion += 1
             continue
         found.mismatches.append(Mismatch(

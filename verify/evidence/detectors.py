@@ -25,19 +25,9 @@ from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates
 from verify.evidence.surface import shouting, surface
 from verify.evidence.text import canonical, stem, words
 from verify.models import Mismatch
+from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 __all__ = ["HARD_KINDS", "Detection", "context_modality", "detect"]
-
-MIN_ALIGNMENT = 0.65
-"""Share of the claim's other content words the passage must hold before a slot
-difference counts as a contradiction rather than a different topic."""
-COUNTED_ALIGNMENT = 0.34
-"""The lower share a number mismatch needs when both numbers count the same thing."""
-FUZZY_LENGTH, FUZZY_SCORE = 7, 90
-"""A long name token counts as mentioned when the passage spells it within one or two letters
-(rapidfuzz ratio >= 90: "Blagoveschensk" / "Blagoveshchensk"); "Austria" / "Australia" (88) is
-another name."""
-
 
 def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
     return {stem(w) for s, e in spans for w in words(canonical(text[s:e]))}
@@ -49,7 +39,8 @@ def _topic_alignment(claim_stems: list[str], passage: Analysis) -> float:
 
 
 def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None,
-              unresolved: bool = False, placed: list[tuple[int, int]] = ()) -> bool:
+              unresolved: bool = False, placed: list[tuple[int, int]] = (),
+              settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> bool:
     """Flag claim names the passage never mentions; True when it names someone else instead.
 
     "Kim Jong Il" in a passage checked for "Kim Jong Un" shares a token but is another
@@ -58,6 +49,8 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     is at hand to say what that is), the claim's first name may be what it refers to:
     that name is not flagged; nor are the ``placed`` spans, places the passage confirmed
     or contradicted (a place of its own is a mention, and a wrong one is a place mismatch).
+    A long name token spelled within a letter or two counts as mentioned
+    (``settings.fuzzy_name_length`` / ``settings.fuzzy_name_score``).
     """
     have = wording(passage_and_context).vocabulary
     passage_names = [name_tokens(n) for n, _, _ in claim_names(passage, names)]
@@ -79,7 +72,8 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
                 continue
         if any(t in have or (len(t) >= 4 and any(h.startswith(t) for h in have)) for t in tokens):
             continue  # "Bulgarian" mentions Bulgaria
-        if any(len(t) >= FUZZY_LENGTH and process.extractOne(t, have, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
+        if any(len(t) >= settings.fuzzy_name_length
+               and process.extractOne(t, have, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_name_score)
                for t in tokens):
             continue  # "Blagoveschensk" for "Blagoveshchensk": one name, spelled two ways
         found.mismatches.append(Mismatch(kind="entity", claim=span(claim, s, e), passage=None,
@@ -88,7 +82,7 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
 
 
 def detect(claim: str, passage: str, context: str = "", anchor: date | None = None,
-           names: frozenset[str] | None = None) -> Detection:
+           names: frozenset[str] | None = None, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> Detection:
     """Run every detector on one pair.
 
     Args:
@@ -99,6 +93,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         anchor: the passage document's date, to resolve "last month".
         names: words known to be names (see :func:`known_names`; e.g. from the whole
             corpus); by default those of the claim, passage and context.
+        settings: the detectors' thresholds. Defaults to :data:`verify.settings.EVIDENCE_DEFAULTS`.
 
     Returns:
         The mismatches (hard only when the passage otherwise aligns with the claim and speaks
@@ -106,15 +101,15 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     """
     found = Detection(in_context=bool(context))
     full = f"{context} {passage}" if context else passage
-    p = analyse(passage, "passage", anchor)
+    p = analyse(passage, "passage", anchor, settings)
     if names is not None and shouting(claim):
         # every word of "CELEBRATIONS WERE HELD IN MOSCOW" looks like a name: of the claim's own
         # capitals, only those the passage and its neighbours also write as names count
         names = (names - known_names([claim])) | known_names([full])
-    c = analyse(surface(claim, names if names is not None else known_names([full]), wording(full).lower_words),
-                "claim")
+    c = analyse(surface(claim, names if names is not None else known_names([full]), wording(full).lower_words,
+                        settings), "claim", settings=settings)
     placed = compare_places(c, p, found)
-    slot_spans = compare_dates(c, p, found) + compare_figures(c, p, found) + placed
+    slot_spans = compare_dates(c, p, found, settings) + compare_figures(c, p, found) + placed
     antonyms(c, p, found)
     # the words being compared are not what says two texts are about the same thing: dates,
     # numbers, places, an antonym pair ("disappointed" / "satisfied"), negation cues ("refused")
@@ -126,7 +121,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     topic = p
     if context and p.dependent and context.find(passage) > 0:
         # "These letters marked the 75th anniversary": what they are is in the sentences before
-        topic = analyse(context[: context.find(passage)] + passage)
+        topic = analyse(context[: context.find(passage)] + passage, settings=settings)
     found.topic_alignment = _topic_alignment(claim_stems, topic)
     negation(c, p, shared, found)
     modality(c, p, found)
@@ -139,13 +134,13 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         said = reported
         seen = f"{context.replace(passage, reported)} {reported}" if context else reported
     other_person = _entities(c.text, said, seen, found, names, unresolved=not context and p.dependent,
-                              placed=placed)
+                              placed=placed, settings=settings)
     if other_person:
         found.keep(lambda i, m: m.kind not in HARD_KINDS)
-    elif found.topic_alignment < MIN_ALIGNMENT:
+    elif found.topic_alignment < settings.min_alignment:
         # another topic: no hard mismatch, but a figure of the same thing on a topic the claim
         # shares a third of ("under 8,000 coronavirus cases" / "8,030 confirmed cases")
-        keep = {i for i in found.counted if found.topic_alignment >= COUNTED_ALIGNMENT}
+        keep = {i for i in found.counted if found.topic_alignment >= settings.counted_alignment}
         found.keep(lambda i, m: m.kind not in HARD_KINDS or i in keep)
     elif any(m.kind in ("modality", "entity") for m in found.mismatches):
         # A different date, number or place only contradicts when the passage is about the same

@@ -19,6 +19,7 @@ import snowballstemmer
 
 from verify.evidence.slots import MONTHS, DateSlot
 from verify.evidence.text import STOPWORDS, canonical
+from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -47,9 +48,6 @@ _EVENT_KINDS = {
 KIND_OF: dict[str, str] = {_STEMMER.stemWord(w): kind for kind, ws in _EVENT_KINDS.items() for w in ws.split()}
 REPEATABLE = frozenset({"encounter", "message", "celebration", "vote", "test"})
 """Kinds of event that happen again and again: another year is another occasion."""
-OCCASION_YEARS = 2
-"""Years apart at which two dates of a repeatable event are two occasions, not a disagreement
-("visited Pyongyang in 2024" / "in 2000"); one year apart is still read as a slip."""
 _LIGHT = frozenset(_STEMMER.stemWords(["hold", "held", "have", "had", "make", "made", "take", "took", "give", "gave", "pay", "paid", "conduct", "stage"]))
 """Verbs that name no event of their own: "held celebrations" is a celebration."""
 _MARKERS = {"first": "first", "initially": "first", "inaugural": "first", "earliest": "first",
@@ -188,7 +186,8 @@ def same_event(claim: Event, passage: Event, actors: bool = True) -> bool | None
 
 
 def other_occasion(claim: Event, passage: Event, claim_date: DateSlot, passage_date: DateSlot,
-                   anchor: date | None = None, elsewhere: bool = False) -> bool:
+                   anchor: date | None = None, elsewhere: bool = False,
+                   settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> bool:
     """Whether two differing dates of one event name two occasions of it, not a disagreement.
 
     A passage's "last visited in July 2000" speaks of an earlier occasion unless the passage was
@@ -196,7 +195,7 @@ def other_occasion(claim: Event, passage: Event, claim_date: DateSlot, passage_d
     last. A claim's "first visited in 2001" is contradicted only by an earlier occasion, its
     "last" only by a later one; "first" against "first" is one occasion. Without such a word,
     dates of a recurring event (a visit, a meeting) years apart, or in places the texts tell
-    apart (``elsewhere``), are two occasions.
+    apart (``elsewhere``), are two occasions (years apart: ``settings.occasion_years``).
     """
     if claim.marker and claim.marker == passage.marker:
         return False
@@ -218,7 +217,7 @@ def other_occasion(claim: Event, passage: Event, claim_date: DateSlot, passage_d
     if claim.repeatable and passage.repeatable and elsewhere:
         return True
     if claim.repeatable and passage.repeatable and claim_date.year and passage_date.year:
-        return abs(claim_date.year - passage_date.year) >= OCCASION_YEARS
+        return abs(claim_date.year - passage_date.year) >= settings.occasion_years
     if claim.repeatable and passage.repeatable and passage_date.year and not claim_date.year:
         # "visited in September" read against a visit of April 2019: the claim's year is unsaid;
         # only a passage written that year speaks of this year's visits

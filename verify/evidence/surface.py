@@ -12,6 +12,7 @@ import re
 from verify.evidence.places import lookup
 from verify.evidence.slots import MONTHS, WEEKDAYS
 from verify.evidence.text import ALIASES, STOPWORDS
+from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’-]*[A-Z]\b")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’-]*")
@@ -28,7 +29,8 @@ def shouting(claim: str) -> bool:
     return len(tail) >= 3 and all(w[0].isupper() or not w[0].isalpha() for w in tail)
 
 
-def surface(claim: str, names: frozenset[str] = frozenset(), common: frozenset[str] = frozenset()) -> str:
+def surface(claim: str, names: frozenset[str] = frozenset(), common: frozenset[str] = frozenset(),
+            settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> str:
     """The claim as running text, so that its letter case and final full stop change nothing.
 
     The final full stop goes; in a claim in capitals or headline case every capitalised word,
@@ -41,6 +43,7 @@ def surface(claim: str, names: frozenset[str] = frozenset(), common: frozenset[s
         claim: the claim as written.
         names: lower-case words known as names (see :func:`verify.evidence.names.known_names`).
         common: lower-case words seen written in lower case: not names, even if in ``names``.
+        settings: which places the gazetteer knows. Defaults to :data:`verify.settings.EVIDENCE_DEFAULTS`.
     """
     claim = claim.rstrip()
     claim = claim[: len(claim.rstrip(".!;,:"))] if not claim.endswith("...") else claim
@@ -52,7 +55,7 @@ def surface(claim: str, names: frozenset[str] = frozenset(), common: frozenset[s
         bare = low.removesuffix("'s").removesuffix("’s")
         if word.upper() in _ACRONYMS and (word.isupper() or len(word) <= 4):
             return word.upper() if word.isupper() else word
-        if lookup(bare) or (bare in MONTHS and bare != "may") or bare in WEEKDAYS or (bare in names and bare not in common and bare not in STOPWORDS):
+        if lookup(bare, settings) or (bare in MONTHS and bare != "may") or bare in WEEKDAYS or (bare in names and bare not in common and bare not in STOPWORDS):
             return word[0] + low[1:]
         if not loud and len(word) <= 4 and bare not in STOPWORDS and bare not in common:
             return word  # "NASA" among running text: an acronym

@@ -11,51 +11,21 @@ import numpy as np
 
 from verify.evidence.detectors import Detection
 from verify.judge.nli_model import LABELS
+from verify.settings import SCORING_DEFAULTS, ScoringSettings
 
 SUP, CON, NEU = 0, 1, 2
-SOFT_BLOCK = {"modality": 0.9, "first_only": 0.9, "entity": 0.4}
-"""Share of the "supports" mass a soft mismatch moves to "neutral". A name the passage
-never mentions is weaker evidence (the passage may say "the capital" for "Pyongyang")."""
-ENTITY_TRUSTED_SUPPORT = 0.8
-"""A model at least this sure of "supports" has read who the passage is about ("the film" for
-"Book Club"): a missing name then moves only ``ENTITY_TRUSTED_SHARE`` of the mass."""
-ENTITY_TRUSTED_SHARE = 0.2
-SUPPORT_GATE = 0.2
-"""Share of the claim's content words below which a retrieved passage that confirms none
-of its dates or numbers loses "supports" (linearly, all of it at 0). Measured on dev_claims:
-stance accuracy 0.940 -> 0.970 (the false supports came from passages sharing one word)."""
-UNNAMED_CONTRADICTION_SHARE = 0.5
-"""Share of a retrieved passage's "contradicts" moved to neutral when it never names one of
-the claim's names (without a detector's hard mismatch)."""
-FLOOR_ALIGNMENT = 0.8
-"""Share of the claim's content words a passage must hold (with every date and number
-confirmed) for the "supports" floor."""
-SLOTLESS_FLOOR_ALIGNMENT = 0.85
-"""A retrieved passage holding this share of a claim that has no date or number to confirm
-gets the floor too ("KCNA reported the exchange of messages" / "... exchanged congratulatory
-messages, KCNA reported"). Not a bare pair: on dev_3way (NLI pairs whose hypotheses add one
-word to the premise) it cost 0.5 point; on the dev claims it gained a stance and two quotes."""
-MIXED_MARGIN = 0.25
-"""A source is "mixed" only when both sides are strong and within this margin;
-otherwise the stronger side wins (one noisy passage should not split a source)."""
 
 
-PAIR_ENTITY_SHARE = 0.1
-"""A bare pair (``verify judge``; no neighbouring sentences) is evidence its caller chose for
-the claim: the passage of an article about Uzbekistan need not name Uzbekistan ("As of 18 April
-there have been 1,405 cases"), so a missing name there moves little of the "supports" mass. A
-retrieved corpus passage is only similar text, and keeps the full check."""
-
-
-def _soft_share(kind: str, support: float, in_context: bool = True) -> float:
+def _soft_share(kind: str, support: float, in_context: bool, settings: ScoringSettings) -> float:
+    """Share of "supports" a soft mismatch of ``kind`` moves to "neutral" (see ``ScoringSettings``)."""
     if kind == "entity" and not in_context:
-        return PAIR_ENTITY_SHARE
-    if kind == "entity" and support >= ENTITY_TRUSTED_SUPPORT:
-        return ENTITY_TRUSTED_SHARE
-    return SOFT_BLOCK[kind]
+        return settings.pair_entity_share
+    if kind == "entity" and support >= settings.entity_trusted_support:
+        return settings.entity_trusted_share
+    return settings.soft_block[kind]
 
 
-def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
+def combine(probs: np.ndarray, found: Detection, settings: ScoringSettings = SCORING_DEFAULTS) -> np.ndarray:
     """Adjust one pair's NLI probabilities with what the detectors found.
 
     - A hard mismatch (number, date, negation, antonym) on an aligned passage makes
@@ -66,6 +36,8 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
       its dates and numbers (at least one; or, retrieved from the corpus, holds 85% of a claim
       without any) gets "supports" of at least 0.5-0.9, unless the model reads a contradiction
       in it (word order, roles: what overlap cannot see).
+
+    The shares and thresholds are ``settings``' (defaults: :data:`verify.settings.SCORING_DEFAULTS`).
     """
     p = np.asarray(probs, dtype=np.float64).copy()
     if found.hard:
@@ -76,15 +48,16 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
             p[SUP], p[NEU], p[CON] = p[SUP] * scale * 0.2, p[NEU] * scale + p[SUP] * scale * 0.8, target
         return p / p.sum()
     if found.soft:
-        share = max(_soft_share(m.kind, p[SUP], found.in_context) for m in found.soft)
+        share = max(_soft_share(m.kind, p[SUP], found.in_context, settings) for m in found.soft)
         was_support = p[SUP] >= p.max()
         p[NEU] += share * p[SUP]
         p[SUP] *= 1 - share
         if was_support and p[CON] >= p[NEU]:
             p[NEU] = p[CON] + 0.01  # "cannot confirm" is not "contradicts"
-    elif (found.alignment >= FLOOR_ALIGNMENT and found.claim_slots == found.agreements and p[CON] < 0.5
-          and (found.claim_slots > 0 or (found.in_context and found.alignment >= SLOTLESS_FLOOR_ALIGNMENT))):
-        floor = 0.5 + 0.4 * min(1.0, (found.alignment - FLOOR_ALIGNMENT) / max(1 - FLOOR_ALIGNMENT, 0.1))
+    elif (found.alignment >= settings.floor_alignment and found.claim_slots == found.agreements and p[CON] < 0.5
+          and (found.claim_slots > 0 or (found.in_context and found.alignment >= settings.slotless_floor_alignment))):
+        at = settings.floor_alignment
+        floor = 0.5 + 0.4 * min(1.0, (found.alignment - at) / max(1 - at, 0.1))
         if p[SUP] < floor:
             rest = p[CON] + p[NEU]
             scale = (1 - floor) / rest if rest > 0 else 0.0
@@ -92,14 +65,14 @@ def combine(probs: np.ndarray, found: Detection) -> np.ndarray:
     return p / p.sum()
 
 
-def retrieval_gate(probs: np.ndarray, found: Detection) -> np.ndarray:
+def retrieval_gate(probs: np.ndarray, found: Detection, settings: ScoringSettings = SCORING_DEFAULTS) -> np.ndarray:
     """A stricter bar for contradictions among retrieved passages.
 
     A source's stance takes the strongest of several retrieved passages, so a
     contradiction read into a passage on a neighbouring topic would count many
     times over. Without a hard mismatch, a retrieved passage must share 60% of the
     claim's content words to contradict it fully (none below 30%); and one that shares
-    under :data:`SUPPORT_GATE` of them and confirms none of the claim's dates or numbers
+    under ``settings.support_gate`` of them and confirms none of the claim's dates or numbers
     cannot fully support it either.
     """
     p = np.asarray(probs, dtype=np.float64).copy()
@@ -108,11 +81,11 @@ def retrieval_gate(probs: np.ndarray, found: Detection) -> np.ndarray:
     _to_neutral(p, CON, 1 - float(np.clip((found.alignment - 0.3) / 0.3, 0.0, 1.0)))
     if any(m.kind == "entity" for m in found.mismatches):
         # a passage that never names the claim's place or person is about something else
-        _to_neutral(p, CON, UNNAMED_CONTRADICTION_SHARE)
-    if found.alignment < SUPPORT_GATE and not found.agreements:
+        _to_neutral(p, CON, settings.unnamed_contradiction_share)
+    if found.alignment < settings.support_gate and not found.agreements:
         # the mirror image: a passage on the same topic with almost none of the claim's words
         # ("attended a banquet to mark the anniversary" for "sent a letter for the anniversary")
-        _to_neutral(p, SUP, 1 - found.alignment / SUPPORT_GATE)
+        _to_neutral(p, SUP, 1 - found.alignment / settings.support_gate)
     return p
 
 
@@ -140,14 +113,8 @@ class StanceResult:
     """Passage indices, best evidence for the stance first."""
 
 
-COVERAGE_WEIGHT = 0.2
-"""In ordering evidence, how much the share of the claim's words a passage holds adds to its
-own probability: of two sentences that each show the stance, the one that says more of the
-claim is the better quote (a 0.05 difference in the model's probability is noise)."""
-
-
 def _evidence_order(probs: np.ndarray, standalone: np.ndarray | None, side: int, threshold: float,
-                    coverage: np.ndarray | None = None) -> list[int]:
+                    coverage: np.ndarray | None, coverage_weight: float) -> list[int]:
     """Passages by their support for ``side``; those whose sentence shows it by itself (not
     only read with its neighbours) first, and among the rest the one whose own sentence shows
     most of it: the quote shown is the one that says it."""
@@ -155,7 +122,7 @@ def _evidence_order(probs: np.ndarray, standalone: np.ndarray | None, side: int,
         return [int(i) for i in np.argsort(-probs[:, side], kind="stable")]
     alone = (standalone[:, side] >= threshold).astype(np.float64)
     with_neighbours = (probs[:, side] >= threshold).astype(np.float64)
-    own = standalone[:, side] + (COVERAGE_WEIGHT * np.asarray(coverage) if coverage is not None else 0.0)
+    own = standalone[:, side] + (coverage_weight * np.asarray(coverage) if coverage is not None else 0.0)
     # then those that show it with their neighbours, by what their own sentence shows
     keys = (-probs[:, side], -np.round(own, 2), -with_neighbours, -alone)
     return [int(i) for i in np.lexsort(keys)]
@@ -163,7 +130,7 @@ def _evidence_order(probs: np.ndarray, standalone: np.ndarray | None, side: int,
 
 def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 0.5,
                   standalone: np.ndarray | None = None, anchors: np.ndarray | None = None,
-                  coverage: np.ndarray | None = None) -> StanceResult:
+                  coverage: np.ndarray | None = None, settings: ScoringSettings = SCORING_DEFAULTS) -> StanceResult:
     """Stance of one source from all of its judged passages.
 
     Args:
@@ -180,7 +147,9 @@ def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 
             of ties" supports "75 years of ties" more surely than a model's unanchored
             contradiction from "forged ties in 1948" refutes it.
         coverage: ``(n,)`` share of the claim's content words each passage holds; orders
-            passages that show the stance equally well (see :data:`COVERAGE_WEIGHT`).
+            passages that show the stance equally well (see ``ScoringSettings.coverage_weight``).
+        settings: the margin of "mixed" and the coverage weight. Defaults to
+            :data:`verify.settings.SCORING_DEFAULTS`.
     """
     probs = np.asarray(probs, dtype=np.float64).reshape(-1, 3)
     if len(probs) == 0:
@@ -188,9 +157,9 @@ def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 
     if standalone is not None:
         standalone = np.asarray(standalone, dtype=np.float64).reshape(-1, 3)
     best_sup, best_con = float(probs[:, SUP].max()), float(probs[:, CON].max())
-    by_sup = _evidence_order(probs, standalone, SUP, threshold, coverage)
-    by_con = _evidence_order(probs, standalone, CON, threshold, coverage)
-    if best_sup >= threshold and best_con >= threshold and abs(best_sup - best_con) < MIXED_MARGIN:
+    by_sup = _evidence_order(probs, standalone, SUP, threshold, coverage, settings.coverage_weight)
+    by_con = _evidence_order(probs, standalone, CON, threshold, coverage, settings.coverage_weight)
+    if best_sup >= threshold and best_con >= threshold and abs(best_sup - best_con) < settings.mixed_margin:
         if anchors is not None:
             a_sup, a_con = anchors[by_sup[0]], anchors[by_con[0]]
             if a_sup > 0 and a_con == 0:
