@@ -132,3 +132,19 @@ def test_a_date_alone_in_a_caption_credit_line_is_not_another_event_for_want_of_
                "Blagoveschensk in Amur region, Russia, 13 September 2023. EFE-EPA FILE/MIKHAIL METZEL /SPUTNIK")
     found = detect("Kim Jong Un met Vladimir Putin at the Vostochny cosmodrome in December.", caption)
     assert [m.kind for m in found.mismatches] == ["date"]
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("Putin visited Pyongyang in June 2024.", "Putin visited Pyongyang in July 2000, the Kremlin said."),
+    ("Macron met Scholz in Berlin in 2023.", "Macron met Scholz in Berlin in 2019, officials said."),
+    ("The two leaders exchanged letters in 2021.", "The two leaders exchanged letters in 2015, KCNA reported."),
+])
+def test_a_reporting_verb_beside_a_recurring_event_leaves_it_recurring(claim, passage):
+    # who reported a visit years before the claimed one does not make them one visit
+    found = detect(claim, passage)
+    assert not dates(found) and found.other_occasion == 1
+
+
+def test_a_reporting_verb_beside_a_one_off_event_keeps_its_date_compared():
+    found = detect("The treaty was signed in 1999.", "The treaty was signed in 2001, the ministry said.")
+    assert [m.kind for m in found.hard] == ["date"]

@@ -91,7 +91,11 @@ class Event:
 
     @property
     def repeatable(self) -> bool:
+        """The clause's event recurs; a reporting verb beside it frames the event, it is not the
+        event ("Putin visited Pyongyang in July 2000, the Kremlin said" dates a visit)."""
         listed = {k for k in self.kinds if not k.startswith("verb:")}
+        if len(listed) > 1:
+            listed.discard("statement")
         return bool(listed) and listed <= REPEATABLE
 
 
