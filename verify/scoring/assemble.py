@@ -80,7 +80,7 @@ def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.nd
     # a sentence that leans back ("These letters ...") is read with two sentences before it
     context = index.context(hit.sentence)
     wider = index.context(hit.sentence, 2) if starts_dependent(sent.text) else context
-    found = detect(claim, sent.text, wider, anchor=iso_date(doc.date), names=names | known_names([claim]))
+    found = detect(claim, sent.text, wider, anchor=iso_date(doc.date), names=names)
     if p[0] > alone[0] + 0.05 and p[0] >= 0.5:  # the neighbours, not the sentence, support it
         planned = context_modality(claim, context)
         if planned and not any(m.kind == "modality" for m in found.mismatches):
@@ -120,7 +120,7 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
         own: The same for each sentence read alone.
         settings: ``stance_threshold`` and ``passages_shown``.
         confidence_map: Maps a source's confidence to a probability.
-        names: Words the corpus writes as names (for the detectors).
+        names: Words the corpus writes as names (for the detectors; the claim's are added).
         sources: The sources the user chose: each is listed. Defaults to None: all sources.
         all_sources: List every source, those without a judged passage too. Defaults to False.
 
@@ -128,6 +128,7 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
         The report; ``sources_without_evidence`` counts the checked sources with no judged passage.
     """
     by_source: dict[str, list[_Judged]] = defaultdict(list)
+    names = names | known_names([claim])  # once a claim: the corpus's names are a set as large as its vocabulary
     for h, p, alone in zip(hits, probs, own):
         judged = _judged(index, claim, h, p, alone, names)
         by_source[judged.source_id].append(judged)
