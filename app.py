@@ -350,6 +350,9 @@ def render_report(report: Report, index: ClaimIndex | None, key: str, stamp: Ind
         with st.expander(f"{plural(len(silent), 'source')} with nothing relevant"):
             for source in silent:
                 render_source(source, report, index, names, key, details)
+    # sources with no passage similar enough to judge are counted, not listed (unless listed above)
+    if (others := report.sources_without_evidence - sum(1 for s in silent if not s.passages)) > 0:
+        st.caption(f"{plural(others, 'other source')} had no relevant passage.")
 
 
 def render_review(report: Report, notes: NotesStore | None, this_check: int | None = None) -> None:

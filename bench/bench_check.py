@@ -1,4 +1,4 @@
-"""Warm claim-check latency (p50 / p95) and peak memory.
+"""Warm claim-check latency (p50 / p95, split into embed / search / judge / rest), judge pairs per claim, peak memory.
 
 Checks each claim once against an index after one warm-up check, so the models are
 loaded before any timing. The claims come from ``../shared/eval/dev_claims.jsonl`` when
@@ -8,6 +8,15 @@ it exists, else from a built-in list:
 
 Without ``--index`` the corpus (``--corpus``, default data/corpus) is indexed into a
 temporary folder first. ``--model`` defaults to ``CROSSCHECK_VERIFIER`` or models/verifier.
+
+``--synthetic N`` checks at scale instead: a synthetic corpus of about N sentences (100 a
+source, one a line) indexed with the stand-in encoder of ``bench/synthetic.py`` (kept under
+``--work`` and reused), synthetic claims, and a stand-in judge that counts the pairs it gets
+(``--real-judge``: the trained model). It prints the judge pairs per claim of the bounded
+check and of the per-source search the check used before, and the per-claim time without
+the judge:
+
+    nice .venv/bin/python -m bench.bench_check --synthetic 100000
 """
 
 from __future__ import annotations
@@ -18,18 +27,22 @@ import resource
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
+from unittest import mock
 
 if __package__ in (None, ""):  # run as ``python bench/bench_check.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
+import verify.verifier
 from bench._common import CORPUS, ROOT, table
 from index.build import build_index
 from index.embed import SentenceTransformerEmbedder
 from index.errors import CrosscheckError
 from verify import Settings, Verifier
+from verify.verifier import nli_judge
 
 DEV_CLAIMS = ROOT.parent / "shared" / "eval" / "dev_claims.jsonl"
 BUILT_IN_CLAIMS = [
@@ -71,15 +84,101 @@ def percentile_ms(seconds: list[float], q: float) -> str:
     return f"{1000 * float(np.percentile(seconds, q)):.0f}"
 
 
+class Clock:
+    """Seconds spent per part of a check, and the pairs the judge received."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = defaultdict(float)
+        self.pairs = self.passages = 0
+
+    def timed(self, part: str, function):
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.spent[part] += time.perf_counter() - start
+        return run
+
+
+class TimedEmbedder:
+    """The embedder, its calls timed as ``embed``."""
+
+    def __init__(self, inner, clock: Clock) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, getattr(inner, "dim", None)
+        self.embed = clock.timed("embed", inner.embed)
+
+
+class CountingJudge:
+    """The judge, its calls timed as ``judge`` and its pairs counted."""
+
+    def __init__(self, inner, clock: Clock) -> None:
+        self.inner, self.clock = inner, clock
+        self._predict = clock.timed("judge", inner.predict)
+
+    def predict(self, pairs):
+        self.clock.pairs += len(pairs)
+        return self._predict(pairs)
+
+
+class NeutralJudge:
+    """A stand-in judge for the synthetic mode: neutral on every pair, at no cost."""
+
+    def predict(self, pairs):
+        return np.tile(np.array([0.1, 0.1, 0.8], dtype=np.float32), (len(pairs), 1))
+
+
+PARTS = ("embed", "search", "judge", "rest")
+
+
+def timed_checks(verifier: Verifier, claims: list[str],
+                 clock: Clock) -> tuple[dict[str, list[float]], list[int], list[int]]:
+    """Check each claim alone: per claim its seconds per part (``rest``: detectors, report), judge pairs, passages."""
+    per_part: dict[str, list[float]] = {part: [] for part in (*PARTS, "total")}
+    pairs, passages = [], []
+    timed_search = clock.timed("search", verify.verifier.select_candidates)
+
+    def search(*args, **kwargs):
+        found = timed_search(*args, **kwargs)
+        clock.passages += sum(map(len, found))
+        return found
+
+    with mock.patch.object(verify.verifier, "select_candidates", search):
+        for claim in claims:
+            clock.spent.clear()
+            clock.pairs = clock.passages = 0
+            start = time.perf_counter()
+            verifier.check(claim)
+            total = time.perf_counter() - start
+            for part in PARTS[:-1]:
+                per_part[part].append(clock.spent[part])
+            per_part["rest"].append(total - sum(clock.spent[p] for p in PARTS[:-1]))
+            per_part["total"].append(total)
+            pairs.append(clock.pairs)
+            passages.append(clock.passages)
+    return per_part, pairs, passages
+
+
+def split_table(per_part: dict[str, list[float]], pairs: list[int]) -> str:
+    """p50 / p95 per part of a check, and the judge pairs per claim."""
+    rows = [[part, percentile_ms(times, 50), percentile_ms(times, 95)] for part, times in per_part.items()]
+    rows.append(["judge pairs per claim", f"{np.median(pairs):.0f}", f"{np.percentile(pairs, 95):.0f}"])
+    if "judge" in per_part:
+        without = [t - j for t, j in zip(per_part["total"], per_part["judge"])]
+        rows.append(["total without the judge", percentile_ms(without, 50), percentile_ms(without, 95)])
+    return table(["per claim", "p50 ms", "p95 ms"], rows)
+
+
 def run(args: argparse.Namespace, index_dir: Path) -> int:
     claims, origin = read_claims(args.claims)
-    verifier = Verifier.from_index(index_dir, Settings.from_env(verifier_path=args.model))
+    clock = Clock()
+    settings = Settings.from_env(verifier_path=args.model)
+    embedder, judge = SentenceTransformerEmbedder(settings.embedding_model), nli_judge(settings)
+    verifier = Verifier.from_index(index_dir, settings, embedder=TimedEmbedder(embedder, clock),
+                                   judge=CountingJudge(judge, clock))
     verifier.check(claims[0])  # warm-up: loads the embedding and verifier models
-    seconds = []
-    for claim in claims:
-        start = time.perf_counter()
-        verifier.check(claim)
-        seconds.append(time.perf_counter() - start)
+    per_part, pairs, passages = timed_checks(verifier, claims, clock)
+    seconds = per_part["total"]
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     import torch
 
@@ -90,7 +189,53 @@ def run(args: argparse.Namespace, index_dir: Path) -> int:
         str(len(claims)), percentile_ms(seconds, 50), percentile_ms(seconds, 95), percentile_ms(seconds, 100),
         f"{1000 * float(np.mean(seconds)):.0f}", f"{peak_mib:.0f}",
     ]]))
-    draft_seconds(verifier, claims, args)
+    print("\n" + split_table(per_part, pairs))
+    print(f"\npassages judged per claim, p50 / max: {np.median(passages):.0f} / {max(passages)}")
+    if not args.no_draft:
+        draft_seconds(Verifier(verifier.index, settings, embedder, judge), claims, args)
+    return 0
+
+
+def synthetic_index(sentences: int, work: Path) -> Path:
+    """The index of a synthetic corpus of about ``sentences`` sentences under ``work`` (built once, then reused)."""
+    import index.build
+    from bench.synthetic import HashEmbedder, line_split, write_corpus
+
+    corpus, out = work / f"corpus-{sentences}-lines", work / f"check-index-{sentences}"
+    if not (corpus / ".complete").exists():
+        write_corpus(corpus, sentences, one_per_line=True)
+        (corpus / ".complete").touch()
+    if not (out / "manifest.json").exists():
+        with mock.patch.object(index.build, "split_document", line_split):  # the store, not the splitter
+            build_index(corpus, out, HashEmbedder())
+    return out
+
+
+def run_synthetic(args: argparse.Namespace) -> int:
+    from bench.synthetic import HashEmbedder
+    from bench.synthetic import claims as synthetic_claims
+
+    index_dir = synthetic_index(args.synthetic, args.work)
+    clock = Clock()
+    settings = Settings.from_env(verifier_path=args.model)
+    judge = nli_judge(settings) if args.real_judge else NeutralJudge()
+    verifier = Verifier.from_index(index_dir, settings, embedder=TimedEmbedder(HashEmbedder(), clock),
+                                   judge=CountingJudge(judge, clock))
+    claims = synthetic_claims(args.count)
+    verifier.check(claims[0])  # warm-up: the encoder's table, the corpus's names, the judge
+    per_part, pairs, passages = timed_checks(verifier, claims, clock)
+    queries = verifier.embedder.inner.embed(claims)
+    before = [len([h for h in hits if h.similarity >= settings.min_similarity])
+              for hits in verifier.index.search_batch(queries, k_per_source=settings.k_per_source)]
+    print(f"{len(claims)} synthetic claims; index {index_dir} ({verifier.index.rows.sentences:,} sentences, "
+          f"{verifier.index.rows.documents:,} sources); judge: {'trained model' if args.real_judge else 'stand-in'}; "
+          f"candidate_pool {settings.candidate_pool}, max_passages {settings.max_passages}, keyword_passages "
+          f"{settings.keyword_passages}, k_per_source {settings.k_per_source}\n")
+    print(split_table(per_part, pairs))
+    print(f"\npassages judged per claim, p50 / max: bounded check {np.median(passages):.0f} / {max(passages)}; "
+          f"the per-source search the check used before: {np.median(before):.0f} / {max(before)}")
+    short, full = (len(verifier.check(claims[0], all_sources=every).model_dump_json()) for every in (False, True))
+    print(f"report JSON of one claim: {short:,} bytes; with every source listed (all_sources): {full:,} bytes")
     return 0
 
 
@@ -123,8 +268,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claims", type=Path, help=".jsonl with a 'claim' field, or one claim a line")
     parser.add_argument("--model", type=Path,
                         help="verifier model dir. Defaults to CROSSCHECK_VERIFIER or models/verifier")
+    parser.add_argument("--no-draft", action="store_true", help="skip the 30-sentence draft timings")
+    parser.add_argument("--synthetic", type=int, metavar="N", help="check at scale: a synthetic corpus of about "
+                        "N sentences and the stand-in encoder (see the module docstring)")
+    parser.add_argument("--count", type=int, default=50, help="with --synthetic: claims to check. Defaults to 50")
+    parser.add_argument("--real-judge", action="store_true", help="with --synthetic: the trained judge")
+    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench-store",
+                        help="with --synthetic: where the corpus and index are kept. Defaults to var/bench-store")
     args = parser.parse_args(argv)
     try:
+        if args.synthetic is not None:
+            return run_synthetic(args)
         if args.index is not None:
             return run(args, args.index)
         with tempfile.TemporaryDirectory(prefix="bench-check-") as tmp:

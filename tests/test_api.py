@@ -90,6 +90,27 @@ def test_check_answers_the_cli_contract_for_one_claim_or_a_list(client, settings
     assert wire["url"] == "https://ports.example/report" and wire["stance"] == "supports"
 
 
+def test_check_takes_the_python_apis_source_filter_and_lists_every_source_on_request(tmp_path, corpus,
+                                                                                      fake_embedder):
+    (corpus / "bread.txt").write_text("Recipes\n\nBake the bread for forty minutes at a high heat.\n")
+    build_index(corpus, tmp_path / "strict", fake_embedder)
+    settings = Settings(index_dir=tmp_path / "strict", min_similarity=0.6)  # the recipe is not similar enough
+    client = TestClient(create_app(settings, embedder=fake_embedder, judge=KeywordJudge()))
+    plain = client.post("/check", json={"claim": HARBOUR}).json()[0]
+    assert "bread" not in {s["source_id"] for s in plain["sources"]} and plain["sources_without_evidence"] == 1
+    full = client.post("/check", json={"claim": HARBOUR, "all_sources": True}).json()[0]
+    bread = next(s for s in full["sources"] if s["source_id"] == "bread")
+    assert bread["stance"] == "none" and not bread["passages"] and full["sources_without_evidence"] == 1
+    assert len(full["sources"]) == 4 and full["verdict"] == plain["verdict"]
+    chosen = client.post("/check", json={"claim": HARBOUR, "sources": ["other", "bread"]}).json()[0]
+    assert [s["source_id"] for s in chosen["sources"]] == ["other", "bread"]  # each chosen source is listed
+    assert chosen["verdict"] == "contradicted"
+    assert_one_line(client.post("/check", json={"claim": HARBOUR, "sources": ["other", "nope"]}), 422,
+                    "unknown source id 'nope'")
+    assert_one_line(client.post("/check", json={"claim": HARBOUR, "sources": []}), 422,
+                    "sources: List should have at least 1 item")
+
+
 @pytest.mark.parametrize(("body", "needle"), [
     ({"claim": "   "}, "claim: the claim is empty"),
     ({"claim": "word " * MAX_CLAIM_CHARS}, f"at most {MAX_CLAIM_CHARS} characters"),

@@ -500,4 +500,23 @@ def test_a_check_can_be_limited_to_the_sources_a_filter_keeps(corpus):
     assert any("chosen by the filters" in c.value for c in at.caption)
     at.multiselect(key="check_publishers").set_value([])
     at = ok(check(at.run(), DECEMBER))
-    assert len(at.session_state["report"].sources) == len(index.documents)
+    report = at.session_state["report"]  # every source is listed with its passages, or counted without
+    assert len([s for s in report.sources if s.passages]) + report.sources_without_evidence == len(index.documents)
+
+
+def test_sources_without_a_judged_passage_are_counted_under_the_cards(corpus, monkeypatch):
+    import verify.verifier
+
+    real = verify.verifier.select_candidates
+
+    def one_source(index, claims, queries, settings, sources=None):  # as a bounded choice at scale would
+        found = real(index, claims, queries, settings, sources)
+        return [[h for h in hits if h.source_id == hits[0].source_id] for hits in found]
+
+    monkeypatch.setattr(verify.verifier, "select_candidates", one_source)
+    at = ok(check(page(), DECEMBER))
+    report = at.session_state["report"]
+    assert len(report.sources) == 1 and report.sources_without_evidence == 4
+    assert "4 other sources had no relevant passage." in texts(at)
+    silent = [e.label for e in at.main.expander if "with nothing relevant" in e.label]  # listed: judged, no side
+    assert silent == (["1 source with nothing relevant"] if report.sources[0].stance == "none" else [])

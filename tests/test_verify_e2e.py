@@ -49,7 +49,9 @@ def test_contract_fields(reports):
     for report in reports.values():
         # the base contract, plus the additions the README lists (never a rename or a removal)
         assert {"claim", "verdict", "confidence", "sources"} <= set(report) <= {
-            "claim", "verdict", "confidence", "sources", "groups"}
+            "claim", "verdict", "confidence", "sources", "groups", "sources_without_evidence"}
+        # every source of the corpus is listed with a judged passage, or counted without one
+        assert len([s for s in report["sources"] if s["passages"]]) + report["sources_without_evidence"] == 5
         assert 0 <= report["confidence"] <= 1
         for s in report["sources"]:
             assert {"source_id", "title", "stance", "confidence", "passages"} <= set(s)
@@ -77,10 +79,16 @@ def test_december_is_contradicted_with_the_date_span(reports):
     assert report["verdict"] == "contradicted"
 
 
-def test_unrelated_statement_has_not_enough_evidence(reports):
-    report = reports["The pound sterling rose against the dollar last week."]
+def test_unrelated_statement_has_not_enough_evidence(reports, real_index_dir):
+    claim = "The pound sterling rose against the dollar last week."
+    report = reports[claim]
     assert report["verdict"] == "not_enough_evidence"
     assert all(s["stance"] == "none" for s in report["sources"])
+    proc = run_cli("verify", "check", "--index", str(real_index_dir), "--format", "jsonl", "--all-sources", claim)
+    assert proc.returncode == 0, proc.stderr
+    listed = json.loads(proc.stdout)
+    assert len(listed["sources"]) == 5 and listed["verdict"] == report["verdict"]
+    assert listed["sources_without_evidence"] == report["sources_without_evidence"]
 
 
 def test_text_format_and_file_input(real_index_dir, tmp_path):

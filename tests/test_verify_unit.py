@@ -98,7 +98,27 @@ def test_nothing_relevant_gives_not_enough_evidence(small_index, fake_embedder):
                                    judge=FakeJudge())
     report = verifier.check("Quantum chromodynamics of gluons")
     assert report.verdict == "not_enough_evidence"
-    assert all(s.stance == "none" and not s.passages for s in report.sources)
+    assert report.sources == [] and report.sources_without_evidence == 4  # counted, not listed
+    listed = verifier.check("Quantum chromodynamics of gluons", all_sources=True)
+    assert [s.source_id for s in listed.sources] == ["cooking", "long", "other", "short"]  # index order
+    assert all(s.stance == "none" and not s.passages for s in listed.sources)
+    assert listed.sources_without_evidence == 4 and listed.verdict == report.verdict
+
+
+def test_a_report_lists_the_sources_with_evidence_and_counts_the_rest(small_index, fake_embedder):
+    verifier = Verifier.from_index(small_index, Settings(min_similarity=0.5), embedder=fake_embedder,
+                                   judge=FakeJudge())
+    report = verifier.check("Officials confirmed the harbour trade grew.")
+    listed = {s.source_id for s in report.sources}
+    assert {"short", "other"} <= listed and "cooking" not in listed
+    assert all(s.passages for s in report.sources)
+    assert report.sources_without_evidence == 4 - len(listed)
+    full = verifier.check("Officials confirmed the harbour trade grew.", all_sources=True)
+    assert [s for s in full.sources if s.passages] == report.sources
+    assert {s.source_id for s in full.sources} == {"long", "short", "other", "cooking"}
+    chosen = verifier.check("Officials confirmed the harbour trade grew.", sources={"cooking", "short"})
+    assert {s.source_id for s in chosen.sources} == {"cooking", "short"}  # a chosen source is listed as before
+    assert chosen.sources_without_evidence == 1
 
 
 def test_judge_pairs_applies_detectors():

@@ -48,6 +48,9 @@ def _text_report(report: Report) -> str:
                          f"n={probs.neutral:.2f} sim={p.similarity:.2f}  “{p.text}”")
             for m in p.mismatches:
                 lines.append(f"        ! {m.kind}: {m.detail}")
+    if (others := report.sources_without_evidence - sum(1 for s in report.sources if not s.passages)) > 0:
+        lines.append(f"  ({others} other source{'s' if others > 1 else ''} had no relevant passage; "
+                     "--all-sources lists them)")
     return "\n".join(lines)
 
 
@@ -92,7 +95,7 @@ def cmd_check(args: argparse.Namespace, progress: _Progress) -> int:
     collected = []
     try:
         for start in range(0, len(claims), CHECK_BATCH):  # one batch's claims finish together
-            for report in verifier.check_many(claims[start:start + CHECK_BATCH]):
+            for report in verifier.check_many(claims[start:start + CHECK_BATCH], all_sources=args.all_sources):
                 _write(report, args.format, first=not collected)
                 collected.append(report.model_dump(mode="json"))
             progress.update(len(collected))
@@ -139,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--file", help="claims, one per line (- for stdin; UTF-8, 8 MiB, 10,000 claims at most)")
     check.add_argument("--model", type=Path, default=None, help="verifier model directory")
     check.add_argument("-k", type=int, default=None, help="candidate passages judged per source (1-50)")
+    check.add_argument("--all-sources", action="store_true",
+                       help="list every source in the report, those with no relevant passage too (by default "
+                            "they are only counted: sources_without_evidence)")
     check.add_argument("claims", nargs="*", help="claims to check")
     check.set_defaults(func=cmd_check)
     judge = sub.add_parser("judge", help="judge claim/passage pairs (JSON lines)")

@@ -76,7 +76,13 @@ class Report(_Strict):
     claim: str
     verdict: Verdict
     confidence: float = Field(ge=0, le=1)
-    sources: list[SourceVerdict] = Field(default_factory=list)
+    sources: list[SourceVerdict] = Field(
+        default_factory=list,
+        description="the sources with a judged passage (every source checked when all sources were asked for, "
+                    "or the sources were chosen)")
+    sources_without_evidence: int = Field(
+        default=0, ge=0, description="sources checked that had no passage similar enough to judge (those not in "
+                                     "`sources` take no side)")
     groups: list[list[str]] = Field(
         default_factory=list,
         description="source ids of the sources that take a side, grouped when their evidence is a near-copy "

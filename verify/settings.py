@@ -132,8 +132,25 @@ class Settings(BaseModel):
     corpus_dir: Path = Field(default=DEFAULT_CORPUS, description="the corpus the app indexes")
     verifier_path: Path = Field(default=DEFAULT_VERIFIER, description="delta dir or HF NLI model dir")
     embedding_model: str | None = Field(default=None, description="None = the bundled all-MiniLM-L6-v2")
-    k_per_source: int = Field(default=6, ge=1, le=50, description="candidates judged per source")
+    k_per_source: int = Field(default=6, ge=1, le=50, description="candidates judged per source, at most")
     min_similarity: float = Field(default=0.2, ge=-1, le=1, description="candidates below are not judged")
+    candidate_pool: int = Field(
+        default=256, ge=1, le=100_000,
+        description="sentences nearest the claim over the whole index that a check chooses from: the pool of "
+                    "rows the per-source search used before; one top-N search, whatever the number of sources")
+    keyword_pool: int = Field(
+        default=32, ge=0, le=1000,
+        description="sentences of the keyword search over the claim's rarest words (names, figures) a check also "
+                    "chooses from, so a rare name the similarity search ranks low is not missed; 0 = no keyword "
+                    "search")
+    max_passages: int = Field(
+        default=30, ge=1, le=1000,
+        description="passages judged per claim from the similarity search, at most, whatever the corpus size: 30 is "
+                    "5 sources x k_per_source 6, so the 5-source sample keeps every candidate it had")
+    keyword_passages: int = Field(
+        default=6, ge=0, le=1000,
+        description="passages judged per claim from the keyword search beyond max_passages, at most (one source's "
+                    "worth at k_per_source 6)")
     passages_shown: int = Field(default=3, ge=1, le=20, description="passages kept per source in a report")
     stance_threshold: float = Field(default=0.5, ge=0, le=1, description="probability to take a side")
     judge_context: bool = Field(default=True, description="also judge each passage with its neighbours")

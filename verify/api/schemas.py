@@ -18,12 +18,15 @@ from verify.workbench.checked import CheckedStatement
 from verify.workbench.draft import MAX_DRAFT_SENTENCES
 
 __all__ = [
-    "MAX_BODY_BYTES", "MAX_CLAIMS", "MAX_EXPORT_STATEMENTS", "MAX_PASSAGES", "MAX_PASSAGE_CHARS", "CheckRequest",
+    "MAX_BODY_BYTES", "MAX_CLAIMS", "MAX_EXPORT_STATEMENTS", "MAX_PASSAGES", "MAX_PASSAGE_CHARS", "MAX_SOURCES",
+    "CheckRequest",
     "ExportFormat", "ExportRequest", "Health", "JudgeRequest", "SourceInfo",
 ]
 
 MAX_CLAIMS = 100
 """Claims one ``POST /check`` may hold (each at most ``MAX_CLAIM_CHARS`` characters)."""
+MAX_SOURCES = 10_000
+"""Source ids one ``POST /check`` may name as its ``sources`` filter."""
 MAX_PASSAGES = 100
 """Passages one ``POST /judge`` may hold."""
 MAX_EXPORT_STATEMENTS = MAX_DRAFT_SENTENCES
@@ -52,6 +55,12 @@ class CheckRequest(_Request):
                               examples=["Lavrov plans to visit Pyongyang in October"])
     claims: list[str] | None = Field(default=None, min_length=1, max_length=MAX_CLAIMS,
                                      description=f"several statements, at most {MAX_CLAIMS}")
+    sources: list[str] | None = Field(
+        default=None, min_length=1, max_length=MAX_SOURCES,
+        description="check against these source ids only (GET /sources lists them); each is searched and listed. "
+                    "Default: every source")
+    all_sources: bool = Field(default=False, description="list every source checked, those with no relevant "
+                                                         "passage too (by default they are only counted)")
 
     @field_validator("claim")
     @classmethod

@@ -147,12 +147,22 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         return JSONResponse({"detail": f"internal error ({type(exc).__name__}); see the server's log"},
                             status_code=500)
 
-    @app.post("/check", response_model=list[Report], summary="Check statements against every source")
-    def check(request: CheckRequest) -> list[Report]:
-        """One report per claim, in order: the JSON ``verify check --format json`` prints."""
+    @app.post("/check", response_model=list[Report], summary="Check statements against every source (or some)")
+    def check(request: CheckRequest) -> list[Report] | JSONResponse:
+        """One report per claim, in order: the JSON ``verify check --format json`` prints.
+
+        ``sources`` limits the check to those source ids (each listed); ``all_sources`` lists every
+        source checked, not only those with a relevant passage.
+        """
         verifier = service.verifier()
+        if request.sources is not None:
+            known = verifier.index.rows.source_ids
+            if unknown := [s for s in dict.fromkeys(request.sources) if s not in known]:
+                more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+                return JSONResponse({"detail": f"unknown source id {', '.join(map(repr, unknown[:3]))}{more}; "
+                                               "GET /sources lists the index's sources"}, status_code=422)
         with service.busy:
-            return verifier.check_many(request.all_claims)
+            return verifier.check_many(request.all_claims, sources=request.sources, all_sources=request.all_sources)
 
     @app.post("/judge", response_model=list[Judgement], summary="Judge a claim against given passages")
     def judge_passages(request: JudgeRequest) -> list[Judgement]:

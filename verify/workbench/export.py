@@ -139,6 +139,9 @@ def _memo_sources(statement: CheckedStatement) -> list[str]:
     silent = [s for s in statement.sources if s.stance == "none" or not s.passages]
     if silent:
         lines.append(f"- Nothing relevant in: {', '.join(escape_markdown(s.title or s.source_id) for s in silent)}")
+    # a report lists only the sources with a judged passage; the rest are a count
+    if (others := statement.sources_without_evidence - sum(1 for s in statement.sources if not s.passages)) > 0:
+        lines.append(f"- {others} other source{'s' if others > 1 else ''} had no relevant passage")
     return lines
 
 

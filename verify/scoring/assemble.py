@@ -1,0 +1,164 @@
+"""A check's report from its judged passages: detectors per passage, a stance per source, the verdict.
+
+The report lists the sources that had a judged passage; the others are counted
+(``Report.sources_without_evidence``) and listed only when asked (``all_sources``) or when
+the user chose the sources. Titles and dates come from the index's in-memory table, read
+only for the sources listed: a report never costs one read per source of the corpus.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from index.models import Hit, SourceSummary
+from index.store import ClaimIndex
+from verify.evidence.detectors import context_modality, detect
+from verify.evidence.names import known_names
+from verify.evidence.text import starts_dependent
+from verify.models import Passage, Probabilities, Report, SourceVerdict
+from verify.scoring.aggregate import (
+    ConfidenceMap,
+    combine,
+    label_of,
+    overall_verdict,
+    retrieval_gate,
+    source_stance,
+)
+from verify.scoring.independence import group_sources, independent_stances
+from verify.settings import Settings
+
+__all__ = ["assemble_report", "iso_date", "probabilities"]
+
+_RANK = {"supports": 0, "contradicts": 0, "mixed": 0, "none": 1}
+
+
+def probabilities(p: np.ndarray) -> Probabilities:
+    """The report's rounded probabilities of a ``(supports, contradicts, neutral)`` array."""
+    p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
+    return Probabilities(supports=round(float(p[0]), 4), contradicts=round(float(p[1]), 4),
+                         neutral=round(float(p[2]), 4))
+
+
+def iso_date(value: str | None) -> date | None:
+    """The date of an ISO date string (its first 10 characters); None when there is none."""
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """A retrieved passage as judged: what the report shows and what the source's stance needs."""
+
+    passage: Passage
+    probs: np.ndarray
+    """Probabilities after the detectors (with the neighbours' reading)."""
+    similarity: float
+    row: int
+    """The sentence's row in the index."""
+    alone: np.ndarray
+    """Probabilities of the sentence read without its neighbours, after the detectors."""
+    anchor: int
+    """1: all the claim's dates/numbers confirmed; -1: one contradicted; 0: neither."""
+    coverage: float
+    """Share of the claim's content words the passage holds."""
+    source_id: str
+
+
+def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.ndarray,
+            names: frozenset[str]) -> _Judged:
+    """One retrieved passage with the detectors' reading of it."""
+    sent = index.sentences[hit.sentence]
+    doc = index.summary(sent.source_id)
+    # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...");
+    # a sentence that leans back ("These letters ...") is read with two sentences before it
+    context = index.context(hit.sentence)
+    wider = index.context(hit.sentence, 2) if starts_dependent(sent.text) else context
+    found = detect(claim, sent.text, wider, anchor=iso_date(doc.date), names=names)
+    if p[0] > alone[0] + 0.05 and p[0] >= 0.5:  # the neighbours, not the sentence, support it
+        planned = context_modality(claim, context)
+        if planned and not any(m.kind == "modality" for m in found.mismatches):
+            found.mismatches.append(planned)
+    adjusted = retrieval_gate(combine(p, found), found)
+    passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label_of(adjusted),
+                      probabilities=probabilities(adjusted), similarity=round(float(hit.similarity), 4),
+                      context=context, kind=sent.kind, mismatches=found.mismatches)
+    return _Judged(passage=passage, probs=adjusted, similarity=float(hit.similarity), row=hit.sentence,
+                   alone=retrieval_gate(combine(alone, found), found),
+                   anchor=-1 if found.hard else int(0 < found.claim_slots == found.agreements),
+                   coverage=found.alignment, source_id=sent.source_id)
+
+
+def _listed(index: ClaimIndex, judged: Collection[str], sources: Collection[str] | None,
+            all_sources: bool) -> tuple[list[SourceSummary], int]:
+    """The sources a report lists, in index order, and how many sources the check covered."""
+    positions = index.rows.source_ids
+    if sources is not None:
+        chosen = [s for s in dict.fromkeys(sources) if s in positions]
+        return [index.summary(s) for s in sorted(chosen, key=positions.__getitem__)], len(chosen)
+    if all_sources:
+        return index.source_summaries(), len(positions)
+    return [index.summary(s) for s in sorted(judged, key=positions.__getitem__)], len(positions)
+
+
+def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.ndarray, own: np.ndarray, *,
+                    settings: Settings, confidence_map: ConfidenceMap, names: frozenset[str],
+                    sources: Collection[str] | None = None, all_sources: bool = False) -> Report:
+    """The report of one claim from its judged passages.
+
+    Args:
+        index: The index the passages come from.
+        claim: The claim.
+        hits: The judged passages.
+        probs: The judge's probabilities of each hit read with its neighbours, ``(len(hits), 3)``.
+        own: The same for each sentence read alone.
+        settings: ``stance_threshold`` and ``passages_shown``.
+        confidence_map: Maps a source's confidence to a probability.
+        names: Words the corpus writes as names (for the detectors; the claim's are added).
+        sources: The sources the user chose: each is listed. Defaults to None: all sources.
+        all_sources: List every source, those without a judged passage too. Defaults to False.
+
+    Returns:
+        The report; ``sources_without_evidence`` counts the checked sources with no judged passage.
+    """
+    by_source: dict[str, list[_Judged]] = defaultdict(list)
+    names = names | known_names([claim])  # once a claim: the corpus's names are a set as large as its vocabulary
+    for h, p, alone in zip(hits, probs, own):
+        judged = _judged(index, claim, h, p, alone, names)
+        by_source[judged.source_id].append(judged)
+    listed, covered = _listed(index, by_source, sources, all_sources)
+    verdicts, best_row = [], {}
+    for doc in listed:
+        items = by_source.get(doc.source_id, [])
+        about = {"source_id": doc.source_id, "title": doc.title, "publisher": doc.publisher, "date": doc.date,
+                 "url": doc.url}
+        if not items:
+            verdicts.append(SourceVerdict(**about, stance="none", confidence=round(confidence_map(1.0), 4)))
+            continue
+        result = source_stance(np.array([j.probs for j in items]), np.array([j.similarity for j in items]),
+                               settings.stance_threshold, standalone=np.array([j.alone for j in items]),
+                               anchors=np.array([j.anchor for j in items]),
+                               coverage=np.array([j.coverage for j in items]))
+        if result.order:
+            best_row[doc.source_id] = items[result.order[0]].row
+        verdicts.append(SourceVerdict(**about, stance=result.stance, confidence=round(
+            confidence_map(result.confidence), 4), passages=[items[i].passage for i in
+                                                             result.order[: settings.passages_shown]]))
+    verdicts.sort(key=lambda v: (_RANK[v.stance], -v.confidence if v.stance != "none" else 0,
+                                 -(v.passages[0].similarity if v.passages else -1)))
+    # Wire copies of one story are one origin: group them, and count each group once.
+    sided = [v for v in verdicts if v.stance != "none" and v.source_id in best_row]
+    vectors = np.array([index.vector(best_row[v.source_id]) for v in sided]) if sided else None
+    groups = group_sources([(v.source_id, v.passages[0].text) for v in sided], vectors)
+    group_of = {source_id: n for n, members in enumerate(groups) for source_id in members}
+    verdicts = [v.model_copy(update={"group": group_of.get(v.source_id)}) for v in verdicts]
+    verdict, confidence = overall_verdict(independent_stances(verdicts, groups))
+    confidence = min(confidence, confidence_map.ceiling)  # sources agreeing: still no certainty
+    return Report(claim=claim, verdict=verdict, confidence=round(confidence, 4), sources=verdicts, groups=groups,
+                  sources_without_evidence=covered - len(by_source))
