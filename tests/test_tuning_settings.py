@@ -85,3 +85,17 @@ def test_mixed_margin_is_read_from_the_settings():
     probs = np.array([[0.8, 0.1, 0.1], [0.1, 0.7, 0.2]])
     assert source_stance(probs, np.zeros(2)).stance == "mixed"
     assert source_stance(probs, np.zeros(2), settings=ScoringSettings(mixed_margin=0.05)).stance == "supports"
+
+
+def test_the_verifier_passes_its_settings_to_the_detectors():
+    # two visits ten years apart: another occasion by default, one occasion when years must be 20 apart
+    from verify import judge_pairs
+
+    class Agreeing:
+        def predict(self, pairs):
+            return np.array([[0.8, 0.1, 0.1]] * len(pairs), dtype=np.float32)
+
+    pair = [("Kim Jong Il visited the DPRK in 2010.", "Kim Jong Il visited the DPRK in 2000.")]
+    assert judge_pairs(Agreeing(), pair)[0].label != "contradicts"
+    strict = Settings(evidence=EvidenceSettings(occasion_years=20))
+    assert judge_pairs(Agreeing(), pair, strict)[0].label == "contradicts"

@@ -110,7 +110,8 @@ def cmd_judge(args: argparse.Namespace, progress: _Progress) -> int:
     from verify.verifier import judge_pairs, nli_judge
 
     rows = read_pairs(args.file or "-")
-    judgements = judge_pairs(nli_judge(_settings(verifier_path=("--model", args.model))), rows)
+    settings = _settings(verifier_path=("--model", args.model))
+    judgements = judge_pairs(nli_judge(settings), rows, settings)
     if args.format == "json":
         print(json.dumps([j.model_dump(mode="json") for j in judgements], indent=2))
     elif args.format == "jsonl":

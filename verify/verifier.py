@@ -101,7 +101,7 @@ class Verifier:
     def judge(self, claim: str, passages: list[str]) -> list[Judgement]:
         """The verifier's reading (NLI + detectors) of ``claim`` against each passage."""
         claim = validate_claim(claim)
-        return judge_pairs(self.nli, [(claim, p) for p in passages])
+        return judge_pairs(self.nli, [(claim, p) for p in passages], self.settings)
 
     # -- checking against the index -----------------------------------------------------
     def check(self, claim: str, sources: Collection[str] | None = None, all_sources: bool = False) -> Report:
@@ -198,11 +198,13 @@ def nli_judge(settings: Settings) -> NLIJudge:
                     backend=settings.backend)
 
 
-def judge_pairs(judge: Judge, pairs: list[tuple[str, str]]) -> list[Judgement]:
-    """Judge ``(claim, passage)`` pairs with the NLI model and the detectors."""
+def judge_pairs(judge: Judge, pairs: list[tuple[str, str]], settings: Settings | None = None) -> list[Judgement]:
+    """Judge ``(claim, passage)`` pairs with the NLI model and the detectors (their thresholds from
+    ``settings.evidence`` / ``settings.scoring``; defaults when None)."""
+    settings = settings or Settings()
     probs = predict_reported(judge, [(passage, harmonise(claim, passage) or claim) for claim, passage in pairs])
     out = []
     for (claim, passage), p in zip(pairs, probs):
-        adjusted = combine(p, detect(claim, passage))
+        adjusted = combine(p, detect(claim, passage, settings=settings.evidence), settings.scoring)
         out.append(Judgement(label=label_of(adjusted), probabilities=probabilities(adjusted)))
     return out

@@ -72,25 +72,26 @@ class _Judged:
 
 
 def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.ndarray,
-            names: frozenset[str]) -> _Judged:
+            names: frozenset[str], settings: Settings) -> _Judged:
     """One retrieved passage with the detectors' reading of it."""
+    scoring = settings.scoring
     sent = index.sentences[hit.sentence]
     doc = index.summary(sent.source_id)
     # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...");
     # a sentence that leans back ("These letters ...") is read with two sentences before it
     context = index.context(hit.sentence)
     wider = index.context(hit.sentence, 2) if starts_dependent(sent.text) else context
-    found = detect(claim, sent.text, wider, anchor=iso_date(doc.date), names=names)
+    found = detect(claim, sent.text, wider, anchor=iso_date(doc.date), names=names, settings=settings.evidence)
     if p[0] > alone[0] + 0.05 and p[0] >= 0.5:  # the neighbours, not the sentence, support it
         planned = context_modality(claim, context)
         if planned and not any(m.kind == "modality" for m in found.mismatches):
             found.mismatches.append(planned)
-    adjusted = retrieval_gate(combine(p, found), found)
+    adjusted = retrieval_gate(combine(p, found, scoring), found, scoring)
     passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label_of(adjusted),
                       probabilities=probabilities(adjusted), similarity=round(float(hit.similarity), 4),
                       context=context, kind=sent.kind, mismatches=found.mismatches)
     return _Judged(passage=passage, probs=adjusted, similarity=float(hit.similarity), row=hit.sentence,
-                   alone=retrieval_gate(combine(alone, found), found),
+                   alone=retrieval_gate(combine(alone, found, scoring), found, scoring),
                    anchor=-1 if found.hard else int(0 < found.claim_slots == found.agreements),
                    coverage=found.alignment, source_id=sent.source_id)
 
@@ -130,7 +131,7 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
     by_source: dict[str, list[_Judged]] = defaultdict(list)
     names = names | known_names([claim])  # once a claim: the corpus's names are a set as large as its vocabulary
     for h, p, alone in zip(hits, probs, own):
-        judged = _judged(index, claim, h, p, alone, names)
+        judged = _judged(index, claim, h, p, alone, names, settings)
         by_source[judged.source_id].append(judged)
     listed, covered = _listed(index, by_source, sources, all_sources)
     verdicts, best_row = [], {}
@@ -144,7 +145,7 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
         result = source_stance(np.array([j.probs for j in items]), np.array([j.similarity for j in items]),
                                settings.stance_threshold, standalone=np.array([j.alone for j in items]),
                                anchors=np.array([j.anchor for j in items]),
-                               coverage=np.array([j.coverage for j in items]))
+                               coverage=np.array([j.coverage for j in items]), settings=settings.scoring)
         if result.order:
             best_row[doc.source_id] = items[result.order[0]].row
         verdicts.append(SourceVerdict(**about, stance=result.stance, confidence=round(
