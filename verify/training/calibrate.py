@@ -1,7 +1,7 @@
 """Fit the verifier's softmax temperature on held-out pairs and record it in the model.
 
     python -m verify.training.calibrate [--model models/verifier] [--nli ../shared/nli]
-    python -m verify.training.calibrate --stance [--eval ../shared/eval]   # source confidence -> probability
+    python -m verify.training.calibrate --stance [--claims 600]   # source confidence -> probability
 
 ``dev_3way`` is split in two: the temperature that minimises the negative
 log-likelihood on the even rows is written to the model's config; the expected
@@ -9,10 +9,12 @@ calibration error (ECE) before and after is reported on the odd rows, which the
 fit never saw.
 
 ``--stance`` calibrates what a fact-checker reads: each source's confidence in its
-stance. The verifier checks the dev claims over the bundled corpus uncalibrated; a
-Platt map (two parameters) from that confidence to "the stance is right" is fitted
-on all of them and written to ``models/stance_calibration.json``, with the ECE before
-and the ECE of maps fitted without each claim, on that claim (leave one claim out).
+stance. The verifier checks the claims of the training-side per-source set (fact-verification
+rows of ``train_3way`` as small corpora, :mod:`verify.training.stance_data`; never a
+measurement set) uncalibrated; their topics are split in two (seeded), a Platt map (two
+parameters) from that confidence to "the stance is right" is fitted on one half and written to
+``models/stance_calibration.json`` with its ECE on the other half (the raw confidences', and the
+previous map's, for comparison).
 """
 
 from __future__ import annotations
@@ -55,25 +57,43 @@ def ece_of(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:
 
 
 def calibrate_stance(args) -> int:
-    from verify.evaluate import score_dev_claims, uncalibrated_verifier
+    """Fit the source-confidence map on one half of the training-side per-source set, report the other."""
+    from verify.evaluation.corpora import corpora_verifier
+    from verify.evaluation.per_source import OVERCONFIDENT, score_cases
     from verify.scoring.aggregate import fit_confidence_map
-    from verify.training.metrics import held_out_calibrated
+    from verify.training.metrics import grouped_split
+    from verify.training.stance_data import FACT_SETS, fact_corpora, read_fact_rows
+    from verify.verifier import load_confidence_map
 
-    claims = args.eval / "dev_claims.jsonl"
-    if not claims.is_file():
-        print(f"error: no dev claims at {claims}", file=sys.stderr)
+    if not (args.nli / "train_3way.jsonl.gz").is_file():
+        print(f"error: no train_3way.jsonl.gz in {args.nli}", file=sys.stderr)
         return 1
-    with uncalibrated_verifier(args.corpus, args.model) as verifier:
-        _, records = score_dev_claims(verifier, claims)
-    groups, confidences, correct = (list(x) for x in zip(*records))
-    fitted = fit_confidence_map(confidences, correct)
+    corpora = fact_corpora(read_fact_rows(args.nli), args.claims, seed=args.seed)
+    with corpora_verifier(corpora.documents, args.model) as verifier:
+        records = score_cases(verifier, corpora.cases).records
+    if args.records:
+        args.records.write_text("".join(r.model_dump_json() + "\n" for r in records), encoding="utf-8")
+    held = grouped_split([r.group for r in records], args.seed)
+    fit = [r for r, h in zip(records, held) if not h]
+    test = [r for r, h in zip(records, held) if h]
+    fitted = fit_confidence_map([r.confidence for r in fit], [r.correct for r in fit])
+    previous = load_confidence_map(args.out)
+
+    def ece(mapping, rows) -> float:
+        return round(expected_calibration_error([mapping(r.confidence) for r in rows], [r.correct for r in rows]), 4)
+
     report = {
         "a": round(fitted.a, 4), "b": round(fitted.b, 4), "ceiling": round(fitted.ceiling, 4),
-        "fitted_on": f"{claims.name}: {len(records)} claim x source stances over {args.corpus.name}",
-        "ece_raw": round(expected_calibration_error(confidences, correct), 4),
-        "ece_leave_one_claim_out": round(expected_calibration_error(
-            held_out_calibrated(groups, confidences, correct), correct), 4),
-        "ece_in_sample": round(expected_calibration_error([fitted(c) for c in confidences], correct), 4),
+        "fitted_on": (f"train_3way fact-verification rows ({', '.join(FACT_SETS)}) as small corpora: "
+                      f"{len(corpora.cases)} claims, {len(fit)} listed claim x source stances of the fit half "
+                      f"(topics split in two, seed {args.seed})"),
+        "held_out_stances": len(test),
+        "ece_raw_held_out": ece(lambda c: c, test),
+        "ece_held_out": ece(fitted, test),
+        "ece_previous_map_held_out": ece(previous, test),
+        "ece_in_sample": ece(fitted, fit),
+        "wrong_above_0.95_held_out": sum(fitted(r.confidence) > OVERCONFIDENT and not r.correct for r in test),
+        "command": f"python -m verify.training.calibrate --stance --claims {args.claims} --seed {args.seed}",
         "model": str(args.model.resolve().relative_to(PACKAGE_ROOT)) if args.model.resolve().is_relative_to(
             PACKAGE_ROOT) else str(args.model),
     }
@@ -89,9 +109,11 @@ def main(argv=None) -> int:
     ap.add_argument("--model", type=Path, default=DEFAULT_VERIFIER)
     ap.add_argument("--nli", type=Path, default=PACKAGE_ROOT.parent / "shared" / "nli")
     ap.add_argument("--dry-run", action="store_true", help="report only; do not write anything")
-    ap.add_argument("--stance", action="store_true", help="calibrate source confidences on the dev claims")
-    ap.add_argument("--eval", type=Path, default=PACKAGE_ROOT.parent / "shared" / "eval")
-    ap.add_argument("--corpus", type=Path, default=PACKAGE_ROOT / "data" / "corpus")
+    ap.add_argument("--stance", action="store_true",
+                    help="calibrate source confidences on the training-side per-source set")
+    ap.add_argument("--claims", type=int, default=600, help="--stance: claims sampled from the fact rows")
+    ap.add_argument("--seed", type=int, default=13, help="--stance: sampling and split seed")
+    ap.add_argument("--records", type=Path, default=None, help="--stance: also write the stance records here")
     ap.add_argument("--out", type=Path, default=DEFAULT_STANCE_CALIBRATION)
     args = ap.parse_args(argv)
     if args.stance:
