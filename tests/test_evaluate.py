@@ -195,3 +195,37 @@ def test_table_prints_both_per_source_benchmarks_and_the_cards_held_out_ece(caps
     assert "HealthVer dev as a corpus stance ECE, raw / calibrated (listed sources)  0.300 / 0.100" in out
     assert "held-out training split (700 stances, card)  0.021" in out
     assert "HealthVer dev as a corpus evidence top-1" not in out
+
+
+def test_stance_calibration_is_fitted_on_training_topics_and_reported_on_held_out_ones(tmp_path, monkeypatch,
+                                                                                      fake_embedder):
+    import contextlib
+
+    from verify.evaluation import corpora
+    from verify.training.calibrate import main
+    from verify.verifier import load_confidence_map
+
+    rows = []
+    for n in range(24):
+        word = "confirmed" if n % 3 else "denied"
+        rows.append({"premise": f"Officials {word} that harbour {n} trade grew in year {n}.",
+                     "hypothesis": f"Harbour {n} trade grew in year {n}.",
+                     "label": "entailment" if n % 2 else "contradiction", "dataset": "fever_adversarial",
+                     "id": str(500000 + n)})
+    for name, data in [("train_3way.jsonl.gz", rows), ("dev_3way.jsonl.gz", [])]:
+        with gzip.open(tmp_path / name, "wt", encoding="utf-8") as fh:
+            fh.write("".join(json.dumps(r) + "\n" for r in data))
+    real = corpora.corpora_verifier
+
+    @contextlib.contextmanager
+    def with_fakes(documents, model=None):
+        with real(documents, model, KeywordJudge(), fake_embedder) as verifier:
+            yield verifier
+
+    monkeypatch.setattr(corpora, "corpora_verifier", with_fakes)
+    out = tmp_path / "stance_calibration.json"
+    assert main(["--stance", "--nli", str(tmp_path), "--claims", "200", "--out", str(out)]) == 0
+    card = json.loads(out.read_text())
+    assert "train_3way fact-verification rows" in card["fitted_on"] and card["held_out_stances"] > 0
+    assert 0 <= card["ece_held_out"] <= 1 and "ece_raw_held_out" in card and "ece_previous_map_held_out" in card
+    assert load_confidence_map(out).a == card["a"]

@@ -48,10 +48,11 @@ def eval_healthver_corpus(path: Path, verifier: Verifier, limit: int | None, cal
     cases = sample_cases(corpora.cases, limit, HEALTHVER_SEED)
     with corpora_verifier(corpora.documents, verifier.settings.verifier_path, verifier.nli,
                           verifier.embedder) as hv_verifier:
-        scores = score_cases(hv_verifier, cases, calibration).scores
-    return scores | {"sources": len(corpora.documents),
-                     "sample": f"all {len(cases)} claims" if len(cases) == len(corpora.cases) else
-                     f"{len(cases)} of {len(corpora.cases)} claims (seed {HEALTHVER_SEED})"}
+        scored = score_cases(hv_verifier, cases, calibration)
+    sample = (f"all {len(cases)} claims" if len(cases) == len(corpora.cases)
+              else f"{len(cases)} of {len(corpora.cases)} claims (seed {HEALTHVER_SEED})")
+    return scored.scores | {"records": [r.model_dump() for r in scored.records], "sources": len(corpora.documents),
+                            "sample": sample}
 
 
 def needed_files(args) -> list[Path]:
@@ -142,7 +143,9 @@ def main(argv=None) -> int:
         judge = verifier.nli
         if "claims" not in args.skip:
             cases = read_claim_cases(args.eval / "dev_claims.jsonl")
-            results["dev_claims"] = score_cases(verifier, cases, calibration, args.verbose).scores
+            scored = score_cases(verifier, cases, calibration, args.verbose)
+            # the raw records let any other confidence map be measured from --json without a rerun
+            results["dev_claims"] = scored.scores | {"records": [r.model_dump() for r in scored.records]}
         if "hvcorpus" not in args.skip:
             results["healthver_corpus"] = eval_healthver_corpus(
                 args.eval / "healthver_dev.csv", verifier, args.healthver_claims or None, calibration)
