@@ -229,3 +229,23 @@ def test_stance_calibration_is_fitted_on_training_topics_and_reported_on_held_ou
     assert "train_3way fact-verification rows" in card["fitted_on"] and card["held_out_stances"] > 0
     assert 0 <= card["ece_held_out"] <= 1 and "ece_raw_held_out" in card and "ece_previous_map_held_out" in card
     assert load_confidence_map(out).a == card["a"]
+
+
+def test_rescore_remeasures_saved_confidences_with_the_current_calibration(tmp_path, monkeypatch, capsys):
+    from verify.evaluate import main
+
+    card = tmp_path / "cal.json"
+    card.write_text(json.dumps({"a": 1.0, "b": -4.0, "ceiling": 0.99, "ece_held_out": 0.03,
+                                "held_out_stances": 10}))
+    monkeypatch.setenv("CROSSCHECK_STANCE_CALIBRATION", str(card))
+    per_source = {"stance_accuracy": 0.5, "stance_macro_f1": 0.4, "evidence_pairs": 0, "stance_ece_raw": 0.3,
+                  "stance_ece": 0.3, "wrong_above_0.95": 1, "listed": 2, "sided_gold_not_listed": 0, "pairs": 2,
+                  "confusion": {}, "records": [{"group": "c", "confidence": 0.99, "correct": False},
+                                               {"group": "c", "confidence": 0.99, "correct": True}]}
+    saved = tmp_path / "eval.json"
+    saved.write_text(json.dumps({"model": "m", "dev_claims": per_source}))
+    assert main(["--rescore", str(saved), "--json", str(tmp_path / "out.json")]) == 0
+    out = json.loads((tmp_path / "out.json").read_text())
+    assert out["dev_claims"]["wrong_above_0.95_raw"] == 1 and out["dev_claims"]["wrong_above_0.95"] == 0
+    assert out["dev_claims"]["stance_ece"] != 0.3 and out["calibration_card"]["ece_held_out"] == 0.03
+    assert "held-out training split (10 stances, card)" in capsys.readouterr().out

@@ -24,7 +24,7 @@ from pathlib import Path
 from verify.evaluation.corpora import corpora_verifier, sample_cases, uncalibrated_verifier
 from verify.evaluation.healthver import SEED as HEALTHVER_SEED
 from verify.evaluation.healthver import healthver_corpora
-from verify.evaluation.per_source import ClaimCase, score_cases
+from verify.evaluation.per_source import ClaimCase, StanceRecord, confidence_scores, score_cases
 from verify.scoring.aggregate import ConfidenceMap, label_of
 from verify.settings import PACKAGE_ROOT, Settings
 from verify.training.metrics import accuracy, accuracy_by_group, confusion, macro_f1
@@ -61,6 +61,16 @@ def needed_files(args) -> list[Path]:
              "healthver": args.eval / "healthver_dev.csv", "dev3": args.nli / "dev_3way.jsonl.gz",
              "speed": args.nli / "dev_3way.jsonl.gz"}
     return list(dict.fromkeys(path for part, path in parts.items() if part not in args.skip))
+
+
+def rescore(results: dict, card_path: Path | None) -> dict:
+    """``results`` (as written by ``--json``) with the confidence figures of the calibration at ``card_path``."""
+    calibration = load_confidence_map(card_path)
+    for name in ("dev_claims", "healthver_corpus"):
+        if name in results:
+            records = [StanceRecord(**r) for r in results[name]["records"]]
+            results[name] = results[name] | confidence_scores(records, calibration)
+    return results | {"calibration_card": read_card(card_path)}
 
 
 def read_card(path: Path | None) -> dict:
@@ -127,16 +137,25 @@ def main(argv=None) -> int:
     ap.add_argument("--skip", nargs="*", default=[],
                     choices=["claims", "hvcorpus", "healthver", "dev3", "speed"])
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    ap.add_argument("--rescore", type=Path, default=None,
+                    help="re-measure the confidences of a --json file with the current stance calibration "
+                         "(after a refit; no model runs)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each wrong source stance")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    card_path = Settings.from_env().stance_calibration
+    if args.rescore:
+        results = rescore(json.loads(args.rescore.read_text(encoding="utf-8")), card_path)
+        print_table(results)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2) + "\n")
+        return 0
     missing = [str(p) for p in needed_files(args) if not p.is_file()]
     if missing:
         print(f"error: missing {', '.join(missing)} (see --eval, --nli, --skip)", file=sys.stderr)
         return 1
 
     # raw source confidences from the verifier; the shipped calibration is applied when scoring
-    card_path = Settings.from_env().stance_calibration
     calibration = load_confidence_map(card_path)
     with uncalibrated_verifier(args.corpus, args.model, args.index) as verifier:
         results: dict = {"model": str(verifier.settings.verifier_path), "calibration_card": read_card(card_path)}

@@ -89,7 +89,11 @@ def score_cases(verifier, cases: list[ClaimCase], confidence_map: ConfidenceMap 
     mapped = confidence_map or ConfidenceMap()
     gold, pred, hits, ev_total, unlisted = [], [], 0, 0, 0
     records: list[StanceRecord] = []
-    for case, report in zip(cases, check_cases(verifier, cases)):
+    def progress(done: int, total: int) -> None:
+        if done == total or done * 10 // total != (done - 1) * 10 // total:
+            LOG.info("checked %d of %d claims", done, total)
+
+    for case, report in zip(cases, check_cases(verifier, cases, progress)):
         by_source = {s.source_id: s for s in report.sources}
         sided = {s.source_id: ["none"] for s in report.sources if s.stance != "none"}
         for source_id, acceptable in (sided | case.gold).items():
@@ -112,17 +116,21 @@ def score_cases(verifier, cases: list[ClaimCase], confidence_map: ConfidenceMap 
                 top = sv.passages[0].text[:150] if sv and sv.passages else ""
                 LOG.warning("MISS %s %s gold=%s pred=%s (%.2f) :: %s :: %r", case.id, source_id, acceptable,
                             stance, sv.confidence if sv else 0.0, case.claim, top)
-    raw = [r.confidence for r in records]
-    shown = [mapped(c) for c in raw]
-    correct = [r.correct for r in records]
     scores = {
         "claims": len(cases), "pairs": len(gold), "listed": len(records),
         "stance_accuracy": accuracy(gold, pred), "stance_macro_f1": macro_f1(gold, pred, STANCES),
         "evidence_top1_hit": hits / ev_total if ev_total else 0.0, "evidence_pairs": ev_total,
-        "stance_ece_raw": expected_calibration_error(raw, correct),
-        "stance_ece": expected_calibration_error(shown, correct),
-        "wrong_above_0.95": sum(c > OVERCONFIDENT and not ok for c, ok in zip(shown, correct)),
-        "wrong_above_0.95_raw": sum(c > OVERCONFIDENT and not ok for c, ok in zip(raw, correct)),
         "sided_gold_not_listed": unlisted, "confusion": confusion(gold, pred),
-    }
+    } | confidence_scores(records, mapped)
     return PerSourceScores(scores=scores, records=records)
+
+
+def confidence_scores(records: list[StanceRecord], confidence_map: ConfidenceMap) -> dict:
+    """ECE and wrong stances above :data:`OVERCONFIDENT`, of the raw and of the mapped confidences."""
+    raw = [r.confidence for r in records]
+    shown = [confidence_map(c) for c in raw]
+    correct = [r.correct for r in records]
+    return {"stance_ece_raw": expected_calibration_error(raw, correct),
+            "stance_ece": expected_calibration_error(shown, correct),
+            "wrong_above_0.95": sum(c > OVERCONFIDENT and not ok for c, ok in zip(shown, correct)),
+            "wrong_above_0.95_raw": sum(c > OVERCONFIDENT and not ok for c, ok in zip(raw, correct))}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -117,6 +118,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_STANCE_CALIBRATION)
     args = ap.parse_args(argv)
     if args.stance:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
         return calibrate_stance(args)
     if read_delta_config(args.model) is None:
         print(f"error: {args.model} is not a Crosscheck verifier delta directory", file=sys.stderr)
