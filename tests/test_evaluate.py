@@ -249,3 +249,13 @@ def test_rescore_remeasures_saved_confidences_with_the_current_calibration(tmp_p
     assert out["dev_claims"]["wrong_above_0.95_raw"] == 1 and out["dev_claims"]["wrong_above_0.95"] == 0
     assert out["dev_claims"]["stance_ece"] != 0.3 and out["calibration_card"]["ece_held_out"] == 0.03
     assert "held-out training split (10 stances, card)" in capsys.readouterr().out
+
+
+def test_platt_fit_converges_when_most_stances_sit_at_a_raw_one():
+    from verify.training.calibrate import fit_platt
+
+    confidences = [1.0] * 400 + [0.6] * 100 + [0.85] * 100
+    correct = [i % 25 != 0 for i in range(400)] + [i % 2 == 0 for i in range(100)] + [i % 4 != 0 for i in range(100)]
+    fitted = fit_platt(confidences, correct)
+    assert 0 < fitted.a < 5
+    assert abs(fitted(1.0) - 0.96) < 0.02 and abs(fitted(0.6) - 0.5) < 0.1  # the accuracy at each confidence
