@@ -72,6 +72,12 @@ def check_cases(verifier, cases: list[ClaimCase], progress: Callable[[int, int],
     return reports  # type: ignore[return-value]
 
 
+def _log_progress(done: int, total: int) -> None:
+    """Log every tenth of the claims checked."""
+    if done == total or done * 10 // total != (done - 1) * 10 // total:
+        LOG.info("checked %d of %d claims", done, total)
+
+
 def score_cases(verifier, cases: list[ClaimCase], confidence_map: ConfidenceMap | None = None,
                 verbose: bool = False) -> PerSourceScores:
     """Check every case (uncalibrated verifier) and score the sources' stances.
@@ -89,11 +95,7 @@ def score_cases(verifier, cases: list[ClaimCase], confidence_map: ConfidenceMap 
     mapped = confidence_map or ConfidenceMap()
     gold, pred, hits, ev_total, unlisted = [], [], 0, 0, 0
     records: list[StanceRecord] = []
-    def progress(done: int, total: int) -> None:
-        if done == total or done * 10 // total != (done - 1) * 10 // total:
-            LOG.info("checked %d of %d claims", done, total)
-
-    for case, report in zip(cases, check_cases(verifier, cases, progress)):
+    for case, report in zip(cases, check_cases(verifier, cases, _log_progress)):
         by_source = {s.source_id: s for s in report.sources}
         sided = {s.source_id: ["none"] for s in report.sources if s.stance != "none"}
         for source_id, acceptable in (sided | case.gold).items():
