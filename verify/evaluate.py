@@ -32,8 +32,8 @@ from verify.verifier import Verifier, judge_pairs, load_confidence_map
 
 HEALTHVER_CLAIMS = 40
 """HealthVer as a corpus checks a seeded sample of this many of its 230 claims by default: dev_claims
-and 40 of them took 19 minutes on 2 cores shared with other jobs (2026-11-26); all 230 would take over
-an hour there."""
+and 40 of them took 8 to 19 minutes on 2 cores shared with other jobs (2026-11-26); all 230 would take
+about 40 minutes or more there."""
 PAIR_STANCES = ["supports", "contradicts", "neutral"]
 PAIR_LABELS = {"Supports": "supports", "Refutes": "contradicts", "Neutral": "neutral",
                "entailment": "supports", "contradiction": "contradicts", "neutral": "neutral"}
