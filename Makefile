@@ -48,7 +48,7 @@ NLI ?= ../shared/nli
 train: $(VENV)/.installed
 	$(PY) -m verify.training.train --data $(NLI) --out models/verifier --work runs/verifier --continue-from models/verifier
 
-# The NLI softmax temperature (dev_3way halves), then the source-confidence map (dev claims).
+# The NLI softmax temperature (dev_3way halves), then the source-confidence map (training-side fact rows as small corpora).
 calibrate: $(VENV)/.installed
 	$(PY) -m verify.training.calibrate --nli $(NLI)
 	$(PY) -m verify.training.calibrate --stance

@@ -2,10 +2,12 @@
 
     python -m verify.evaluate [--index DIR] [--eval ../shared/eval] [--nli ../shared/nli]
 
-Prints: per-source stance accuracy, macro-F1 and evidence top-1 hit on
-``dev_claims.jsonl`` over the bundled corpus; pair macro-F1 on HealthVer dev;
-accuracy on ``dev_3way`` (the bare model, also per source dataset, and with detectors);
-judge throughput.
+Prints: per-source stance accuracy, macro-F1, evidence top-1 hit, source-confidence ECE and
+wrong stances above 0.95 confidence on ``dev_claims.jsonl`` over the bundled corpus and on
+HealthVer dev as small corpora (each evidence text one source, see
+:mod:`verify.evaluation.healthver`); the stance calibration's held-out ECE (from its card);
+pair macro-F1 on HealthVer dev; accuracy on ``dev_3way`` (the bare model, also per source
+dataset, and with detectors); judge throughput.
 """
 
 from __future__ import annotations
@@ -16,75 +18,68 @@ import gzip
 import json
 import logging
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from verify.scoring.aggregate import label_of
+from verify.evaluation.corpora import corpora_verifier, sample_cases, uncalibrated_verifier
+from verify.evaluation.healthver import SEED as HEALTHVER_SEED
+from verify.evaluation.healthver import healthver_corpora
+from verify.evaluation.per_source import ClaimCase, StanceRecord, confidence_scores, score_cases
+from verify.scoring.aggregate import ConfidenceMap, label_of
 from verify.settings import PACKAGE_ROOT, Settings
-from verify.training.metrics import (
-    accuracy,
-    accuracy_by_group,
-    confusion,
-    expected_calibration_error,
-    held_out_calibrated,
-    macro_f1,
-    resolve_gold,
-)
-from verify.verifier import Verifier, judge_pairs
+from verify.training.metrics import accuracy, accuracy_by_group, confusion, macro_f1
+from verify.verifier import Verifier, judge_pairs, load_confidence_map
 
-STANCES = ["supports", "contradicts", "none"]
+HEALTHVER_CLAIMS = 40
+"""HealthVer as a corpus checks a seeded sample of this many of its 230 claims by default: dev_claims
+and 40 of them took 8 to 19 minutes on 2 cores shared with other jobs (2026-11-26); all 230 would take
+about 40 minutes or more there."""
 PAIR_STANCES = ["supports", "contradicts", "neutral"]
 PAIR_LABELS = {"Supports": "supports", "Refutes": "contradicts", "Neutral": "neutral",
                "entailment": "supports", "contradiction": "contradicts", "neutral": "neutral"}
 
 
-def eval_dev_claims(verifier: Verifier, path: Path, verbose: bool = False) -> dict:
-    """Per-source stance and evidence scores on the dev claims (see :func:`score_dev_claims`)."""
-    return score_dev_claims(verifier, path, verbose)[0]
+def read_claim_cases(path: Path) -> list[ClaimCase]:
+    """The claims of a ``dev_claims.jsonl`` file (id, claim, gold, optional evidence), each over every source."""
+    return [ClaimCase(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def score_dev_claims(verifier: Verifier, path: Path, verbose: bool = False) -> tuple[dict, list[tuple[str, float, bool]]]:
-    """The scores, and one ``(claim id, source confidence, stance correct)`` record per claim x source."""
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    reports = verifier.check_many([r["claim"] for r in rows])
-    gold, pred, hits, ev_total = [], [], 0, 0
-    confidences, correct, groups = [], [], []
-    for row, report in zip(rows, reports):
-        by_source = {s.source_id: s for s in report.sources}
-        for source_id, acceptable in row["gold"].items():
-            sv = by_source.get(source_id)
-            stance = sv.stance if sv else "none"
-            g = resolve_gold(acceptable, stance)
-            gold.append(g)
-            pred.append(stance)
-            confidences.append(sv.confidence if sv else 1.0)
-            correct.append(stance == g)
-            groups.append(row["id"])
-            phrase = row.get("evidence", {}).get(source_id)
-            if phrase and g != "none":
-                ev_total += 1
-                first = sv.passages[0].text if sv and sv.passages else ""
-                hit = phrase.lower() in first.lower()
-                hits += hit
-                if verbose and not hit:
-                    print(f"  EVIDENCE {row['id']} {source_id[:3]} wants {phrase!r} ({stance}), first passage: {first[:120]!r}")
-            if verbose and stance != g:
-                top = sv.passages[0] if sv and sv.passages else None
-                print(f"  MISS {row['id']} {source_id[:3]} gold={acceptable} pred={stance} "
-                      f"({sv.confidence if sv else 0:.2f}) :: {row['claim']}\n      "
-                      f"{(top.label, top.probabilities.model_dump(), top.text[:150], [m.detail for m in top.mismatches]) if top else ''}")
-    return {
-        "pairs": len(gold), "stance_accuracy": accuracy(gold, pred),
-        "stance_macro_f1": macro_f1(gold, pred, STANCES), "evidence_top1_hit": hits / ev_total if ev_total else 0.0,
-        "evidence_pairs": ev_total, "stance_ece": expected_calibration_error(confidences, correct),
-        # the verifier runs uncalibrated here: this is the map's error on claims it was not fitted on
-        "stance_ece_calibrated_held_out": expected_calibration_error(
-            held_out_calibrated(groups, confidences, correct), correct),
-        "confusion": confusion(gold, pred),
-    }, list(zip(groups, confidences, correct))
+def eval_healthver_corpus(path: Path, verifier: Verifier, limit: int | None, calibration: ConfidenceMap) -> dict:
+    """Per-source scores of HealthVer dev as small corpora, indexed with ``verifier``'s embedder and judge."""
+    corpora = healthver_corpora(path)
+    cases = sample_cases(corpora.cases, limit, HEALTHVER_SEED)
+    with corpora_verifier(corpora.documents, verifier.settings.verifier_path, verifier.nli,
+                          verifier.embedder) as hv_verifier:
+        scored = score_cases(hv_verifier, cases, calibration)
+    sample = (f"all {len(cases)} claims" if len(cases) == len(corpora.cases)
+              else f"{len(cases)} of {len(corpora.cases)} claims (seed {HEALTHVER_SEED})")
+    return scored.scores | {"records": [r.model_dump() for r in scored.records], "sources": len(corpora.documents),
+                            "sample": sample}
+
+
+def needed_files(args) -> list[Path]:
+    """The data files the chosen parts of the evaluation read."""
+    parts = {"claims": args.eval / "dev_claims.jsonl", "hvcorpus": args.eval / "healthver_dev.csv",
+             "healthver": args.eval / "healthver_dev.csv", "dev3": args.nli / "dev_3way.jsonl.gz",
+             "speed": args.nli / "dev_3way.jsonl.gz"}
+    return list(dict.fromkeys(path for part, path in parts.items() if part not in args.skip))
+
+
+def rescore(results: dict, card_path: Path | None) -> dict:
+    """``results`` (as written by ``--json``) with the confidence figures of the calibration at ``card_path``."""
+    calibration = load_confidence_map(card_path)
+    for name in ("dev_claims", "healthver_corpus"):
+        if name in results:
+            records = [StanceRecord(**r) for r in results[name]["records"]]
+            results[name] = results[name] | confidence_scores(records, calibration)
+    return results | {"calibration_card": read_card(card_path)}
+
+
+def read_card(path: Path | None) -> dict:
+    """The stance calibration's card (its fitting run's figures); empty when there is none."""
+    if path is None or not Path(path).is_file():
+        return {}
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def eval_pairs(judge, pairs: list[tuple[str, str]], gold: list[str]) -> dict:
@@ -130,28 +125,6 @@ def throughput(judge, pairs, seconds: float = 10.0) -> float:
     return done / (time.perf_counter() - start)
 
 
-@contextmanager
-def uncalibrated_verifier(corpus: Path, model: Path | None = None,
-                          index_dir: Path | None = None) -> Iterator[Verifier]:
-    """A verifier over ``corpus`` with raw source confidences (no stance calibration).
-
-    Args:
-        corpus: The corpus to index.
-        model: The verifier model directory. Defaults to the settings' one.
-        index_dir: Where to build (or update) the index. Defaults to a temporary folder,
-            removed when the block ends.
-    """
-    from index.build import build_index
-    from index.embed import SentenceTransformerEmbedder
-
-    settings = Settings.from_env(verifier_path=model).model_copy(update={"stance_calibration": None})
-    embedder = SentenceTransformerEmbedder(settings.embedding_model)
-    with tempfile.TemporaryDirectory() as tmp:
-        index_dir = index_dir or Path(tmp) / "index"
-        build_index(corpus, index_dir, embedder)
-        yield Verifier.from_index(index_dir, settings, embedder=embedder)
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m verify.evaluate", description=__doc__.split("\n\n")[0])
     ap.add_argument("--index", type=Path, default=None, help="index of the bundled corpus (built if absent)")
@@ -160,18 +133,43 @@ def main(argv=None) -> int:
     ap.add_argument("--nli", type=Path, default=PACKAGE_ROOT.parent / "shared" / "nli")
     ap.add_argument("--model", type=Path, default=None, help="verifier model directory")
     ap.add_argument("--limit", type=int, default=None, help="pairs per pair set (quick runs)")
-    ap.add_argument("--skip", nargs="*", default=[], choices=["claims", "healthver", "dev3", "speed"])
+    ap.add_argument("--healthver-claims", type=int, default=HEALTHVER_CLAIMS,
+                    help=f"HealthVer as a corpus: a seeded sample of this many claims, 0 for all 230 "
+                         f"(default {HEALTHVER_CLAIMS})")
+    ap.add_argument("--skip", nargs="*", default=[],
+                    choices=["claims", "hvcorpus", "healthver", "dev3", "speed"])
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    ap.add_argument("--rescore", type=Path, default=None,
+                    help="re-measure the confidences of a --json file with the current stance calibration "
+                         "(after a refit; no model runs)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each wrong source stance")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    card_path = Settings.from_env().stance_calibration
+    if args.rescore:
+        results = rescore(json.loads(args.rescore.read_text(encoding="utf-8")), card_path)
+        print_table(results)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2) + "\n")
+        return 0
+    missing = [str(p) for p in needed_files(args) if not p.is_file()]
+    if missing:
+        print(f"error: missing {', '.join(missing)} (see --eval, --nli, --skip)", file=sys.stderr)
+        return 1
 
-    # raw source confidences: the stance calibration is measured held out (see eval_dev_claims)
+    # raw source confidences from the verifier; the shipped calibration is applied when scoring
+    calibration = load_confidence_map(card_path)
     with uncalibrated_verifier(args.corpus, args.model, args.index) as verifier:
-        results: dict = {"model": str(verifier.settings.verifier_path)}
+        results: dict = {"model": str(verifier.settings.verifier_path), "calibration_card": read_card(card_path)}
         judge = verifier.nli
         if "claims" not in args.skip:
-            results["dev_claims"] = eval_dev_claims(verifier, args.eval / "dev_claims.jsonl", args.verbose)
+            cases = read_claim_cases(args.eval / "dev_claims.jsonl")
+            scored = score_cases(verifier, cases, calibration, args.verbose)
+            # the raw records let any other confidence map be measured from --json without a rerun
+            results["dev_claims"] = scored.scores | {"records": [r.model_dump() for r in scored.records]}
+        if "hvcorpus" not in args.skip:
+            results["healthver_corpus"] = eval_healthver_corpus(
+                args.eval / "healthver_dev.csv", verifier, args.healthver_claims or None, calibration)
     if "healthver" not in args.skip:
         pairs, gold = read_healthver(args.eval / "healthver_dev.csv", args.limit)
         results["healthver"] = eval_pairs(judge, pairs, gold)
@@ -195,16 +193,36 @@ def main(argv=None) -> int:
     return 0
 
 
+def per_source_rows(name: str, d: dict) -> list[tuple[str, float]]:
+    """The table rows of one per-source benchmark (see :func:`verify.evaluation.per_source.score_cases`)."""
+    rows = [(f"{name} per-source stance accuracy", d["stance_accuracy"]),
+            (f"{name} per-source stance macro-F1", d["stance_macro_f1"])]
+    if d.get("evidence_pairs"):
+        rows += [(f"{name} evidence top-1 hit", d["evidence_top1_hit"])]
+    return rows + [(f"{name} stance ECE, raw / calibrated (listed sources)", (d["stance_ece_raw"], d["stance_ece"])),
+                   (f"{name} wrong stances with confidence > 0.95 (of {d['listed']} listed)", d["wrong_above_0.95"]),
+                   (f"{name} sided gold sources not listed", d["sided_gold_not_listed"])]
+
+
+def _shown(value) -> str:
+    if isinstance(value, tuple):
+        return " / ".join(_shown(v) for v in value)
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
 def print_table(r: dict) -> None:
     print(f"model: {r['model']}")
     rows = []
     if "dev_claims" in r:
-        d = r["dev_claims"]
-        rows += [("dev_claims per-source stance accuracy", d["stance_accuracy"]),
-                 ("dev_claims per-source stance macro-F1", d["stance_macro_f1"]),
-                 ("dev_claims evidence top-1 hit", d["evidence_top1_hit"]),
-                 ("dev_claims stance ECE (raw confidence)", d["stance_ece"]),
-                 ("dev_claims stance ECE (calibrated, leave-one-claim-out)", d["stance_ece_calibrated_held_out"])]
+        rows += per_source_rows("dev_claims", r["dev_claims"])
+    if "healthver_corpus" in r:
+        rows += per_source_rows("HealthVer dev as a corpus", r["healthver_corpus"])
+    card = r.get("calibration_card", {})
+    if "ece_held_out" in card:  # from the fitting run's card, not recomputed here
+        rows += [(f"stance calibration ECE, held-out training split ({card['held_out_stances']} stances, card)",
+                  card["ece_held_out"])]
     if "healthver" in r:
         rows += [("HealthVer dev pair macro-F1", r["healthver"]["macro_f1"]),
                  ("HealthVer dev pair accuracy", r["healthver"]["accuracy"])]
@@ -217,9 +235,16 @@ def print_table(r: dict) -> None:
         rows += [("judge throughput (pairs/s, batched)", r["judge_pairs_per_s"])]
     width = max(len(name) for name, _ in rows) if rows else 0
     for name, value in rows:
-        print(f"{name:<{width}}  {value:.3f}" if value < 10 else f"{name:<{width}}  {value:.1f}")
-    if "dev_claims" in r:
-        print("dev_claims confusion (gold -> predicted):", json.dumps(r["dev_claims"]["confusion"]))
+        print(f"{name:<{width}}  {_shown(value)}")
+    if "healthver_corpus" in r:
+        hv = r["healthver_corpus"]
+        print(f"HealthVer dev as a corpus: {hv['sample']}, {hv['pairs']} claim x source stances over "
+              f"{hv['sources']} sources")
+    if card and "ece_held_out" not in card:
+        print(f"stance calibration: {card.get('fitted_on', '?')} (no held-out figure in its card)")
+    for name in ("dev_claims", "healthver_corpus"):
+        if name in r:
+            print(f"{name} confusion (gold -> predicted):", json.dumps(r[name]["confusion"]))
     if "bare_by_dataset" in r.get("dev_3way", {}):
         print("dev_3way bare-model accuracy by dataset (pairs):", ", ".join(
             f"{name} {v['accuracy']:.3f} ({v['pairs']})" for name, v in r["dev_3way"]["bare_by_dataset"].items()))

@@ -1,7 +1,7 @@
 """Fit the verifier's softmax temperature on held-out pairs and record it in the model.
 
     python -m verify.training.calibrate [--model models/verifier] [--nli ../shared/nli]
-    python -m verify.training.calibrate --stance [--eval ../shared/eval]   # source confidence -> probability
+    python -m verify.training.calibrate --stance [--claims 600]   # source confidence -> probability
 
 ``dev_3way`` is split in two: the temperature that minimises the negative
 log-likelihood on the even rows is written to the model's config; the expected
@@ -9,24 +9,30 @@ calibration error (ECE) before and after is reported on the odd rows, which the
 fit never saw.
 
 ``--stance`` calibrates what a fact-checker reads: each source's confidence in its
-stance. The verifier checks the dev claims over the bundled corpus uncalibrated; a
-Platt map (two parameters) from that confidence to "the stance is right" is fitted
-on all of them and written to ``models/stance_calibration.json``, with the ECE before
-and the ECE of maps fitted without each claim, on that claim (leave one claim out).
+stance. The verifier checks the claims of the training-side per-source set (fact-verification
+rows of ``train_3way`` as small corpora, :mod:`verify.training.stance_data`; never a
+measurement set) uncalibrated; their topics are split in two (seeded), a Platt map (two
+parameters) from that confidence to "the stance is right" is fitted on one half and written to
+``models/stance_calibration.json`` with its ECE on the other half (the raw confidences', and the
+previous map's, for comparison).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
 import numpy as np
+from pydantic import BaseModel
 
 from verify.evaluate import read_dev3
+from verify.evaluation.per_source import StanceRecord
 from verify.judge.backends import NLIJudge, softmax
 from verify.judge.nli_model import LABELS, read_delta_config, set_temperature
+from verify.scoring.aggregate import ConfidenceMap
 from verify.settings import DEFAULT_STANCE_CALIBRATION, DEFAULT_VERIFIER, PACKAGE_ROOT
 from verify.training.metrics import expected_calibration_error
 
@@ -54,26 +60,85 @@ def ece_of(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:
     return expected_calibration_error(p.max(axis=1).tolist(), (p.argmax(axis=1) == gold).tolist())
 
 
-def calibrate_stance(args) -> int:
-    from verify.evaluate import score_dev_claims, uncalibrated_verifier
-    from verify.scoring.aggregate import fit_confidence_map
-    from verify.training.metrics import held_out_calibrated
+def fit_platt(confidences: list[float], correct: list[bool]) -> ConfidenceMap:
+    """The Platt map ``sigmoid(a * logit(c) + b)`` of least log-loss (scikit-learn's solver, a weak ridge).
 
-    claims = args.eval / "dev_claims.jsonl"
-    if not claims.is_file():
-        print(f"error: no dev claims at {claims}", file=sys.stderr)
+    ``verify.scoring.aggregate.fit_confidence_map`` takes undamped Newton steps and diverges
+    (a ~ 2e5) when most stances sit at a raw confidence of 1.0, as sources with no judged passage
+    do in a per-source set; this solver converges there.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    c = np.clip(np.asarray(confidences, dtype=np.float64), 1e-4, 1 - 1e-4)
+    x = np.log(c / (1 - c)).reshape(-1, 1)
+    model = LogisticRegression(C=100.0).fit(x, np.asarray(correct, dtype=int))
+    return ConfidenceMap(float(model.coef_[0][0]), float(model.intercept_[0]), ceiling=1 - 1 / (len(c) + 2))
+
+
+class StanceSet(BaseModel):
+    """The stance records a map is fitted and measured on, what they are, and the command that made them."""
+
+    records: list[StanceRecord]
+    source: str
+    command: str
+
+
+def stance_records(args) -> StanceSet:
+    """The stance records to fit: checked now over the fact-row corpora, or read from ``--fit-records``."""
+    from verify.evaluation.corpora import corpora_verifier
+    from verify.evaluation.per_source import score_cases
+    from verify.training.stance_data import FACT_SETS, fact_corpora, read_fact_rows
+
+    if args.fit_records:
+        lines = args.fit_records.read_text(encoding="utf-8").splitlines()
+        records = [StanceRecord.model_validate_json(line) for line in lines if line.strip()]
+        return StanceSet(records=records, source=f"the stance records in {args.fit_records.name}",
+                         command=f"python -m verify.training.calibrate --stance --fit-records "
+                                 f"{args.fit_records.name} --seed {args.seed}")
+    corpora = fact_corpora(read_fact_rows(args.nli), args.claims, seed=args.seed)
+    with corpora_verifier(corpora.documents, args.model) as verifier:
+        records = score_cases(verifier, corpora.cases).records
+    if args.records:
+        args.records.write_text("".join(r.model_dump_json() + "\n" for r in records), encoding="utf-8")
+    return StanceSet(records=records, source=(f"train_3way fact-verification rows ({', '.join(FACT_SETS)}) "
+                                              f"as small corpora: {len(corpora.cases)} claims"),
+                     command=f"python -m verify.training.calibrate --stance --claims {args.claims} --seed {args.seed}")
+
+
+def calibrate_stance(args) -> int:
+    """Fit the source-confidence map on one half of the training-side per-source set, report the other."""
+    from verify.evaluation.per_source import OVERCONFIDENT
+    from verify.training.metrics import grouped_split
+    from verify.verifier import load_confidence_map
+
+    if not args.fit_records and not (args.nli / "train_3way.jsonl.gz").is_file():
+        print(f"error: no train_3way.jsonl.gz in {args.nli}", file=sys.stderr)
         return 1
-    with uncalibrated_verifier(args.corpus, args.model) as verifier:
-        _, records = score_dev_claims(verifier, claims)
-    groups, confidences, correct = (list(x) for x in zip(*records))
-    fitted = fit_confidence_map(confidences, correct)
+    if args.fit_records and not args.fit_records.is_file():
+        print(f"error: no stance records at {args.fit_records}", file=sys.stderr)
+        return 1
+    stance_set = stance_records(args)
+    records, source, command = stance_set.records, stance_set.source, stance_set.command
+    held = grouped_split([r.group for r in records], args.seed)
+    fit = [r for r, h in zip(records, held) if not h]
+    test = [r for r, h in zip(records, held) if h]
+    fitted = fit_platt([r.confidence for r in fit], [r.correct for r in fit])
+    previous = load_confidence_map(args.out)
+
+    def ece(mapping, rows) -> float:
+        return round(expected_calibration_error([mapping(r.confidence) for r in rows], [r.correct for r in rows]), 4)
+
     report = {
         "a": round(fitted.a, 4), "b": round(fitted.b, 4), "ceiling": round(fitted.ceiling, 4),
-        "fitted_on": f"{claims.name}: {len(records)} claim x source stances over {args.corpus.name}",
-        "ece_raw": round(expected_calibration_error(confidences, correct), 4),
-        "ece_leave_one_claim_out": round(expected_calibration_error(
-            held_out_calibrated(groups, confidences, correct), correct), 4),
-        "ece_in_sample": round(expected_calibration_error([fitted(c) for c in confidences], correct), 4),
+        "fitted_on": (f"{source}, {len(fit)} listed claim x source stances of the fit half "
+                      f"(topics split in two, seed {args.seed})"),
+        "held_out_stances": len(test),
+        "ece_raw_held_out": ece(lambda c: c, test),
+        "ece_held_out": ece(fitted, test),
+        "ece_previous_map_held_out": ece(previous, test),
+        "ece_in_sample": ece(fitted, fit),
+        "wrong_above_0.95_held_out": sum(fitted(r.confidence) > OVERCONFIDENT and not r.correct for r in test),
+        "command": command,
         "model": str(args.model.resolve().relative_to(PACKAGE_ROOT)) if args.model.resolve().is_relative_to(
             PACKAGE_ROOT) else str(args.model),
     }
@@ -89,12 +154,17 @@ def main(argv=None) -> int:
     ap.add_argument("--model", type=Path, default=DEFAULT_VERIFIER)
     ap.add_argument("--nli", type=Path, default=PACKAGE_ROOT.parent / "shared" / "nli")
     ap.add_argument("--dry-run", action="store_true", help="report only; do not write anything")
-    ap.add_argument("--stance", action="store_true", help="calibrate source confidences on the dev claims")
-    ap.add_argument("--eval", type=Path, default=PACKAGE_ROOT.parent / "shared" / "eval")
-    ap.add_argument("--corpus", type=Path, default=PACKAGE_ROOT / "data" / "corpus")
+    ap.add_argument("--stance", action="store_true",
+                    help="calibrate source confidences on the training-side per-source set")
+    ap.add_argument("--claims", type=int, default=600, help="--stance: claims sampled from the fact rows")
+    ap.add_argument("--seed", type=int, default=13, help="--stance: sampling and split seed")
+    ap.add_argument("--records", type=Path, default=None, help="--stance: also write the stance records here")
+    ap.add_argument("--fit-records", type=Path, default=None,
+                    help="--stance: fit on records an earlier --records run wrote (no model runs)")
     ap.add_argument("--out", type=Path, default=DEFAULT_STANCE_CALIBRATION)
     args = ap.parse_args(argv)
     if args.stance:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
         return calibrate_stance(args)
     if read_delta_config(args.model) is None:
         print(f"error: {args.model} is not a Crosscheck verifier delta directory", file=sys.stderr)

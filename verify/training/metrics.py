@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 
@@ -70,3 +71,15 @@ def held_out_calibrated(groups: list[str], confidences: list[float], correct: li
             if x == g:
                 out[i] = fitted(confidences[i])
     return out
+
+
+def grouped_split(groups: list[str], seed: int, held_out: float = 0.5) -> list[bool]:
+    """Whether each item is held out: a seeded ``held_out`` share of the distinct groups, whole.
+
+    Items of one group (one topic) always fall on the same side, so a fit never sees a fact
+    whose other claims it is measured on.
+    """
+    names = sorted(set(groups))
+    random.Random(seed).shuffle(names)
+    held = set(names[: round(len(names) * held_out)])
+    return [g in held for g in groups]
