@@ -150,13 +150,14 @@ def test_anchored_side_wins_over_an_unanchored_one():
 
 
 def test_confidence_map_fits_an_underconfident_source():
-    from verify.scoring.aggregate import ConfidenceMap, fit_confidence_map
+    from verify.scoring.aggregate import ConfidenceMap
+    from verify.training.calibrate import fit_platt
     from verify.training.metrics import expected_calibration_error, held_out_calibrated
 
     rng = np.random.default_rng(0)
     raw = rng.uniform(0.5, 0.95, 400)
     truth = rng.uniform(size=400) < np.clip(raw + 0.15, 0, 0.99)  # right more often than it says
-    fitted = fit_confidence_map(raw.tolist(), truth.tolist())
+    fitted = fit_platt(raw.tolist(), truth.tolist())
     assert fitted.a > 1 and fitted(0.7) > 0.7
     groups = [str(i % 20) for i in range(400)]
     held = held_out_calibrated(groups, raw.tolist(), truth.tolist())

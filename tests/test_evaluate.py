@@ -132,7 +132,7 @@ def test_grouped_split_keeps_groups_whole_and_is_seeded():
 
 def test_fact_rows_leave_out_noncommercial_sets_and_dev_pairs(tmp_path):
     from verify.training.stance_data import FACT_SETS, fact_corpora, read_fact_rows
-    from verify.training.train import NONCOMMERCIAL
+    from verify.training.train_data import NONCOMMERCIAL
 
     assert not set(FACT_SETS) & set(NONCOMMERCIAL)
 

@@ -212,21 +212,3 @@ class ConfidenceMap:
     def __call__(self, confidence: float) -> float:
         c = float(np.clip(confidence, 1e-4, 1 - 1e-4))
         return min(self.ceiling, float(1 / (1 + np.exp(-(self.a * np.log(c / (1 - c)) + self.b)))))
-
-
-def fit_confidence_map(confidences: list[float], correct: list[bool], l2: float = 0.01) -> ConfidenceMap:
-    """The Platt map that minimises the log-loss of ``correct`` given ``confidences``
-    (Newton's method, a small ridge towards the identity keeps two parameters sane on 100 points)."""
-    c = np.clip(np.asarray(confidences, dtype=np.float64), 1e-4, 1 - 1e-4)
-    x, y = np.log(c / (1 - c)), np.asarray(correct, dtype=np.float64)
-    w = np.array([1.0, 0.0])
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-(w[0] * x + w[1])))
-        grad = np.array([np.sum((p - y) * x), np.sum(p - y)]) + l2 * (w - [1.0, 0.0])
-        h = p * (1 - p)
-        hess = np.array([[np.sum(h * x * x), np.sum(h * x)], [np.sum(h * x), np.sum(h)]]) + l2 * np.eye(2)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return ConfidenceMap(float(w[0]), float(w[1]), ceiling=1 - 1 / (len(c) + 2))

@@ -63,9 +63,8 @@ def ece_of(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:
 def fit_platt(confidences: list[float], correct: list[bool]) -> ConfidenceMap:
     """The Platt map ``sigmoid(a * logit(c) + b)`` of least log-loss (scikit-learn's solver, a weak ridge).
 
-    ``verify.scoring.aggregate.fit_confidence_map`` takes undamped Newton steps and diverges
-    (a ~ 2e5) when most stances sit at a raw confidence of 1.0, as sources with no judged passage
-    do in a per-source set; this solver converges there.
+    The one Platt fit of the project (a hand-written Newton fit it replaced diverged, a ~ 2e5, when
+    most stances sit at a raw confidence of 1.0, as sources with no judged passage do).
     """
     from sklearn.linear_model import LogisticRegression
 

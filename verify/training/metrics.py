@@ -61,12 +61,12 @@ def expected_calibration_error(confidences: list[float], correct: list[bool], bi
 def held_out_calibrated(groups: list[str], confidences: list[float], correct: list[bool]) -> list[float]:
     """Each confidence mapped by a Platt map fitted on the *other* groups (leave one group out):
     the calibrated confidences an unseen claim would get."""
-    from verify.scoring.aggregate import fit_confidence_map
+    from verify.training.calibrate import fit_platt
 
     out = [0.0] * len(confidences)
     for g in dict.fromkeys(groups):
         train = [i for i, x in enumerate(groups) if x != g]
-        fitted = fit_confidence_map([confidences[i] for i in train], [correct[i] for i in train])
+        fitted = fit_platt([confidences[i] for i in train], [correct[i] for i in train])
         for i, x in enumerate(groups):
             if x == g:
                 out[i] = fitted(confidences[i])

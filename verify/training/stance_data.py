@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from verify.evaluation.corpora import LabelledPair, SmallCorpora, connected_topics, small_corpora
-from verify.training.train import excluded
+from verify.training.train_data import excluded
 
 FACT_SETS = {"vitaminc_real": 0.35, "vitaminc_synthetic": 0.1, "fever_symmetric": 0.1, "fever_adversarial": 0.1,
              "check_covid": 0.15, "covidfact": 0.1, "wice": 0.1}
