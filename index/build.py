@@ -32,6 +32,7 @@ from index.ingest import read_corpus
 from index.models import AnnInfo, BuildResult, Document, FileStat, Manifest, SegmentInfo
 from index.plan import RACY_NS, Plan, Snapshot, read_changed
 from index.segment import SegmentWriter, new_segment_name
+from index.shard_layout import ShardManifest
 from index.split import split_document
 from index.store import MANIFEST, ClaimIndex, read_manifest
 
@@ -48,7 +49,7 @@ TermTable = Callable[[Document], Iterable[str]]
 """A corpus-wide table: the terms one document contributes (the table is their union over the index)."""
 
 
-def _file_stats(root: Path) -> dict[str, tuple[int, int]]:
+def file_stats(root: Path) -> dict[str, tuple[int, int]]:
     """``{relative name: (size, mtime_ns)}`` of the corpus files, taken before they are read."""
     stats = {}
     for path in corpus_files(root, warn=False):
@@ -57,8 +58,8 @@ def _file_stats(root: Path) -> dict[str, tuple[int, int]]:
     return stats
 
 
-def _unchanged_on_disk(manifest: Manifest, root: Path, stats: dict[str, tuple[int, int]]) -> bool:
-    """Whether every corpus file has the size and mtime the manifest recorded.
+def unchanged_on_disk(manifest: Manifest | ShardManifest, root: Path, stats: dict[str, tuple[int, int]]) -> bool:
+    """Whether every corpus file has the size and mtime the manifest (an index's or a sharded index's) recorded.
 
     A file whose mtime was within 2 s of when the stats were taken is not trusted (a
     later write could keep its size and land in the same mtime tick): it is read again.
@@ -119,6 +120,7 @@ def build_index(
     wait_s: float = 0.0,
     ray_address: str | None = None,
     strict: bool = False,
+    shards: int | None = None,
 ) -> BuildResult:
     """Build the index of a corpus, or bring an existing one up to date.
 
@@ -140,6 +142,8 @@ def build_index(
             ``index.distributed``); progress then counts documents. Defaults to None (here).
         strict: Fail on the first bad corpus file instead of skipping it (see
             ``read_corpus``). Defaults to False.
+        shards: Write a sharded index of this many shards (see ``index.shard_build``).
+            Defaults to None: one index.
 
     Returns:
         File counts (added, changed, removed, unchanged), totals, and whether the
@@ -153,6 +157,11 @@ def build_index(
         EmbeddingModelError: The embedder fails or returns malformed vectors.
     """
     out, root = Path(out), Path(corpus)
+    if shards is not None:
+        from index.shard_build import build_sharded  # it builds each shard with this module
+
+        return build_sharded(root, out, embedder, shards, progress, vector_dtype=vector_dtype, tables=tables,
+                             wait_s=wait_s, ray_address=ray_address, strict=strict)
     updatable = check_out(out, embedder.name)
     if not root.exists():
         corpus_files(root)  # a missing corpus fails here (one line), before the lock creates ``out``
@@ -163,14 +172,14 @@ def build_index(
         old = read_manifest(out) if updatable else None
         collect_garbage(out, old)
         checked_ns = time.time_ns()
-        stats = _file_stats(root) if root.exists() else {}
-        if old is not None and not (strict and old.skipped) and _unchanged_on_disk(old, root, stats) \
-                and _opens(out, embedder):
+        stats = file_stats(root) if root.exists() else {}
+        if old is not None and not (strict and old.skipped) and unchanged_on_disk(old, root, stats) \
+                and opens(out, embedder):
             LOG.info("index at %s is up to date (no corpus file changed size or time)", out)
             return BuildResult(out=str(out), added=0, changed=0, removed=0, unchanged=len(stats),
                                sources=old.sources, sentences=old.sentences, up_to_date=True,
                                skipped=old.skipped)
-        previous = _previous(out, old, embedder, str(root.resolve()))
+        previous = previous_index(out, old, embedder, str(root.resolve()))
         try:
             # strict: every file is read again, so none that an earlier build skipped slips through
             snapshot = read_changed(root, previous, stats) if previous is not None and not strict else None
@@ -179,13 +188,17 @@ def build_index(
         finally:
             if previous is not None:
                 previous.close()
-        stamp = {"file_stats": {n: FileStat(sha256=snapshot.files[n], size=stats[n][0], mtime_ns=stats[n][1])
-                                for n in snapshot.files if n in stats}, "checked_ns": checked_ns}
-        return _update(out, plan, snapshot, stamp, embedder, progress, vector_dtype, tables or {}, previous,
-                       ray_address)
+        return write_update(out, plan, snapshot, stamp_of(snapshot.files, stats, checked_ns), embedder, progress,
+                            vector_dtype, tables or {}, previous, ray_address)
 
 
-def _opens(out: Path, embedder: Embedder) -> bool:
+def stamp_of(files: Mapping[str, str], stats: dict[str, tuple[int, int]], checked_ns: int) -> dict:
+    """The manifest fields that let the next build skip reading unchanged files."""
+    return {"file_stats": {n: FileStat(sha256=files[n], size=stats[n][0], mtime_ns=stats[n][1])
+                           for n in files if n in stats}, "checked_ns": checked_ns}
+
+
+def opens(out: Path, embedder: Embedder) -> bool:
     """Whether the index in ``out`` opens and passes its checksums (else it is built again)."""
     try:
         ClaimIndex.load(out, corpus_check=False, embedder_name=embedder.name).close()
@@ -195,7 +208,7 @@ def _opens(out: Path, embedder: Embedder) -> bool:
     return True
 
 
-def _previous(out: Path, old: Manifest | None, embedder: Embedder, root: str) -> ClaimIndex | None:
+def previous_index(out: Path, old: Manifest | None, embedder: Embedder, root: str) -> ClaimIndex | None:
     if old is None:
         return None
     if old.corpus_root != root:
@@ -243,9 +256,10 @@ def _committed(out: Path, name: str) -> bool:
         return False
 
 
-def _update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Embedder, progress,
-            vector_dtype: str, tables: Mapping[str, TermTable], previous: ClaimIndex | None,
-            ray_address: str | None) -> BuildResult:
+def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Embedder, progress,
+                 vector_dtype: str, tables: Mapping[str, TermTable], previous: ClaimIndex | None,
+                 ray_address: str | None) -> BuildResult:
+    """Carry out ``plan`` in the index folder ``out`` (its lock held): a new segment, then the manifest swap."""
     total = sum(plan.live.values())
     result = {"out": str(out), "added": len(plan.changes.added), "changed": len(plan.changes.changed),
               "removed": len(plan.changes.removed), "unchanged": len(plan.changes.unchanged),
