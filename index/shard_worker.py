@@ -56,7 +56,12 @@ class ShardWorker:
             raise IndexStoreError(f"shard {shard.name} of the sharded index is corrupt: its manifest's checksum "
                                   f"{found[:12]} is not the {digest[:12]} shards.json records (a changed shard or "
                                   f"an interrupted build); build it again with: {rebuild}")
-        self._index = ClaimIndex.load(shard, corpus_check=False, embedder_name=embedder_name, verify=verify)
+        try:
+            self._index = ClaimIndex.load(shard, corpus_check=False, embedder_name=embedder_name, verify=verify)
+        except IndexStoreError as exc:  # its advice would rebuild this folder alone: give the whole index's
+            what = str(exc).split("; ")[0]
+            raise IndexStoreError(f"shard {shard.name} of the sharded index cannot be opened ({what}); "
+                                  f"build it again with: {rebuild}") from exc
 
     def layout(self) -> list[tuple[int, SourceSummary]]:
         """``(position in its file, summary)`` of each document, in this shard's row order."""
