@@ -22,17 +22,16 @@ import faiss
 import numpy as np
 
 from index import ann as ann_module
-from index.corpus import corpus_files, relative_name
+from index.corpus import corpus_files
 from index.distributed import connect, ray_split_embed
 from index.durable import build_lock, fsync_dir, fsync_file, write_atomic
 from index.embed import Embedder, check_vectors
 from index.errors import IndexStoreError
 from index.folder import check_out, collect_garbage
 from index.ingest import read_corpus
-from index.models import AnnInfo, BuildResult, Document, FileStat, Manifest, SegmentInfo
-from index.plan import RACY_NS, Plan, Snapshot, read_changed
+from index.models import AnnInfo, BuildResult, Document, Manifest, SegmentInfo
+from index.plan import Plan, Snapshot, file_stats, read_changed, stamp_of, unchanged_on_disk
 from index.segment import SegmentWriter, new_segment_name
-from index.shard_layout import ShardManifest
 from index.split import split_document
 from index.store import MANIFEST, ClaimIndex, read_manifest
 
@@ -47,26 +46,6 @@ ANN_STALE = 0.1
 
 TermTable = Callable[[Document], Iterable[str]]
 """A corpus-wide table: the terms one document contributes (the table is their union over the index)."""
-
-
-def file_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """``{relative name: (size, mtime_ns)}`` of the corpus files, taken before they are read."""
-    stats = {}
-    for path in corpus_files(root, warn=False):
-        st = path.stat()
-        stats[relative_name(root, path)] = (st.st_size, st.st_mtime_ns)
-    return stats
-
-
-def unchanged_on_disk(manifest: Manifest | ShardManifest, root: Path, stats: dict[str, tuple[int, int]]) -> bool:
-    """Whether every corpus file has the size and mtime the manifest (an index's or a sharded index's) recorded.
-
-    A file whose mtime was within 2 s of when the stats were taken is not trusted (a
-    later write could keep its size and land in the same mtime tick): it is read again.
-    """
-    return manifest.corpus_root == str(root.resolve()) and set(stats) == set(manifest.file_stats) and all(
-        stats[n] == (manifest.file_stats[n].size, manifest.file_stats[n].mtime_ns)
-        and stats[n][1] < manifest.checked_ns - RACY_NS for n in stats)
 
 
 def _embed_into(writer: SegmentWriter, embedder: Embedder, dim: int,
@@ -190,12 +169,6 @@ def build_index(
                 previous.close()
         return write_update(out, plan, snapshot, stamp_of(snapshot.files, stats, checked_ns), embedder, progress,
                             vector_dtype, tables or {}, previous, ray_address)
-
-
-def stamp_of(files: Mapping[str, str], stats: dict[str, tuple[int, int]], checked_ns: int) -> dict:
-    """The manifest fields that let the next build skip reading unchanged files."""
-    return {"file_stats": {n: FileStat(sha256=files[n], size=stats[n][0], mtime_ns=stats[n][1])
-                           for n in files if n in stats}, "checked_ns": checked_ns}
 
 
 def opens(out: Path, embedder: Embedder) -> bool:

@@ -19,15 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from index.build import (
-    TermTable,
-    file_stats,
-    opens,
-    previous_index,
-    stamp_of,
-    unchanged_on_disk,
-    write_update,
-)
+from index.build import TermTable, opens, previous_index, write_update
 from index.corpus import corpus_files, diff_files
 from index.distributed import connect
 from index.durable import LOCK_NAME, build_lock, write_atomic
@@ -37,7 +29,7 @@ from index.folder import check_out, collect_garbage
 from index.ingest import read_corpus
 from index.manifest_file import MANIFEST, read_manifest
 from index.models import BuildResult, Manifest
-from index.plan import Plan, Snapshot, read_changed
+from index.plan import Plan, Snapshot, file_stats, read_changed, stamp_of, unchanged_on_disk
 from index.segment import DocRow
 from index.shard_layout import (
     SHARDS_FOLDER,

@@ -27,7 +27,7 @@ from index.corpus import diff_files, file_hashes
 from index.errors import IndexStoreError, StaleIndexError
 from index.models import Document, FileChanges, Hit, KeywordHit, SourceSummary
 from index.shard_layout import ShardManifest, read_shard_manifest, shard_build_command, shard_path
-from index.shard_rows import ShardRows, ShardedDocuments, ShardedSentences
+from index.shard_rows import ShardedDocuments, ShardedSentences, ShardRows
 from index.shard_worker import LocalShards, RayShards
 
 __all__ = ["RAY_ENV", "ShardedIndex"]
@@ -87,8 +87,9 @@ class ShardedIndex:
             corpus_check: Refuse the index when the corpus changed since the build. Defaults to True.
             embedder_name: Refuse an index built with another model. Defaults to no check.
             verify: Check every shard's segments against their checksums. Defaults to True.
-            ray_address: Search with one Ray actor per shard on this cluster. Defaults to
-                ``CROSSCHECK_RAY``, and when that is unset too, to this process (shards in turn).
+            ray_address: Search with one Ray actor per shard on this cluster; ``""`` searches in
+                this process (shards in turn). Defaults to ``CROSSCHECK_RAY``, and when that is
+                unset too, to this process.
 
         Returns:
             The index.
@@ -161,6 +162,11 @@ class ShardedIndex:
     def dim(self) -> int:
         """Embedding dimension."""
         return self._manifest.embedding_dim
+
+    @property
+    def remote(self) -> bool:
+        """Whether Ray actors search the shards (else this process does, shard by shard)."""
+        return isinstance(self._shards, RayShards)
 
     @property
     def shard_count(self) -> int:

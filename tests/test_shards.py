@@ -1,7 +1,7 @@
 """A sharded index (``build --shards K``) searches and checks exactly as the one-folder index of the same corpus.
 
-In this process (shards in turn) and on a local 2-CPU Ray cluster (one actor per shard); bad input
-(an unreachable cluster, a shard missing or corrupt) is one error line.
+Searched in this process (shards in turn); ``tests/test_distributed.py`` runs the same comparison with
+one Ray actor per shard. Bad input (an unreachable cluster, a shard missing or corrupt) is one error line.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def built(corpus_dir, tmp_path):
     return tmp_path / "one", tmp_path / "three"
 
 
-def _same_search(one, many) -> None:
+def same_search(one, many) -> None:
     queries = FakeEmbedder().embed(CLAIMS)
     assert list(one.sentences) == list(many.sentences)
     assert one.source_summaries() == many.source_summaries()
@@ -68,7 +68,7 @@ def _same_search(one, many) -> None:
         assert [h.score for h in found] == sorted((h.score for h in found), reverse=True)
 
 
-def _same_reports(one_dir, many_dir) -> None:
+def same_reports(one_dir, many_dir) -> None:
     settings = Settings(min_similarity=-1.0, stance_calibration=None)
     one = Verifier.from_index(one_dir, settings, FakeEmbedder(), WordJudge())
     many = Verifier.from_index(many_dir, settings, FakeEmbedder(), WordJudge())
@@ -91,8 +91,8 @@ def test_sharded_index_searches_and_checks_like_one_index(built):
     assert json.loads((many_dir / SHARDS_MANIFEST).read_text())["sources"] == 5
     one, many = ClaimIndex.load(one_dir), ClaimIndex.load(many_dir)
     assert isinstance(many, ShardedIndex) and many.shard_count == 3
-    _same_search(one, many)
-    _same_reports(one_dir, many_dir)
+    same_search(one, many)
+    same_reports(one_dir, many_dir)
 
 
 def test_an_update_rewrites_only_the_shard_of_the_changed_document(built, corpus_dir, tmp_path):
@@ -105,7 +105,7 @@ def test_an_update_rewrites_only_the_shard_of_the_changed_document(built, corpus
     home = shard_of(next(s.source_id for s in index.source_summaries() if s.path == new.name), 3)
     assert [n for n in range(3) if (shard_path(many_dir, n) / "manifest.json").read_bytes() != before[n]] == [home]
     build_index(corpus_dir, tmp_path / "fresh", FakeEmbedder())
-    _same_search(ClaimIndex.load(tmp_path / "fresh"), index)
+    same_search(ClaimIndex.load(tmp_path / "fresh"), index)
     assert build_index(corpus_dir, many_dir, FakeEmbedder(), shards=3).up_to_date
 
 
@@ -141,7 +141,7 @@ def test_a_missing_or_corrupt_shard_is_one_line(built, corpus_dir):
     kept = (shard_path(many_dir, 0) / "manifest.json").read_bytes()
     build_index(corpus_dir, many_dir, FakeEmbedder(), shards=3)
     assert (shard_path(many_dir, 0) / "manifest.json").read_bytes() == kept
-    _same_search(ClaimIndex.load(one_dir), ClaimIndex.load(many_dir))
+    same_search(ClaimIndex.load(one_dir), ClaimIndex.load(many_dir))
 
 
 def test_wrong_build_targets_are_one_line(built, corpus_dir):
@@ -161,29 +161,3 @@ def test_an_unreachable_search_cluster_is_one_line(built):
         pytest.skip("this process is attached to a cluster")
     with pytest.raises(IndexStoreError, match="cannot reach the Ray cluster"):
         ShardedIndex.load(many_dir, ray_address="127.0.0.1:9")
-
-
-@pytest.fixture(scope="module")
-def local_cluster():
-    """A 2-CPU Ray cluster in this process; its workers import the repo and the tests' FakeEmbedder."""
-    path = os.pathsep.join([str(REPO), str(REPO / "tests")])
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             runtime_env={"env_vars": {"PYTHONPATH": path}})
-    yield
-    ray.shutdown()
-
-
-def test_ray_build_and_ray_search_equal_one_index(local_cluster, corpus_dir, tmp_path, monkeypatch):
-    one_dir, many_dir = tmp_path / "one", tmp_path / "ray"
-    build_index(corpus_dir, one_dir, FakeEmbedder())
-    result = build_index(corpus_dir, many_dir, FakeEmbedder(), ray_address="auto", shards=3)
-    assert (result.added, result.sources, result.sentences) == (5, 5, 79)
-    monkeypatch.setenv(RAY_ENV, "auto")  # Verifier.from_index opens it with one actor per shard
-    many = ClaimIndex.load(many_dir)
-    assert type(many._shards).__name__ == "RayShards"
-    _same_search(ClaimIndex.load(one_dir), many)
-    _same_reports(one_dir, many_dir)
-    many.close()
-    shutil.rmtree(shard_path(many_dir, 0))
-    with pytest.raises(IndexStoreError, match="shard 000 of the sharded index is missing"):
-        ShardedIndex.load(many_dir)  # the actor's own error, not Ray's wrapper
