@@ -18,6 +18,7 @@ import shutil
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as ``python bench/bench_shards.py``
@@ -46,6 +47,25 @@ def _ms(times: list[float]) -> tuple[float, float]:
 def _measure(index, queries) -> dict[str, list[float]]:
     return {"per-source top-3": _timed(lambda q: index.search_batch(q[None], 3), queries),
             "global top-50": _timed(lambda q: index.nearest(q[None], 50), queries)}
+
+
+def coordinator_bytes(documents: int = 100_000, shards: int = 4) -> float:
+    """Python heap the coordinator of a sharded index keeps per document (its summary and row tables),
+    measured with tracemalloc on ``documents`` summaries of news-like length."""
+    from index.models import SourceSummary
+    from index.shard_rows import ShardRows
+
+    tracemalloc.start()
+    layouts: list[list] = [[] for _ in range(shards)]
+    for i in range(documents):
+        layouts[i % shards].append((0, SourceSummary(
+            source_id=f"{i:06d}_0e7c1c881fb697f2", title=f"A headline of some ordinary length, number {i}",
+            date="2023-10-12", publisher="Yonhap", path=f"news/file_{i:06d}.txt", sentences=30)))
+    rows = ShardRows(layouts)
+    used = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del rows
+    return used / documents
 
 
 def run(sentences: int, shards: int, work: Path, use_ray: bool) -> str:
@@ -91,6 +111,7 @@ def run(sentences: int, shards: int, work: Path, use_ray: bool) -> str:
         remote.close()
         ray.shutdown()
     rows.append(["results identical to one index", str(same), ""])
+    rows.append(["coordinator memory per document", f"{coordinator_bytes():,.0f} B", "(100k summaries, tracemalloc)"])
     base = {kind: _ms(t)[0] for kind, t in times["one index"].items()}
     latency = [[f"{layout}: {kind}", "{:.2f} / {:.2f}".format(*_ms(t)), f"{_ms(t)[0] / base[kind]:.2f}x"]
                for layout, found in times.items() for kind, t in found.items()]

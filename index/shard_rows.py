@@ -83,6 +83,11 @@ class ShardRows:
         """The shard that holds a source. Raises KeyError for an unknown source."""
         return int(self._shard[self.source_ids[source_id]])
 
+    def source_ids_of(self, rows: np.ndarray) -> list[str]:
+        """Source id of each global row."""
+        numbers = np.searchsorted(self._starts, np.asarray(rows, dtype=np.int64), side="right") - 1
+        return [self._summaries[n].source_id for n in numbers]
+
     def locate_many(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(shards, local rows)`` of global rows."""
         rows = np.asarray(rows, dtype=np.int64)
@@ -99,12 +104,16 @@ class ShardRows:
         return int(shards[0]), int(local[0])
 
     def to_global(self, shard: int, local: np.ndarray) -> np.ndarray:
-        """Global rows of rows ``local`` of shard ``shard``."""
+        """Global rows of rows ``local`` (any shape; -1 stays -1) of shard ``shard``."""
         local = np.asarray(local, dtype=np.int64)
-        if not len(local):
+        if not local.size:
             return local
-        j = np.searchsorted(self._local_starts[shard], local, side="right") - 1
-        return self._first_global[shard][j] + local - self._local_starts[shard][j]
+        valid = local >= 0
+        if not valid.any():
+            return np.full(local.shape, -1, dtype=np.int64)
+        j = np.searchsorted(self._local_starts[shard], np.where(valid, local, 0), side="right") - 1
+        return np.where(valid, self._first_global[shard][np.clip(j, 0, None)] + local - self._local_starts[shard][j],
+                        -1)
 
 
 class ShardedSentences(Sequence[Sentence]):

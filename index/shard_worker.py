@@ -68,9 +68,9 @@ class ShardWorker:
         rows = self._index.doc_rows()
         return [(rows[s.source_id].file_pos, s) for s in self._index.source_summaries()]
 
-    def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
-        """``ClaimIndex.nearest`` in this shard's rows (``n`` capped at its size)."""
-        return self._index.nearest(queries, max(1, min(n, len(self._index.sentences))))
+    def nearest_rows(self, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """``ClaimIndex.nearest_rows`` in this shard's rows: arrays, cheap to send and to merge."""
+        return self._index.nearest_rows(queries, n)
 
     def score(self, queries: np.ndarray, k_per_source: int, wanted: Sequence[Collection[str]]) -> list[list[Hit]]:
         """Each query's chosen sources (``wanted[q]``, those of this shard) searched exactly, ``k_per_source`` each."""

@@ -38,10 +38,10 @@ RAY_ENV = "CROSSCHECK_RAY"
 """Address of the Ray cluster whose actors search a sharded index (unset: searched in this process)."""
 
 
-def _merged(parts: list[list[Hit]], limit: int | None = None) -> list[Hit]:
+def _merged(parts: list[list[Hit]]) -> list[Hit]:
     hits = [h for part in parts for h in part]
     hits.sort(key=lambda h: (-h.similarity, h.sentence))
-    return hits if limit is None else hits[:limit]
+    return hits
 
 
 class ShardedIndex:
@@ -233,10 +233,20 @@ class ShardedIndex:
         """Per shard, per query: the shard's hits renumbered in global rows."""
         out = []
         for shard, per_query in zip(shards, answers):
-            out.append([[h.model_copy(update={"sentence": int(g)})
+            out.append([[Hit.model_construct(sentence=int(g), source_id=h.source_id, similarity=h.similarity)
                          for h, g in zip(hits, self._rows.to_global(shard, np.array([h.sentence for h in hits])))]
                         for hits in per_query])
         return out
+
+    def _top(self, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The global top ``n`` ``(similarities, rows)`` of each query: every shard's top ``n``, merged as
+        ``Retrieval.search`` orders one index's (similarity, then row)."""
+        answers = self._shards.call("nearest_rows", [(queries, n)] * self.shard_count)
+        sims = np.concatenate([a[0] for a in answers], axis=1)
+        rows = np.concatenate([self._rows.to_global(s, a[1]) for s, a in enumerate(answers)], axis=1)
+        sims = np.where(rows >= 0, sims, -np.inf)
+        order = np.lexsort((rows, -sims), axis=1)[:, :n]
+        return np.take_along_axis(sims, order, axis=1), np.take_along_axis(rows, order, axis=1)
 
     def _queries(self, queries: np.ndarray) -> np.ndarray:
         queries = np.ascontiguousarray(queries, dtype=np.float32)
@@ -265,23 +275,32 @@ class ShardedIndex:
         if not len(self.sentences) or not len(queries):
             return [[] for _ in range(len(queries))]
         if sources is not None:
-            wanted = [set(sources)] * len(queries)
+            wanted = [list(sources)] * len(queries)
         else:
-            wanted = [list(dict.fromkeys(h.source_id for h in hits))
-                      for hits in self.nearest(queries, min(candidate_pool, len(self.sentences)))]
-        every = list(range(self.shard_count))
-        answers = self._shards.call("score", [(queries, k_per_source, wanted)] * self.shard_count)
-        per_shard = self._globalised(answers, every)
-        return [_merged([per_shard[s][q] for s in every]) for q in range(len(queries))]
+            _, rows = self._top(queries, min(candidate_pool, len(self.sentences)))
+            wanted = [list(dict.fromkeys(self._rows.source_ids_of(found[found >= 0]))) for found in rows]
+        # each shard is asked for its own candidates only, and only when it holds some
+        mine: list[list[list[str]]] = [[[] for _ in wanted] for _ in range(self.shard_count)]
+        for q, source_ids in enumerate(wanted):
+            for source_id in source_ids:
+                if source_id in self.documents:
+                    mine[self._rows.shard_of_source(source_id)][q].append(source_id)
+        asked = [s for s in range(self.shard_count) if any(mine[s])]
+        answers = self._shards.call("score", [(queries, k_per_source, mine[s]) for s in asked], asked)
+        per_shard = self._globalised(answers, asked)
+        return [_merged([hits[q] for hits in per_shard]) for q in range(len(queries))]
 
     def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
         """``ClaimIndex.nearest``: the ``n`` sentences nearest to each query over all shards."""
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
         queries = self._queries(queries)
-        every = list(range(self.shard_count))
-        per_shard = self._globalised(self._shards.call("nearest", [(queries, n)] * self.shard_count), every)
-        return [_merged([per_shard[s][q] for s in every], n) for q in range(len(queries))]
+        if not len(self.sentences):
+            return [[] for _ in range(len(queries))]
+        sims, rows = self._top(queries, n)
+        return [[Hit(sentence=int(r), source_id=sid, similarity=float(s))
+                 for s, r, sid in zip(q_sims, q_rows, self._rows.source_ids_of(np.maximum(q_rows, 0))) if r >= 0]
+                for q_sims, q_rows in zip(sims, rows)]
 
     def keyword_search(self, query: str, k: int, sources: set[str] | None = None) -> list[KeywordHit]:
         """``ClaimIndex.keyword_search`` over all shards, merged by BM25 score (each shard scores its own rows)."""

@@ -314,12 +314,16 @@ class ClaimIndex:
         Raises:
             ValueError: Wrong query shape or ``n`` below 1.
         """
-        if n < 1:
-            raise ValueError(f"n must be at least 1, got {n}")
-        sims, rows = self._retrieval.search(np.asarray(queries, dtype=np.float32), n)
+        sims, rows = self.nearest_rows(queries, n)
         return [[Hit(sentence=int(r), source_id=self._rows.source_of(r), similarity=float(s))
                  for s, r in zip(q_sims, q_rows) if r >= 0]
                 for q_sims, q_rows in zip(sims, rows)]
+
+    def nearest_rows(self, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """``nearest`` as arrays ``(similarities, rows)``, each ``(q, n)``, best first, -inf / -1 padded."""
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        return self._retrieval.search(np.asarray(queries, dtype=np.float32), n)
 
     def keyword_search(self, query: str, k: int, sources: set[str] | None = None) -> list[KeywordHit]:
         """Sentences that contain the query's words, best BM25 score first (SQLite FTS5).
