@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from index.models import Document, Sentence, SourceSummary
+from index.models import Document, Hit, Sentence, SourceSummary
 
 if TYPE_CHECKING:
     from index.shard_worker import LocalShards, RayShards
@@ -114,6 +114,21 @@ class ShardRows:
         j = np.searchsorted(self._local_starts[shard], np.where(valid, local, 0), side="right") - 1
         return np.where(valid, self._first_global[shard][np.clip(j, 0, None)] + local - self._local_starts[shard][j],
                         -1)
+
+    def global_hits(self, shard: int, hits: list[Hit]) -> list[Hit]:
+        """A shard's hits, renumbered in global rows."""
+        rows = self.to_global(shard, np.array([h.sentence for h in hits], dtype=np.int64))
+        return [Hit.model_construct(sentence=int(g), source_id=h.source_id, similarity=h.similarity)
+                for h, g in zip(hits, rows)]
+
+    def merge_top(self, answers: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The global top ``n`` of each query from every shard's top ``n`` ``(similarities, local rows)``,
+        ordered as ``Retrieval.search`` orders one index's (similarity, then row; -inf / -1 padded)."""
+        sims = np.concatenate([a[0] for a in answers], axis=1)
+        rows = np.concatenate([self.to_global(s, a[1]) for s, a in enumerate(answers)], axis=1)
+        sims = np.where(rows >= 0, sims, -np.inf)
+        order = np.lexsort((rows, -sims), axis=1)[:, :n]
+        return np.take_along_axis(sims, order, axis=1), np.take_along_axis(rows, order, axis=1)
 
 
 class ShardedSentences(Sequence[Sentence]):

@@ -25,7 +25,7 @@ import numpy as np
 
 from index.corpus import diff_files, file_hashes
 from index.errors import IndexStoreError, StaleIndexError
-from index.models import Document, FileChanges, Hit, KeywordHit, SourceSummary
+from index.models import FileChanges, Hit, KeywordHit, SourceSummary
 from index.shard_layout import ShardManifest, read_shard_manifest, shard_build_command, shard_path
 from index.shard_rows import ShardedDocuments, ShardedSentences, ShardRows
 from index.shard_worker import LocalShards, RayShards
@@ -229,24 +229,9 @@ class ShardedIndex:
 
     # ------------------------------------------------------------ search
 
-    def _globalised(self, answers: list[list[list[Hit]]], shards: list[int]) -> list[list[list[Hit]]]:
-        """Per shard, per query: the shard's hits renumbered in global rows."""
-        out = []
-        for shard, per_query in zip(shards, answers):
-            out.append([[Hit.model_construct(sentence=int(g), source_id=h.source_id, similarity=h.similarity)
-                         for h, g in zip(hits, self._rows.to_global(shard, np.array([h.sentence for h in hits])))]
-                        for hits in per_query])
-        return out
-
     def _top(self, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """The global top ``n`` ``(similarities, rows)`` of each query: every shard's top ``n``, merged as
-        ``Retrieval.search`` orders one index's (similarity, then row)."""
-        answers = self._shards.call("nearest_rows", [(queries, n)] * self.shard_count)
-        sims = np.concatenate([a[0] for a in answers], axis=1)
-        rows = np.concatenate([self._rows.to_global(s, a[1]) for s, a in enumerate(answers)], axis=1)
-        sims = np.where(rows >= 0, sims, -np.inf)
-        order = np.lexsort((rows, -sims), axis=1)[:, :n]
-        return np.take_along_axis(sims, order, axis=1), np.take_along_axis(rows, order, axis=1)
+        """The global top ``n`` ``(similarities, rows)`` of each query, from every shard's top ``n``."""
+        return self._rows.merge_top(self._shards.call("nearest_rows", [(queries, n)] * self.shard_count), n)
 
     def _queries(self, queries: np.ndarray) -> np.ndarray:
         queries = np.ascontiguousarray(queries, dtype=np.float32)
@@ -287,7 +272,7 @@ class ShardedIndex:
                     mine[self._rows.shard_of_source(source_id)][q].append(source_id)
         asked = [s for s in range(self.shard_count) if any(mine[s])]
         answers = self._shards.call("score", [(queries, k_per_source, mine[s]) for s in asked], asked)
-        per_shard = self._globalised(answers, asked)
+        per_shard = [[self._rows.global_hits(s, hits) for hits in per_query] for s, per_query in zip(asked, answers)]
         return [_merged([hits[q] for hits in per_shard]) for q in range(len(queries))]
 
     def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
@@ -304,15 +289,11 @@ class ShardedIndex:
 
     def keyword_search(self, query: str, k: int, sources: set[str] | None = None) -> list[KeywordHit]:
         """``ClaimIndex.keyword_search`` over all shards, merged by BM25 score (each shard scores its own rows)."""
-        every = list(range(self.shard_count))
-        answers = self._shards.call("keywords", [(query, k, None if sources is None else set(sources))] * len(every))
+        answers = self._shards.call("keywords", [(query, k, None if sources is None else set(sources))]
+                                    * self.shard_count)
         found = []
-        for shard, hits in zip(every, answers):
-            rows = self._rows.to_global(shard, np.array([h.sentence for h in hits]))
+        for shard, hits in enumerate(answers):
+            rows = self._rows.to_global(shard, np.array([h.sentence for h in hits], dtype=np.int64))
             found += [h.model_copy(update={"sentence": int(g)}) for h, g in zip(hits, rows)]
         found.sort(key=lambda h: (-h.score, h.sentence))
         return found[:k]
-
-    def document(self, source_id: str) -> Document:
-        """A document with its text (``documents[source_id]``)."""
-        return self.documents[source_id]
