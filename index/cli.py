@@ -14,7 +14,7 @@ from pathlib import Path
 from index.boundary import OneLineParser, configure_logging, quiet_libraries, run_cli
 from index.build import build_index
 from index.embed import SentenceTransformerEmbedder
-from index.shard_layout import ShardManifest
+from index.shard_layout import ShardManifest, shard_build_command
 from index.store import ClaimIndex, build_command
 
 __all__ = ["main"]
@@ -67,8 +67,10 @@ def _info(args: argparse.Namespace) -> None:
     if changes is None:
         corpus_state = "not found (the index is used as built)"
     elif changes.has_changes:
-        corpus_state = (f"stale: {changes.describe()} files; rebuild with: "
-                        f"{build_command(manifest.corpus_root, args.index, manifest.embedding_model)}")
+        rebuild = (shard_build_command(manifest.corpus_root, args.index, len(manifest.shards))
+                   if isinstance(manifest, ShardManifest) else
+                   build_command(manifest.corpus_root, args.index, manifest.embedding_model))
+        corpus_state = f"stale: {changes.describe()} files; rebuild with: {rebuild}"
     else:
         corpus_state = "up to date"
     print(f"index at {args.index}: {manifest.sources} sources, {manifest.sentences} sentences, "
