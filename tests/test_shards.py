@@ -154,6 +154,12 @@ def test_wrong_build_targets_are_one_line(built, corpus_dir):
         build_index(corpus_dir, one_dir, FakeEmbedder(), shards=2)
 
 
+def test_a_shard_count_out_of_range_is_a_usage_error(corpus_dir, tmp_path):
+    done = _cli("build", "--corpus", str(corpus_dir), "--out", str(tmp_path / "index"), "--shards", "0")
+    assert done.returncode == 2 and done.stderr == "error: --shards must be between 1 and 999, got 0\n"
+    assert not (tmp_path / "index").exists()
+
+
 def test_an_unreachable_search_cluster_is_one_line(built):
     _, many_dir = built
     _one_line(_cli("info", "--index", str(many_dir), env={RAY_ENV: "127.0.0.1:9"}), "Ray", "127.0.0.1:9")
