@@ -11,11 +11,12 @@ the previous index usable; the next build removes what the killed one left behin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import faiss
@@ -29,7 +30,7 @@ from index.embed import Embedder, check_vectors
 from index.errors import IndexStoreError
 from index.folder import check_out, collect_garbage
 from index.ingest import read_corpus
-from index.models import AnnInfo, BuildResult, Document, Manifest, SegmentInfo
+from index.models import AnnInfo, BuildResult, Document, Manifest, SegmentInfo, Sentence
 from index.plan import Plan, Snapshot, file_stats, read_changed, stamp_of, unchanged_on_disk
 from index.segment import SegmentWriter, new_segment_name
 from index.split import split_document
@@ -46,6 +47,8 @@ ANN_STALE = 0.1
 
 TermTable = Callable[[Document], Iterable[str]]
 """A corpus-wide table: the terms one document contributes (the table is their union over the index)."""
+SplitEmbed = Callable[[list[Document], Embedder, int], Iterator[tuple[list[Sentence], np.ndarray]]]
+"""Splits and embeds documents elsewhere (``ray_split_embed`` on a cluster): their sentences and vectors, in order."""
 
 
 def _embed_into(writer: SegmentWriter, embedder: Embedder, dim: int,
@@ -168,7 +171,8 @@ def build_index(
             if previous is not None:
                 previous.close()
         return write_update(out, plan, snapshot, stamp_of(snapshot.files, stats, checked_ns), embedder, progress,
-                            vector_dtype, tables or {}, previous, ray_address)
+                            vector_dtype, tables or {}, previous,
+                            None if ray_address is None else functools.partial(ray_split_embed, ray_address))
 
 
 def opens(out: Path, embedder: Embedder) -> bool:
@@ -197,13 +201,13 @@ def previous_index(out: Path, old: Manifest | None, embedder: Embedder, root: st
 def _write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: int | None, dtype: str,
                    embedder: Embedder, tables: Mapping[str, TermTable],
                    progress: Callable[[int, int], None] | None,
-                   ray_address: str | None) -> tuple[SegmentWriter, SegmentInfo]:
+                   split_embed: SplitEmbed | None) -> tuple[SegmentWriter, SegmentInfo]:
     """Split, embed and write the fresh documents as one new segment (removed again on failure)."""
     dim = dim if dim is not None else int(embedder.dim)
     writer = SegmentWriter(out / new_segment_name(), dim, dtype)
     try:
-        if ray_address is not None:
-            results = ray_split_embed(ray_address, [d for d, _ in fresh], embedder, dim)
+        if split_embed is not None:
+            results = split_embed([d for d, _ in fresh], embedder, dim)
             for done, ((document, position), (sentences, vectors)) in enumerate(zip(fresh, results), start=1):
                 writer.add_document(document, position, sentences,
                                     {name: table(document) for name, table in tables.items()})
@@ -231,8 +235,11 @@ def _committed(out: Path, name: str) -> bool:
 
 def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Embedder, progress,
                  vector_dtype: str, tables: Mapping[str, TermTable], previous: ClaimIndex | None,
-                 ray_address: str | None) -> BuildResult:
-    """Carry out ``plan`` in the index folder ``out`` (its lock held): a new segment, then the manifest swap."""
+                 split_embed: SplitEmbed | None) -> BuildResult:
+    """Carry out ``plan`` in the index folder ``out`` (its lock held): a new segment, then the manifest swap.
+
+    ``split_embed`` splits and embeds the new documents elsewhere (a Ray job); None does it here.
+    """
     total = sum(plan.live.values())
     result = {"out": str(out), "added": len(plan.changes.added), "changed": len(plan.changes.changed),
               "removed": len(plan.changes.removed), "unchanged": len(plan.changes.unchanged),
@@ -255,7 +262,7 @@ def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedde
         if plan.fresh:
             base = max((s.base + s.sentences for s in previous.manifest.segments), default=0) if previous else 0
             writer, info = _write_segment(out, plan.fresh, base, dim, dtype, embedder, tables, progress,
-                                          ray_address)
+                                          split_embed)
             new_parts.append(writer.folder.name)
             segments.append(info)
             plan.live[info.name] = info.sentences

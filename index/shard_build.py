@@ -14,21 +14,22 @@ then fails with one line naming the shard, and the next build completes the upda
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from index.build import TermTable, opens, previous_index, write_update
 from index.corpus import corpus_files, diff_files
-from index.distributed import connect
+from index.distributed import connect, ray_split_embed
 from index.durable import LOCK_NAME, build_lock, write_atomic
 from index.embed import Embedder
 from index.errors import IndexStoreError, UsageError
 from index.folder import check_out, collect_garbage
 from index.ingest import read_corpus
 from index.manifest_file import MANIFEST, read_manifest
-from index.models import BuildResult, Manifest
+from index.models import BuildResult, Document, Manifest
 from index.plan import Plan, Snapshot, file_stats, read_changed, stamp_of, unchanged_on_disk
 from index.segment import DocRow
 from index.shard_layout import (
@@ -102,6 +103,20 @@ def _shard_snapshot(snapshot: Snapshot, number: int, shards: int, previous: Clai
                     documents=documents, kept_paths=snapshot.kept_paths)
 
 
+class _OneJob:
+    """Every shard's new documents split and embedded by one Ray Data job (not one job per shard); the
+    results stream back in shard order, and each shard's write takes its own documents' in turn."""
+
+    def __init__(self, address: str, plans: list[Plan], previous: list[ClaimIndex | None],
+                 embedder: Embedder) -> None:
+        dim = next((p.dim for p in previous if p is not None), None) or int(embedder.dim)
+        documents = [d for plan in plans for d, _ in plan.fresh]  # the order the shards are written in
+        self._results = ray_split_embed(address, documents, embedder, dim)  # starts on the first read
+
+    def __call__(self, documents: list[Document], embedder: Embedder, dim: int) -> Iterator:
+        return itertools.islice(self._results, len(documents))
+
+
 def _empty_shard(folder: Path, embedder: Embedder, vector_dtype: str, root: str) -> None:
     """The manifest of a shard that holds no document (a small corpus over many shards)."""
     manifest = Manifest(embedding_model=embedder.name, embedding_dim=int(embedder.dim), vector_dtype=vector_dtype,
@@ -161,6 +176,8 @@ def build_sharded(corpus: Path, out: Path, embedder: Embedder, shards: int,
         connect(ray_address)  # an unreachable cluster fails here, before any model loads
     with build_lock(out, wait_s):
         old = _check_out(out, embedder.name, shards)
+        for leftover in out.glob(SHARDS_MANIFEST + ".tmp-*"):  # a killed build's half-written top manifest
+            leftover.unlink(missing_ok=True)
         checked_ns = time.time_ns()
         stats = file_stats(root) if root.exists() else {}
         if old is not None and not (strict and old.skipped) and unchanged_on_disk(old, root, stats) \
@@ -185,6 +202,7 @@ def build_sharded(corpus: Path, out: Path, embedder: Embedder, shards: int,
             for before in previous:
                 if before is not None:
                     before.close()
+        job = None if ray_address is None else _OneJob(ray_address, plans, previous, embedder)
         touched = 0
         for number, (part, plan, before) in enumerate(zip(parts, plans, previous)):
             folder = shard_path(out, number)
@@ -197,7 +215,7 @@ def build_sharded(corpus: Path, out: Path, embedder: Embedder, shards: int,
                 continue
             LOG.info("shard %03d: %d documents to index, %d to drop", number, len(plan.fresh), plan.dropped)
             write_update(folder, plan, part, stamp_of(part.files, stats, checked_ns), embedder, progress,
-                         vector_dtype, tables or {}, before, ray_address)
+                         vector_dtype, tables or {}, before, job)
         return _finish(out, old, snapshot, stats, checked_ns, shards, touched)
 
 
