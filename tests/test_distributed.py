@@ -11,10 +11,10 @@ import sys
 import numpy as np
 import pytest
 from conftest import REPO, FakeEmbedder
-from test_shards import same_reports, same_search
+from test_shards import same_reports, same_search, verifier
 
 from index import ClaimIndex, IndexStoreError, build_index
-from index.shard_layout import shard_path
+from index.shard_layout import shard_of, shard_path
 from index.sharded import RAY_ENV, ShardedIndex
 
 ray = pytest.importorskip("ray")
@@ -61,12 +61,21 @@ def test_ray_build_and_ray_search_equal_one_index(local_cluster, corpus_dir, tmp
     build_index(corpus_dir, one_dir, FakeEmbedder())
     result = build_index(corpus_dir, many_dir, FakeEmbedder(), ray_address="auto", shards=3)
     assert (result.added, result.sources, result.sentences) == (5, 5, 79)
-    monkeypatch.setenv(RAY_ENV, "auto")  # Verifier.from_index opens it with one actor per shard
-    many = ClaimIndex.load(many_dir)
-    assert many.remote  # one Ray actor per shard
-    same_search(ClaimIndex.load(one_dir), many)
-    same_reports(one_dir, many_dir)
+    monkeypatch.setenv(RAY_ENV, "auto")  # ClaimIndex.load (so Verifier.from_index) opens one actor per shard
+    one, many = ClaimIndex.load(one_dir), ClaimIndex.load(many_dir)
+    assert many.remote
+    same_search(one, many)
+    same_reports(verifier(one), verifier(many))
     many.close()
+    # an update whose new documents land in several shards, not all: one Ray job feeds each its own
+    for n, text in enumerate(["Putin plans a trip to Pyongyang next year.", "Seoul protested the launch.",
+                              "Lavrov met Choe Son Hui in Moscow.", "A satellite reached orbit."]):
+        (corpus_dir / f"00{5 + n}_new.txt").write_text(text, encoding="utf-8")
+    assert build_index(corpus_dir, many_dir, FakeEmbedder(), ray_address="auto", shards=3).added == 4
+    build_index(corpus_dir, one_dir, FakeEmbedder())
+    updated = ShardedIndex.load(many_dir, ray_address="")  # in this process
+    assert len({shard_of(s.source_id, 3) for s in updated.source_summaries() if "_new" in s.path}) == 2
+    same_search(ClaimIndex.load(one_dir), updated)
     shutil.rmtree(shard_path(many_dir, 0))
     with pytest.raises(IndexStoreError, match="shard 000 of the sharded index is missing"):
         ShardedIndex.load(many_dir)  # the actor's own error, not Ray's wrapper

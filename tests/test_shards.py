@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -68,10 +69,15 @@ def same_search(one, many) -> None:
         assert [h.score for h in found] == sorted((h.score for h in found), reverse=True)
 
 
-def same_reports(one_dir, many_dir) -> None:
+def verifier(index_or_dir) -> Verifier:
+    """A verifier with the fakes, on a loaded index or (through ``Verifier.from_index``) a folder."""
     settings = Settings(min_similarity=-1.0, stance_calibration=None)
-    one = Verifier.from_index(one_dir, settings, FakeEmbedder(), WordJudge())
-    many = Verifier.from_index(many_dir, settings, FakeEmbedder(), WordJudge())
+    if isinstance(index_or_dir, Path):
+        return Verifier.from_index(index_or_dir, settings, FakeEmbedder(), WordJudge())
+    return Verifier(index_or_dir, settings, FakeEmbedder(), WordJudge())
+
+
+def same_reports(one: Verifier, many: Verifier) -> None:
     assert isinstance(many.index, ShardedIndex)
     expected = one.check_many(CLAIMS)
     assert [r.model_dump() for r in expected] == [r.model_dump() for r in many.check_many(CLAIMS)]
@@ -92,7 +98,7 @@ def test_sharded_index_searches_and_checks_like_one_index(built):
     one, many = ClaimIndex.load(one_dir), ClaimIndex.load(many_dir)
     assert isinstance(many, ShardedIndex) and many.shard_count == 3
     same_search(one, many)
-    same_reports(one_dir, many_dir)
+    same_reports(verifier(one_dir), verifier(many_dir))
 
 
 def test_an_update_rewrites_only_the_shard_of_the_changed_document(built, corpus_dir, tmp_path):
