@@ -18,7 +18,7 @@ from index.models import Document, Hit, Sentence, SourceSummary
 if TYPE_CHECKING:
     from index.shard_worker import LocalShards, RayShards
 
-__all__ = ["ShardRows", "ShardedDocuments", "ShardedSentences"]
+__all__ = ["ShardRows", "ShardedContexts", "ShardedDocuments", "ShardedSentences"]
 
 _CACHE = 8192
 _READ_CHUNK = 2048
@@ -136,14 +136,23 @@ class ShardedSentences(Sequence[Sentence]):
 
     def __init__(self, rows: ShardRows, shards: LocalShards | RayShards) -> None:
         self._rows, self._shards = rows, shards
-        self._one = functools.lru_cache(maxsize=_CACHE)(self._read_one)
+        self._cache: dict[int, Sentence] = {}
 
     def __len__(self) -> int:
         return self._rows.sentences
 
-    def _read_one(self, row: int) -> Sentence:
-        shard, local = self._rows.locate(row)
-        return self._shards.call("sentences", [([local],)], [shard])[0][0]
+    def remember(self, rows: Sequence[int], sentences: Sequence[Sentence]) -> None:
+        """Keep sentences read elsewhere (the oldest go past ``_CACHE``)."""
+        for row, sentence in zip(rows, sentences):
+            self._cache[int(row)] = sentence
+        while len(self._cache) > _CACHE:
+            del self._cache[next(iter(self._cache))]
+
+    def _one(self, row: int) -> Sentence:
+        if row not in self._cache:
+            shard, local = self._rows.locate(row)
+            self.remember([row], self._shards.call("sentences", [([local],)], [shard])[0])
+        return self._cache[row]
 
     def read(self, rows: Sequence[int]) -> list[Sentence]:
         """The sentences of these global rows, in order (one call per shard involved)."""
@@ -184,6 +193,40 @@ class ShardedSentences(Sequence[Sentence]):
         return len(self) == len(other) and all(a == b for a, b in zip(self, other))
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class ShardedContexts:
+    """Sentences' contexts (``ClaimIndex.context``) by global row and window, kept once read: on Ray each
+    answer costs a round trip."""
+
+    def __init__(self, rows: ShardRows, shards: LocalShards | RayShards, sentences: ShardedSentences) -> None:
+        self._rows, self._shards, self._sentences = rows, shards, sentences
+        self._cache: dict[tuple[int, int], str] = {}
+
+    def _keep(self, row: int, window: int, text: str) -> None:
+        self._cache[row, window] = text
+        while len(self._cache) > _CACHE:
+            del self._cache[next(iter(self._cache))]
+
+    def get(self, row: int, window: int) -> str:
+        """The context of global row ``row``."""
+        if (row, window) not in self._cache:
+            shard, local = self._rows.locate(row)
+            self._keep(row, window, self._shards.call("context", [(local, window)], [shard])[0])
+        return self._cache[row, window]
+
+    def prefetch(self, rows: Sequence[int]) -> None:
+        """Read the sentences and contexts (window 1) of these rows, one call per shard involved."""
+        rows = [r for r in rows if (r, 1) not in self._cache]
+        if not rows:
+            return
+        shards, local = self._rows.locate_many(np.array(rows, dtype=np.int64))
+        asked = sorted(set(shards.tolist()))
+        picks = [np.flatnonzero(shards == s) for s in asked]
+        for pick, found in zip(picks, self._shards.call("read_hits", [(local[p].tolist(),) for p in picks], asked)):
+            self._sentences.remember([rows[j] for j in pick], [sentence for sentence, _ in found])
+            for j, (_, text) in zip(pick, found):
+                self._keep(rows[j], 1, text)
 
 
 class ShardedDocuments(Mapping[str, Document]):

@@ -90,6 +90,10 @@ class ShardWorker:
         """The sentences of these rows, in the order asked."""
         return [self._index.sentences[int(r)] for r in rows]
 
+    def read_hits(self, rows: Sequence[int]) -> list[tuple[Sentence, str]]:
+        """Each row's sentence and its context (window 1): what a caller reads next for a hit."""
+        return [(self._index.sentences[int(r)], self._index.context(int(r))) for r in rows]
+
     def context(self, row: int, window: int) -> str:
         """``ClaimIndex.context``."""
         return self._index.context(row, window)

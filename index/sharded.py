@@ -27,7 +27,7 @@ from index.corpus import diff_files, file_hashes
 from index.errors import IndexStoreError, StaleIndexError
 from index.models import FileChanges, Hit, KeywordHit, SourceSummary
 from index.shard_layout import ShardManifest, read_shard_manifest, shard_build_command, shard_path
-from index.shard_rows import ShardedDocuments, ShardedSentences, ShardRows
+from index.shard_rows import ShardedContexts, ShardedDocuments, ShardedSentences, ShardRows
 from index.shard_worker import LocalShards, RayShards
 
 __all__ = ["RAY_ENV", "ShardedIndex"]
@@ -39,9 +39,7 @@ RAY_ENV = "CROSSCHECK_RAY"
 
 
 def _merged(parts: list[list[Hit]]) -> list[Hit]:
-    hits = [h for part in parts for h in part]
-    hits.sort(key=lambda h: (-h.similarity, h.sentence))
-    return hits
+    return sorted((h for part in parts for h in part), key=lambda h: (-h.similarity, h.sentence))
 
 
 class ShardedIndex:
@@ -71,6 +69,7 @@ class ShardedIndex:
                                   f"sources and {self._rows.sentences} sentences, shards.json counts "
                                   f"{manifest.sources} and {manifest.sentences}; build it again with: {self._rebuild}")
         self.sentences_view = ShardedSentences(self._rows, shards)
+        self._contexts = ShardedContexts(self._rows, shards, self.sentences_view)
         self.documents_view = ShardedDocuments(self._rows, shards)
 
     @property
@@ -214,8 +213,7 @@ class ShardedIndex:
 
     def context(self, i: int, window: int = 1) -> str:
         """Sentence ``i`` with its neighbours in the running text (see ``split.context_for``)."""
-        shard, local = self._rows.locate(int(i))
-        return self._shards.call("context", [(local, window)], [shard])[0]
+        return self._contexts.get(int(i), window)
 
     def paragraph_text(self, i: int) -> str:
         """The whole paragraph that holds sentence ``i``."""
@@ -273,7 +271,10 @@ class ShardedIndex:
         asked = [s for s in range(self.shard_count) if any(mine[s])]
         answers = self._shards.call("score", [(queries, k_per_source, mine[s]) for s in asked], asked)
         per_shard = [[self._rows.global_hits(s, hits) for hits in per_query] for s, per_query in zip(asked, answers)]
-        return [_merged([hits[q] for hits in per_shard]) for q in range(len(queries))]
+        results = [_merged([hits[q] for hits in per_shard]) for q in range(len(queries))]
+        if self.remote:  # a caller reads each hit's sentence and context next: one call a shard, not a hit
+            self._contexts.prefetch(sorted({h.sentence for hits in results for h in hits}))
+        return results
 
     def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
         """``ClaimIndex.nearest``: the ``n`` sentences nearest to each query over all shards."""
