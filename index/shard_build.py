@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -189,7 +190,12 @@ def build_sharded(corpus: Path, out: Path, embedder: Embedder, shards: int,
         previous: list[ClaimIndex | None] = []
         for number in range(shards):
             folder = shard_path(out, number)
-            shard_old = read_manifest(folder) if check_out(folder, embedder.name) else None
+            try:
+                shard_old = read_manifest(folder) if check_out(folder, embedder.name) else None
+            except IndexStoreError as exc:  # a shard is ours: one that cannot be read is built again
+                LOG.warning("%s; building shard %03d again", exc, number)
+                shutil.rmtree(folder)
+                shard_old = None
             collect_garbage(folder, shard_old)
             previous.append(previous_index(folder, shard_old, embedder, resolved) if old is not None else None)
         try:

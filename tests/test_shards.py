@@ -148,6 +148,10 @@ def test_a_missing_or_corrupt_shard_is_one_line(built, corpus_dir):
     build_index(corpus_dir, many_dir, FakeEmbedder(), shards=3)
     assert (shard_path(many_dir, 0) / "manifest.json").read_bytes() == kept
     same_search(ClaimIndex.load(one_dir), ClaimIndex.load(many_dir))
+    (shard_path(many_dir, 0) / "manifest.json").write_text("{not json", encoding="utf-8")
+    _one_line(_cli("info", "--index", str(many_dir)), "shard 000", "checksum")
+    build_index(corpus_dir, many_dir, FakeEmbedder(), shards=3)  # an unreadable shard is built again
+    same_search(ClaimIndex.load(one_dir), ClaimIndex.load(many_dir))
 
 
 def test_wrong_build_targets_are_one_line(built, corpus_dir):
