@@ -43,9 +43,7 @@ def _merged(parts: list[list[Hit]]) -> list[Hit]:
 
 
 class ShardedIndex:
-    """The shards of a sharded index directory, searched as one ``ClaimIndex``.
-
-    Open one with ``ShardedIndex.load`` (or ``ClaimIndex.load``, which opens a sharded folder with it).
+    """The shards of a sharded index directory, searched as one ``ClaimIndex`` (open one with ``load``).
 
     Args:
         manifest: The top manifest.
@@ -215,6 +213,11 @@ class ShardedIndex:
         """Sentence ``i`` with its neighbours in the running text (see ``split.context_for``)."""
         return self._contexts.get(int(i), window)
 
+    def prefetch(self, rows: Collection[int]) -> None:
+        """Read these rows' sentences and contexts now, one call per shard (on Ray: a round trip, not one per
+        row). ``search_batch`` does not do it itself: most of a large pool's hits would be read in vain."""
+        self._contexts.prefetch(sorted({int(r) for r in rows}))
+
     def paragraph_text(self, i: int) -> str:
         """The whole paragraph that holds sentence ``i``."""
         shard, local = self._rows.locate(int(i))
@@ -271,10 +274,7 @@ class ShardedIndex:
         asked = [s for s in range(self.shard_count) if any(mine[s])]
         answers = self._shards.call("score", [(queries, k_per_source, mine[s]) for s in asked], asked)
         per_shard = [[self._rows.global_hits(s, hits) for hits in per_query] for s, per_query in zip(asked, answers)]
-        results = [_merged([hits[q] for hits in per_shard]) for q in range(len(queries))]
-        if self.remote:  # a caller reads each hit's sentence and context next: one call a shard, not a hit
-            self._contexts.prefetch(sorted({h.sentence for hits in results for h in hits}))
-        return results
+        return [_merged([hits[q] for hits in per_shard]) for q in range(len(queries))]
 
     def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
         """``ClaimIndex.nearest``: the ``n`` sentences nearest to each query over all shards."""

@@ -59,7 +59,9 @@ def same_search(one, many) -> None:
     some = set(list(one.documents)[1:3])
     assert one.search_batch(queries, 2, sources=some) == many.search_batch(queries, 2, sources=some)
     assert one.nearest(queries, 10) == many.nearest(queries, 10)
+    many.prefetch([17, 40, 78])  # read ahead in one call per shard: the same sentences and contexts
     for row in (0, 17, 40, 78):
+        assert one.sentences[row] == many.sentences[row] and one.context(row) == many.context(row)
         assert one.context(row, 2) == many.context(row, 2) and one.paragraph_text(row) == many.paragraph_text(row)
         np.testing.assert_array_equal(one.vector(row), many.vector(row))
     # keyword scores are BM25 within each shard (as within each segment of one index): the same rows match
