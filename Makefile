@@ -58,6 +58,7 @@ STORE_SENTENCES ?= 100000
 bench: $(VENV)/.installed
 	$(PY) -m bench.bench_index
 	$(PY) -m bench.bench_index --synthetic $(STORE_SENTENCES) --store-only
+	$(PY) -m bench.bench_shards --sentences 20000 --shards 4 --ray
 	$(PY) -m bench.bench_check
 	$(PY) -m bench.bench_judge
 

@@ -32,6 +32,7 @@ from index.models import (
     Sentence,
     SourceSummary,
 )
+from index.sharded import ShardedIndex
 from index.split import context_for, split_document
 from index.store import ClaimIndex
 
@@ -53,6 +54,7 @@ __all__ = [
     "MissingIndexError",
     "Sentence",
     "SentenceTransformerEmbedder",
+    "ShardedIndex",
     "SourceSummary",
     "StaleIndexError",
     "build_index",

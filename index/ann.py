@@ -157,7 +157,9 @@ def rerank(candidates: np.ndarray, queries: np.ndarray, rows: Callable[[np.ndarr
         found = found[found >= 0]
         if not len(found):
             continue
-        exact = rows(found) @ queries[q]
+        # row by row (not one matrix product): a row's figure must not depend on which rows are re-scored
+        # with it, or one index and its shards (or two batches) would differ in the last bit
+        exact = np.multiply(rows(found), queries[q]).sum(axis=1, dtype=np.float32)
         order = np.lexsort((found, -exact))[:k]
         sims[q, :len(order)], out[q, :len(order)] = exact[order], found[order]
     return sims, out

@@ -11,26 +11,27 @@ the previous index usable; the next build removes what the killed one left behin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import faiss
 import numpy as np
 
 from index import ann as ann_module
-from index.corpus import corpus_files, relative_name
+from index.corpus import corpus_files
 from index.distributed import connect, ray_split_embed
 from index.durable import build_lock, fsync_dir, fsync_file, write_atomic
 from index.embed import Embedder, check_vectors
 from index.errors import IndexStoreError
 from index.folder import check_out, collect_garbage
 from index.ingest import read_corpus
-from index.models import AnnInfo, BuildResult, Document, FileStat, Manifest, SegmentInfo
-from index.plan import RACY_NS, Plan, Snapshot, read_changed
+from index.models import AnnInfo, BuildResult, Document, Manifest, SegmentInfo, Sentence
+from index.plan import Plan, Snapshot, file_stats, read_changed, stamp_of, unchanged_on_disk
 from index.segment import SegmentWriter, new_segment_name
 from index.split import split_document
 from index.store import MANIFEST, ClaimIndex, read_manifest
@@ -46,26 +47,8 @@ ANN_STALE = 0.1
 
 TermTable = Callable[[Document], Iterable[str]]
 """A corpus-wide table: the terms one document contributes (the table is their union over the index)."""
-
-
-def _file_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """``{relative name: (size, mtime_ns)}`` of the corpus files, taken before they are read."""
-    stats = {}
-    for path in corpus_files(root, warn=False):
-        st = path.stat()
-        stats[relative_name(root, path)] = (st.st_size, st.st_mtime_ns)
-    return stats
-
-
-def _unchanged_on_disk(manifest: Manifest, root: Path, stats: dict[str, tuple[int, int]]) -> bool:
-    """Whether every corpus file has the size and mtime the manifest recorded.
-
-    A file whose mtime was within 2 s of when the stats were taken is not trusted (a
-    later write could keep its size and land in the same mtime tick): it is read again.
-    """
-    return manifest.corpus_root == str(root.resolve()) and set(stats) == set(manifest.file_stats) and all(
-        stats[n] == (manifest.file_stats[n].size, manifest.file_stats[n].mtime_ns)
-        and stats[n][1] < manifest.checked_ns - RACY_NS for n in stats)
+SplitEmbed = Callable[[list[Document], Embedder, int], Iterator[tuple[list[Sentence], np.ndarray]]]
+"""Splits and embeds documents elsewhere (``ray_split_embed`` on a cluster): their sentences and vectors, in order."""
 
 
 def _embed_into(writer: SegmentWriter, embedder: Embedder, dim: int,
@@ -119,6 +102,7 @@ def build_index(
     wait_s: float = 0.0,
     ray_address: str | None = None,
     strict: bool = False,
+    shards: int | None = None,
 ) -> BuildResult:
     """Build the index of a corpus, or bring an existing one up to date.
 
@@ -140,6 +124,8 @@ def build_index(
             ``index.distributed``); progress then counts documents. Defaults to None (here).
         strict: Fail on the first bad corpus file instead of skipping it (see
             ``read_corpus``). Defaults to False.
+        shards: Write a sharded index of this many shards (see ``index.shard_build``).
+            Defaults to None: one index.
 
     Returns:
         File counts (added, changed, removed, unchanged), totals, and whether the
@@ -153,6 +139,11 @@ def build_index(
         EmbeddingModelError: The embedder fails or returns malformed vectors.
     """
     out, root = Path(out), Path(corpus)
+    if shards is not None:
+        from index.shard_build import build_sharded  # it builds each shard with this module
+
+        return build_sharded(root, out, embedder, shards, progress, vector_dtype=vector_dtype, tables=tables,
+                             wait_s=wait_s, ray_address=ray_address, strict=strict)
     updatable = check_out(out, embedder.name)
     if not root.exists():
         corpus_files(root)  # a missing corpus fails here (one line), before the lock creates ``out``
@@ -163,14 +154,14 @@ def build_index(
         old = read_manifest(out) if updatable else None
         collect_garbage(out, old)
         checked_ns = time.time_ns()
-        stats = _file_stats(root) if root.exists() else {}
-        if old is not None and not (strict and old.skipped) and _unchanged_on_disk(old, root, stats) \
-                and _opens(out, embedder):
+        stats = file_stats(root) if root.exists() else {}
+        if old is not None and not (strict and old.skipped) and unchanged_on_disk(old, root, stats) \
+                and opens(out, embedder):
             LOG.info("index at %s is up to date (no corpus file changed size or time)", out)
             return BuildResult(out=str(out), added=0, changed=0, removed=0, unchanged=len(stats),
                                sources=old.sources, sentences=old.sentences, up_to_date=True,
                                skipped=old.skipped)
-        previous = _previous(out, old, embedder, str(root.resolve()))
+        previous = previous_index(out, old, embedder, str(root.resolve()))
         try:
             # strict: every file is read again, so none that an earlier build skipped slips through
             snapshot = read_changed(root, previous, stats) if previous is not None and not strict else None
@@ -179,13 +170,12 @@ def build_index(
         finally:
             if previous is not None:
                 previous.close()
-        stamp = {"file_stats": {n: FileStat(sha256=snapshot.files[n], size=stats[n][0], mtime_ns=stats[n][1])
-                                for n in snapshot.files if n in stats}, "checked_ns": checked_ns}
-        return _update(out, plan, snapshot, stamp, embedder, progress, vector_dtype, tables or {}, previous,
-                       ray_address)
+        return write_update(out, plan, snapshot, stamp_of(snapshot.files, stats, checked_ns), embedder, progress,
+                            vector_dtype, tables or {}, previous,
+                            None if ray_address is None else functools.partial(ray_split_embed, ray_address))
 
 
-def _opens(out: Path, embedder: Embedder) -> bool:
+def opens(out: Path, embedder: Embedder) -> bool:
     """Whether the index in ``out`` opens and passes its checksums (else it is built again)."""
     try:
         ClaimIndex.load(out, corpus_check=False, embedder_name=embedder.name).close()
@@ -195,7 +185,7 @@ def _opens(out: Path, embedder: Embedder) -> bool:
     return True
 
 
-def _previous(out: Path, old: Manifest | None, embedder: Embedder, root: str) -> ClaimIndex | None:
+def previous_index(out: Path, old: Manifest | None, embedder: Embedder, root: str) -> ClaimIndex | None:
     if old is None:
         return None
     if old.corpus_root != root:
@@ -211,13 +201,13 @@ def _previous(out: Path, old: Manifest | None, embedder: Embedder, root: str) ->
 def _write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: int | None, dtype: str,
                    embedder: Embedder, tables: Mapping[str, TermTable],
                    progress: Callable[[int, int], None] | None,
-                   ray_address: str | None) -> tuple[SegmentWriter, SegmentInfo]:
+                   split_embed: SplitEmbed | None) -> tuple[SegmentWriter, SegmentInfo]:
     """Split, embed and write the fresh documents as one new segment (removed again on failure)."""
     dim = dim if dim is not None else int(embedder.dim)
     writer = SegmentWriter(out / new_segment_name(), dim, dtype)
     try:
-        if ray_address is not None:
-            results = ray_split_embed(ray_address, [d for d, _ in fresh], embedder, dim)
+        if split_embed is not None:
+            results = split_embed([d for d, _ in fresh], embedder, dim)
             for done, ((document, position), (sentences, vectors)) in enumerate(zip(fresh, results), start=1):
                 writer.add_document(document, position, sentences,
                                     {name: table(document) for name, table in tables.items()})
@@ -243,9 +233,13 @@ def _committed(out: Path, name: str) -> bool:
         return False
 
 
-def _update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Embedder, progress,
-            vector_dtype: str, tables: Mapping[str, TermTable], previous: ClaimIndex | None,
-            ray_address: str | None) -> BuildResult:
+def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Embedder, progress,
+                 vector_dtype: str, tables: Mapping[str, TermTable], previous: ClaimIndex | None,
+                 split_embed: SplitEmbed | None) -> BuildResult:
+    """Carry out ``plan`` in the index folder ``out`` (its lock held): a new segment, then the manifest swap.
+
+    ``split_embed`` splits and embeds the new documents elsewhere (a Ray job); None does it here.
+    """
     total = sum(plan.live.values())
     result = {"out": str(out), "added": len(plan.changes.added), "changed": len(plan.changes.changed),
               "removed": len(plan.changes.removed), "unchanged": len(plan.changes.unchanged),
@@ -268,7 +262,7 @@ def _update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Em
         if plan.fresh:
             base = max((s.base + s.sentences for s in previous.manifest.segments), default=0) if previous else 0
             writer, info = _write_segment(out, plan.fresh, base, dim, dtype, embedder, tables, progress,
-                                          ray_address)
+                                          split_embed)
             new_parts.append(writer.folder.name)
             segments.append(info)
             plan.live[info.name] = info.sentences

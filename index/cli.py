@@ -14,6 +14,7 @@ from pathlib import Path
 from index.boundary import OneLineParser, configure_logging, quiet_libraries, run_cli
 from index.build import build_index
 from index.embed import SentenceTransformerEmbedder
+from index.shard_layout import ShardManifest, shard_build_command
 from index.store import ClaimIndex, build_command
 
 __all__ = ["main"]
@@ -35,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="wait this long for another build of --out to finish (default: fail at once)")
     build.add_argument("--ray", default=None, metavar="ADDRESS",
                        help="split and embed on a Ray cluster (ray://host:10001, host:6379 or auto)")
+    build.add_argument("--shards", type=int, default=None, metavar="K",
+                       help="write a sharded index of K shards (documents split by a hash of their id)")
     info = commands.add_parser("info", help="list the sources of an index")
     info.add_argument("--index", required=True, type=Path, help="index directory")
     return parser
@@ -48,7 +51,8 @@ def _progress(done: int, total: int) -> None:
 
 def _build(args: argparse.Namespace) -> None:
     result = build_index(args.corpus, args.out, SentenceTransformerEmbedder(args.model), progress=_progress,
-                         wait_s=args.wait, ray_address=args.ray, strict=args.strict)
+                         wait_s=args.wait, ray_address=args.ray, strict=args.strict,
+                         shards=args.shards)
     if result.up_to_date:
         print(f"index at {result.out} is up to date ({result.sources} sources, {result.sentences} sentences)")
     else:
@@ -63,15 +67,21 @@ def _info(args: argparse.Namespace) -> None:
     if changes is None:
         corpus_state = "not found (the index is used as built)"
     elif changes.has_changes:
-        corpus_state = (f"stale: {changes.describe()} files; rebuild with: "
-                        f"{build_command(manifest.corpus_root, args.index, manifest.embedding_model)}")
+        rebuild = (shard_build_command(manifest.corpus_root, args.index, len(manifest.shards))
+                   if isinstance(manifest, ShardManifest) else
+                   build_command(manifest.corpus_root, args.index, manifest.embedding_model))
+        corpus_state = f"stale: {changes.describe()} files; rebuild with: {rebuild}"
     else:
         corpus_state = "up to date"
     print(f"index at {args.index}: {manifest.sources} sources, {manifest.sentences} sentences, "
           f"model {manifest.embedding_model}, built {manifest.built_at}")
     print(f"corpus {manifest.corpus_root}: {corpus_state}")
-    search = f"{manifest.ann.kind} (nprobe {manifest.ann.nprobe})" if manifest.ann else "exact"
-    print(f"store: {len(manifest.segments)} segment(s), {manifest.vector_dtype} vectors, search {search}")
+    if isinstance(manifest, ShardManifest):
+        print(f"store: {len(manifest.shards)} shards: " + ", ".join(
+            f"{s.name} ({s.sources} sources, {s.sentences} sentences)" for s in manifest.shards))
+    else:
+        search = f"{manifest.ann.kind} (nprobe {manifest.ann.nprobe})" if manifest.ann else "exact"
+        print(f"store: {len(manifest.segments)} segment(s), {manifest.vector_dtype} vectors, search {search}")
     if manifest.skipped:
         print(f"skipped {len(manifest.skipped)} files: " + "; ".join(f"{f} ({r})" for f, r in manifest.skipped.items()))
     summaries = index.source_summaries()

@@ -18,6 +18,7 @@ from index.durable import LOCK_NAME, fsync_dir
 from index.errors import IndexStoreError
 from index.manifest_file import MANIFEST
 from index.models import FORMAT_VERSION, Manifest
+from index.shard_layout import is_sharded
 
 __all__ = ["check_out", "collect_garbage", "own_entry"]
 
@@ -48,6 +49,9 @@ def check_out(out: Path, embedder_name: str) -> bool:
         return False
     if not out.is_dir():
         raise IndexStoreError(f"{out} is a file, not an index directory; choose another --out")
+    if is_sharded(out):
+        raise IndexStoreError(f"{out} holds a sharded index; build it with --shards (see python -m index info "
+                              f"--index {out}), or choose another --out")
     if not (out / MANIFEST).is_file():
         if any(not own_entry(p.name) for p in out.iterdir()):
             raise IndexStoreError(

@@ -10,17 +10,19 @@ a changed .jsonl file keeps its vectors.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.corpus import corpus_entries, diff_files, sha256
+from index.corpus import corpus_entries, corpus_files, diff_files, relative_name, sha256
 from index.errors import EmptyDocumentError, IngestError
 from index.ingest import Corpus, read_corpus
-from index.models import Document, SegmentInfo
+from index.models import Document, FileStat, Manifest, SegmentInfo
 from index.segment import document_digest
+from index.shard_layout import ShardManifest
 from index.store import ClaimIndex
 
-__all__ = ["RACY_NS", "Plan", "Snapshot", "read_changed"]
+__all__ = ["RACY_NS", "Plan", "Snapshot", "file_stats", "read_changed", "stamp_of", "unchanged_on_disk"]
 
 LOG = logging.getLogger(__name__)
 
@@ -140,3 +142,29 @@ class Plan:
             if len(removed) < info.documents:
                 segments.append(info.model_copy(update={"removed": removed}))
         return segments
+
+
+def file_stats(root: Path) -> dict[str, tuple[int, int]]:
+    """``{relative name: (size, mtime_ns)}`` of the corpus files, taken before they are read."""
+    stats = {}
+    for path in corpus_files(root, warn=False):
+        st = path.stat()
+        stats[relative_name(root, path)] = (st.st_size, st.st_mtime_ns)
+    return stats
+
+
+def unchanged_on_disk(manifest: Manifest | ShardManifest, root: Path, stats: dict[str, tuple[int, int]]) -> bool:
+    """Whether every corpus file has the size and mtime the manifest (an index's or a sharded index's) recorded.
+
+    A file whose mtime was within 2 s of when the stats were taken is not trusted (a
+    later write could keep its size and land in the same mtime tick): it is read again.
+    """
+    return manifest.corpus_root == str(root.resolve()) and set(stats) == set(manifest.file_stats) and all(
+        stats[n] == (manifest.file_stats[n].size, manifest.file_stats[n].mtime_ns)
+        and stats[n][1] < manifest.checked_ns - RACY_NS for n in stats)
+
+
+def stamp_of(files: Mapping[str, str], stats: dict[str, tuple[int, int]], checked_ns: int) -> dict:
+    """The manifest fields that let the next build skip reading unchanged files."""
+    return {"file_stats": {n: FileStat(sha256=files[n], size=stats[n][0], mtime_ns=stats[n][1])
+                           for n in files if n in stats}, "checked_ns": checked_ns}

@@ -8,14 +8,14 @@ read with ``reconstruct_n``: a slice of the memory-mapped vectors in a ``ClaimIn
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from index.models import Hit
 
-__all__ = ["per_source_search"]
+__all__ = ["per_source_search", "score_sources"]
 
 
 def _as_queries(queries: np.ndarray, dim: int) -> np.ndarray:
@@ -58,9 +58,8 @@ def per_source_search(
     if k_per_source < 1 or candidate_pool < 1:
         raise ValueError(f"k_per_source and candidate_pool must be at least 1, got {k_per_source}, {candidate_pool}")
     queries = _as_queries(queries, index.d)
-    results: list[list[Hit]] = [[] for _ in range(len(queries))]
     if index.ntotal == 0 or len(queries) == 0:
-        return results
+        return [[] for _ in range(len(queries))]
     # source -> the queries for which it is a candidate, so each source is searched once
     askers: dict[int, list[int]] = {}
     if sources is not None:
@@ -72,11 +71,37 @@ def per_source_search(
         for q, found in enumerate(rows):
             for source in dict.fromkeys(np.searchsorted(starts, found[found >= 0], side="right") - 1):
                 askers.setdefault(int(source), []).append(q)
+    return score_sources(lambda start, end: index.reconstruct_n(start, end - start), ranges, source_ids,
+                         queries, askers, k_per_source)
+
+
+def score_sources(
+    block: Callable[[int, int], np.ndarray],
+    ranges: Sequence[tuple[int, int]],
+    source_ids: Sequence[str],
+    queries: np.ndarray,
+    askers: Mapping[int, Sequence[int]],
+    k_per_source: int,
+) -> list[list[Hit]]:
+    """Score the chosen sources exactly: each source's ``k_per_source`` nearest rows for the queries that ask.
+
+    Args:
+        block: ``block(start, end)`` gives the float32 vectors of rows ``start..end-1``.
+        ranges: ``(start, end)`` row range of each source.
+        source_ids: Id of each source, aligned with ``ranges``.
+        queries: ``(n, dim)`` float32 unit vectors.
+        askers: Source number -> the queries (positions in ``queries``) that search it.
+        k_per_source: Sentences per source (fewer when a source is shorter).
+
+    Returns:
+        For each query, its hits sorted by similarity (highest first), ties by row.
+    """
+    results: list[list[Hit]] = [[] for _ in range(len(queries))]
     for source, qs in askers.items():
         start, end = ranges[source]
-        block = index.reconstruct_n(start, end - start)
+        rows = block(start, end)
         for q in qs:
-            q_sims = block @ queries[q]  # one query at a time: the same figures alone or in a batch
+            q_sims = rows @ queries[q]  # one query at a time: the same figures alone or in a batch
             q_order = np.argsort(-q_sims, kind="stable")[:k_per_source]
             results[q].extend(
                 Hit(sentence=start + int(j), source_id=source_ids[source], similarity=float(q_sims[j]))

@@ -29,6 +29,7 @@ from index.retrieval import Retrieval
 from index.rows import Rows
 from index.search import per_source_search
 from index.segment import DocRow, Segment, SegmentCorrupt
+from index.shard_layout import is_sharded
 from index.split import context_for, paragraph_spans
 from index.views import DocumentView, SentenceView
 
@@ -120,7 +121,7 @@ class ClaimIndex:
             threads: faiss and BLAS threads (process-wide). Defaults to ``SEARCH_THREADS``.
 
         Returns:
-            The index.
+            The index; a ``ShardedIndex`` (same methods) when ``path`` holds a sharded index.
 
         Raises:
             MissingIndexError: No index there.
@@ -128,6 +129,10 @@ class ClaimIndex:
             IndexStoreError: A corrupt index, or one built with another model or a newer format.
         """
         path = Path(path)
+        if is_sharded(path):  # several shards, opened as one (``index.sharded``; by Ray actors with CROSSCHECK_RAY)
+            from index.sharded import ShardedIndex
+
+            return ShardedIndex.load(path, corpus_check, embedder_name, verify)  # type: ignore[return-value]
         manifest = read_manifest(path)
         if embedder_name is not None and embedder_name != manifest.embedding_model:
             raise IndexStoreError(
@@ -309,12 +314,16 @@ class ClaimIndex:
         Raises:
             ValueError: Wrong query shape or ``n`` below 1.
         """
-        if n < 1:
-            raise ValueError(f"n must be at least 1, got {n}")
-        sims, rows = self._retrieval.search(np.asarray(queries, dtype=np.float32), n)
+        sims, rows = self.nearest_rows(queries, n)
         return [[Hit(sentence=int(r), source_id=self._rows.source_of(r), similarity=float(s))
                  for s, r in zip(q_sims, q_rows) if r >= 0]
                 for q_sims, q_rows in zip(sims, rows)]
+
+    def nearest_rows(self, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """``nearest`` as arrays ``(similarities, rows)``, each ``(q, n)``, best first, -inf / -1 padded."""
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        return self._retrieval.search(np.asarray(queries, dtype=np.float32), n)
 
     def keyword_search(self, query: str, k: int, sources: set[str] | None = None) -> list[KeywordHit]:
         """Sentences that contain the query's words, best BM25 score first (SQLite FTS5).

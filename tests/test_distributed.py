@@ -1,16 +1,21 @@
-"""``build_index(..., ray_address=...)`` on a local Ray cluster gives the index a local build gives."""
+"""``build_index(..., ray_address=...)`` on a local Ray cluster gives the index a local build gives; a sharded
+index searched by one Ray actor per shard gives the hits and reports of one index."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 from conftest import REPO, FakeEmbedder
+from test_shards import same_reports, same_search, verifier
 
 from index import ClaimIndex, IndexStoreError, build_index
+from index.shard_layout import shard_of, shard_path
+from index.sharded import RAY_ENV, ShardedIndex
 
 ray = pytest.importorskip("ray")
 
@@ -49,3 +54,28 @@ def test_ray_build_equals_the_local_build(local_cluster, corpus_dir, tmp_path):
         np.testing.assert_array_equal(a.vectors_of(source_id), b.vectors_of(source_id))
     (corpus_dir / "005_new.txt").write_text("Putin plans a trip to Pyongyang next year.", encoding="utf-8")
     assert build_index(corpus_dir, remote, FakeEmbedder(), ray_address="auto").added == 1  # incremental too
+
+
+def test_ray_build_and_ray_search_equal_one_index(local_cluster, corpus_dir, tmp_path, monkeypatch):
+    one_dir, many_dir = tmp_path / "one", tmp_path / "ray"
+    build_index(corpus_dir, one_dir, FakeEmbedder())
+    result = build_index(corpus_dir, many_dir, FakeEmbedder(), ray_address="auto", shards=3)
+    assert (result.added, result.sources, result.sentences) == (5, 5, 79)
+    monkeypatch.setenv(RAY_ENV, "auto")  # ClaimIndex.load (so Verifier.from_index) opens one actor per shard
+    one, many = ClaimIndex.load(one_dir), ClaimIndex.load(many_dir)
+    assert many.remote
+    same_search(one, many)
+    same_reports(verifier(one), verifier(many))
+    many.close()
+    # an update whose new documents land in several shards, not all: one Ray job feeds each its own
+    for n, text in enumerate(["Putin plans a trip to Pyongyang next year.", "Seoul protested the launch.",
+                              "Lavrov met Choe Son Hui in Moscow.", "A satellite reached orbit."]):
+        (corpus_dir / f"00{5 + n}_new.txt").write_text(text, encoding="utf-8")
+    assert build_index(corpus_dir, many_dir, FakeEmbedder(), ray_address="auto", shards=3).added == 4
+    build_index(corpus_dir, one_dir, FakeEmbedder())
+    updated = ShardedIndex.load(many_dir, ray_address="")  # in this process
+    assert len({shard_of(s.source_id, 3) for s in updated.source_summaries() if "_new" in s.path}) == 2
+    same_search(ClaimIndex.load(one_dir), updated)
+    shutil.rmtree(shard_path(many_dir, 0))
+    with pytest.raises(IndexStoreError, match="shard 000 of the sharded index is missing"):
+        ShardedIndex.load(many_dir)  # the actor's own error, not Ray's wrapper

@@ -1,0 +1,148 @@
+"""The on-disk layout of a sharded index: shard folders and the top manifest that lists them.
+
+A sharded index directory (``python -m index build --shards K``)::
+
+    shards.json     ShardManifest: model, corpus files, counts, and each shard with its checksum
+    .lock           held by a running build (see ``durable.build_lock``)
+    shards/000/     an ordinary index directory (manifest.json + segments, see ``store``)
+    shards/001/     ...
+
+Each document lives in exactly one shard, chosen by a stable hash of its source id
+(``shard_of``), so an update re-embeds and rewrites only the shards that hold changed
+documents. ``shards.json`` records the sha256 of each shard's ``manifest.json``; a shard's
+manifest in turn records the checksums of its segments, so a load checks the whole chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from index.errors import IndexStoreError, MissingIndexError, StaleIndexError
+from index.manifest_file import MANIFEST
+from index.models import FileStat
+
+__all__ = [
+    "SHARDS_FOLDER",
+    "SHARDS_MANIFEST",
+    "SHARD_FORMAT",
+    "ShardInfo",
+    "ShardManifest",
+    "is_sharded",
+    "manifest_digest",
+    "read_shard_manifest",
+    "shard_build_command",
+    "shard_of",
+    "shard_path",
+]
+
+SHARDS_MANIFEST = "shards.json"
+SHARDS_FOLDER = "shards"
+SHARD_FORMAT = 1
+"""Version of the top manifest's layout (each shard has the ordinary index format)."""
+
+
+class ShardInfo(BaseModel):
+    """One shard as the top manifest lists it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[0-9]{3}$", description="folder inside shards/")
+    manifest_sha256: str = Field(description="sha256 of the shard's manifest.json bytes")
+    sources: int = Field(ge=0)
+    sentences: int = Field(ge=0)
+
+
+class ShardManifest(BaseModel):
+    """What a sharded index was built from, and its shards (the only file a build swaps last)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shard_format: int = SHARD_FORMAT
+    embedding_model: str
+    embedding_dim: int
+    corpus_root: str
+    files: dict[str, str] = Field(description="every corpus file (relative path) -> sha256 of its bytes")
+    file_stats: dict[str, FileStat] = Field(default_factory=dict)
+    checked_ns: int = 0
+    sentences: int
+    sources: int
+    built_at: str
+    skipped: dict[str, str] = Field(default_factory=dict)
+    shards: list[ShardInfo]
+
+
+def shard_of(source_id: str, shards: int) -> int:
+    """The shard that holds a document: the first 8 bytes of sha256(source id), modulo ``shards``.
+
+    Stable across runs, machines and Python versions (unlike ``hash``), so a document
+    stays in its shard for as long as the shard count does.
+    """
+    digest = hashlib.sha256(source_id.encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:8], "big") % shards
+
+
+def shard_path(root: Path, number: int) -> Path:
+    """Folder of shard ``number`` inside the sharded index ``root``."""
+    return Path(root) / SHARDS_FOLDER / f"{number:03d}"
+
+
+def is_sharded(path: Path) -> bool:
+    """Whether ``path`` holds a sharded index (its top manifest)."""
+    return (Path(path) / SHARDS_MANIFEST).is_file()
+
+
+def manifest_digest(shard: Path) -> str:
+    """sha256 of a shard's ``manifest.json`` bytes.
+
+    Raises:
+        OSError: The file cannot be read.
+    """
+    return hashlib.sha256((Path(shard) / MANIFEST).read_bytes()).hexdigest()
+
+
+def shard_build_command(corpus: str, out: Path, shards: int) -> str:
+    """The shell command that (re)builds a sharded index, for error messages."""
+    return (f"python -m index build --corpus {shlex.quote(corpus)} --out {shlex.quote(str(out))} "
+            f"--shards {shards} [--ray ADDRESS]")
+
+
+def read_shard_manifest(path: Path) -> ShardManifest:
+    """The top manifest of the sharded index in ``path``.
+
+    Raises:
+        MissingIndexError: No sharded index there.
+        StaleIndexError: A top manifest of an older layout.
+        IndexStoreError: An unreadable top manifest, or one of a newer layout.
+    """
+    path = Path(path)
+    hint = f"; delete it and build again with: {shard_build_command('PATH', path, 4)}"
+    try:
+        raw = json.loads((path / SHARDS_MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise MissingIndexError(f"no sharded index at {path}; build one with: "
+                                f"{shard_build_command('PATH', path, 4)}") from exc
+    except (OSError, UnicodeDecodeError, RecursionError, ValueError) as exc:
+        raise IndexStoreError(f"sharded index at {path} is corrupt: {SHARDS_MANIFEST} is not valid JSON{hint}") from exc
+    version = raw.get("shard_format") if isinstance(raw, dict) else None
+    if isinstance(version, int) and version < SHARD_FORMAT:
+        raise StaleIndexError(f"sharded index at {path} has layout {version}, this Crosscheck reads {SHARD_FORMAT}"
+                              f"{hint}")
+    if version != SHARD_FORMAT:
+        raise IndexStoreError(f"sharded index at {path} has layout {version!r}, this Crosscheck reads "
+                              f"{SHARD_FORMAT}{hint}")
+    try:
+        manifest = ShardManifest.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise IndexStoreError(f"sharded index at {path} is corrupt: {SHARDS_MANIFEST} {where}: {error['msg']}"
+                              f"{hint}") from exc
+    if [s.name for s in manifest.shards] != [f"{n:03d}" for n in range(len(manifest.shards))] or not manifest.shards:
+        raise IndexStoreError(f"sharded index at {path} is corrupt: {SHARDS_MANIFEST} lists shards "
+                              f"{[s.name for s in manifest.shards]}, expected 000 upwards{hint}")
+    return manifest

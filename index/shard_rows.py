@@ -1,0 +1,254 @@
+"""Global rows of a sharded index mapped to (shard, row in the shard), and read-on-demand views over them.
+
+Global rows number the documents of all shards in corpus order (file, then position in
+the file), exactly as ``index.rows.Rows`` numbers one index's documents; each document's
+sentences keep their order. Only a small record per document is kept in memory.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, overload
+
+import numpy as np
+
+from index.models import Document, Hit, Sentence, SourceSummary
+
+if TYPE_CHECKING:
+    from index.shard_worker import LocalShards, RayShards
+
+__all__ = ["ShardRows", "ShardedContexts", "ShardedDocuments", "ShardedSentences"]
+
+_CACHE = 8192
+_READ_CHUNK = 2048
+"""Rows read per round of calls when a slice or the whole sequence is read."""
+
+
+class ShardRows:
+    """The row layout of a sharded index.
+
+    Args:
+        layouts: Per shard, ``(position in its file, summary)`` of each document in the shard's row order.
+
+    Raises:
+        ValueError: A source is stored in two shards.
+    """
+
+    def __init__(self, layouts: list[list[tuple[int, SourceSummary]]]) -> None:
+        docs = [(s.path, pos, shard, j, s) for shard, layout in enumerate(layouts)
+                for j, (pos, s) in enumerate(layout)]
+        docs.sort(key=lambda d: (d[0], d[1]))
+        self._summaries = [d[4] for d in docs]
+        self.source_ids: dict[str, int] = {}
+        for number, summary in enumerate(self._summaries):
+            if self.source_ids.setdefault(summary.source_id, number) != number:
+                raise ValueError(f"source {summary.source_id!r} is stored in two shards")
+        counts = np.array([s.sentences for s in self._summaries], dtype=np.int64)
+        self._starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._shard = np.array([d[2] for d in docs], dtype=np.int64)
+        self._local_doc = np.array([d[3] for d in docs], dtype=np.int64)
+        self._local_starts, self._first_global = [], []
+        for shard, layout in enumerate(layouts):
+            local_counts = np.array([s.sentences for _, s in layout], dtype=np.int64)
+            self._local_starts.append(np.concatenate([[0], np.cumsum(local_counts)]).astype(np.int64))
+            self._first_global.append(np.zeros(len(layout), dtype=np.int64))
+        for number, (shard, j) in enumerate(zip(self._shard, self._local_doc)):
+            self._first_global[shard][j] = self._starts[number]
+
+    @property
+    def sentences(self) -> int:
+        """Rows in all shards."""
+        return int(self._starts[-1])
+
+    @property
+    def documents(self) -> int:
+        """Documents in all shards."""
+        return len(self._summaries)
+
+    def summaries(self) -> list[SourceSummary]:
+        """Every document's summary, in global order."""
+        return list(self._summaries)
+
+    def summary(self, source_id: str) -> SourceSummary:
+        """A source's summary. Raises KeyError for an unknown source."""
+        return self._summaries[self.source_ids[source_id]]
+
+    def source_range(self, source_id: str) -> tuple[int, int]:
+        """``(start, end)`` global rows of a source. Raises KeyError for an unknown source."""
+        number = self.source_ids[source_id]
+        return int(self._starts[number]), int(self._starts[number + 1])
+
+    def shard_of_source(self, source_id: str) -> int:
+        """The shard that holds a source. Raises KeyError for an unknown source."""
+        return int(self._shard[self.source_ids[source_id]])
+
+    def source_ids_of(self, rows: np.ndarray) -> list[str]:
+        """Source id of each global row."""
+        numbers = np.searchsorted(self._starts, np.asarray(rows, dtype=np.int64), side="right") - 1
+        return [self._summaries[n].source_id for n in numbers]
+
+    def locate_many(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(shards, local rows)`` of global rows."""
+        rows = np.asarray(rows, dtype=np.int64)
+        number = np.searchsorted(self._starts, rows, side="right") - 1
+        shards, local_doc = self._shard[number], self._local_doc[number]
+        local_first = np.array([self._local_starts[s][j] for s, j in zip(shards, local_doc)], dtype=np.int64)
+        return shards, local_first + rows - self._starts[number]
+
+    def locate(self, row: int) -> tuple[int, int]:
+        """``(shard, local row)`` of global row ``row``. Raises IndexError when it is out of range."""
+        if not 0 <= row < self.sentences:
+            raise IndexError(f"sentence row {row} out of range (the index holds {self.sentences})")
+        shards, local = self.locate_many(np.array([row]))
+        return int(shards[0]), int(local[0])
+
+    def to_global(self, shard: int, local: np.ndarray) -> np.ndarray:
+        """Global rows of rows ``local`` (any shape; -1 stays -1) of shard ``shard``."""
+        local = np.asarray(local, dtype=np.int64)
+        if not local.size:
+            return local
+        valid = local >= 0
+        if not valid.any():
+            return np.full(local.shape, -1, dtype=np.int64)
+        j = np.searchsorted(self._local_starts[shard], np.where(valid, local, 0), side="right") - 1
+        return np.where(valid, self._first_global[shard][np.clip(j, 0, None)] + local - self._local_starts[shard][j],
+                        -1)
+
+    def global_hits(self, shard: int, hits: list[Hit]) -> list[Hit]:
+        """A shard's hits, renumbered in global rows."""
+        rows = self.to_global(shard, np.array([h.sentence for h in hits], dtype=np.int64))
+        return [Hit.model_construct(sentence=int(g), source_id=h.source_id, similarity=h.similarity)
+                for h, g in zip(hits, rows)]
+
+    def merge_top(self, answers: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The global top ``n`` of each query from every shard's top ``n`` ``(similarities, local rows)``,
+        ordered as ``Retrieval.search`` orders one index's (similarity, then row; -inf / -1 padded)."""
+        sims = np.concatenate([a[0] for a in answers], axis=1)
+        rows = np.concatenate([self.to_global(s, a[1]) for s, a in enumerate(answers)], axis=1)
+        sims = np.where(rows >= 0, sims, -np.inf)
+        order = np.lexsort((rows, -sims), axis=1)[:, :n]
+        return np.take_along_axis(sims, order, axis=1), np.take_along_axis(rows, order, axis=1)
+
+
+class ShardedSentences(Sequence[Sentence]):
+    """The sentences of a sharded index in global row order, each read from its shard when asked for."""
+
+    def __init__(self, rows: ShardRows, shards: LocalShards | RayShards) -> None:
+        self._rows, self._shards = rows, shards
+        self._cache: dict[int, Sentence] = {}
+
+    def __len__(self) -> int:
+        return self._rows.sentences
+
+    def remember(self, rows: Sequence[int], sentences: Sequence[Sentence]) -> None:
+        """Keep sentences read elsewhere (the oldest go past ``_CACHE``)."""
+        for row, sentence in zip(rows, sentences):
+            self._cache[int(row)] = sentence
+        while len(self._cache) > _CACHE:
+            del self._cache[next(iter(self._cache))]
+
+    def _one(self, row: int) -> Sentence:
+        if row not in self._cache:
+            shard, local = self._rows.locate(row)
+            self.remember([row], self._shards.call("sentences", [([local],)], [shard])[0])
+        return self._cache[row]
+
+    def read(self, rows: Sequence[int]) -> list[Sentence]:
+        """The sentences of these global rows, in order (one call per shard involved)."""
+        shards, local = self._rows.locate_many(np.asarray(rows, dtype=np.int64))
+        out: list[Any] = [None] * len(rows)
+        involved = sorted(set(shards.tolist()))
+        picks = [np.flatnonzero(shards == s) for s in involved]
+        answers = self._shards.call("sentences", [(local[p].tolist(),) for p in picks], involved)
+        for p, found in zip(picks, answers):
+            for at, sentence in zip(p, found):
+                out[at] = sentence
+        return out
+
+    @overload
+    def __getitem__(self, row: int) -> Sentence: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[Sentence]: ...
+
+    def __getitem__(self, row: int | slice) -> Sentence | list[Sentence]:
+        if isinstance(row, slice):
+            picked = range(*row.indices(len(self)))
+            return [s for at in range(0, len(picked), _READ_CHUNK) for s in self.read(picked[at:at + _READ_CHUNK])]
+        row = int(row)
+        if row < 0:
+            row += len(self)
+        if not 0 <= row < len(self):
+            raise IndexError(f"sentence row {row} out of range (the index holds {len(self)})")
+        return self._one(row)
+
+    def __iter__(self) -> Iterator[Sentence]:
+        for start in range(0, len(self), _READ_CHUNK):
+            yield from self.read(range(start, min(len(self), start + _READ_CHUNK)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class ShardedContexts:
+    """Sentences' contexts (``ClaimIndex.context``) by global row and window, kept once read: on Ray each
+    answer costs a round trip."""
+
+    def __init__(self, rows: ShardRows, shards: LocalShards | RayShards, sentences: ShardedSentences) -> None:
+        self._rows, self._shards, self._sentences = rows, shards, sentences
+        self._cache: dict[tuple[int, int], str] = {}
+
+    def _keep(self, row: int, window: int, text: str) -> None:
+        self._cache[row, window] = text
+        while len(self._cache) > _CACHE:
+            del self._cache[next(iter(self._cache))]
+
+    def get(self, row: int, window: int) -> str:
+        """The context of global row ``row``."""
+        if (row, window) not in self._cache:
+            shard, local = self._rows.locate(row)
+            self._keep(row, window, self._shards.call("context", [(local, window)], [shard])[0])
+        return self._cache[row, window]
+
+    def prefetch(self, rows: Sequence[int]) -> None:
+        """Read the sentences and contexts (window 1) of these rows, one call per shard involved."""
+        rows = [r for r in rows if (r, 1) not in self._cache]
+        if not rows:
+            return
+        shards, local = self._rows.locate_many(np.array(rows, dtype=np.int64))
+        asked = sorted(set(shards.tolist()))
+        picks = [np.flatnonzero(shards == s) for s in asked]
+        for pick, found in zip(picks, self._shards.call("read_hits", [(local[p].tolist(),) for p in picks], asked)):
+            self._sentences.remember([rows[j] for j in pick], [sentence for sentence, _ in found])
+            for j, (_, text) in zip(pick, found):
+                self._keep(rows[j], 1, text)
+
+
+class ShardedDocuments(Mapping[str, Document]):
+    """Documents by source id, in global order; each document (with its text) is read from its shard on access."""
+
+    def __init__(self, rows: ShardRows, shards: LocalShards | RayShards) -> None:
+        self._rows, self._shards = rows, shards
+        self._one = functools.lru_cache(maxsize=256)(self._read_one)
+
+    def _read_one(self, source_id: str) -> Document:
+        return self._shards.call("document", [(source_id,)], [self._rows.shard_of_source(source_id)])[0]
+
+    def __getitem__(self, source_id: str) -> Document:
+        if source_id not in self._rows.source_ids:
+            raise KeyError(source_id)
+        return self._one(source_id)
+
+    def __contains__(self, source_id: object) -> bool:
+        return source_id in self._rows.source_ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows.source_ids)
+
+    def __len__(self) -> int:
+        return len(self._rows.source_ids)

@@ -1,0 +1,300 @@
+"""``ShardedIndex``: several shards searched as one index, in this process or by Ray actors.
+
+It answers the ``ClaimIndex`` calls the verifier and the workbench make (``search_batch``,
+``nearest``, ``keyword_search``, ``sentences``, ``documents``, ``summary``, ``context``,
+``vector``, ...). Rows are numbered as one index built from the same corpus numbers them
+(documents in corpus order: file, then position in the file), so a row, a hit and a
+report are the same whichever way the corpus was stored. Each shard answers in its own
+rows; ``ShardRows`` maps between the two.
+
+Similarity search merges exactly: each shard's top ``n`` by similarity (ties by row)
+hold the global top ``n``, and a source's exact scores come from the shard that holds
+it. With an approximate (IVF) shard the candidates are each shard's, so results match
+one index's up to the approximation, as one index's own ANN does. Keyword scores are
+BM25 within each shard (as within each segment of one index): close to one table's.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Collection
+from pathlib import Path
+
+import numpy as np
+
+from index.corpus import diff_files, file_hashes
+from index.errors import IndexStoreError, StaleIndexError
+from index.models import FileChanges, Hit, KeywordHit, SourceSummary
+from index.shard_layout import ShardManifest, read_shard_manifest, shard_build_command, shard_path
+from index.shard_rows import ShardedContexts, ShardedDocuments, ShardedSentences, ShardRows
+from index.shard_worker import LocalShards, RayShards
+
+__all__ = ["RAY_ENV", "ShardedIndex"]
+
+LOG = logging.getLogger(__name__)
+
+RAY_ENV = "CROSSCHECK_RAY"
+"""Address of the Ray cluster whose actors search a sharded index (unset: searched in this process)."""
+
+
+def _merged(parts: list[list[Hit]]) -> list[Hit]:
+    return sorted((h for part in parts for h in part), key=lambda h: (-h.similarity, h.sentence))
+
+
+class ShardedIndex:
+    """The shards of a sharded index directory, searched as one ``ClaimIndex`` (open one with ``load``).
+
+    Args:
+        manifest: The top manifest.
+        path: The sharded index directory.
+        shards: The opened shards (``LocalShards`` or ``RayShards``).
+
+    Raises:
+        IndexStoreError: The shards do not add up to what the top manifest lists.
+    """
+
+    def __init__(self, manifest: ShardManifest, path: Path, shards: LocalShards | RayShards) -> None:
+        self._manifest, self._path, self._shards = manifest, path, shards
+        layouts = shards.call("layout", [()] * len(manifest.shards))
+        try:
+            self._rows = ShardRows(layouts)
+        except ValueError as exc:
+            raise IndexStoreError(f"sharded index at {path} is corrupt: {exc}; delete it and build again with: "
+                                  f"{self._rebuild}") from exc
+        if (self._rows.documents, self._rows.sentences) != (manifest.sources, manifest.sentences):
+            raise IndexStoreError(f"sharded index at {path} is corrupt: its shards hold {self._rows.documents} "
+                                  f"sources and {self._rows.sentences} sentences, shards.json counts "
+                                  f"{manifest.sources} and {manifest.sentences}; build it again with: {self._rebuild}")
+        self.sentences_view = ShardedSentences(self._rows, shards)
+        self._contexts = ShardedContexts(self._rows, shards, self.sentences_view)
+        self.documents_view = ShardedDocuments(self._rows, shards)
+
+    @property
+    def _rebuild(self) -> str:
+        return shard_build_command(self._manifest.corpus_root, self._path, len(self._manifest.shards))
+
+    @classmethod
+    def load(cls, path: Path, corpus_check: bool = True, embedder_name: str | None = None, verify: bool = True,
+             ray_address: str | None = None) -> ShardedIndex:
+        """Open a sharded index directory.
+
+        Args:
+            path: The directory (it holds ``shards.json``).
+            corpus_check: Refuse the index when the corpus changed since the build. Defaults to True.
+            embedder_name: Refuse an index built with another model. Defaults to no check.
+            verify: Check every shard's segments against their checksums. Defaults to True.
+            ray_address: Search with one Ray actor per shard on this cluster; ``""`` searches in
+                this process (shards in turn). Defaults to ``CROSSCHECK_RAY``, and when that is
+                unset too, to this process.
+
+        Returns:
+            The index.
+
+        Raises:
+            MissingIndexError: No sharded index there.
+            StaleIndexError: The corpus changed since the build.
+            IndexStoreError: A shard is missing or corrupt, the index was built with another
+                model, or the Ray cluster cannot be reached.
+        """
+        path = Path(path)
+        manifest = read_shard_manifest(path)
+        if embedder_name is not None and embedder_name != manifest.embedding_model:
+            raise IndexStoreError(f"index at {path} was built with model {manifest.embedding_model}, this run uses "
+                                  f"{embedder_name}; use that model or build a new index with this one")
+        rebuild = shard_build_command(manifest.corpus_root, path, len(manifest.shards))
+        specs = [{"path": str(shard_path(path, n)), "digest": info.manifest_sha256, "rebuild": rebuild,
+                  "embedder_name": manifest.embedding_model, "verify": verify}
+                 for n, info in enumerate(manifest.shards)]
+        address = ray_address if ray_address is not None else os.environ.get(RAY_ENV) or None
+        shards = RayShards.open(address, specs) if address else LocalShards.open(specs)
+        try:
+            index = cls(manifest, path, shards)
+            if corpus_check:
+                index.check_corpus()
+        except BaseException:
+            shards.close()
+            raise
+        LOG.info("opened %d shards of %s (%s)", len(specs), path, f"Ray at {address}" if address else "in process")
+        return index
+
+    # ------------------------------------------------------------ corpus
+
+    def corpus_changes(self) -> FileChanges | None:
+        """How the corpus on disk differs from the files the index was built from (None: the corpus is gone)."""
+        root = Path(self._manifest.corpus_root)
+        return diff_files(self._manifest.files, file_hashes(root)) if root.exists() else None
+
+    def check_corpus(self) -> None:
+        """Refuse an index whose corpus changed; warn when the corpus is gone.
+
+        Raises:
+            StaleIndexError: A corpus file was added, changed or removed.
+        """
+        changes = self.corpus_changes()
+        if changes is None:
+            LOG.warning("corpus %s of index %s is gone; using the index as built", self._manifest.corpus_root,
+                        self._path)
+        elif changes.has_changes:
+            raise StaleIndexError(f"index at {self._path} is stale: {changes.describe()} corpus files since it was "
+                                  f"built; rebuild with: {self._rebuild}")
+
+    def close(self) -> None:
+        """Close the shards (stops their actors)."""
+        self._shards.close()
+
+    # ------------------------------------------------------------ accessors
+
+    @property
+    def manifest(self) -> ShardManifest:
+        """The top manifest: model, corpus files, counts and the shards."""
+        return self._manifest
+
+    @property
+    def path(self) -> Path:
+        """Directory the index was loaded from."""
+        return self._path
+
+    @property
+    def dim(self) -> int:
+        """Embedding dimension."""
+        return self._manifest.embedding_dim
+
+    @property
+    def remote(self) -> bool:
+        """Whether Ray actors search the shards (else this process does, shard by shard)."""
+        return isinstance(self._shards, RayShards)
+
+    @property
+    def shard_count(self) -> int:
+        """Number of shards."""
+        return len(self._manifest.shards)
+
+    @property
+    def sentences(self) -> ShardedSentences:
+        """All sentences in global row order, read on demand; ``Hit.sentence`` indexes this sequence."""
+        return self.sentences_view
+
+    @property
+    def documents(self) -> ShardedDocuments:
+        """Documents by source id, in index order (each read from its shard when asked for)."""
+        return self.documents_view
+
+    def source_range(self, source_id: str) -> tuple[int, int]:
+        """``(start, end)`` global rows of a source. Raises KeyError for an unknown source."""
+        return self._rows.source_range(source_id)
+
+    def summary(self, source_id: str) -> SourceSummary:
+        """Title, date, publisher, path and sentence count of a source (held in memory)."""
+        return self._rows.summary(source_id)
+
+    def source_summaries(self) -> list[SourceSummary]:
+        """One summary per source, in index order."""
+        return self._rows.summaries()
+
+    def vector(self, i: int) -> np.ndarray:
+        """The stored unit vector of sentence ``i``, shape ``(dim,)``."""
+        shard, local = self._rows.locate(int(i))
+        return self._shards.call("vectors", [([local],)], [shard])[0][0]
+
+    def vectors_of(self, source_id: str) -> np.ndarray:
+        """The stored unit vectors of a source's sentences, shape ``(count, dim)``."""
+        return self._shards.call("vectors_of", [(source_id,)], [self._rows.shard_of_source(source_id)])[0]
+
+    def sentence_at(self, source_id: str, start: int) -> int | None:
+        """Row of the sentence of ``source_id`` that starts at character ``start``; None when there is none."""
+        if source_id not in self.documents:
+            return None
+        shard = self._rows.shard_of_source(source_id)
+        local = self._shards.call("sentence_at", [(source_id, start)], [shard])[0]
+        return None if local is None else int(self._rows.to_global(shard, np.array([local]))[0])
+
+    def context(self, i: int, window: int = 1) -> str:
+        """Sentence ``i`` with its neighbours in the running text (see ``split.context_for``)."""
+        return self._contexts.get(int(i), window)
+
+    def prefetch(self, rows: Collection[int]) -> None:
+        """Read these rows' sentences and contexts now, one call per shard (on Ray: a round trip, not one per
+        row). ``search_batch`` does not do it itself: most of a large pool's hits would be read in vain."""
+        self._contexts.prefetch(sorted({int(r) for r in rows}))
+
+    def paragraph_text(self, i: int) -> str:
+        """The whole paragraph that holds sentence ``i``."""
+        shard, local = self._rows.locate(int(i))
+        return self._shards.call("paragraph_text", [(local,)], [shard])[0]
+
+    def table(self, name: str) -> frozenset[str] | None:
+        """A corpus-wide table: the union over the shards (None when some shard lacks it)."""
+        parts = self._shards.call("table", [(name,)] * self.shard_count)
+        return None if any(p is None for p in parts) else frozenset().union(*parts)
+
+    # ------------------------------------------------------------ search
+
+    def _top(self, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The global top ``n`` ``(similarities, rows)`` of each query, from every shard's top ``n``."""
+        return self._rows.merge_top(self._shards.call("nearest_rows", [(queries, n)] * self.shard_count), n)
+
+    def _queries(self, queries: np.ndarray) -> np.ndarray:
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
+        if queries.ndim != 2 or queries.shape[1] != self.dim:
+            raise ValueError(f"queries must have shape (n, {self.dim}), got {queries.shape}")
+        return queries
+
+    def search(self, query: np.ndarray, k_per_source: int, candidate_pool: int = 256) -> list[Hit]:
+        """``ClaimIndex.search``: each candidate source's ``k_per_source`` sentences nearest to one query."""
+        query = np.asarray(query, dtype=np.float32)
+        if query.shape != (self.dim,):
+            raise ValueError(f"query must have shape ({self.dim},), got {query.shape}")
+        return self.search_batch(query[None, :], k_per_source, candidate_pool)[0]
+
+    def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256,
+                     sources: Collection[str] | None = None) -> list[list[Hit]]:
+        """``ClaimIndex.search_batch`` over all shards, with the same results.
+
+        The global top ``candidate_pool`` rows (each shard's top, merged) pick the candidate
+        sources; each shard then scores its own candidates exactly.
+        """
+        if k_per_source < 1 or candidate_pool < 1:
+            raise ValueError(f"k_per_source and candidate_pool must be at least 1, got {k_per_source}, "
+                             f"{candidate_pool}")
+        queries = self._queries(queries)
+        if not len(self.sentences) or not len(queries):
+            return [[] for _ in range(len(queries))]
+        if sources is not None:
+            wanted = [list(sources)] * len(queries)
+        else:
+            _, rows = self._top(queries, min(candidate_pool, len(self.sentences)))
+            wanted = [list(dict.fromkeys(self._rows.source_ids_of(found[found >= 0]))) for found in rows]
+        # each shard is asked for its own candidates only, and only when it holds some
+        mine: list[list[list[str]]] = [[[] for _ in wanted] for _ in range(self.shard_count)]
+        for q, source_ids in enumerate(wanted):
+            for source_id in source_ids:
+                if source_id in self.documents:
+                    mine[self._rows.shard_of_source(source_id)][q].append(source_id)
+        asked = [s for s in range(self.shard_count) if any(mine[s])]
+        answers = self._shards.call("score", [(queries, k_per_source, mine[s]) for s in asked], asked)
+        per_shard = [[self._rows.global_hits(s, hits) for hits in per_query] for s, per_query in zip(asked, answers)]
+        return [_merged([hits[q] for hits in per_shard]) for q in range(len(queries))]
+
+    def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
+        """``ClaimIndex.nearest``: the ``n`` sentences nearest to each query over all shards."""
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        queries = self._queries(queries)
+        if not len(self.sentences):
+            return [[] for _ in range(len(queries))]
+        sims, rows = self._top(queries, n)
+        return [[Hit(sentence=int(r), source_id=sid, similarity=float(s))
+                 for s, r, sid in zip(q_sims, q_rows, self._rows.source_ids_of(np.maximum(q_rows, 0))) if r >= 0]
+                for q_sims, q_rows in zip(sims, rows)]
+
+    def keyword_search(self, query: str, k: int, sources: set[str] | None = None) -> list[KeywordHit]:
+        """``ClaimIndex.keyword_search`` over all shards, merged by BM25 score (each shard scores its own rows)."""
+        answers = self._shards.call("keywords", [(query, k, None if sources is None else set(sources))]
+                                    * self.shard_count)
+        found = []
+        for shard, hits in enumerate(answers):
+            rows = self._rows.to_global(shard, np.array([h.sentence for h in hits], dtype=np.int64))
+            found += [h.model_copy(update={"sentence": int(g)}) for h, g in zip(hits, rows)]
+        found.sort(key=lambda h: (-h.score, h.sentence))
+        return found[:k]
