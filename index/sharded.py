@@ -171,6 +171,12 @@ class ShardedIndex:
         return len(self._manifest.shards)
 
     @property
+    def rows(self) -> ShardRows:
+        """Where every global row lives: ``source_ids`` (id -> position in index order) and
+        ``sentences`` (the count), as :attr:`ClaimIndex.rows` has them."""
+        return self._rows
+
+    @property
     def sentences(self) -> ShardedSentences:
         """All sentences in global row order, read on demand; ``Hit.sentence`` indexes this sequence."""
         return self.sentences_view
