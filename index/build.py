@@ -34,6 +34,7 @@ from index.plan import RACY_NS, Plan, Snapshot, read_changed
 from index.segment import SegmentWriter, new_segment_name
 from index.split import split_document
 from index.store import MANIFEST, ClaimIndex, read_manifest
+from index.text_tables import DEFAULT_TABLES
 
 __all__ = ["EMBED_CHUNK", "build_index"]
 
@@ -134,7 +135,8 @@ def build_index(
         vector_dtype: ``float32`` or ``float16`` vectors on disk (new indexes only).
             Defaults to float32.
         tables: Corpus-wide tables to store with the index, by name (see
-            ``ClaimIndex.table``). Defaults to none.
+            ``ClaimIndex.table``), besides ``index.text_tables.DEFAULT_TABLES`` (the
+            corpus's names), which every build stores. Defaults to none.
         wait_s: Seconds to wait for another build of ``out`` to finish. Defaults to 0.
         ray_address: Split and embed the new documents on this Ray cluster (see
             ``index.distributed``); progress then counts documents. Defaults to None (here).
@@ -181,8 +183,8 @@ def build_index(
                 previous.close()
         stamp = {"file_stats": {n: FileStat(sha256=snapshot.files[n], size=stats[n][0], mtime_ns=stats[n][1])
                                 for n in snapshot.files if n in stats}, "checked_ns": checked_ns}
-        return _update(out, plan, snapshot, stamp, embedder, progress, vector_dtype, tables or {}, previous,
-                       ray_address)
+        return _update(out, plan, snapshot, stamp, embedder, progress, vector_dtype,
+                       {**DEFAULT_TABLES, **(tables or {})}, previous, ray_address)
 
 
 def _opens(out: Path, embedder: Embedder) -> bool:
