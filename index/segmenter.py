@@ -20,6 +20,7 @@ import functools
 import itertools
 import logging
 import re
+from typing import NamedTuple
 
 __all__ = ["MAX_SENTENCE_CHARS", "PYSBD_CHARS_PER_DOCUMENT", "Budget", "segment"]
 
@@ -34,6 +35,7 @@ after its last stop or space before the limit (at the limit when it holds neithe
 # or the punctuation sits inside quotes or brackets (both checked in _certain_ends).
 _CANDIDATE = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]+|\d{4})[.?](?=\s+[A-Z])")
 _MARKS = (".", "!", "?")
+_FINAL_MARK = re.compile(r"(?<![.!?])[.!?]([\"\u201d]?)$")
 # Something pysbd has a rule for; a piece holding one goes through pysbd. Sentence
 # punctuation (a "." between digits is a decimal point to pysbd too), ellipses, "--" asides,
 # single quotes opened after a space, a piece opening with a quote or bracket, list markers
@@ -51,8 +53,9 @@ _OPENERS_CLOSERS = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
 # split there; a paragraph with two consecutive markers goes through pysbd whole (in bounded calls).
 _LIST_MARKER = re.compile(r"(?:^|(?<=[\s(]))([a-z]|[ivx]{1,4})(?=[.)])")
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv")
-# Once one of these appears, later boundaries are left to pysbd (single-quoted and -- spans).
-_UNSURE_AFTER = re.compile(r"--|\s'|^'|\u2018")
+# Once one of these appears, later boundaries are left to pysbd (single-quoted and -- spans; an
+# empty "" makes pysbd pair the quotes after it the other way round).
+_UNSURE_AFTER = re.compile(r"--|\s'|^'|\u2018|\"\"")
 
 
 PYSBD_CHARS_PER_DOCUMENT = 100_000
@@ -79,36 +82,67 @@ class Budget:
         self.chars = chars
 
 
+class _Rules(NamedTuple):
+    """pysbd's segmenter and the abbreviation lists its rules read (lower-cased)."""
+
+    segmenter: object
+    abbreviations: frozenset[str]  # its list, with "am" and "pm" (never a plain word before a stop)
+    prepositive: frozenset[str]
+    before_numbers: frozenset[str]
+    others: frozenset[str]  # its list less the two above
+
+
 @functools.lru_cache(maxsize=1)
-def _pysbd():
-    """pysbd's segmenter, its abbreviations, and a pattern for the periods it never ends a sentence at."""
-    import pysbd  # imported lazily: building its rules takes a moment
+def _pysbd() -> _Rules:
+    """pysbd's segmenter and abbreviations (built once: building its rules takes a moment)."""
+    import pysbd  # imported lazily
     from pysbd.lang.common.standard import Standard
 
     known = Standard.Abbreviation
-    abbreviations = frozenset(a.lower() for a in known.ABBREVIATIONS) | {"am", "pm"}
 
-    def alternatives(words) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    def lower(words) -> frozenset[str]:
+        return frozenset(w.lower() for w in words)
 
-    others = set(known.ABBREVIATIONS) - set(known.PREPOSITIVE_ABBREVIATIONS) - set(known.NUMBER_ABBREVIATIONS)
-    protected = re.compile(
-        r"(?:(?<=\s)|^)(?:"
-        # "Mr. Kim", "Dr. Lee": a title followed by a space
-        rf"(?i:{alternatives(known.PREPOSITIVE_ABBREVIATIONS)})\.(?=\s)"
-        # "Oct. 12", "Inc. and": another abbreviation before a small letter, a digit or a bracket
-        rf"|(?i:{alternatives(others)})\.(?=\s[a-z\d(])"
-        # "No. 5", "pp. (12)"
-        rf"|(?i:{alternatives(known.NUMBER_ABBREVIATIONS)})\.(?=\s\d|\s+\()"
-        # "N. Korea", "J. R. R. Tolkien": one capital letter other than "I"
-        r"|[A-HJ-Z]\.(?=,?\s)"
-        r")"
-    )
-    return pysbd.Segmenter(language="en", clean=False), abbreviations, protected
+    prepositive, before_numbers = lower(known.PREPOSITIVE_ABBREVIATIONS), lower(known.NUMBER_ABBREVIATIONS)
+    return _Rules(pysbd.Segmenter(language="en", clean=False), lower(known.ABBREVIATIONS) | {"am", "pm"},
+                  prepositive, before_numbers, lower(known.ABBREVIATIONS) - prepositive - before_numbers)
+
+
+# A word (or dotted letters, "U.S", "e.g", "Ph.D") ending in a period, after a space or at the start
+_ABBREVIATION = re.compile(r"(?:(?<=\s)|^)([A-Za-z]+(?:\.[A-Za-z]+)*)\.")
+_DOTTED = re.compile(r"[A-Za-z](?:\.[A-Za-z])+")
+_SPACE_SMALL = re.compile(r"\s[a-z\d(]")
+_SPACE_NUMBER = re.compile(r"\s\d|\s+\(")
+_SPACE_CAPITAL = re.compile(r"\s+[A-Z]")
+# dotted abbreviations whose period pysbd puts back as a sentence end before some capitalised words
+# ("U.S. The", "9 a.m. Then"); it never ends a sentence after any other ("D.C. According", "L.A. Reid")
+_RESTORED = ("u.s", "u.k", "e.u", "u.s.a", "i.v", "a.m", "p.m")
+
+
+def _masked(match: re.Match) -> str:
+    """``Ab`` for a period pysbd never ends a sentence at, else the match unchanged.
+
+    The cases are pysbd's own (its abbreviation lists and rules), each read narrowly:
+    a title before a space ("Mr. Kim"), another abbreviation before a small letter, a
+    digit or a bracket ("Oct. 12", "Inc. and"), a number abbreviation before a number
+    ("No. 5"), one capital other than "I" before a space ("N. Korea"), and dotted
+    letters at the end or before a space, comma or semicolon ("U.S. envoy", "D.C. According",
+    "e.g. the", "U.N., was") unless pysbd may end a sentence there.
+    """
+    word, after, end = match[1], match.string[match.end():match.end() + 2], match.end()
+    rules, lower = _pysbd(), match[1].lower()
+    masked = (lower in rules.prepositive and after[:1].isspace()
+              or lower in rules.before_numbers and _SPACE_NUMBER.match(match.string, end) is not None
+              or lower in rules.others and _SPACE_SMALL.match(after) is not None
+              or len(word) == 1 and word.isupper() and word != "I" and (
+                  after[:1].isspace() or after[:1] == "," and after[1:2].isspace()))
+    if not masked and _DOTTED.fullmatch(word) and (not after or after[0].isspace() or after[0] in ",;"):
+        masked = not (lower.endswith(_RESTORED) and _SPACE_CAPITAL.match(match.string, end))
+    return "Ab" if masked else match[0]
 
 
 def _plain_word(word: str) -> bool:
-    return word.lower() not in _pysbd()[1]
+    return word.lower() not in _pysbd().abbreviations
 
 
 def _list_like(text: str) -> bool:
@@ -162,12 +196,21 @@ def _cut_long(start: int, end: int, text: str, limit: int = MAX_SENTENCE_CHARS,
     return pieces
 
 
+def _closes(piece: str, quote: str) -> bool:
+    """Whether a quote after a piece's last mark closes one it opened (else pysbd reads it as a sentence)."""
+    if quote == '"':
+        return piece.count('"') % 2 == 0
+    return not quote or piece.count("\u201c") == piece.count("\u201d")
+
+
 def _is_one_sentence(piece: str, list_like: bool) -> bool:
     if list_like:
         return False
-    # One mark that ends the piece ("5.", "(Yonhap).") cannot split it; what comes before can.
-    body = piece[:-1] if piece[-1:] in _MARKS and piece[-2:-1] not in _MARKS else piece
-    body = _pysbd()[2].sub("Ab", body)  # periods pysbd never ends a sentence at
+    body = _ABBREVIATION.sub(_masked, piece)  # periods pysbd never ends a sentence at
+    # One mark that ends the piece ("5.", "(Yonhap).", 'too."') cannot split it; what comes before can.
+    end = _FINAL_MARK.search(body)
+    if end is not None and _closes(body, end[1]):
+        body = body[:end.start()] + body[end.start() + 1:]
     if _NEEDS_PYSBD.search(body) is not None:
         return False
     brackets = _NUMBER_BEFORE_BRACKET.finditer(body)
@@ -189,7 +232,7 @@ def _pysbd_spans(text: str, offset: int) -> list[tuple[int, int]]:
     """pysbd's sentences of ``text`` (short) as offsets, shifted by ``offset``."""
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for piece in _pysbd()[0].segment(text):
+    for piece in _pysbd().segmenter.segment(text):
         piece = piece.strip()
         if not piece:
             continue
