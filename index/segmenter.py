@@ -30,19 +30,28 @@ MAX_SENTENCE_CHARS = 2_000
 """Longest sentence kept. A run of text longer than this with no sentence boundary is cut
 after its last stop or space before the limit (at the limit when it holds neither)."""
 
-# A "." or "?" after a plain word (a capitalised or lower-case word, or a year), then space
-# and a capital letter: pysbd always ends a sentence there unless the word is an abbreviation
-# or the punctuation sits inside quotes or brackets (both checked in _certain_ends).
-_CANDIDATE = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]+|\d{4})[.?](?=\s+[A-Z])")
+# A "." or "?" after a plain word (a capitalised or lower-case word, or a year; it may close a
+# bracket or quote: '(Yonhap).', '"Timelock".'), then space and a capital letter: pysbd always ends
+# a sentence there unless the word is an abbreviation or the punctuation sits inside quotes or
+# brackets (both checked in _certain_ends).
+_CANDIDATE = re.compile(r"(?:(?<=\s)|^)[(\"]?([A-Za-z][a-z]+|\d{4})[)\"]?[.?](?=\s+[A-Z])")
+# The same, or a number of one to three digits after a space ("until Jan. 5. The"), when no
+# two numbers of a paragraph could be a numbered list to pysbd (see _numbered_list)
+_CANDIDATE_OR_NUMBER = re.compile(
+    r"(?:(?:(?<=\s)|^)[(\"]?([A-Za-z][a-z]+|\d{4})[)\"]?|(?<=\s)\d{1,3})[.?](?=\s+[A-Z])")
+# what pysbd reads as a numbered list's item: "1. ", " 2.)", "-3. "
+_LIST_NUMBER = re.compile(r"(?:^|(?<=[\s\-\u2043]))(\d{1,2})(?=\.[\s)])")
 _MARKS = (".", "!", "?")
 _FINAL_MARK = re.compile(r"(?<![.!?])[.!?]([\"\u201d]?)$")
 # Something pysbd has a rule for; a piece holding one goes through pysbd. Sentence
-# punctuation (a "." between digits is a decimal point to pysbd too), ellipses, "--" asides,
-# single quotes opened after a space, a piece opening with a quote or bracket, list markers
-# such as "a)" or "(iv)", and any character outside Latin scripts and common punctuation.
+# punctuation (a "." between digits is a decimal point to pysbd too), ellipses, a piece
+# opening with a quote or bracket, list markers such as "a)" or "(iv)", a dash and quote before
+# a capital ('-" The') or a bracket between quotes (both split by pysbd), and any character
+# outside Latin scripts and common punctuation.
 _NEEDS_PYSBD = re.compile(
     r"(?<!\d)\.|\.(?!\d)|[!?\u3002\uff0e\uff01\uff1f\u2026\u01c3\r\n\u2018\u00ab\u00bb\u2043\u300c\uff08]"
-    r"|--|\s'|^[^A-Za-z0-9]|(?:^|[\s(])(?:[A-Za-z]|[ivxlcdm]+|[A-Z]{2,4})\)"
+    r"|^[^A-Za-z0-9]|(?:^|[\s(])(?:[A-Za-z]|[ivxlcdm]+|[A-Z]{2,4})\)"
+    r"|-[\"'\u201c\u201d]\s[A-Z]|[\"\u201d]\s\(.*\)\s[\"\u201c]"
     r"|[^\x20-\x7e\u00a0-\u024f\u2013\u2014\u2019\u201c\u201d]"
 )
 # pysbd reads "1) ... 2) ..." as a list; one number before a bracket, as in "(1950)", is no list.
@@ -152,6 +161,12 @@ def _list_like(text: str) -> bool:
         _ROMAN[i] in markers and _ROMAN[i + 1] in markers for i in range(len(_ROMAN) - 1))
 
 
+def _numbered_list(text: str) -> bool:
+    """Whether two numbers of a paragraph could be items of one list to pysbd (n and n + 1, or 0 and 9)."""
+    numbers = {int(m[1]) for m in _LIST_NUMBER.finditer(text)}
+    return any(n + 1 in numbers for n in numbers) or {0, 9} <= numbers
+
+
 def _certain_ends(text: str) -> list[int]:
     """Offsets just after each sentence end pysbd would also find, cheaply and conservatively."""
     unsure = _UNSURE_AFTER.search(text)
@@ -159,14 +174,15 @@ def _certain_ends(text: str) -> list[int]:
     ends, checked = [], 0
     depth = dict.fromkeys(_OPENERS_CLOSERS, 0)
     quotes = 0
-    for match in _CANDIDATE.finditer(text, 0, limit):
+    candidates = _CANDIDATE if _numbered_list(text) else _CANDIDATE_OR_NUMBER
+    for match in candidates.finditer(text, 0, limit):
         end = match.end()
         chunk = text[checked:end]
         checked = end
         quotes += chunk.count('"')
         for pair in _OPENERS_CLOSERS:
             depth[pair] += chunk.count(pair[0]) - chunk.count(pair[1])
-        if quotes % 2 == 0 and not any(depth.values()) and _plain_word(match[1]):
+        if quotes % 2 == 0 and not any(depth.values()) and (match[1] is None or _plain_word(match[1])):
             ends.append(end)
     return ends
 
