@@ -45,19 +45,25 @@ _MARKS = (".", "!", "?")
 _FINAL_MARK = re.compile(r"(?<![.!?])[.!?]([\"\u201d]?)$")
 # Something pysbd has a rule for; a piece holding one goes through pysbd. Sentence
 # punctuation (a "." between digits is a decimal point to pysbd too), ellipses, a piece
-# opening with a quote or bracket, list markers such as "a)" or "(iv)", a dash and quote before
-# a capital ('-" The') or a bracket between quotes (both split by pysbd), and any character
-# outside Latin scripts and common punctuation.
+# opening with a bracket or quote span that a capital follows ('"Yes" The'; another opening
+# character), list markers such as "a)" or "(iv)", a mark or dash and quote before a capital
+# ('-" The') or a bracket between quotes (pysbd splits at each), and any character outside
+# Latin scripts and common punctuation.
 _NEEDS_PYSBD = re.compile(
     r"(?<!\d)\.|\.(?!\d)|[!?\u3002\uff0e\uff01\uff1f\u2026\u01c3\r\n\u2018\u00ab\u00bb\u2043\u300c\uff08]"
-    r"|^[^A-Za-z0-9]|(?:^|[\s(])(?:[A-Za-z]|[ivxlcdm]+|[A-Z]{2,4})\)"
-    r"|-[\"'\u201c\u201d]\s[A-Z]|[\"\u201d]\s\(.*\)\s[\"\u201c]"
+    r"|^[^A-Za-z0-9(\"\u201c]|(?:^|[\s(])(?:[A-Za-z]|[ivxlcdm]+|[A-Z]{2,4})\)"
+    r"|[-.!?][\"'\u201c\u201d]\s[A-Z]|[\"\u201d]\s\(.*\)\s[\"\u201c]"
+    r"|^\([^)]{2,}\)\s[A-Z]|^\"[^\"]*[^,]\"\s[A-Z]|^\u201c[^\u201d]*[^,]\u201d\s[A-Z]"
     r"|[^\x20-\x7e\u00a0-\u024f\u2013\u2014\u2019\u201c\u201d]"
 )
 # pysbd reads "1) ... 2) ..." as a list; one number before a bracket, as in "(1950)", is no list.
 _NUMBER_BEFORE_BRACKET = re.compile(r"\d\)")
 # Characters that open or close a span pysbd reads as one unit (it does not split inside).
 _OPENERS_CLOSERS = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
+# a curly-quoted span before more text: pysbd never ends a sentence at the marks inside it
+# ('the slogan “Let us defend the Soviet Union with arms!” contributed')
+_QUOTED_MARKS = re.compile(r"\u201c[^\u201c\u201d]*\u201d(?!\s[A-Z])(?=.)")
+_QUOTE_OR_BRACKET = re.compile(r'[()\[\]"\u201c\u201d]')
 # pysbd reads "a. ... b. ..." or "(i) ... (ii) ..." anywhere in a paragraph as a list and may
 # split there; a paragraph with two consecutive markers goes through pysbd whole (in bounded calls).
 _LIST_MARKER = re.compile(r"(?:^|(?<=[\s(]))([a-z]|[ivx]{1,4})(?=[.)])")
@@ -175,6 +181,8 @@ def _certain_ends(text: str) -> list[int]:
     depth = dict.fromkeys(_OPENERS_CLOSERS, 0)
     quotes = 0
     candidates = _CANDIDATE if _numbered_list(text) else _CANDIDATE_OR_NUMBER
+    if _QUOTE_OR_BRACKET.search(text, 0, limit) is None:  # nothing to count: every plain word's stop ends
+        return [m.end() for m in candidates.finditer(text, 0, limit) if m[1] is None or _plain_word(m[1])]
     for match in candidates.finditer(text, 0, limit):
         end = match.end()
         chunk = text[checked:end]
@@ -219,16 +227,27 @@ def _closes(piece: str, quote: str) -> bool:
     return not quote or piece.count("\u201c") == piece.count("\u201d")
 
 
+def _unmarked(match: re.Match) -> str:
+    return re.sub(r"[.!?]", ",", match[0])
+
+
+def _without_final_mark(body: str) -> str:
+    """``body`` less one mark that ends it ("5.", "(Yonhap).", 'too."'): that cannot split it."""
+    end = _FINAL_MARK.search(body)
+    if end is not None and _closes(body, end[1]):
+        return body[:end.start()] + body[end.start() + 1:]
+    return body
+
+
 def _is_one_sentence(piece: str, list_like: bool) -> bool:
     if list_like:
         return False
-    body = _ABBREVIATION.sub(_masked, piece)  # periods pysbd never ends a sentence at
-    # One mark that ends the piece ("5.", "(Yonhap).", 'too."') cannot split it; what comes before can.
-    end = _FINAL_MARK.search(body)
-    if end is not None and _closes(body, end[1]):
-        body = body[:end.start()] + body[end.start() + 1:]
+    body = _without_final_mark(piece)
     if _NEEDS_PYSBD.search(body) is not None:
-        return False
+        # again with the periods pysbd never ends a sentence at masked (most pieces need no masking)
+        body = _without_final_mark(_QUOTED_MARKS.sub(_unmarked, _ABBREVIATION.sub(_masked, piece)))
+        if _NEEDS_PYSBD.search(body) is not None:
+            return False
     brackets = _NUMBER_BEFORE_BRACKET.finditer(body)
     return next(brackets, None) is None or next(brackets, None) is None
 
