@@ -2,8 +2,8 @@
 
 Run from the repository root: ``.venv/bin/python -m bench.bench_split [--corpus DIR] [--repeat 3]``.
 It prints sentences per second of ``split_document`` (median of ``--repeat`` runs, the splitter
-warmed up first) next to the same with plain pysbd on each whole paragraph (the baseline, in the
-same run), and, for one long paragraph fed at 1x, 10x and 100x, the time ratios, which stay near
+warmed up first) next to the same with plain pysbd on each whole paragraph (the baseline, timed
+alternately with it in the same run), and, for one long paragraph fed at 1x, 10x and 100x, the time ratios, which stay near
 10 and 100 when splitting is linear.
 
 ``--compare N`` checks that the sentences are pysbd's: every paragraph of the corpus and the
@@ -55,14 +55,22 @@ def synthetic_text(sentences: int, seed: int = 0) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _rate(documents: list[Document], repeat: int) -> tuple[int, float]:
+def _rates(documents: list[Document], repeat: int) -> tuple[int, float, float]:
+    """Sentences, then sentences/s of plain pysbd and of ``split_document`` (medians of ``repeat`` runs).
+
+    The two are timed alternately, so a change in the machine's load falls on both.
+    """
     split_document(documents[0])  # warm up the splitter
-    times, count = [], 0
+    baseline, ours, count = [], [], 0
     for _ in range(repeat):
+        with mock.patch("index.split.segment", _plain_pysbd):
+            start = time.perf_counter()
+            sum(len(split_document(d)) for d in documents)
+            baseline.append(time.perf_counter() - start)
         start = time.perf_counter()
         count = sum(len(split_document(d)) for d in documents)
-        times.append(time.perf_counter() - start)
-    return count, count / statistics.median(times)
+        ours.append(time.perf_counter() - start)
+    return count, count / statistics.median(baseline), count / statistics.median(ours)
 
 
 def _plain_pysbd(text: str, budget=None) -> list[tuple[int, int]]:
@@ -112,17 +120,20 @@ def main() -> int:
                         help="size of the 1x single paragraph for the ratio test (0: skip it). Defaults to 1000.")
     parser.add_argument("--compare", type=int, default=0, metavar="N",
                         help="only compare the sentences with plain pysbd's on the corpus and N NLI premises")
-    parser.add_argument("--nli-file", type=Path, default=NLI, help="the premises --compare reads")
+    parser.add_argument("--nli-file", type=Path, default=NLI,
+                        help="the premises --compare reads (2,000 are also timed when it exists)")
     args = parser.parse_args()
     corpus = read_corpus(args.corpus).documents
     if args.compare:
         return 1 if compare(corpus, _premises(args.nli_file, args.compare)) else 0
     synthetic = [Document(source_id="synthetic", path="synthetic.txt", sha256="0", text=synthetic_text(10_000))]
+    texts = [("sample corpus", corpus), ("synthetic 10k sentences", synthetic)]
+    if args.nli_file.is_file():  # real text from many sources: 2,000 premises, one document each
+        texts.append(("2,000 NLI premises", [Document(source_id=f"p{i}", path=f"p{i}.txt", sha256="0", text=text)
+                                              for i, text in enumerate(_premises(args.nli_file, 2000))]))
     rows = []
-    for name, documents in (("sample corpus", corpus), ("synthetic 10k sentences", synthetic)):
-        with mock.patch("index.split.segment", _plain_pysbd):
-            _, baseline = _rate(documents, args.repeat)
-        count, rate = _rate(documents, args.repeat)
+    for name, documents in texts:
+        count, baseline, rate = _rates(documents, args.repeat)
         rows.append([name, str(count), f"{baseline:,.0f}", f"{rate:,.0f}", f"{rate / baseline:.1f}x"])
     print(table(["text", "sentences", "plain pysbd /s", "split_document /s", "ratio"], rows))
     if args.long_chars <= 0:

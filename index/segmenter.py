@@ -3,10 +3,12 @@
 pysbd knows English abbreviations, numbers, quotes and lists, but its cost grows with
 the square of the text it is given (every abbreviation it finds rescans the whole text)
 and it is slow even on short text. So a paragraph is first cut at the boundaries that
-pysbd cannot decide otherwise: a sentence-ending ``.`` or ``?`` after a plain word,
-followed by a space and a capital, outside quotes and brackets. A piece holding no
-other punctuation that pysbd has rules for is one sentence as it stands; only the
-remaining pieces go through pysbd, a few neighbours per call. Everything is bounded, so
+pysbd cannot decide otherwise: a sentence-ending ``.`` or ``?`` after a plain word (or
+a number that cannot be a list item), followed by a space and a capital, outside quotes
+and brackets. A piece holding no other punctuation that pysbd has rules for, once the
+periods it never ends a sentence at are set aside (``index.pysbd_rules``: "Mr. Kim",
+"U.S. envoy", "Oct. 12"), is one sentence as it stands; only the remaining pieces go
+through pysbd, a few neighbours per call. Everything is bounded, so
 one hostile paragraph costs time in proportion to its length: no sentence is longer than
 ``MAX_SENTENCE_CHARS``, a piece pysbd reads holds at most that and 20 stops (neighbouring
 pieces are joined for one call up to 500 characters), and
@@ -16,11 +18,11 @@ splits the rest).
 
 from __future__ import annotations
 
-import functools
 import itertools
 import logging
 import re
-from typing import NamedTuple
+
+from index.pysbd_rules import mask_abbreviations, plain_word, rules
 
 __all__ = ["MAX_SENTENCE_CHARS", "PYSBD_CHARS_PER_DOCUMENT", "Budget", "segment"]
 
@@ -97,69 +99,6 @@ class Budget:
         self.chars = chars
 
 
-class _Rules(NamedTuple):
-    """pysbd's segmenter and the abbreviation lists its rules read (lower-cased)."""
-
-    segmenter: object
-    abbreviations: frozenset[str]  # its list, with "am" and "pm" (never a plain word before a stop)
-    prepositive: frozenset[str]
-    before_numbers: frozenset[str]
-    others: frozenset[str]  # its list less the two above
-
-
-@functools.lru_cache(maxsize=1)
-def _pysbd() -> _Rules:
-    """pysbd's segmenter and abbreviations (built once: building its rules takes a moment)."""
-    import pysbd  # imported lazily
-    from pysbd.lang.common.standard import Standard
-
-    known = Standard.Abbreviation
-
-    def lower(words) -> frozenset[str]:
-        return frozenset(w.lower() for w in words)
-
-    prepositive, before_numbers = lower(known.PREPOSITIVE_ABBREVIATIONS), lower(known.NUMBER_ABBREVIATIONS)
-    return _Rules(pysbd.Segmenter(language="en", clean=False), lower(known.ABBREVIATIONS) | {"am", "pm"},
-                  prepositive, before_numbers, lower(known.ABBREVIATIONS) - prepositive - before_numbers)
-
-
-# A word (or dotted letters, "U.S", "e.g", "Ph.D") ending in a period, after a space or at the start
-_ABBREVIATION = re.compile(r"(?:(?<=\s)|^)([A-Za-z]+(?:\.[A-Za-z]+)*)\.")
-_DOTTED = re.compile(r"[A-Za-z](?:\.[A-Za-z])+")
-_SPACE_SMALL = re.compile(r"\s[a-z\d(]")
-_SPACE_NUMBER = re.compile(r"\s\d|\s+\(")
-_SPACE_CAPITAL = re.compile(r"\s+[A-Z]")
-# dotted abbreviations whose period pysbd puts back as a sentence end before some capitalised words
-# ("U.S. The", "9 a.m. Then"); it never ends a sentence after any other ("D.C. According", "L.A. Reid")
-_RESTORED = ("u.s", "u.k", "e.u", "u.s.a", "i.v", "a.m", "p.m")
-
-
-def _masked(match: re.Match) -> str:
-    """``Ab`` for a period pysbd never ends a sentence at, else the match unchanged.
-
-    The cases are pysbd's own (its abbreviation lists and rules), each read narrowly:
-    a title before a space ("Mr. Kim"), another abbreviation before a small letter, a
-    digit or a bracket ("Oct. 12", "Inc. and"), a number abbreviation before a number
-    ("No. 5"), one capital other than "I" before a space ("N. Korea"), and dotted
-    letters at the end or before a space, comma or semicolon ("U.S. envoy", "D.C. According",
-    "e.g. the", "U.N., was") unless pysbd may end a sentence there.
-    """
-    word, after, end = match[1], match.string[match.end():match.end() + 2], match.end()
-    rules, lower = _pysbd(), match[1].lower()
-    masked = (lower in rules.prepositive and after[:1].isspace()
-              or lower in rules.before_numbers and _SPACE_NUMBER.match(match.string, end) is not None
-              or lower in rules.others and _SPACE_SMALL.match(after) is not None
-              or len(word) == 1 and word.isupper() and word != "I" and (
-                  after[:1].isspace() or after[:1] == "," and after[1:2].isspace()))
-    if not masked and _DOTTED.fullmatch(word) and (not after or after[0].isspace() or after[0] in ",;"):
-        masked = not (lower.endswith(_RESTORED) and _SPACE_CAPITAL.match(match.string, end))
-    return "Ab" if masked else match[0]
-
-
-def _plain_word(word: str) -> bool:
-    return word.lower() not in _pysbd().abbreviations
-
-
 def _list_like(text: str) -> bool:
     """Whether a paragraph holds two list markers in sequence ("a." and "b.", "(i)" and "(ii)")."""
     markers = {m[1] for m in _LIST_MARKER.finditer(text)}
@@ -182,7 +121,7 @@ def _certain_ends(text: str) -> list[int]:
     quotes = 0
     candidates = _CANDIDATE if _numbered_list(text) else _CANDIDATE_OR_NUMBER
     if _QUOTE_OR_BRACKET.search(text, 0, limit) is None:  # nothing to count: every plain word's stop ends
-        return [m.end() for m in candidates.finditer(text, 0, limit) if m[1] is None or _plain_word(m[1])]
+        return [m.end() for m in candidates.finditer(text, 0, limit) if m[1] is None or plain_word(m[1])]
     for match in candidates.finditer(text, 0, limit):
         end = match.end()
         chunk = text[checked:end]
@@ -190,7 +129,7 @@ def _certain_ends(text: str) -> list[int]:
         quotes += chunk.count('"')
         for pair in _OPENERS_CLOSERS:
             depth[pair] += chunk.count(pair[0]) - chunk.count(pair[1])
-        if quotes % 2 == 0 and not any(depth.values()) and (match[1] is None or _plain_word(match[1])):
+        if quotes % 2 == 0 and not any(depth.values()) and (match[1] is None or plain_word(match[1])):
             ends.append(end)
     return ends
 
@@ -245,7 +184,7 @@ def _is_one_sentence(piece: str, list_like: bool) -> bool:
     body = _without_final_mark(piece)
     if _NEEDS_PYSBD.search(body) is not None:
         # again with the periods pysbd never ends a sentence at masked (most pieces need no masking)
-        body = _without_final_mark(_QUOTED_MARKS.sub(_unmarked, _ABBREVIATION.sub(_masked, piece)))
+        body = _without_final_mark(_QUOTED_MARKS.sub(_unmarked, mask_abbreviations(piece)))
         if _NEEDS_PYSBD.search(body) is not None:
             return False
     brackets = _NUMBER_BEFORE_BRACKET.finditer(body)
@@ -267,7 +206,7 @@ def _pysbd_spans(text: str, offset: int) -> list[tuple[int, int]]:
     """pysbd's sentences of ``text`` (short) as offsets, shifted by ``offset``."""
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for piece in _pysbd().segmenter.segment(text):
+    for piece in rules().segmenter.segment(text):
         piece = piece.strip()
         if not piece:
             continue
