@@ -6,6 +6,13 @@ sentences, with the model loaded before any timing:
 
     .venv/bin/python -m bench.bench_index [--corpus data/corpus] [--repeat 5]
 
+With ``--nli N`` the corpus is about N real sentences: the unique premises of
+``../shared/nli/train_3way.jsonl.gz`` in file order, one a paragraph, 40 a document, written to a
+temporary folder (the model, not the text, is the subject: no training happens here). Each side then
+runs once after a short warm-up, and the peak RSS before and after the build is printed:
+
+    nice .venv/bin/python -m bench.bench_index --nli 10000
+
 With ``--synthetic N`` it measures the store instead, on a generated corpus of about N
 sentences with a fast stand-in encoder (see ``bench.bench_store``).
 """
@@ -13,7 +20,10 @@ sentences with a fast stand-in encoder (see ``bench.bench_store``).
 from __future__ import annotations
 
 import argparse
+import gzip
 import itertools
+import json
+import resource
 import statistics
 import sys
 import tempfile
@@ -23,12 +33,57 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as ``python bench/bench_index.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import CORPUS, table
+from bench._common import CORPUS, ROOT, table
 from index.build import build_index
 from index.embed import SentenceTransformerEmbedder, default_model_path
 from index.errors import CrosscheckError
 from index.ingest import read_corpus
+from index.models import Document
 from index.split import split_document
+
+NLI = ROOT.parent / "shared" / "nli" / "train_3way.jsonl.gz"
+_PREMISES_PER_DOCUMENT = 40
+
+
+def write_nli_corpus(source: Path, sentences: int, folder: Path) -> int:
+    """Write unique premises of an NLI file as ``.txt`` documents until they hold ``sentences``.
+
+    Args:
+        source: A gzipped JSON-lines file with a ``premise`` field per line.
+        sentences: Sentences (as ``split_document`` counts them) to stop at.
+        folder: Where the documents go (created).
+
+    Returns:
+        The sentences written (the last document may overshoot ``sentences`` a little).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    seen: set[str] = set()
+    paragraphs: list[str] = []
+    written = 0
+
+    def flush() -> int:
+        text = "\n\n".join(paragraphs)
+        name = f"nli_{len(list(folder.iterdir())):05d}"
+        (folder / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+        paragraphs.clear()
+        return len(split_document(Document(source_id=name, path=f"{name}.txt", sha256="0", text=text)))
+
+    with gzip.open(source, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            premise = " ".join(json.loads(line)["premise"].split())
+            if premise and premise not in seen:
+                seen.add(premise)
+                paragraphs.append(premise)
+                if len(paragraphs) == _PREMISES_PER_DOCUMENT:
+                    written += flush()
+                    if written >= sentences:
+                        return written
+    return written + (flush() if paragraphs else 0)
+
+
+def peak_rss_mib() -> float:
+    """The process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def median_seconds(run, repeat: int) -> float:
@@ -51,18 +106,33 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --synthetic: one sentence per line, split by lines (measures the store alone)")
     parser.add_argument("--work", type=Path, default=Path("var/bench-store"),
                         help="where --synthetic keeps its corpus and index. Defaults to var/bench-store")
+    parser.add_argument("--nli", type=int, default=None, metavar="N",
+                        help=f"build from about N real sentences (premises of {NLI.name}); each side runs once")
+    parser.add_argument("--nli-file", type=Path, default=NLI, help="the NLI file --nli reads. Defaults to %(default)s")
     args = parser.parse_args(argv)
+    if args.nli is not None:
+        if not args.nli_file.is_file():
+            print(f"error: {args.nli_file} is missing; pass --nli-file", file=sys.stderr)
+            return 1
+        with tempfile.TemporaryDirectory(prefix="bench-nli-") as tmp:
+            write_nli_corpus(args.nli_file, args.nli, Path(tmp) / "corpus")
+            return _measure(Path(tmp) / "corpus", repeat=1, full_warmup=False)
     if args.synthetic is not None:
         from bench.bench_store import run
 
         print(run(args.synthetic, args.work, args.store_only))
         return 0
 
+    return _measure(args.corpus, args.repeat, full_warmup=True)
+
+
+def _measure(corpus: Path, repeat: int, full_warmup: bool) -> int:
+    """Print raw ``encode`` against ``build_index`` on ``corpus`` (warm-ups whole or on 256 sentences)."""
     import torch
     from sentence_transformers import SentenceTransformer
 
     try:
-        texts = [s.text for d in read_corpus(args.corpus).documents for s in split_document(d)]
+        texts = [s.text for d in read_corpus(corpus).documents for s in split_document(d)]
     except CrosscheckError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -70,28 +140,33 @@ def main(argv: list[str] | None = None) -> int:
     embedder.embed(["warm up"])  # load the model before timing
     raw_model = SentenceTransformer(str(default_model_path()), device="cpu", local_files_only=True)
 
-    def encode() -> None:
-        raw_model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True,
+    def encode(batch: list[str] = texts) -> None:
+        raw_model.encode(batch, batch_size=embedder.batch_size, normalize_embeddings=True,
                          convert_to_numpy=True, show_progress_bar=False)
 
-    encode()  # warm up
+    encode(texts if full_warmup else texts[:256])  # warm up
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
         fresh_dirs = (Path(tmp) / f"index-{i}" for i in itertools.count())
 
         def build() -> None:
-            build_index(args.corpus, next(fresh_dirs), embedder)
+            build_index(corpus, next(fresh_dirs), embedder)
 
-        build()  # warm up the file cache and the splitter; each timed run starts from a fresh directory
-        raw_s = median_seconds(encode, args.repeat)
-        build_s = median_seconds(build, args.repeat)
+        if full_warmup:
+            build()  # warm up the file cache and the splitter; each timed run starts from a fresh directory
+        raw_s = median_seconds(encode, repeat)
+        rss_before = peak_rss_mib()
+        build_s = median_seconds(build, repeat)
+        rss_after = peak_rss_mib()
 
     n = len(texts)
-    print(f"corpus {args.corpus}: {n} sentences; torch threads {torch.get_num_threads()}; "
-          f"median of {args.repeat} runs\n")
+    print(f"corpus {corpus}: {n} sentences; torch threads {torch.get_num_threads()}; "
+          f"median of {repeat} runs\n")
     print(table(["", "seconds", "sentences/s", "vs raw"], [
         ["model.encode (raw)", f"{raw_s:.3f}", f"{n / raw_s:,.0f}", "1.00"],
         ["build_index (fresh dir)", f"{build_s:.3f}", f"{n / build_s:,.0f}", f"{raw_s / build_s:.2f}"],
     ]))
+    print(f"\npeak RSS {rss_before:,.0f} MiB before the timed builds (model, texts, raw encode), "
+          f"{rss_after:,.0f} MiB after them")
     return 0
 
 

@@ -2,22 +2,35 @@
 
 Run from the repository root: ``.venv/bin/python -m bench.bench_split [--corpus DIR] [--repeat 3]``.
 It prints sentences per second of ``split_document`` (median of ``--repeat`` runs, the splitter
-warmed up first) and, for one long paragraph fed at 1x, 10x and 100x, the time ratios, which
-stay near 10 and 100 when splitting is linear.
+warmed up first) next to the same with plain pysbd on each whole paragraph (the baseline, timed
+alternately with it in the same run), and, for one long paragraph fed at 1x, 10x and 100x, the time ratios, which stay near
+10 and 100 when splitting is linear.
+
+``--compare N`` checks that the sentences are pysbd's: every paragraph of the corpus and the
+first N unique premises of ``../shared/nli/train_3way.jsonl.gz`` are split both ways and the
+differences printed (exit status 1 when there is one).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import random
 import statistics
+import sys
 import time
 from pathlib import Path
+from unittest import mock
 
-from bench._common import CORPUS, table
+from bench._common import CORPUS, ROOT, table
+from index import segmenter
 from index.ingest import read_corpus
+from index.layout import dateline_end
 from index.models import Document
-from index.split import split_document
+from index.split import paragraph_spans, split_document
+
+NLI = ROOT.parent / "shared" / "nli" / "train_3way.jsonl.gz"
 
 _SUBJECTS = ("The minister", "Mr. Kim", "Officials in Seoul", "The U.S. envoy", "A spokesman", "Dr. Lee",
              "The company", "Russian President Vladimir Putin", "Analysts", "The committee")
@@ -42,14 +55,55 @@ def synthetic_text(sentences: int, seed: int = 0) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _rate(documents: list[Document], repeat: int) -> tuple[int, float]:
+def _rates(documents: list[Document], repeat: int) -> tuple[int, float, float]:
+    """Sentences, then sentences/s of plain pysbd and of ``split_document`` (medians of ``repeat`` runs).
+
+    The two are timed alternately, so a change in the machine's load falls on both.
+    """
     split_document(documents[0])  # warm up the splitter
-    times, count = [], 0
+    baseline, ours, count = [], [], 0
     for _ in range(repeat):
+        with mock.patch("index.split.segment", _plain_pysbd):
+            start = time.perf_counter()
+            sum(len(split_document(d)) for d in documents)
+            baseline.append(time.perf_counter() - start)
         start = time.perf_counter()
         count = sum(len(split_document(d)) for d in documents)
-        times.append(time.perf_counter() - start)
-    return count, count / statistics.median(times)
+        ours.append(time.perf_counter() - start)
+    return count, count / statistics.median(baseline), count / statistics.median(ours)
+
+
+def _plain_pysbd(text: str, budget=None) -> list[tuple[int, int]]:
+    """pysbd on the whole paragraph: what ``segment`` must agree with."""
+    return segmenter._pysbd_spans(text, 0)
+
+
+def _premises(path: Path, count: int) -> list[str]:
+    """The first ``count`` unique premises of an NLI file, whitespace collapsed (one paragraph each)."""
+    seen: dict[str, None] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            premise = " ".join(json.loads(line)["premise"].split())
+            if premise:
+                seen[premise] = None
+                if len(seen) >= count:
+                    break
+    return list(seen)
+
+
+def compare(documents: list[Document], premises: list[str], show: int = 5) -> int:
+    """Paragraphs (after any dateline) and premises whose sentences differ from plain pysbd's; prints them."""
+    texts = [p[dateline_end(p):] for d in documents for a, b in paragraph_spans(d.text) for p in [d.text[a:b]]]
+    differ = 0
+    for text in texts + premises:
+        ours, theirs = segmenter.segment(text), _plain_pysbd(text)
+        if ours != theirs:
+            differ += 1
+            if differ <= show:
+                print(f"differs: {text[:200]!r}\n  pysbd: {[text[a:b] for a, b in theirs]}\n"
+                      f"  ours:  {[text[a:b] for a, b in ours]}")
+    print(f"{len(texts):,} corpus paragraphs and {len(premises):,} NLI premises: {differ} differ from plain pysbd")
+    return differ
 
 
 def _seconds(text: str) -> float:
@@ -58,28 +112,39 @@ def _seconds(text: str) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="corpus folder or file. Defaults to data/corpus")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--long-chars", type=int, default=1000,
                         help="size of the 1x single paragraph for the ratio test (0: skip it). Defaults to 1000.")
+    parser.add_argument("--compare", type=int, default=0, metavar="N",
+                        help="only compare the sentences with plain pysbd's on the corpus and N NLI premises")
+    parser.add_argument("--nli-file", type=Path, default=NLI,
+                        help="the premises --compare reads (2,000 are also timed when it exists)")
     args = parser.parse_args()
     corpus = read_corpus(args.corpus).documents
+    if args.compare:
+        return 1 if compare(corpus, _premises(args.nli_file, args.compare)) else 0
     synthetic = [Document(source_id="synthetic", path="synthetic.txt", sha256="0", text=synthetic_text(10_000))]
+    texts = [("sample corpus", corpus), ("synthetic 10k sentences", synthetic)]
+    if args.nli_file.is_file():  # real text from many sources: 2,000 premises, one document each
+        texts.append(("2,000 NLI premises", [Document(source_id=f"p{i}", path=f"p{i}.txt", sha256="0", text=text)
+                                              for i, text in enumerate(_premises(args.nli_file, 2000))]))
     rows = []
-    for name, documents in (("sample corpus", corpus), ("synthetic 10k sentences", synthetic)):
-        count, rate = _rate(documents, args.repeat)
-        rows.append([name, str(count), f"{rate:,.0f}"])
-    print(table(["text", "sentences", "sentences/s"], rows))
+    for name, documents in texts:
+        count, baseline, rate = _rates(documents, args.repeat)
+        rows.append([name, str(count), f"{baseline:,.0f}", f"{rate:,.0f}", f"{rate / baseline:.1f}x"])
+    print(table(["text", "sentences", "plain pysbd /s", "split_document /s", "ratio"], rows))
     if args.long_chars <= 0:
-        return
+        return 0
     paragraph = " ".join(synthetic_text(2_000, seed=1).split("\n\n"))
     base = paragraph[:args.long_chars]
     times = [_seconds((base + " ") * factor) for factor in (1, 10, 100)]
     print(f"one paragraph of {len(base):,} chars x1 / x10 / x100: {times[0]:.3f} / {times[1]:.3f} / {times[2]:.3f} s;"
           f" ratios {times[1] / times[0]:.1f} and {times[2] / times[0]:.1f} (linear: 10 and 100)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

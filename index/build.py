@@ -35,6 +35,7 @@ from index.plan import Plan, Snapshot, file_stats, read_changed, stamp_of, uncha
 from index.segment import SegmentWriter, new_segment_name
 from index.split import split_document
 from index.store import MANIFEST, ClaimIndex, read_manifest
+from index.text_tables import DEFAULT_TABLES
 
 __all__ = ["EMBED_CHUNK", "build_index"]
 
@@ -42,6 +43,8 @@ LOG = logging.getLogger(__name__)
 
 EMBED_CHUNK = 256
 """Sentences per call to ``Embedder.embed`` (and per progress report)."""
+EMBED_WINDOW = 4096
+"""Sentences read back at a time and sorted by length into ``EMBED_CHUNK`` calls."""
 ANN_STALE = 0.1
 """The ANN file is rebuilt when rows outside it (or removed rows inside it) pass this share of its rows."""
 
@@ -53,19 +56,29 @@ SplitEmbed = Callable[[list[Document], Embedder, int], Iterator[tuple[list[Sente
 
 def _embed_into(writer: SegmentWriter, embedder: Embedder, dim: int,
                 progress: Callable[[int, int], None] | None) -> None:
-    """Embed the writer's sentences chunk by chunk (texts read back from its table: memory stays bounded)."""
+    """Embed the writer's sentences (texts read back from its table: memory stays bounded).
+
+    ``EMBED_WINDOW`` texts are read at a time and embedded ``EMBED_CHUNK`` a call in order of
+    length: the encoder pads each batch to its longest text, so a call of texts of like length
+    wastes little (on real text, calls of 256 in document order took 1.6x the time of one call).
+    """
     total, done = writer.sentences, 0
     if progress is not None:
         progress(0, total)
-    for batch in writer.texts(EMBED_CHUNK):
-        vectors = check_vectors(embedder.embed(batch), len(batch), embedder.name)
-        if vectors.shape[1] != dim:
-            raise IndexStoreError(f"embedder {embedder.name} returned {vectors.shape[1]}-d vectors, the index at "
-                                  f"{writer.folder.parent} holds {dim}-d vectors; delete it and build again")
+    for window in writer.texts(EMBED_WINDOW):
+        order = sorted(range(len(window)), key=lambda i: len(window[i]))
+        vectors = np.empty((len(window), dim), dtype=np.float32)
+        for start in range(0, len(window), EMBED_CHUNK):
+            rows = order[start:start + EMBED_CHUNK]
+            found = check_vectors(embedder.embed([window[i] for i in rows]), len(rows), embedder.name)
+            if found.shape[1] != dim:
+                raise IndexStoreError(f"embedder {embedder.name} returned {found.shape[1]}-d vectors, the index at "
+                                      f"{writer.folder.parent} holds {dim}-d vectors; delete it and build again")
+            vectors[rows] = found
+            done += len(rows)
+            if progress is not None:
+                progress(done, total)
         writer.add_vectors(vectors)
-        done += len(batch)
-        if progress is not None:
-            progress(done, total)
 
 
 def _write_ann(out: Path, manifest: Manifest, previous: AnnInfo | None, live: dict[str, int]) -> AnnInfo | None:
@@ -118,7 +131,8 @@ def build_index(
         vector_dtype: ``float32`` or ``float16`` vectors on disk (new indexes only).
             Defaults to float32.
         tables: Corpus-wide tables to store with the index, by name (see
-            ``ClaimIndex.table``). Defaults to none.
+            ``ClaimIndex.table``), besides ``index.text_tables.DEFAULT_TABLES`` (the
+            corpus's names), which every build stores. Defaults to none.
         wait_s: Seconds to wait for another build of ``out`` to finish. Defaults to 0.
         ray_address: Split and embed the new documents on this Ray cluster (see
             ``index.distributed``); progress then counts documents. Defaults to None (here).
@@ -171,7 +185,7 @@ def build_index(
             if previous is not None:
                 previous.close()
         return write_update(out, plan, snapshot, stamp_of(snapshot.files, stats, checked_ns), embedder, progress,
-                            vector_dtype, tables or {}, previous,
+                            vector_dtype, {**DEFAULT_TABLES, **(tables or {})}, previous,
                             None if ray_address is None else functools.partial(ray_split_embed, ray_address))
 
 

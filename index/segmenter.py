@@ -3,10 +3,12 @@
 pysbd knows English abbreviations, numbers, quotes and lists, but its cost grows with
 the square of the text it is given (every abbreviation it finds rescans the whole text)
 and it is slow even on short text. So a paragraph is first cut at the boundaries that
-pysbd cannot decide otherwise: a sentence-ending ``.`` or ``?`` after a plain word,
-followed by a space and a capital, outside quotes and brackets. A piece holding no
-other punctuation that pysbd has rules for is one sentence as it stands; only the
-remaining pieces go through pysbd, a few neighbours per call. Everything is bounded, so
+pysbd cannot decide otherwise: a sentence-ending ``.`` or ``?`` after a plain word (or
+a number that cannot be a list item), followed by a space and a capital, outside quotes
+and brackets. A piece holding no other punctuation that pysbd has rules for, once the
+periods it never ends a sentence at are set aside (``index.pysbd_rules``: "Mr. Kim",
+"U.S. envoy", "Oct. 12"), is one sentence as it stands; only the remaining pieces go
+through pysbd, a few neighbours per call. Everything is bounded, so
 one hostile paragraph costs time in proportion to its length: no sentence is longer than
 ``MAX_SENTENCE_CHARS``, a piece pysbd reads holds at most that and 20 stops (neighbouring
 pieces are joined for one call up to 500 characters), and
@@ -16,10 +18,11 @@ splits the rest).
 
 from __future__ import annotations
 
-import functools
 import itertools
 import logging
 import re
+
+from index.pysbd_rules import mask_abbreviations, plain_word, rules
 
 __all__ = ["MAX_SENTENCE_CHARS", "PYSBD_CHARS_PER_DOCUMENT", "Budget", "segment"]
 
@@ -29,30 +32,47 @@ MAX_SENTENCE_CHARS = 2_000
 """Longest sentence kept. A run of text longer than this with no sentence boundary is cut
 after its last stop or space before the limit (at the limit when it holds neither)."""
 
-# A "." or "?" after a plain word (a capitalised or lower-case word, or a year), then space
-# and a capital letter: pysbd always ends a sentence there unless the word is an abbreviation
-# or the punctuation sits inside quotes or brackets (both checked in _certain_ends).
-_CANDIDATE = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]+|\d{4})[.?](?=\s+[A-Z])")
+# A "." or "?" after a plain word (a capitalised or lower-case word, or a year; it may close a
+# bracket or quote: '(Yonhap).', '"Timelock".'), then space and a capital letter: pysbd always ends
+# a sentence there unless the word is an abbreviation or the punctuation sits inside quotes or
+# brackets (both checked in _certain_ends).
+_CANDIDATE = re.compile(r"(?:(?<=\s)|^)[(\"]?([A-Za-z][a-z]+|\d{4})[)\"]?[.?](?=\s+[A-Z])")
+# The same, or a number of one to three digits after a space ("until Jan. 5. The"), when no
+# two numbers of a paragraph could be a numbered list to pysbd (see _numbered_list)
+_CANDIDATE_OR_NUMBER = re.compile(
+    r"(?:(?:(?<=\s)|^)[(\"]?([A-Za-z][a-z]+|\d{4})[)\"]?|(?<=\s)\d{1,3})[.?](?=\s+[A-Z])")
+# what pysbd reads as a numbered list's item: "1. ", " 2.)", "-3. "
+_LIST_NUMBER = re.compile(r"(?:^|(?<=[\s\-\u2043]))(\d{1,2})(?=\.[\s)])")
 _MARKS = (".", "!", "?")
+_FINAL_MARK = re.compile(r"(?<![.!?])[.!?]([\"\u201d]?)$")
 # Something pysbd has a rule for; a piece holding one goes through pysbd. Sentence
-# punctuation (a "." between digits is a decimal point to pysbd too), ellipses, "--" asides,
-# single quotes opened after a space, a piece opening with a quote or bracket, list markers
-# such as "a)" or "(iv)", and any character outside Latin scripts and common punctuation.
+# punctuation (a "." between digits is a decimal point to pysbd too), ellipses, a piece
+# opening with a bracket or quote span that a capital follows ('"Yes" The'; another opening
+# character), list markers such as "a)" or "(iv)", a mark or dash and quote before a capital
+# ('-" The') or a bracket between quotes (pysbd splits at each), and any character outside
+# Latin scripts and common punctuation.
 _NEEDS_PYSBD = re.compile(
     r"(?<!\d)\.|\.(?!\d)|[!?\u3002\uff0e\uff01\uff1f\u2026\u01c3\r\n\u2018\u00ab\u00bb\u2043\u300c\uff08]"
-    r"|--|\s'|^[^A-Za-z0-9]|(?:^|[\s(])(?:[A-Za-z]|[ivxlcdm]+|[A-Z]{2,4})\)"
+    r"|^[^A-Za-z0-9(\"\u201c]|(?:^|[\s(])(?:[A-Za-z]|[ivxlcdm]+|[A-Z]{2,4})\)"
+    r"|[-.!?][\"'\u201c\u201d]\s[A-Z]|[\"\u201d]\s\(.*\)\s[\"\u201c]"
+    r"|^\([^)]{2,}\)\s[A-Z]|^\"[^\"]*[^,]\"\s[A-Z]|^\u201c[^\u201d]*[^,]\u201d\s[A-Z]"
     r"|[^\x20-\x7e\u00a0-\u024f\u2013\u2014\u2019\u201c\u201d]"
 )
 # pysbd reads "1) ... 2) ..." as a list; one number before a bracket, as in "(1950)", is no list.
 _NUMBER_BEFORE_BRACKET = re.compile(r"\d\)")
 # Characters that open or close a span pysbd reads as one unit (it does not split inside).
 _OPENERS_CLOSERS = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
+# a curly-quoted span before more text: pysbd never ends a sentence at the marks inside it
+# ('the slogan “Let us defend the Soviet Union with arms!” contributed')
+_QUOTED_MARKS = re.compile(r"\u201c[^\u201c\u201d]*\u201d(?!\s[A-Z])(?=.)")
+_QUOTE_OR_BRACKET = re.compile(r'[()\[\]"\u201c\u201d]')
 # pysbd reads "a. ... b. ..." or "(i) ... (ii) ..." anywhere in a paragraph as a list and may
 # split there; a paragraph with two consecutive markers goes through pysbd whole (in bounded calls).
 _LIST_MARKER = re.compile(r"(?:^|(?<=[\s(]))([a-z]|[ivx]{1,4})(?=[.)])")
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv")
-# Once one of these appears, later boundaries are left to pysbd (single-quoted and -- spans).
-_UNSURE_AFTER = re.compile(r"--|\s'|^'|\u2018")
+# Once one of these appears, later boundaries are left to pysbd (single-quoted and -- spans; an
+# empty "" makes pysbd pair the quotes after it the other way round).
+_UNSURE_AFTER = re.compile(r"--|\s'|^'|\u2018|\"\"")
 
 
 PYSBD_CHARS_PER_DOCUMENT = 100_000
@@ -79,43 +99,17 @@ class Budget:
         self.chars = chars
 
 
-@functools.lru_cache(maxsize=1)
-def _pysbd():
-    """pysbd's segmenter, its abbreviations, and a pattern for the periods it never ends a sentence at."""
-    import pysbd  # imported lazily: building its rules takes a moment
-    from pysbd.lang.common.standard import Standard
-
-    known = Standard.Abbreviation
-    abbreviations = frozenset(a.lower() for a in known.ABBREVIATIONS) | {"am", "pm"}
-
-    def alternatives(words) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-    others = set(known.ABBREVIATIONS) - set(known.PREPOSITIVE_ABBREVIATIONS) - set(known.NUMBER_ABBREVIATIONS)
-    protected = re.compile(
-        r"(?:(?<=\s)|^)(?:"
-        # "Mr. Kim", "Dr. Lee": a title followed by a space
-        rf"(?i:{alternatives(known.PREPOSITIVE_ABBREVIATIONS)})\.(?=\s)"
-        # "Oct. 12", "Inc. and": another abbreviation before a small letter, a digit or a bracket
-        rf"|(?i:{alternatives(others)})\.(?=\s[a-z\d(])"
-        # "No. 5", "pp. (12)"
-        rf"|(?i:{alternatives(known.NUMBER_ABBREVIATIONS)})\.(?=\s\d|\s+\()"
-        # "N. Korea", "J. R. R. Tolkien": one capital letter other than "I"
-        r"|[A-HJ-Z]\.(?=,?\s)"
-        r")"
-    )
-    return pysbd.Segmenter(language="en", clean=False), abbreviations, protected
-
-
-def _plain_word(word: str) -> bool:
-    return word.lower() not in _pysbd()[1]
-
-
 def _list_like(text: str) -> bool:
     """Whether a paragraph holds two list markers in sequence ("a." and "b.", "(i)" and "(ii)")."""
     markers = {m[1] for m in _LIST_MARKER.finditer(text)}
     return any(len(m) == 1 and chr(ord(m) + 1) in markers for m in markers) or any(
         _ROMAN[i] in markers and _ROMAN[i + 1] in markers for i in range(len(_ROMAN) - 1))
+
+
+def _numbered_list(text: str) -> bool:
+    """Whether two numbers of a paragraph could be items of one list to pysbd (n and n + 1, or 0 and 9)."""
+    numbers = {int(m[1]) for m in _LIST_NUMBER.finditer(text)}
+    return any(n + 1 in numbers for n in numbers) or {0, 9} <= numbers
 
 
 def _certain_ends(text: str) -> list[int]:
@@ -125,14 +119,17 @@ def _certain_ends(text: str) -> list[int]:
     ends, checked = [], 0
     depth = dict.fromkeys(_OPENERS_CLOSERS, 0)
     quotes = 0
-    for match in _CANDIDATE.finditer(text, 0, limit):
+    candidates = _CANDIDATE if _numbered_list(text) else _CANDIDATE_OR_NUMBER
+    if _QUOTE_OR_BRACKET.search(text, 0, limit) is None:  # nothing to count: every plain word's stop ends
+        return [m.end() for m in candidates.finditer(text, 0, limit) if m[1] is None or plain_word(m[1])]
+    for match in candidates.finditer(text, 0, limit):
         end = match.end()
         chunk = text[checked:end]
         checked = end
         quotes += chunk.count('"')
         for pair in _OPENERS_CLOSERS:
             depth[pair] += chunk.count(pair[0]) - chunk.count(pair[1])
-        if quotes % 2 == 0 and not any(depth.values()) and _plain_word(match[1]):
+        if quotes % 2 == 0 and not any(depth.values()) and (match[1] is None or plain_word(match[1])):
             ends.append(end)
     return ends
 
@@ -162,14 +159,34 @@ def _cut_long(start: int, end: int, text: str, limit: int = MAX_SENTENCE_CHARS,
     return pieces
 
 
+def _closes(piece: str, quote: str) -> bool:
+    """Whether a quote after a piece's last mark closes one it opened (else pysbd reads it as a sentence)."""
+    if quote == '"':
+        return piece.count('"') % 2 == 0
+    return not quote or piece.count("\u201c") == piece.count("\u201d")
+
+
+def _unmarked(match: re.Match) -> str:
+    return re.sub(r"[.!?]", ",", match[0])
+
+
+def _without_final_mark(body: str) -> str:
+    """``body`` less one mark that ends it ("5.", "(Yonhap).", 'too."'): that cannot split it."""
+    end = _FINAL_MARK.search(body)
+    if end is not None and _closes(body, end[1]):
+        return body[:end.start()] + body[end.start() + 1:]
+    return body
+
+
 def _is_one_sentence(piece: str, list_like: bool) -> bool:
     if list_like:
         return False
-    # One mark that ends the piece ("5.", "(Yonhap).") cannot split it; what comes before can.
-    body = piece[:-1] if piece[-1:] in _MARKS and piece[-2:-1] not in _MARKS else piece
-    body = _pysbd()[2].sub("Ab", body)  # periods pysbd never ends a sentence at
+    body = _without_final_mark(piece)
     if _NEEDS_PYSBD.search(body) is not None:
-        return False
+        # again with the periods pysbd never ends a sentence at masked (most pieces need no masking)
+        body = _without_final_mark(_QUOTED_MARKS.sub(_unmarked, mask_abbreviations(piece)))
+        if _NEEDS_PYSBD.search(body) is not None:
+            return False
     brackets = _NUMBER_BEFORE_BRACKET.finditer(body)
     return next(brackets, None) is None or next(brackets, None) is None
 
@@ -189,7 +206,7 @@ def _pysbd_spans(text: str, offset: int) -> list[tuple[int, int]]:
     """pysbd's sentences of ``text`` (short) as offsets, shifted by ``offset``."""
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for piece in _pysbd()[0].segment(text):
+    for piece in rules().segmenter.segment(text):
         piece = piece.strip()
         if not piece:
             continue

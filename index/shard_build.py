@@ -31,6 +31,7 @@ from index.folder import check_out, collect_garbage
 from index.ingest import read_corpus
 from index.manifest_file import MANIFEST, read_manifest
 from index.models import BuildResult, Document, Manifest
+from index.text_tables import DEFAULT_TABLES
 from index.plan import Plan, Snapshot, file_stats, read_changed, stamp_of, unchanged_on_disk
 from index.segment import DocRow
 from index.shard_layout import (
@@ -152,7 +153,7 @@ def build_sharded(corpus: Path, out: Path, embedder: Embedder, shards: int,
         shards: Number of shards (1 to ``MAX_SHARDS``); fixed for the life of the index.
         progress: Called as ``progress(done, total)`` per shard (see ``build_index``). Defaults to None.
         vector_dtype: ``float32`` or ``float16`` vectors on disk (new shards only). Defaults to float32.
-        tables: Corpus-wide tables to store with each shard. Defaults to none.
+        tables: Corpus-wide tables to store with each shard, besides ``DEFAULT_TABLES``. Defaults to none.
         wait_s: Seconds to wait for another build of ``out``. Defaults to 0.
         ray_address: Split and embed on this Ray cluster. Defaults to None (here).
         strict: Fail on the first bad corpus file. Defaults to False.
@@ -221,7 +222,7 @@ def build_sharded(corpus: Path, out: Path, embedder: Embedder, shards: int,
                 continue
             LOG.info("shard %03d: %d documents to index, %d to drop", number, len(plan.fresh), plan.dropped)
             write_update(folder, plan, part, stamp_of(part.files, stats, checked_ns), embedder, progress,
-                         vector_dtype, tables or {}, before, job)
+                         vector_dtype, {**DEFAULT_TABLES, **(tables or {})}, before, job)
         return _finish(out, old, snapshot, stats, checked_ns, shards, touched)
 
 

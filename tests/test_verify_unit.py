@@ -374,3 +374,41 @@ def test_a_report_names_every_source_without_reading_any_document_text(small_ind
     report = verifier.check("Officials confirmed the harbour trade grew.")
     titles = {s.source_id: s.title for s in verifier.index.source_summaries()}
     assert {s.source_id: s.title for s in report.sources} == titles and titles["long"] == "Long article about harbours"
+
+
+def test_the_corpus_names_are_read_from_the_index_not_from_any_document_text(corpus_dir, tmp_path, fake_embedder,
+                                                                             monkeypatch, caplog):
+    import index.build
+    from verify.evidence.names import known_names
+
+    out = tmp_path / "index"
+    build_index(corpus_dir, out, fake_embedder)
+    verifier = make_verifier(out, fake_embedder)
+    old_way = known_names(d.text for d in verifier.index.documents.values())  # the computation before the table
+    view = type(verifier.index.documents)
+
+    def no_text(*args, **kwargs):
+        raise AssertionError("the name list read a document's text")
+
+    with monkeypatch.context() as patched:
+        for name in ("__getitem__", "values", "items", "get"):
+            patched.setattr(view, name, no_text, raising=False)
+        assert verifier.names == old_way and {"putin", "pyongyang", "vladivostok"} <= old_way
+        verifier.check("Kim met Putin in Vladivostok.")  # a whole check reads none either
+
+    # a changed document updates its own entry: a new name comes, a name only the removed text had goes
+    (corpus_dir / "new.txt").write_text("Visit\n\nThe envoy met Zelenskyy in Kyiv on Monday.\n")
+    build_index(corpus_dir, out, fake_embedder)
+    assert {"zelenskyy", "kyiv"} <= make_verifier(out, fake_embedder).names
+    (corpus_dir / "new.txt").unlink()
+    build_index(corpus_dir, out, fake_embedder)
+    assert make_verifier(out, fake_embedder).names == old_way
+
+    # an index built before the table existed still gets the same names, from the texts, and says so
+    monkeypatch.setattr(index.build, "DEFAULT_TABLES", {})
+    build_index(corpus_dir, tmp_path / "old", fake_embedder)
+    old = make_verifier(tmp_path / "old", fake_embedder)
+    assert old.index.table("names") is None
+    with caplog.at_level("INFO", logger="verify.verifier"):
+        assert old.names == old_way
+    assert "no stored name list" in caplog.text

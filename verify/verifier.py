@@ -64,9 +64,20 @@ class Verifier:
 
     @property
     def names(self) -> frozenset[str]:
-        """Words the corpus writes capitalised mid-sentence: what counts as a name."""
+        """Words the corpus writes capitalised mid-sentence: what counts as a name.
+
+        Read from the index's ``names`` table (see ``index.text_tables``); an index built
+        without it is read document by document, as before.
+        """
+        from index.text_tables import NAMES  # here, not at the top: this property is all this change touches
+
         if self._names is None:
-            self._names = known_names(d.text for d in self.index.documents.values())
+            stored = self.index.table(NAMES)  # built with the index, one entry per document
+            if stored is None:
+                LOG.info("index has no stored name list (built before it was kept, or partly); reading every "
+                         "document's text for it: build the index into a fresh folder to store it")
+                stored = known_names(d.text for d in self.index.documents.values())
+            self._names = frozenset(stored)
         return self._names
 
     @property

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from index.text_tables import capitalised_mid_sentence
 from verify.evidence.slots import MONTHS
-from verify.evidence.text import STOPWORDS, canonical, fold, stem, words
+from verify.evidence.text import STOPWORDS, canonical, stem, words
 
 _NAME_WORD = r"[A-Z][a-zA-Z'’.]*\d*(?:-(?:[A-Za-z]+|\d+))*"
 _NAME_RE = re.compile(r"\b(" + _NAME_WORD + r"(?:\s+(?:of\s+the\s+|of\s+|on\s+the\s+|de\s+|van\s+|von\s+)?"
@@ -22,11 +23,11 @@ _NAME_RE = re.compile(r"\b(" + _NAME_WORD + r"(?:\s+(?:of\s+the\s+|of\s+|on\s+th
 
 def known_names(texts) -> frozenset[str]:
     """Words written capitalised *inside* a sentence somewhere in ``texts``: names, not
-    capitalised sentence openers. Lower-cased."""
-    out = set()
+    capitalised sentence openers. Lower-cased (the index stores the same per document as
+    its ``names`` table, see ``index.text_tables``)."""
+    out: set[str] = set()
     for text in texts:
-        for m in re.finditer(r"(?<=[a-z,;:] )([A-Z][a-zA-Z'’-]+)", fold(text)):
-            out.add(m.group(1).lower().rstrip("'s").rstrip("'"))
+        out |= capitalised_mid_sentence(text)
     return frozenset(out)
 
 

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from index.text_tables import fold  # the index's one character-for-one folding, used here too
+
 # Aliases are matched case-insensitively on word boundaries and mapped to one
 # canonical spelling before tokens are compared. General names only: countries,
 # organisations and transliteration variants that news copy mixes freely.
@@ -92,15 +94,6 @@ the words of news copy that say when or who reported rather than what happened."
 PRONOUNS = frozenset(["he", "she", "they", "it", "his", "her", "their", "its", "this", "that", "these", "those", "such", "there"])
 
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*(?:st|nd|rd|th)?", re.UNICODE)
-
-
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " ",
-                       "\u2009": " ", "\u202f": " "})
-
-
-def fold(text: str) -> str:
-    """Map curly quotes, dashes and odd spaces to ASCII, one character for one (offsets keep)."""
-    return text.translate(_FOLD)
 
 
 def canonical(text: str) -> str:
