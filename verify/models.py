@@ -26,6 +26,7 @@ class Judgement(_Strict):
 
     label: Label
     probabilities: Probabilities
+    reasons: list[str] = Field(default_factory=list, description="why the pair got its label, in words")
 
 
 class Span(_Strict):

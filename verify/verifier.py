@@ -23,6 +23,7 @@ from verify.models import Judgement, Report
 from verify.scoring.aggregate import ConfidenceMap, combine, label_of
 from verify.scoring.assemble import assemble_report, iso_date, probabilities
 from verify.scoring.candidates import select_candidates
+from verify.scoring.reasons import passage_reasons
 from verify.settings import Settings
 
 LOG = logging.getLogger(__name__)
@@ -216,6 +217,9 @@ def judge_pairs(judge: Judge, pairs: list[tuple[str, str]], settings: Settings |
     probs = predict_reported(judge, [(passage, harmonise(claim, passage) or claim) for claim, passage in pairs])
     out = []
     for (claim, passage), p in zip(pairs, probs):
-        adjusted = combine(p, detect(claim, passage, settings=settings.evidence), settings.scoring)
-        out.append(Judgement(label=label_of(adjusted), probabilities=probabilities(adjusted)))
+        found = detect(claim, passage, settings=settings.evidence)
+        adjusted = combine(p, found, settings.scoring)
+        label = label_of(adjusted)
+        out.append(Judgement(label=label, probabilities=probabilities(adjusted),
+                             reasons=passage_reasons(label, p, found, settings.scoring)))
     return out

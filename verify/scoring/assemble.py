@@ -30,6 +30,7 @@ from verify.scoring.aggregate import (
     source_stance,
 )
 from verify.scoring.independence import group_sources, independent_stances
+from verify.scoring.reasons import passage_reasons
 from verify.settings import Settings
 
 __all__ = ["assemble_report", "iso_date", "probabilities"]
@@ -87,9 +88,11 @@ def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.nd
         if planned and not any(m.kind == "modality" for m in found.mismatches):
             found.mismatches.append(planned)
     adjusted = retrieval_gate(combine(p, found, scoring), found, scoring)
-    passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label_of(adjusted),
+    label = label_of(adjusted)
+    passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label,
                       probabilities=probabilities(adjusted), similarity=round(float(hit.similarity), 4),
-                      context=context, kind=sent.kind, mismatches=found.mismatches)
+                      context=context, kind=sent.kind, mismatches=found.mismatches,
+                      reasons=passage_reasons(label, p, found, scoring))
     return _Judged(passage=passage, probs=adjusted, similarity=float(hit.similarity), row=hit.sentence,
                    alone=retrieval_gate(combine(alone, found, scoring), found, scoring),
                    anchor=-1 if found.hard else int(0 < found.claim_slots == found.agreements),

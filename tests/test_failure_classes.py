@@ -1,0 +1,96 @@
+"""Issue 10's failure classes through the public API (``Verifier.check``), with a judge that
+agrees with every pair (as an NLI model reading word overlap might) or contradicts every pair:
+what keeps a passage from deciding a source, and the reason shown, is the pipeline's.
+
+The claims and passages are written for these tests (none is a dev claim).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index import build_index
+from verify import Settings, Verifier
+
+
+class FixedJudge:
+    """The same reading for every pair."""
+
+    def __init__(self, probs):
+        self.probs = np.asarray(probs, dtype=np.float32)
+
+    def predict(self, pairs):
+        return np.tile(self.probs, (len(pairs), 1))
+
+
+AGREES, CONTRADICTS = FixedJudge([0.9, 0.05, 0.05]), FixedJudge([0.05, 0.9, 0.05])
+
+DOCS = {
+    "measures.txt": "Ties\n\nKim initiated undisclosed measures to further enhance the relationship with Moscow.\n",
+    "talks.txt": "Talks\n\nKim Jong Un said he was very satisfied with the talks with Putin in Vladivostok.\n",
+    "ferry.txt": "Ferry\n\nThe ferry between Busan and Fukuoka resumed service in March 2023, the operator said.\n",
+}
+
+
+@pytest.fixture
+def index_dir(tmp_path, fake_embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in DOCS.items():
+        (corpus / name).write_text(text)
+    build_index(corpus, tmp_path / "index", fake_embedder)
+    return tmp_path / "index"
+
+
+def check(index_dir, fake_embedder, judge, claim):
+    verifier = Verifier.from_index(index_dir, Settings(min_similarity=-1.0), embedder=fake_embedder, judge=judge)
+    report = verifier.check(claim, all_sources=True)
+    return {s.source_id: s for s in report.sources}, report
+
+
+def test_an_off_topic_sentence_is_no_support(index_dir, fake_embedder):
+    # class 3: a sentence about better relations does not support a claim about disappointment
+    sources, _ = check(index_dir, fake_embedder, AGREES, "Kim said he was disappointed with the negotiations.")
+    assert sources["measures"].stance != "supports"
+    passage = sources["measures"].passages[0]
+    assert passage.label == "neutral" and "shares only the claim's names, none of what it says of them" in passage.reasons
+    # the same subject saying the same thing in other words still supports
+    sources, _ = check(index_dir, fake_embedder, AGREES, "Kim took undisclosed measures to enhance the relationship.")
+    assert sources["measures"].stance == "supports"
+
+
+def test_a_contradiction_of_meaning_says_why(index_dir, fake_embedder):
+    # class 5: "disappointed" against "very satisfied" contradicts, and the passage says so in words
+    sources, _ = check(index_dir, fake_embedder, AGREES, "Kim Jong Un said he was disappointed with the talks with Putin.")
+    talks = sources["talks"]
+    assert talks.stance == "contradicts"
+    assert any("disappointed" in r and "satisfied" in r for r in talks.passages[0].reasons)
+
+
+def test_a_contradiction_only_the_model_sees_is_named_as_the_models(index_dir, fake_embedder):
+    sources, _ = check(index_dir, fake_embedder, CONTRADICTS,
+                       "The ferry between Busan and Fukuoka stopped running in March 2023.")
+    ferry = sources["ferry"].passages[0]
+    assert ferry.label == "contradicts" and ferry.reasons[0].startswith("meaning contradicts (model")
+
+
+def test_every_shown_passage_has_a_reason(index_dir, fake_embedder):
+    for judge in (AGREES, CONTRADICTS):
+        _, report = check(index_dir, fake_embedder, judge, "The ferry between Busan and Fukuoka resumed in 2023.")
+        assert all(p.reasons for s in report.sources for p in s.passages)
+
+
+def test_a_date_of_another_occasion_is_set_aside_with_its_reason(index_dir, fake_embedder):
+    # class 1 through the report: a ferry's resumption in 2023 is no contradiction of one in 2019 ...
+    # ... unless the event happens once; resuming recurs, so the reason says so
+    sources, _ = check(index_dir, fake_embedder, AGREES, "The Busan-Fukuoka ferry resumed service in March 2023.")
+    assert sources["ferry"].stance == "supports"
+    assert "dates agree" in sources["ferry"].passages[0].reasons
+
+
+def test_no_off_topic_source_is_overconfident(index_dir, fake_embedder):
+    # class 6: with a judge sure of every pair, a source whose passage is off topic shows no side at 0.95+
+    sources, _ = check(index_dir, fake_embedder, AGREES, "Kim said he was disappointed with the negotiations.")
+    measures = sources["measures"]
+    assert measures.stance == "none" or measures.confidence <= 0.95
