@@ -46,8 +46,8 @@ def _text_report(report: Report) -> str:
             probs = p.probabilities
             lines.append(f"      {p.label:<11} s={probs.supports:.2f} c={probs.contradicts:.2f} "
                          f"n={probs.neutral:.2f} sim={p.similarity:.2f}  “{p.text}”")
-            for m in p.mismatches:
-                lines.append(f"        ! {m.kind}: {m.detail}")
+            for reason in p.reasons or [f"{m.kind}: {m.detail}" for m in p.mismatches]:
+                lines.append(f"        ! {reason}")
     if (others := report.sources_without_evidence - sum(1 for s in report.sources if not s.passages)) > 0:
         lines.append(f"  ({others} other source{'s' if others > 1 else ''} had no relevant passage; "
                      "--all-sources lists them)")
@@ -120,7 +120,8 @@ def cmd_judge(args: argparse.Namespace, progress: _Progress) -> int:
     else:
         for (claim, passage), j in zip(rows, judgements):
             p = j.probabilities
-            print(f"{j.label:<11} s={p.supports:.2f} c={p.contradicts:.2f} n={p.neutral:.2f}  {claim!r} <- {passage!r}")
+            print(f"{j.label:<11} s={p.supports:.2f} c={p.contradicts:.2f} n={p.neutral:.2f}  {claim!r} <- {passage!r}"
+                  f"  ({'; '.join(j.reasons)})")
     return 0
 
 

@@ -37,7 +37,7 @@ RATINGS = {"supported": 5, "conflicting": 3, "contradicted": 1}
 CSV_COLUMNS = [
     "position", "sentence", "claim", "verdict", "confidence", "reviewer_verdict", "reviewer_note", "source_id",
     "title", "publisher", "date", "url", "stance", "source_confidence", "group", "rejected_by_reviewer", "passage",
-    "start", "end", "label", "p_supports", "p_contradicts", "p_neutral", "similarity", "mismatches",
+    "start", "end", "label", "p_supports", "p_contradicts", "p_neutral", "similarity", "mismatches", "reasons",
 ]
 """``sentence`` is the statement as written, ``claim`` what was checked (what an attributed sentence reports)."""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$!])")
@@ -97,7 +97,7 @@ def reports_csv(reports: Sequence[Report], reviews: Mapping[str, Review] | None 
                 cells = [] if passage is None else [
                     passage.text, passage.start, passage.end, passage.label, passage.probabilities.supports,
                     passage.probabilities.contradicts, passage.probabilities.neutral, passage.similarity,
-                    "; ".join(m.detail for m in passage.mismatches)]
+                    "; ".join(m.detail for m in passage.mismatches), "; ".join(passage.reasons)]
                 row = head + about + cells
                 writer.writerow([_cell(v) for v in row + [""] * (len(CSV_COLUMNS) - len(row))])
     return out.getvalue()
@@ -134,8 +134,8 @@ def _memo_sources(statement: CheckedStatement) -> list[str]:
         lines.append(f"- {_source_name(source)}: {source.stance} ({source.confidence:.0%}){same}")
         best = source.passages[0]
         lines.append(f"  > {escape_markdown(best.text)}")
-        for mismatch in best.mismatches:
-            lines.append(f"  - {mismatch.kind.replace('_', ' ')}: {escape_markdown(mismatch.detail)}")
+        for reason in best.reasons or [f"{m.kind.replace('_', ' ')}: {m.detail}" for m in best.mismatches]:
+            lines.append(f"  - {escape_markdown(reason)}")
     silent = [s for s in statement.sources if s.stance == "none" or not s.passages]
     if silent:
         lines.append(f"- Nothing relevant in: {', '.join(escape_markdown(s.title or s.source_id) for s in silent)}")
