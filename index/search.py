@@ -15,10 +15,11 @@ import numpy as np
 
 from index.models import Hit
 
-__all__ = ["per_source_search", "score_sources"]
+__all__ = ["as_queries", "per_source_search", "score_sources"]
 
 
-def _as_queries(queries: np.ndarray, dim: int) -> np.ndarray:
+def as_queries(queries: np.ndarray, dim: int) -> np.ndarray:
+    """``queries`` as a contiguous float32 ``(n, dim)`` array; raises ValueError for another shape."""
     queries = np.ascontiguousarray(queries, dtype=np.float32)
     if queries.ndim != 2 or queries.shape[1] != dim:
         raise ValueError(f"queries must have shape (n, {dim}), got {queries.shape}")
@@ -57,7 +58,7 @@ def per_source_search(
     """
     if k_per_source < 1 or candidate_pool < 1:
         raise ValueError(f"k_per_source and candidate_pool must be at least 1, got {k_per_source}, {candidate_pool}")
-    queries = _as_queries(queries, index.d)
+    queries = as_queries(queries, index.d)
     if index.ntotal == 0 or len(queries) == 0:
         return [[] for _ in range(len(queries))]
     # source -> the queries for which it is a candidate, so each source is searched once

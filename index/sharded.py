@@ -23,9 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
-from index.corpus import diff_files, file_hashes
-from index.errors import IndexStoreError, StaleIndexError
-from index.models import FileChanges, Hit, KeywordHit, SourceSummary
+from index.base import IndexBase
+from index.errors import IndexStoreError
+from index.models import Hit, KeywordHit, SourceSummary
+from index.opening import check_model
+from index.search import as_queries
 from index.shard_layout import ShardManifest, read_shard_manifest, shard_build_command, shard_path
 from index.shard_rows import ShardedContexts, ShardedDocuments, ShardedSentences, ShardRows
 from index.shard_worker import LocalShards, RayShards
@@ -42,7 +44,7 @@ def _merged(parts: list[list[Hit]]) -> list[Hit]:
     return sorted((h for part in parts for h in part), key=lambda h: (-h.similarity, h.sentence))
 
 
-class ShardedIndex:
+class ShardedIndex(IndexBase):
     """The shards of a sharded index directory, searched as one ``ClaimIndex`` (open one with ``load``).
 
     Args:
@@ -99,9 +101,7 @@ class ShardedIndex:
         """
         path = Path(path)
         manifest = read_shard_manifest(path)
-        if embedder_name is not None and embedder_name != manifest.embedding_model:
-            raise IndexStoreError(f"index at {path} was built with model {manifest.embedding_model}, this run uses "
-                                  f"{embedder_name}; use that model or build a new index with this one")
+        check_model(path, manifest.embedding_model, embedder_name)
         rebuild = shard_build_command(manifest.corpus_root, path, len(manifest.shards))
         specs = [{"path": str(shard_path(path, n)), "digest": info.manifest_sha256, "rebuild": rebuild,
                   "embedder_name": manifest.embedding_model, "verify": verify}
@@ -118,27 +118,6 @@ class ShardedIndex:
         LOG.info("opened %d shards of %s (%s)", len(specs), path, f"Ray at {address}" if address else "in process")
         return index
 
-    # ------------------------------------------------------------ corpus
-
-    def corpus_changes(self) -> FileChanges | None:
-        """How the corpus on disk differs from the files the index was built from (None: the corpus is gone)."""
-        root = Path(self._manifest.corpus_root)
-        return diff_files(self._manifest.files, file_hashes(root)) if root.exists() else None
-
-    def check_corpus(self) -> None:
-        """Refuse an index whose corpus changed; warn when the corpus is gone.
-
-        Raises:
-            StaleIndexError: A corpus file was added, changed or removed.
-        """
-        changes = self.corpus_changes()
-        if changes is None:
-            LOG.warning("corpus %s of index %s is gone; using the index as built", self._manifest.corpus_root,
-                        self._path)
-        elif changes.has_changes:
-            raise StaleIndexError(f"index at {self._path} is stale: {changes.describe()} corpus files since it was "
-                                  f"built; rebuild with: {self._rebuild}")
-
     def close(self) -> None:
         """Close the shards (stops their actors)."""
         self._shards.close()
@@ -149,16 +128,6 @@ class ShardedIndex:
     def manifest(self) -> ShardManifest:
         """The top manifest: model, corpus files, counts and the shards."""
         return self._manifest
-
-    @property
-    def path(self) -> Path:
-        """Directory the index was loaded from."""
-        return self._path
-
-    @property
-    def dim(self) -> int:
-        """Embedding dimension."""
-        return self._manifest.embedding_dim
 
     @property
     def remote(self) -> bool:
@@ -185,14 +154,6 @@ class ShardedIndex:
     def documents(self) -> ShardedDocuments:
         """Documents by source id, in index order (each read from its shard when asked for)."""
         return self.documents_view
-
-    def source_range(self, source_id: str) -> tuple[int, int]:
-        """``(start, end)`` global rows of a source. Raises KeyError for an unknown source."""
-        return self._rows.source_range(source_id)
-
-    def summary(self, source_id: str) -> SourceSummary:
-        """Title, date, publisher, path and sentence count of a source (held in memory)."""
-        return self._rows.summary(source_id)
 
     def source_summaries(self) -> list[SourceSummary]:
         """One summary per source, in index order."""
@@ -240,19 +201,6 @@ class ShardedIndex:
         """The global top ``n`` ``(similarities, rows)`` of each query, from every shard's top ``n``."""
         return self._rows.merge_top(self._shards.call("nearest_rows", [(queries, n)] * self.shard_count), n)
 
-    def _queries(self, queries: np.ndarray) -> np.ndarray:
-        queries = np.ascontiguousarray(queries, dtype=np.float32)
-        if queries.ndim != 2 or queries.shape[1] != self.dim:
-            raise ValueError(f"queries must have shape (n, {self.dim}), got {queries.shape}")
-        return queries
-
-    def search(self, query: np.ndarray, k_per_source: int, candidate_pool: int = 256) -> list[Hit]:
-        """``ClaimIndex.search``: each candidate source's ``k_per_source`` sentences nearest to one query."""
-        query = np.asarray(query, dtype=np.float32)
-        if query.shape != (self.dim,):
-            raise ValueError(f"query must have shape ({self.dim},), got {query.shape}")
-        return self.search_batch(query[None, :], k_per_source, candidate_pool)[0]
-
     def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256,
                      sources: Collection[str] | None = None) -> list[list[Hit]]:
         """``ClaimIndex.search_batch`` over all shards, with the same results.
@@ -263,7 +211,7 @@ class ShardedIndex:
         if k_per_source < 1 or candidate_pool < 1:
             raise ValueError(f"k_per_source and candidate_pool must be at least 1, got {k_per_source}, "
                              f"{candidate_pool}")
-        queries = self._queries(queries)
+        queries = as_queries(queries, self.dim)
         if not len(self.sentences) or not len(queries):
             return [[] for _ in range(len(queries))]
         if sources is not None:
@@ -286,7 +234,7 @@ class ShardedIndex:
         """``ClaimIndex.nearest``: the ``n`` sentences nearest to each query over all shards."""
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
-        queries = self._queries(queries)
+        queries = as_queries(queries, self.dim)
         if not len(self.sentences):
             return [[] for _ in range(len(queries))]
         sims, rows = self._top(queries, n)

@@ -14,17 +14,17 @@ order (file, then position in the file); ``Hit.sentence`` is such a row.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from index.corpus import diff_files, file_hashes
-from index.errors import IndexStoreError, StaleIndexError
+from index.base import IndexBase
+from index.errors import IndexStoreError
 from index.manifest_file import MANIFEST, build_command, read_manifest, set_search_threads
-from index.models import FileChanges, Hit, KeywordHit, Manifest, SourceSummary
+from index.models import Hit, KeywordHit, Manifest, SourceSummary
+from index.opening import check_model, open_parts
 from index.retrieval import Retrieval
 from index.rows import Rows
 from index.search import per_source_search
@@ -35,8 +35,6 @@ from index.views import DocumentView, SentenceView
 
 __all__ = ["INDEX_FILES", "MANIFEST", "ClaimIndex", "build_command", "read_manifest"]
 
-LOG = logging.getLogger(__name__)
-
 INDEX_FILES = (MANIFEST,)
 """Files every index folder holds at its top (the rest is named by the manifest)."""
 SEARCH_THREADS = 1
@@ -44,32 +42,7 @@ SEARCH_THREADS = 1
 5,000 x 384 matrix-vector product took 16.4 ms with OpenBLAS's 2 threads, 1.8 ms with 1 (README, Threads)."""
 
 
-def _open_parts(path: Path, manifest: Manifest, verify: bool) -> tuple[list[Segment], faiss.Index | None]:
-    """Open the segments and the ANN file a manifest names (all closed again on failure).
-
-    Raises:
-        SegmentCorrupt, RuntimeError, OSError: A part is missing or does not match the manifest.
-    """
-    segments: list[Segment] = []
-    try:
-        for info in manifest.segments:
-            segments.append(Segment(path / info.name, info, manifest.embedding_dim, manifest.vector_dtype, verify))
-        if manifest.ann is None:
-            return segments, None
-        ann = faiss.read_index(str(path / manifest.ann.name), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
-        faiss.extract_index_ivf(ann).nprobe = manifest.ann.nprobe
-        covered = sum(s.sentences for s in manifest.segments if s.name in manifest.ann.segments)
-        if ann.ntotal != covered or ann.d != manifest.embedding_dim:
-            raise SegmentCorrupt(f"{manifest.ann.name} holds {ann.ntotal} vectors of dimension {ann.d}; "
-                                 f"expected {covered} of {manifest.embedding_dim}")
-        return segments, ann
-    except BaseException:
-        for segment in segments:
-            segment.close()
-        raise
-
-
-class ClaimIndex:
+class ClaimIndex(IndexBase):
     """Sentences of a corpus with their unit vectors, searchable per source, globally and by keyword.
 
     Open one with ``ClaimIndex.load``; ``build_index`` writes them.
@@ -97,6 +70,10 @@ class ClaimIndex:
         self._paragraphs: dict[str, list[tuple[int, int]]] = {}
         self.sentences_view, self.documents_view = SentenceView(self._rows), DocumentView(self._rows)
         self._retrieval = Retrieval(self._rows, manifest, ann)
+
+    @property
+    def _rebuild(self) -> str:
+        return build_command(self._manifest.corpus_root, self._path, self._manifest.embedding_model)
 
     def _fail(self, detail: str) -> None:
         raise IndexStoreError(f"index at {self._path} is corrupt: {detail}; delete it and build again with: "
@@ -134,13 +111,9 @@ class ClaimIndex:
 
             return ShardedIndex.load(path, corpus_check, embedder_name, verify)  # type: ignore[return-value]
         manifest = read_manifest(path)
-        if embedder_name is not None and embedder_name != manifest.embedding_model:
-            raise IndexStoreError(
-                f"index at {path} was built with model {manifest.embedding_model}, this run uses "
-                f"{embedder_name}; use that model or build a new index with this one"
-            )
+        check_model(path, manifest.embedding_model, embedder_name)
         try:
-            segments, ann = _open_parts(path, manifest, verify)
+            segments, ann = open_parts(path, manifest, verify)
         except (SegmentCorrupt, RuntimeError, OSError) as exc:
             if read_manifest(path) != manifest:  # a build swapped in a new index meanwhile: open that one
                 return cls.load(path, corpus_check, embedder_name, verify, threads)
@@ -152,36 +125,6 @@ class ClaimIndex:
         if corpus_check:
             index.check_corpus()
         return index
-
-    def corpus_changes(self) -> FileChanges | None:
-        """How the corpus on disk differs from the files the index was built from.
-
-        Returns:
-            The differences, or None when the corpus root no longer exists.
-
-        Raises:
-            IngestError: A corpus file cannot be read.
-        """
-        root = Path(self._manifest.corpus_root)
-        if not root.exists():
-            return None
-        return diff_files(self._manifest.files, file_hashes(root))
-
-    def check_corpus(self) -> None:
-        """Refuse an index whose corpus changed; warn when the corpus is gone.
-
-        Raises:
-            StaleIndexError: A corpus file was added, changed or removed.
-        """
-        changes = self.corpus_changes()
-        root = self._manifest.corpus_root
-        if changes is None:
-            LOG.warning("corpus %s of index %s is gone; using the index as built", root, self._path)
-        elif changes.has_changes:
-            raise StaleIndexError(
-                f"index at {self._path} is stale: {changes.describe()} corpus files since it was built; "
-                f"rebuild with: {build_command(root, self._path, self._manifest.embedding_model)}"
-            )
 
     def close(self) -> None:
         """Close the segments' tables (the index must not be used afterwards)."""
@@ -217,27 +160,9 @@ class ClaimIndex:
         return self._segments
 
     @property
-    def path(self) -> Path:
-        """Directory the index was loaded from."""
-        return self._path
-
-    @property
-    def dim(self) -> int:
-        """Embedding dimension."""
-        return self._manifest.embedding_dim
-
-    @property
     def rows(self) -> Rows:
         """Where every row lives (segments, physical ids, per-document records)."""
         return self._rows
-
-    def source_range(self, source_id: str) -> tuple[int, int]:
-        """``(start, end)`` rows of a source's sentences. Raises KeyError for an unknown source."""
-        return self._rows.source_range(source_id)
-
-    def summary(self, source_id: str) -> SourceSummary:
-        """Title, date, publisher, path and sentence count of a source, without reading its text."""
-        return self._rows.summary(source_id)
 
     def vectors_of(self, source_id: str) -> np.ndarray:
         """The stored unit vectors of a source's sentences, shape ``(count, dim)``."""
@@ -271,26 +196,6 @@ class ClaimIndex:
         return [self._rows.summary(source_id) for source_id in self._rows.source_ids]
 
     # ------------------------------------------------------------ search
-
-    def search(self, query: np.ndarray, k_per_source: int, candidate_pool: int = 256) -> list[Hit]:
-        """Each candidate source's ``k_per_source`` sentences nearest to one query.
-
-        Args:
-            query: Unit vector of shape ``(dim,)``.
-            k_per_source: Sentences per source.
-            candidate_pool: Rows of the global search whose sources are searched.
-                Defaults to 256.
-
-        Returns:
-            Hits sorted by similarity, highest first.
-
-        Raises:
-            ValueError: Wrong query shape or a count below 1.
-        """
-        query = np.asarray(query, dtype=np.float32)
-        if query.shape != (self.dim,):
-            raise ValueError(f"query must have shape ({self.dim},), got {query.shape}")
-        return self.search_batch(query[None, :], k_per_source, candidate_pool)[0]
 
     def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256,
                      sources: Collection[str] | None = None) -> list[list[Hit]]:
