@@ -200,6 +200,18 @@ def test_check_many_batches_the_models_and_gives_the_same_reports_as_one_by_one(
     assert judge.calls == 2  # without the re-read: one NLI call a batch
 
 
+def test_iter_reports_yields_each_batch_as_it_finishes(small_index, fake_embedder):
+    from verify.verifier import CHECK_BATCH
+
+    claims = [f"The harbour trade grew in year {i}." for i in range(CHECK_BATCH + 2)]
+    embedder = CountingEmbedder(fake_embedder)
+    verifier = make_verifier(small_index, embedder, CountingJudge())
+    batches = verifier.iter_reports(claims)
+    first = next(batches)
+    assert len(first) == CHECK_BATCH and embedder.calls == 1  # the second batch is not checked yet
+    assert first + [r for batch in batches for r in batch] == verifier.check_many(claims)
+
+
 def test_check_many_validates_every_claim_before_any_model(small_index, fake_embedder):
     judge = CountingJudge()
     with pytest.raises(InvalidClaimError, match="empty"):

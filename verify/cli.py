@@ -86,7 +86,7 @@ def _write(report: Report, fmt: str, first: bool) -> None:
 
 
 def cmd_check(args: argparse.Namespace, progress: _Progress) -> int:
-    from verify.verifier import CHECK_BATCH, Verifier
+    from verify.verifier import Verifier
 
     claims = read_claims(args.claims, args.file)  # all validated before any model loads
     progress.total = len(claims)
@@ -94,8 +94,8 @@ def cmd_check(args: argparse.Namespace, progress: _Progress) -> int:
     verifier = Verifier.from_index(args.index, settings)
     collected = []
     try:
-        for start in range(0, len(claims), CHECK_BATCH):  # one batch's claims finish together
-            for report in verifier.check_many(claims[start:start + CHECK_BATCH], all_sources=args.all_sources):
+        for reports in verifier.iter_reports(claims, all_sources=args.all_sources):  # a batch finishes together
+            for report in reports:
                 _write(report, args.format, first=not collected)
                 collected.append(report.model_dump(mode="json"))
             progress.update(len(collected))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -144,13 +144,31 @@ class Verifier:
         Raises:
             InvalidClaimError: A claim is empty or too long (nothing is checked).
         """
-        claims = [validate_claim(c) for c in claims]
         reports: list[Report] = []
-        for start in range(0, len(claims), CHECK_BATCH):
-            reports.extend(self._check_batch(claims[start:start + CHECK_BATCH], sources, all_sources))
+        for batch in self.iter_reports(claims, sources, all_sources):
+            reports.extend(batch)
             if progress:
                 progress(len(reports), len(claims))
         return reports
+
+    def iter_reports(self, claims: list[str], sources: Collection[str] | None = None,
+                     all_sources: bool = False) -> Iterator[list[Report]]:
+        """``check_many`` one batch at a time, for a caller that shows each batch's reports as they finish.
+
+        Args:
+            claims: The claims; all are validated before the first batch runs.
+            sources: As in ``check_many``. Defaults to None: all sources.
+            all_sources: As in ``check_many``. Defaults to False.
+
+        Yields:
+            The reports of each batch of :data:`CHECK_BATCH` claims, in order.
+
+        Raises:
+            InvalidClaimError: A claim is empty or too long (nothing is checked).
+        """
+        claims = [validate_claim(c) for c in claims]
+        for start in range(0, len(claims), CHECK_BATCH):
+            yield self._check_batch(claims[start:start + CHECK_BATCH], sources, all_sources)
 
     def _check_batch(self, claims: list[str], sources: Collection[str] | None, all_sources: bool) -> list[Report]:
         s = self.settings
