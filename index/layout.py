@@ -141,9 +141,8 @@ def find_date(paragraphs: Sequence[str]) -> str | None:
         The ISO date, or None.
     """
     for paragraph in paragraphs:
-        if (match := _dateline(paragraph)) and match["year"]:
-            if date := parse_date(match["date"]):
-                return date
+        if (match := _dateline(paragraph)) and match["year"] and (date := parse_date(match["date"])):
+            return date
         if match := _trailing_dateline(paragraph):
             return parse_date(match["date"])
     return None

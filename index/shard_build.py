@@ -31,7 +31,6 @@ from index.folder import check_out, collect_garbage
 from index.ingest import read_corpus
 from index.manifest_file import MANIFEST, read_manifest
 from index.models import BuildResult, Document, Manifest
-from index.text_tables import DEFAULT_TABLES
 from index.plan import Plan, Snapshot, file_stats, read_changed, stamp_of, unchanged_on_disk
 from index.segment import DocRow
 from index.shard_layout import (
@@ -46,6 +45,7 @@ from index.shard_layout import (
     shard_path,
 )
 from index.store import ClaimIndex
+from index.text_tables import DEFAULT_TABLES
 
 __all__ = ["MAX_SHARDS", "build_sharded"]
 

@@ -105,7 +105,7 @@ def test_judge_command(tmp_path):
     proc = run_cli("verify", "judge", "--format", "json", stdin="\n".join(json.dumps(r) for r in rows))
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert len(out) == 2 and all(set(j) == {"label", "probabilities"} for j in out)
+    assert len(out) == 2 and all(set(j) == {"label", "probabilities", "reasons"} for j in out)
     assert out[1]["label"] == "contradicts"
 
 
