@@ -84,11 +84,6 @@ class ScoringSettings(BaseModel):
         description="share of the claim's content words below which a retrieved passage that confirms none of its "
                     "dates or numbers loses 'supports' (linearly, all of it at 0): the false supports came from "
                     "passages sharing one word (set on dev_claims, 0.940 -> 0.970 stance accuracy)")
-    names_only_support_share: float = Field(
-        default=1.0, ge=0, le=1,
-        description="share of 'supports' a retrieved passage loses when it holds none of the claim's words outside "
-                    "its names and confirms none of its dates, figures or places: sharing the subject is not saying "
-                    "the same of it (issue 10's failure class 3; set by that rule, not fitted)")
     unnamed_contradiction_share: float = Field(
         default=0.5, ge=0, le=1,
         description="share of a retrieved passage's 'contradicts' moved to neutral when it never names one of the "

@@ -18,9 +18,6 @@ class Detection:
     mismatches: list[Mismatch] = field(default_factory=list)
     alignment: float = 0.0
     """Share of the claim's content words (slots aside) that the passage holds."""
-    said_alignment: float | None = None
-    """Share of the claim's content words outside its names (what it says of them: "disappointed",
-    "negotiations") that the passage holds; None when the claim has no such word."""
     topic_alignment: float = 0.0
     """The same share, counting the sentences a leaning-back passage ("These letters ...")
     depends on: whether a slot difference is about the same event."""

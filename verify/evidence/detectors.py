@@ -118,13 +118,6 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     claim_stems = [s for s in dict.fromkeys(c.stems) if s not in ignore]
     shared = set(claim_stems) & set(p.stems)
     found.alignment = len(shared) / len(claim_stems) if claim_stems else 0.0
-    # what the claim says of its subjects: its content words outside its names
-    # (names: those the corpus knows, and words both texts write capitalised: "Kim said ..." / "Kim initiated ...")
-    name_spans = [(a, b) for _, a, b in claim_names(c.text, names if names is not None else known_names([full]))]
-    capitalised = {st for st, a, _ in p.word_stems if passage[a:a + 1].isupper()}
-    said_stems = {st for st, a, _ in c.word_stems if st in claim_stems and not any(x <= a < y for x, y in name_spans)
-                  and not (claim[a:a + 1].isupper() and st in capitalised)}
-    found.said_alignment = len(said_stems & shared) / len(said_stems) if said_stems else None
     topic = p
     if context and p.dependent and context.find(passage) > 0:
         # "These letters marked the 75th anniversary": what they are is in the sentences before

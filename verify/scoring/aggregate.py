@@ -86,10 +86,6 @@ def retrieval_gate(probs: np.ndarray, found: Detection, settings: ScoringSetting
         # the mirror image: a passage on the same topic with almost none of the claim's words
         # ("attended a banquet to mark the anniversary" for "sent a letter for the anniversary")
         _to_neutral(p, SUP, 1 - found.alignment / settings.support_gate)
-    if found.said_alignment == 0 and not found.agreements:
-        # it shares only the claim's names: "Kim initiated measures to enhance ties" says nothing of
-        # "Kim was disappointed with the negotiations", however the model reads the pair
-        _to_neutral(p, SUP, settings.names_only_support_share)
     return p
 
 

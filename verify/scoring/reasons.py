@@ -44,8 +44,6 @@ def passage_reasons(label: str, model: np.ndarray, found: Detection,
     if model_label != "neutral" and not found.hard and not found.agreements and (
             found.alignment < settings.support_gate or model_label == "contradicts"):
         reasons.append(f"shares only {found.alignment:.0%} of the claim's words: another topic, set aside")
-    elif model_label == "supports" and found.said_alignment == 0 and not found.agreements:
-        reasons.append("shares only the claim's names, none of what it says of them")
     if found.other_event:
         reasons.append("a date or figure of another event, set aside")
     if found.other_occasion:
