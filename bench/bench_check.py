@@ -202,6 +202,7 @@ def run_variants(args: argparse.Namespace, index_dir: Path) -> int:
     results = interleaved_checks(variants, claims)
     import torch
 
+    threads = torch.get_num_threads()
     print(f"{len(claims)} claims from {origin}; index {index_dir} ({len(index.sentences)} sentences); "
           f"torch threads {torch.get_num_threads()}; variants take turns claim by claim\n")
     base = None
@@ -215,6 +216,19 @@ def run_variants(args: argparse.Namespace, index_dir: Path) -> int:
                      f"{1000 * judge_p50:.0f}", f"{pair_rate:.0f}", f"{base / p50:.2f}x"])
         print(f"{name}\n" + split_table(per_part, pairs) + "\n")
     print(table(["judge", "p50 ms", "p95 ms", "judge p50 ms", "judge pairs/s", "p50 speed-up"], rows))
+    if not args.no_draft:
+        draft = (claims * (30 // len(claims) + 1))[:30]
+        rows, base = [], None
+        for name, (verifier, _) in variants.items():
+            torch.set_num_threads(verifier.settings.threads or threads)
+            start = time.perf_counter()
+            verifier.check_many(draft)
+            took = time.perf_counter() - start
+            base = base or took
+            rows.append([name, f"{took:.1f}", f"{base / took:.2f}x"])
+        torch.set_num_threads(threads)
+        print("\n30-sentence draft (the claims repeated), check_many\n")
+        print(table(["judge", "seconds", "speed-up"], rows))
     return 0
 
 
@@ -330,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-draft", action="store_true", help="skip the 30-sentence draft timings")
     parser.add_argument("--judge-variants", type=lambda v: v.split(","), metavar="A,B",
                         help=f"time these judges taking turns claim by claim (of {', '.join(JUDGE_VARIANTS)}), "
-                        "e.g. torch,onnx-int8; no draft")
+                        "e.g. torch,onnx-int8; then each one's 30-sentence draft")
     parser.add_argument("--synthetic", type=int, metavar="N", help="check at scale: a synthetic corpus of about "
                         "N sentences and the stand-in encoder (see the module docstring)")
     parser.add_argument("--count", type=int, default=50, help="with --synthetic: claims to check. Defaults to 50")
