@@ -134,29 +134,102 @@ PARTS = ("embed", "search", "judge", "rest")
 def timed_checks(verifier: Verifier, claims: list[str],
                  clock: Clock) -> tuple[dict[str, list[float]], list[int], list[int]]:
     """Check each claim alone: per claim its seconds per part (``rest``: detectors, report), judge pairs, passages."""
-    per_part: dict[str, list[float]] = {part: [] for part in (*PARTS, "total")}
-    pairs, passages = [], []
-    timed_search = clock.timed("search", verify.verifier.select_candidates)
+    return interleaved_checks({"": (verifier, clock)}, claims)[""]
+
+
+def interleaved_checks(variants: dict[str, tuple[Verifier, Clock]], claims: list[str]
+                       ) -> dict[str, tuple[dict[str, list[float]], list[int], list[int]]]:
+    """As :func:`timed_checks` for each variant, the variants taking turns claim by claim (a fair ratio
+    under a changing load)."""
+    results = {name: ({part: [] for part in (*PARTS, "total")}, [], []) for name in variants}
+    current: list[Clock] = []
+    timed = {name: clock.timed("search", verify.verifier.select_candidates) for name, (_, clock) in variants.items()}
+    names: list[str] = []
+    import torch
+
+    default_threads = torch.get_num_threads()
 
     def search(*args, **kwargs):
-        found = timed_search(*args, **kwargs)
-        clock.passages += sum(map(len, found))
+        found = timed[names[-1]](*args, **kwargs)
+        current[-1].passages += sum(map(len, found))
         return found
 
     with mock.patch.object(verify.verifier, "select_candidates", search):
         for claim in claims:
-            clock.spent.clear()
-            clock.pairs = clock.passages = 0
+            for name, (verifier, clock) in variants.items():
+                per_part, pairs, passages = results[name]
+                torch.set_num_threads(verifier.settings.threads or default_threads)
+                names.append(name)
+                current.append(clock)
+                clock.spent.clear()
+                clock.pairs = clock.passages = 0
+                start = time.perf_counter()
+                verifier.check(claim)
+                total = time.perf_counter() - start
+                for part in PARTS[:-1]:
+                    per_part[part].append(clock.spent[part])
+                per_part["rest"].append(total - sum(clock.spent[p] for p in PARTS[:-1]))
+                per_part["total"].append(total)
+                pairs.append(clock.pairs)
+                passages.append(clock.passages)
+    torch.set_num_threads(default_threads)
+    return results
+
+
+JUDGE_VARIANTS = {"torch": {}, "onnx-int8": {"backend": "onnx", "quantize": True},
+                  "onnx-fp32": {"backend": "onnx"}, "torch-int8": {"quantize": True},
+                  "torch-1thread": {"threads": 1}, "onnx-int8-1thread": {"backend": "onnx", "quantize": True,
+                                                                          "threads": 1}}
+"""``--judge-variants`` names and the settings each changes (``threads``: torch's, set before each of the
+variant's checks, and the ONNX session's)."""
+
+
+def run_variants(args: argparse.Namespace, index_dir: Path) -> int:
+    """Per-claim timings of each judge variant, taking turns claim by claim in one process."""
+    claims, origin = read_claims(args.claims)
+    embedder = SentenceTransformerEmbedder(Settings.from_env(verifier_path=args.model).embedding_model)
+    variants: dict[str, tuple[Verifier, Clock]] = {}
+    index = None
+    for name in args.judge_variants:
+        settings = Settings.from_env(verifier_path=args.model, **JUDGE_VARIANTS[name])
+        clock = Clock()
+        timed_embedder, judge = TimedEmbedder(embedder, clock), CountingJudge(nli_judge(settings), clock)
+        verifier = (Verifier.from_index(index_dir, settings, embedder=timed_embedder, judge=judge) if index is None
+                    else Verifier(index, settings, embedder=timed_embedder, judge=judge))
+        index = verifier.index
+        verifier.check(claims[0])  # warm-up: loads (and on first use exports) the judge
+        variants[name] = (verifier, clock)
+    results = interleaved_checks(variants, claims)
+    import torch
+
+    threads = torch.get_num_threads()
+    print(f"{len(claims)} claims from {origin}; index {index_dir} ({len(index.sentences)} sentences); "
+          f"torch threads {torch.get_num_threads()}; variants take turns claim by claim\n")
+    base = None
+    rows = []
+    for name, (per_part, pairs, passages) in results.items():
+        p50 = float(np.percentile(per_part["total"], 50))
+        judge_p50 = float(np.percentile(per_part["judge"], 50))
+        pair_rate = sum(pairs) / max(sum(per_part["judge"]), 1e-9)
+        base = base or p50
+        rows.append([name, percentile_ms(per_part["total"], 50), percentile_ms(per_part["total"], 95),
+                     f"{1000 * judge_p50:.0f}", f"{pair_rate:.0f}", f"{base / p50:.2f}x"])
+        print(f"{name}\n" + split_table(per_part, pairs) + "\n")
+    print(table(["judge", "p50 ms", "p95 ms", "judge p50 ms", "judge pairs/s", "p50 speed-up"], rows))
+    if not args.no_draft:
+        draft = (claims * (30 // len(claims) + 1))[:30]
+        rows, base = [], None
+        for name, (verifier, _) in variants.items():
+            torch.set_num_threads(verifier.settings.threads or threads)
             start = time.perf_counter()
-            verifier.check(claim)
-            total = time.perf_counter() - start
-            for part in PARTS[:-1]:
-                per_part[part].append(clock.spent[part])
-            per_part["rest"].append(total - sum(clock.spent[p] for p in PARTS[:-1]))
-            per_part["total"].append(total)
-            pairs.append(clock.pairs)
-            passages.append(clock.passages)
-    return per_part, pairs, passages
+            verifier.check_many(draft)
+            took = time.perf_counter() - start
+            base = base or took
+            rows.append([name, f"{took:.1f}", f"{base / took:.2f}x"])
+        torch.set_num_threads(threads)
+        print("\n30-sentence draft (the claims repeated), check_many\n")
+        print(table(["judge", "seconds", "speed-up"], rows))
+    return 0
 
 
 def split_table(per_part: dict[str, list[float]], pairs: list[int]) -> str:
@@ -269,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path,
                         help="verifier model dir. Defaults to CROSSCHECK_VERIFIER or models/verifier")
     parser.add_argument("--no-draft", action="store_true", help="skip the 30-sentence draft timings")
+    parser.add_argument("--judge-variants", type=lambda v: v.split(","), metavar="A,B",
+                        help=f"time these judges taking turns claim by claim (of {', '.join(JUDGE_VARIANTS)}), "
+                        "e.g. torch,onnx-int8; then each one's 30-sentence draft")
     parser.add_argument("--synthetic", type=int, metavar="N", help="check at scale: a synthetic corpus of about "
                         "N sentences and the stand-in encoder (see the module docstring)")
     parser.add_argument("--count", type=int, default=50, help="with --synthetic: claims to check. Defaults to 50")
@@ -276,14 +352,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench-store",
                         help="with --synthetic: where the corpus and index are kept. Defaults to var/bench-store")
     args = parser.parse_args(argv)
+    unknown = [v for v in args.judge_variants or [] if v not in JUDGE_VARIANTS]
+    if unknown:
+        parser.error(f"unknown judge variant {unknown[0]!r}; expected some of {', '.join(JUDGE_VARIANTS)}")
     try:
         if args.synthetic is not None:
             return run_synthetic(args)
+        chosen = run_variants if args.judge_variants else run
         if args.index is not None:
-            return run(args, args.index)
+            return chosen(args, args.index)
         with tempfile.TemporaryDirectory(prefix="bench-check-") as tmp:
             build_index(args.corpus, Path(tmp) / "index", SentenceTransformerEmbedder())
-            return run(args, Path(tmp) / "index")
+            return chosen(args, Path(tmp) / "index")
     except CrosscheckError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

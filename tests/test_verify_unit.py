@@ -424,3 +424,19 @@ def test_the_corpus_names_are_read_from_the_index_not_from_any_document_text(cor
     with caplog.at_level("INFO", logger="verify.verifier"):
         assert old.names == old_way
     assert "no stored name list" in caplog.text
+
+
+def test_a_pair_read_twice_in_one_call_goes_to_the_model_once():
+    from verify.judge.readings import predict_readings_split
+
+    judge = FakeJudge()
+    items = [(["Officials denied it."], "The claim."), (["Officials denied it."], "The claim."),
+             (["A plain sentence."], "The claim.")]
+    probs, own = predict_readings_split(judge, items, ["Officials denied it.", None, None])
+    assert len(judge.seen) == len(set(judge.seen))  # forward and reversed pairs, each sent once
+    assert sorted(judge.seen) == sorted({("Officials denied it.", "The claim."), ("A plain sentence.", "The claim."),
+                                         ("The claim.", "Officials denied it.")})
+    alone = predict_readings_split(FakeJudge(), items[:1])[0]  # the answers are those the pair gets alone
+    np.testing.assert_array_equal(probs[0], alone[0])
+    np.testing.assert_array_equal(probs[1], alone[0])
+    np.testing.assert_array_equal(own, probs)

@@ -18,7 +18,7 @@ from verify.judge.nli_model import LABELS
 
 LOG = logging.getLogger(__name__)
 BACKENDS = ("torch", "onnx")
-DEFAULT_ONNX_CACHE = Path(__file__).resolve().parent.parent / "var" / "onnx"
+DEFAULT_ONNX_CACHE = Path(__file__).resolve().parents[2] / "var" / "onnx"  # the repository's var/ (ignored by git)
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 

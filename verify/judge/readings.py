@@ -42,6 +42,26 @@ def predict_readings(judge: Judge, items: list[tuple[list[str], str]],
     return predict_readings_split(judge, items, context)[0]
 
 
+class UniquePairs:
+    """A judge that scores each distinct pair once per call and copies the result to its repeats.
+
+    Passages of a batch share text (the same sentence in several sources, one context window
+    around two retrieved neighbours), so the same ``(premise, hypothesis)`` pair recurs; the
+    model's answer depends on the pair alone.
+    """
+
+    def __init__(self, judge: Judge) -> None:
+        self.judge = judge
+
+    def predict(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """As ``Judge.predict``, each distinct pair sent to the model once."""
+        first: dict[tuple[str, str], int] = {}
+        slot = [first.setdefault(pair, len(first)) for pair in pairs]
+        if len(first) == len(pairs):
+            return self.judge.predict(pairs)
+        return np.asarray(self.judge.predict(list(first)))[slot]
+
+
 def claim_parts(claim: str) -> list[str]:
     """The sentences of a claim of several ("The disease can infect anyone. People with
     asthma appear more at risk."), each of at least four words; [] for a one-sentence claim."""
@@ -78,6 +98,7 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
             for n, text in enumerate([*own_texts, *extra]):
                 flat.append((text, variant))
                 owner.append((i, n == len(own_texts), role))  # the last, when there is one, is the context
+    judge = UniquePairs(judge)
     probs = judge.predict(flat)
     if recheck:
         probs = symmetric_contradiction(judge, flat, probs)
