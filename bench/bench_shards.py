@@ -24,19 +24,12 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as ``python bench/bench_shards.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import ROOT, table
+from bench._common import ROOT, table, timed
 from bench.synthetic import HashEmbedder, claims, line_split, write_corpus
 
 _QUERIES = 100
 
 
-def _timed(run, queries) -> list[float]:
-    times = []
-    for query in queries:
-        start = time.perf_counter()
-        run(query)
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def _ms(times: list[float]) -> tuple[float, float]:
@@ -45,8 +38,8 @@ def _ms(times: list[float]) -> tuple[float, float]:
 
 
 def _measure(index, queries) -> dict[str, list[float]]:
-    return {"per-source top-3": _timed(lambda q: index.search_batch(q[None], 3), queries),
-            "global top-50": _timed(lambda q: index.nearest(q[None], 50), queries)}
+    return {"per-source top-3": timed(lambda q: index.search_batch(q[None], 3), queries),
+            "global top-50": timed(lambda q: index.nearest(q[None], 50), queries)}
 
 
 def coordinator_bytes(documents: int = 100_000, shards: int = 4) -> float:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench._common import table
+from bench._common import table, timed
 from bench.synthetic import HashEmbedder, claims, line_split, write_corpus
 
 __all__ = ["run"]
@@ -76,13 +76,6 @@ def _encode(out: Path) -> dict:
     return {"seconds": time.perf_counter() - start, "sentences": len(texts)}
 
 
-def _timed(run, queries) -> list[float]:
-    times = []
-    for query in queries:
-        start = time.perf_counter()
-        run(query)
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def _search(out: Path) -> dict:
@@ -96,16 +89,16 @@ def _search(out: Path) -> dict:
     load_s, rss, anon = time.perf_counter() - start, _rss_mib(), _rss_mib("RssAnon")
     texts = claims(_QUERIES)
     embedder = HashEmbedder()
-    embed_times = _timed(lambda t: embedder.embed([t]), texts)
+    embed_times = timed(lambda t: embedder.embed([t]), texts)
     queries = embedder.embed(texts)
     found = {}
     for threads in (1, 2):
         set_search_threads(threads)
-        found[f"per-source top-3 ({threads} thread{'s' * (threads > 1)})"] = _timed(
+        found[f"per-source top-3 ({threads} thread{'s' * (threads > 1)})"] = timed(
             lambda q: index.search_batch(q[None], 3), queries)
-        found[f"global top-50 ({threads} thread{'s' * (threads > 1)})"] = _timed(
+        found[f"global top-50 ({threads} thread{'s' * (threads > 1)})"] = timed(
             lambda q: index.nearest(q[None], 50), queries)
-    found["keyword top-20"] = _timed(lambda t: index.keyword_search(t, 20), texts)
+    found["keyword top-20"] = timed(lambda t: index.keyword_search(t, 20), texts)
     found["claim embedding (stand-in)"] = embed_times
     set_search_threads(1)
     rows = np.array([[h.sentence for h in hits] for hits in index.nearest(queries, 10)])

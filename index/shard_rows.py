@@ -7,13 +7,13 @@ sentences keep their order. Only a small record per document is kept in memory.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from index.models import Document, Hit, Sentence, SourceSummary
+from index.views import DocumentView
 
 if TYPE_CHECKING:
     from index.shard_worker import LocalShards, RayShards
@@ -229,26 +229,12 @@ class ShardedContexts:
                 self._keep(rows[j], 1, text)
 
 
-class ShardedDocuments(Mapping[str, Document]):
+class ShardedDocuments(DocumentView):
     """Documents by source id, in global order; each document (with its text) is read from its shard on access."""
 
     def __init__(self, rows: ShardRows, shards: LocalShards | RayShards) -> None:
-        self._rows, self._shards = rows, shards
-        self._one = functools.lru_cache(maxsize=256)(self._read_one)
+        super().__init__(rows)  # the mapping reads ``source_ids``, which ShardRows has as Rows does
+        self._shards = shards
 
     def _read_one(self, source_id: str) -> Document:
-        return self._shards.call("document", [(source_id,)], [self._rows.shard_of_source(source_id)])[0]
-
-    def __getitem__(self, source_id: str) -> Document:
-        if source_id not in self._rows.source_ids:
-            raise KeyError(source_id)
-        return self._one(source_id)
-
-    def __contains__(self, source_id: object) -> bool:
-        return source_id in self._rows.source_ids
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rows.source_ids)
-
-    def __len__(self) -> int:
-        return len(self._rows.source_ids)
+        return self._shards.call("document", [(source_id,)], [self._index.shard_of_source(source_id)])[0]
