@@ -31,7 +31,7 @@ from index.search import per_source_search
 from index.segment import DocRow, Segment, SegmentCorrupt
 from index.shard_layout import is_sharded
 from index.split import context_for, paragraph_spans
-from index.views import DocumentView, SentenceView
+from index.views import DocumentView, RowWindow, SentenceView
 
 __all__ = ["INDEX_FILES", "MANIFEST", "ClaimIndex", "build_command", "read_manifest"]
 
@@ -180,7 +180,7 @@ class ClaimIndex(IndexBase):
     def context(self, i: int, window: int = 1) -> str:
         """Sentence ``i`` with its neighbours in the running text (see ``split.context_for``)."""
         start, end = self.source_range(self.sentences[i].source_id)
-        return context_for(self.sentences[start:end], i - start, window)
+        return context_for(RowWindow(self.sentences, start, end), i - start, window)
 
     def paragraph_text(self, i: int) -> str:
         """The whole paragraph that holds sentence ``i``."""

@@ -88,3 +88,22 @@ class DocumentView(Mapping[str, Document]):
 
     def __len__(self) -> int:
         return len(self._index.source_ids)
+
+
+class RowWindow(Sequence[Sentence]):
+    """Rows ``start:end`` of a sentence sequence, each read only when asked for (``context_for``
+    walks a few neighbours of one sentence; reading its whole source cost a long document's rows
+    per judged passage)."""
+
+    def __init__(self, sentences: Sequence[Sentence], start: int, end: int) -> None:
+        self._sentences, self._start, self._end = sentences, start, end
+
+    def __len__(self) -> int:
+        return self._end - self._start
+
+    def __getitem__(self, j):  # type: ignore[override]
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        if not 0 <= j < len(self):
+            raise IndexError(j)
+        return self._sentences[self._start + j]

@@ -124,8 +124,9 @@ def test_the_judge_gets_the_same_bounded_work_per_claim_at_5_and_10000_sources(s
     dense = Settings(k_per_source=2, max_passages=6, keyword_pool=0, min_similarity=0.2)
     small, _ = judge_pairs_per_claim(folders[5], embedder, dense)
     large, report = judge_pairs_per_claim(folders[10_000], embedder, dense)
-    # each passage is read alone and with its neighbours: two pairs a passage
-    assert small == large == 2 * dense.max_passages
+    # each passage is read alone and with its neighbours (two pairs a passage; the judge scores a
+    # repeated pair once, so fewer reach it), the same number at 5 and at 10,000 sources
+    assert small == large and dense.max_passages <= small <= 2 * dense.max_passages
     assert len(report.sources) <= dense.max_passages
     assert report.sources_without_evidence == 10_000 - len(report.sources)  # counted, not listed
     # the keyword search adds at most keyword_passages more, at any size

@@ -211,3 +211,26 @@ def test_a_search_limited_to_some_sources_searches_each_of_them_and_no_other(cor
     [hits] = index.search_batch(query, k_per_source=2, candidate_pool=1, sources=wanted)
     assert {h.source_id for h in hits} == wanted  # a pool of one row would have found one source at most
     assert all(sum(h.source_id == s for h in hits) == 2 for s in wanted)
+
+
+def test_a_context_reads_only_the_neighbours_it_needs(corpus_dir, tmp_path, fake_embedder, monkeypatch):
+    from index.split import context_for
+
+    build_index(corpus_dir, tmp_path / "index", fake_embedder)
+    index = ClaimIndex.load(tmp_path / "index")
+    whole = {}
+    for i in range(len(index.sentences)):
+        start, end = index.source_range(index.sentences[i].source_id)
+        whole[i] = [context_for(index.sentences[start:end], i - start, w) for w in (1, 2)]
+    # the same text as from the whole source (titles and captions skipped alike) ...
+    assert all([index.context(i, 1), index.context(i, 2)] == whole[i] for i in whole)
+    # ... without reading the source's rows in bulk
+    monkeypatch.setattr(type(index.sentences), "__getitem__", _no_slices(type(index.sentences).__getitem__))
+    assert index.context(len(index.sentences) // 2) == whole[len(index.sentences) // 2][0]
+
+
+def _no_slices(getitem):
+    def guarded(self, row):
+        assert not isinstance(row, slice), "a context read a slice of rows"
+        return getitem(self, row)
+    return guarded
