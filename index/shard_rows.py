@@ -8,12 +8,12 @@ sentences keep their order. Only a small record per document is kept in memory.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from index.models import Document, Hit, Sentence, SourceSummary
-from index.views import DocumentView
+from index.views import DocumentView, SentenceView
 
 if TYPE_CHECKING:
     from index.shard_worker import LocalShards, RayShards
@@ -131,15 +131,15 @@ class ShardRows:
         return np.take_along_axis(sims, order, axis=1), np.take_along_axis(rows, order, axis=1)
 
 
-class ShardedSentences(Sequence[Sentence]):
-    """The sentences of a sharded index in global row order, each read from its shard when asked for."""
+class ShardedSentences(SentenceView):
+    """The sentences of a sharded index in global row order, each read from its shard when asked for
+    (indexing, slices and iteration as :class:`SentenceView`; reads by shard)."""
 
     def __init__(self, rows: ShardRows, shards: LocalShards | RayShards) -> None:
-        self._rows, self._shards = rows, shards
+        super().__init__(rows)  # ``sentences`` and ``locate`` as Rows has them
+        self._shards = shards
         self._cache: dict[int, Sentence] = {}
-
-    def __len__(self) -> int:
-        return self._rows.sentences
+        self._one = self._remembered
 
     def remember(self, rows: Sequence[int], sentences: Sequence[Sentence]) -> None:
         """Keep sentences read elsewhere (the oldest go past ``_CACHE``)."""
@@ -148,15 +148,15 @@ class ShardedSentences(Sequence[Sentence]):
         while len(self._cache) > _CACHE:
             del self._cache[next(iter(self._cache))]
 
-    def _one(self, row: int) -> Sentence:
+    def _remembered(self, row: int) -> Sentence:
         if row not in self._cache:
-            shard, local = self._rows.locate(row)
+            shard, local = self._index.locate(row)
             self.remember([row], self._shards.call("sentences", [([local],)], [shard])[0])
         return self._cache[row]
 
     def read(self, rows: Sequence[int]) -> list[Sentence]:
         """The sentences of these global rows, in order (one call per shard involved)."""
-        shards, local = self._rows.locate_many(np.asarray(rows, dtype=np.int64))
+        shards, local = self._index.locate_many(np.asarray(rows, dtype=np.int64))
         out: list[Any] = [None] * len(rows)
         involved = sorted(set(shards.tolist()))
         picks = [np.flatnonzero(shards == s) for s in involved]
@@ -166,33 +166,9 @@ class ShardedSentences(Sequence[Sentence]):
                 out[at] = sentence
         return out
 
-    @overload
-    def __getitem__(self, row: int) -> Sentence: ...
-
-    @overload
-    def __getitem__(self, row: slice) -> list[Sentence]: ...
-
-    def __getitem__(self, row: int | slice) -> Sentence | list[Sentence]:
-        if isinstance(row, slice):
-            picked = range(*row.indices(len(self)))
-            return [s for at in range(0, len(picked), _READ_CHUNK) for s in self.read(picked[at:at + _READ_CHUNK])]
-        row = int(row)
-        if row < 0:
-            row += len(self)
-        if not 0 <= row < len(self):
-            raise IndexError(f"sentence row {row} out of range (the index holds {len(self)})")
-        return self._one(row)
-
-    def __iter__(self) -> Iterator[Sentence]:
-        for start in range(0, len(self), _READ_CHUNK):
-            yield from self.read(range(start, min(len(self), start + _READ_CHUNK)))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    __hash__ = None  # type: ignore[assignment]
+    def _read_range(self, start: int, stop: int) -> Iterator[Sentence]:
+        for at in range(start, stop, _READ_CHUNK):
+            yield from self.read(range(at, min(stop, at + _READ_CHUNK)))
 
 
 class ShardedContexts:

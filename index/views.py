@@ -41,12 +41,16 @@ class SentenceView(Sequence[Sentence]):
     @overload
     def __getitem__(self, row: slice) -> list[Sentence]: ...
 
+    def _read_range(self, start: int, stop: int) -> Iterator[Sentence]:
+        """Rows ``start:stop`` in order, streamed."""
+        return self._index.read_rows(start, stop)
+
     def __getitem__(self, row: int | slice) -> Sentence | list[Sentence]:
         if isinstance(row, slice):
             start, stop, step = row.indices(len(self))
             if step != 1:
                 return [self[i] for i in range(start, stop, step)]
-            return list(self._index.read_rows(start, stop))
+            return list(self._read_range(start, stop))
         row = int(row)
         if row < 0:
             row += len(self)
@@ -55,7 +59,7 @@ class SentenceView(Sequence[Sentence]):
         return self._one(row)
 
     def __iter__(self) -> Iterator[Sentence]:
-        return self._index.read_rows(0, len(self))
+        return iter(self._read_range(0, len(self)))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence):
