@@ -121,10 +121,15 @@ def test_removed_documents_leave_every_channel(corpus_dir, tmp_path, fake_embedd
     assert all(h.source_id != gone for hits in index.nearest(FakeEmbedder().embed([LAVROV]), 50) for h in hits)
 
 
-def test_a_rebuild_of_untouched_files_reads_none_of_them(corpus_dir, tmp_path, fake_embedder, monkeypatch):
-    old = 1_600_000_000
+def _age(corpus_dir, stamp: int = 1_600_000_000) -> int:
+    """Give every corpus file the same old time (so a later touch is a change); returns it."""
     for path in corpus_dir.iterdir():
-        os.utime(path, (old, old))
+        os.utime(path, (stamp, stamp))
+    return stamp
+
+
+def test_a_rebuild_of_untouched_files_reads_none_of_them(corpus_dir, tmp_path, fake_embedder, monkeypatch):
+    old = _age(corpus_dir)
     out = tmp_path / "index"
     build_index(corpus_dir, out, fake_embedder)
 
@@ -149,9 +154,7 @@ def test_search_threads_are_set_on_load(corpus_dir, tmp_path, fake_embedder):
 
 
 def test_an_update_reads_only_the_changed_files(corpus_dir, tmp_path, fake_embedder, monkeypatch):
-    old = 1_600_000_000
-    for path in corpus_dir.iterdir():
-        os.utime(path, (old, old))
+    old = _age(corpus_dir)
     out = tmp_path / "index"
     build_index(corpus_dir, out, fake_embedder)
     changed = corpus_dir / "004_b105797065ca642f.txt"
