@@ -12,6 +12,7 @@ import numpy as np
 
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.store import ClaimIndex
+from index.text_tables import NAMES
 from verify.errors import InvalidClaimError, ModelError
 from verify.evidence.detectors import detect
 from verify.evidence.harmonise import harmonise
@@ -70,8 +71,6 @@ class Verifier:
         Read from the index's ``names`` table (see ``index.text_tables``); an index built
         without it is read document by document, as before.
         """
-        from index.text_tables import NAMES  # here, not at the top: this property is all this change touches
-
         if self._names is None:
             stored = self.index.table(NAMES)  # built with the index, one entry per document
             if stored is None:
