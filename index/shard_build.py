@@ -4,11 +4,13 @@ The corpus is read once (only the changed files, when the index exists), and eac
 document goes to the shard ``shard_of`` its source id names. Each shard is an ordinary
 index folder, planned and written by the same code as a one-folder build (``Plan``,
 ``write_update``; with ``--ray`` its new documents are split and embedded on the
-cluster). A shard that gains, loses or changes no document is not touched. The top
-manifest, with each shard's checksum, is swapped in last.
+cluster). A shard that gains, loses or changes no document is not touched. A shard that
+does is written into a new version folder (``index.shard_folders``), never into the folder
+the index uses; the top manifest, naming each shard's folder and checksum, is swapped in
+last, and the folders it no longer names are removed after it.
 
-A build killed between two shards leaves shards newer than the top manifest: loading
-then fails with one line naming the shard, and the next build completes the update.
+A build that fails or is killed at any point before that swap leaves the previous index
+as it was (it opens and answers the same); the next build removes what it left.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from index.manifest_file import MANIFEST, read_manifest
 from index.models import BuildResult, Document, Manifest
 from index.plan import Plan, Snapshot, file_stats, read_changed, stamp_of, unchanged_on_disk
 from index.segment import DocRow
+from index.shard_folders import new_version, remove_if_bare, remove_unlisted, start_from
 from index.shard_layout import (
     SHARDS_FOLDER,
     SHARDS_MANIFEST,
@@ -41,6 +44,7 @@ from index.shard_layout import (
     is_sharded,
     manifest_digest,
     read_shard_manifest,
+    shard_folder,
     shard_of,
     shard_path,
 )
@@ -129,8 +133,8 @@ def _empty_shard(folder: Path, embedder: Embedder, vector_dtype: str, root: str)
 
 def _current(out: Path, old: ShardManifest, embedder: Embedder) -> bool:
     """Whether every shard matches the top manifest's checksum and opens (checksums of its segments too)."""
-    for number, info in enumerate(old.shards):
-        folder = shard_path(out, number)
+    for info in old.shards:
+        folder = shard_folder(out, info)
         try:
             same = manifest_digest(folder) == info.manifest_sha256
         except OSError:
@@ -162,7 +166,7 @@ def build_sharded(corpus: Path, out: Path, embedder: Embedder, shards: int,
         File counts and totals over all shards; ``up_to_date`` when no shard changed.
 
     Raises:
-        UsageError: A shard count out of range.
+        UsageError: A shard count out of range, or a new index of more shards than documents.
         IngestError: The corpus is missing or holds a bad file (nothing is written).
         IndexStoreError: ``out`` holds something else, another build holds its lock, or the
             Ray cluster cannot be reached.
@@ -176,78 +180,116 @@ def build_sharded(corpus: Path, out: Path, embedder: Embedder, shards: int,
         corpus_files(root)  # a missing corpus fails here (one line), before the lock creates ``out``
     if ray_address is not None:
         connect(ray_address)  # an unreachable cluster fails here, before any model loads
-    with build_lock(out, wait_s):
-        old = _check_out(out, embedder.name, shards)
-        for leftover in out.glob(SHARDS_MANIFEST + ".tmp-*"):  # a killed build's half-written top manifest
-            leftover.unlink(missing_ok=True)
-        checked_ns = time.time_ns()
-        stats = file_stats(root) if root.exists() else {}
-        if old is not None and not (strict and old.skipped) and unchanged_on_disk(old, root, stats) \
-                and _current(out, old, embedder):
-            LOG.info("index at %s is up to date (no corpus file changed size or time)", out)
-            return BuildResult(out=str(out), added=0, changed=0, removed=0, unchanged=len(stats), sources=old.sources,
-                               sentences=old.sentences, up_to_date=True, skipped=old.skipped)
-        resolved = str(root.resolve())
-        previous: list[ClaimIndex | None] = []
-        for number in range(shards):
-            folder = shard_path(out, number)
-            try:
-                shard_old = read_manifest(folder) if check_out(folder, embedder.name) else None
-            except IndexStoreError as exc:  # a shard is ours: one that cannot be read is built again
-                LOG.warning("%s; building shard %03d again", exc, number)
-                shutil.rmtree(folder)
-                shard_old = None
-            collect_garbage(folder, shard_old)
-            previous.append(previous_index(folder, shard_old, embedder, resolved) if old is not None else None)
+    created = not out.exists()
+    try:
+        with build_lock(out, wait_s):
+            return _build_locked(root, out, embedder, shards, progress, vector_dtype, tables, ray_address, strict)
+    except BaseException:
+        if created:  # a first build that failed leaves no folder behind, only when it holds nothing
+            remove_if_bare(out)
+        raise
+
+
+def _previous_shards(out: Path, old: ShardManifest | None, embedder: Embedder, shards: int,
+                     resolved: str) -> list[ClaimIndex | None]:
+    """Each shard of ``old`` opened for the update; None where there is none or it cannot be read (built anew)."""
+    previous: list[ClaimIndex | None] = []
+    for number in range(shards):
+        if old is None:
+            previous.append(None)
+            continue
+        folder = shard_folder(out, old.shards[number])
         try:
-            joined = _Joined(old, previous) if old is not None and all(previous) and not strict else None
-            snapshot = read_changed(root, joined, stats) if joined is not None else None
-            snapshot = snapshot or Snapshot.of(read_corpus(root, strict=strict))
-            parts = [_shard_snapshot(snapshot, n, shards, previous[n]) for n in range(shards)]
-            plans = [Plan(part, before) for part, before in zip(parts, previous)]
-        finally:
-            for before in previous:
-                if before is not None:
-                    before.close()
-        job = None if ray_address is None else _OneJob(ray_address, plans, previous, embedder)
-        touched = 0
+            shard_old = read_manifest(folder) if check_out(folder, embedder.name) else None
+        except IndexStoreError as exc:  # a shard that cannot be read is built again, in a new folder
+            LOG.warning("%s; building shard %03d again", exc, number)
+            shard_old = None
+        if shard_old is not None:
+            collect_garbage(folder, shard_old)  # leftovers of an in-place build (before versions): never named
+        previous.append(previous_index(folder, shard_old, embedder, resolved))
+    return previous
+
+
+def _build_locked(root: Path, out: Path, embedder: Embedder, shards: int, progress, vector_dtype: str,
+                  tables: Mapping[str, TermTable] | None, ray_address: str | None, strict: bool) -> BuildResult:
+    """``build_sharded`` with the build lock of ``out`` held."""
+    old = _check_out(out, embedder.name, shards)
+    for leftover in out.glob(SHARDS_MANIFEST + ".tmp-*"):  # a killed build's half-written top manifest
+        leftover.unlink(missing_ok=True)
+    remove_unlisted(out, old)  # folders a killed build left, versions a finished one retired
+    checked_ns = time.time_ns()
+    stats = file_stats(root) if root.exists() else {}
+    if old is not None and not (strict and old.skipped) and unchanged_on_disk(old, root, stats) \
+            and _current(out, old, embedder):
+        LOG.info("index at %s is up to date (no corpus file changed size or time)", out)
+        return BuildResult(out=str(out), added=0, changed=0, removed=0, unchanged=len(stats), sources=old.sources,
+                           sentences=old.sentences, up_to_date=True, skipped=old.skipped)
+    previous = _previous_shards(out, old, embedder, shards, str(root.resolve()))
+    try:
+        joined = _Joined(old, previous) if old is not None and all(previous) and not strict else None
+        snapshot = read_changed(root, joined, stats) if joined is not None else None
+        snapshot = snapshot or Snapshot.of(read_corpus(root, strict=strict))
+        if old is None and shards > len(snapshot.documents):
+            raise UsageError(f"--shards {shards} is more than the {len(snapshot.documents)} documents of {root}: "
+                             f"a shard would hold none; pass --shards {max(len(snapshot.documents), 1)} or fewer")
+        parts = [_shard_snapshot(snapshot, n, shards, previous[n]) for n in range(shards)]
+        plans = [Plan(part, before) for part, before in zip(parts, previous)]
+    finally:
+        for before in previous:
+            if before is not None:
+                before.close()
+    version = new_version()
+    versions = [info.version for info in old.shards] if old is not None else [version] * shards
+    job = None if ray_address is None else _OneJob(ray_address, plans, previous, embedder)
+    touched = 0
+    try:
         for number, (part, plan, before) in enumerate(zip(parts, plans, previous)):
-            folder = shard_path(out, number)
             if before is not None and not plan.fresh and not plan.dropped:
                 continue  # no document of this shard changed: it is not touched
             touched += 1
-            folder.mkdir(parents=True, exist_ok=True)
+            versions[number] = version
+            folder = shard_path(out, number, version)
+            if before is not None:
+                start_from(shard_folder(out, old.shards[number]), before.manifest, folder)
+            else:
+                folder.mkdir(parents=True)
             if before is None and not plan.fresh:
                 _empty_shard(folder, embedder, vector_dtype, snapshot.root)
                 continue
             LOG.info("shard %03d: %d documents to index, %d to drop", number, len(plan.fresh), plan.dropped)
             write_update(folder, plan, part, stamp_of(part.files, stats, checked_ns), embedder, progress,
                          vector_dtype, {**DEFAULT_TABLES, **(tables or {})}, before, job)
-        return _finish(out, old, snapshot, stats, checked_ns, shards, touched)
-
-
-def _finish(out: Path, old: ShardManifest | None, snapshot: Snapshot, stats: dict[str, tuple[int, int]],
-            checked_ns: int, shards: int, touched: int) -> BuildResult:
-    """Swap in the new top manifest (each shard's checksum as it is now) and count what changed."""
-    infos, dims = [], set()
-    for number in range(shards):
-        manifest = read_manifest(shard_path(out, number))
-        dims.add(manifest.embedding_dim)
-        infos.append(ShardInfo(name=f"{number:03d}", manifest_sha256=manifest_digest(shard_path(out, number)),
-                               sources=manifest.sources, sentences=manifest.sentences))
-    if len(dims) != 1:
-        raise IndexStoreError(f"the shards of {out} hold vectors of dimensions {sorted(dims)}; delete it and "
-                              f"build again")
-    top = ShardManifest(embedding_model=read_manifest(shard_path(out, 0)).embedding_model,
-                        embedding_dim=dims.pop(), corpus_root=snapshot.root, files=snapshot.files,
-                        **stamp_of(snapshot.files, stats, checked_ns), sentences=sum(i.sentences for i in infos),
-                        sources=sum(i.sources for i in infos),
-                        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), skipped=snapshot.skipped,
-                        shards=infos)
-    write_atomic(out / SHARDS_MANIFEST, top.model_dump_json(indent=2).encode("utf-8"))
+        top = _top_manifest(out, snapshot, stats, checked_ns, versions)
+    except BaseException:
+        for number in range(shards):  # the index is still the previous one: drop this build's folders
+            shutil.rmtree(shard_path(out, number, version), ignore_errors=True)
+        raise
+    write_atomic(out / SHARDS_MANIFEST, top.model_dump_json(indent=2).encode("utf-8"))  # the one step
+    remove_unlisted(out, top)
     changes = diff_files(old.files if old is not None and old.corpus_root == snapshot.root else {}, snapshot.files)
     LOG.info("wrote %d of %d shards (%d sources, %d sentences) to %s", touched, shards, top.sources, top.sentences,
              out)
     return BuildResult(out=str(out), added=len(changes.added), changed=len(changes.changed),
                        removed=len(changes.removed), unchanged=len(changes.unchanged), sources=top.sources,
                        sentences=top.sentences, up_to_date=touched == 0, skipped=snapshot.skipped)
+
+
+def _top_manifest(out: Path, snapshot: Snapshot, stats: dict[str, tuple[int, int]], checked_ns: int,
+                  versions: list[str]) -> ShardManifest:
+    """The new top manifest: each shard's folder (``versions``), checksum and counts as they are now."""
+    infos, dims, models = [], set(), set()
+    for number, version in enumerate(versions):
+        folder = shard_path(out, number, version)
+        manifest = read_manifest(folder)
+        dims.add(manifest.embedding_dim)
+        models.add(manifest.embedding_model)
+        infos.append(ShardInfo(name=f"{number:03d}", version=version, manifest_sha256=manifest_digest(folder),
+                               sources=manifest.sources, sentences=manifest.sentences))
+    if len(dims) != 1:
+        raise IndexStoreError(f"the shards of {out} hold vectors of dimensions {sorted(dims)}; delete it and "
+                              f"build again")
+    return ShardManifest(embedding_model=models.pop(), embedding_dim=dims.pop(), corpus_root=snapshot.root,
+                         files=snapshot.files, **stamp_of(snapshot.files, stats, checked_ns),
+                         sentences=sum(i.sentences for i in infos), sources=sum(i.sources for i in infos),
+                         built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), skipped=snapshot.skipped,
+                         shards=infos)

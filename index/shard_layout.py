@@ -4,13 +4,18 @@ A sharded index directory (``python -m index build --shards K``)::
 
     shards.json     ShardManifest: model, corpus files, counts, and each shard with its checksum
     .lock           held by a running build (see ``durable.build_lock``)
-    shards/000/     an ordinary index directory (manifest.json + segments, see ``store``)
-    shards/001/     ...
+    shards/000-<version>/   an ordinary index directory (manifest.json + segments, see ``store``)
+    shards/001-<version>/   ...
 
 Each document lives in exactly one shard, chosen by a stable hash of its source id
 (``shard_of``), so an update re-embeds and rewrites only the shards that hold changed
 documents. ``shards.json`` records the sha256 of each shard's ``manifest.json``; a shard's
 manifest in turn records the checksums of its segments, so a load checks the whole chain.
+
+A folder that ``shards.json`` names is never written: a build writes each shard it changes
+into a new version folder (``index.shard_folders``) and swaps ``shards.json`` last, so the
+previous index opens unchanged until that swap. Indexes built before versions existed name
+their shards ``shards/000`` (``ShardInfo.version`` empty); they open and update as before.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ __all__ = [
     "manifest_digest",
     "read_shard_manifest",
     "shard_build_command",
+    "shard_folder",
     "shard_of",
     "shard_path",
 ]
@@ -51,7 +57,9 @@ class ShardInfo(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(pattern=r"^[0-9]{3}$", description="folder inside shards/")
+    name: str = Field(pattern=r"^[0-9]{3}$", description="the shard's number")
+    version: str = Field(default="", pattern=r"^([0-9a-f]{12})?$",
+                         description="the build that wrote its folder, shards/NAME-VERSION (empty: shards/NAME)")
     manifest_sha256: str = Field(description="sha256 of the shard's manifest.json bytes")
     sources: int = Field(ge=0)
     sentences: int = Field(ge=0)
@@ -86,9 +94,17 @@ def shard_of(source_id: str, shards: int) -> int:
     return int.from_bytes(digest[:8], "big") % shards
 
 
-def shard_path(root: Path, number: int) -> Path:
-    """Folder of shard ``number`` inside the sharded index ``root``."""
-    return Path(root) / SHARDS_FOLDER / f"{number:03d}"
+def shard_path(root: Path, number: int, version: str = "") -> Path:
+    """Folder of shard ``number`` inside the sharded index ``root``, as the build ``version`` wrote it.
+
+    An empty version is the folder of an index built before versions existed (``shards/000``).
+    """
+    return Path(root) / SHARDS_FOLDER / (f"{number:03d}-{version}" if version else f"{number:03d}")
+
+
+def shard_folder(root: Path, info: ShardInfo) -> Path:
+    """The folder that holds the shard the top manifest lists as ``info``."""
+    return shard_path(root, int(info.name), info.version)
 
 
 def is_sharded(path: Path) -> bool:
@@ -105,7 +121,7 @@ def manifest_digest(shard: Path) -> str:
     return hashlib.sha256((Path(shard) / MANIFEST).read_bytes()).hexdigest()
 
 
-def shard_build_command(corpus: str, out: Path, shards: int) -> str:
+def shard_build_command(corpus: str, out: Path, shards: int | str) -> str:
     """The shell command that (re)builds a sharded index, for error messages."""
     return (f"python -m index build --corpus {shlex.quote(corpus)} --out {shlex.quote(str(out))} "
             f"--shards {shards} [--ray ADDRESS]")
@@ -120,15 +136,17 @@ def read_shard_manifest(path: Path) -> ShardManifest:
         IndexStoreError: An unreadable top manifest, or one of a newer layout.
     """
     path = Path(path)
-    hint = f"; delete it and build again with: {shard_build_command('PATH', path, 4)}"
+    hint = f"; delete it and build again with: {shard_build_command('PATH', path, 'K')}"
     try:
         raw = json.loads((path / SHARDS_MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise MissingIndexError(f"no sharded index at {path}; build one with: "
-                                f"{shard_build_command('PATH', path, 4)}") from exc
+                                f"{shard_build_command('PATH', path, 'K')}") from exc
     except (OSError, UnicodeDecodeError, RecursionError, ValueError) as exc:
         raise IndexStoreError(f"sharded index at {path} is corrupt: {SHARDS_MANIFEST} is not valid JSON{hint}") from exc
-    version = raw.get("shard_format") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict):
+        raise IndexStoreError(f"sharded index at {path} is corrupt: {SHARDS_MANIFEST} is not a JSON object{hint}")
+    version = raw.get("shard_format")
     if isinstance(version, int) and version < SHARD_FORMAT:
         raise StaleIndexError(f"sharded index at {path} has layout {version}, this Crosscheck reads {SHARD_FORMAT}"
                               f"{hint}")

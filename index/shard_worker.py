@@ -32,6 +32,7 @@ class ShardWorker:
 
     Args:
         path: The shard folder.
+        name: The shard's number as the top manifest names it (``000``), for error messages.
         digest: sha256 of its ``manifest.json`` as the top manifest records it.
         rebuild: The command that rebuilds the whole sharded index (for error messages).
         embedder_name: Refuse a shard built with another model. Defaults to no check.
@@ -41,26 +42,26 @@ class ShardWorker:
         IndexStoreError: The shard is missing, does not match its checksum, or is corrupt.
     """
 
-    def __init__(self, path: str, digest: str, rebuild: str, embedder_name: str | None = None,
+    def __init__(self, path: str, name: str, digest: str, rebuild: str, embedder_name: str | None = None,
                  verify: bool = True) -> None:
         shard = Path(path)
         if not shard.is_dir():
-            raise IndexStoreError(f"shard {shard.name} of the sharded index is missing ({shard}); "
+            raise IndexStoreError(f"shard {name} of the sharded index is missing ({shard}); "
                                   f"build it again with: {rebuild}")
         try:
             found = manifest_digest(shard)
         except OSError as exc:
-            raise IndexStoreError(f"shard {shard.name} of the sharded index has no readable manifest "
+            raise IndexStoreError(f"shard {name} of the sharded index has no readable manifest "
                                   f"({shard}: {exc.strerror or exc}); build it again with: {rebuild}") from exc
         if found != digest:
-            raise IndexStoreError(f"shard {shard.name} of the sharded index is corrupt: its manifest's checksum "
+            raise IndexStoreError(f"shard {name} of the sharded index is corrupt: its manifest's checksum "
                                   f"{found[:12]} is not the {digest[:12]} shards.json records (a changed shard or "
                                   f"an interrupted build); build it again with: {rebuild}")
         try:
             self._index = ClaimIndex.load(shard, corpus_check=False, embedder_name=embedder_name, verify=verify)
         except IndexStoreError as exc:  # its advice would rebuild this folder alone: give the whole index's
             what = str(exc).split("; ")[0]
-            raise IndexStoreError(f"shard {shard.name} of the sharded index cannot be opened ({what}); "
+            raise IndexStoreError(f"shard {name} of the sharded index cannot be opened ({what}); "
                                   f"build it again with: {rebuild}") from exc
 
     def layout(self) -> list[tuple[int, SourceSummary]]:

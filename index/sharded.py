@@ -28,7 +28,7 @@ from index.errors import IndexStoreError
 from index.models import Hit, KeywordHit, SourceSummary
 from index.opening import check_model
 from index.search import as_queries
-from index.shard_layout import ShardManifest, read_shard_manifest, shard_build_command, shard_path
+from index.shard_layout import ShardManifest, read_shard_manifest, shard_build_command, shard_folder
 from index.shard_rows import ShardedContexts, ShardedDocuments, ShardedSentences, ShardRows
 from index.shard_worker import LocalShards, RayShards
 
@@ -103,9 +103,9 @@ class ShardedIndex(IndexBase):
         manifest = read_shard_manifest(path)
         check_model(path, manifest.embedding_model, embedder_name)
         rebuild = shard_build_command(manifest.corpus_root, path, len(manifest.shards))
-        specs = [{"path": str(shard_path(path, n)), "digest": info.manifest_sha256, "rebuild": rebuild,
-                  "embedder_name": manifest.embedding_model, "verify": verify}
-                 for n, info in enumerate(manifest.shards)]
+        specs = [{"path": str(shard_folder(path, info)), "name": info.name, "digest": info.manifest_sha256,
+                  "rebuild": rebuild, "embedder_name": manifest.embedding_model, "verify": verify}
+                 for info in manifest.shards]
         address = ray_address if ray_address is not None else os.environ.get(RAY_ENV) or None
         shards = RayShards.open(address, specs) if address else LocalShards.open(specs)
         try:

@@ -11,10 +11,10 @@ import sys
 import numpy as np
 import pytest
 from conftest import REPO, FakeEmbedder
-from test_shards import same_reports, same_search, verifier
+from test_shards import folder_of, same_reports, same_search, verifier
 
 from index import ClaimIndex, IndexStoreError, build_index
-from index.shard_layout import shard_of, shard_path
+from index.shard_layout import shard_of
 from index.sharded import RAY_ENV, ShardedIndex
 
 ray = pytest.importorskip("ray")
@@ -76,6 +76,6 @@ def test_ray_build_and_ray_search_equal_one_index(local_cluster, corpus_dir, tmp
     updated = ShardedIndex.load(many_dir, ray_address="")  # in this process
     assert len({shard_of(s.source_id, 3) for s in updated.source_summaries() if "_new" in s.path}) == 2
     same_search(ClaimIndex.load(one_dir), updated)
-    shutil.rmtree(shard_path(many_dir, 0))
+    shutil.rmtree(folder_of(many_dir, 0))
     with pytest.raises(IndexStoreError, match="shard 000 of the sharded index is missing"):
         ShardedIndex.load(many_dir)  # the actor's own error, not Ray's wrapper

@@ -19,7 +19,7 @@ import pytest
 from conftest import REPO, FakeEmbedder
 
 from index import ClaimIndex, IndexStoreError, build_index
-from index.shard_layout import SHARDS_MANIFEST, shard_of, shard_path
+from index.shard_layout import SHARDS_MANIFEST, read_shard_manifest, shard_folder, shard_of
 from index.sharded import RAY_ENV, ShardedIndex
 from verify import Settings, Verifier
 
@@ -48,6 +48,11 @@ def built(corpus_dir, tmp_path):
     result = build_index(corpus_dir, tmp_path / "three", FakeEmbedder(), shards=3)
     assert (result.added, result.sources, result.sentences) == (5, 5, 79)
     return tmp_path / "one", tmp_path / "three"
+
+
+def folder_of(index_dir: Path, number: int) -> Path:
+    """The folder of shard ``number`` that the index's shards.json names now."""
+    return shard_folder(index_dir, read_shard_manifest(index_dir).shards[number])
 
 
 def same_search(one, many) -> None:
@@ -105,13 +110,13 @@ def test_sharded_index_searches_and_checks_like_one_index(built):
 
 def test_an_update_rewrites_only_the_shard_of_the_changed_document(built, corpus_dir, tmp_path):
     _, many_dir = built
-    before = {n: (shard_path(many_dir, n) / "manifest.json").read_bytes() for n in range(3)}
+    before = {n: (folder_of(many_dir, n) / "manifest.json").read_bytes() for n in range(3)}
     new = corpus_dir / "005_new.txt"
     new.write_text("Putin plans a trip to Pyongyang next year.", encoding="utf-8")
     assert build_index(corpus_dir, many_dir, FakeEmbedder(), shards=3).added == 1
     index = ClaimIndex.load(many_dir)
     home = shard_of(next(s.source_id for s in index.source_summaries() if s.path == new.name), 3)
-    assert [n for n in range(3) if (shard_path(many_dir, n) / "manifest.json").read_bytes() != before[n]] == [home]
+    assert [n for n in range(3) if (folder_of(many_dir, n) / "manifest.json").read_bytes() != before[n]] == [home]
     build_index(corpus_dir, tmp_path / "fresh", FakeEmbedder())
     same_search(ClaimIndex.load(tmp_path / "fresh"), index)
     assert build_index(corpus_dir, many_dir, FakeEmbedder(), shards=3).up_to_date
@@ -129,16 +134,16 @@ def _one_line(done: subprocess.CompletedProcess, *words: str) -> None:
 
 def test_a_missing_or_corrupt_shard_is_one_line(built, corpus_dir):
     one_dir, many_dir = built
-    manifest = shard_path(many_dir, 1) / "manifest.json"
+    manifest = folder_of(many_dir, 1) / "manifest.json"
     original = manifest.read_bytes()
     manifest.write_bytes(original.replace(b'"built_at": "', b'"built_at": "1'))  # still valid, not the same bytes
     with pytest.raises(IndexStoreError, match="shard 001 .* corrupt: its manifest's checksum"):
         ClaimIndex.load(many_dir)
     _one_line(_cli("info", "--index", str(many_dir)), "shard 001", "checksum", "--shards 3")
     manifest.write_bytes(original)
-    shutil.rmtree(shard_path(many_dir, 2))
+    shutil.rmtree(folder_of(many_dir, 2))
     _one_line(_cli("info", "--index", str(many_dir)), "shard 002", "missing")
-    vectors = next(shard_path(many_dir, 1).glob("seg-*")) / "vectors.npy"
+    vectors = next(folder_of(many_dir, 1).glob("seg-*")) / "vectors.npy"
     data = bytearray(vectors.read_bytes())
     data[-5] ^= 0xFF
     vectors.write_bytes(bytes(data))
@@ -146,11 +151,11 @@ def test_a_missing_or_corrupt_shard_is_one_line(built, corpus_dir):
         ClaimIndex.load(many_dir)
     _one_line(_cli("info", "--index", str(many_dir)), "shard 001", "--shards 3")
     # the command the message gives repairs both: the broken shards are rebuilt, the sound one kept
-    kept = (shard_path(many_dir, 0) / "manifest.json").read_bytes()
+    kept = (folder_of(many_dir, 0) / "manifest.json").read_bytes()
     build_index(corpus_dir, many_dir, FakeEmbedder(), shards=3)
-    assert (shard_path(many_dir, 0) / "manifest.json").read_bytes() == kept
+    assert (folder_of(many_dir, 0) / "manifest.json").read_bytes() == kept
     same_search(ClaimIndex.load(one_dir), ClaimIndex.load(many_dir))
-    (shard_path(many_dir, 0) / "manifest.json").write_text("{not json", encoding="utf-8")
+    (folder_of(many_dir, 0) / "manifest.json").write_text("{not json", encoding="utf-8")
     _one_line(_cli("info", "--index", str(many_dir)), "shard 000", "checksum")
     build_index(corpus_dir, many_dir, FakeEmbedder(), shards=3)  # an unreadable shard is built again
     same_search(ClaimIndex.load(one_dir), ClaimIndex.load(many_dir))
