@@ -72,6 +72,9 @@ def test_on_a_small_corpus_the_choice_is_each_sources_nearest_passages_as_before
         return [[(h.sentence, h.source_id, round(h.similarity, 5)) for h in hits] for hits in hit_lists]
 
     assert rows(select_candidates(store, claims, queries, settings)) == rows(before)
+    # choosing every source is the same choice as choosing none (a filter narrows; it does not widen)
+    everyone = set(store.rows.source_ids)
+    assert rows(select_candidates(store, claims, queries, settings, sources=everyone)) == rows(before)
 
 
 def test_the_keyword_search_brings_in_a_rare_name_the_similarity_search_ranks_low(tmp_path, fake_embedder):
@@ -147,3 +150,28 @@ def test_with_the_default_settings_the_judges_work_at_10000_sources_stays_under_
     assert all(len(r.sources) <= settings.max_passages + settings.keyword_passages for r in reports)
     port = reports[1]
     assert any(p.text.startswith("The harbour at Port 9170") for s in port.sources for p in s.passages)
+
+
+def test_a_check_of_chosen_sources_gets_the_same_bounded_work_at_5_and_5000_chosen(sized_indexes):
+    folders, embedder = sized_indexes
+    dense = Settings(k_per_source=2, max_passages=6, keyword_pool=0, min_similarity=0.2)
+    judge = CountingJudge()
+    verifier = Verifier.from_index(folders[10_000], dense, embedder, judge)
+    few, many = {f"s{n:05d}" for n in range(5)}, {f"s{n:05d}" for n in range(5_000)}
+    pairs = {}
+    for name, chosen in (("few", few), ("many", many)):
+        before = judge.pairs
+        report = verifier.check(CLAIM, sources=chosen)
+        pairs[name] = judge.pairs - before
+        judged = [s for s in report.sources if s.passages]
+        assert {s.source_id for s in report.sources} == chosen  # each chosen source is still listed
+        assert sum(len(s.passages) for s in judged) <= dense.max_passages and set(s.source_id for s in judged) <= chosen
+        assert report.sources_without_evidence == len(chosen) - len(judged)
+    # before, each of the 5,000 chosen sources had its k_per_source passages judged: 10,000 passages
+    assert pairs["few"] == pairs["many"] and dense.max_passages <= pairs["many"] <= 2 * dense.max_passages
+    both = dense.model_copy(update={"keyword_pool": 32, "keyword_passages": 2})
+    verifier = Verifier.from_index(folders[10_000], both, embedder, judge)
+    for chosen in (few, many):  # the keyword hits within the chosen sources add at most keyword_passages
+        before = judge.pairs
+        verifier.check("Cargo was handled at Port 4321.", sources=chosen)
+        assert 0 < judge.pairs - before <= 2 * (both.max_passages + both.keyword_passages)

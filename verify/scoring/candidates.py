@@ -9,7 +9,10 @@ when the dense search ranks it low. From these the choice is small: most similar
 most ``k_per_source`` passages of one source and ``max_passages`` in all, then up to
 ``keyword_passages`` more from the keyword hits; nothing below ``min_similarity``.
 
-A check limited to sources the user chose searches each of them on its own, as before.
+A check limited to sources the user chose makes the same choice among them: each chosen
+source's own ``k_per_source`` nearest sentences, and the keyword hits within them, capped as
+above. Choosing 5,000 sources costs the judge what choosing 5 does (the search itself reads
+each chosen source's rows).
 """
 
 from __future__ import annotations
@@ -73,9 +76,10 @@ def choose(dense: list[Hit], keyword: list[Hit], k_per_source: int, max_passages
     return sorted(chosen.values(), key=lambda h: (-h.similarity, h.sentence))
 
 
-def _keyword_hits(index: ClaimIndex, claim: str, query: np.ndarray, k: int) -> list[Hit]:
-    """The keyword search's hits for ``claim``, with their similarity to the claim's vector."""
-    found = index.keyword_search(keyword_query(claim), k) if k else []
+def _keyword_hits(index: ClaimIndex, claim: str, query: np.ndarray, k: int,
+                  sources: set[str] | None = None) -> list[Hit]:
+    """The keyword search's hits for ``claim`` (within ``sources`` if given), with their similarity to the claim."""
+    found = index.keyword_search(keyword_query(claim), k, sources) if k else []
     if not found:
         return []
     vectors = np.array([index.vector(h.sentence) for h in found], dtype=np.float32)
@@ -93,20 +97,22 @@ def select_candidates(index: ClaimIndex, claims: list[str], queries: np.ndarray,
         queries: ``(len(claims), dim)`` unit vectors of the claims.
         settings: ``candidate_pool``, ``keyword_pool``, ``k_per_source``, ``max_passages``,
             ``keyword_passages`` and ``min_similarity``.
-        sources: Only these source ids, each searched on its own for its ``k_per_source``
-            nearest sentences (a set the user chose). Defaults to None: the bounded choice.
+        sources: Only these source ids (a set the user chose): each one's ``k_per_source`` nearest
+            sentences and the keyword hits within them, chosen with the same caps. Defaults to None:
+            the whole index.
 
     Returns:
         One list of hits per claim, highest similarity first.
     """
     s = settings
     queries = np.asarray(queries, dtype=np.float32)
-    if sources is not None:
-        found = index.search_batch(queries, k_per_source=s.k_per_source, sources=set(sources))
-        return [[h for h in hits if h.similarity >= s.min_similarity] for hits in found]
     if index.rows.sentences == 0:
         return [[] for _ in claims]
-    dense = index.nearest(queries, s.candidate_pool)
-    return [choose(hits, _keyword_hits(index, claim, query, s.keyword_pool), s.k_per_source, s.max_passages,
-                   s.keyword_passages, s.min_similarity)
+    chosen = None if sources is None else set(sources)
+    if chosen is not None:
+        dense = index.search_batch(queries, k_per_source=s.k_per_source, sources=chosen)
+    else:
+        dense = index.nearest(queries, s.candidate_pool)
+    return [choose(hits, _keyword_hits(index, claim, query, s.keyword_pool, chosen), s.k_per_source,
+                   s.max_passages, s.keyword_passages, s.min_similarity)
             for claim, query, hits in zip(claims, queries, dense)]
