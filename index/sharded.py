@@ -101,6 +101,20 @@ class ShardedIndex(IndexBase):
         """
         path = Path(path)
         manifest = read_shard_manifest(path)
+        try:
+            return cls._open(path, manifest, corpus_check, embedder_name, verify, ray_address)
+        except IndexStoreError:
+            # a build swapped shards.json and retired the folders it named while they were opened: open the new index
+            newer = read_shard_manifest(path)
+            if newer == manifest:
+                raise
+            LOG.info("the index at %s changed while it was opened; opening it again", path)
+            return cls._open(path, newer, corpus_check, embedder_name, verify, ray_address)
+
+    @classmethod
+    def _open(cls, path: Path, manifest: ShardManifest, corpus_check: bool, embedder_name: str | None, verify: bool,
+              ray_address: str | None) -> ShardedIndex:
+        """``load`` with the top manifest read."""
         check_model(path, manifest.embedding_model, embedder_name)
         rebuild = shard_build_command(manifest.corpus_root, path, len(manifest.shards))
         specs = [{"path": str(shard_folder(path, info)), "name": info.name, "digest": info.manifest_sha256,

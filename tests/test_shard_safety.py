@@ -14,8 +14,9 @@ from conftest import REPO, FakeEmbedder
 from test_shards import CLAIMS, _cli, _one_line, folder_of, same_search
 
 import index.shard_build
+import index.sharded
 from index import ClaimIndex, build_index
-from index.shard_layout import SHARDS_FOLDER, SHARDS_MANIFEST, shard_of
+from index.shard_layout import SHARDS_FOLDER, SHARDS_MANIFEST, read_shard_manifest, shard_of
 
 pytest.importorskip("ray")
 
@@ -157,3 +158,17 @@ def test_bad_sharded_input_is_one_line(three, corpus_dir, tmp_path):
     assert "--shards 6 is more than the 5 documents" in done.stderr and "--shards 5 or fewer" in done.stderr
     assert not (tmp_path / "new").exists()  # a refused first build leaves no folder
     assert build_index(corpus_dir, tmp_path / "five", FakeEmbedder(), shards=5).sources == 5  # one a shard is fine
+
+
+def test_a_reader_that_read_shards_json_just_before_a_swap_opens_the_new_index(three, corpus_dir, monkeypatch):
+    before = index.sharded.read_shard_manifest(three)
+    add_documents(corpus_dir)
+    build_index(corpus_dir, three, FakeEmbedder(), shards=3)  # retires the folders ``before`` names
+    reads = []
+
+    def first_the_old_one(path):
+        reads.append(path)
+        return before if len(reads) == 1 else read_shard_manifest(path)
+
+    monkeypatch.setattr(index.sharded, "read_shard_manifest", first_the_old_one)
+    assert ClaimIndex.load(three).manifest.sources == 5 + len(NEW) and len(reads) == 2
