@@ -8,11 +8,11 @@ calibration error (ECE) and NLL before and after are reported on all of ``dev_3w
 fit never reads.
 
 Only a model whose training card says its weights never saw that split is rewritten. The shipped
-model was trained on every ``train_3way`` row before the split existed, so it is surer of those
-rows than of unseen text and a temperature fitted on them would be biased (too close to 1): for
-it the command only reports that biased refit, labelled so, and keeps the temperature it has
-(fitted on ``dev_3way`` even rows before measurement sets were kept out of fitting; see
-models/MODEL_CARD.md).
+model was trained on every ``train_3way`` row before the split existed, so it is right about those
+rows more often than about unseen text and a temperature fitted on them is biased (0.87, against
+the 1.35 that ``dev_3way`` wants): for it the command only reports that biased refit, labelled so,
+and keeps the temperature it has (fitted on ``dev_3way`` even rows before measurement sets were
+kept out of fitting; see models/MODEL_CARD.md, "Known violation").
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from verify.training.train_data import held_out_rows
 
 LOG = logging.getLogger(__name__)
 BIASED = ("BIASED: this model was trained on every train_3way row, the held-out split's included, so it is "
-          "surer of them than of unseen text; not written")
+          "right about them more often than about unseen text; not written")
 
 
 def nll(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:
