@@ -22,7 +22,7 @@ CARRY=.devcarry
 case "${1:-}" in
 prepare)
     mkdir -p "$CARRY/base" "$CARRY/data"
-    "${PYTHON:-.venv/bin/python}" - "$CARRY" <<'PY'
+    "${PYTHON:-.venv/bin/python}" - "$CARRY" "${NLI:-../shared/nli}" <<'PY'
 import gzip, json, lzma, shutil, sys
 from pathlib import Path
 from safetensors.torch import load_file, save_file
@@ -35,7 +35,7 @@ for name in ("config.json", "tokenizer.json", "tokenizer_config.json", "vocab.tx
 weights = load_file(str(base / "model.safetensors"))
 save_file({k: (v.half() if v.is_floating_point() else v).contiguous() for k, v in weights.items()},
           str(carry / "base" / "model.safetensors"))
-nli = Path("../shared/nli")
+nli = Path(sys.argv[2])
 for name, keep in (("train_3way", lambda r: not excluded(r, False)),
                    ("train_2way_aux", lambda r: r["dataset"] in AUX_DATASETS and not excluded(r, False))):
     with gzip.open(nli / f"{name}.jsonl.gz", "rt") as src, lzma.open(carry / "data" / f"{name}.jsonl.xz", "wt", preset=9) as dst:
