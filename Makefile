@@ -43,12 +43,14 @@ eval: $(VENV)/.installed
 	$(PY) -m verify.evaluate
 
 # Long-running: resumes from runs/verifier/checkpoint.pt, or from the shipped weights on a new
-# machine; exports the best model on dev_3way to models/verifier. Run it in the background.
+# machine; exports the best model on the held-out split of train_3way (dev_3way only reported) to
+# models/verifier. Run it in the background.
 NLI ?= ../shared/nli
 train: $(VENV)/.installed
 	$(PY) -m verify.training.train --data $(NLI) --out models/verifier --work runs/verifier --continue-from models/verifier
 
-# The NLI softmax temperature (dev_3way halves), then the source-confidence map (training-side fact rows as small corpora).
+# The NLI softmax temperature (fitted on the held-out split of train_3way, reported on dev_3way; the shipped model, which
+# trained on that split, keeps its own), then the source-confidence map (training-side fact rows as small corpora).
 calibrate: $(VENV)/.installed
 	$(PY) -m verify.training.calibrate --nli $(NLI)
 	$(PY) -m verify.training.calibrate --stance

@@ -16,13 +16,13 @@ def write_mix(folder, rows):
 def test_balance_evens_out_the_labels_of_the_named_datasets_only(tmp_path):
     write_mix(tmp_path, [("contradiction", "covidfact")] * 6 + [("entailment", "covidfact")] * 2
               + [("neutral", "snli")] * 3 + [("contradiction", "snli")] * 1 + [("entailment", "anli")] * 2)
-    rows, used, dropped = load_training_rows(tmp_path, allow_nc=False, aux=False, max_pairs=None, seed=13,
-                                             balance=frozenset({"covidfact"}))
-    assert used == {"snli": 4, "covidfact (balanced)": 4} and dropped == {"anli": 2}  # ANLI: CC BY-NC
-    covid = [r for r in rows if int(r[0][1:]) < 8]
+    data = load_training_rows(tmp_path, allow_nc=False, aux=False, max_pairs=None, seed=13,
+                              balance=frozenset({"covidfact"}))
+    assert data.used == {"snli": 4, "covidfact (balanced)": 4} and data.dropped == {"anli": 2}  # ANLI: CC BY-NC
+    covid = [r for r in data.rows if int(r[0][1:]) < 8]
     assert sorted(label for _, _, label in covid) == [0, 0, 1, 1]
-    plain, used, _ = load_training_rows(tmp_path, allow_nc=False, aux=False, max_pairs=None, seed=13)
-    assert used == {"snli": 4, "covidfact": 8} and len(plain) == 12
+    plain = load_training_rows(tmp_path, allow_nc=False, aux=False, max_pairs=None, seed=13)
+    assert plain.used == {"snli": 4, "covidfact": 8} and len(plain.rows) == 12 and plain.validation == []
 
 
 def test_balanced_is_seeded():

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from verify.evaluation.per_source import ClaimCase
 from verify.settings import Settings
+from verify.training.metrics import connected_topics  # noqa: F401  (re-exported: healthver, tests)
 
 
 class LabelledPair(BaseModel):
@@ -41,31 +42,6 @@ class SmallCorpora(BaseModel):
 
     documents: list[dict]
     cases: list[ClaimCase]
-
-
-def connected_topics(links: list[list[str]], prefix: str) -> list[str]:
-    """Each row's topic: rows sharing any key (a claim, an evidence text, a topic label) are one topic.
-
-    Args:
-        links: Per row, the keys that tie it to other rows.
-        prefix: Topic names are ``{prefix}{n}``, numbered in the order topics first appear.
-    """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for keys in links:
-        for key in keys[1:]:
-            a, b = find(keys[0]), find(key)
-            if a != b:
-                parent[a] = b
-    names: dict[str, str] = {}
-    return [names.setdefault(find(keys[0]), f"{prefix}{len(names)}") for keys in links]
 
 
 def small_corpora(pairs: list[LabelledPair], distractors: int, seed: int, prefix: str) -> SmallCorpora:

@@ -1,12 +1,12 @@
 """Fit the verifier's softmax temperature on held-out pairs and record it in the model.
 
-    python -m verify.training.calibrate [--model models/verifier] [--nli ../shared/nli]
+    python -m verify.training.calibrate [--model models/verifier] [--nli ../shared/nli] [--dry-run]
     python -m verify.training.calibrate --stance [--claims 600]   # source confidence -> probability
 
-``dev_3way`` is split in two: the temperature that minimises the negative
-log-likelihood on the even rows is written to the model's config; the expected
-calibration error (ECE) before and after is reported on the odd rows, which the
-fit never saw.
+The temperature (:mod:`verify.training.temperature`) is fitted on the held-out split of
+``train_3way`` (:mod:`verify.training.holdout`) and its ECE / NLL reported on ``dev_3way``; it is
+written only for a model whose card says it never trained on that split (for the shipped model,
+which did, the command reports the biased refit and keeps its temperature).
 
 ``--stance`` calibrates what a fact-checker reads: each source's confidence in its
 stance. The verifier checks the claims of the training-side per-source set (fact-verification
@@ -28,36 +28,12 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel
 
-from verify.evaluate import read_dev3
 from verify.evaluation.per_source import StanceRecord
-from verify.judge.backends import NLIJudge, softmax
-from verify.judge.nli_model import LABELS, read_delta_config, set_temperature
+from verify.judge.nli_model import read_delta_config
 from verify.scoring.aggregate import ConfidenceMap
 from verify.settings import DEFAULT_STANCE_CALIBRATION, DEFAULT_VERIFIER, PACKAGE_ROOT
 from verify.training.metrics import expected_calibration_error
-
-
-def nll(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:
-    p = softmax(logits / temperature)
-    return float(-np.mean(np.log(np.clip(p[np.arange(len(gold)), gold], 1e-12, 1.0))))
-
-
-def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
-    """The temperature in [0.25, 5] that minimises NLL (golden-section search on log T)."""
-    lo, hi = np.log(0.25), np.log(5.0)
-    ratio = (np.sqrt(5) - 1) / 2
-    for _ in range(60):
-        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
-        if nll(logits, gold, np.exp(a)) < nll(logits, gold, np.exp(b)):
-            hi = b
-        else:
-            lo = a
-    return float(np.exp((lo + hi) / 2))
-
-
-def ece_of(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:
-    p = softmax(logits / temperature)
-    return expected_calibration_error(p.max(axis=1).tolist(), (p.argmax(axis=1) == gold).tolist())
+from verify.training.temperature import calibrate_temperature, ece_of, fit_temperature, nll  # noqa: F401 (tests)
 
 
 def fit_platt(confidences: list[float], correct: list[bool]) -> ConfidenceMap:
@@ -94,7 +70,7 @@ def stance_records(args) -> StanceSet:
         return StanceSet(records=records, source=f"the stance records in {args.fit_records.name}",
                          command=f"python -m verify.training.calibrate --stance --fit-records "
                                  f"{args.fit_records.name} --seed {args.seed}")
-    corpora = fact_corpora(read_fact_rows(args.nli), args.claims, seed=args.seed)
+    corpora = fact_corpora(read_fact_rows(args.nli, args.model), args.claims, seed=args.seed)
     with corpora_verifier(corpora.documents, args.model) as verifier:
         records = score_cases(verifier, corpora.cases).records
     if args.records:
@@ -168,24 +144,12 @@ def main(argv=None) -> int:
     if read_delta_config(args.model) is None:
         print(f"error: {args.model} is not a Crosscheck verifier delta directory", file=sys.stderr)
         return 1
-    pairs, labels = read_dev3(args.nli / "dev_3way.jsonl.gz", None)
-    gold = np.array([LABELS.index(lab) for lab in labels])
-    logits = NLIJudge(args.model).logits([(p, c) for c, p in pairs])
-    fit, held = np.arange(len(gold)) % 2 == 0, np.arange(len(gold)) % 2 == 1
-    temperature = fit_temperature(logits[fit], gold[fit])
-    report = {
-        "fitted_on": "dev_3way even rows", "reported_on": "dev_3way odd rows", "pairs": int(held.sum()),
-        "temperature": round(temperature, 4),
-        "ece_before": round(ece_of(logits[held], gold[held], 1.0), 4),
-        "ece_after": round(ece_of(logits[held], gold[held], temperature), 4),
-        "nll_before": round(nll(logits[held], gold[held], 1.0), 4),
-        "nll_after": round(nll(logits[held], gold[held], temperature), 4),
-    }
-    print(" ".join(f"{k}={v}" for k, v in report.items()))
-    if not args.dry_run:
-        set_temperature(args.model, temperature, report)
-        print(f"wrote temperature {temperature:.3f} to {args.model}")
-    return 0
+    for name in ("train_3way.jsonl.gz", "dev_3way.jsonl.gz"):
+        if not (args.nli / name).is_file():
+            print(f"error: no {name} in {args.nli}", file=sys.stderr)
+            return 1
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    return calibrate_temperature(args.model, args.nli, args.dry_run)
 
 
 if __name__ == "__main__":

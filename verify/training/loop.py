@@ -1,7 +1,10 @@
-"""The training loop: fine-tune, checkpoint, resume, evaluate on dev_3way and export the best.
+"""The training loop: fine-tune, checkpoint, resume, select on the held-out split and export the best.
 
-``python -m verify.training.train`` checks its arguments and calls :func:`run`; the pairs come
-from :mod:`verify.training.train_data` and the tensors from :mod:`verify.training.batches`.
+``python -m verify.training.train`` checks its arguments and calls :func:`run`; the pairs (and the
+held-out validation split, :mod:`verify.training.holdout`) come from :mod:`verify.training.train_data`
+and the tensors from :mod:`verify.training.batches`. The checkpoint exported is the best on the
+held-out split of ``train_3way``; ``dev_3way`` is scored for the card only (the exported
+checkpoint's figure), never to choose.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import warnings
 
 from verify.judge.nli_model import apply_delta, new_model, read_delta_config, save_delta, trainable_state
 from verify.training.batches import atomic_torch_save, collate, encode_pairs, evaluate, loss_fn, make_batches
+from verify.training.holdout import HoldoutSpec, unseen_spec
 from verify.training.train_data import LABEL_ID, load_training_rows, read_rows, with_extra
 
 LOG = logging.getLogger(__name__)
@@ -23,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     """Train as ``args`` (``verify.training.train``'s checked arguments) say; resumes from ``args.work``.
 
     Returns:
-        0 when it stopped at the end of the schedule, early, or at the time limit (after a checkpoint).
+        0 when it stopped at the end of the schedule, early, or at the time limit (after a checkpoint);
+        2 when the held-out split is empty (too little data for ``--holdout-share``).
     """
     import torch
     from transformers import AutoTokenizer
@@ -39,16 +44,30 @@ def run(args: argparse.Namespace) -> int:
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
     pad_id = tokenizer.pad_token_id
 
-    rows, used, dropped = load_training_rows(args.data, args.allow_noncommercial, not args.no_aux,
-                                             args.max_pairs, args.seed, frozenset(args.balance))
+    spec = HoldoutSpec(args.holdout_seed, args.holdout_share)
+    data = load_training_rows(args.data, args.allow_noncommercial, not args.no_aux, args.max_pairs, args.seed,
+                              frozenset(args.balance), holdout=spec)
+    rows, used, dropped = data.rows, data.used, data.dropped
     if args.extra:
-        rows = with_extra(rows, used, read_rows(args.extra), args.allow_noncommercial, args.seed)
-    LOG.info("training pairs: %d (used %s; excluded for licence %s)", len(rows), used, dropped)
+        rows = with_extra(rows, used, read_rows(args.extra), args.allow_noncommercial, args.seed, data.split)
+    if not data.validation:
+        LOG.error("the held-out split is empty: too few rows in %s for --holdout-share %s", args.data, spec.share)
+        return 2
+    selected_on = spec.describe(len(data.validation))
+    LOG.info("training pairs: %d (used %s; excluded for licence %s; dropped for sharing a premise or claim "
+             "with the held-out split %s)", len(rows), used, dropped, data.touching)
+    LOG.info("selecting on the %s", selected_on)
+    unseen = _starts_unseen(args, spec)
     t0 = time.time()
     encoded = encode_pairs(tokenizer, [(p, h) for p, h, _ in rows], args.max_length)
     labels = [y for _, _, y in rows]
     lengths = [len(e[0]) for e in encoded]
-    dev_rows = list(read_rows(args.data / "dev_3way.jsonl.gz"))
+    val_enc = encode_pairs(tokenizer, [(p, h) for p, h, _ in data.validation], args.max_length)
+    val_labels = [y for _, _, y in data.validation]
+    dev_path = args.data / "dev_3way.jsonl.gz"
+    dev_rows = list(read_rows(dev_path)) if dev_path.is_file() else []
+    if not dev_rows:
+        LOG.warning("no dev_3way at %s: the card will report no dev_3way figure", dev_path)
     dev_enc = encode_pairs(tokenizer, [(r["premise"], r["hypothesis"]) for r in dev_rows], args.max_length)
     dev_labels = [LABEL_ID[r["label"]] for r in dev_rows]
     LOG.info("tokenised in %.0fs; mean length %.1f tokens", time.time() - t0, sum(lengths) / len(lengths))
@@ -76,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         return scale
 
     sched = torch.optim.lr_scheduler.LambdaLR(optim, lr_at)
-    state = {"step": 0, "best": None, "bad_evals": 0, "history": [], "pairs_seen": 0}
+    state = {"step": 0, "best": None, "dev_3way": None, "bad_evals": 0, "history": [], "pairs_seen": 0}
     ckpt_path = args.work / "checkpoint.pt"
     if ckpt_path.exists():
         ckpt = torch.load(ckpt_path, map_location=device, weights_only=False)
@@ -92,8 +111,9 @@ def run(args: argparse.Namespace) -> int:
         apply_delta(model, args.continue_from)
         card = read_delta_config(args.continue_from)["card"]
         state["step"] = int(card.get("step", 0))
-        state["best"] = card.get("dev_3way")
-        state["history"] = card.get("history", [])
+        if _same_split(card, spec):  # a card selected on another split (or on dev_3way) says nothing here
+            state["best"], state["dev_3way"] = card.get("held_out"), card.get("dev_3way")
+            state["history"] = card.get("history", [])
         rewarm["from"] = state["step"]
         with warnings.catch_warnings():  # stepping the schedule forward before any optimiser step
             warnings.simplefilter("ignore")
@@ -113,7 +133,14 @@ def run(args: argparse.Namespace) -> int:
             "pairs_in_pool": len(rows), "pairs_seen": state["step"] * args.batch_size,
             "step": state["step"], "epochs_planned": args.epochs, "steps_planned": plan["total"], "batch_size": args.batch_size,
             "lr": args.lr, "max_length": args.max_length, "seed": args.seed,
-            "frozen": ["word_embeddings"], "dev_3way": state["best"], "history": state["history"][-40:],
+            "frozen": ["word_embeddings"],
+            "selected_on": selected_on,
+            "holdout": {"rule": "verify.training.holdout", "seed": spec.seed, "share": spec.share,
+                        "rows": len(data.validation), "by_dataset": data.split.by_dataset, "unseen": unseen},
+            "dropped_sharing_held_out": data.touching,
+            "held_out": state["best"],
+            "dev_3way": state.get("dev_3way"),  # reported only: the exported checkpoint's figure
+            "history": state["history"][-40:],
         }
 
     def checkpoint():
@@ -157,12 +184,15 @@ def run(args: argparse.Namespace) -> int:
                          running / 50, sched.get_last_lr()[0], rate)
                 running = 0.0
             if step % args.eval_every == 0 or step == plan["total"]:
-                metrics = evaluate(model, dev_enc, dev_labels, pad_id, torch)
+                metrics = evaluate(model, val_enc, val_labels, pad_id, torch)
                 state["history"].append({"step": step, **metrics})
-                LOG.info("dev_3way at step %d: %s (best %s)", step, metrics, state["best"])
+                LOG.info("held-out split at step %d: %s (best %s)", step, metrics, state["best"])
                 if state["best"] is None or metrics["accuracy"] > state["best"]["accuracy"]:
                     state["best"] = {"step": step, **metrics}
                     state["bad_evals"] = 0
+                    if dev_rows:
+                        state["dev_3way"] = {"step": step, **evaluate(model, dev_enc, dev_labels, pad_id, torch)}
+                        LOG.info("dev_3way of the new best (reported, not selected on): %s", state["dev_3way"])
                     save_delta(model, args.out, card())
                     LOG.info("exported best model to %s", args.out)
                 else:
@@ -181,3 +211,24 @@ def run(args: argparse.Namespace) -> int:
     checkpoint()
     LOG.info("done at step %d; best %s", state["step"], state["best"])
     return 0
+
+
+def _same_split(card: dict, spec: HoldoutSpec) -> bool:
+    """Whether a shipped card's held-out figures were measured on ``spec``'s split."""
+    info = card.get("holdout") or {}
+    return info.get("seed") == spec.seed and info.get("share") == spec.share
+
+
+def _starts_unseen(args: argparse.Namespace, spec: HoldoutSpec) -> bool:
+    """Whether the starting weights never trained on ``spec``'s split (MiniLM, or a delta whose card says so).
+
+    Weights that did (the shipped model, trained on every row) make the held-out figures optimistic:
+    the card records it, and the temperature and stance calibrations then refuse or fall back.
+    """
+    start = args.init_from or args.continue_from
+    if start is None or read_delta_config(start) is None:
+        return True
+    if unseen_spec(read_delta_config(start).get("card")) == spec:
+        return True
+    LOG.warning("%s was trained on the held-out split's rows: its held-out figures are optimistic", start)
+    return False

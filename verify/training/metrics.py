@@ -1,4 +1,4 @@
-"""Scoring helpers for the evaluation command (pure functions)."""
+"""Scoring and grouping helpers for evaluation, calibration and training (pure functions, standard library only)."""
 
 from __future__ import annotations
 
@@ -83,3 +83,28 @@ def grouped_split(groups: list[str], seed: int, held_out: float = 0.5) -> list[b
     random.Random(seed).shuffle(names)
     held = set(names[: round(len(names) * held_out)])
     return [g in held for g in groups]
+
+
+def connected_topics(links: list[list[str]], prefix: str) -> list[str]:
+    """Each row's topic: rows sharing any key (a claim, an evidence text, a topic label) are one topic.
+
+    Args:
+        links: Per row, the keys that tie it to other rows.
+        prefix: Topic names are ``{prefix}{n}``, numbered in the order topics first appear.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for keys in links:
+        for key in keys[1:]:
+            a, b = find(keys[0]), find(key)
+            if a != b:
+                parent[a] = b
+    names: dict[str, str] = {}
+    return [names.setdefault(find(keys[0]), f"{prefix}{len(names)}") for keys in links]

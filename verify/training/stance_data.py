@@ -9,20 +9,29 @@ or a claim family (VitaminC's revisions of one sentence, "5ee3..._1", "5ee3..._2
 "1947750000003"), so the grouped split of :mod:`verify.training.calibrate` never puts one fact on
 both sides.
 
-Caveat: the shipped NLI model was fine-tuned on these rows, so its readings of them are surer than
-of text it never saw; the calibration's figures on the measurement sets show how far that carries.
+Which rows: for a model whose training card says it never saw the held-out split of ``train_3way``
+(:mod:`verify.training.holdout`; models trained since the split exists), only that split's fact rows,
+so the judge is calibrated on claims it never read. The shipped model was trained on every row;
+for it all the fact rows are used as before, and its readings of them are surer than of text it
+never saw (the calibration's figures on the measurement sets show how far that carries). A log
+line says which was used.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import logging
 import random
 from collections import defaultdict
 from pathlib import Path
 
 from verify.evaluation.corpora import LabelledPair, SmallCorpora, connected_topics, small_corpora
-from verify.training.train_data import excluded
+from verify.judge.nli_model import read_delta_config
+from verify.training.holdout import family, unseen_spec
+from verify.training.train_data import excluded, held_out_rows
+
+LOG = logging.getLogger(__name__)
 
 FACT_SETS = {"vitaminc_real": 0.35, "vitaminc_synthetic": 0.1, "fever_symmetric": 0.1, "fever_adversarial": 0.1,
              "check_covid": 0.15, "covidfact": 0.1, "wice": 0.1}
@@ -33,25 +42,30 @@ DISTRACTORS = 4
 SEED = 13
 
 
-def _family(row: dict) -> str:
-    """Rows built from one sentence and its revisions share a family (see the module docstring)."""
-    rid = str(row.get("id", ""))
-    if "_" in rid:
-        rid = rid.rsplit("_", 1)[0]
-    elif rid.isdigit() and len(rid) >= 10:
-        rid = rid[:-1]
-    return f"{row['dataset']}:{rid}"
+def read_fact_rows(nli: Path, model: Path | None = None) -> list[dict]:
+    """The fact-verification rows of ``train_3way`` minus any pair (or id) that is also in ``dev_3way``.
 
-
-def read_fact_rows(nli: Path) -> list[dict]:
-    """The fact-verification rows of ``train_3way`` minus any pair (or id) that is also in ``dev_3way``."""
+    Args:
+        nli: Folder with ``train_3way.jsonl.gz`` and ``dev_3way.jsonl.gz``.
+        model: The verifier to calibrate. When its card says it never trained on a held-out split,
+            only that split's rows are read (see the module docstring). Defaults to None: all rows.
+    """
     def lines(name: str) -> list[dict]:
         with gzip.open(nli / name, "rt", encoding="utf-8") as fh:
             return [json.loads(line) for line in fh]
 
+    spec = unseen_spec((read_delta_config(model) or {}).get("card")) if model else None
+    if spec:
+        train = held_out_rows(nli, spec)
+        LOG.info("stance calibration rows: the fact rows of the %s, which %s never trained on",
+                 spec.describe(len(train)), model)
+    else:
+        train = lines("train_3way.jsonl.gz")
+        LOG.info("stance calibration rows: all fact rows of train_3way (%s was trained on them: its card "
+                 "records no unseen held-out split)", model or "the model")
     dev = lines("dev_3way.jsonl.gz")
     held = {(r["premise"], r["hypothesis"]) for r in dev} | {(r["dataset"], r["id"]) for r in dev}
-    return [r for r in lines("train_3way.jsonl.gz")
+    return [r for r in train
             if r["dataset"] in FACT_SETS and not excluded(r, allow_nc=False) and r["label"] in STANCE and r["premise"].strip() and r["hypothesis"].strip()
             and (r["premise"], r["hypothesis"]) not in held and (r["dataset"], r["id"]) not in held]
 
@@ -66,7 +80,7 @@ def fact_corpora(rows: list[dict], claims: int, distractors: int = DISTRACTORS, 
         seed: Sampling seed. Defaults to :data:`SEED`.
     """
     rng = random.Random(seed)
-    topics = connected_topics([[f"c:{r['hypothesis']}", f"e:{r['premise']}", f"f:{_family(r)}"] for r in rows],
+    topics = connected_topics([[f"c:{r['hypothesis']}", f"e:{r['premise']}", f"f:{family(r)}"] for r in rows],
                               "fact-topic-")
     by_set: dict[str, list[str]] = defaultdict(list)
     for r in rows:

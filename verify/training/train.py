@@ -7,8 +7,10 @@ word embeddings. Every ``--checkpoint-every`` steps it writes a full checkpoint
 (trainable weights, optimiser, scheduler, data position) to ``--work``; run the
 same command again and it resumes from there. When the work folder is gone (a new
 machine), ``--continue-from models/verifier`` starts from the shipped weights and
-the data position recorded in their card. The best model on ``dev_3way`` (checked
-every ``--eval-every`` steps) is exported to ``--out`` as an fp16 delta.
+the data position recorded in their card. The best model on a held-out split of
+``train_3way`` (checked every ``--eval-every`` steps; :mod:`verify.training.holdout`, rows
+training never sees) is exported to ``--out`` as an fp16 delta; its card reports that
+figure and, for information only, the same checkpoint's ``dev_3way`` (never used to choose).
 
 Datasets whose licence forbids commercial use or redistribution are excluded by
 default (see ``verify.training.train_data.NONCOMMERCIAL``); the exported card lists what
@@ -25,6 +27,7 @@ import sys
 from pathlib import Path
 
 from verify.judge.nli_model import read_delta_config
+from verify.training.holdout import HOLDOUT_SEED, HOLDOUT_SHARE
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -43,7 +46,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--max-length", type=int, default=160)
     p.add_argument("--max-pairs", type=int, default=None, help="use only the first N shuffled pairs")
     p.add_argument("--seed", type=int, default=13)
-    p.add_argument("--eval-every", type=int, default=1000)
+    p.add_argument("--eval-every", type=int, default=1000, help="score the held-out split every N steps")
+    p.add_argument("--holdout-seed", type=int, default=HOLDOUT_SEED,
+                   help="seed of the held-out split selected on (kept apart from --seed: compare runs on one split)")
+    p.add_argument("--holdout-share", type=float, default=HOLDOUT_SHARE,
+                   help="share of each dataset's train_3way rows held out for selection")
     p.add_argument("--checkpoint-every", type=int, default=250)
     p.add_argument("--patience", type=int, default=6, help="evaluations without improvement before stopping")
     p.add_argument("--max-minutes", type=float, default=None, help="stop (after a checkpoint) after this long")
@@ -79,6 +86,9 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
     if not (args.data / "train_3way.jsonl.gz").exists():
         print(f"error: no train_3way.jsonl.gz in {args.data}", file=sys.stderr)
+        return 2
+    if not 0 < args.holdout_share <= 0.5:
+        print(f"error: --holdout-share must be in (0, 0.5], not {args.holdout_share}", file=sys.stderr)
         return 2
     if args.init_from and not read_delta_config(args.init_from):
         print(f"error: {args.init_from} is not a Crosscheck verifier delta directory", file=sys.stderr)
