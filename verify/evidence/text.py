@@ -96,8 +96,10 @@ PRONOUNS = frozenset(["he", "she", "they", "it", "his", "her", "their", "its", "
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*(?:st|nd|rd|th)?", re.UNICODE)
 
 
+@lru_cache(maxsize=8192)
 def canonical(text: str) -> str:
-    """Lower-cased text with aliases replaced by their canonical name and name hyphens split.
+    """Lower-cased text with aliases replaced by their canonical name and name hyphens split
+    (cached: a passage's analysis reads it for its stems and again for its wording).
 
     ``"Kim Jong-un of the DPRK"`` -> ``"kim jong un of the north korea"``.
     """
