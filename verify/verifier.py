@@ -174,12 +174,13 @@ class Verifier:
         queries = np.asarray(self.embedder.embed(list(claims)), dtype=np.float32)
         hit_lists = select_candidates(self.index, claims, queries, s, sources)
         sentences = self.index.sentences
-        items, windows = [], []
+        items, windows, contexts = [], [], []
         for claim, hits in zip(claims, hit_lists):
             for h in hits:
                 sent = sentences[h.sentence]
                 premise = sent.text
                 context = self.index.context(h.sentence)
+                contexts.append(context)  # the report's detectors read it too
                 if starts_dependent(sent.text):
                     # judge "He said ..." together with the sentence that says who he is
                     at = context.find(sent.text)
@@ -193,7 +194,8 @@ class Verifier:
         for claim, hits in zip(claims, hit_lists):
             reports.append(assemble_report(
                 self.index, claim, hits, probs[used:used + len(hits)], own[used:used + len(hits)], settings=s,
-                confidence_map=self.confidence_map, names=self.names, sources=sources, all_sources=all_sources))
+                confidence_map=self.confidence_map, names=self.names, sources=sources, all_sources=all_sources,
+                contexts=contexts[used:used + len(hits)]))
             used += len(hits)
         return reports
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from verify.evidence.text import fold, stem
 
@@ -71,9 +72,16 @@ _UNIT_WORD = re.compile(r"\s*-?\s*([A-Za-z]+(?:\s+cent)?)")
 
 
 def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Quantity]:
-    """Numbers in ``text`` (not inside the ``skip`` spans, e.g. dates) with their unit word."""
+    """Numbers in ``text`` (not inside the ``skip`` spans, e.g. dates) with their unit word.
+
+    Cached, as :func:`verify.evidence.slots.find_dates` (the same texts are read for the judge
+    and for the detectors)."""
+    return list(_find_quantities(text, tuple(skip or ())))
+
+
+@lru_cache(maxsize=8192)
+def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quantity, ...]:
     text = fold(text)
-    skip = skip or []
     out = []
     for m in _QUANTITY.finditer(text):
         start, end = m.span()
@@ -111,7 +119,7 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
                         or _BETWEEN.search(text[:bound_start]))
         out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound, unit_end, bound_start,
                             strict, in_range))
-    return out
+    return tuple(out)
 
 
 def _interval(q: Quantity, tolerance: float) -> tuple[float, bool, float, bool]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from verify.evidence.quantities import (  # noqa: F401  (the slots, in one place for callers)
     NUMBER_WORDS,
@@ -134,12 +135,20 @@ def resolve_relative(phrase: str, anchor: date) -> tuple[int | None, int | None,
 def find_dates(text: str, anchor: date | None = None, anniversaries: bool = False) -> list[DateSlot]:
     """Date mentions in ``text``, most specific first where they overlap.
 
+    Cached: a check reads the claim's dates once per judged passage, and a passage's for the
+    judge's reading (``harmonise``) and again for the detectors (``analyse``).
+
     Args:
         text: any text.
         anchor: the document's date; resolves "last month", "yesterday" when given.
         anniversaries: also the dates that anniversaries imply: "the 70th anniversary ...
             in 2018" (or, with no year near, in the ``anchor``'s year) dates the event to 1948.
     """
+    return list(_find_dates(text, anchor, anniversaries))
+
+
+@lru_cache(maxsize=8192)
+def _find_dates(text: str, anchor: date | None, anniversaries: bool) -> tuple[DateSlot, ...]:
     text = fold(text)
     found: list[DateSlot] = []
     taken: list[tuple[int, int]] = []
@@ -179,4 +188,4 @@ def find_dates(text: str, anchor: date | None = None, anniversaries: bool = Fals
             y, mo, d = resolve_relative(m.group("rel"), anchor)
             if y is not None:
                 found.append(DateSlot(m.group(0), *m.span(), year=y, month=mo, day=d, relative=True))
-    return sorted(found, key=lambda s: s.start)
+    return tuple(sorted(found, key=lambda s: s.start))

@@ -8,6 +8,7 @@ keeping every offset, so that the detectors' spans still point into the claim as
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from verify.evidence.places import lookup
 from verify.evidence.slots import MONTHS, WEEKDAYS
@@ -19,9 +20,10 @@ _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’-]*")
 _ACRONYMS = frozenset(a.upper() for a, c in ALIASES.items() if c and " " not in a and "." not in a)
 
 
+@lru_cache(maxsize=1024)
 def shouting(claim: str) -> bool:
     """All capitals, or headline case ("Celebrations Were Held In Moscow"): capitals that say
-    nothing about which words are names."""
+    nothing about which words are names. (Cached: asked twice per judged passage of one claim.)"""
     letters = [ch for ch in claim if ch.isalpha()]
     if letters and sum(ch.isupper() for ch in letters) / len(letters) > 0.8 and len(claim.split()) > 2:
         return True

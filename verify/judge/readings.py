@@ -88,13 +88,15 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
     if not items:
         return np.zeros((0, 3)), np.zeros((0, 3))
     flat, owner = [], []
+    variants_of: dict[str, list[tuple[str, str]]] = {}  # a claim's readings, worked out once for its passages
     for i, (texts, claim) in enumerate(items):
         own_texts = list(dict.fromkeys(texts))
         extra = [context[i]] if context and context[i] and context[i] not in texts else []
-        reported = strip_attribution(claim) if reports_a_clause(claim) else None
-        variants = [(claim, "claim")] + ([(reported, "reported")] if reported else [])
-        variants += [(part, f"part{n}") for n, part in enumerate(claim_parts(claim))]
-        for variant, role in variants:
+        if claim not in variants_of:
+            reported = strip_attribution(claim) if reports_a_clause(claim) else None
+            variants_of[claim] = [(claim, "claim")] + ([(reported, "reported")] if reported else []) + [
+                (part, f"part{n}") for n, part in enumerate(claim_parts(claim))]
+        for variant, role in variants_of[claim]:
             for n, text in enumerate([*own_texts, *extra]):
                 flat.append((text, variant))
                 owner.append((i, n == len(own_texts), role))  # the last, when there is one, is the context

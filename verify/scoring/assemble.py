@@ -73,14 +73,15 @@ class _Judged:
 
 
 def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.ndarray,
-            names: frozenset[str], settings: Settings) -> _Judged:
-    """One retrieved passage with the detectors' reading of it."""
+            names: frozenset[str], settings: Settings, context: str | None = None) -> _Judged:
+    """One retrieved passage with the detectors' reading of it (``context``: ``index.context`` of
+    the hit, when the caller has read it already)."""
     scoring = settings.scoring
     sent = index.sentences[hit.sentence]
     doc = index.summary(sent.source_id)
     # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...");
     # a sentence that leans back ("These letters ...") is read with two sentences before it
-    context = index.context(hit.sentence)
+    context = index.context(hit.sentence) if context is None else context
     wider = index.context(hit.sentence, 2) if starts_dependent(sent.text) else context
     found = detect(claim, sent.text, wider, anchor=iso_date(doc.date), names=names, settings=settings.evidence)
     if p[0] > alone[0] + 0.05 and p[0] >= 0.5:  # the neighbours, not the sentence, support it
@@ -113,7 +114,8 @@ def _listed(index: ClaimIndex, judged: Collection[str], sources: Collection[str]
 
 def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.ndarray, own: np.ndarray, *,
                     settings: Settings, confidence_map: ConfidenceMap, names: frozenset[str],
-                    sources: Collection[str] | None = None, all_sources: bool = False) -> Report:
+                    sources: Collection[str] | None = None, all_sources: bool = False,
+                    contexts: list[str] | None = None) -> Report:
     """The report of one claim from its judged passages.
 
     Args:
@@ -127,14 +129,16 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
         names: Words the corpus writes as names (for the detectors; the claim's are added).
         sources: The sources the user chose: each is listed. Defaults to None: all sources.
         all_sources: List every source, those without a judged passage too. Defaults to False.
+        contexts: ``index.context`` of each hit, when the caller has read them for the judge
+            (each is then read once a check). Defaults to None: read here.
 
     Returns:
         The report; ``sources_without_evidence`` counts the checked sources with no judged passage.
     """
     by_source: dict[str, list[_Judged]] = defaultdict(list)
     names = names | known_names([claim])  # once a claim: the corpus's names are a set as large as its vocabulary
-    for h, p, alone in zip(hits, probs, own):
-        judged = _judged(index, claim, h, p, alone, names, settings)
+    for h, p, alone, context in zip(hits, probs, own, contexts or [None] * len(hits)):
+        judged = _judged(index, claim, h, p, alone, names, settings, context)
         by_source[judged.source_id].append(judged)
     listed, covered = _listed(index, by_source, sources, all_sources)
     verdicts, best_row = [], {}
