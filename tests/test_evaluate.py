@@ -14,7 +14,7 @@ from verify.evaluation.corpora import LabelledPair, connected_topics, corpora_ve
 from verify.evaluation.healthver import healthver_corpora
 from verify.evaluation.per_source import ClaimCase, score_cases
 from verify.models import Report, SourceVerdict
-from verify.scoring.aggregate import ConfidenceMap
+from verify.scoring.confidence import ConfidenceMap
 from verify.training.metrics import grouped_split
 
 
