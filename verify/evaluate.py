@@ -148,7 +148,11 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.WARNING)
     card_path = Settings.from_env().stance_calibration
     if args.rescore:
-        results = rescore(json.loads(args.rescore.read_text(encoding="utf-8")), card_path)
+        try:
+            results = rescore(json.loads(args.rescore.read_text(encoding="utf-8")), card_path)
+        except ValueError as exc:  # records without the features a confidence model reads
+            print(f"error: cannot rescore {args.rescore}: {exc}", file=sys.stderr)
+            return 1
         print_table(results)
         if args.json:
             args.json.write_text(json.dumps(results, indent=2) + "\n")

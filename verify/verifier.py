@@ -22,6 +22,8 @@ from verify.judge.backends import Judge, NLIJudge
 from verify.judge.readings import predict_readings_split, predict_reported, readings
 from verify.models import Judgement, Report
 from verify.scoring.aggregate import combine, label_of
+from verify.scoring.assemble import assemble_report, iso_date, probabilities
+from verify.scoring.candidates import select_candidates
 from verify.scoring.confidence import (
     CONFIDENCE_MODEL_FORMAT,
     FEATURE_NAMES,
@@ -29,8 +31,6 @@ from verify.scoring.confidence import (
     ConfidenceMap,
     ConfidenceModel,
 )
-from verify.scoring.assemble import assemble_report, iso_date, probabilities
-from verify.scoring.candidates import select_candidates
 from verify.scoring.reasons import passage_reasons
 from verify.settings import Settings
 

@@ -52,8 +52,7 @@ class StanceRecord(BaseModel):
                                                                        "were kept")
 
     def stance_features(self) -> StanceFeatures:
-        """The features; for an older record, a 'none'/side guess from the confidence alone is not
-        made: only a one-number map can measure it.
+        """The features a confidence model reads.
 
         Raises:
             ValueError: the record has no features.

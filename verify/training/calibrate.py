@@ -11,10 +11,11 @@ fit never saw.
 ``--stance`` calibrates what a fact-checker reads: each source's confidence in its
 stance. The verifier checks the claims of the training-side per-source set (fact-verification
 rows of ``train_3way`` as small corpora, :mod:`verify.training.stance_data`; never a
-measurement set) uncalibrated; their topics are split in two (seeded), a Platt map (two
-parameters) from that confidence to "the stance is right" is fitted on one half and written to
-``models/stance_calibration.json`` with its ECE on the other half (the raw confidences', and the
-previous map's, for comparison).
+measurement set) uncalibrated; their topics are split in two (seeded). On one half, a logistic regression from
+each source's stance features (:class:`verify.models.StanceFeatures`) to "the stance is right" and
+the Platt map of the raw confidence alone are fitted; both are measured on the other half, and the
+model is written to ``models/stance_calibration.json`` with its card when its held-out ECE is no
+worse than the map's (``--platt`` writes the map). See :mod:`verify.training.stance_model`.
 """
 
 from __future__ import annotations
