@@ -238,14 +238,17 @@ def test_stance_calibration_is_fitted_on_training_topics_and_reported_on_held_ou
         assert list(loaded.coefficients) == card["coefficients"] and card["features"][2] == "logit_confidence"
     else:
         assert loaded.a == card["a"]
-    # --platt writes the one-number map, and refits from saved records need no model
+    # --write platt writes the one-number map, --write model the model; refits from saved records need no model
     records = tmp_path / "records.jsonl"
-    assert main(["--stance", "--nli", str(tmp_path), "--claims", "200", "--out", str(out), "--platt",
+    assert main(["--stance", "--nli", str(tmp_path), "--claims", "200", "--out", str(out), "--write", "platt",
                  "--records", str(records)]) == 0
     assert load_confidence_map(out).a == json.loads(out.read_text())["a"]
     monkeypatch.setattr(corpora, "corpora_verifier", None)  # a refit from records checks no claim
     assert main(["--stance", "--fit-records", str(records), "--out", str(out)]) == 0
     assert json.loads(out.read_text())["held_out_stances"] == card["held_out_stances"]
+    assert main(["--stance", "--fit-records", str(records), "--out", str(out), "--write", "model"]) == 0
+    written = json.loads(out.read_text())
+    assert load_confidence_map(out).coefficients == tuple(written["model_candidate"]["coefficients"])
     records.write_text(json.dumps({"group": "g", "confidence": 0.9, "correct": True}) + "\n")
     assert main(["--stance", "--fit-records", str(records), "--out", str(out)]) == 1
 

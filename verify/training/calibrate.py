@@ -15,7 +15,7 @@ measurement set) uncalibrated; their topics are split in two (seeded). On one ha
 each source's stance features (:class:`verify.models.StanceFeatures`) to "the stance is right" and
 the Platt map of the raw confidence alone are fitted; both are measured on the other half, and the
 model is written to ``models/stance_calibration.json`` with its card when its held-out ECE is no
-worse than the map's (``--platt`` writes the map). See :mod:`verify.training.stance_model`.
+worse than the map's (``--write model`` / ``--write platt`` choose one outright). See :mod:`verify.training.stance_model`.
 """
 
 from __future__ import annotations
@@ -127,11 +127,11 @@ def calibrate_stance(args) -> int:
     held = grouped_split([r.group for r in records], args.seed)
     fit = [r for r, h in zip(records, held) if not h]
     test = [r for r, h in zip(records, held) if h]
-    card = model_card(fit, test, load_confidence_map(args.out), records, args.seed, force_platt=args.platt)
+    card = model_card(fit, test, load_confidence_map(args.out), records, args.seed, write=args.write)
     report = card | {
         "fitted_on": (f"{source}, {len(fit)} listed claim x source stances of the fit half "
                       f"(topics split in two, seed {args.seed})"),
-        "command": command + (" --platt" if args.platt else ""),
+        "command": command + (f" --write {args.write}" if args.write != "auto" else ""),
         "model": str(args.model.resolve().relative_to(PACKAGE_ROOT)) if args.model.resolve().is_relative_to(
             PACKAGE_ROOT) else str(args.model),
     }
@@ -154,8 +154,9 @@ def main(argv=None) -> int:
     ap.add_argument("--records", type=Path, default=None, help="--stance: also write the stance records here")
     ap.add_argument("--fit-records", type=Path, default=None,
                     help="--stance: fit on records an earlier --records run wrote (no model runs)")
-    ap.add_argument("--platt", action="store_true",
-                    help="--stance: write the one-number Platt map even where the feature model is better")
+    ap.add_argument("--write", choices=["auto", "model", "platt"], default="auto",
+                    help="--stance: which fit to write: auto (the feature model where its held-out ECE is no "
+                         "worse than the Platt map's), the model, or the one-number Platt map")
     ap.add_argument("--out", type=Path, default=DEFAULT_STANCE_CALIBRATION)
     args = ap.parse_args(argv)
     if args.stance:

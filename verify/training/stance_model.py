@@ -8,8 +8,9 @@ in two, :func:`verify.training.metrics.grouped_split`) and measured on the same 
   (:func:`fit_confidence_model`).
 
 The model is written only when its held-out ECE is no worse than the Platt map's (else the map
-is, in the older two-number format); both candidates' figures go in the card either way, with
-a grouped 5-fold cross-validation over all the records.
+is, in the older two-number format; ``--write model`` / ``--write platt`` choose one outright); both
+candidates' figures and weights go in the card either way, with a grouped 5-fold cross-validation
+over all the records.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def cross_validate(records: list[StanceRecord], folds: int, seed: int) -> dict:
 
 
 def model_card(fit: list[StanceRecord], test: list[StanceRecord], previous: Calibration, folds: list[StanceRecord],
-               seed: int, force_platt: bool = False) -> dict:
+               seed: int, write: str = "auto") -> dict:
     """The calibration file's content: the chosen map, its card and both candidates' figures.
 
     Args:
@@ -109,7 +110,8 @@ def model_card(fit: list[StanceRecord], test: list[StanceRecord], previous: Cali
         previous: The map in use before this fit, measured on ``test`` for comparison.
         folds: The records the grouped 5-fold cross-validation runs over (both halves).
         seed: The seed of the folds.
-        force_platt: Write the Platt map even when the model is better. Defaults to False.
+        write: "auto" (the model where its held-out ECE is no worse than the Platt map's, else the
+            map), "model" or "platt" (that one, whatever the figures). Defaults to "auto".
     """
     platt, model = fit_platt_records(fit), fit_confidence_model(fit)
     correct = [r.correct for r in test]
@@ -120,7 +122,8 @@ def model_card(fit: list[StanceRecord], test: list[StanceRecord], previous: Cali
         held["previous"] = measure(shown_confidences(test, previous), correct)
     except ValueError:  # a previous model over features these records lack cannot be measured on them
         pass
-    use_model = not force_platt and held["model"]["ece"] <= held["platt"]["ece"]
+    no_worse = held["model"]["ece"] <= held["platt"]["ece"]
+    use_model = write == "model" or (write == "auto" and no_worse)
     chosen = "model" if use_model else "platt"
     if use_model:
         head = {"format": CONFIDENCE_MODEL_FORMAT, "features": FEATURE_NAMES,
@@ -130,8 +133,8 @@ def model_card(fit: list[StanceRecord], test: list[StanceRecord], previous: Cali
         head = {"a": round(platt.a, 4), "b": round(platt.b, 4), "ceiling": round(platt.ceiling, 4)}
     return head | {
         "chosen": chosen,
-        "chosen_because": ("the feature model's held-out ECE is no worse than the Platt map's" if use_model else
-                           "--platt asked for the one-number map" if force_platt else
+        "chosen_because": (f"--write {write}" if write != "auto" else
+                           "the feature model's held-out ECE is no worse than the Platt map's" if use_model else
                            "the Platt map's held-out ECE is lower than the feature model's"),
         "held_out_stances": len(test),
         "ece_raw_held_out": held["raw"]["ece"],
@@ -142,4 +145,6 @@ def model_card(fit: list[StanceRecord], test: list[StanceRecord], previous: Cali
         "held_out": held,
         "cv_grouped": cross_validate(folds, 5, seed),
         "platt_candidate": {"a": round(platt.a, 4), "b": round(platt.b, 4)},
+        "model_candidate": {"features": FEATURE_NAMES, "coefficients": [round(w, 5) for w in model.coefficients],
+                            "intercept": round(model.intercept, 5)},
     }
