@@ -325,7 +325,8 @@ def test_source_confidence_goes_through_the_stance_calibration(small_index, fake
                for name in FEATURE_NAMES]
     path.write_text(json.dumps({"format": CONFIDENCE_MODEL_FORMAT, "features": FEATURE_NAMES,
                                 "coefficients": weights, "intercept": 0.1}))
-    model = Verifier.from_index(small_index, Settings(stance_calibration=path), fake_embedder, FakeJudge()).check(claim)
+    model = Verifier.from_index(small_index, Settings(stance_calibration=path), fake_embedder,
+                                FakeJudge()).check(claim)
     assert [(s.source_id, s.stance) for s in sorted(model.sources, key=lambda s: s.source_id)] == [
         (s.source_id, s.stance) for s in sorted(raw.sources, key=lambda s: s.source_id)]
     assert model.verdict == raw.verdict

@@ -22,8 +22,8 @@ import numpy as np
 
 from verify.models import StanceFeatures
 
-__all__ = ["CONFIDENCE_MODEL_FORMAT", "FEATURE_NAMES", "Calibration", "ConfidenceMap", "ConfidenceModel", "StanceFeatures", "feature_vector",
-           "stance_features"]
+__all__ = ["CONFIDENCE_MODEL_FORMAT", "FEATURE_NAMES", "Calibration", "ConfidenceMap", "ConfidenceModel",
+           "feature_vector", "stance_features"]
 
 _CLIP = 1e-4
 CONFIDENCE_MODEL_FORMAT = "crosscheck-stance-confidence/2"

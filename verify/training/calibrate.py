@@ -15,7 +15,8 @@ measurement set) uncalibrated; their topics are split in two (seeded). On one ha
 each source's stance features (:class:`verify.models.StanceFeatures`) to "the stance is right" and
 the Platt map of the raw confidence alone are fitted; both are measured on the other half, and the
 model is written to ``models/stance_calibration.json`` with its card when its held-out ECE is no
-worse than the map's (``--write model`` / ``--write platt`` choose one outright). See :mod:`verify.training.stance_model`.
+worse than the map's (``--write model`` / ``--write platt`` choose one outright). See
+:mod:`verify.training.stance_model`.
 """
 
 from __future__ import annotations
