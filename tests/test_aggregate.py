@@ -150,7 +150,7 @@ def test_anchored_side_wins_over_an_unanchored_one():
 
 
 def test_confidence_map_fits_an_underconfident_source():
-    from verify.scoring.aggregate import ConfidenceMap
+    from verify.scoring.confidence import ConfidenceMap
     from verify.training.calibrate import fit_platt
     from verify.training.metrics import expected_calibration_error, held_out_calibrated
 

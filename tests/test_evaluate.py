@@ -14,7 +14,7 @@ from verify.evaluation.corpora import LabelledPair, connected_topics, corpora_ve
 from verify.evaluation.healthver import healthver_corpora
 from verify.evaluation.per_source import ClaimCase, score_cases
 from verify.models import Report, SourceVerdict
-from verify.scoring.aggregate import ConfidenceMap
+from verify.scoring.confidence import ConfidenceMap
 from verify.training.metrics import grouped_split
 
 
@@ -228,7 +228,29 @@ def test_stance_calibration_is_fitted_on_training_topics_and_reported_on_held_ou
     card = json.loads(out.read_text())
     assert "train_3way fact-verification rows" in card["fitted_on"] and card["held_out_stances"] > 0
     assert 0 <= card["ece_held_out"] <= 1 and "ece_raw_held_out" in card and "ece_previous_map_held_out" in card
-    assert load_confidence_map(out).a == card["a"]
+    # both candidates measured on the same held-out half, and a grouped cross-validation over all
+    held = card["held_out"]
+    assert held["platt"]["ece"] >= 0 and held["model"]["log_loss"] > 0 and card["cv_grouped"]["folds"] == 5
+    assert card["ece_held_out"] == held[card["chosen"]]["ece"]
+    assert card["chosen"] == ("model" if held["model"]["ece"] <= held["platt"]["ece"] else "platt")
+    loaded = load_confidence_map(out)
+    if card["chosen"] == "model":
+        assert list(loaded.coefficients) == card["coefficients"] and card["features"][2] == "logit_confidence"
+    else:
+        assert loaded.a == card["a"]
+    # --write platt writes the one-number map, --write model the model; refits from saved records need no model
+    records = tmp_path / "records.jsonl"
+    assert main(["--stance", "--nli", str(tmp_path), "--claims", "200", "--out", str(out), "--write", "platt",
+                 "--records", str(records)]) == 0
+    assert load_confidence_map(out).a == json.loads(out.read_text())["a"]
+    monkeypatch.setattr(corpora, "corpora_verifier", None)  # a refit from records checks no claim
+    assert main(["--stance", "--fit-records", str(records), "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["held_out_stances"] == card["held_out_stances"]
+    assert main(["--stance", "--fit-records", str(records), "--out", str(out), "--write", "model"]) == 0
+    written = json.loads(out.read_text())
+    assert load_confidence_map(out).coefficients == tuple(written["model_candidate"]["coefficients"])
+    records.write_text(json.dumps({"group": "g", "confidence": 0.9, "correct": True}) + "\n")
+    assert main(["--stance", "--fit-records", str(records), "--out", str(out)]) == 1
 
 
 def test_rescore_remeasures_saved_confidences_with_the_current_calibration(tmp_path, monkeypatch, capsys):
@@ -249,6 +271,12 @@ def test_rescore_remeasures_saved_confidences_with_the_current_calibration(tmp_p
     assert out["dev_claims"]["wrong_above_0.95_raw"] == 1 and out["dev_claims"]["wrong_above_0.95"] == 0
     assert out["dev_claims"]["stance_ece"] != 0.3 and out["calibration_card"]["ece_held_out"] == 0.03
     assert "held-out training split (10 stances, card)" in capsys.readouterr().out
+    # a confidence model reads features these older records lack: one clear error line
+    from verify.scoring.confidence import CONFIDENCE_MODEL_FORMAT, FEATURE_NAMES
+    card.write_text(json.dumps({"format": CONFIDENCE_MODEL_FORMAT, "features": FEATURE_NAMES,
+                                "coefficients": [0.0] * len(FEATURE_NAMES), "intercept": 1.0}))
+    assert main(["--rescore", str(saved)]) == 1
+    assert "written before their features were kept" in capsys.readouterr().err
 
 
 def test_platt_fit_converges_when_most_stances_sit_at_a_raw_one():

@@ -319,6 +319,21 @@ def test_source_confidence_goes_through_the_stance_calibration(small_index, fake
         assert s.stance == by_id[s.source_id].stance
         assert s.confidence == pytest.approx(load_confidence_map(path)(by_id[s.source_id].confidence), abs=1e-3)
     assert load_confidence_map(tmp_path / "missing.json")(0.6) == pytest.approx(0.6)
+    # a model over the stance features: the stances stay, the confidence is the model's of the features
+    from verify.scoring.confidence import CONFIDENCE_MODEL_FORMAT, FEATURE_NAMES
+    weights = [0.5 if name.endswith("coverage") else -1.0 if name == "sided*opposite" else 0.7
+               for name in FEATURE_NAMES]
+    path.write_text(json.dumps({"format": CONFIDENCE_MODEL_FORMAT, "features": FEATURE_NAMES,
+                                "coefficients": weights, "intercept": 0.1}))
+    model = Verifier.from_index(small_index, Settings(stance_calibration=path), fake_embedder,
+                                FakeJudge()).check(claim)
+    assert [(s.source_id, s.stance) for s in sorted(model.sources, key=lambda s: s.source_id)] == [
+        (s.source_id, s.stance) for s in sorted(raw.sources, key=lambda s: s.source_id)]
+    assert model.verdict == raw.verdict
+    for s in model.sources:
+        assert s.features == by_id[s.source_id].features
+        assert s.features.confidence == pytest.approx(by_id[s.source_id].confidence, abs=1e-4)  # the raw one
+        assert s.confidence == pytest.approx(load_confidence_map(path).of(s.features), abs=1e-4)
     path.write_text("not json")
     with pytest.raises(ModelError, match="stance calibration"):
         load_confidence_map(path)

@@ -6,7 +6,7 @@ The workbench modules (``checked``, ``draft``, ``highlight``, ``independence``, 
 
 from verify.errors import InvalidClaimError, ModelError
 from verify.judge.backends import Judge, NLIJudge
-from verify.models import Judgement, Mismatch, Passage, Probabilities, Report, SourceVerdict, Span
+from verify.models import Judgement, Mismatch, Passage, Probabilities, Report, SourceVerdict, Span, StanceFeatures
 from verify.scoring.independence import group_sources, independent_stances, summary_line
 from verify.settings import Settings
 from verify.verifier import Verifier, judge_pairs
@@ -22,8 +22,8 @@ __all__ = [
     "CheckRecord", "CheckedStatement", "CorpusEntry", "DraftError", "DraftSentence", "Highlights",
     "InvalidClaimError", "Judge", "Judgement", "Mark", "Mismatch", "ModelError", "NLIJudge", "NotesError",
     "NotesStore", "Passage", "Probabilities", "Report", "Review", "Settings", "SourceVerdict", "Span",
-    "UploadError", "Verifier", "check_worthiness", "checked_statements", "claim_key", "claim_review",
-    "corpus_listing", "group_sources", "highlights", "independent_stances", "judge_pairs", "read_draft",
+    "StanceFeatures", "UploadError", "Verifier", "check_worthiness", "checked_statements", "claim_key",
+    "claim_review", "corpus_listing", "group_sources", "highlights", "independent_stances", "judge_pairs", "read_draft",
     "remove_file", "reports_csv", "reports_json", "reports_markdown", "safe_name", "save_upload", "split_draft",
     "summary_line",
 ]

@@ -25,7 +25,8 @@ from verify.evaluation.corpora import corpora_verifier, sample_cases, uncalibrat
 from verify.evaluation.healthver import SEED as HEALTHVER_SEED
 from verify.evaluation.healthver import healthver_corpora
 from verify.evaluation.per_source import ClaimCase, StanceRecord, confidence_scores, score_cases
-from verify.scoring.aggregate import ConfidenceMap, label_of
+from verify.scoring.aggregate import label_of
+from verify.scoring.confidence import Calibration
 from verify.settings import PACKAGE_ROOT, Settings
 from verify.training.metrics import accuracy, accuracy_by_group, confusion, macro_f1
 from verify.verifier import Verifier, judge_pairs, load_confidence_map
@@ -44,7 +45,7 @@ def read_claim_cases(path: Path) -> list[ClaimCase]:
     return [ClaimCase(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def eval_healthver_corpus(path: Path, verifier: Verifier, limit: int | None, calibration: ConfidenceMap) -> dict:
+def eval_healthver_corpus(path: Path, verifier: Verifier, limit: int | None, calibration: Calibration) -> dict:
     """Per-source scores of HealthVer dev as small corpora, indexed with ``verifier``'s embedder and judge."""
     corpora = healthver_corpora(path)
     cases = sample_cases(corpora.cases, limit, HEALTHVER_SEED)
@@ -147,7 +148,11 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.WARNING)
     card_path = Settings.from_env().stance_calibration
     if args.rescore:
-        results = rescore(json.loads(args.rescore.read_text(encoding="utf-8")), card_path)
+        try:
+            results = rescore(json.loads(args.rescore.read_text(encoding="utf-8")), card_path)
+        except ValueError as exc:  # records without the features a confidence model reads
+            print(f"error: cannot rescore {args.rescore}: {exc}", file=sys.stderr)
+            return 1
         print_table(results)
         if args.json:
             args.json.write_text(json.dumps(results, indent=2) + "\n")

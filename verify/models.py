@@ -61,6 +61,22 @@ class Passage(_Strict):
     reasons: list[str] = Field(default_factory=list, description="why the passage got its label, in words")
 
 
+class StanceFeatures(_Strict):
+    """What the verifier knows of one listed source when it assembles its verdict."""
+
+    confidence: float = Field(ge=0, le=1, description="the raw stance confidence (best side's probability; "
+                                                       "for 'none', 1 - the best of either side)")
+    kind: Literal["none", "sided", "mixed"]
+    passages: int = Field(ge=0, description="judged passages of the source (0: nothing on topic retrieved)")
+    similarity: float = Field(default=0.0, description="retrieval similarity of the best passage for the stance")
+    coverage: float = Field(default=0.0, ge=0, le=1, description="share of the claim's content words the best "
+                                                                 "passage holds")
+    opposite: float = Field(default=0.0, ge=0, le=1, description="the best probability of the other side (for "
+                                                                 "'none', the weaker of the two sides)")
+    alone: bool = Field(default=False, description="the best passage reaches the stance read without its "
+                                                   "neighbouring sentences")
+
+
 class SourceVerdict(_Strict):
     source_id: str
     title: str | None = None
@@ -71,6 +87,8 @@ class SourceVerdict(_Strict):
     date: str | None = Field(default=None, description="ISO date of the source when known")
     url: str | None = Field(default=None, description="where the source was published, when the index knows")
     group: int | None = Field(default=None, description="index into Report.groups; None when it takes no side")
+    features: StanceFeatures | None = Field(
+        default=None, description="what the shown confidence was computed from (verify.scoring.confidence)")
 
 
 class Report(_Strict):

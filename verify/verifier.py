@@ -21,9 +21,16 @@ from verify.evidence.text import starts_dependent
 from verify.judge.backends import Judge, NLIJudge
 from verify.judge.readings import predict_readings_split, predict_reported, readings
 from verify.models import Judgement, Report
-from verify.scoring.aggregate import ConfidenceMap, combine, label_of
+from verify.scoring.aggregate import combine, label_of
 from verify.scoring.assemble import assemble_report, iso_date, probabilities
 from verify.scoring.candidates import select_candidates
+from verify.scoring.confidence import (
+    CONFIDENCE_MODEL_FORMAT,
+    FEATURE_NAMES,
+    Calibration,
+    ConfidenceMap,
+    ConfidenceModel,
+)
 from verify.scoring.reasons import passage_reasons
 from verify.settings import Settings
 
@@ -61,7 +68,7 @@ class Verifier:
         self.embedder = embedder or SentenceTransformerEmbedder(self.settings.embedding_model)
         self._judge = judge
         self._names: frozenset[str] | None = None
-        self._confidence_map: ConfidenceMap | None = None
+        self._confidence_map: Calibration | None = None
         self._lock = threading.RLock()
 
     @property
@@ -81,8 +88,8 @@ class Verifier:
         return self._names
 
     @property
-    def confidence_map(self) -> ConfidenceMap:
-        """The fitted map of source confidence to probability (identity when none is configured)."""
+    def confidence_map(self) -> Calibration:
+        """The fitted map of a source's stance features to the confidence shown (identity when none is configured)."""
         if self._confidence_map is None:
             self._confidence_map = load_confidence_map(self.settings.stance_calibration)
         return self._confidence_map
@@ -200,18 +207,25 @@ class Verifier:
         return reports
 
 
-def load_confidence_map(path: Path | None) -> ConfidenceMap:
-    """The Platt map in ``path`` (written by ``python -m verify.training.calibrate --stance``); the
+def load_confidence_map(path: Path | None) -> Calibration:
+    """The source-confidence calibration in ``path`` (written by ``python -m verify.training.calibrate
+    --stance``): a :class:`ConfidenceModel` (format 2: ``features``, ``coefficients``, ``intercept``)
+    or, from an older file of two numbers (``a``, ``b``), a Platt :class:`ConfidenceMap`; the
     identity when ``path`` is None or missing.
 
     Raises:
-        ModelError: the file exists but is not a calibration file.
+        ModelError: the file exists but is not a calibration file (or names other features).
     """
     if path is None or not Path(path).exists():
         return ConfidenceMap()
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return ConfidenceMap(float(data["a"]), float(data["b"]), float(data.get("ceiling", 1.0)))
+        ceiling = float(data.get("ceiling", 1.0))
+        if data.get("format") == CONFIDENCE_MODEL_FORMAT:
+            if data["features"] != FEATURE_NAMES:
+                raise ValueError(f"it names the features {data['features']}, this version computes {FEATURE_NAMES}")
+            return ConfidenceModel(tuple(float(c) for c in data["coefficients"]), float(data["intercept"]), ceiling)
+        return ConfidenceMap(float(data["a"]), float(data["b"]), ceiling)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"cannot read the stance calibration {path}: {exc}") from exc
 

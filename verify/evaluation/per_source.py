@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from verify.models import Report
-from verify.scoring.aggregate import ConfidenceMap
+from verify.models import Report, StanceFeatures
+from verify.scoring.confidence import Calibration, ConfidenceMap
 from verify.training.metrics import accuracy, confusion, expected_calibration_error, macro_f1, resolve_gold
 
 LOG = logging.getLogger(__name__)
@@ -42,11 +42,26 @@ class ClaimCase(BaseModel):
 
 
 class StanceRecord(BaseModel):
-    """One listed source of one checked claim: its raw confidence and whether its stance is right."""
+    """One listed source of one checked claim: its raw confidence, the features the confidence model
+    reads, and whether its stance is right."""
 
     group: str
     confidence: float
     correct: bool
+    features: StanceFeatures | None = Field(default=None, description="None in records written before they "
+                                                                       "were kept")
+
+    def stance_features(self) -> StanceFeatures:
+        """The features a confidence model reads.
+
+        Raises:
+            ValueError: the record has no features.
+        """
+        if self.features is None:
+            raise ValueError("these stance records were written before their features were kept: check the "
+                             "claims again (calibrate --stance --records, or evaluate --json) to measure a "
+                             "confidence model on them")
+        return self.features
 
 
 class PerSourceScores(BaseModel):
@@ -78,7 +93,7 @@ def _log_progress(done: int, total: int) -> None:
         LOG.info("checked %d of %d claims", done, total)
 
 
-def score_cases(verifier, cases: list[ClaimCase], confidence_map: ConfidenceMap | None = None,
+def score_cases(verifier, cases: list[ClaimCase], confidence_map: Calibration | None = None,
                 verbose: bool = False) -> PerSourceScores:
     """Check every case (uncalibrated verifier) and score the sources' stances.
 
@@ -106,7 +121,7 @@ def score_cases(verifier, cases: list[ClaimCase], confidence_map: ConfidenceMap 
             pred.append(stance)
             if sv:
                 records.append(StanceRecord(group=case.group or case.id, confidence=sv.confidence,
-                                            correct=stance == g))
+                                            correct=stance == g, features=sv.features))
             else:
                 unlisted += g != "none"
             phrase = case.evidence.get(source_id)
@@ -127,10 +142,18 @@ def score_cases(verifier, cases: list[ClaimCase], confidence_map: ConfidenceMap 
     return PerSourceScores(scores=scores, records=records)
 
 
-def confidence_scores(records: list[StanceRecord], confidence_map: ConfidenceMap) -> dict:
+def shown_confidences(records: list[StanceRecord], confidence_map: Calibration) -> list[float]:
+    """The confidence ``confidence_map`` shows for each record (a one-number map reads the raw
+    confidence alone, so it measures records without features too)."""
+    if isinstance(confidence_map, ConfidenceMap):
+        return [confidence_map(r.confidence) for r in records]
+    return [confidence_map.of(r.stance_features()) for r in records]
+
+
+def confidence_scores(records: list[StanceRecord], confidence_map: Calibration) -> dict:
     """ECE and wrong stances above :data:`OVERCONFIDENT`, of the raw and of the mapped confidences."""
     raw = [r.confidence for r in records]
-    shown = [confidence_map(c) for c in raw]
+    shown = shown_confidences(records, confidence_map)
     correct = [r.correct for r in records]
     return {"stance_ece_raw": expected_calibration_error(raw, correct),
             "stance_ece": expected_calibration_error(shown, correct),

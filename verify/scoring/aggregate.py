@@ -196,19 +196,3 @@ def overall_verdict(stances: list[tuple[str, float]]) -> tuple[str, float]:
         return "contradicted", float(1 - np.prod([1 - c for c in con]))
     none = [c for s, c in stances if s == "none"]
     return "not_enough_evidence", float(min(none)) if none else 1.0
-
-
-@dataclass(frozen=True)
-class ConfidenceMap:
-    """A fitted monotone map of a source's raw confidence to a probability of being right:
-    ``sigmoid(a * logit(c) + b)`` (Platt scaling). Stances are decided before it; only the
-    confidence shown (and the overall verdict's, built from it) changes."""
-
-    a: float = 1.0
-    b: float = 0.0
-    ceiling: float = 1.0
-    """The most the map says: a fit on n stances cannot tell 1 - 1/n from certainty."""
-
-    def __call__(self, confidence: float) -> float:
-        c = float(np.clip(confidence, 1e-4, 1 - 1e-4))
-        return min(self.ceiling, float(1 / (1 + np.exp(-(self.a * np.log(c / (1 - c)) + self.b)))))

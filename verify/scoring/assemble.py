@@ -22,13 +22,13 @@ from verify.evidence.names import known_names
 from verify.evidence.text import starts_dependent
 from verify.models import Passage, Probabilities, Report, SourceVerdict
 from verify.scoring.aggregate import (
-    ConfidenceMap,
     combine,
     label_of,
     overall_verdict,
     retrieval_gate,
     source_stance,
 )
+from verify.scoring.confidence import Calibration, StanceFeatures, stance_features
 from verify.scoring.independence import group_sources, independent_stances
 from verify.scoring.reasons import passage_reasons
 from verify.settings import Settings
@@ -113,7 +113,7 @@ def _listed(index: ClaimIndex, judged: Collection[str], sources: Collection[str]
 
 
 def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.ndarray, own: np.ndarray, *,
-                    settings: Settings, confidence_map: ConfidenceMap, names: frozenset[str],
+                    settings: Settings, confidence_map: Calibration, names: frozenset[str],
                     sources: Collection[str] | None = None, all_sources: bool = False,
                     contexts: list[str] | None = None) -> Report:
     """The report of one claim from its judged passages.
@@ -125,7 +125,8 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
         probs: The judge's probabilities of each hit read with its neighbours, ``(len(hits), 3)``.
         own: The same for each sentence read alone.
         settings: ``stance_threshold`` and ``passages_shown``.
-        confidence_map: Maps a source's confidence to a probability.
+        confidence_map: Maps a source's stance features (:mod:`verify.scoring.confidence`) to the
+            probability shown.
         names: Words the corpus writes as names (for the detectors; the claim's are added).
         sources: The sources the user chose: each is listed. Defaults to None: all sources.
         all_sources: List every source, those without a judged passage too. Defaults to False.
@@ -147,17 +148,21 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
         about = {"source_id": doc.source_id, "title": doc.title, "publisher": doc.publisher, "date": doc.date,
                  "url": doc.url}
         if not items:
-            verdicts.append(SourceVerdict(**about, stance="none", confidence=round(confidence_map(1.0), 4)))
+            features = StanceFeatures(confidence=1.0, kind="none", passages=0)
+            verdicts.append(SourceVerdict(**about, stance="none", confidence=round(confidence_map.of(features), 4),
+                                          features=features))
             continue
         result = source_stance(np.array([j.probs for j in items]), np.array([j.similarity for j in items]),
                                settings.stance_threshold, standalone=np.array([j.alone for j in items]),
                                anchors=np.array([j.anchor for j in items]),
                                coverage=np.array([j.coverage for j in items]), settings=settings.scoring)
-        if result.order:
-            best_row[doc.source_id] = items[result.order[0]].row
-        verdicts.append(SourceVerdict(**about, stance=result.stance, confidence=round(
-            confidence_map(result.confidence), 4), passages=[items[i].passage for i in
-                                                             result.order[: settings.passages_shown]]))
+        best_row[doc.source_id] = items[result.order[0]].row
+        features = stance_features(result.stance, result.confidence, result.order, np.array([j.probs for j in items]),
+                                   np.array([j.similarity for j in items]), np.array([j.alone for j in items]),
+                                   np.array([j.coverage for j in items]), settings.stance_threshold)
+        verdicts.append(SourceVerdict(**about, stance=result.stance, confidence=round(confidence_map.of(features), 4),
+                                      features=features,
+                                      passages=[items[i].passage for i in result.order[: settings.passages_shown]]))
     verdicts.sort(key=lambda v: (_RANK[v.stance], -v.confidence if v.stance != "none" else 0,
                                  -(v.passages[0].similarity if v.passages else -1)))
     # Wire copies of one story are one origin: group them, and count each group once.

@@ -11,10 +11,12 @@ which did, the command reports the biased refit and keeps its temperature).
 ``--stance`` calibrates what a fact-checker reads: each source's confidence in its
 stance. The verifier checks the claims of the training-side per-source set (fact-verification
 rows of ``train_3way`` as small corpora, :mod:`verify.training.stance_data`; never a
-measurement set) uncalibrated; their topics are split in two (seeded), a Platt map (two
-parameters) from that confidence to "the stance is right" is fitted on one half and written to
-``models/stance_calibration.json`` with its ECE on the other half (the raw confidences', and the
-previous map's, for comparison).
+measurement set) uncalibrated; their topics are split in two (seeded). On one half, a logistic regression from
+each source's stance features (:class:`verify.models.StanceFeatures`) to "the stance is right" and
+the Platt map of the raw confidence alone are fitted; both are measured on the other half, and the
+model is written to ``models/stance_calibration.json`` with its card when its held-out ECE is no
+worse than the map's (``--write model`` / ``--write platt`` choose one outright). See
+:mod:`verify.training.stance_model`.
 """
 
 from __future__ import annotations
@@ -30,9 +32,8 @@ from pydantic import BaseModel
 
 from verify.evaluation.per_source import StanceRecord
 from verify.judge.nli_model import read_delta_config
-from verify.scoring.aggregate import ConfidenceMap
+from verify.scoring.confidence import ConfidenceMap
 from verify.settings import DEFAULT_STANCE_CALIBRATION, DEFAULT_VERIFIER, PACKAGE_ROOT
-from verify.training.metrics import expected_calibration_error
 from verify.training.temperature import calibrate_temperature, ece_of, fit_temperature, nll  # noqa: F401 (tests)
 
 
@@ -81,9 +82,10 @@ def stance_records(args) -> StanceSet:
 
 
 def calibrate_stance(args) -> int:
-    """Fit the source-confidence map on one half of the training-side per-source set, report the other."""
-    from verify.evaluation.per_source import OVERCONFIDENT
+    """Fit the source-confidence model (and the Platt map it is compared with) on one half of the
+    training-side per-source set, report both on the other (:mod:`verify.training.stance_model`)."""
     from verify.training.metrics import grouped_split
+    from verify.training.stance_model import model_card
     from verify.verifier import load_confidence_map
 
     if not args.fit_records and not (args.nli / "train_3way.jsonl.gz").is_file():
@@ -94,33 +96,25 @@ def calibrate_stance(args) -> int:
         return 1
     stance_set = stance_records(args)
     records, source, command = stance_set.records, stance_set.source, stance_set.command
+    if any(r.features is None for r in records):
+        print(f"error: the stance records in {args.fit_records} have no features (written by an older version): "
+              f"write them again with --records", file=sys.stderr)
+        return 1
     held = grouped_split([r.group for r in records], args.seed)
     fit = [r for r, h in zip(records, held) if not h]
     test = [r for r, h in zip(records, held) if h]
-    fitted = fit_platt([r.confidence for r in fit], [r.correct for r in fit])
-    previous = load_confidence_map(args.out)
-
-    def ece(mapping, rows) -> float:
-        return round(expected_calibration_error([mapping(r.confidence) for r in rows], [r.correct for r in rows]), 4)
-
-    report = {
-        "a": round(fitted.a, 4), "b": round(fitted.b, 4), "ceiling": round(fitted.ceiling, 4),
+    card = model_card(fit, test, load_confidence_map(args.out), records, args.seed, write=args.write)
+    report = card | {
         "fitted_on": (f"{source}, {len(fit)} listed claim x source stances of the fit half "
                       f"(topics split in two, seed {args.seed})"),
-        "held_out_stances": len(test),
-        "ece_raw_held_out": ece(lambda c: c, test),
-        "ece_held_out": ece(fitted, test),
-        "ece_previous_map_held_out": ece(previous, test),
-        "ece_in_sample": ece(fitted, fit),
-        "wrong_above_0.95_held_out": sum(fitted(r.confidence) > OVERCONFIDENT and not r.correct for r in test),
-        "command": command,
+        "command": command + (f" --write {args.write}" if args.write != "auto" else ""),
         "model": str(args.model.resolve().relative_to(PACKAGE_ROOT)) if args.model.resolve().is_relative_to(
             PACKAGE_ROOT) else str(args.model),
     }
-    print(" ".join(f"{k}={v}" for k, v in report.items()))
+    print(" ".join(f"{k}={v}" for k, v in report.items() if k not in ("features", "coefficients")))
     if not args.dry_run:
         args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote the stance calibration to {args.out}")
+        print(f"wrote the stance calibration ({report['chosen']}) to {args.out}")
     return 0
 
 
@@ -136,6 +130,9 @@ def main(argv=None) -> int:
     ap.add_argument("--records", type=Path, default=None, help="--stance: also write the stance records here")
     ap.add_argument("--fit-records", type=Path, default=None,
                     help="--stance: fit on records an earlier --records run wrote (no model runs)")
+    ap.add_argument("--write", choices=["auto", "model", "platt"], default="auto",
+                    help="--stance: which fit to write: auto (the feature model where its held-out ECE is no "
+                         "worse than the Platt map's), the model, or the one-number Platt map")
     ap.add_argument("--out", type=Path, default=DEFAULT_STANCE_CALIBRATION)
     args = ap.parse_args(argv)
     if args.stance:

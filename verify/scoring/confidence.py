@@ -1,0 +1,128 @@
+"""What a source's shown confidence is computed from, and the fitted maps that compute it.
+
+A source's stance is decided first (:func:`verify.scoring.aggregate.source_stance`); the
+confidence shown beside it is then a probability that the stance is right, from a map fitted by
+``python -m verify.training.calibrate --stance``:
+
+- :class:`ConfidenceMap`: the older map of one number, ``sigmoid(a * logit(c) + b)`` of the raw
+  confidence (Platt scaling; the two-number file format);
+- :class:`ConfidenceModel`: one logistic regression over the source's :class:`StanceFeatures`
+  (the raw confidence and what the source's passages show about it), weights fitted and saved
+  with a card like model weights.
+
+Neither changes a stance: only the confidence shown (and the overall verdict's, built from it).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from verify.models import StanceFeatures
+
+__all__ = ["CONFIDENCE_MODEL_FORMAT", "FEATURE_NAMES", "Calibration", "ConfidenceMap", "ConfidenceModel",
+           "feature_vector", "stance_features"]
+
+_CLIP = 1e-4
+CONFIDENCE_MODEL_FORMAT = "crosscheck-stance-confidence/2"
+"""The ``format`` of a calibration file that holds a :class:`ConfidenceModel`."""
+
+
+def stance_features(stance: str, confidence: float, order: list[int], probs: np.ndarray, similarity: np.ndarray,
+                    standalone: np.ndarray, coverage: np.ndarray, threshold: float) -> StanceFeatures:
+    """The features of a source whose judged passages gave ``stance`` at ``confidence``.
+
+    Args:
+        stance: The source's stance (see :func:`verify.scoring.aggregate.source_stance`).
+        confidence: Its raw confidence.
+        order: The passages, best evidence for the stance first (the stance result's order).
+        probs: ``(n, 3)`` probabilities (supports, contradicts, neutral) with the neighbours' reading.
+        similarity: ``(n,)`` retrieval similarities.
+        standalone: ``(n, 3)`` probabilities of each sentence read alone.
+        coverage: ``(n,)`` share of the claim's content words each passage holds.
+        threshold: The probability a passage needs to take a side.
+    """
+    probs = np.asarray(probs, dtype=np.float64).reshape(-1, 3)
+    if not len(probs):
+        return StanceFeatures(confidence=confidence, kind="none", passages=0)
+    best = order[0]
+    sup, con = float(probs[:, 0].max()), float(probs[:, 1].max())
+    side = {"supports": 0, "contradicts": 1}.get(stance)
+    if stance == "mixed":
+        side = int(probs[best, 1] > probs[best, 0])
+    opposite = min(sup, con) if side is None or stance == "mixed" else (con if side == 0 else sup)
+    alone = side is not None and float(np.asarray(standalone, dtype=np.float64).reshape(-1, 3)[best, side]) >= threshold
+    return StanceFeatures(confidence=confidence, kind="none" if side is None else "mixed" if stance == "mixed"
+                          else "sided", passages=len(probs), similarity=float(similarity[best]),
+                          coverage=float(np.clip(coverage[best], 0.0, 1.0)), opposite=float(np.clip(opposite, 0, 1)),
+                          alone=bool(alone))
+
+
+def _logit(p: float) -> float:
+    c = min(max(float(p), _CLIP), 1 - _CLIP)
+    return math.log(c / (1 - c))
+
+
+FEATURE_NAMES = [
+    "sided", "mixed",
+    "logit_confidence", "none*similarity", "none*coverage", "none*has_passages", "none*log1p_passages",
+    "none*opposite", "sided*similarity", "sided*coverage", "sided*log1p_passages", "sided*opposite",
+    "sided*alone",
+]
+"""The model's inputs, in order (the intercept is the 'none' baseline). 'none' and a side read their
+passages the other way round (an on-topic passage judged neutral makes a 'none' less sure and a side
+surer), so each kind has its own weights for them; 'mixed' counts as sided with its own offset."""
+
+
+def feature_vector(f: StanceFeatures) -> list[float]:
+    """The numbers :data:`FEATURE_NAMES` names, of one source's features."""
+    none, sided = float(f.kind == "none"), float(f.kind != "none")
+    many = math.log1p(f.passages)
+    return [float(f.kind == "sided"), float(f.kind == "mixed"), _logit(f.confidence),
+            none * f.similarity, none * f.coverage, none * float(f.passages > 0), none * many, none * f.opposite,
+            sided * f.similarity, sided * f.coverage, sided * many, sided * f.opposite, sided * float(f.alone)]
+
+
+@dataclass(frozen=True)
+class ConfidenceMap:
+    """A fitted monotone map of a source's raw confidence to a probability of being right:
+    ``sigmoid(a * logit(c) + b)`` (Platt scaling). The identity by default."""
+
+    a: float = 1.0
+    b: float = 0.0
+    ceiling: float = 1.0
+    """The most the map says: a fit on n stances cannot tell 1 - 1/n from certainty."""
+
+    def __call__(self, confidence: float) -> float:
+        return min(self.ceiling, float(1 / (1 + np.exp(-(self.a * _logit(confidence) + self.b)))))
+
+    def of(self, features: StanceFeatures) -> float:
+        """The probability shown for a source with ``features`` (only its raw confidence counts here)."""
+        return self(features.confidence)
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    """One logistic regression from a source's :class:`StanceFeatures` to the probability that its
+    stance is right (fitted by ``python -m verify.training.calibrate --stance``)."""
+
+    coefficients: tuple[float, ...]
+    intercept: float
+    ceiling: float = 1.0
+    """The most the model says (see :attr:`ConfidenceMap.ceiling`)."""
+
+    def __post_init__(self):
+        if len(self.coefficients) != len(FEATURE_NAMES):
+            raise ValueError(f"a confidence model needs {len(FEATURE_NAMES)} coefficients "
+                             f"({', '.join(FEATURE_NAMES)}), got {len(self.coefficients)}")
+
+    def of(self, features: StanceFeatures) -> float:
+        """The probability shown for a source with ``features``."""
+        z = float(np.dot(self.coefficients, feature_vector(features))) + self.intercept
+        return min(self.ceiling, 1 / (1 + math.exp(-z)) if z > -700 else 0.0)
+
+
+Calibration = ConfidenceMap | ConfidenceModel
+"""Either map: each has ``of(features)`` and a ``ceiling``."""

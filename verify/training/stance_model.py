@@ -1,0 +1,151 @@
+"""Fit the source-confidence model and write its card (``python -m verify.training.calibrate --stance``).
+
+Two candidates are fitted on the same fit half of the training-side stance records (topics split
+in two, :func:`verify.training.metrics.grouped_split`) and measured on the same held-out half:
+
+- the Platt map of one number, the raw confidence (:func:`verify.training.calibrate.fit_platt`);
+- one logistic regression over each source's :class:`verify.models.StanceFeatures`
+  (:func:`fit_confidence_model`).
+
+The model is written only when its held-out ECE is no worse than the Platt map's (else the map
+is, in the older two-number format; ``--write model`` / ``--write platt`` choose one outright); both
+candidates' figures and weights go in the card either way, with a grouped 5-fold cross-validation
+over all the records.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from verify.evaluation.per_source import OVERCONFIDENT, StanceRecord, shown_confidences
+from verify.scoring.confidence import (
+    CONFIDENCE_MODEL_FORMAT,
+    FEATURE_NAMES,
+    Calibration,
+    ConfidenceModel,
+    feature_vector,
+)
+from verify.training.metrics import expected_calibration_error
+
+__all__ = ["MODEL_C", "fit_confidence_model", "fit_platt_records", "grouped_folds", "measure", "model_card"]
+
+MODEL_C = 1.0
+"""Inverse ridge strength of the model's fit (scikit-learn's default; not tuned)."""
+
+
+def ceiling_of(n: int) -> float:
+    """The most a map fitted on ``n`` stances says: it cannot tell 1 - 1/n from certainty."""
+    return 1 - 1 / (n + 2)
+
+
+def fit_confidence_model(records: list[StanceRecord], c: float = MODEL_C) -> ConfidenceModel:
+    """The logistic regression of "the stance is right" on the records' features (scikit-learn's solver).
+
+    Raises:
+        ValueError: a record has no features, or the records are all right (or all wrong).
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([feature_vector(r.stance_features()) for r in records], dtype=np.float64)
+    y = np.array([r.correct for r in records], dtype=int)
+    fitted = LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    return ConfidenceModel(tuple(float(w) for w in fitted.coef_[0]), float(fitted.intercept_[0]),
+                           ceiling=ceiling_of(len(records)))
+
+
+def fit_platt_records(records: list[StanceRecord]) -> Calibration:
+    """The one-number Platt map of the records' raw confidences."""
+    from verify.training.calibrate import fit_platt
+
+    return fit_platt([r.confidence for r in records], [r.correct for r in records])
+
+
+def log_loss(shown: list[float], correct: list[bool]) -> float:
+    """Mean negative log-likelihood of ``correct`` under the shown confidences (clipped at 1e-6)."""
+    if not shown:
+        return 0.0
+    return -sum(math.log(min(max(p if ok else 1 - p, 1e-6), 1.0)) for p, ok in zip(shown, correct)) / len(shown)
+
+
+def measure(shown: list[float], correct: list[bool]) -> dict:
+    """ECE, log-loss and wrong stances above :data:`OVERCONFIDENT` of some shown confidences."""
+    return {"ece": round(expected_calibration_error(shown, correct), 4), "log_loss": round(log_loss(shown, correct), 4),
+            "wrong_above_0.95": sum(p > OVERCONFIDENT and not ok for p, ok in zip(shown, correct))}
+
+
+def grouped_folds(groups: list[str], folds: int, seed: int) -> list[int]:
+    """Each item's fold: whole groups (topics) dealt round-robin over ``folds`` after a seeded shuffle."""
+    import random
+
+    names = sorted(set(groups))
+    random.Random(seed).shuffle(names)
+    fold_of = {g: i % folds for i, g in enumerate(names)}
+    return [fold_of[g] for g in groups]
+
+
+def cross_validate(records: list[StanceRecord], folds: int, seed: int) -> dict:
+    """Out-of-fold figures of both candidates over all ``records`` (grouped ``folds``-fold)."""
+    fold = grouped_folds([r.group for r in records], folds, seed)
+    shown: dict[str, list[float]] = {"platt": [0.0] * len(records), "model": [0.0] * len(records)}
+    for k in range(folds):
+        train = [r for r, f in zip(records, fold) if f != k]
+        test = [i for i, f in enumerate(fold) if f == k]
+        for name, fitted in (("platt", fit_platt_records(train)), ("model", fit_confidence_model(train))):
+            for i, p in zip(test, shown_confidences([records[i] for i in test], fitted)):
+                shown[name][i] = p
+    correct = [r.correct for r in records]
+    return {"folds": folds, "stances": len(records), "platt": measure(shown["platt"], correct),
+            "model": measure(shown["model"], correct)}
+
+
+def model_card(fit: list[StanceRecord], test: list[StanceRecord], previous: Calibration, folds: list[StanceRecord],
+               seed: int, write: str = "auto") -> dict:
+    """The calibration file's content: the chosen map, its card and both candidates' figures.
+
+    Args:
+        fit: The fit half's records.
+        test: The held-out half's records (other topics).
+        previous: The map in use before this fit, measured on ``test`` for comparison.
+        folds: The records the grouped 5-fold cross-validation runs over (both halves).
+        seed: The seed of the folds.
+        write: "auto" (the model where its held-out ECE is no worse than the Platt map's, else the
+            map), "model" or "platt" (that one, whatever the figures). Defaults to "auto".
+    """
+    platt, model = fit_platt_records(fit), fit_confidence_model(fit)
+    correct = [r.correct for r in test]
+    held = {"raw": measure([r.confidence for r in test], correct),
+            "platt": measure(shown_confidences(test, platt), correct),
+            "model": measure(shown_confidences(test, model), correct)}
+    try:
+        held["previous"] = measure(shown_confidences(test, previous), correct)
+    except ValueError:  # a previous model over features these records lack cannot be measured on them
+        pass
+    no_worse = held["model"]["ece"] <= held["platt"]["ece"]
+    use_model = write == "model" or (write == "auto" and no_worse)
+    chosen = "model" if use_model else "platt"
+    if use_model:
+        head = {"format": CONFIDENCE_MODEL_FORMAT, "features": FEATURE_NAMES,
+                "coefficients": [round(w, 5) for w in model.coefficients], "intercept": round(model.intercept, 5),
+                "ceiling": round(model.ceiling, 4), "fit_c": MODEL_C}
+    else:
+        head = {"a": round(platt.a, 4), "b": round(platt.b, 4), "ceiling": round(platt.ceiling, 4)}
+    return head | {
+        "chosen": chosen,
+        "chosen_because": (f"--write {write}" if write != "auto" else
+                           "the feature model's held-out ECE is no worse than the Platt map's" if use_model else
+                           "the Platt map's held-out ECE is lower than the feature model's"),
+        "held_out_stances": len(test),
+        "ece_raw_held_out": held["raw"]["ece"],
+        "ece_held_out": held[chosen]["ece"],
+        "ece_previous_map_held_out": held.get("previous", {}).get("ece"),
+        "ece_in_sample": round(expected_calibration_error(shown_confidences(fit, model if use_model else platt),
+                                                          [r.correct for r in fit]), 4),
+        "wrong_above_0.95_held_out": held[chosen]["wrong_above_0.95"],
+        "held_out": held,
+        "cv_grouped": cross_validate(folds, 5, seed),
+        "platt_candidate": {"a": round(platt.a, 4), "b": round(platt.b, 4)},
+        "model_candidate": {"features": FEATURE_NAMES, "coefficients": [round(w, 5) for w in model.coefficients],
+                            "intercept": round(model.intercept, 5)},
+    }
