@@ -41,8 +41,9 @@ def rules() -> _Rules:
                   prepositive, before_numbers, lower(known.ABBREVIATIONS) - prepositive - before_numbers)
 
 
-# A word (or dotted letters, "U.S", "e.g", "Ph.D") ending in a period, after a space or at the start
-_ABBREVIATION = re.compile(r"(?:(?<=\s)|^)([A-Za-z]+(?:\.[A-Za-z]+)*)\.")
+# A word (or dotted letters, "U.S", "e.g", "Ph.D") ending in a period, after a space (the text is
+# read with one put in front: a leading character class lets the regex engine skip ahead)
+_ABBREVIATION = re.compile(r"\s([A-Za-z]+(?:\.[A-Za-z]+)*)\.")
 _DOTTED = re.compile(r"[A-Za-z](?:\.[A-Za-z])+")
 _SPACE_SMALL = re.compile(r"\s[a-z\d(]")
 _SPACE_NUMBER = re.compile(r"\s\d|\s+\(")
@@ -53,25 +54,30 @@ _RESTORED = ("u.s", "u.k", "e.u", "u.s.a", "i.v", "a.m", "p.m")
 
 
 def _masked(match: re.Match) -> str:
-    """``Ab`` for a period pysbd never ends a sentence at, else the match unchanged.
+    """``Ab`` (padded with ``b`` to the match's length) for a period pysbd never ends a sentence at, else the
+    match unchanged.
 
     The cases are pysbd's own (its abbreviation lists and rules), each read narrowly:
     a title before a space ("Mr. Kim"), another abbreviation before a small letter, a
     digit or a bracket ("Oct. 12", "Inc. and"), a number abbreviation before a number
     ("No. 5"), one capital other than "I" before a space ("N. Korea"), and dotted
-    letters at the end or before a space, comma or semicolon ("U.S. envoy", "D.C. According",
-    "e.g. the", "U.N., was") unless pysbd may end a sentence there.
+    letters at the end or before a space, comma, semicolon or period ("U.S. envoy", "D.C. According",
+    "e.g. the", "U.N., was", the first of "a.m.." whose letters pysbd joins) unless pysbd may end a
+    sentence there.
     """
-    word, after, end = match[1], match.string[match.end():match.end() + 2], match.end()
-    known, lower = rules(), match[1].lower()
+    word, known, lower = match[1], rules(), match[1].lower()
+    if lower not in known.abbreviations and len(word) > 1 and "." not in word:
+        return match[0]  # a plain word's stop, the commonest match: none of the cases below
+    after, end = match.string[match.end():match.end() + 2], match.end()  # match[0] is " word."
     masked = (lower in known.prepositive and after[:1].isspace()
               or lower in known.before_numbers and _SPACE_NUMBER.match(match.string, end) is not None
               or lower in known.others and _SPACE_SMALL.match(after) is not None
               or len(word) == 1 and word.isupper() and word != "I" and (
                   after[:1].isspace() or after[:1] == "," and after[1:2].isspace()))
-    if not masked and _DOTTED.fullmatch(word) and (not after or after[0].isspace() or after[0] in ",;"):
+    if not masked and _DOTTED.fullmatch(word) and (not after or after[0].isspace() or after[0] in ",;."):
         masked = not (lower.endswith(_RESTORED) and _SPACE_CAPITAL.match(match.string, end))
-    return "Ab" if masked else match[0]
+    # as long as the match, so that a paragraph masked once can be read piece by piece
+    return match[0][0] + "Ab".ljust(len(match[0]) - 1, "b") if masked else match[0]
 
 
 def plain_word(word: str) -> bool:
@@ -80,5 +86,8 @@ def plain_word(word: str) -> bool:
 
 
 def mask_abbreviations(text: str) -> str:
-    """``text`` with each abbreviation whose period pysbd never ends a sentence at replaced by ``Ab``."""
-    return _ABBREVIATION.sub(_masked, text)
+    """``text`` with each abbreviation whose period pysbd never ends a sentence at replaced by ``Ab``, ``Abb``...
+
+    The result is as long as ``text``, character for character outside the abbreviations.
+    """
+    return _ABBREVIATION.sub(_masked, " " + text)[1:]
