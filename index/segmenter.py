@@ -39,7 +39,10 @@ after its last stop or space before the limit (at the limit when it holds neithe
 # ("9 a.m.. The": pysbd joins "a.m." and ends at the next period). The patterns read the
 # paragraph with a space put in front (a leading character class lets the regex engine skip
 # ahead; a lookbehind at every position cost twice as much), so a match ends one past its offset.
-_WORD_STOP = r"[(\"]?([A-Za-z][a-z]+|\d{4})[)\"]?[.?](?=\s+[A-Z(])|[A-Za-z](?:\.[A-Za-z])+\.\.(?=\s+[A-Z(])"
+# A bracket only when its span ends without a capital after it: pysbd given a piece that opens
+# with "(Yonhap) Kim" and holds no stop keeps it whole, but splits it after the stop before it.
+_NEXT = r"(?=\s+(?:[A-Z]|\([^()]{0,80}\)(?!\s[A-Z])))"
+_WORD_STOP = rf"[(\"]?([A-Za-z][a-z]+|\d{{4}})[)\"]?[.?]{_NEXT}|[A-Za-z](?:\.[A-Za-z])+\.\.{_NEXT}"
 _CANDIDATE = re.compile(rf"\s(?:{_WORD_STOP})")
 # The same, or a number of one to three digits after a space ("until Jan. 5. The"), when no
 # two numbers of a paragraph could be a numbered list to pysbd (see _numbered_list); not the
