@@ -79,7 +79,9 @@ _MAYBE_NEEDS_PYSBD = re.compile(
 _NUMBER_BEFORE_BRACKET = re.compile(r"\d\)")
 # its pattern for those list items ("(Cohort 1) ... (Cohort 2)"): it breaks the line before each
 _PARENS_LIST_NUMBER = re.compile(r"\d{1,2}(?=\)\s)")
-# Characters that open or close a span pysbd reads as one unit (it does not split inside).
+# Characters that open or close a span pysbd reads as one unit (it does not split inside): from
+# an opener to the next closer ("(a (b) c. D" ends at "c.": only "(b)" is a span). A stop is
+# outside every span when, for each pair, no opener follows the last closer before it.
 _OPENERS_CLOSERS = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
 # a curly-quoted span before more text: pysbd never ends a sentence at the marks inside it
 # ('the slogan “Let us defend the Soviet Union with arms!” contributed')
@@ -90,8 +92,8 @@ _QUOTE_OR_BRACKET = re.compile(r'[()\[\]"\u201c\u201d]')
 _LIST_MARKER = re.compile(r"[\s(]([a-z]|[ivx]{1,4})(?=[.)])")  # on the text after a space
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv")
 # Once one of these appears, later boundaries are left to pysbd (single-quoted and -- spans; an
-# empty "" makes pysbd pair the quotes after it the other way round).
-_UNSURE_AFTER = re.compile(r"--|\s'|^'|\u2018|\"\"")
+# empty "" makes pysbd pair the quotes after it the other way round; a backslash).
+_UNSURE_AFTER = re.compile(r"--|\s'|^'|\u2018|\"\"|\\")  # a backslash escapes a closer to pysbd
 # pysbd splits around every bracket of a span from a quote and bracket to a bracket and quote,
 # anywhere in the paragraph ('A "b" (c) d. E (f) "g"'); such a span leaves its boundaries to pysbd
 _QUOTE_BRACKET, _BRACKET_QUOTE = re.compile(r"[\"\u201d]\s\("), re.compile(r"\)\s[\"\u201c]")
@@ -148,7 +150,7 @@ def _certain_ends(text: str) -> list[int]:
     if opened is not None and _BRACKET_QUOTE.search(text, opened.end()) is not None:
         limit = opened.start()
     ends, checked = [], 0
-    depth = dict.fromkeys(_OPENERS_CLOSERS, 0)
+    last = dict.fromkeys("()[]\u201c\u201d", -1)  # where each opener and closer was last seen
     quotes = 0
     candidates = _CANDIDATE if _numbered_list(text) else _CANDIDATE_OR_NUMBER
     spaced = " " + text  # see _WORD_STOP: a match's end is one past its offset in text
@@ -158,11 +160,10 @@ def _certain_ends(text: str) -> list[int]:
     for match in candidates.finditer(spaced, 0, limit + 1):
         end = match.end() - 1
         if _QUOTE_OR_BRACKET.search(text, checked, end) is not None:  # most stretches hold none
-            chunk = text[checked:end]
-            quotes += chunk.count('"')
-            for pair in _OPENERS_CLOSERS:
-                depth[pair] += chunk.count(pair[0]) - chunk.count(pair[1])
-            balanced = quotes % 2 == 0 and not any(depth.values())
+            quotes += text.count('"', checked, end)
+            for char in last:
+                last[char] = max(last[char], text.rfind(char, checked, end))
+            balanced = quotes % 2 == 0 and all(last[opener] < last[closer] for opener, closer in _OPENERS_CLOSERS)
         checked = end
         if balanced and (match[1] is None or plain_word(match[1])):
             ends.append(end)

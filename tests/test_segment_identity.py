@@ -28,7 +28,7 @@ _BRACKETS = ("(Yonhap)", "(Yonhap).", "(KCNA)", "(L)", "(R)", "(a)", "(b)", "(i)
              "above.)", "[1]", "(TSRD)", "(File Photo KCNA)", "(The end.)")
 _MARKS = ("...", "\u2026", "it.", "Lee.", "talks?", "Yes!", "--", "-", ",", ";", ":", "a.", "b.", "iv.", "ii)")
 _OTHER = ("vote.com", "2019.The", "www.example.org", "http://x.org/a.b", "x@y.com", "\u03bb", "caf\u00e9",
-          "\ufffd", "\u00ab", "\u00bb", ".5", "19.The", "COVID.19")
+          "\ufffd", "\u00ab", "\u00bb", ".5", "19.The", "COVID.19", "(", ")", "]", "[", "\u201d", "\\")
 
 _TOKEN = st.one_of(*(st.sampled_from(group) for group in
                      (_WORDS, _WORDS, _WORDS, _ABBREVIATIONS, _NUMBERS, _INITIALS, _QUOTES, _BRACKETS, _MARKS,
@@ -64,6 +64,11 @@ def test_generated_paragraphs_split_as_pysbd_splits_them(tokens):
     "Inclusion Criteria: (Cohort 1) Therapy is allowed. (Cohort 2) Any therapy is allowed.",
     "2. Jan. 5 was the day. It rained.",
     "The U.S.. The end.",
+    "Manuel de Falla (] , 23 November 1876) was a composer. Along with Isaac he led.",  # no opener before "]"
+    "Kim hailed the \u201dopen and thorough\u201d talks. He left.",  # closers only
+    "(a (b) c. D e.",  # "(b)" is the only span
+    "\u201ca \u201cb. C\u201d d. E",
+    "He said \u201cno. \\\u201d Then. Kim left.\u201d",  # a backslash escapes a closer
 ])
 def test_cases_the_fast_path_decides(paragraph):
     _same_as_pysbd(paragraph)
