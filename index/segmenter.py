@@ -163,7 +163,7 @@ def _certain_ends(text: str) -> list[int]:
             quotes += text.count('"', checked, end)
             for char in last:
                 last[char] = max(last[char], text.rfind(char, checked, end))
-            balanced = quotes % 2 == 0 and all(last[opener] < last[closer] for opener, closer in _OPENERS_CLOSERS)
+            balanced = quotes % 2 == 0 and all(last[opener] <= last[closer] for opener, closer in _OPENERS_CLOSERS)
         checked = end
         if balanced and (match[1] is None or plain_word(match[1])):
             ends.append(end)

@@ -51,24 +51,42 @@ def test_generated_paragraphs_split_as_pysbd_splits_them(tokens):
     "The deal was signed at 9 a.m.. Mr. Kim told reporters that the talks went well.",
     "It was 9 p.m.. (Yonhap)",
     "Kim met Putin on the previous day. (Yonhap)",
-    "He left. (File Photo KCNA) The end.",
-    "He left. (Yonhap) Kim",  # pysbd keeps "(Yonhap) Kim" whole when given it alone
-    "(Yonhap). (Yonhap) Kim",
     "Talks went well? (Yonhap)",
     "It was released in April 2019.The game sold well on vote.com and elsewhere.",
-    "A case of COVID.19 The end.",
     "The National Football League (NFL) and Kim Jong Un (L) met.",
     ", The Nun has grossed $100.9 million.",
     "3 IFN-\u03bb signaling directly inhibits repair.",
-    'A "bb" (cc) dd. Ee (ff) "gg" hh.',
-    "Inclusion Criteria: (Cohort 1) Therapy is allowed. (Cohort 2) Any therapy is allowed.",
-    "2. Jan. 5 was the day. It rained.",
     "The U.S.. The end.",
     "Manuel de Falla (] , 23 November 1876) was a composer. Along with Isaac he led.",  # no opener before "]"
     "Kim hailed the \u201dopen and thorough\u201d talks. He left.",  # closers only
-    "(a (b) c. D e.",  # "(b)" is the only span
+])
+def test_cases_the_fast_path_decides_alone(paragraph):
+    with mock.patch.object(seg, "_pysbd_spans", wraps=seg._pysbd_spans) as pysbd:
+        ours = seg.segment(paragraph)
+    assert pysbd.call_count == 0
+    assert ours == seg._pysbd_spans(paragraph, 0)
+
+
+@pytest.mark.parametrize("paragraph", [
+    "He left. (File Photo KCNA) The end.",
+    "He left. (Yonhap) Kim",  # pysbd keeps "(Yonhap) Kim" whole when given it alone
+    "(Yonhap). (Yonhap) Kim",
+    "A case of COVID.19 The end.",
+    'A "bb" (cc) dd. Ee (ff) "gg" hh.',  # pysbd splits around brackets between quotes
+    "Inclusion Criteria: (Cohort 1) Therapy is allowed. (Cohort 2) Any therapy is allowed.",
     "\u201ca \u201cb. C\u201d d. E",
+    "(a (b) c. D e.",  # "(b)" is the only span, and "b)" "c." could be a list
+    "2. Jan. 5 was the day. It rained.",
     "He said \u201cno. \\\u201d Then. Kim left.\u201d",  # a backslash escapes a closer
 ])
-def test_cases_the_fast_path_decides(paragraph):
+def test_cases_left_to_pysbd(paragraph):
     _same_as_pysbd(paragraph)
+
+
+def test_news_like_text_never_reaches_pysbd():
+    from bench.bench_split import synthetic_text
+
+    with mock.patch.object(seg, "_pysbd_spans", wraps=seg._pysbd_spans) as pysbd:
+        for paragraph in synthetic_text(300, seed=5).split("\n\n"):
+            seg.segment(paragraph)
+    assert pysbd.call_count == 0
