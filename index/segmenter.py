@@ -55,13 +55,13 @@ _MARKS = (".", "!", "?")
 # punctuation (a "." between digits is a decimal point to pysbd, and one between a letter or
 # digit and a letter is part of a name, "vote.com", "2019.The"; a letter's "." before digits
 # is not: "COVID.19 The" ends after the digits), ellipses, a piece opening with a bracket or
-# quote span that a capital follows ('"Yes" The'; another opening character but a comma),
-# list markers such as "a)" or "(iv)" (pysbd's list rules read small letters only: "(KCNA)"
-# is none), a mark or dash and quote before a capital ('-" The') or a bracket between quotes
-# (pysbd splits at each), the marks pysbd uses itself ("ȸ"), and any character outside the
-# Latin, Greek and Cyrillic scripts and common punctuation.
+# quote span that a capital follows ('"Yes" The'; another opening character but a comma or
+# a closing curly quote), list markers such as "a)" or "(iv)" (pysbd's list rules read small
+# letters only: "(KCNA)" is none), a mark or dash and quote before a capital ('-" The') or a
+# bracket between quotes (pysbd splits at each), the marks pysbd uses itself ("ȸ"), and any
+# character outside the Latin, Greek and Cyrillic scripts and common punctuation.
 _NEEDS_PYSBD_AT_START = re.compile(
-    r"[^A-Za-z0-9(\"\u201c,]|(?:[a-z]|[ivxlcdm]+)\)"
+    r"[^A-Za-z0-9(\"\u201c\u201d,]|(?:[a-z]|[ivxlcdm]+)\)"
     r"|\([^)]{2,}\)\s[A-Z]|\"[^\"]*[^,]\"\s[A-Z]|\u201c[^\u201d]*[^,]\u201d\s[A-Z]")
 _NEEDS_PYSBD = re.compile(
     r"\.(?:(?<![A-Za-z0-9_]\.)|(?![A-Za-z0-9_])|(?<=[A-Za-z_]\.)(?=\d))"

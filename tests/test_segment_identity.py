@@ -59,6 +59,7 @@ def test_generated_paragraphs_split_as_pysbd_splits_them(tokens):
     "The U.S.. The end.",
     "Manuel de Falla (] , 23 November 1876) was a composer. Along with Isaac he led.",  # no opener before "]"
     "Kim hailed the \u201dopen and thorough\u201d talks. He left.",  # closers only
+    "\u201dI hope that the people will win, and peace. This entails more.",
 ])
 def test_cases_the_fast_path_decides_alone(paragraph):
     with mock.patch.object(seg, "_pysbd_spans", wraps=seg._pysbd_spans) as pysbd:
