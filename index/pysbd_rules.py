@@ -23,6 +23,7 @@ class _Rules(NamedTuple):
     prepositive: frozenset[str]
     before_numbers: frozenset[str]
     others: frozenset[str]  # its list less the two above
+    starters: re.Pattern  # a space, a word pysbd reads as a sentence's start, a space
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,7 +39,8 @@ def rules() -> _Rules:
 
     prepositive, before_numbers = lower(known.PREPOSITIVE_ABBREVIATIONS), lower(known.NUMBER_ABBREVIATIONS)
     return _Rules(pysbd.Segmenter(language="en", clean=False), lower(known.ABBREVIATIONS) | {"am", "pm"},
-                  prepositive, before_numbers, lower(known.ABBREVIATIONS) - prepositive - before_numbers)
+                  prepositive, before_numbers, lower(known.ABBREVIATIONS) - prepositive - before_numbers,
+                  re.compile(rf"\s(?:{'|'.join(Standard.AbbreviationReplacer.SENTENCE_STARTERS)})\s"))
 
 
 # A word (or dotted letters, "U.S", "e.g", "Ph.D") ending in a period, after a space (the text is
@@ -48,9 +50,11 @@ _DOTTED = re.compile(r"[A-Za-z](?:\.[A-Za-z])+")
 _SPACE_SMALL = re.compile(r"\s[a-z\d(]")
 _SPACE_NUMBER = re.compile(r"\s\d|\s+\(")
 _SPACE_CAPITAL = re.compile(r"\s+[A-Z]")
-# dotted abbreviations whose period pysbd puts back as a sentence end before some capitalised words
-# ("U.S. The", "9 a.m. Then"); it never ends a sentence after any other ("D.C. According", "L.A. Reid")
-_RESTORED = ("u.s", "u.k", "e.u", "u.s.a", "i.v", "a.m", "p.m")
+# dotted letters whose period pysbd puts back as a sentence end (its patterns, case as they have
+# it): before a word that starts sentences ("U.S. The", "W.I. The", not "U.S. President"), and
+# before any capital ("9 a.m. Then"); it never ends a sentence after others ("D.C. According")
+_RESTORED_BEFORE_STARTERS = ("U.S", "U.K", "E.U", "U.S.A", "I", "i.v", "I.V")
+_RESTORED_BEFORE_CAPITALS = ("a.m", "p.m", "A.M", "P.M")
 
 
 def _masked(match: re.Match) -> str:
@@ -75,7 +79,8 @@ def _masked(match: re.Match) -> str:
               or len(word) == 1 and word.isupper() and word != "I" and (
                   after[:1].isspace() or after[:1] == "," and after[1:2].isspace()))
     if not masked and _DOTTED.fullmatch(word) and (not after or after[0].isspace() or after[0] in ",;."):
-        masked = not (lower.endswith(_RESTORED) and _SPACE_CAPITAL.match(match.string, end))
+        masked = not (word.endswith(_RESTORED_BEFORE_STARTERS) and known.starters.match(match.string, end)
+                      or word.endswith(_RESTORED_BEFORE_CAPITALS) and _SPACE_CAPITAL.match(match.string, end))
     # as long as the match, so that a paragraph masked once can be read piece by piece
     return match[0][0] + "Ab".ljust(len(match[0]) - 1, "b") if masked else match[0]
 

@@ -39,15 +39,21 @@ after its last stop or space before the limit (at the limit when it holds neithe
 # ("9 a.m.. The": pysbd joins "a.m." and ends at the next period). The patterns read the
 # paragraph with a space put in front (a leading character class lets the regex engine skip
 # ahead; a lookbehind at every position cost twice as much), so a match ends one past its offset.
+# A plain word is two or more letters, digits and inner hyphens with a letter among them ("Kim",
+# "NPC", "ITV2", "24th", "COVID-19"; pysbd's list rules read one or two digits, its abbreviations
+# are letters: see plain_word), or a number of four digits or more; a lone period after a word
+# and a space ("the Star . I") ends a sentence too.
+_WORD = r"(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]|\d{4,}"
 # A bracket only when its span ends without a capital after it: pysbd given a piece that opens
 # with "(Yonhap) Kim" and holds no stop keeps it whole, but splits it after the stop before it.
-_NEXT = r"(?=\s+(?:[A-Z]|\([^()]{0,80}\)(?!\s[A-Z])))"
-_WORD_STOP = rf"[(\"]?([A-Za-z][a-z]+|\d{{4}})[)\"]?[.?]{_NEXT}|[A-Za-z](?:\.[A-Za-z])+\.\.{_NEXT}"
-_CANDIDATE = re.compile(rf"\s(?:{_WORD_STOP})")
-# The same, or a number of one to three digits after a space ("until Jan. 5. The"), when no
-# two numbers of a paragraph could be a numbered list to pysbd (see _numbered_list); not the
-# paragraph's first word ("2. Jan. 5" is one sentence to pysbd)
-_CANDIDATE_OR_NUMBER = re.compile(rf"\s(?:{_WORD_STOP}|(?<=[\s\S]\s)\d{{1,3}}[.?](?=\s+[A-Z]))")
+# Nor before an initial: pysbd reads "N., " and " P.M. " by what comes before them.
+_NEXT = r"(?=\s+(?:[A-Z](?!\.)|\([^()]{0,80}\)(?!\s[A-Z])))"
+_WORD_STOP = (rf"[(\"]?({_WORD})[)\"]?[.?]{_NEXT}|[A-Za-z](?:\.[A-Za-z])+\.\.{_NEXT}"
+              rf"|(?<=[A-Za-z0-9] )\.{_NEXT}")
+# The same, or a number of one to three digits after a space ("until Jan. 5. The"; a paragraph
+# where two numbers could be a numbered list to pysbd goes to it whole, see _numbered_list);
+# not the paragraph's first word ("2. Jan. 5" is one sentence to pysbd)
+_CANDIDATE = re.compile(rf"\s(?:{_WORD_STOP}|(?<=[\s\S]\s)\d{{1,3}}[.?](?=\s+[A-Z](?!\.)))")
 # what pysbd reads as a numbered list's item: "1. ", " 2.)", "-3. " (on the text after a space)
 _LIST_NUMBER = re.compile(r"[\s\-\u2043](\d{1,2})(?=\.[\s)])")
 _MARKS = (".", "!", "?")
@@ -152,12 +158,11 @@ def _certain_ends(text: str) -> list[int]:
     ends, checked = [], 0
     last = dict.fromkeys("()[]\u201c\u201d", -1)  # where each opener and closer was last seen
     quotes = 0
-    candidates = _CANDIDATE if _numbered_list(text) else _CANDIDATE_OR_NUMBER
     spaced = " " + text  # see _WORD_STOP: a match's end is one past its offset in text
     if _QUOTE_OR_BRACKET.search(text, 0, limit) is None:  # nothing to count: every plain word's stop ends
-        return [m.end() - 1 for m in candidates.finditer(spaced, 0, limit + 1) if m[1] is None or plain_word(m[1])]
+        return [m.end() - 1 for m in _CANDIDATE.finditer(spaced, 0, limit + 1) if m[1] is None or plain_word(m[1])]
     balanced = True
-    for match in candidates.finditer(spaced, 0, limit + 1):
+    for match in _CANDIDATE.finditer(spaced, 0, limit + 1):
         end = match.end() - 1
         if _QUOTE_OR_BRACKET.search(text, checked, end) is not None:  # most stretches hold none
             quotes += text.count('"', checked, end)
@@ -295,7 +300,8 @@ def segment(text: str, budget: Budget | None = None) -> list[tuple[int, int]]:
             spans.extend(split(piece, batch[0][0]))
             batch.clear()
 
-    list_like = _list_like(text)
+    # pysbd reads a list across the whole paragraph, so a paragraph that may hold one goes to it whole
+    list_like = _list_like(text) or _numbered_list(text)
     # masked once for the paragraph: a piece's stretch of it is the piece masked, as no piece
     # ends in an abbreviation (unless a long run was cut, see below)
     masked = None if list_like else mask_abbreviations(text)

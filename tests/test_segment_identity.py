@@ -28,7 +28,8 @@ _BRACKETS = ("(Yonhap)", "(Yonhap).", "(KCNA)", "(L)", "(R)", "(a)", "(b)", "(i)
              "above.)", "[1]", "(TSRD)", "(File Photo KCNA)", "(The end.)")
 _MARKS = ("...", "\u2026", "it.", "Lee.", "talks?", "Yes!", "--", "-", ",", ";", ":", "a.", "b.", "iv.", "ii)")
 _OTHER = ("vote.com", "2019.The", "www.example.org", "http://x.org/a.b", "x@y.com", "\u03bb", "caf\u00e9",
-          "\ufffd", "\u00ab", "\u00bb", ".5", "19.The", "COVID.19", "(", ")", "]", "[", "\u201d", "\\")
+          "\ufffd", "\u00ab", "\u00bb", ".5", "19.The", "COVID.19", "(", ")", "]", "[", "\u201d", "\\",
+          "W.I.", "NPC.", "ITV2.", "24th.", "MIS-C.", "Star .", "A.M.", "P.M.", "i.v.", "U.K.", "x-2.", "12345.")
 
 _TOKEN = st.one_of(*(st.sampled_from(group) for group in
                      (_WORDS, _WORDS, _WORDS, _ABBREVIATIONS, _NUMBERS, _INITIALS, _QUOTES, _BRACKETS, _MARKS,
@@ -60,6 +61,9 @@ def test_generated_paragraphs_split_as_pysbd_splits_them(tokens):
     "Manuel de Falla (] , 23 November 1876) was a composer. Along with Isaac he led.",  # no opener before "]"
     "Kim hailed the \u201dopen and thorough\u201d talks. He left.",  # closers only
     "\u201dI hope that the people will win, and peace. This entails more.",
+    "He met the U.S. President. He left.",  # pysbd ends a sentence after "U.S." before "The", not "President"
+    "He met the Star . I left.",
+    "It is on ITV2. Hosted by him. It was COVID-19. All left the NPC. Ahmed booked the 24th. Will NW go?",
 ])
 def test_cases_the_fast_path_decides_alone(paragraph):
     with mock.patch.object(seg, "_pysbd_spans", wraps=seg._pysbd_spans) as pysbd:
@@ -77,7 +81,10 @@ def test_cases_the_fast_path_decides_alone(paragraph):
     "Inclusion Criteria: (Cohort 1) Therapy is allowed. (Cohort 2) Any therapy is allowed.",
     "\u201ca \u201cb. C\u201d d. E",
     "(a (b) c. D e.",  # "(b)" is the only span, and "b)" "c." could be a list
+    "He met W.I. The end came.",  # pysbd puts the period after "W.I" back before "The" (this differed before)
     "2. Jan. 5 was the day. It rained.",
+    "It was 2023. P.M. Kim",  # " P.M. Kim" is a sentence end to pysbd, "P.M. Kim" alone is not
+    "Escalate to arm 2. If none, arm 3 is the MTD. If more, go to arm 2. If so, stop.",  # a numbered list
     "He said \u201cno. \\\u201d Then. Kim left.\u201d",  # a backslash escapes a closer
 ])
 def test_cases_left_to_pysbd(paragraph):
