@@ -1,7 +1,8 @@
 """What pysbd's English rules decide about one period, read off its own abbreviation lists.
 
 ``index.segmenter`` keeps a piece of text away from pysbd (about a millisecond a call) when no
-period in it can end a sentence; these are the periods pysbd never ends a sentence at. Each
+period in it can end a sentence; these are the periods pysbd never ends a sentence at
+(``mask_abbreviations``), and what else in a piece pysbd has a rule for (``needs_pysbd``). Each
 case is one of pysbd's rules, read narrowly (any doubt leaves the period to pysbd), and the
 sentences are checked against pysbd's on real text by ``bench/bench_split.py --compare``.
 """
@@ -12,7 +13,7 @@ import functools
 import re
 from typing import NamedTuple
 
-__all__ = ["mask_abbreviations", "plain_word", "rules"]
+__all__ = ["mask_abbreviations", "needs_pysbd", "plain_word", "rules"]
 
 
 class _Rules(NamedTuple):
@@ -96,3 +97,35 @@ def mask_abbreviations(text: str) -> str:
     The result is as long as ``text``, character for character outside the abbreviations.
     """
     return _ABBREVIATION.sub(_masked, " " + text)[1:]
+
+
+# Something pysbd has a rule for; a piece holding one goes through pysbd. Sentence
+# punctuation (a "." between digits is a decimal point to pysbd, and one between a letter or
+# digit and a letter is part of a name, "vote.com", "2019.The"; a letter's "." before digits
+# is not: "COVID.19 The" ends after the digits), ellipses, a piece opening with a bracket or
+# quote span that a capital follows ('"Yes" The'; another opening character but a comma or
+# a closing curly quote), list markers such as "a)" or "(iv)" (pysbd's list rules read small
+# letters only: "(KCNA)" is none), a mark or dash and quote before a capital ('-" The') or a
+# bracket between quotes (pysbd splits at each), the marks pysbd uses itself ("ȸ"), and any
+# character outside the Latin, Greek and Cyrillic scripts and common punctuation.
+_NEEDS_PYSBD_AT_START = re.compile(
+    r"[^A-Za-z0-9(\"\u201c\u201d,]|(?:[a-z]|[ivxlcdm]+)\)"
+    r"|\([^)]{2,}\)\s[A-Z]|\"[^\"]*[^,]\"\s[A-Z]|\u201c[^\u201d]*[^,]\u201d\s[A-Z]")
+_NEEDS_PYSBD = re.compile(
+    r"\.(?:(?<![A-Za-z0-9_]\.)|(?![A-Za-z0-9_])|(?<=[A-Za-z_]\.)(?=\d))"
+    r"|[!?\u3002\uff0e\uff01\uff1f\u2026\u01c3\u01aa\u0238\u0239\r\n\u2018\u00ab\u00bb\u2043\u300c\uff08]"
+    r"|[\s(](?:[a-z]|[ivxlcdm]+)\)"
+    r"|[-.!?][\"'\u201c\u201d]\s[A-Z]|[\"\u201d]\s\(.*\)\s[\"\u201c]"
+    r"|[^\x20-\x7e\u00a0-\u024f\u0370-\u04ff\u2013\u2014\u2019\u201c\u201d\ufffd]"
+)
+# A character that one of the patterns above needs (most pieces hold none: one cheap scan
+# decides them); the space of "[\s(]a)" comes with a ")", "-" of '-" The' with a quote.
+_MAYBE_NEEDS_PYSBD = re.compile(
+    "[^A-Za-z0-9 ,;:\\-$%&*+/=<>@#_\\[\\]{}|~^`\\\\\u00a0-\u00aa\u00ac-\u00ba\u00bc-\u01a9\u01ab-\u01c2"
+    "\u01c4-\u0237\u023a-\u024f\u0370-\u04ff\u2013\u2014\u2019]")
+
+
+def needs_pysbd(body: str) -> bool:
+    """Whether a piece (its final mark and masked periods set aside) holds something pysbd has a rule for."""
+    return _NEEDS_PYSBD_AT_START.match(body) is not None or (
+        _MAYBE_NEEDS_PYSBD.search(body) is not None and _NEEDS_PYSBD.search(body) is not None)

@@ -22,7 +22,7 @@ import itertools
 import logging
 import re
 
-from index.pysbd_rules import mask_abbreviations, plain_word, rules
+from index.pysbd_rules import mask_abbreviations, needs_pysbd, plain_word, rules
 
 __all__ = ["MAX_SENTENCE_CHARS", "PYSBD_CHARS_PER_DOCUMENT", "Budget", "segment"]
 
@@ -57,30 +57,6 @@ _CANDIDATE = re.compile(rf"\s(?:{_WORD_STOP}|(?<=[\s\S]\s)\d{{1,3}}[.?](?=\s+[A-
 # what pysbd reads as a numbered list's item: "1. ", " 2.)", "-3. " (on the text after a space)
 _LIST_NUMBER = re.compile(r"[\s\-\u2043](\d{1,2})(?=\.[\s)])")
 _MARKS = (".", "!", "?")
-# Something pysbd has a rule for; a piece holding one goes through pysbd. Sentence
-# punctuation (a "." between digits is a decimal point to pysbd, and one between a letter or
-# digit and a letter is part of a name, "vote.com", "2019.The"; a letter's "." before digits
-# is not: "COVID.19 The" ends after the digits), ellipses, a piece opening with a bracket or
-# quote span that a capital follows ('"Yes" The'; another opening character but a comma or
-# a closing curly quote), list markers such as "a)" or "(iv)" (pysbd's list rules read small
-# letters only: "(KCNA)" is none), a mark or dash and quote before a capital ('-" The') or a
-# bracket between quotes (pysbd splits at each), the marks pysbd uses itself ("ȸ"), and any
-# character outside the Latin, Greek and Cyrillic scripts and common punctuation.
-_NEEDS_PYSBD_AT_START = re.compile(
-    r"[^A-Za-z0-9(\"\u201c\u201d,]|(?:[a-z]|[ivxlcdm]+)\)"
-    r"|\([^)]{2,}\)\s[A-Z]|\"[^\"]*[^,]\"\s[A-Z]|\u201c[^\u201d]*[^,]\u201d\s[A-Z]")
-_NEEDS_PYSBD = re.compile(
-    r"\.(?:(?<![A-Za-z0-9_]\.)|(?![A-Za-z0-9_])|(?<=[A-Za-z_]\.)(?=\d))"
-    r"|[!?\u3002\uff0e\uff01\uff1f\u2026\u01c3\u01aa\u0238\u0239\r\n\u2018\u00ab\u00bb\u2043\u300c\uff08]"
-    r"|[\s(](?:[a-z]|[ivxlcdm]+)\)"
-    r"|[-.!?][\"'\u201c\u201d]\s[A-Z]|[\"\u201d]\s\(.*\)\s[\"\u201c]"
-    r"|[^\x20-\x7e\u00a0-\u024f\u0370-\u04ff\u2013\u2014\u2019\u201c\u201d\ufffd]"
-)
-# A character that one of the patterns above needs (most pieces hold none: one cheap scan
-# decides them); the space of "[\s(]a)" comes with a ")", "-" of '-" The' with a quote.
-_MAYBE_NEEDS_PYSBD = re.compile(
-    "[^A-Za-z0-9 ,;:\\-$%&*+/=<>@#_\\[\\]{}|~^`\\\\\u00a0-\u00aa\u00ac-\u00ba\u00bc-\u01a9\u01ab-\u01c2"
-    "\u01c4-\u0237\u023a-\u024f\u0370-\u04ff\u2013\u2014\u2019]")
 # pysbd reads "1) ... 2) ..." as a list; one number before a bracket, as in "(1950)", is no list.
 _NUMBER_BEFORE_BRACKET = re.compile(r"\d\)")
 # its pattern for those list items ("(Cohort 1) ... (Cohort 2)"): it breaks the line before each
@@ -132,8 +108,8 @@ class Budget:
 def _list_like(text: str) -> bool:
     """Whether a paragraph holds two list markers in sequence ("a." and "b.", "(i)" and "(ii)", "1)" and "2)")."""
     markers = set(_LIST_MARKER.findall(" " + text))
-    return any(len(m) == 1 and chr(ord(m) + 1) in markers for m in markers) or any(
-        _ROMAN[i] in markers and _ROMAN[i + 1] in markers for i in range(len(_ROMAN) - 1)) or (
+    return len(markers) > 1 and (any(len(m) == 1 and chr(ord(m) + 1) in markers for m in markers) or any(
+        _ROMAN[i] in markers and _ROMAN[i + 1] in markers for i in range(len(_ROMAN) - 1))) or (
         ")" in text and _in_sequence(_PARENS_LIST_NUMBER.findall(text)))
 
 
@@ -220,12 +196,6 @@ def _without_final_mark(body: str) -> str:
     return body
 
 
-def _needs_pysbd(body: str) -> bool:
-    """Whether a piece (its final mark and masked periods set aside) holds something pysbd has a rule for."""
-    return _NEEDS_PYSBD_AT_START.match(body) is not None or (
-        _MAYBE_NEEDS_PYSBD.search(body) is not None and _NEEDS_PYSBD.search(body) is not None)
-
-
 def _is_one_sentence(piece: str, masked: str | None = None) -> bool:
     """Whether pysbd keeps ``piece`` whole.
 
@@ -235,10 +205,12 @@ def _is_one_sentence(piece: str, masked: str | None = None) -> bool:
     """
     body = masked if masked is not None else mask_abbreviations(piece)
     body = _without_final_mark(_QUOTED_MARKS.sub(_unmarked, body) if "\u201c" in body else body)
-    if _needs_pysbd(body):
+    if needs_pysbd(body):
         body = _without_final_mark(piece)  # masking can only remove what pysbd has a rule for, but to be sure
-        if _needs_pysbd(body):
+        if needs_pysbd(body):
             return False
+    if body.count(")") < 2:
+        return True
     brackets = _NUMBER_BEFORE_BRACKET.finditer(body)
     return next(brackets, None) is None or next(brackets, None) is None
 
