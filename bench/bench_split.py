@@ -6,9 +6,10 @@ warmed up first) next to the same with plain pysbd on each whole paragraph (the 
 alternately with it in the same run), and, for one long paragraph fed at 1x, 10x and 100x, the time ratios, which stay near
 10 and 100 when splitting is linear.
 
-``--compare N`` checks that the sentences are pysbd's: every paragraph of the corpus and the
-first N unique premises of ``../shared/nli/train_3way.jsonl.gz`` are split both ways and the
-differences printed (exit status 1 when there is one).
+``--compare N`` checks that the sentences are pysbd's: every paragraph of the corpus, of the
+synthetic 10,000-sentence text and the first N unique premises of
+``../shared/nli/train_3way.jsonl.gz`` are split both ways and the differences printed (exit
+status 1 when there is one).
 """
 
 from __future__ import annotations
@@ -92,17 +93,20 @@ def _premises(path: Path, count: int) -> list[str]:
 
 
 def compare(documents: list[Document], premises: list[str], show: int = 5) -> int:
-    """Paragraphs (after any dateline) and premises whose sentences differ from plain pysbd's; prints them."""
+    """Paragraphs (after any dateline), synthetic paragraphs and premises whose sentences differ from plain
+    pysbd's; prints them."""
     texts = [p[dateline_end(p):] for d in documents for a, b in paragraph_spans(d.text) for p in [d.text[a:b]]]
+    synthetic = synthetic_text(10_000).split("\n\n")
     differ = 0
-    for text in texts + premises:
+    for text in texts + synthetic + premises:
         ours, theirs = segmenter.segment(text), _plain_pysbd(text)
         if ours != theirs:
             differ += 1
             if differ <= show:
                 print(f"differs: {text[:200]!r}\n  pysbd: {[text[a:b] for a, b in theirs]}\n"
                       f"  ours:  {[text[a:b] for a, b in ours]}")
-    print(f"{len(texts):,} corpus paragraphs and {len(premises):,} NLI premises: {differ} differ from plain pysbd")
+    print(f"{len(texts):,} corpus paragraphs, {len(synthetic):,} synthetic paragraphs and {len(premises):,} NLI "
+          f"premises: {differ} differ from plain pysbd")
     return differ
 
 

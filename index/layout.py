@@ -29,16 +29,23 @@ MAX_DATELINE_CHARS = 300
 """Only this much of a paragraph's start is searched for a dateline: its pattern would
 otherwise backtrack for a time that grows faster than the paragraph's length."""
 
-# Any one of these makes a (not too long) paragraph a photo caption.
+# Any one of these makes a (not too long) paragraph a photo caption; each with the words one of
+# which its match holds (lower-cased), looked for first: most paragraphs hold none, and a
+# substring test is far cheaper than the pattern.
 _CAPTION_MARKERS = (
-    re.compile(r"mandatory credit|\bfile photo\b|\(\s*photo\b|\bphoto\s*(?:credit|courtesy)\b", re.IGNORECASE),
-    re.compile(r"\bFILE\b|\bAFP PHOTO\b|\bREUTERS/|\bEPA-EFE\b|\bEFE-EPA\b"),  # agency credit blocks
-    re.compile(r"\((?:\d-)?[LR]\)"),                                          # (L), (R), (2-R)
-    re.compile(r"\((?:left|right|centre|center|front|back|top|bottom|in red|second (?:from )?(?:left|right))\)", re.IGNORECASE),
-    re.compile(r"^(?:this|in this|a|an)\s+(?:undated\s+)?(?:file\s+)?(?:photo|picture|handout)\b", re.IGNORECASE),
+    (re.compile(r"mandatory credit|\bfile photo\b|\(\s*photo\b|\bphoto\s*(?:credit|courtesy)\b", re.IGNORECASE),
+     ("credit", "photo")),
+    (re.compile(r"\bFILE\b|\bAFP PHOTO\b|\bREUTERS/|\bEPA-EFE\b|\bEFE-EPA\b"),  # agency credit blocks
+     ("file", "photo", "reuters/", "epa-efe", "efe-epa")),
+    (re.compile(r"\((?:\d-)?[LR]\)"), ("l)", "r)")),                          # (L), (R), (2-R)
+    (re.compile(r"\((?:left|right|centre|center|front|back|top|bottom|in red|second (?:from )?(?:left|right))\)",
+                re.IGNORECASE), ("(",)),
+    (re.compile(r"^(?:this|in this|a|an)\s+(?:undated\s+)?(?:file\s+)?(?:photo|picture|handout)\b", re.IGNORECASE),
+     ("photo", "picture", "handout")),
 )
 # "... photo ... (Yonhap)": a photo word plus a credit in parentheses at the very end.
 _PHOTO_WORD = re.compile(r"\b(?:photo|photograph|pictured)\b", re.IGNORECASE)
+_PHOTO_WORDS = ("photo", "pictured")
 _TRAILING_CREDIT = re.compile(r"\([^()]{2,60}\)\s*\.?$")
 
 _BYLINE = re.compile(r"^By\s+[A-Z][\w.'-]*(?:\s+(?:[A-Z][\w.'-]*|and|&|de|van|von|bin))*\s*(?:,.{0,40})?$")
@@ -62,9 +69,15 @@ def is_caption(paragraph: str) -> bool:
     """Whether a paragraph is a photo caption (``... (File Photo KCNA)``, ``Putin (2-R) greets Kim (L)``)."""
     if len(paragraph) > MAX_CAPTION_CHARS:
         return False
-    if any(marker.search(paragraph) for marker in _CAPTION_MARKERS):
+    # the word test holds for ASCII text only: case-blind patterns also match "ſ" for "s", "K" (Kelvin) for "k"
+    lower = paragraph.lower() if paragraph.isascii() else None
+
+    def may_hold(words: tuple[str, ...]) -> bool:
+        return lower is None or any(word in lower for word in words)
+
+    if any(may_hold(words) and marker.search(paragraph) for marker, words in _CAPTION_MARKERS):
         return True
-    return bool(_PHOTO_WORD.search(paragraph) and _TRAILING_CREDIT.search(paragraph))
+    return bool(may_hold(_PHOTO_WORDS) and _PHOTO_WORD.search(paragraph) and _TRAILING_CREDIT.search(paragraph))
 
 
 def is_byline(paragraph: str) -> bool:

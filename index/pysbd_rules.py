@@ -1,7 +1,8 @@
 """What pysbd's English rules decide about one period, read off its own abbreviation lists.
 
 ``index.segmenter`` keeps a piece of text away from pysbd (about a millisecond a call) when no
-period in it can end a sentence; these are the periods pysbd never ends a sentence at. Each
+period in it can end a sentence; these are the periods pysbd never ends a sentence at
+(``mask_abbreviations``), and what else in a piece pysbd has a rule for (``needs_pysbd``). Each
 case is one of pysbd's rules, read narrowly (any doubt leaves the period to pysbd), and the
 sentences are checked against pysbd's on real text by ``bench/bench_split.py --compare``.
 """
@@ -12,7 +13,7 @@ import functools
 import re
 from typing import NamedTuple
 
-__all__ = ["mask_abbreviations", "plain_word", "rules"]
+__all__ = ["mask_abbreviations", "needs_pysbd", "plain_word", "rules"]
 
 
 class _Rules(NamedTuple):
@@ -23,6 +24,7 @@ class _Rules(NamedTuple):
     prepositive: frozenset[str]
     before_numbers: frozenset[str]
     others: frozenset[str]  # its list less the two above
+    starters: re.Pattern  # a space, a word pysbd reads as a sentence's start, a space
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,40 +40,50 @@ def rules() -> _Rules:
 
     prepositive, before_numbers = lower(known.PREPOSITIVE_ABBREVIATIONS), lower(known.NUMBER_ABBREVIATIONS)
     return _Rules(pysbd.Segmenter(language="en", clean=False), lower(known.ABBREVIATIONS) | {"am", "pm"},
-                  prepositive, before_numbers, lower(known.ABBREVIATIONS) - prepositive - before_numbers)
+                  prepositive, before_numbers, lower(known.ABBREVIATIONS) - prepositive - before_numbers,
+                  re.compile(rf"\s(?:{'|'.join(Standard.AbbreviationReplacer.SENTENCE_STARTERS)})\s"))
 
 
-# A word (or dotted letters, "U.S", "e.g", "Ph.D") ending in a period, after a space or at the start
-_ABBREVIATION = re.compile(r"(?:(?<=\s)|^)([A-Za-z]+(?:\.[A-Za-z]+)*)\.")
+# A word (or dotted letters, "U.S", "e.g", "Ph.D") ending in a period, after a space (the text is
+# read with one put in front: a leading character class lets the regex engine skip ahead)
+_ABBREVIATION = re.compile(r"\s([A-Za-z]+(?:\.[A-Za-z]+)*)\.")
 _DOTTED = re.compile(r"[A-Za-z](?:\.[A-Za-z])+")
 _SPACE_SMALL = re.compile(r"\s[a-z\d(]")
 _SPACE_NUMBER = re.compile(r"\s\d|\s+\(")
 _SPACE_CAPITAL = re.compile(r"\s+[A-Z]")
-# dotted abbreviations whose period pysbd puts back as a sentence end before some capitalised words
-# ("U.S. The", "9 a.m. Then"); it never ends a sentence after any other ("D.C. According", "L.A. Reid")
-_RESTORED = ("u.s", "u.k", "e.u", "u.s.a", "i.v", "a.m", "p.m")
+# dotted letters whose period pysbd puts back as a sentence end (its patterns, case as they have
+# it): before a word that starts sentences ("U.S. The", "W.I. The", not "U.S. President"), and
+# before any capital ("9 a.m. Then"); it never ends a sentence after others ("D.C. According")
+_RESTORED_BEFORE_STARTERS = ("U.S", "U.K", "E.U", "U.S.A", "I", "i.v", "I.V")
+_RESTORED_BEFORE_CAPITALS = ("a.m", "p.m", "A.M", "P.M")
 
 
 def _masked(match: re.Match) -> str:
-    """``Ab`` for a period pysbd never ends a sentence at, else the match unchanged.
+    """``Ab`` (padded with ``b`` to the match's length) for a period pysbd never ends a sentence at, else the
+    match unchanged.
 
     The cases are pysbd's own (its abbreviation lists and rules), each read narrowly:
     a title before a space ("Mr. Kim"), another abbreviation before a small letter, a
     digit or a bracket ("Oct. 12", "Inc. and"), a number abbreviation before a number
     ("No. 5"), one capital other than "I" before a space ("N. Korea"), and dotted
-    letters at the end or before a space, comma or semicolon ("U.S. envoy", "D.C. According",
-    "e.g. the", "U.N., was") unless pysbd may end a sentence there.
+    letters at the end or before a space, comma, semicolon or period ("U.S. envoy", "D.C. According",
+    "e.g. the", "U.N., was", the first of "a.m.." whose letters pysbd joins) unless pysbd may end a
+    sentence there.
     """
-    word, after, end = match[1], match.string[match.end():match.end() + 2], match.end()
-    known, lower = rules(), match[1].lower()
+    word, known, lower = match[1], rules(), match[1].lower()
+    if lower not in known.abbreviations and len(word) > 1 and "." not in word:
+        return match[0]  # a plain word's stop, the commonest match: none of the cases below
+    after, end = match.string[match.end():match.end() + 2], match.end()  # match[0] is " word."
     masked = (lower in known.prepositive and after[:1].isspace()
               or lower in known.before_numbers and _SPACE_NUMBER.match(match.string, end) is not None
               or lower in known.others and _SPACE_SMALL.match(after) is not None
               or len(word) == 1 and word.isupper() and word != "I" and (
                   after[:1].isspace() or after[:1] == "," and after[1:2].isspace()))
-    if not masked and _DOTTED.fullmatch(word) and (not after or after[0].isspace() or after[0] in ",;"):
-        masked = not (lower.endswith(_RESTORED) and _SPACE_CAPITAL.match(match.string, end))
-    return "Ab" if masked else match[0]
+    if not masked and _DOTTED.fullmatch(word) and (not after or after[0].isspace() or after[0] in ",;."):
+        masked = not (word.endswith(_RESTORED_BEFORE_STARTERS) and known.starters.match(match.string, end)
+                      or word.endswith(_RESTORED_BEFORE_CAPITALS) and _SPACE_CAPITAL.match(match.string, end))
+    # as long as the match, so that a paragraph masked once can be read piece by piece
+    return match[0][0] + "Ab".ljust(len(match[0]) - 1, "b") if masked else match[0]
 
 
 def plain_word(word: str) -> bool:
@@ -80,5 +92,40 @@ def plain_word(word: str) -> bool:
 
 
 def mask_abbreviations(text: str) -> str:
-    """``text`` with each abbreviation whose period pysbd never ends a sentence at replaced by ``Ab``."""
-    return _ABBREVIATION.sub(_masked, text)
+    """``text`` with each abbreviation whose period pysbd never ends a sentence at replaced by ``Ab``, ``Abb``...
+
+    The result is as long as ``text``, character for character outside the abbreviations.
+    """
+    return _ABBREVIATION.sub(_masked, " " + text)[1:]
+
+
+# Something pysbd has a rule for; a piece holding one goes through pysbd. Sentence
+# punctuation (a "." between digits is a decimal point to pysbd, and one between a letter or
+# digit and a letter is part of a name, "vote.com", "2019.The"; a letter's "." before digits
+# is not: "COVID.19 The" ends after the digits), ellipses, a piece opening with a bracket or
+# quote span that a capital follows ('"Yes" The'; another opening character but a comma or
+# a closing curly quote), list markers such as "a)" or "(iv)" (pysbd's list rules read small
+# letters only: "(KCNA)" is none), a mark or dash and quote before a capital ('-" The') or a
+# bracket between quotes (pysbd splits at each), the marks pysbd uses itself ("ȸ"), and any
+# character outside the Latin, Greek and Cyrillic scripts and common punctuation.
+_NEEDS_PYSBD_AT_START = re.compile(
+    r"[^A-Za-z0-9(\"\u201c\u201d,]|(?:[a-z]|[ivxlcdm]+)\)"
+    r"|\([^)]{2,}\)\s[A-Z]|\"[^\"]*[^,]\"\s[A-Z]|\u201c[^\u201d]*[^,]\u201d\s[A-Z]")
+_NEEDS_PYSBD = re.compile(
+    r"\.(?:(?<![A-Za-z0-9_]\.)|(?![A-Za-z0-9_])|(?<=[A-Za-z_]\.)(?=\d))"
+    r"|[!?\u3002\uff0e\uff01\uff1f\u2026\u01c3\u01aa\u0238\u0239\r\n\u2018\u00ab\u00bb\u2043\u300c\uff08]"
+    r"|[\s(](?:[a-z]|[ivxlcdm]+)\)"
+    r"|[-.!?][\"'\u201c\u201d]\s[A-Z]|[\"\u201d]\s\(.*\)\s[\"\u201c]"
+    r"|[^\x20-\x7e\u00a0-\u024f\u0370-\u04ff\u2013\u2014\u2019\u201c\u201d\ufffd]"
+)
+# A character that one of the patterns above needs (most pieces hold none: one cheap scan
+# decides them); the space of "[\s(]a)" comes with a ")", "-" of '-" The' with a quote.
+_MAYBE_NEEDS_PYSBD = re.compile(
+    "[^A-Za-z0-9 ,;:\\-$%&*+/=<>@#_\\[\\]{}|~^`\\\\\u00a0-\u00aa\u00ac-\u00ba\u00bc-\u01a9\u01ab-\u01c2"
+    "\u01c4-\u0237\u023a-\u024f\u0370-\u04ff\u2013\u2014\u2019]")
+
+
+def needs_pysbd(body: str) -> bool:
+    """Whether a piece (its final mark and masked periods set aside) holds something pysbd has a rule for."""
+    return _NEEDS_PYSBD_AT_START.match(body) is not None or (
+        _MAYBE_NEEDS_PYSBD.search(body) is not None and _NEEDS_PYSBD.search(body) is not None)

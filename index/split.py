@@ -19,7 +19,7 @@ __all__ = ["context_for", "paragraph_spans", "sentence_id", "sentence_spans", "s
 
 LOG = logging.getLogger(__name__)
 
-_WORD = re.compile(r"\w+")
+_TWO_WORDS = re.compile(r"\w\W+\w")  # found as soon as a second word starts (a count read them all)
 _PARENTHESISED = re.compile(r"^\([^()]*\)[.,;]?$")
 # Neighbours a body sentence may draw context from; headlines and captions stand alone.
 _RUNNING_TEXT: frozenset[SentenceKind] = frozenset({"body", "dateline"})
@@ -47,7 +47,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 def _is_fragment(text: str) -> bool:
     """A piece the sentence splitter cut off that cannot stand alone: ``(Yonhap)``, ``EFE``, ``-``."""
-    return len(_WORD.findall(text)) < 2 or bool(_PARENTHESISED.match(text))
+    return _TWO_WORDS.search(text) is None or bool(_PARENTHESISED.match(text))
 
 
 def sentence_spans(paragraph: str, budget: Budget | None = None) -> list[tuple[int, int]]:

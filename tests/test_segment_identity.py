@@ -1,0 +1,100 @@
+"""The fast path's sentences are pysbd's, on generated text dense with what pysbd has rules for.
+
+Each paragraph mixes abbreviations, numbers, quotes, brackets, ellipses, initials, URLs and
+lists; ``segment`` must cut it exactly where plain pysbd on the whole paragraph does.
+"""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import index.segmenter as seg
+
+_WORDS = ("Kim", "met", "Putin", "the", "said", "talks", "They", "The", "He", "In", "It", "a", "I", "we",
+          "Korea's", "report", "was", "signed", "on", "at", "and", "of", "by", "Then", "Yes", "no")
+_ABBREVIATIONS = ("Mr.", "Dr.", "St.", "Gen.", "U.S.", "U.N.", "Jan.", "Oct.", "No.", "no.", "Inc.", "etc.",
+                  "e.g.", "i.e.", "a.m.", "p.m.", "a.m..", "p.m..", "U.S..", "vs.", "Fig.", "al.", "Wash.",
+                  "Calif.,", "D.C.", "Ph.D.", "pp.", "Co.", "Ltd.", "Sept.")
+_NUMBERS = ("3.5", "1950", "(1950)", "12,", "2023.", "5.", "$3.5", "2.", "1)", "2)", "24th.", "COVID-19.",
+            "19.5", "0.7%", "(2-R)", "3.", "10.")
+_INITIALS = ("N.", "J.", "A.", "L.", "I.")
+_QUOTES = ('"We', 'won,"', 'won."', '"Timelock".', "\u201cHi.\u201d", "\u201cwe", "left\u201d", "'quoted'",
+           "it's", '""', "\u2018no\u2019", "yes!\"", 'why?"')
+_BRACKETS = ("(Yonhap)", "(Yonhap).", "(KCNA)", "(L)", "(R)", "(a)", "(b)", "(i)", "(ii)", "a)", "b)", "(see",
+             "above.)", "[1]", "(TSRD)", "(File Photo KCNA)", "(The end.)")
+_MARKS = ("...", "\u2026", "it.", "Lee.", "talks?", "Yes!", "--", "-", ",", ";", ":", "a.", "b.", "iv.", "ii)")
+_OTHER = ("vote.com", "2019.The", "www.example.org", "http://x.org/a.b", "x@y.com", "\u03bb", "caf\u00e9",
+          "\ufffd", "\u00ab", "\u00bb", ".5", "19.The", "COVID.19", "(", ")", "]", "[", "\u201d", "\\",
+          "W.I.", "NPC.", "ITV2.", "24th.", "MIS-C.", "Star .", "A.M.", "P.M.", "i.v.", "U.K.", "x-2.", "12345.")
+
+_TOKEN = st.one_of(*(st.sampled_from(group) for group in
+                     (_WORDS, _WORDS, _WORDS, _ABBREVIATIONS, _NUMBERS, _INITIALS, _QUOTES, _BRACKETS, _MARKS,
+                      _OTHER)))
+
+
+def _same_as_pysbd(paragraph: str) -> None:
+    # with the hostile-input cap lifted, every piece the fast path keeps whole is one pysbd would keep
+    with mock.patch.object(seg, "_PYSBD_MAX_STOPS", 10**6):
+        assert seg.segment(paragraph) == seg._pysbd_spans(paragraph, 0), paragraph
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TOKEN, min_size=1, max_size=30))
+def test_generated_paragraphs_split_as_pysbd_splits_them(tokens):
+    _same_as_pysbd(" ".join(tokens))
+
+
+@pytest.mark.parametrize("paragraph", [
+    "The deal was signed at 9 a.m.. Mr. Kim told reporters that the talks went well.",
+    "It was 9 p.m.. (Yonhap)",
+    "Kim met Putin on the previous day. (Yonhap)",
+    "Talks went well? (Yonhap)",
+    "It was released in April 2019.The game sold well on vote.com and elsewhere.",
+    "The National Football League (NFL) and Kim Jong Un (L) met.",
+    ", The Nun has grossed $100.9 million.",
+    "3 IFN-\u03bb signaling directly inhibits repair.",
+    "The U.S.. The end.",
+    "Manuel de Falla (] , 23 November 1876) was a composer. Along with Isaac he led.",  # no opener before "]"
+    "Kim hailed the \u201dopen and thorough\u201d talks. He left.",  # closers only
+    "\u201dI hope that the people will win, and peace. This entails more.",
+    "He met the U.S. President. He left.",  # pysbd ends a sentence after "U.S." before "The", not "President"
+    "He met the Star . I left.",
+    "It is on ITV2. Hosted by him. It was COVID-19. All left the NPC. Ahmed booked the 24th. Will NW go?",
+])
+def test_cases_the_fast_path_decides_alone(paragraph):
+    with mock.patch.object(seg, "_pysbd_spans", wraps=seg._pysbd_spans) as pysbd:
+        ours = seg.segment(paragraph)
+    assert pysbd.call_count == 0
+    assert ours == seg._pysbd_spans(paragraph, 0)
+
+
+@pytest.mark.parametrize("paragraph", [
+    "He left. (File Photo KCNA) The end.",
+    "He left. (Yonhap) Kim",  # pysbd keeps "(Yonhap) Kim" whole when given it alone
+    "(Yonhap). (Yonhap) Kim",
+    "A case of COVID.19 The end.",
+    'A "bb" (cc) dd. Ee (ff) "gg" hh.',  # pysbd splits around brackets between quotes
+    "Inclusion Criteria: (Cohort 1) Therapy is allowed. (Cohort 2) Any therapy is allowed.",
+    "\u201ca \u201cb. C\u201d d. E",
+    "(a (b) c. D e.",  # "(b)" is the only span, and "b)" "c." could be a list
+    "He met W.I. The end came.",  # pysbd puts the period after "W.I" back before "The" (this differed before)
+    "2. Jan. 5 was the day. It rained.",
+    "It was 2023. P.M. Kim",  # " P.M. Kim" is a sentence end to pysbd, "P.M. Kim" alone is not
+    "Escalate to arm 2. If none, arm 3 is the MTD. If more, go to arm 2. If so, stop.",  # a numbered list
+    "He said \u201cno. \\\u201d Then. Kim left.\u201d",  # a backslash escapes a closer
+])
+def test_cases_left_to_pysbd(paragraph):
+    _same_as_pysbd(paragraph)
+
+
+def test_news_like_text_never_reaches_pysbd():
+    from bench.bench_split import synthetic_text
+
+    with mock.patch.object(seg, "_pysbd_spans", wraps=seg._pysbd_spans) as pysbd:
+        for paragraph in synthetic_text(300, seed=5).split("\n\n"):
+            seg.segment(paragraph)
+    assert pysbd.call_count == 0
