@@ -8,11 +8,10 @@ a number that cannot be a list item), followed by a space and a capital, outside
 and brackets. A piece holding no other punctuation that pysbd has rules for, once the
 periods it never ends a sentence at are set aside (``index.pysbd_rules``: "Mr. Kim",
 "U.S. envoy", "Oct. 12"), is one sentence as it stands; only the remaining pieces go
-through pysbd, a few neighbours per call. Everything is bounded, so
-one hostile paragraph costs time in proportion to its length: no sentence is longer than
-``MAX_SENTENCE_CHARS``, a piece pysbd reads holds at most that and 20 stops (neighbouring
-pieces are joined for one call up to 500 characters), and
-pysbd reads at most ``PYSBD_CHARS_PER_DOCUMENT`` of a document (a plain punctuation rule
+through pysbd, a few neighbours per call. Everything is bounded, so one hostile paragraph
+costs time in proportion to its length: no sentence is longer than ``MAX_SENTENCE_CHARS``, a
+piece pysbd reads holds at most that and 20 stops (neighbouring pieces are joined for one call
+up to 500 characters), and pysbd reads at most ``PYSBD_CHARS_PER_DOCUMENT`` of a document (a plain punctuation rule
 splits the rest).
 """
 
