@@ -9,9 +9,13 @@ sentences, with the model loaded before any timing:
 With ``--nli N`` the corpus is about N real sentences: the unique premises of
 ``../shared/nli/train_3way.jsonl.gz`` in file order, one a paragraph, 40 a document, written to a
 temporary folder (the model, not the text, is the subject: no training happens here). Each side then
-runs once after a short warm-up, and the peak RSS before and after the build is printed:
+runs once after a short warm-up (``--repeat`` rounds if given), and the peak RSS before and after
+the build is printed:
 
-    nice .venv/bin/python -m bench.bench_index --nli 10000
+    nice .venv/bin/python -m bench.bench_index --nli 10000 [--repeat 2]
+
+Each round runs the raw encode and then a build, so a load that changes during the run weighs on
+both; wall and CPU seconds (all threads) are printed, and the build's embedding phase alone.
 
 With ``--synthetic N`` it measures the store instead, on a generated corpus of about N
 sentences with a fast stand-in encoder (see ``bench.bench_store``).
@@ -86,20 +90,29 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def median_seconds(run, repeat: int) -> float:
-    """Median wall time of ``repeat`` calls of ``run()``."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+class Phase:
+    """Wall and CPU seconds (all threads of this process) of each run of one phase."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def run(self, call) -> None:
+        """Time one ``call()``."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        call()
+        self.wall.append(time.perf_counter() - wall)
+        self.cpu.append(time.process_time() - cpu)
+
+    def median(self, of: str = "wall") -> float:
+        return statistics.median(getattr(self, of))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_index", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="corpus folder or file. Defaults to data/corpus")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each; the median counts. Defaults to 5")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="timed rounds (raw encode, then build); the median counts. Defaults to 5 (1 with --nli)")
     parser.add_argument("--synthetic", type=int, default=None, metavar="N",
                         help="measure the store on a synthetic corpus of about N sentences (stand-in encoder)")
     parser.add_argument("--store-only", action="store_true",
@@ -107,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("var/bench-store"),
                         help="where --synthetic keeps its corpus and index. Defaults to var/bench-store")
     parser.add_argument("--nli", type=int, default=None, metavar="N",
-                        help=f"build from about N real sentences (premises of {NLI.name}); each side runs once")
+                        help=f"build from about N real sentences (premises of {NLI.name})")
     parser.add_argument("--nli-file", type=Path, default=NLI, help="the NLI file --nli reads. Defaults to %(default)s")
     args = parser.parse_args(argv)
     if args.nli is not None:
@@ -116,18 +129,22 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         with tempfile.TemporaryDirectory(prefix="bench-nli-") as tmp:
             write_nli_corpus(args.nli_file, args.nli, Path(tmp) / "corpus")
-            return _measure(Path(tmp) / "corpus", repeat=1, full_warmup=False)
+            return _measure(Path(tmp) / "corpus", repeat=args.repeat or 1, full_warmup=False)
     if args.synthetic is not None:
         from bench.bench_store import run
 
         print(run(args.synthetic, args.work, args.store_only))
         return 0
 
-    return _measure(args.corpus, args.repeat, full_warmup=True)
+    return _measure(args.corpus, args.repeat or 5, full_warmup=True)
 
 
 def _measure(corpus: Path, repeat: int, full_warmup: bool) -> int:
-    """Print raw ``encode`` against ``build_index`` on ``corpus`` (warm-ups whole or on 256 sentences)."""
+    """Print raw ``encode`` against ``build_index`` on ``corpus`` (warm-ups whole or on 256 sentences).
+
+    Each round runs the raw encode, then a build, so a load that changes during the run moves
+    both; the build's embedding phase is timed from its first progress report to its last.
+    """
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -145,27 +162,37 @@ def _measure(corpus: Path, repeat: int, full_warmup: bool) -> int:
                          convert_to_numpy=True, show_progress_bar=False)
 
     encode(texts if full_warmup else texts[:256])  # warm up
+    raw, build, embedding = Phase(), Phase(), []
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
         fresh_dirs = (Path(tmp) / f"index-{i}" for i in itertools.count())
 
-        def build() -> None:
-            build_index(corpus, next(fresh_dirs), embedder)
+        def build_once() -> None:
+            reports: list[float] = []
+            build_index(corpus, next(fresh_dirs), embedder, lambda done, total: reports.append(time.perf_counter()))
+            embedding.append(reports[-1] - reports[0])
 
         if full_warmup:
-            build()  # warm up the file cache and the splitter; each timed run starts from a fresh directory
-        raw_s = median_seconds(encode, repeat)
-        rss_before = peak_rss_mib()
-        build_s = median_seconds(build, repeat)
+            build_once()  # warm up the file cache and the splitter; each timed run starts from a fresh directory
+            embedding.clear()
+        rss_before = 0.0
+        for _ in range(repeat):
+            raw.run(encode)
+            rss_before = rss_before or peak_rss_mib()  # the first round's, before any timed build
+            build.run(build_once)
         rss_after = peak_rss_mib()
 
-    n = len(texts)
+    n, raw_s, build_s = len(texts), raw.median(), build.median()
     print(f"corpus {corpus}: {n} sentences; torch threads {torch.get_num_threads()}; "
-          f"median of {repeat} runs\n")
-    print(table(["", "seconds", "sentences/s", "vs raw"], [
-        ["model.encode (raw)", f"{raw_s:.3f}", f"{n / raw_s:,.0f}", "1.00"],
-        ["build_index (fresh dir)", f"{build_s:.3f}", f"{n / build_s:,.0f}", f"{raw_s / build_s:.2f}"],
+          f"median of {repeat} rounds (raw encode, then build)\n")
+    print(table(["", "seconds", "CPU seconds", "sentences/s", "vs raw", "CPU vs raw"], [
+        ["model.encode (raw)", f"{raw_s:.3f}", f"{raw.median('cpu'):.3f}", f"{n / raw_s:,.0f}", "1.00", "1.00"],
+        ["build_index (fresh dir)", f"{build_s:.3f}", f"{build.median('cpu'):.3f}", f"{n / build_s:,.0f}",
+         f"{raw_s / build_s:.2f}", f"{raw.median('cpu') / build.median('cpu'):.2f}"],
+        ["  of which embedding", f"{statistics.median(embedding):.3f}", "", "", "", ""],
     ]))
-    print(f"\npeak RSS {rss_before:,.0f} MiB before the timed builds (model, texts, raw encode), "
+    rounds = ", ".join(f"{r:.1f} / {b:.1f}" for r, b in zip(raw.wall, build.wall))
+    print(f"\nseconds per round, raw / build: {rounds}")
+    print(f"peak RSS {rss_before:,.0f} MiB before the timed builds (model, texts, raw encode), "
           f"{rss_after:,.0f} MiB after them")
     return 0
 

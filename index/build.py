@@ -16,7 +16,7 @@ import logging
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import faiss
@@ -26,59 +26,22 @@ from index import ann as ann_module
 from index.corpus import corpus_files
 from index.distributed import connect, ray_split_embed
 from index.durable import build_lock, fsync_dir, fsync_file, write_atomic
-from index.embed import Embedder, check_vectors
+from index.embed import Embedder
 from index.errors import IndexStoreError
 from index.folder import check_out, collect_garbage
 from index.ingest import read_corpus
-from index.models import AnnInfo, BuildResult, Document, Manifest, SegmentInfo, Sentence
+from index.models import AnnInfo, BuildResult, Manifest
+from index.new_segment import SplitEmbed, TermTable, write_segment
 from index.plan import Plan, Snapshot, file_stats, read_changed, stamp_of, unchanged_on_disk
-from index.segment import SegmentWriter, new_segment_name
-from index.split import split_document
 from index.store import MANIFEST, ClaimIndex, read_manifest
 from index.text_tables import DEFAULT_TABLES
 
-__all__ = ["EMBED_CHUNK", "build_index"]
+__all__ = ["build_index"]
 
 LOG = logging.getLogger(__name__)
 
-EMBED_CHUNK = 256
-"""Sentences per call to ``Embedder.embed`` (and per progress report)."""
-EMBED_WINDOW = 4096
-"""Sentences read back at a time and sorted by length into ``EMBED_CHUNK`` calls."""
 ANN_STALE = 0.1
 """The ANN file is rebuilt when rows outside it (or removed rows inside it) pass this share of its rows."""
-
-TermTable = Callable[[Document], Iterable[str]]
-"""A corpus-wide table: the terms one document contributes (the table is their union over the index)."""
-SplitEmbed = Callable[[list[Document], Embedder, int], Iterator[tuple[list[Sentence], np.ndarray]]]
-"""Splits and embeds documents elsewhere (``ray_split_embed`` on a cluster): their sentences and vectors, in order."""
-
-
-def _embed_into(writer: SegmentWriter, embedder: Embedder, dim: int,
-                progress: Callable[[int, int], None] | None) -> None:
-    """Embed the writer's sentences (texts read back from its table: memory stays bounded).
-
-    ``EMBED_WINDOW`` texts are read at a time and embedded ``EMBED_CHUNK`` a call in order of
-    length: the encoder pads each batch to its longest text, so a call of texts of like length
-    wastes little (on real text, calls of 256 in document order took 1.6x the time of one call).
-    """
-    total, done = writer.sentences, 0
-    if progress is not None:
-        progress(0, total)
-    for window in writer.texts(EMBED_WINDOW):
-        order = sorted(range(len(window)), key=lambda i: len(window[i]))
-        vectors = np.empty((len(window), dim), dtype=np.float32)
-        for start in range(0, len(window), EMBED_CHUNK):
-            rows = order[start:start + EMBED_CHUNK]
-            found = check_vectors(embedder.embed([window[i] for i in rows]), len(rows), embedder.name)
-            if found.shape[1] != dim:
-                raise IndexStoreError(f"embedder {embedder.name} returned {found.shape[1]}-d vectors, the index at "
-                                      f"{writer.folder.parent} holds {dim}-d vectors; delete it and build again")
-            vectors[rows] = found
-            done += len(rows)
-            if progress is not None:
-                progress(done, total)
-        writer.add_vectors(vectors)
 
 
 def _write_ann(out: Path, manifest: Manifest, previous: AnnInfo | None, live: dict[str, int]) -> AnnInfo | None:
@@ -212,33 +175,6 @@ def previous_index(out: Path, old: Manifest | None, embedder: Embedder, root: st
         return None
 
 
-def _write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: int | None, dtype: str,
-                   embedder: Embedder, tables: Mapping[str, TermTable],
-                   progress: Callable[[int, int], None] | None,
-                   split_embed: SplitEmbed | None) -> tuple[SegmentWriter, SegmentInfo]:
-    """Split, embed and write the fresh documents as one new segment (removed again on failure)."""
-    dim = dim if dim is not None else int(embedder.dim)
-    writer = SegmentWriter(out / new_segment_name(), dim, dtype)
-    try:
-        if split_embed is not None:
-            results = split_embed([d for d, _ in fresh], embedder, dim)
-            for done, ((document, position), (sentences, vectors)) in enumerate(zip(fresh, results), start=1):
-                writer.add_document(document, position, sentences,
-                                    {name: table(document) for name, table in tables.items()})
-                writer.add_vectors(vectors)
-                if progress is not None:
-                    progress(done, len(fresh))
-            return writer, writer.finish(base, list(tables))
-        for document, position in fresh:
-            writer.add_document(document, position, split_document(document),
-                                {name: table(document) for name, table in tables.items()})
-        _embed_into(writer, embedder, dim, progress)
-        return writer, writer.finish(base, list(tables))
-    except BaseException:
-        writer.abort()
-        raise
-
-
 def _committed(out: Path, name: str) -> bool:
     """Whether the manifest now in ``out`` names ``name`` (then it must not be removed)."""
     try:
@@ -275,7 +211,7 @@ def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedde
     try:
         if plan.fresh:
             base = max((s.base + s.sentences for s in previous.manifest.segments), default=0) if previous else 0
-            writer, info = _write_segment(out, plan.fresh, base, dim, dtype, embedder, tables, progress,
+            writer, info = write_segment(out, plan.fresh, base, dim, dtype, embedder, tables, progress,
                                           split_embed)
             new_parts.append(writer.folder.name)
             segments.append(info)

@@ -27,11 +27,21 @@ class _Rules(NamedTuple):
     starters: re.Pattern  # a space, a word pysbd reads as a sentence's start, a space
 
 
+_REGEX_CACHE = 4096
+"""Compiled patterns ``re`` keeps (512 by default). pysbd passes pattern strings to ``re.sub`` and
+the like, building one per abbreviation it meets; on the 10k NLI premises of
+``bench.bench_index --nli`` it used 1,723 distinct patterns, so the default cache
+dropped and recompiled them over and over: pysbd took ~1.5x the CPU time it takes with them kept."""
+
+
 @functools.lru_cache(maxsize=1)
 def rules() -> _Rules:
     """pysbd's segmenter and abbreviations (built once: building its rules takes a moment)."""
     import pysbd  # imported lazily
     from pysbd.lang.common.standard import Standard
+
+    # re reads this module setting on each miss; raising it only keeps more patterns compiled
+    re._MAXCACHE = max(getattr(re, "_MAXCACHE", 0), _REGEX_CACHE)
 
     known = Standard.Abbreviation
 

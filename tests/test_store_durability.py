@@ -23,7 +23,7 @@ _CHILD = """
 import os, signal, sys
 sys.path.insert(0, {tests!r})
 from conftest import FakeEmbedder
-import index.build, index.durable, index.segment
+import index.build, index.durable, index.new_segment, index.segment_writer
 point = {point!r}
 
 def die(*args, **kwargs):
@@ -36,11 +36,11 @@ class Dying(FakeEmbedder):
         return super().embed(texts)
 
 if point == "segment-written":
-    finish = index.segment.SegmentWriter.finish
+    finish = index.segment_writer.SegmentWriter.finish
     def finish_then_die(self, *a, **k):
         finish(self, *a, **k)
         die()
-    index.segment.SegmentWriter.finish = finish_then_die
+    index.segment_writer.SegmentWriter.finish = finish_then_die
 elif point == "before-swap":
     index.durable.os.replace = die
 elif point == "after-swap":
@@ -52,7 +52,7 @@ elif point == "after-swap":
             die()
         collect(*a, **k)
     index.build.collect_garbage = collect_then_die
-index.build.EMBED_CHUNK = 8
+index.new_segment.EMBED_CHUNK = 8
 index.build.build_index({corpus!r}, {out!r}, Dying())
 """
 

@@ -94,7 +94,7 @@ class SerialEmbedder:
     """One embedder shared by checks and a background build, one call at a time.
 
     Tokenizers and models are not safe to call from two threads at once; builds embed in
-    chunks (``index.build.EMBED_CHUNK``), so a check waits for one chunk at most.
+    chunks (``index.new_segment.EMBED_CHUNK``), so a check waits for one chunk at most.
     """
 
     def __init__(self, embedder: Embedder) -> None:
