@@ -271,7 +271,7 @@ def run(args: argparse.Namespace, index_dir: Path) -> int:
 
 def synthetic_index(sentences: int, work: Path) -> Path:
     """The index of a synthetic corpus of about ``sentences`` sentences under ``work`` (built once, then reused)."""
-    import index.build
+    import index.new_segment
     from bench.synthetic import HashEmbedder, line_split, write_corpus
 
     corpus, out = work / f"corpus-{sentences}-lines", work / f"check-index-{sentences}"
@@ -279,7 +279,7 @@ def synthetic_index(sentences: int, work: Path) -> Path:
         write_corpus(corpus, sentences, one_per_line=True)
         (corpus / ".complete").touch()
     if not (out / "manifest.json").exists():
-        with mock.patch.object(index.build, "split_document", line_split):  # the store, not the splitter
+        with mock.patch.object(index.new_segment, "split_document", line_split):  # the store, not the splitter
             build_index(corpus, out, HashEmbedder())
     return out
 

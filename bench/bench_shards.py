@@ -63,11 +63,11 @@ def coordinator_bytes(documents: int = 100_000, shards: int = 4) -> float:
 
 def run(sentences: int, shards: int, work: Path, use_ray: bool) -> str:
     """Build, load and search both layouts; the report as text."""
-    import index.build
+    import index.new_segment
     from index import ClaimIndex, build_index
     from index.sharded import ShardedIndex
 
-    index.build.split_document = line_split  # the store alone: one sentence per line
+    index.new_segment.split_document = line_split  # the store alone: one sentence per line
     corpus, one_dir, many_dir = work / f"corpus-{sentences}", work / "one", work / f"shards-{shards}"
     if not (corpus / ".complete").exists():
         write_corpus(corpus, sentences, one_per_line=True)

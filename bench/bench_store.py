@@ -48,11 +48,11 @@ def _percentiles(times: list[float]) -> str:
 
 
 def _build(corpus: Path, out: Path, store_only: bool) -> dict:
-    import index.build
+    import index.new_segment
     from index import build_index
 
     if store_only:
-        index.build.split_document = line_split
+        index.new_segment.split_document = line_split
 
     embedder = HashEmbedder()
     embedder.embed(["warm up"])  # the stand-in's table, like a model, is made before timing
