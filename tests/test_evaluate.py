@@ -94,6 +94,44 @@ def test_small_corpora_hold_own_evidence_and_other_topics_distractors():
     assert len(sample_cases(built.cases, 3, seed=2)) == 3 and sample_cases(built.cases, None, 2) == built.cases
 
 
+def test_small_corpora_near_distractors_are_the_nearest_other_topic_texts():
+    import random
+
+    import pytest
+
+    pairs = [LabelledPair(claim="c1", evidence="e1", stance="supports", topic="t1"),
+             LabelledPair(claim="c1x", evidence="e2", stance="none", topic="t1"),
+             *[LabelledPair(claim=f"o{i}", evidence=f"f{i}", stance="none", topic=f"u{i}") for i in range(6)]]
+    # c1 points along x; e2 (own topic) is nearest of all, then f4, f1, f5; the others point away.
+    angle = {"c1": 0.0, "e1": 0.2, "e2": 0.05, "f4": 0.1, "f1": 0.3, "f5": 0.4}
+    calls = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        a = np.array([angle.get(t, 2.0 + int(t[-1]) / 10 if t[-1].isdigit() else 2.5) for t in texts])
+        return np.stack([np.cos(a), np.sin(a)], axis=1).astype(np.float32)
+
+    built = small_corpora(pairs, distractors=3, seed=1, prefix="s", near=2, embed=embed)
+    text = {d["id"]: d["text"] for d in built.documents}
+    c1 = built.cases[0]
+    extra = [text[s] for s in c1.sources if text[s] != "e1"]
+    assert {"f4", "f1"} <= set(extra) and len(extra) == 3  # the two nearest of other topics, one random
+    assert "e2" not in extra  # own topic (unlabelled for c1): never a distractor, however near
+    assert all(c1.gold[s] == ["none"] for s in c1.sources if text[s] != "e1")
+    assert small_corpora(pairs, distractors=3, seed=1, prefix="s", near=2, embed=embed) == built  # deterministic
+    assert len(calls) == 4  # claims and sources embedded once per build, not per claim
+    # near=0 keeps the random draw exactly as before (and needs no embedder)
+    plain = small_corpora(pairs, distractors=3, seed=1, prefix="s")
+    rng, sources = random.Random(1), [d["id"] for d in plain.documents]
+    topic = {d["id"]: {p.topic for p in pairs if p.evidence == d["text"]} for d in plain.documents}
+    for case in plain.cases:
+        others = [s for s in sources if case.group not in topic[s]]
+        assert set(rng.sample(others, 3)) == {s for s in case.sources if case.gold[s] == ["none"]
+                                                and case.group not in topic[s]}
+    with pytest.raises(ValueError):
+        small_corpora(pairs, distractors=3, seed=1, prefix="s", near=1)
+
+
 def test_topics_join_rows_that_share_any_key():
     topics = connected_topics([["c:1", "e:x"], ["c:2", "e:y"], ["c:3", "e:x"], ["c:2", "t:q"]], "t")
     assert topics == ["t0", "t1", "t0", "t1"]
@@ -218,8 +256,8 @@ def test_stance_calibration_is_fitted_on_training_topics_and_reported_on_held_ou
     real = corpora.corpora_verifier
 
     @contextlib.contextmanager
-    def with_fakes(documents, model=None):
-        with real(documents, model, KeywordJudge(), fake_embedder) as verifier:
+    def with_fakes(documents, model=None, embedder=None):
+        with real(documents, model, KeywordJudge(), embedder or fake_embedder) as verifier:
             yield verifier
 
     monkeypatch.setattr(corpora, "corpora_verifier", with_fakes)

@@ -4,6 +4,9 @@ Every distinct evidence text becomes one source. A claim's corpus holds the evid
 labelled for it (gold: the pair's stance) plus a few evidence texts of *other* topics as
 distractors (gold: "none"). Evidence of the claim's own topic that carries no label for it is
 left out of its corpus: its stance is unknown, and a guess would score the verifier against noise.
+By default the distractors are drawn at random; ``near`` of them can instead be the evidence texts
+of other topics nearest the claim (cosine of the index's embeddings), the neighbouring stories a
+real news corpus puts next to a judged passage (training side only, see ``verify.training.stance_data``).
 All claims share one index; each is checked against its own sources only
 (``Verifier.check_many(sources=...)``), so a claim competes with a dozen sources, not hundreds.
 """
@@ -14,10 +17,11 @@ import json
 import random
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from verify.evaluation.per_source import ClaimCase
@@ -44,7 +48,8 @@ class SmallCorpora(BaseModel):
     cases: list[ClaimCase]
 
 
-def small_corpora(pairs: list[LabelledPair], distractors: int, seed: int, prefix: str) -> SmallCorpora:
+def small_corpora(pairs: list[LabelledPair], distractors: int, seed: int, prefix: str, near: int = 0,
+                  embed: Callable[[list[str]], np.ndarray] | None = None) -> SmallCorpora:
     """One small corpus per claim (see the module docstring).
 
     Args:
@@ -52,10 +57,18 @@ def small_corpora(pairs: list[LabelledPair], distractors: int, seed: int, prefix
         distractors: Evidence texts of other topics added to each claim's corpus.
         seed: Seed of the distractor draw.
         prefix: Source ids are ``{prefix}{n:05d}``; case ids ``{prefix}-claim-{n}``.
+        near: How many of the ``distractors`` are the other-topic evidence texts most similar to the
+            claim (the rest stay random). Defaults to 0: all random, as before.
+        embed: Unit-vector embedder of texts (``Embedder.embed``); needed when ``near`` > 0.
 
     Returns:
         The documents and the cases, in the order the claims first appear.
+
+    Raises:
+        ValueError: ``near`` > 0 without ``embed``.
     """
+    if near and embed is None:
+        raise ValueError("near distractors need an embedder")
     rng = random.Random(seed)
     source_of: dict[str, str] = {}
     topics_of: dict[str, set[str]] = defaultdict(set)
@@ -67,11 +80,15 @@ def small_corpora(pairs: list[LabelledPair], distractors: int, seed: int, prefix
         gold[p.claim][source] = [p.stance]
         topic_of_claim.setdefault(p.claim, p.topic)
     sources = list(source_of.values())
+    similarity = (embed(list(gold)) @ embed(list(source_of)).T) if near else None
     cases = []
     for n, (claim, labels) in enumerate(gold.items()):
         topic = topic_of_claim[claim]
-        others = [s for s in sources if topic not in topics_of[s]]
-        extra = rng.sample(others, min(distractors, len(others)))
+        others = [i for i, s in enumerate(sources) if topic not in topics_of[s]]
+        nearest = sorted(others, key=lambda i: (-similarity[n, i], i))[:min(near, distractors)] if near else []
+        rest = [i for i in others if i not in nearest]
+        picked = nearest + rng.sample(rest, min(distractors - len(nearest), len(rest)))
+        extra = [sources[i] for i in picked]
         cases.append(ClaimCase(id=f"{prefix}-claim-{n}", claim=claim, group=topic,
                                gold=labels | {s: ["none"] for s in extra}, sources=sorted([*labels, *extra])))
     documents = [{"id": source, "text": text} for text, source in source_of.items()]

@@ -71,14 +71,22 @@ def stance_records(args) -> StanceSet:
         return StanceSet(records=records, source=f"the stance records in {args.fit_records.name}",
                          command=f"python -m verify.training.calibrate --stance --fit-records "
                                  f"{args.fit_records.name} --seed {args.seed}")
-    corpora = fact_corpora(read_fact_rows(args.nli, args.model), args.claims, seed=args.seed)
-    with corpora_verifier(corpora.documents, args.model) as verifier:
+    embedder = None
+    if args.near_distractors:
+        from index.embed import SentenceTransformerEmbedder
+        from verify.settings import Settings
+
+        embedder = SentenceTransformerEmbedder(Settings.from_env(verifier_path=args.model).embedding_model)
+    corpora = fact_corpora(read_fact_rows(args.nli, args.model), args.claims, seed=args.seed,
+                           near=args.near_distractors, embed=embedder.embed if embedder else None)
+    near = f" --near-distractors {args.near_distractors}" if args.near_distractors else ""
+    with corpora_verifier(corpora.documents, args.model, embedder=embedder) as verifier:
         records = score_cases(verifier, corpora.cases).records
     if args.records:
         args.records.write_text("".join(r.model_dump_json() + "\n" for r in records), encoding="utf-8")
     return StanceSet(records=records, source=(f"train_3way fact-verification rows ({', '.join(FACT_SETS)}) "
                                               f"as small corpora: {len(corpora.cases)} claims"),
-                     command=f"python -m verify.training.calibrate --stance --claims {args.claims} --seed {args.seed}")
+                     command=f"python -m verify.training.calibrate --stance --claims {args.claims} --seed {args.seed}{near}")
 
 
 def calibrate_stance(args) -> int:
@@ -127,6 +135,9 @@ def main(argv=None) -> int:
                     help="calibrate source confidences on the training-side per-source set")
     ap.add_argument("--claims", type=int, default=600, help="--stance: claims sampled from the fact rows")
     ap.add_argument("--seed", type=int, default=13, help="--stance: sampling and split seed")
+    ap.add_argument("--near-distractors", type=int, default=0, metavar="N",
+                    help="--stance: N of each claim's distractors are the other-topic evidence texts nearest "
+                         "the claim (embedding cosine) instead of random ones (default 0)")
     ap.add_argument("--records", type=Path, default=None, help="--stance: also write the stance records here")
     ap.add_argument("--fit-records", type=Path, default=None,
                     help="--stance: fit on records an earlier --records run wrote (no model runs)")

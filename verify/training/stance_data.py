@@ -9,6 +9,12 @@ or a claim family (VitaminC's revisions of one sentence, "5ee3..._1", "5ee3..._2
 "1947750000003"), so the grouped split of :mod:`verify.training.calibrate` never puts one fact on
 both sides.
 
+Distractors are random evidence texts of other topics by default; ``near`` of them can instead be
+the other-topic evidence texts nearest the claim (:func:`verify.evaluation.corpora.small_corpora`),
+so the set also holds the neighbouring story (similar subject, other fact, gold "none") a real
+corpus retrieves next to a judged passage. The topic join above keeps the claim's own evidence,
+its revisions and the evidence it shares with other claims out of that draw.
+
 Which rows: for a model whose training card says it never saw the held-out split of ``train_3way``
 (:mod:`verify.training.holdout`; models trained since the split exists), only that split's fact rows,
 so the judge is calibrated on claims it never read. The shipped model was trained on every row;
@@ -70,7 +76,8 @@ def read_fact_rows(nli: Path, model: Path | None = None) -> list[dict]:
             and (r["premise"], r["hypothesis"]) not in held and (r["dataset"], r["id"]) not in held]
 
 
-def fact_corpora(rows: list[dict], claims: int, distractors: int = DISTRACTORS, seed: int = SEED) -> SmallCorpora:
+def fact_corpora(rows: list[dict], claims: int, distractors: int = DISTRACTORS, seed: int = SEED, near: int = 0,
+                 embed=None) -> SmallCorpora:
     """Small corpora of ``claims`` claims sampled (seeded) over :data:`FACT_SETS` by their shares.
 
     Args:
@@ -78,6 +85,9 @@ def fact_corpora(rows: list[dict], claims: int, distractors: int = DISTRACTORS, 
         claims: Claims to sample; each keeps every evidence text labelled for it.
         distractors: Evidence texts of other topics per claim. Defaults to :data:`DISTRACTORS`.
         seed: Sampling seed. Defaults to :data:`SEED`.
+        near: How many of the distractors are the other-topic evidence texts nearest the claim.
+            Defaults to 0: all random.
+        embed: The embedder's ``embed`` (texts -> unit vectors); needed when ``near`` > 0.
     """
     rng = random.Random(seed)
     topics = connected_topics([[f"c:{r['hypothesis']}", f"e:{r['premise']}", f"f:{family(r)}"] for r in rows],
@@ -91,4 +101,4 @@ def fact_corpora(rows: list[dict], claims: int, distractors: int = DISTRACTORS, 
         chosen.update(rng.sample(names, min(round(claims * share), len(names))))
     pairs = [LabelledPair(claim=r["hypothesis"], evidence=r["premise"], stance=STANCE[r["label"]], topic=t)
              for r, t in zip(rows, topics) if r["hypothesis"] in chosen]
-    return small_corpora(pairs, distractors, seed, prefix="fact")
+    return small_corpora(pairs, distractors, seed, prefix="fact", near=near, embed=embed)
