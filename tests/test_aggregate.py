@@ -151,8 +151,8 @@ def test_anchored_side_wins_over_an_unanchored_one():
 
 def test_confidence_map_fits_an_underconfident_source():
     from verify.scoring.confidence import ConfidenceMap
-    from verify.training.calibrate import fit_platt
     from verify.training.metrics import expected_calibration_error, held_out_calibrated
+    from verify.training.stance_model import fit_platt
 
     rng = np.random.default_rng(0)
     raw = rng.uniform(0.5, 0.95, 400)

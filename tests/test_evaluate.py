@@ -318,7 +318,7 @@ def test_rescore_remeasures_saved_confidences_with_the_current_calibration(tmp_p
 
 
 def test_platt_fit_converges_when_most_stances_sit_at_a_raw_one():
-    from verify.training.calibrate import fit_platt
+    from verify.training.stance_model import fit_platt
 
     confidences = [1.0] * 400 + [0.6] * 100 + [0.85] * 100
     correct = [i % 25 != 0 for i in range(400)] + [i % 2 == 0 for i in range(100)] + [i % 4 != 0 for i in range(100)]

@@ -152,14 +152,16 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
             verdicts.append(SourceVerdict(**about, stance="none", confidence=round(confidence_map.of(features), 4),
                                           features=features))
             continue
-        result = source_stance(np.array([j.probs for j in items]), np.array([j.similarity for j in items]),
-                               settings.stance_threshold, standalone=np.array([j.alone for j in items]),
-                               anchors=np.array([j.anchor for j in items]),
-                               coverage=np.array([j.coverage for j in items]), settings=settings.scoring)
+        # the source's passages as arrays, once for its stance and for its features
+        read = np.array([j.probs for j in items])
+        similarity, standalone = np.array([j.similarity for j in items]), np.array([j.alone for j in items])
+        coverage = np.array([j.coverage for j in items])
+        result = source_stance(read, similarity, settings.stance_threshold, standalone=standalone,
+                               anchors=np.array([j.anchor for j in items]), coverage=coverage,
+                               settings=settings.scoring)
         best_row[doc.source_id] = items[result.order[0]].row
-        features = stance_features(result.stance, result.confidence, result.order, np.array([j.probs for j in items]),
-                                   np.array([j.similarity for j in items]), np.array([j.alone for j in items]),
-                                   np.array([j.coverage for j in items]), settings.stance_threshold)
+        features = stance_features(result.stance, result.confidence, result.order, read, similarity, standalone,
+                                   coverage, settings.stance_threshold)
         verdicts.append(SourceVerdict(**about, stance=result.stance, confidence=round(confidence_map.of(features), 4),
                                       features=features,
                                       passages=[items[i].passage for i in result.order[: settings.passages_shown]]))

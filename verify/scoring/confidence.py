@@ -23,7 +23,7 @@ import numpy as np
 from verify.models import StanceFeatures
 
 __all__ = ["CONFIDENCE_MODEL_FORMAT", "FEATURE_NAMES", "Calibration", "ConfidenceMap", "ConfidenceModel",
-           "feature_vector", "stance_features"]
+           "feature_vector", "logit", "stance_features"]
 
 _CLIP = 1e-4
 CONFIDENCE_MODEL_FORMAT = "crosscheck-stance-confidence/2"
@@ -60,7 +60,8 @@ def stance_features(stance: str, confidence: float, order: list[int], probs: np.
                           alone=bool(alone))
 
 
-def _logit(p: float) -> float:
+def logit(p: float) -> float:
+    """log(p / (1 - p)), with p clipped to [1e-4, 1 - 1e-4] (a raw confidence of 1.0 is common)."""
     c = min(max(float(p), _CLIP), 1 - _CLIP)
     return math.log(c / (1 - c))
 
@@ -80,7 +81,7 @@ def feature_vector(f: StanceFeatures) -> list[float]:
     """The numbers :data:`FEATURE_NAMES` names, of one source's features."""
     none, sided = float(f.kind == "none"), float(f.kind != "none")
     many = math.log1p(f.passages)
-    return [float(f.kind == "sided"), float(f.kind == "mixed"), _logit(f.confidence),
+    return [float(f.kind == "sided"), float(f.kind == "mixed"), logit(f.confidence),
             none * f.similarity, none * f.coverage, none * float(f.passages > 0), none * many, none * f.opposite,
             sided * f.similarity, sided * f.coverage, sided * many, sided * f.opposite, sided * float(f.alone)]
 
@@ -96,7 +97,7 @@ class ConfidenceMap:
     """The most the map says: a fit on n stances cannot tell 1 - 1/n from certainty."""
 
     def __call__(self, confidence: float) -> float:
-        return min(self.ceiling, float(1 / (1 + np.exp(-(self.a * _logit(confidence) + self.b)))))
+        return min(self.ceiling, float(1 / (1 + np.exp(-(self.a * logit(confidence) + self.b)))))
 
     def of(self, features: StanceFeatures) -> float:
         """The probability shown for a source with ``features`` (only its raw confidence counts here)."""

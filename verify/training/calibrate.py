@@ -27,28 +27,12 @@ import logging
 import sys
 from pathlib import Path
 
-import numpy as np
 from pydantic import BaseModel
 
 from verify.evaluation.per_source import StanceRecord
 from verify.judge.nli_model import read_delta_config
-from verify.scoring.confidence import ConfidenceMap
 from verify.settings import DEFAULT_STANCE_CALIBRATION, DEFAULT_VERIFIER, PACKAGE_ROOT
 from verify.training.temperature import calibrate_temperature, ece_of, fit_temperature, nll  # noqa: F401 (tests)
-
-
-def fit_platt(confidences: list[float], correct: list[bool]) -> ConfidenceMap:
-    """The Platt map ``sigmoid(a * logit(c) + b)`` of least log-loss (scikit-learn's solver, a weak ridge).
-
-    The one Platt fit of the project (a hand-written Newton fit it replaced diverged, a ~ 2e5, when
-    most stances sit at a raw confidence of 1.0, as sources with no judged passage do).
-    """
-    from sklearn.linear_model import LogisticRegression
-
-    c = np.clip(np.asarray(confidences, dtype=np.float64), 1e-4, 1 - 1e-4)
-    x = np.log(c / (1 - c)).reshape(-1, 1)
-    model = LogisticRegression(C=100.0).fit(x, np.asarray(correct, dtype=int))
-    return ConfidenceMap(float(model.coef_[0][0]), float(model.intercept_[0]), ceiling=1 - 1 / (len(c) + 2))
 
 
 class StanceSet(BaseModel):

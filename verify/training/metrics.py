@@ -61,7 +61,7 @@ def expected_calibration_error(confidences: list[float], correct: list[bool], bi
 def held_out_calibrated(groups: list[str], confidences: list[float], correct: list[bool]) -> list[float]:
     """Each confidence mapped by a Platt map fitted on the *other* groups (leave one group out):
     the calibrated confidences an unseen claim would get."""
-    from verify.training.calibrate import fit_platt
+    from verify.training.stance_model import fit_platt
 
     out = [0.0] * len(confidences)
     for g in dict.fromkeys(groups):
@@ -79,10 +79,23 @@ def grouped_split(groups: list[str], seed: int, held_out: float = 0.5) -> list[b
     Items of one group (one topic) always fall on the same side, so a fit never sees a fact
     whose other claims it is measured on.
     """
-    names = sorted(set(groups))
-    random.Random(seed).shuffle(names)
+    names = _shuffled(groups, seed)
     held = set(names[: round(len(names) * held_out)])
     return [g in held for g in groups]
+
+
+def grouped_folds(groups: list[str], folds: int, seed: int) -> list[int]:
+    """Each item's fold: whole groups (topics) dealt round-robin over ``folds`` after the same seeded
+    shuffle as :func:`grouped_split`."""
+    fold_of = {g: i % folds for i, g in enumerate(_shuffled(groups, seed))}
+    return [fold_of[g] for g in groups]
+
+
+def _shuffled(groups: list[str], seed: int) -> list[str]:
+    """The distinct groups, sorted, then shuffled with ``seed``: the same order whatever the items' order."""
+    names = sorted(set(groups))
+    random.Random(seed).shuffle(names)
+    return names
 
 
 def connected_topics(links: list[list[str]], prefix: str) -> list[str]:

@@ -3,7 +3,7 @@
 Two candidates are fitted on the same fit half of the training-side stance records (topics split
 in two, :func:`verify.training.metrics.grouped_split`) and measured on the same held-out half:
 
-- the Platt map of one number, the raw confidence (:func:`verify.training.calibrate.fit_platt`);
+- the Platt map of one number, the raw confidence (:func:`fit_platt`);
 - one logistic regression over each source's :class:`verify.models.StanceFeatures`
   (:func:`fit_confidence_model`).
 
@@ -24,12 +24,14 @@ from verify.scoring.confidence import (
     CONFIDENCE_MODEL_FORMAT,
     FEATURE_NAMES,
     Calibration,
+    ConfidenceMap,
     ConfidenceModel,
     feature_vector,
+    logit,
 )
-from verify.training.metrics import expected_calibration_error
+from verify.training.metrics import expected_calibration_error, grouped_folds
 
-__all__ = ["MODEL_C", "fit_confidence_model", "fit_platt_records", "grouped_folds", "measure", "model_card"]
+__all__ = ["MODEL_C", "fit_confidence_model", "fit_platt", "fit_platt_records", "measure", "model_card"]
 
 MODEL_C = 1.0
 """Inverse ridge strength of the model's fit (scikit-learn's default; not tuned)."""
@@ -55,10 +57,21 @@ def fit_confidence_model(records: list[StanceRecord], c: float = MODEL_C) -> Con
                            ceiling=ceiling_of(len(records)))
 
 
+def fit_platt(confidences: list[float], correct: list[bool]) -> ConfidenceMap:
+    """The Platt map ``sigmoid(a * logit(c) + b)`` of least log-loss (scikit-learn's solver, a weak ridge).
+
+    The one Platt fit of the project (a hand-written Newton fit it replaced diverged, a ~ 2e5, when
+    most stances sit at a raw confidence of 1.0, as sources with no judged passage do).
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([logit(c) for c in confidences], dtype=np.float64).reshape(-1, 1)
+    model = LogisticRegression(C=100.0).fit(x, np.asarray(correct, dtype=int))
+    return ConfidenceMap(float(model.coef_[0][0]), float(model.intercept_[0]), ceiling=ceiling_of(len(confidences)))
+
+
 def fit_platt_records(records: list[StanceRecord]) -> Calibration:
     """The one-number Platt map of the records' raw confidences."""
-    from verify.training.calibrate import fit_platt
-
     return fit_platt([r.confidence for r in records], [r.correct for r in records])
 
 
@@ -73,16 +86,6 @@ def measure(shown: list[float], correct: list[bool]) -> dict:
     """ECE, log-loss and wrong stances above :data:`OVERCONFIDENT` of some shown confidences."""
     return {"ece": round(expected_calibration_error(shown, correct), 4), "log_loss": round(log_loss(shown, correct), 4),
             "wrong_above_0.95": sum(p > OVERCONFIDENT and not ok for p, ok in zip(shown, correct))}
-
-
-def grouped_folds(groups: list[str], folds: int, seed: int) -> list[int]:
-    """Each item's fold: whole groups (topics) dealt round-robin over ``folds`` after a seeded shuffle."""
-    import random
-
-    names = sorted(set(groups))
-    random.Random(seed).shuffle(names)
-    fold_of = {g: i % folds for i, g in enumerate(names)}
-    return [fold_of[g] for g in groups]
 
 
 def cross_validate(records: list[StanceRecord], folds: int, seed: int) -> dict:
