@@ -76,19 +76,21 @@ def write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: 
     """
     dim = dim if dim is not None else int(embedder.dim)
     writer = SegmentWriter(out / new_segment_name(), dim, dtype)
+
+    def terms(document: Document) -> dict[str, Iterable[str]]:
+        return {name: table(document) for name, table in tables.items()}
+
     try:
         if split_embed is not None:
             results = split_embed([d for d, _ in fresh], embedder, dim)
             for done, ((document, position), (sentences, vectors)) in enumerate(zip(fresh, results), start=1):
-                writer.add_document(document, position, sentences,
-                                    {name: table(document) for name, table in tables.items()})
+                writer.add_document(document, position, sentences, terms(document))
                 writer.add_vectors(vectors)
                 if progress is not None:
                     progress(done, len(fresh))
             return writer, writer.finish(base, list(tables))
         for document, position in fresh:
-            writer.add_document(document, position, split_document(document),
-                                {name: table(document) for name, table in tables.items()})
+            writer.add_document(document, position, split_document(document), terms(document))
         embed_by_length(writer, embedder, dim, progress)
         return writer, writer.finish(base, list(tables))
     except BaseException:
