@@ -226,9 +226,8 @@ def _starts_unseen(args: argparse.Namespace, spec: HoldoutSpec) -> bool:
     the card records it, and the temperature and stance calibrations then refuse or fall back.
     """
     start = args.init_from or args.continue_from
-    if start is None or read_delta_config(start) is None:
-        return True
-    if unseen_spec(read_delta_config(start).get("card")) == spec:
+    config = read_delta_config(start) if start is not None else None
+    if config is None or unseen_spec(config.get("card")) == spec:
         return True
     LOG.warning("%s was trained on the held-out split's rows: its held-out figures are optimistic", start)
     return False
