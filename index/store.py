@@ -173,6 +173,10 @@ class ClaimIndex(IndexBase):
         segment, local = self._rows.locate(int(i))
         return np.asarray(segment.vectors[local], dtype=np.float32)
 
+    def vectors_at(self, rows: np.ndarray) -> np.ndarray:
+        """The stored unit vectors of sentences ``rows``, shape ``(len(rows), dim)`` (one read per segment)."""
+        return self._rows.vectors_at(self._rows.physical_rows(rows))
+
     def sentence_at(self, source_id: str, start: int) -> int | None:
         """Row of the sentence of ``source_id`` that starts at character ``start``; None when there is none."""
         return self._rows.local_start(source_id, start)

@@ -11,6 +11,7 @@ from conftest import FakeEmbedder
 import index.new_segment
 from bench.synthetic import line_split
 from index import ClaimIndex, build_index
+from index.filtered import OVERFETCH
 from index.models import Hit
 from verify import Settings, Verifier
 from verify.scoring.candidates import choose, keyword_query, select_candidates
@@ -175,3 +176,45 @@ def test_a_check_of_chosen_sources_gets_the_same_bounded_work_at_5_and_5000_chos
         before = judge.pairs
         verifier.check("Cargo was handled at Port 4321.", sources=chosen)
         assert 0 < judge.pairs - before <= 2 * (both.max_passages + both.keyword_passages)
+
+
+class RowSpy:
+    """Counts the stored vectors a check's search asks for: global top-m rows, rows scored exactly, and the
+    rows of sources read whole (the per-source search)."""
+
+    def __init__(self, store) -> None:
+        self.rows = 0
+        top, exact, block = store.nearest_rows, store.vectors_at, store.rows.block
+
+        def nearest_rows(queries, n):
+            self.rows += n * len(queries)
+            return top(queries, n)
+
+        def vectors_at(rows):
+            self.rows += len(rows)
+            return exact(rows)
+
+        def whole(start, stop):
+            self.rows += stop - start
+            return block(start, stop)
+
+        store.nearest_rows, store.vectors_at, store.rows.block = nearest_rows, vectors_at, whole
+
+
+def test_a_check_of_chosen_sources_reads_rows_in_proportion_to_its_candidates_not_to_the_sources(sized_indexes):
+    folders, embedder = sized_indexes
+    settings = Settings(keyword_pool=0)
+    verifier = Verifier.from_index(folders[10_000], settings, embedder, CountingJudge())
+    spy = RowSpy(verifier.index)
+    total, read = verifier.index.rows.sentences, {}
+    for count in (5, 500, 5_000, 10_000):
+        chosen = {f"s{n:05d}" for n in range(0, 10_000, 10_000 // count)}
+        spy.rows = 0
+        report = verifier.check(CLAIM, sources=chosen)
+        read[count] = spy.rows
+        assert report.sources and {s.source_id for s in report.sources} <= chosen
+    assert read[5] == 10  # two sentences a source: the chosen rows scored exactly, fewer than any global search
+    assert read[500] == 1_000
+    # before, each chosen source's rows were read: 10,000 rows at 5,000 sources, 20,000 at every source
+    assert read[5_000] == OVERFETCH * settings.candidate_pool * 2 and read[10_000] == OVERFETCH * settings.candidate_pool
+    assert max(read.values()) <= (OVERFETCH * settings.candidate_pool * total) ** 0.5  # never more, whatever is chosen
