@@ -9,7 +9,7 @@ below read only those.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -122,6 +122,10 @@ class IndexBase:
         """The stored vectors of dense rows, ``(len(rows), dim)`` float32 (each index reads them its own way)."""
         raise NotImplementedError
 
+    def vectors_in(self, runs: Sequence[tuple[int, int]]) -> np.ndarray:
+        """The stored vectors of the rows of ``(start, end)`` runs, stacked in order, ``(rows, dim)`` float32."""
+        return self.vectors_at(np.concatenate([np.arange(s, e, dtype=np.int64) for s, e in runs] or [[]]))
+
     def nearest_among(self, queries: np.ndarray, n: int, sources: Collection[str],
                       floor: float = -np.inf) -> list[list[Hit]]:
         """``nearest`` among the rows of ``sources`` only (a filter the user chose), reading about as many
@@ -146,5 +150,5 @@ class IndexBase:
             raise ValueError(f"queries must have shape (n, {self.dim}), got {queries.shape}")
         known = self._rows.source_ids
         chosen = sorted((known[s], s) for s in set(sources) if s in known)
-        return nearest_among(self.nearest_rows, self.vectors_at, [self.source_range(s) for _, s in chosen],
+        return nearest_among(self.nearest_rows, self.vectors_in, [self.source_range(s) for _, s in chosen],
                              [s for _, s in chosen], self._rows.sentences, queries, n, floor)

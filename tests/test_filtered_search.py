@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.filtered import OVERFETCH, nearest_among
+from index.filtered import GLOBAL_ROW, OVERFETCH, RUN, nearest_among, runs_of
 
-SOURCES, PER_SOURCE, DIM = 100, 20, 16
+SOURCES, PER_SOURCE, DIM = 1000, 20, 16
 
 
 class Store:
@@ -31,7 +31,8 @@ class Store:
             out_s[:, self.reach:], out_r[:, self.reach:] = -np.inf, -1
         return out_s, out_r
 
-    def rows(self, rows: np.ndarray) -> np.ndarray:
+    def rows(self, runs) -> np.ndarray:
+        rows = np.concatenate([np.arange(s, e) for s, e in runs])
         self.read += len(rows)
         return self.vectors[rows]
 
@@ -52,7 +53,8 @@ def queries(count: int, seed: int = 1) -> np.ndarray:
     return q / np.linalg.norm(q, axis=1, keepdims=True)
 
 
-@pytest.mark.parametrize("chosen", [[7], list(range(0, 100, 10)), list(range(0, 100, 2)), list(range(100))])
+@pytest.mark.parametrize("chosen", [[7], list(range(0, SOURCES, 100)), list(range(0, SOURCES, 2)),
+                                    list(range(SOURCES))])
 @pytest.mark.parametrize("n", [5, 60, 256])
 def test_the_nearest_rows_among_the_chosen_sources_are_the_oracles(chosen, n):
     store, qs = Store(), queries(4)
@@ -72,13 +74,17 @@ def test_every_source_chosen_is_the_global_top():
 
 def test_many_chosen_sources_read_about_as_many_vectors_as_the_candidates_need():
     store, qs = Store(), queries(1)
-    half = list(range(0, SOURCES, 2))  # 1,000 chosen rows of 2,000
+    half = list(range(0, SOURCES, 2))  # 10,000 chosen rows of 20,000, in 500 runs
     store.search(qs, 20, half)
-    # the global top 80 (2 x 20 x 2,000 / 1,000), filtered: never each chosen row
+    # the global top 80 (2 x 20 x 20,000 / 10,000), filtered: never each chosen row
     assert store.read == 0 and store.searched == OVERFETCH * 20 * 2 and store.searches == 1
     few = Store()
-    few.search(qs, 20, [3])  # 20 chosen rows: fewer than the over-fetch, scored exactly
+    few.search(qs, 20, [3])  # 20 chosen rows: scoring them costs less than any global search
     assert few.read == PER_SOURCE and few.searches == 0
+    adjacent = Store()
+    adjacent.search(qs, 20, list(range(100, 150)))  # 1,000 rows in one run: cheaper than a global top of 800
+    assert adjacent.read == 50 * PER_SOURCE and adjacent.searches == 0
+    assert 50 * PER_SOURCE + RUN < GLOBAL_ROW * OVERFETCH * 20 * SOURCES / 50
 
 
 def test_chosen_sources_far_from_the_query_widen_the_search_and_still_find_the_nearest():
@@ -101,7 +107,7 @@ def test_a_floor_stops_the_search_once_the_rest_could_not_be_used():
     rows = np.concatenate([np.arange(s * PER_SOURCE, (s + 1) * PER_SOURCE) for s in chosen])
     store.vectors[rows] = store.vectors[rows] * 0.1 - qs[0] * 0.9  # the chosen sources say the opposite
     store.vectors /= np.linalg.norm(store.vectors, axis=1, keepdims=True)
-    assert store.search(qs[:1], 20, chosen, floor=0.5) == [[]]
+    assert store.search(qs[:1], 20, chosen, floor=0.7) == [[]]
     # the 160th global similarity is under the floor: no chosen row below it can be used, none is scored
     assert store.searches == 1 and store.read == 0
     for q, hits in zip(qs, Store().search(qs, 20, chosen, floor=0.3)):  # a floor keeps every row above it
@@ -112,9 +118,13 @@ def test_a_floor_stops_the_search_once_the_rest_could_not_be_used():
 def test_a_search_that_reaches_only_some_rows_falls_back_to_scoring_the_chosen_rows():
     store, qs = Store(reach=30), queries(2)  # an ANN that answers 30 rows whatever it is asked
     chosen = list(range(0, SOURCES, 4))
-    for q, hits in zip(qs, store.search(qs, 100, chosen)):
-        assert [(h.sentence, h.source_id) for h in hits] == store.oracle(q, 100, chosen)
-    assert store.read == len(chosen) * PER_SOURCE
+    for q, hits in zip(qs, store.search(qs, 20, chosen)):
+        assert [(h.sentence, h.source_id) for h in hits] == store.oracle(q, 20, chosen)
+    assert store.searches == 1 and store.read == len(chosen) * PER_SOURCE
+
+
+def test_adjacent_ranges_are_read_as_one_run():
+    assert runs_of([(0, 5), (5, 9), (12, 12), (12, 20), (30, 31)]) == [(0, 9), (12, 20), (30, 31)]
 
 
 def test_nothing_chosen_or_unknown_gives_empty_lists():
