@@ -165,7 +165,7 @@ def test_a_check_of_chosen_sources_gets_the_same_bounded_work_at_5_and_5000_chos
         report = verifier.check(CLAIM, sources=chosen)
         pairs[name] = judge.pairs - before
         judged = [s for s in report.sources if s.passages]
-        assert sum(len(s.passages) for s in judged) <= dense.max_passages and set(s.source_id for s in judged) <= chosen
+        assert sum(len(s.passages) for s in judged) <= dense.max_passages and {s.source_id for s in judged} <= chosen
         assert report.sources_without_evidence == len(chosen) - len(judged)
         if len(chosen) <= dense.list_chosen:  # a few chosen by name: each is listed, "nothing relevant" too
             assert {s.source_id for s in report.sources} == chosen
