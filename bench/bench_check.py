@@ -14,9 +14,10 @@ source, one a line) indexed with the stand-in encoder of ``bench/synthetic.py`` 
 ``--work`` and reused), synthetic claims, and a stand-in judge that counts the pairs it gets
 (``--real-judge``: the trained model). It prints the judge pairs per claim of the bounded
 check and of the per-source search the check used before, and the per-claim time without
-the judge:
+the judge. ``--sources K`` checks against K of the sources only (every n-th, as a filter
+the user chose), and prints the report's size with and without every chosen source listed:
 
-    nice .venv/bin/python -m bench.bench_check --synthetic 100000
+    nice .venv/bin/python -m bench.bench_check --synthetic 100000 [--sources 100]
 """
 
 from __future__ import annotations
@@ -131,13 +132,15 @@ class NeutralJudge:
 PARTS = ("embed", "search", "judge", "rest")
 
 
-def timed_checks(verifier: Verifier, claims: list[str],
-                 clock: Clock) -> tuple[dict[str, list[float]], list[int], list[int]]:
-    """Check each claim alone: per claim its seconds per part (``rest``: detectors, report), judge pairs, passages."""
-    return interleaved_checks({"": (verifier, clock)}, claims)[""]
+def timed_checks(verifier: Verifier, claims: list[str], clock: Clock,
+                 sources: set[str] | None = None) -> tuple[dict[str, list[float]], list[int], list[int]]:
+    """Check each claim alone (against ``sources`` only, when given): per claim its seconds per part
+    (``rest``: detectors, report), judge pairs, passages."""
+    return interleaved_checks({"": (verifier, clock)}, claims, sources)[""]
 
 
-def interleaved_checks(variants: dict[str, tuple[Verifier, Clock]], claims: list[str]
+def interleaved_checks(variants: dict[str, tuple[Verifier, Clock]], claims: list[str],
+                       sources: set[str] | None = None
                        ) -> dict[str, tuple[dict[str, list[float]], list[int], list[int]]]:
     """As :func:`timed_checks` for each variant, the variants taking turns claim by claim (a fair ratio
     under a changing load)."""
@@ -164,7 +167,7 @@ def interleaved_checks(variants: dict[str, tuple[Verifier, Clock]], claims: list
                 clock.spent.clear()
                 clock.pairs = clock.passages = 0
                 start = time.perf_counter()
-                verifier.check(claim)
+                verifier.check(claim, sources=sources)
                 total = time.perf_counter() - start
                 for part in PARTS[:-1]:
                     per_part[part].append(clock.spent[part])
@@ -295,21 +298,32 @@ def run_synthetic(args: argparse.Namespace) -> int:
     verifier = Verifier.from_index(index_dir, settings, embedder=TimedEmbedder(HashEmbedder(), clock),
                                    judge=CountingJudge(judge, clock))
     claims = synthetic_claims(args.count)
-    verifier.check(claims[0])  # warm-up: the encoder's table, the corpus's names, the judge
-    per_part, pairs, passages = timed_checks(verifier, claims, clock)
+    chosen = spread_sources(list(verifier.index.rows.source_ids), args.sources) if args.sources else None
+    verifier.check(claims[0], sources=chosen)  # warm-up: the encoder's table, the corpus's names, the judge
+    per_part, pairs, passages = timed_checks(verifier, claims, clock, chosen)
     queries = verifier.embedder.inner.embed(claims)
     before = [len([h for h in hits if h.similarity >= settings.min_similarity])
-              for hits in verifier.index.search_batch(queries, k_per_source=settings.k_per_source)]
+              for hits in verifier.index.search_batch(queries, k_per_source=settings.k_per_source, sources=chosen)]
     print(f"{len(claims)} synthetic claims; index {index_dir} ({verifier.index.rows.sentences:,} sentences, "
-          f"{verifier.index.rows.documents:,} sources); judge: {'trained model' if args.real_judge else 'stand-in'}; "
+          f"{verifier.index.rows.documents:,} sources"
+          f"{f', checked against {len(chosen):,} of them' if chosen else ''}); "
+          f"judge: {'trained model' if args.real_judge else 'stand-in'}; "
           f"candidate_pool {settings.candidate_pool}, max_passages {settings.max_passages}, keyword_passages "
           f"{settings.keyword_passages}, k_per_source {settings.k_per_source}\n")
     print(split_table(per_part, pairs))
     print(f"\npassages judged per claim, p50 / max: bounded check {np.median(passages):.0f} / {max(passages)}; "
           f"the per-source search the check used before: {np.median(before):.0f} / {max(before)}")
-    short, full = (len(verifier.check(claims[0], all_sources=every).model_dump_json()) for every in (False, True))
-    print(f"report JSON of one claim: {short:,} bytes; with every source listed (all_sources): {full:,} bytes")
+    short, full = (verifier.check(claims[0], sources=chosen, all_sources=every) for every in (False, True))
+    print(f"report JSON of one claim: {len(short.model_dump_json()):,} bytes, {len(short.sources)} sources listed, "
+          f"{short.sources_without_evidence:,} without evidence; with every source checked listed (all_sources): "
+          f"{len(full.model_dump_json()):,} bytes, {len(full.sources):,} listed")
     return 0
+
+
+def spread_sources(source_ids: list[str], count: int) -> set[str]:
+    """``count`` source ids spread evenly over the index order (every n-th), as a filter a user might choose."""
+    step = max(1, len(source_ids) // count)
+    return set(source_ids[::step][:count])
 
 
 def draft_seconds(verifier: Verifier, claims: list[str], args: argparse.Namespace, n: int = 30) -> None:
@@ -349,12 +363,16 @@ def main(argv: list[str] | None = None) -> int:
                         "N sentences and the stand-in encoder (see the module docstring)")
     parser.add_argument("--count", type=int, default=50, help="with --synthetic: claims to check. Defaults to 50")
     parser.add_argument("--real-judge", action="store_true", help="with --synthetic: the trained judge")
+    parser.add_argument("--sources", type=int, metavar="K", help="with --synthetic: check against K of the "
+                        "sources only (every n-th in index order), as a user's filter does")
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench-store",
                         help="with --synthetic: where the corpus and index are kept. Defaults to var/bench-store")
     args = parser.parse_args(argv)
     unknown = [v for v in args.judge_variants or [] if v not in JUDGE_VARIANTS]
     if unknown:
         parser.error(f"unknown judge variant {unknown[0]!r}; expected some of {', '.join(JUDGE_VARIANTS)}")
+    if args.sources is not None and args.sources < 1:
+        parser.error(f"--sources must be at least 1, got {args.sources}")
     try:
         if args.synthetic is not None:
             return run_synthetic(args)

@@ -9,13 +9,14 @@ below read only those.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from index.corpus import diff_files, file_hashes
 from index.errors import StaleIndexError
+from index.filtered import nearest_among
 from index.models import FileChanges, Hit, Manifest, SourceSummary
 from index.rows import Rows
 from index.shard_layout import ShardManifest
@@ -112,3 +113,42 @@ class IndexBase:
                      sources: Collection[str] | None = None) -> list[list[Hit]]:
         """``search`` for several queries at once (each index answers it in its own way)."""
         raise NotImplementedError
+
+    def nearest_rows(self, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The global top ``n`` ``(similarities, rows)`` of each query (each index answers it in its own way)."""
+        raise NotImplementedError
+
+    def vectors_at(self, rows: np.ndarray) -> np.ndarray:
+        """The stored vectors of dense rows, ``(len(rows), dim)`` float32 (each index reads them its own way)."""
+        raise NotImplementedError
+
+    def vectors_in(self, runs: Sequence[tuple[int, int]]) -> np.ndarray:
+        """The stored vectors of the rows of ``(start, end)`` runs, stacked in order, ``(rows, dim)`` float32."""
+        return self.vectors_at(np.concatenate([np.arange(s, e, dtype=np.int64) for s, e in runs] or [[]]))
+
+    def nearest_among(self, queries: np.ndarray, n: int, sources: Collection[str],
+                      floor: float = -np.inf) -> list[list[Hit]]:
+        """``nearest`` among the rows of ``sources`` only (a filter the user chose), reading about as many
+        vectors as the candidates need, not every chosen source's rows (see ``index.filtered``).
+
+        Args:
+            queries: ``(q, dim)`` unit vectors.
+            n: Hits per query (fewer when the sources hold fewer rows).
+            sources: Source ids; those the index does not hold are left out.
+            floor: Rows below this similarity are not needed. Defaults to none.
+
+        Returns:
+            One list per query, highest similarity first (ties by row); rows below ``floor`` may be missing.
+
+        Raises:
+            ValueError: Wrong query shape or ``n`` below 1.
+        """
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        queries = np.asarray(queries, dtype=np.float32)
+        if queries.ndim != 2 or queries.shape[1] != self.dim:
+            raise ValueError(f"queries must have shape (n, {self.dim}), got {queries.shape}")
+        known = self._rows.source_ids
+        chosen = sorted((known[s], s) for s in set(sources) if s in known)
+        return nearest_among(self.nearest_rows, self.vectors_in, [self.source_range(s) for _, s in chosen],
+                             [s for _, s in chosen], self._rows.sentences, queries, n, floor)

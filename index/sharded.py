@@ -178,6 +178,17 @@ class ShardedIndex(IndexBase):
         shard, local = self._rows.locate(int(i))
         return self._shards.call("vectors", [([local],)], [shard])[0][0]
 
+    def vectors_at(self, rows: np.ndarray) -> np.ndarray:
+        """The stored unit vectors of global rows ``rows``, shape ``(len(rows), dim)`` (one call per shard)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.zeros((len(rows), self.dim), dtype=np.float32)
+        shards, local = self._rows.locate_many(rows) if len(rows) else (rows, rows)
+        asked = sorted(set(shards.tolist()))
+        answers = self._shards.call("vectors", [(local[shards == s].tolist(),) for s in asked], asked)
+        for shard, vectors in zip(asked, answers):
+            out[shards == shard] = vectors
+        return out
+
     def vectors_of(self, source_id: str) -> np.ndarray:
         """The stored unit vectors of a source's sentences, shape ``(count, dim)``."""
         return self._shards.call("vectors_of", [(source_id,)], [self._rows.shard_of_source(source_id)])[0]
@@ -243,6 +254,12 @@ class ShardedIndex(IndexBase):
         answers = self._shards.call("score", [(queries, k_per_source, mine[s]) for s in asked], asked)
         per_shard = [[self._rows.global_hits(s, hits) for hits in per_query] for s, per_query in zip(asked, answers)]
         return [_merged([hits[q] for hits in per_shard]) for q in range(len(queries))]
+
+    def nearest_rows(self, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """``ClaimIndex.nearest_rows`` over all shards: ``(similarities, global rows)``, each ``(q, n)``."""
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        return self._top(as_queries(queries, self.dim), n)
 
     def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
         """``ClaimIndex.nearest``: the ``n`` sentences nearest to each query over all shards."""

@@ -14,7 +14,7 @@ order (file, then position in the file); ``Hit.sentence`` is such a row.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import faiss
@@ -172,6 +172,15 @@ class ClaimIndex(IndexBase):
         """The stored unit vector of sentence ``i``, shape ``(dim,)``."""
         segment, local = self._rows.locate(int(i))
         return np.asarray(segment.vectors[local], dtype=np.float32)
+
+    def vectors_at(self, rows: np.ndarray) -> np.ndarray:
+        """The stored unit vectors of sentences ``rows``, shape ``(len(rows), dim)`` (one read per segment)."""
+        return self._rows.vectors_at(self._rows.physical_rows(rows))
+
+    def vectors_in(self, runs: Sequence[tuple[int, int]]) -> np.ndarray:
+        """The stored unit vectors of the rows of ``(start, end)`` runs, stacked in order (a slice per run)."""
+        blocks = [self._rows.block(start, end) for start, end in runs]
+        return np.concatenate(blocks) if blocks else np.zeros((0, self.dim), dtype=np.float32)
 
     def sentence_at(self, source_id: str, start: int) -> int | None:
         """Row of the sentence of ``source_id`` that starts at character ``start``; None when there is none."""

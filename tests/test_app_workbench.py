@@ -504,6 +504,30 @@ def test_a_check_can_be_limited_to_the_sources_a_filter_keeps(corpus):
     assert len([s for s in report.sources if s.passages]) + report.sources_without_evidence == len(index.documents)
 
 
+def test_a_filter_that_keeps_more_sources_than_are_listed_counts_those_without_evidence(corpus, monkeypatch):
+    import verify.verifier
+    from verify import Settings
+
+    real, settings = verify.verifier.select_candidates, Settings.from_env
+    monkeypatch.setattr(Settings, "from_env", classmethod(  # more chosen sources than a report lists one by one
+        lambda cls, **kwargs: settings(**kwargs).model_copy(update={"list_chosen": 1})))
+
+    def one_source(index, claims, queries, settings, sources=None):  # one chosen source with a judged passage
+        found = real(index, claims, queries, settings, sources)
+        return [[h for h in hits if h.source_id == hits[0].source_id] for hits in found]
+
+    monkeypatch.setattr(verify.verifier, "select_candidates", one_source)
+    chosen = list(ClaimIndex.load(corpus.parent / "index").documents)[:3]
+    at = page()
+    at.multiselect(key="check_sources").set_value(chosen)
+    at = ok(check(at.run(), DECEMBER))
+    report = at.session_state["report"]
+    assert len(report.sources) == 1 and report.sources[0].source_id in chosen
+    assert report.sources_without_evidence == 2 and "2 other sources had no relevant passage." in texts(at)
+    silent = [e.label for e in at.main.expander if "with nothing relevant" in e.label]  # no card for the counted
+    assert silent == (["1 source with nothing relevant"] if report.sources[0].stance == "none" else [])
+
+
 def test_sources_without_a_judged_passage_are_counted_under_the_cards(corpus, monkeypatch):
     import verify.verifier
 

@@ -11,6 +11,7 @@ from conftest import FakeEmbedder
 import index.new_segment
 from bench.synthetic import line_split
 from index import ClaimIndex, build_index
+from index.filtered import GLOBAL_ROW, OVERFETCH
 from index.models import Hit
 from verify import Settings, Verifier
 from verify.scoring.candidates import choose, keyword_query, select_candidates
@@ -164,9 +165,12 @@ def test_a_check_of_chosen_sources_gets_the_same_bounded_work_at_5_and_5000_chos
         report = verifier.check(CLAIM, sources=chosen)
         pairs[name] = judge.pairs - before
         judged = [s for s in report.sources if s.passages]
-        assert {s.source_id for s in report.sources} == chosen  # each chosen source is still listed
-        assert sum(len(s.passages) for s in judged) <= dense.max_passages and set(s.source_id for s in judged) <= chosen
+        assert sum(len(s.passages) for s in judged) <= dense.max_passages and {s.source_id for s in judged} <= chosen
         assert report.sources_without_evidence == len(chosen) - len(judged)
+        if len(chosen) <= dense.list_chosen:  # a few chosen by name: each is listed, "nothing relevant" too
+            assert {s.source_id for s in report.sources} == chosen
+        else:  # many: listed as an unfiltered check lists, the others counted
+            assert report.sources == judged and len(report.sources) <= dense.max_passages
     # before, each of the 5,000 chosen sources had its k_per_source passages judged: 10,000 passages
     assert pairs["few"] == pairs["many"] and dense.max_passages <= pairs["many"] <= 2 * dense.max_passages
     both = dense.model_copy(update={"keyword_pool": 32, "keyword_passages": 2})
@@ -175,3 +179,65 @@ def test_a_check_of_chosen_sources_gets_the_same_bounded_work_at_5_and_5000_chos
         before = judge.pairs
         verifier.check("Cargo was handled at Port 4321.", sources=chosen)
         assert 0 < judge.pairs - before <= 2 * (both.max_passages + both.keyword_passages)
+
+
+class RowSpy:
+    """Counts the stored vectors a check's search asks for: the global top-m rows, and the rows read in
+    slices (each chosen source's rows in the per-source search, or the chosen rows scored exactly)."""
+
+    def __init__(self, store) -> None:
+        self.rows = 0
+        top, block = store.nearest_rows, store.rows.block
+
+        def nearest_rows(queries, n):
+            self.rows += n * len(queries)
+            return top(queries, n)
+
+        def sliced(start, stop):
+            self.rows += stop - start
+            return block(start, stop)
+
+        store.nearest_rows, store.rows.block = nearest_rows, sliced
+
+
+def test_a_check_of_chosen_sources_reads_rows_in_proportion_to_its_candidates_not_to_the_sources(sized_indexes):
+    folders, embedder = sized_indexes
+    settings = Settings(keyword_pool=0)
+    verifier = Verifier.from_index(folders[10_000], settings, embedder, CountingJudge())
+    spy = RowSpy(verifier.index)
+    total, read = verifier.index.rows.sentences, {}
+    for count in (5, 500, 5_000, 10_000):
+        chosen = {f"s{n:05d}" for n in range(0, 10_000, 10_000 // count)}
+        spy.rows = 0
+        report = verifier.check(CLAIM, sources=chosen)
+        read[count] = spy.rows
+        assert report.sources and {s.source_id for s in report.sources} <= chosen
+    # few chosen rows (two a source): scored exactly, cheaper than a global search
+    assert read[5] == 10 and read[500] == 1_000
+    # many: the global top 2 x 256 x (rows / chosen rows), filtered; before, each chosen source's rows were
+    # read: 10,000 rows at 5,000 sources, 20,000 at every source
+    assert read[5_000] == OVERFETCH * settings.candidate_pool * 2 and read[10_000] == OVERFETCH * settings.candidate_pool
+    assert max(read.values()) <= (GLOBAL_ROW * OVERFETCH * settings.candidate_pool * total) ** 0.5  # whatever is chosen
+
+
+def test_a_report_of_many_chosen_sources_lists_those_with_evidence_and_counts_the_others(sized_indexes):
+    folders, embedder = sized_indexes
+    settings = Settings(k_per_source=1, max_passages=4, keyword_pool=0, list_chosen=3)
+    verifier = Verifier.from_index(folders[10_000], settings, embedder, CountingJudge())
+    size = {}
+    for count in (4, 100, 1_000, 5_000):
+        chosen = {f"s{n:05d}" for n in range(0, 10_000, 10_000 // count)}
+        report = verifier.check(CLAIM, sources=chosen)
+        judged = [s for s in report.sources if s.passages]
+        assert report.sources == judged and 0 < len(judged) <= settings.max_passages  # no entry per silent source
+        assert report.sources_without_evidence == count - len(judged)  # the chosen ones without evidence, counted
+        size[count] = len(report.model_dump_json())
+        everyone = verifier.check(CLAIM, sources=chosen, all_sources=True)  # all_sources lists every chosen one
+        assert {s.source_id for s in everyone.sources} == chosen and everyone.verdict == report.verdict
+        assert everyone.sources_without_evidence == report.sources_without_evidence
+        assert {s.source_id for s in everyone.sources if s.stance == "none" and not s.passages} == \
+            chosen - {s.source_id for s in judged}
+    # the report of 5,000 chosen sources is the size of that of 4 (the judged passages differ a little)
+    assert size[5_000] < 1.2 * size[4]
+    few = verifier.check(CLAIM, sources={"s00001", "s00002", "s00003"})  # up to list_chosen: each one listed
+    assert {s.source_id for s in few.sources} == {"s00001", "s00002", "s00003"}

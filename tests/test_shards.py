@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -64,6 +65,11 @@ def same_search(one, many) -> None:
     some = set(list(one.documents)[1:3])
     assert one.search_batch(queries, 2, sources=some) == many.search_batch(queries, 2, sources=some)
     assert one.nearest(queries, 10) == many.nearest(queries, 10)
+    for n in (3, 40):  # the chosen sources' rows scored exactly, and (a global row made cheap) the global top filtered
+        assert one.nearest_among(queries, n, some) == many.nearest_among(queries, n, some)
+        with mock.patch("index.filtered.GLOBAL_ROW", 1):
+            assert one.nearest_among(queries, n, some) == many.nearest_among(queries, n, some)
+    np.testing.assert_array_equal(one.vectors_at(np.array([78, 0, 40])), many.vectors_at(np.array([78, 0, 40])))
     many.prefetch([17, 40, 78])  # read ahead in one call per shard: the same sentences and contexts
     for row in (0, 17, 40, 78):
         assert one.sentences[row] == many.sentences[row] and one.context(row) == many.context(row)

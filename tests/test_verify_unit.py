@@ -117,8 +117,14 @@ def test_a_report_lists_the_sources_with_evidence_and_counts_the_rest(small_inde
     assert [s for s in full.sources if s.passages] == report.sources
     assert {s.source_id for s in full.sources} == {"long", "short", "other", "cooking"}
     chosen = verifier.check("Officials confirmed the harbour trade grew.", sources={"cooking", "short"})
-    assert {s.source_id for s in chosen.sources} == {"cooking", "short"}  # a chosen source is listed as before
+    assert {s.source_id for s in chosen.sources} == {"cooking", "short"}  # a few chosen: each is listed
     assert chosen.sources_without_evidence == 1
+    # more chosen than list_chosen: listed as an unfiltered check lists them, the silent one counted
+    many = Verifier.from_index(small_index, Settings(min_similarity=0.5, list_chosen=1), embedder=fake_embedder,
+                               judge=FakeJudge()).check("Officials confirmed the harbour trade grew.",
+                                                        sources={"cooking", "short"})
+    assert [s.source_id for s in many.sources] == ["short"] and many.sources_without_evidence == 1
+    assert many.verdict == chosen.verdict
 
 
 def test_judge_pairs_applies_detectors():

@@ -97,11 +97,12 @@ class Report(_Strict):
     confidence: float = Field(ge=0, le=1)
     sources: list[SourceVerdict] = Field(
         default_factory=list,
-        description="the sources with a judged passage (every source checked when all sources were asked for, "
-                    "or the sources were chosen)")
+        description="the sources with a judged passage; every source checked when all sources were asked for, "
+                    "or when at most settings.list_chosen (36) sources were chosen")
     sources_without_evidence: int = Field(
-        default=0, ge=0, description="sources checked that had no passage similar enough to judge (those not in "
-                                     "`sources` take no side)")
+        default=0, ge=0, description="sources checked (the chosen ones, or every source of the index) that had no "
+                                     "passage similar enough to judge, whether listed in `sources` or not; they "
+                                     "take no side")
     groups: list[list[str]] = Field(
         default_factory=list,
         description="source ids of the sources that take a side, grouped when their evidence is a near-copy "

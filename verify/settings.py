@@ -151,6 +151,13 @@ class Settings(BaseModel):
         default=6, ge=0, le=1000,
         description="passages judged per claim from the keyword search beyond max_passages, at most (one source's "
                     "worth at k_per_source 6)")
+    list_chosen: int = Field(
+        default=36, ge=0, le=100_000,
+        description="a check of at most this many chosen sources lists each of them, those with no judged passage "
+                    "too (a few sources picked by name: the fact-checker asked about each); of more, a report lists "
+                    "those with a judged passage and counts the others, as an unfiltered check does. 36 = "
+                    "max_passages + keyword_passages, the most sources a check can judge a passage of, so a report "
+                    "lists at most 36 sources either way")
     passages_shown: int = Field(default=3, ge=1, le=20, description="passages kept per source in a report")
     stance_threshold: float = Field(default=0.5, ge=0, le=1, description="probability to take a side")
     judge_context: bool = Field(default=True, description="also judge each passage with its neighbours")

@@ -140,7 +140,9 @@ class Verifier:
             claims: The claims; all are validated before any model runs.
             progress: Called as ``progress(done, total)`` after each batch. Defaults to None.
             sources: Check against these source ids only (a filter by source, publisher or date the user
-                chose); every one of them is searched and listed. Defaults to None: all sources.
+                chose). Each is listed when at most ``settings.list_chosen`` were chosen; of more, the
+                reports list those with a judged passage and count the others, as for every source.
+                Defaults to None: all sources.
             all_sources: List every source checked in the reports, those without a judged passage
                 too. Defaults to False: those are only counted (``Report.sources_without_evidence``).
 

@@ -57,10 +57,13 @@ class CheckRequest(_Request):
                                      description=f"several statements, at most {MAX_CLAIMS}")
     sources: list[str] | None = Field(
         default=None, min_length=1, max_length=MAX_SOURCES,
-        description="check against these source ids only (GET /sources lists them); each is searched and listed. "
-                    "Default: every source")
-    all_sources: bool = Field(default=False, description="list every source checked, those with no relevant "
-                                                         "passage too (by default they are only counted)")
+        description="check against these source ids only (GET /sources lists them). Of at most 36 (settings "
+                    "list_chosen) each is listed, those with no relevant passage too; of more, as for every source: "
+                    "those with a judged passage, the others counted in sources_without_evidence. Default: every "
+                    "source")
+    all_sources: bool = Field(default=False, description="list every source checked (every chosen one, with "
+                                                         "sources), those with no relevant passage too (by "
+                                                         "default they are only counted)")
 
     @field_validator("claim")
     @classmethod

@@ -151,8 +151,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     def check(request: CheckRequest) -> list[Report] | JSONResponse:
         """One report per claim, in order: the JSON ``verify check --format json`` prints.
 
-        ``sources`` limits the check to those source ids (each listed); ``all_sources`` lists every
-        source checked, not only those with a relevant passage.
+        ``sources`` limits the check to those source ids (each listed when at most ``list_chosen``, 36,
+        are chosen; else those with a relevant passage, the others counted); ``all_sources`` lists
+        every source checked, not only those with a relevant passage.
         """
         verifier = service.verifier()
         if request.sources is not None:

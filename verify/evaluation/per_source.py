@@ -72,14 +72,16 @@ class PerSourceScores(BaseModel):
 
 
 def check_cases(verifier, cases: list[ClaimCase], progress: Callable[[int, int], None] | None = None) -> list[Report]:
-    """Each case's report, checked against its own corpus (cases sharing one are batched)."""
+    """Each case's report, checked against its own corpus (cases sharing one are batched). A case's own
+    sources are each listed (``all_sources``), however many it has: each one's stance is scored."""
     batches: dict[tuple[str, ...] | None, list[int]] = {}
     for i, case in enumerate(cases):
         batches.setdefault(None if case.sources is None else tuple(sorted(case.sources)), []).append(i)
     reports: list[Report | None] = [None] * len(cases)
     done = 0
     for sources, members in batches.items():
-        for i, report in zip(members, verifier.check_many([cases[i].claim for i in members], sources=sources)):
+        claims = [cases[i].claim for i in members]
+        for i, report in zip(members, verifier.check_many(claims, sources=sources, all_sources=sources is not None)):
             reports[i] = report
         done += len(members)
         if progress:

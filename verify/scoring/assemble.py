@@ -1,9 +1,11 @@
 """A check's report from its judged passages: detectors per passage, a stance per source, the verdict.
 
-The report lists the sources that had a judged passage; the others are counted
-(``Report.sources_without_evidence``) and listed only when asked (``all_sources``) or when
-the user chose the sources. Titles and dates come from the index's in-memory table, read
-only for the sources listed: a report never costs one read per source of the corpus.
+The report lists the sources that had a judged passage; the others checked (every source
+of the index, or the sources the user chose) are counted (``Report.sources_without_evidence``)
+and listed only when asked (``all_sources``) or when the user chose at most
+``Settings.list_chosen`` sources (a few picked by name: each one's "nothing relevant" is an
+answer). Titles and dates come from the index's in-memory table, read only for the sources
+listed: a report never costs one read per source checked.
 """
 
 from __future__ import annotations
@@ -101,12 +103,13 @@ def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.nd
 
 
 def _listed(index: ClaimIndex, judged: Collection[str], sources: Collection[str] | None,
-            all_sources: bool) -> tuple[list[SourceSummary], int]:
+            all_sources: bool, list_chosen: int) -> tuple[list[SourceSummary], int]:
     """The sources a report lists, in index order, and how many sources the check covered."""
     positions = index.rows.source_ids
     if sources is not None:
         chosen = [s for s in dict.fromkeys(sources) if s in positions]
-        return [index.summary(s) for s in sorted(chosen, key=positions.__getitem__)], len(chosen)
+        listed = chosen if all_sources or len(chosen) <= list_chosen else judged
+        return [index.summary(s) for s in sorted(listed, key=positions.__getitem__)], len(chosen)
     if all_sources:
         return index.source_summaries(), len(positions)
     return [index.summary(s) for s in sorted(judged, key=positions.__getitem__)], len(positions)
@@ -124,24 +127,26 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
         hits: The judged passages.
         probs: The judge's probabilities of each hit read with its neighbours, ``(len(hits), 3)``.
         own: The same for each sentence read alone.
-        settings: ``stance_threshold`` and ``passages_shown``.
+        settings: ``stance_threshold``, ``passages_shown`` and ``list_chosen``.
         confidence_map: Maps a source's stance features (:mod:`verify.scoring.confidence`) to the
             probability shown.
         names: Words the corpus writes as names (for the detectors; the claim's are added).
-        sources: The sources the user chose: each is listed. Defaults to None: all sources.
-        all_sources: List every source, those without a judged passage too. Defaults to False.
+        sources: The sources the user chose (the sources checked): each is listed when at most
+            ``settings.list_chosen`` were chosen. Defaults to None: all sources.
+        all_sources: List every source checked, those without a judged passage too. Defaults to False.
         contexts: ``index.context`` of each hit, when the caller has read them for the judge
             (each is then read once a check). Defaults to None: read here.
 
     Returns:
-        The report; ``sources_without_evidence`` counts the checked sources with no judged passage.
+        The report; ``sources_without_evidence`` counts the sources checked (chosen, or all) with no
+        judged passage, listed or not.
     """
     by_source: dict[str, list[_Judged]] = defaultdict(list)
     names = names | known_names([claim])  # once a claim: the corpus's names are a set as large as its vocabulary
     for h, p, alone, context in zip(hits, probs, own, contexts or [None] * len(hits)):
         judged = _judged(index, claim, h, p, alone, names, settings, context)
         by_source[judged.source_id].append(judged)
-    listed, covered = _listed(index, by_source, sources, all_sources)
+    listed, covered = _listed(index, by_source, sources, all_sources, settings.list_chosen)
     verdicts, best_row = [], {}
     for doc in listed:
         items = by_source.get(doc.source_id, [])

@@ -9,10 +9,13 @@ when the dense search ranks it low. From these the choice is small: most similar
 most ``k_per_source`` passages of one source and ``max_passages`` in all, then up to
 ``keyword_passages`` more from the keyword hits; nothing below ``min_similarity``.
 
-A check limited to sources the user chose makes the same choice among them: each chosen
-source's own ``k_per_source`` nearest sentences, and the keyword hits within them, capped as
-above. Choosing 5,000 sources costs the judge what choosing 5 does (the search itself reads
-each chosen source's rows).
+A check limited to sources the user chose makes the same choice among them: the
+``candidate_pool`` sentences nearest the claim among the chosen sources' rows
+(``ClaimIndex.nearest_among``: the global search filtered to them, or their rows scored
+exactly when they are few), and the keyword hits within them, capped as above. Choosing
+5,000 sources costs the judge what choosing 5 does, and the search reads about as many
+vectors as the candidates need, not every chosen source's rows; choosing every source is
+the unfiltered check.
 """
 
 from __future__ import annotations
@@ -97,9 +100,9 @@ def select_candidates(index: ClaimIndex, claims: list[str], queries: np.ndarray,
         queries: ``(len(claims), dim)`` unit vectors of the claims.
         settings: ``candidate_pool``, ``keyword_pool``, ``k_per_source``, ``max_passages``,
             ``keyword_passages`` and ``min_similarity``.
-        sources: Only these source ids (a set the user chose): each one's ``k_per_source`` nearest
-            sentences and the keyword hits within them, chosen with the same caps. Defaults to None:
-            the whole index.
+        sources: Only these source ids (a set the user chose): the ``candidate_pool`` sentences
+            nearest the claim among their rows and the keyword hits within them, chosen with the
+            same caps. Defaults to None: the whole index.
 
     Returns:
         One list of hits per claim, highest similarity first.
@@ -109,8 +112,8 @@ def select_candidates(index: ClaimIndex, claims: list[str], queries: np.ndarray,
     if index.rows.sentences == 0:
         return [[] for _ in claims]
     chosen = None if sources is None else set(sources)
-    if chosen is not None:
-        dense = index.search_batch(queries, k_per_source=s.k_per_source, sources=chosen)
+    if chosen is not None:  # rows below min_similarity are never chosen: the search may stop above them
+        dense = index.nearest_among(queries, s.candidate_pool, chosen, floor=s.min_similarity)
     else:
         dense = index.nearest(queries, s.candidate_pool)
     return [choose(hits, _keyword_hits(index, claim, query, s.keyword_pool, chosen), s.k_per_source,
