@@ -79,3 +79,21 @@ def test_each_text_is_parsed_once(monkeypatch):
     for claim in claims:
         detect(claim, LETTER, names=CORPUS_NAMES)
     assert calls.count("Celebrations were held in Moscow") == 1  # the claim: once for two passages
+
+
+def test_a_name_set_joined_with_a_claims_names_is_the_union_and_shares_the_corpus_set():
+    from verify.evidence.names import NameSet
+
+    corpus = frozenset({"putin", "pyongyang", "kim"})
+    names = NameSet(corpus)
+    joined = names | known_names(["Lavrov met Kim in Moscow."])
+    union = corpus | known_names(["Lavrov met Kim in Moscow."])
+    assert joined == union and len(joined) == len(union) and set(joined) == union
+    assert joined._base is corpus  # the corpus's set is not copied
+    assert all((w in joined) == (w in union) for w in ("kim", "moscow", "lavrov", "seoul"))
+    assert frozenset({"seoul"}) | joined == union | {"seoul"}
+    assert joined - {"kim"} == union - {"kim"} and isinstance(joined - {"kim"}, frozenset)
+    # the detectors read a NameSet as they read the frozenset
+    claim = "Kim met Lavrov in Moscow."
+    passage = "Kim and Lavrov met in Pyongyang on Monday."
+    assert detect(claim, passage, names=joined) == detect(claim, passage, names=union)
