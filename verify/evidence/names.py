@@ -70,11 +70,15 @@ def known_names(texts) -> frozenset[str]:
     return frozenset(out)
 
 
+_HEADLINE_WORDS = STOPWORDS | {"can", "be", "by", "not", "with", "from", "into", "for"}
+"""Words running text writes in lower case inside a sentence (built once: it was built per capitalised word)."""
+
+
 def _is_headline(text: str) -> bool:
     """Title case: a function word capitalised inside a sentence ("Coronavirus can Be Crushed By
     Warmer Weather", "Masks Can Prevent ..."), which running text never does."""
     for m in re.finditer(r"(?<=[\w,;:'’\"”)] )([A-Z][a-z]+)\b", text):
-        if m.group(1).lower() in STOPWORDS | {"can", "be", "by", "not", "with", "from", "into", "for"}:
+        if m.group(1).lower() in _HEADLINE_WORDS:
             return True
     return False
 
