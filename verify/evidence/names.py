@@ -8,7 +8,8 @@ last part ("Kim Jong Il" for "Kim Jong Un") is a rival, not a mention.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 
 from index.text_tables import capitalised_mid_sentence
 from verify.evidence.slots import MONTHS
@@ -20,7 +21,7 @@ _NAME_RE = re.compile(r"\b(" + _NAME_WORD + r"(?:\s+(?:of\s+the\s+|of\s+|on\s+th
 """A run of capitalised words ("Kim Jong-un", "COVID-19", "SARS-CoV-2", "Castle on the Hill")."""
 
 
-class NameSet(Set[str]):
+class NameSet(AbstractSet[str]):
     """The corpus's names and a few more (a claim's own), the corpus's set shared, not copied.
 
     ``names | known_names([claim])`` on a frozenset copied every name of the corpus once a claim
