@@ -97,6 +97,8 @@ def test_a_name_set_joined_with_a_claims_names_is_the_union_and_shares_the_corpu
     claim = "Kim met Lavrov in Moscow."
     passage = "Kim and Lavrov met in Pyongyang on Monday."
     assert detect(claim, passage, names=joined) == detect(claim, passage, names=union)
+    shouted = "KIM MET LAVROV IN SEOUL."  # the detectors take the claim's own capitals out of the names
+    assert detect(shouted, passage, names=joined) == detect(shouted, passage, names=union)
 
 
 def test_bounds_and_ranges_are_found_where_the_whole_text_search_found_them():
