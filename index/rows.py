@@ -80,6 +80,11 @@ class Rows:
         """Source id of dense row ``row``."""
         return self._docs[int(np.searchsorted(self._starts, row, "right") - 1)].source_id
 
+    def sources_of(self, rows: np.ndarray) -> list[str]:
+        """Source id of each dense row of ``rows`` (``source_of`` of each, in one search)."""
+        docs = self._docs
+        return [docs[d].source_id for d in (np.searchsorted(self._starts, rows, "right") - 1).tolist()]
+
     def summary(self, source_id: str) -> SourceSummary:
         """What is known of a source without reading its text."""
         doc = self._docs[self.source_ids[source_id]]

@@ -229,9 +229,13 @@ class ClaimIndex(IndexBase):
             ValueError: Wrong query shape or ``n`` below 1.
         """
         sims, rows = self.nearest_rows(queries, n)
-        return [[Hit(sentence=int(r), source_id=self._rows.source_of(r), similarity=float(s))
-                 for s, r in zip(q_sims, q_rows) if r >= 0]
-                for q_sims, q_rows in zip(sims, rows)]
+        out = []
+        for q_sims, q_rows in zip(sims, rows):
+            found = q_rows >= 0
+            q_rows, q_sims = q_rows[found], q_sims[found]
+            out.append([Hit(sentence=r, source_id=source, similarity=s) for r, source, s in zip(
+                q_rows.tolist(), self._rows.sources_of(q_rows), q_sims.astype(np.float64).tolist())])
+        return out
 
     def nearest_rows(self, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         """``nearest`` as arrays ``(similarities, rows)``, each ``(q, n)``, best first, -inf / -1 padded."""

@@ -79,3 +79,60 @@ def test_each_text_is_parsed_once(monkeypatch):
     for claim in claims:
         detect(claim, LETTER, names=CORPUS_NAMES)
     assert calls.count("Celebrations were held in Moscow") == 1  # the claim: once for two passages
+
+
+def test_a_name_set_joined_with_a_claims_names_is_the_union_and_shares_the_corpus_set():
+    from verify.evidence.names import NameSet
+
+    corpus = frozenset({"putin", "pyongyang", "kim"})
+    names = NameSet(corpus)
+    joined = names | known_names(["Lavrov met Kim in Moscow."])
+    union = corpus | known_names(["Lavrov met Kim in Moscow."])
+    assert joined == union and len(joined) == len(union) and set(joined) == union
+    assert joined._base is corpus  # the corpus's set is not copied
+    assert all((w in joined) == (w in union) for w in ("kim", "moscow", "lavrov", "seoul"))
+    assert frozenset({"seoul"}) | joined == union | {"seoul"}
+    assert joined - {"kim"} == union - {"kim"} and isinstance(joined - {"kim"}, frozenset)
+    # the detectors read a NameSet as they read the frozenset
+    claim = "Kim met Lavrov in Moscow."
+    passage = "Kim and Lavrov met in Pyongyang on Monday."
+    assert detect(claim, passage, names=joined) == detect(claim, passage, names=union)
+    shouted = "KIM MET LAVROV IN SEOUL."  # the detectors take the claim's own capitals out of the names
+    assert detect(shouted, passage, names=joined) == detect(shouted, passage, names=union)
+
+
+def test_bounds_and_ranges_are_found_where_the_whole_text_search_found_them():
+    """The bound and range patterns end in ``\\s*$``; they are tried only where they can match
+    (``quantities._ends_with``), not at every character before each number: same findings."""
+    import itertools
+
+    from verify.evidence import quantities as q
+
+    def oracle(text: str, found: q.Quantity) -> tuple:  # the whole-prefix search the module used before
+        bm = q._BOUND.search(text[:found.start])
+        bound_start = bm.start(1) if bm else found.start
+        in_range = bool(q._RANGE_BEFORE.search(text[:found.start]) or q._RANGE_AFTER.match(text, found.end)
+                        or q._BETWEEN.search(text[:bound_start]))
+        bound = q._BOUND_KIND.get(" ".join(bm.group(1).lower().split()), "approx") if bm else None
+        return bound, bound_start, in_range
+
+    heads = ["", "handsome ", "between  5  and\t", "more than\n ", "Up To ", "roughly    ", "7 -", "9 to", "2016-",
+             "BETWEEN 3 AND ", "at least\u00a0", "It rose by over ", ". The ", "between\n", "between about "]
+    tails = ["12 deaths", "40% of them", "1,000.5 units", "17 season", "3 million dollars"]
+    seen = set()
+    for head, tail, joiner in itertools.product(heads, tails, ["", " ", "; about "]):
+        text = q.fold(head + joiner + tail)
+        for found in q.find_quantities(text):
+            expected = oracle(text, found)
+            assert (found.bound, found.bound_start, found.in_range) == expected, text
+            seen.add((expected[0], expected[2]))
+    assert {(None, False), (None, True), ("min", False), ("max", False), ("approx", False), ("approx", True)} <= seen
+
+
+def test_a_capitalised_event_word_after_a_full_stop_and_spaces_opens_a_sentence():
+    from verify.evidence.events import event_at
+
+    text = "Talks ended.   Visited Moscow in 2019."
+    at = text.index("2019")
+    assert "visit" in event_at(text, at, at + 4).words  # an event word, not a name
+    assert "visit" not in event_at("Talks ended,   Visited Moscow in 2019.", at, at + 4).words

@@ -71,7 +71,7 @@ class Wording:
 @lru_cache(maxsize=8192)
 def wording(text: str) -> Wording:
     """The :class:`Wording` of ``text`` (cached)."""
-    return Wording(vocabulary=frozenset(stem(w) for w in words(canonical(text))),
+    return Wording(vocabulary=frozenset(map(stem, set(words(canonical(text))))),  # each distinct word stemmed once
                    lower_words=frozenset(re.findall(r"\b[a-z][a-z'’-]*", fold(text))))
 
 

@@ -116,6 +116,14 @@ def _actor(word: str) -> frozenset[str]:
     return frozenset(w for w in canonical(word.removesuffix("'s").removesuffix("’s")).split() if w not in STOPWORDS)
 
 
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at ``at`` starts the text or follows a sentence's end (spaces between)."""
+    before = at - 1
+    while before >= 0 and text[before].isspace():  # the last character before it that is not a space
+        before -= 1
+    return before < 0 or text[before] in ".!?\"“"
+
+
 def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] = (),
              anniversary: bool = False, nearest: bool = False) -> Event:
     """The event words of the clause around the slot at ``start:end`` (the slot itself and the
@@ -139,13 +147,13 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
         lo, hi = (of.start(), of.end()) if of else (end, end)
     found: list[tuple[int, str, str]] = []
     names: list[tuple[int, frozenset[str]]] = []
+    near = [(a, b) for a, b in skip if a < hi and b > lo]  # the other slots in the clause
     for m in _WORD.finditer(text, lo, hi):
         s = m.start()
-        if start <= s < end or any(a <= s < b for a, b in skip):
+        if start <= s < end or near and any(a <= s < b for a, b in near):
             continue
         word = m.group(0)
-        initial = s == 0 or text[:s].rstrip()[-1:] in ".!?\"“"
-        if word[0].isupper() and not (initial and event_stem(word) in KIND_OF):
+        if word[0].isupper() and not (_opens_sentence(text, s) and event_stem(word) in KIND_OF):
             if word.lower() not in STOPWORDS and word.lower().rstrip(".") not in MONTHS:
                 names.append((s, _actor(word)))  # a name ("Kim Jong Un", "Victory Day"): who, not what
             continue

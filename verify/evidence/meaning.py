@@ -39,7 +39,9 @@ def antonyms(claim: Analysis, passage: Analysis, found: Detection) -> None:
     passage_stems = {w for w, _, _ in passage.word_stems}
     claim_stems = {w for w, _, _ in claim.word_stems}
     for w, s, e in claim.word_stems:
-        opposite = ANTONYMS.get(w, set()) - claim_stems
+        if w not in ANTONYMS:
+            continue  # no opposite to look for (the passage's words were read once per claim word)
+        opposite = ANTONYMS[w] - claim_stems
         hit = next(((ps, pe) for pw, ps, pe in passage.word_stems if pw in opposite), None)
         if hit and w not in passage_stems:
             c_word, p_word = claim.text[s:e], passage.text[hit[0]:hit[1]]

@@ -58,12 +58,16 @@ _QUANTITY = re.compile(
     r"|\b(?P<word>" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
-_BOUND = re.compile(r"(more than|over|at least|above|exceeding|less than|under|fewer than|below|at most|"
-                    r"about|around|approximately|nearly|almost|some|roughly|up to)\s*$", re.IGNORECASE)
+_BOUND_PHRASES = ("more than", "over", "at least", "above", "exceeding", "less than", "under", "fewer than", "below",
+                  "at most", "about", "around", "approximately", "nearly", "almost", "some", "roughly", "up to")
+_BOUND = re.compile("(" + "|".join(_BOUND_PHRASES) + r")\s*$", re.IGNORECASE)
+_BOUND_LONGEST = max(map(len, _BOUND_PHRASES))
 _BOUND_KIND = {"more than": "min", "over": "min", "at least": "min", "above": "min", "exceeding": "min",
                "less than": "max", "under": "max", "fewer than": "max", "below": "max", "at most": "max",
                "up to": "max"}
 _RANGE_BEFORE = re.compile(r"(?:\bbetween\s+[\d.,]+\s+and\s*|\d\s*(?:-|–|—|to)\s*)$", re.IGNORECASE)
+_RANGE_BEFORE_END = re.compile(r"(?:and|-|–|—|to)\s*$", re.IGNORECASE)
+"""How every match of ``_RANGE_BEFORE`` ends: checked at the text's last word first (see ``_ends_with``)."""
 _RANGE_AFTER = re.compile(r"\s*(?:-|–|—|to)\s*\d", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _INCLUSIVE_BOUNDS = frozenset({"at least", "at most", "up to"})
@@ -77,6 +81,18 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
     Cached, as :func:`verify.evidence.slots.find_dates` (the same texts are read for the judge
     and for the detectors)."""
     return list(_find_quantities(text, tuple(skip or ())))
+
+
+def _ends_with(tail: re.Pattern, text: str, last: int, end: int, longest: int) -> bool:
+    """Whether ``tail`` (a pattern ``(?:literal|...)\\s*$`` of literals without spaces, at most
+    ``longest`` characters) matches ``text[:end]`` at some start, ``last`` being where its text
+    ends before spaces: the literal must end at ``last``, so only ``longest`` starts are tried.
+
+    The patterns that end in ``\\s*$`` were searched over the whole text before each number,
+    a regex attempt at every character (quadratic in a long passage); they are now tried where
+    they can match, with the same pattern, so the same matches are found (``tests/test_analysis.py``).
+    """
+    return any(tail.match(text, at, end) for at in range(max(0, last - longest), last))
 
 
 @lru_cache(maxsize=8192)
@@ -109,14 +125,16 @@ def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quan
                 word = um.group(1).lower()
                 unit = UNIT_ALIASES.get(word, stem(word))
                 unit_end = um.end()
-        bm = _BOUND.search(text[:start])
+        last = len(text[:start].rstrip())  # a bound or a range's first half ends here, before spaces
+        bm = _BOUND.search(text, max(0, last - _BOUND_LONGEST), start)
         bound, bound_start, strict = None, start, False
         if bm:
             phrase = " ".join(bm.group(1).lower().split())
             bound, bound_start = _BOUND_KIND.get(phrase, "approx"), bm.start(1)
             strict = bound in ("min", "max") and phrase not in _INCLUSIVE_BOUNDS
-        in_range = bool(_RANGE_BEFORE.search(text[:start]) or _RANGE_AFTER.match(text, end)
-                        or _BETWEEN.search(text[:bound_start]))
+        in_range = bool(_ends_with(_RANGE_BEFORE_END, text, last, start, 3) and _RANGE_BEFORE.search(text[:start])
+                        or _RANGE_AFTER.match(text, end)
+                        or _BETWEEN.match(text, max(0, len(text[:bound_start].rstrip()) - 7), bound_start))
         out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound, unit_end, bound_start,
                             strict, in_range))
     return tuple(out)
