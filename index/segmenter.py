@@ -162,6 +162,25 @@ def _pysbd_spans(text: str, offset: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _masked(text: str, ends: list[int]) -> str:
+    """``mask_abbreviations`` of a paragraph, read piece by piece (a piece's stretch of it is the
+    piece masked, as no piece ends in an abbreviation), but for each piece's final stop.
+
+    The stop at each certain end is read as a comma: a plain word before it is no abbreviation, so
+    pysbd's rules never take it for one, and its word is not looked up (most words before a
+    period are such). A comma reads as the period did to every rule around it (see
+    ``index.pysbd_rules._masked``: dotted letters before either are masked alike); the caller
+    puts the stop back.
+    """
+    if not ends:
+        return mask_abbreviations(text)
+    parts, start = [], 0
+    for end in ends:
+        parts.append(text[start:end - 1])
+        start = end
+    return mask_abbreviations(",".join(parts) + "," + text[start:])
+
+
 def segment(text: str, budget: Budget | None = None) -> list[tuple[int, int]]:
     """Sentence offsets of one paragraph, as pysbd finds them, in linear time.
 
@@ -192,18 +211,29 @@ def segment(text: str, budget: Budget | None = None) -> list[tuple[int, int]]:
     one_piece = _INNER_STOP.search(text, 0, len(text) - 1) is None
     # pysbd reads a list across the whole paragraph, so a paragraph that may hold one goes to it whole
     whole = not one_piece and list_like(text)
-    # masked once for the paragraph: a piece's stretch of it is the piece masked, as no piece
-    # ends in an abbreviation (unless a long run was cut, see below)
-    masked = None if whole else mask_abbreviations(text)
+    ends = [] if whole or one_piece else certain_ends(text)
+    masked = None if whole else _masked(text, ends)
     start = 0
-    for end in [*([] if whole or one_piece else certain_ends(text)), len(text)]:
+    for end in [*ends, len(text)]:
         while start < end and text[start].isspace():
             start += 1
         stop = end
         while stop > start and text[stop - 1].isspace():
             stop -= 1
-        for a, b in _cut_long(start, stop, text) if stop - start > MAX_SENTENCE_CHARS else [(start, stop)]:
-            if masked is not None and _is_one_sentence(text[a:b], masked[a:b] if b - a == stop - start else None):
+        if stop - start <= MAX_SENTENCE_CHARS:
+            # (a piece before a certain end ends at its stop, which _masked read as a comma)
+            body = None if masked is None else masked[start:stop] if end == len(text) else (
+                masked[start:stop - 1] + text[stop - 1])
+            if body is not None and _is_one_sentence(text[start:stop], body):
+                flush()
+                spans.append((start, stop))
+                start = end
+                continue
+            runs = [(start, stop)]
+        else:
+            runs = _cut_long(start, stop, text)
+        for a, b in runs:
+            if len(runs) > 1 and masked is not None and _is_one_sentence(text[a:b]):
                 flush()
                 spans.append((a, b))
                 continue
