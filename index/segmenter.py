@@ -119,7 +119,12 @@ def _is_one_sentence(piece: str, masked: str | None = None) -> bool:
         masked: ``mask_abbreviations`` of the piece, when it is at hand (cut from the paragraph's).
     """
     body = masked if masked is not None else mask_abbreviations(piece)
-    body = _without_final_mark(_QUOTED_MARKS.sub(_unmarked, body) if "\u201c" in body else body)
+    if "\u201c" in body:
+        body = _QUOTED_MARKS.sub(_unmarked, body)
+    if body[-1:] in _MARKS and body[-2:-1] not in _MARKS:  # the common end, as _without_final_mark reads it
+        body = body[:-1]
+    else:
+        body = _without_final_mark(body)
     if needs_pysbd(body):
         body = _without_final_mark(piece)  # masking can only remove what pysbd has a rule for, but to be sure
         if needs_pysbd(body):
