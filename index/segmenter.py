@@ -111,13 +111,22 @@ def _without_final_mark(body: str) -> str:
     return body
 
 
-def _is_one_sentence(piece: str, masked: str | None = None) -> bool:
-    """Whether pysbd keeps ``piece`` whole.
+def _is_one_sentence(piece: str, masked: str | None = None, lazily: str | None = None) -> bool:
+    """Whether pysbd keeps ``piece`` whole: it does when the piece holds nothing pysbd has a rule
+    for (``needs_pysbd``) once its final mark is set aside, read with its abbreviations masked or
+    as it stands (masking can only remove what pysbd has a rule for, but to be sure).
 
     Args:
         piece: A piece of a paragraph between certain ends.
         masked: ``mask_abbreviations`` of the piece, when it is at hand (cut from the paragraph's).
+        lazily: The piece and the rest of its paragraph, for a piece without the paragraph's
+            masking at hand: the piece is read as it stands first, and masked (with what follows
+            it, as the paragraph would be) only when that is not enough; most hold no abbreviation.
     """
+    if lazily is not None:
+        if not needs_pysbd(_without_final_mark(piece)):
+            return _few_numbered_brackets(piece)
+        masked = mask_abbreviations(lazily)[:len(piece)]
     body = masked if masked is not None else mask_abbreviations(piece)
     if "\u201c" in body:
         body = _QUOTED_MARKS.sub(_unmarked, body)
@@ -126,9 +135,16 @@ def _is_one_sentence(piece: str, masked: str | None = None) -> bool:
     else:
         body = _without_final_mark(body)
     if needs_pysbd(body):
-        body = _without_final_mark(piece)  # masking can only remove what pysbd has a rule for, but to be sure
+        if lazily is not None:
+            return False  # the piece as it stands was read first
+        body = _without_final_mark(piece)
         if needs_pysbd(body):
             return False
+    return _few_numbered_brackets(body)
+
+
+def _few_numbered_brackets(body: str) -> bool:
+    """Whether a body holds fewer than two "1)"-like brackets (masking and the final mark change none)."""
     if body.count(")") < 2:
         return True
     brackets = _NUMBER_BEFORE_BRACKET.finditer(body)
@@ -217,7 +233,8 @@ def segment(text: str, budget: Budget | None = None) -> list[tuple[int, int]]:
     # pysbd reads a list across the whole paragraph, so a paragraph that may hold one goes to it whole
     whole = not one_piece and list_like(text)
     ends = [] if whole or one_piece else certain_ends(text)
-    masked = None if whole else _masked(text, ends)
+    # (a paragraph of one piece is masked only when its piece needs it, see _is_one_sentence)
+    masked = None if whole or one_piece else _masked(text, ends)
     start = 0
     for end in [*ends, len(text)]:
         while start < end and text[start].isspace():
@@ -229,7 +246,8 @@ def segment(text: str, budget: Budget | None = None) -> list[tuple[int, int]]:
             # (a piece before a certain end ends at its stop, which _masked read as a comma)
             body = None if masked is None else masked[start:stop] if end == len(text) else (
                 masked[start:stop - 1] + text[stop - 1])
-            if body is not None and _is_one_sentence(text[start:stop], body):
+            if body is not None and _is_one_sentence(text[start:stop], body) or one_piece and _is_one_sentence(
+                    text[start:stop], lazily=text[start:]):
                 flush()
                 spans.append((start, stop))
                 start = end
@@ -238,7 +256,7 @@ def segment(text: str, budget: Budget | None = None) -> list[tuple[int, int]]:
         else:
             runs = _cut_long(start, stop, text)
         for a, b in runs:
-            if len(runs) > 1 and masked is not None and _is_one_sentence(text[a:b]):
+            if len(runs) > 1 and (masked is not None or one_piece) and _is_one_sentence(text[a:b]):
                 flush()
                 spans.append((a, b))
                 continue
