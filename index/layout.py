@@ -39,13 +39,16 @@ _CAPTION_MARKERS = (
      ("file", "photo", "reuters/", "epa-efe", "efe-epa")),
     (re.compile(r"\((?:\d-)?[LR]\)"), ("l)", "r)")),                          # (L), (R), (2-R)
     (re.compile(r"\((?:left|right|centre|center|front|back|top|bottom|in red|second (?:from )?(?:left|right))\)",
-                re.IGNORECASE), ("(",)),
+                re.IGNORECASE), ("(left", "(right", "(cent", "(front", "(back", "(top", "(bottom", "(in red", "(second")),
     (re.compile(r"^(?:this|in this|a|an)\s+(?:undated\s+)?(?:file\s+)?(?:photo|picture|handout)\b", re.IGNORECASE),
      ("photo", "picture", "handout")),
 )
 # "... photo ... (Yonhap)": a photo word plus a credit in parentheses at the very end.
 _PHOTO_WORD = re.compile(r"\b(?:photo|photograph|pictured)\b", re.IGNORECASE)
 _PHOTO_WORDS = ("photo", "pictured")
+# any of the words above: most paragraphs hold none, which one scan of the lower-cased text tells
+_ANY_CAPTION_WORD = re.compile("|".join(sorted(
+    {re.escape(word) for _, words in _CAPTION_MARKERS for word in words} | set(_PHOTO_WORDS), key=len, reverse=True)))
 _TRAILING_CREDIT = re.compile(r"\([^()]{2,60}\)\s*\.?$")
 
 _BYLINE = re.compile(r"^By\s+[A-Z][\w.'-]*(?:\s+(?:[A-Z][\w.'-]*|and|&|de|van|von|bin))*\s*(?:,.{0,40})?$")
@@ -71,6 +74,8 @@ def is_caption(paragraph: str) -> bool:
         return False
     # the word test holds for ASCII text only: case-blind patterns also match "ſ" for "s", "K" (Kelvin) for "k"
     lower = paragraph.lower() if paragraph.isascii() else None
+    if lower is not None and _ANY_CAPTION_WORD.search(lower) is None:
+        return False
 
     def may_hold(words: tuple[str, ...]) -> bool:
         return lower is None or any(word in lower for word in words)

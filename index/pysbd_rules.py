@@ -124,10 +124,12 @@ _NEEDS_PYSBD_AT_START = re.compile(
 _NEEDS_PYSBD = re.compile(
     r"\.(?:(?<![A-Za-z0-9_]\.)|(?![A-Za-z0-9_])|(?<=[A-Za-z_]\.)(?=\d))"
     r"|[!?\u3002\uff0e\uff01\uff1f\u2026\u01c3\u01aa\u0238\u0239\r\n\u2018\u00ab\u00bb\u2043\u300c\uff08]"
-    r"|[\s(](?:[a-z]|[ivxlcdm]+)\)"
     r"|[-.!?][\"'\u201c\u201d]\s[A-Z]|[\"\u201d]\s\(.*\)\s[\"\u201c]"
     r"|[^\x20-\x7e\u00a0-\u024f\u0370-\u04ff\u2013\u2014\u2019\u201c\u201d\ufffd]"
 )
+# (the list marker, read apart: the other patterns match at a character _MAYBE_NEEDS_PYSBD
+# finds, or one before it, so the search for them starts there)
+_LIST_BRACKET = re.compile(r"[\s(](?:[a-z]|[ivxlcdm]+)\)")
 # A character that one of the patterns above needs (most pieces hold none: one cheap scan
 # decides them); the space of "[\s(]a)" comes with a ")", "-" of '-" The' with a quote.
 _MAYBE_NEEDS_PYSBD = re.compile(
@@ -137,5 +139,8 @@ _MAYBE_NEEDS_PYSBD = re.compile(
 
 def needs_pysbd(body: str) -> bool:
     """Whether a piece (its final mark and masked periods set aside) holds something pysbd has a rule for."""
-    return _NEEDS_PYSBD_AT_START.match(body) is not None or (
-        _MAYBE_NEEDS_PYSBD.search(body) is not None and _NEEDS_PYSBD.search(body) is not None)
+    if _NEEDS_PYSBD_AT_START.match(body) is not None:
+        return True
+    maybe = _MAYBE_NEEDS_PYSBD.search(body)
+    return maybe is not None and (_NEEDS_PYSBD.search(body, max(0, maybe.start() - 1)) is not None
+                                  or ")" in body and _LIST_BRACKET.search(body) is not None)

@@ -21,7 +21,8 @@ import itertools
 import logging
 import re
 
-from index.pysbd_rules import mask_abbreviations, needs_pysbd, plain_word, rules
+from index.pysbd_rules import mask_abbreviations, needs_pysbd, rules
+from index.sentence_ends import certain_ends, list_like
 
 __all__ = ["MAX_SENTENCE_CHARS", "PYSBD_CHARS_PER_DOCUMENT", "Budget", "segment"]
 
@@ -31,53 +32,14 @@ MAX_SENTENCE_CHARS = 2_000
 """Longest sentence kept. A run of text longer than this with no sentence boundary is cut
 after its last stop or space before the limit (at the limit when it holds neither)."""
 
-# A "." or "?" after a plain word (a capitalised or lower-case word, or a year; it may close a
-# bracket or quote: '(Yonhap).', '"Timelock".'), then space and a capital letter or bracket: pysbd
-# always ends a sentence there unless the word is an abbreviation or the punctuation sits inside
-# quotes or brackets (both checked in _certain_ends). So does the second "." of dotted letters
-# ("9 a.m.. The": pysbd joins "a.m." and ends at the next period). The patterns read the
-# paragraph with a space put in front (a leading character class lets the regex engine skip
-# ahead; a lookbehind at every position cost twice as much), so a match ends one past its offset.
-# A plain word is two or more letters, digits and inner hyphens with a letter among them ("Kim",
-# "NPC", "ITV2", "24th", "COVID-19"; pysbd's list rules read one or two digits, its abbreviations
-# are letters: see plain_word), or a number of four digits or more; a lone period after a word
-# and a space ("the Star . I") ends a sentence too.
-_WORD = r"(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]|\d{4,}"
-# A bracket only when its span ends without a capital after it: pysbd given a piece that opens
-# with "(Yonhap) Kim" and holds no stop keeps it whole, but splits it after the stop before it.
-# Nor before an initial: pysbd reads "N., " and " P.M. " by what comes before them.
-_NEXT = r"(?=\s+(?:[A-Z](?!\.)|\([^()]{0,80}\)(?!\s[A-Z])))"
-_WORD_STOP = (rf"[(\"]?({_WORD})[)\"]?[.?]{_NEXT}|[A-Za-z](?:\.[A-Za-z])+\.\.{_NEXT}"
-              rf"|(?<=[A-Za-z0-9] )\.{_NEXT}")
-# The same, or a number of one to three digits after a space ("until Jan. 5. The"; a paragraph
-# where two numbers could be a numbered list to pysbd goes to it whole, see _numbered_list);
-# not the paragraph's first word ("2. Jan. 5" is one sentence to pysbd)
-_CANDIDATE = re.compile(rf"\s(?:{_WORD_STOP}|(?<=[\s\S]\s)\d{{1,3}}[.?](?=\s+[A-Z](?!\.)))")
-# what pysbd reads as a numbered list's item: "1. ", " 2.)", "-3. " (on the text after a space)
-_LIST_NUMBER = re.compile(r"[\s\-\u2043](\d{1,2})(?=\.[\s)])")
 _MARKS = (".", "!", "?")
+# what a list marker, a numbered item or a certain end needs besides the last character
+_INNER_STOP = re.compile(r"[.?)]")
 # pysbd reads "1) ... 2) ..." as a list; one number before a bracket, as in "(1950)", is no list.
 _NUMBER_BEFORE_BRACKET = re.compile(r"\d\)")
-# its pattern for those list items ("(Cohort 1) ... (Cohort 2)"): it breaks the line before each
-_PARENS_LIST_NUMBER = re.compile(r"\d{1,2}(?=\)\s)")
-# Characters that open or close a span pysbd reads as one unit (it does not split inside): from
-# an opener to the next closer ("(a (b) c. D" ends at "c.": only "(b)" is a span). A stop is
-# outside every span when, for each pair, no opener follows the last closer before it.
-_OPENERS_CLOSERS = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
 # a curly-quoted span before more text: pysbd never ends a sentence at the marks inside it
 # ('the slogan “Let us defend the Soviet Union with arms!” contributed')
 _QUOTED_MARKS = re.compile(r"\u201c[^\u201c\u201d]*\u201d(?!\s[A-Z])(?=.)")
-_QUOTE_OR_BRACKET = re.compile(r'[()\[\]"\u201c\u201d]')
-# pysbd reads "a. ... b. ..." or "(i) ... (ii) ..." anywhere in a paragraph as a list and may
-# split there; a paragraph with two consecutive markers goes through pysbd whole (in bounded calls).
-_LIST_MARKER = re.compile(r"[\s(]([a-z]|[ivx]{1,4})(?=[.)])")  # on the text after a space
-_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv")
-# Once one of these appears, later boundaries are left to pysbd (single-quoted and -- spans; an
-# empty "" makes pysbd pair the quotes after it the other way round; a backslash).
-_UNSURE_AFTER = re.compile(r"--|\s'|^'|\u2018|\"\"|\\")  # a backslash escapes a closer to pysbd
-# pysbd splits around every bracket of a span from a quote and bracket to a bracket and quote,
-# anywhere in the paragraph ('A "b" (c) d. E (f) "g"'); such a span leaves its boundaries to pysbd
-_QUOTE_BRACKET, _BRACKET_QUOTE = re.compile(r"[\"\u201d]\s\("), re.compile(r"\)\s[\"\u201c]")
 
 
 PYSBD_CHARS_PER_DOCUMENT = 100_000
@@ -102,52 +64,6 @@ class Budget:
 
     def __init__(self, chars: int = PYSBD_CHARS_PER_DOCUMENT) -> None:
         self.chars = chars
-
-
-def _list_like(text: str) -> bool:
-    """Whether a paragraph holds two list markers in sequence ("a." and "b.", "(i)" and "(ii)", "1)" and "2)")."""
-    markers = set(_LIST_MARKER.findall(" " + text))
-    return len(markers) > 1 and (any(len(m) == 1 and chr(ord(m) + 1) in markers for m in markers) or any(
-        _ROMAN[i] in markers and _ROMAN[i + 1] in markers for i in range(len(_ROMAN) - 1))) or (
-        ")" in text and _in_sequence(_PARENS_LIST_NUMBER.findall(text)))
-
-
-def _in_sequence(numbers: list[str]) -> bool:
-    """Whether two of the numbers could be items of one list to pysbd (n and n + 1, or 0 and 9)."""
-    found = {int(n) for n in numbers}
-    return any(n + 1 in found for n in found) or {0, 9} <= found
-
-
-def _numbered_list(text: str) -> bool:
-    """Whether two numbers of a paragraph could be items of one list to pysbd ("1." and "2.")."""
-    return _in_sequence(_LIST_NUMBER.findall(" " + text))
-
-
-def _certain_ends(text: str) -> list[int]:
-    """Offsets just after each sentence end pysbd would also find, cheaply and conservatively."""
-    unsure = _UNSURE_AFTER.search(text)
-    limit = unsure.start() if unsure else len(text)
-    opened = _QUOTE_BRACKET.search(text, 0, limit)
-    if opened is not None and _BRACKET_QUOTE.search(text, opened.end()) is not None:
-        limit = opened.start()
-    ends, checked = [], 0
-    last = dict.fromkeys("()[]\u201c\u201d", -1)  # where each opener and closer was last seen
-    quotes = 0
-    spaced = " " + text  # see _WORD_STOP: a match's end is one past its offset in text
-    if _QUOTE_OR_BRACKET.search(text, 0, limit) is None:  # nothing to count: every plain word's stop ends
-        return [m.end() - 1 for m in _CANDIDATE.finditer(spaced, 0, limit + 1) if m[1] is None or plain_word(m[1])]
-    balanced = True
-    for match in _CANDIDATE.finditer(spaced, 0, limit + 1):
-        end = match.end() - 1
-        if _QUOTE_OR_BRACKET.search(text, checked, end) is not None:  # most stretches hold none
-            quotes += text.count('"', checked, end)
-            for char in last:
-                last[char] = max(last[char], text.rfind(char, checked, end))
-            balanced = quotes % 2 == 0 and all(last[opener] <= last[closer] for opener, closer in _OPENERS_CLOSERS)
-        checked = end
-        if balanced and (match[1] is None or plain_word(match[1])):
-            ends.append(end)
-    return ends
 
 
 def _cut_long(start: int, end: int, text: str, limit: int = MAX_SENTENCE_CHARS,
@@ -195,19 +111,40 @@ def _without_final_mark(body: str) -> str:
     return body
 
 
-def _is_one_sentence(piece: str, masked: str | None = None) -> bool:
-    """Whether pysbd keeps ``piece`` whole.
+def _is_one_sentence(piece: str, masked: str | None = None, lazily: str | None = None) -> bool:
+    """Whether pysbd keeps ``piece`` whole: it does when the piece holds nothing pysbd has a rule
+    for (``needs_pysbd``) once its final mark is set aside, read with its abbreviations masked or
+    as it stands (masking can only remove what pysbd has a rule for, but to be sure).
 
     Args:
         piece: A piece of a paragraph between certain ends.
         masked: ``mask_abbreviations`` of the piece, when it is at hand (cut from the paragraph's).
+        lazily: The piece and the rest of its paragraph, for a piece without the paragraph's
+            masking at hand: the piece is read as it stands first, and masked (with what follows
+            it, as the paragraph would be) only when that is not enough; most hold no abbreviation.
     """
+    if lazily is not None:
+        if not needs_pysbd(_without_final_mark(piece)):
+            return _few_numbered_brackets(piece)
+        masked = mask_abbreviations(lazily)[:len(piece)]
     body = masked if masked is not None else mask_abbreviations(piece)
-    body = _without_final_mark(_QUOTED_MARKS.sub(_unmarked, body) if "\u201c" in body else body)
+    if "\u201c" in body:
+        body = _QUOTED_MARKS.sub(_unmarked, body)
+    if body[-1:] in _MARKS and body[-2:-1] not in _MARKS:  # the common end, as _without_final_mark reads it
+        body = body[:-1]
+    else:
+        body = _without_final_mark(body)
     if needs_pysbd(body):
-        body = _without_final_mark(piece)  # masking can only remove what pysbd has a rule for, but to be sure
+        if lazily is not None:
+            return False  # the piece as it stands was read first
+        body = _without_final_mark(piece)
         if needs_pysbd(body):
             return False
+    return _few_numbered_brackets(body)
+
+
+def _few_numbered_brackets(body: str) -> bool:
+    """Whether a body holds fewer than two "1)"-like brackets (masking and the final mark change none)."""
     if body.count(")") < 2:
         return True
     brackets = _NUMBER_BEFORE_BRACKET.finditer(body)
@@ -246,6 +183,25 @@ def _pysbd_spans(text: str, offset: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _masked(text: str, ends: list[int]) -> str:
+    """``mask_abbreviations`` of a paragraph, read piece by piece (a piece's stretch of it is the
+    piece masked, as no piece ends in an abbreviation), but for each piece's final stop.
+
+    The stop at each certain end is read as a comma: a plain word before it is no abbreviation, so
+    pysbd's rules never take it for one, and its word is not looked up (most words before a
+    period are such). A comma reads as the period did to every rule around it (see
+    ``index.pysbd_rules._masked``: dotted letters before either are masked alike); the caller
+    puts the stop back.
+    """
+    if not ends:
+        return mask_abbreviations(text)
+    parts, start = [], 0
+    for end in ends:
+        parts.append(text[start:end - 1])
+        start = end
+    return mask_abbreviations(",".join(parts) + "," + text[start:])
+
+
 def segment(text: str, budget: Budget | None = None) -> list[tuple[int, int]]:
     """Sentence offsets of one paragraph, as pysbd finds them, in linear time.
 
@@ -271,20 +227,36 @@ def segment(text: str, budget: Budget | None = None) -> list[tuple[int, int]]:
             spans.extend(split(piece, batch[0][0]))
             batch.clear()
 
+    # no stop nor bracket before the last character (most one-sentence paragraphs): no certain
+    # end, and at most one list marker, so no list (see index.sentence_ends)
+    one_piece = _INNER_STOP.search(text, 0, len(text) - 1) is None
     # pysbd reads a list across the whole paragraph, so a paragraph that may hold one goes to it whole
-    list_like = _list_like(text) or _numbered_list(text)
-    # masked once for the paragraph: a piece's stretch of it is the piece masked, as no piece
-    # ends in an abbreviation (unless a long run was cut, see below)
-    masked = None if list_like else mask_abbreviations(text)
+    whole = not one_piece and list_like(text)
+    ends = [] if whole or one_piece else certain_ends(text)
+    # (a paragraph of one piece is masked only when its piece needs it, see _is_one_sentence)
+    masked = None if whole or one_piece else _masked(text, ends)
     start = 0
-    for end in [*([] if list_like else _certain_ends(text)), len(text)]:
+    for end in [*ends, len(text)]:
         while start < end and text[start].isspace():
             start += 1
         stop = end
         while stop > start and text[stop - 1].isspace():
             stop -= 1
-        for a, b in _cut_long(start, stop, text) if stop - start > MAX_SENTENCE_CHARS else [(start, stop)]:
-            if masked is not None and _is_one_sentence(text[a:b], masked[a:b] if b - a == stop - start else None):
+        if stop - start <= MAX_SENTENCE_CHARS:
+            # (a piece before a certain end ends at its stop, which _masked read as a comma)
+            body = None if masked is None else masked[start:stop] if end == len(text) else (
+                masked[start:stop - 1] + text[stop - 1])
+            if body is not None and _is_one_sentence(text[start:stop], body) or one_piece and _is_one_sentence(
+                    text[start:stop], lazily=text[start:]):
+                flush()
+                spans.append((start, stop))
+                start = end
+                continue
+            runs = [(start, stop)]
+        else:
+            runs = _cut_long(start, stop, text)
+        for a, b in runs:
+            if len(runs) > 1 and (masked is not None or one_piece) and _is_one_sentence(text[a:b]):
                 flush()
                 spans.append((a, b))
                 continue

@@ -50,7 +50,7 @@ def _is_fragment(text: str) -> bool:
     return _TWO_WORDS.search(text) is None or bool(_PARENTHESISED.match(text))
 
 
-def sentence_spans(paragraph: str, budget: Budget | None = None) -> list[tuple[int, int]]:
+def sentence_spans(paragraph: str, budget: Budget | None = None, head: int | None = None) -> list[tuple[int, int]]:
     """Sentence offsets within one paragraph.
 
     ``index.segmenter.segment`` finds the sentence boundaries (pysbd's, in linear
@@ -62,11 +62,12 @@ def sentence_spans(paragraph: str, budget: Budget | None = None) -> list[tuple[i
         paragraph: One paragraph, without surrounding whitespace.
         budget: What pysbd may still read of the document (see ``index.segmenter.Budget``).
             Defaults to a fresh budget for this paragraph.
+        head: ``dateline_end(paragraph)``, when the caller knows it. Defaults to None: looked up.
 
     Returns:
         ``(start, end)`` per sentence, stripped of whitespace, in order.
     """
-    head = dateline_end(paragraph)
+    head = dateline_end(paragraph) if head is None else head
     spans = [(head + a, head + b) for a, b in segment(paragraph[head:], budget)]
     if not spans:
         return [(0, len(paragraph))]
@@ -107,8 +108,10 @@ def split_document(document: Document) -> list[Sentence]:
     budget = Budget()
     for number, ((p_start, p_end), kind) in enumerate(zip(paragraphs, kinds)):
         paragraph = text[p_start:p_end]
-        opens_with_dateline = kind == "dateline" and dateline_end(paragraph) > 0
-        for i, (start, end) in enumerate(sentence_spans(paragraph, budget)):
+        # a body paragraph opens with no dateline (classify_paragraphs would have marked it)
+        head = 0 if kind == "body" else dateline_end(paragraph)
+        opens_with_dateline = kind == "dateline" and head > 0
+        for i, (start, end) in enumerate(sentence_spans(paragraph, budget, head)):
             start, end = p_start + start, p_start + end
             sentence_kind: SentenceKind = "body" if opens_with_dateline and i > 0 else kind
             sentences.append(Sentence(

@@ -73,8 +73,8 @@ STAGES = {
     "split one long paragraph": (_split, lambda k: " ".join([_PROSE] * k)),
     # nothing but punctuation pysbd must read: "a. a. a. ..."
     "split punctuation only": (_split, lambda k: "a. " * 200 * k),
-    "split a run with no boundary": (_split, lambda k: "word " * 2000 * k),
-    "split a hyphenated dateline-like run": (_split, lambda k: "A-" * 5000 * k),
+    "split a run with no boundary": (_split, lambda k: "word " * 6000 * k),
+    "split a hyphenated dateline-like run": (_split, lambda k: "A-" * 20_000 * k),
     "markdown brackets": (markdown_to_text, lambda k: "[" * 500 * k),
     "markdown emphasis": (markdown_to_text, lambda k: "*a _b " * 300 * k),
     "html nested blocks": (html_to_text, lambda k: ("<div>" * 50 + "<p>Kim met Putin.</p>" + "</div>" * 50) * 20 * k),

@@ -48,6 +48,17 @@ def test_generated_paragraphs_split_as_pysbd_splits_them(tokens):
     _same_as_pysbd(" ".join(tokens))
 
 
+# Other spacing between the words: the fast path finds a stop's word from the space before it,
+# and reads a paragraph with any other whitespace (a tab, a no-break space) by a scan of its own.
+_SPACING = st.sampled_from((" ", " ", " ", " ", "  ", "\t", "\u00a0", " \u2009", " \n "))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_TOKEN, _SPACING), min_size=1, max_size=30))
+def test_generated_paragraphs_with_other_spacing_split_as_pysbd_splits_them(words):
+    _same_as_pysbd("".join(token + space for token, space in words).strip())
+
+
 @pytest.mark.parametrize("paragraph", [
     "The deal was signed at 9 a.m.. Mr. Kim told reporters that the talks went well.",
     "It was 9 p.m.. (Yonhap)",
