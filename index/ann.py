@@ -26,9 +26,11 @@ EXACT_BELOW = 100_000
 TARGET_RECALL = 0.97
 """recall@10 that the tuned ``nprobe`` must reach on the build's sample queries (the bench checks >= 0.95)."""
 _TRAIN_PER_LIST = 40
-ADD_CHUNK = 65_536
-"""Vectors encoded (and added) at a time when an IVF index is built."""
+ADD_CHUNK = 16_384
+"""Vectors encoded (and added) at a time when an IVF index is built: ~25 MiB of float32 at 384-d."""
 _SCORES = 1 << 23
+_TUNE_SCORES = 1 << 21
+"""Scores held at once by the tuning's exact search: 2^23 held ~170 MiB of temporaries for its 400 queries."""
 
 
 def ivf_kind(n: int) -> str:
@@ -37,13 +39,16 @@ def ivf_kind(n: int) -> str:
     return f"IVF{lists},SQ8"
 
 
-def exact_top(blocks: Sequence[np.ndarray], queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def exact_top(blocks: Sequence[np.ndarray], queries: np.ndarray, k: int,
+              scores: int = _SCORES) -> tuple[np.ndarray, np.ndarray]:
     """Exact top-``k`` inner products over row blocks, numbered consecutively.
 
     Args:
         blocks: ``(rows, dim)`` arrays (memory-mapped is fine; float16 is widened in slices).
         queries: ``(n, dim)`` float32.
         k: Results per query.
+        scores: About how many similarities to hold at once (each costs ~24 bytes of temporaries
+            while the best are picked). Defaults to 2^23.
 
     Returns:
         ``(similarities, rows)``, each ``(n, k)``, best first; rows are -1 where there are fewer.
@@ -52,7 +57,7 @@ def exact_top(blocks: Sequence[np.ndarray], queries: np.ndarray, k: int) -> tupl
     best_s = np.full((n, k), -np.inf, dtype=np.float32)
     best_i = np.full((n, k), -1, dtype=np.int64)
     offset = 0
-    step = max(4096, _SCORES // max(1, n))  # rows per product: bounded temporaries however many queries
+    step = max(4096, scores // max(1, n))  # rows per product: bounded temporaries however many queries
     for block in blocks:
         for start in range(0, len(block), step):
             part = np.asarray(block[start:start + step], dtype=np.float32)
@@ -135,7 +140,7 @@ class Trained:
         ``index`` holds every vector (this one filled, or its file read back); its ``nprobe`` is set.
         """
         queries = _sample_queries(self.rows, self.total, min(400, self.total), self.rng)
-        _, truth = exact_top(self.blocks, queries, 10)
+        _, truth = exact_top(self.blocks, queries, 10, scores=_TUNE_SCORES)
         id_of = np.concatenate([np.asarray(i, dtype=np.int64) for i in ids])
         truth = id_of[truth]
         ivf = faiss.extract_index_ivf(index)
