@@ -188,6 +188,8 @@ def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedde
     """Carry out ``plan`` in the index folder ``out`` (its lock held): a new segment, then the manifest swap.
 
     ``split_embed`` splits and embeds the new documents elsewhere (a Ray job); None does it here.
+    The new documents are let go once they are in the segment (``snapshot.documents`` and
+    ``plan.fresh`` are emptied), so embedding and the ANN build do not hold the corpus's text.
     """
     total = sum(plan.live.values())
     result = {"out": str(out), "added": len(plan.changes.added), "changed": len(plan.changes.changed),
@@ -210,6 +212,7 @@ def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedde
     try:
         if plan.fresh:
             base = max((s.base + s.sentences for s in previous.manifest.segments), default=0) if previous else 0
+            snapshot.documents.clear()  # plan.fresh holds the new ones, which write_segment lets go
             writer, info = write_segment(out, plan.fresh, base, dim, dtype, embedder, tables, progress,
                                           split_embed)
             new_parts.append(writer.folder.name)
