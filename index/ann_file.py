@@ -161,7 +161,7 @@ def _write_lists(path: Path, head: bytes, ntotal_at: int, total: int, sizes: np.
     per_row = code_size + _ID.itemsize
     starts = len(header) + np.concatenate([[0], np.cumsum(sizes * per_row)[:-1]])  # each list's codes
     filled = np.zeros(nlist, dtype=np.int64)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # as fopen: the umask decides
     try:
         _write_all(fd, bytes(header), 0)
         done = 0
