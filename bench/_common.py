@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "corpus"
@@ -27,3 +29,51 @@ def timed(run, queries) -> list[float]:
         run(query)
         times.append(time.perf_counter() - start)
     return times
+
+
+def status_mib(field: str = "VmRSS") -> float:
+    """A field of ``/proc/self/status`` in MiB (``RssAnon``: resident memory without file pages such as
+    memory-mapped vectors, which the kernel can drop and read again; NaN where there is no such file)."""
+    try:
+        lines = Path("/proc/self/status").read_text().splitlines()
+    except OSError:
+        return float("nan")
+    for line in lines:
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class AnonPeak:
+    """The peak anonymous resident memory (``RssAnon``) while the ``with`` block runs, sampled by a thread.
+
+    Linux keeps a peak of all resident memory (``ru_maxrss``, ``VmHWM``), file pages included;
+    for anonymous memory alone there is none, so it is sampled every ``interval`` seconds (a
+    spike shorter than that can be missed).
+
+    Args:
+        interval: Seconds between samples. Defaults to 0.005.
+    """
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval = interval
+        self.mib = float("nan")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while True:
+            now = status_mib("RssAnon")
+            self.mib = now if not self.mib >= now else self.mib  # NaN-safe max
+            if self._stop.wait(self.interval):
+                return
+
+    def __enter__(self) -> Self:
+        self.mib = status_mib("RssAnon")
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.mib = max(self.mib, status_mib("RssAnon"))

@@ -10,7 +10,8 @@ With ``--nli N`` the corpus is about N real sentences: the unique premises of
 ``../shared/nli/train_3way.jsonl.gz`` in file order, one a paragraph, 40 a document, written to a
 temporary folder (the model, not the text, is the subject: no training happens here). Each side then
 runs once after a short warm-up (``--repeat`` rounds if given), and the peak RSS before and after
-the build is printed:
+the build is printed, and each round's peak anonymous RSS (``bench._common.AnonPeak``) of the raw
+encode and of the build:
 
     nice .venv/bin/python -m bench.bench_index --nli 10000 [--repeat 2]
 
@@ -37,7 +38,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as ``python bench/bench_index.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import CORPUS, ROOT, table
+from bench._common import CORPUS, ROOT, AnonPeak, status_mib, table
 from index.build import build_index
 from index.embed import SentenceTransformerEmbedder, default_model_path
 from index.errors import CrosscheckError
@@ -163,6 +164,7 @@ def _measure(corpus: Path, repeat: int, full_warmup: bool) -> int:
 
     encode(texts if full_warmup else texts[:256])  # warm up
     raw, build, embedding = Phase(), Phase(), []
+    anon: dict[str, list[float]] = {"raw encode": [], "build": []}
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
         fresh_dirs = (Path(tmp) / f"index-{i}" for i in itertools.count())
 
@@ -176,9 +178,13 @@ def _measure(corpus: Path, repeat: int, full_warmup: bool) -> int:
             embedding.clear()
         rss_before = 0.0
         for _ in range(repeat):
-            raw.run(encode)
+            with AnonPeak() as peak:
+                raw.run(encode)
+            anon["raw encode"].append(peak.mib)
             rss_before = rss_before or peak_rss_mib()  # the first round's, before any timed build
-            build.run(build_once)
+            with AnonPeak() as peak:
+                build.run(build_once)
+            anon["build"].append(peak.mib)
         rss_after = peak_rss_mib()
 
     n, raw_s, build_s = len(texts), raw.median(), build.median()
@@ -194,6 +200,8 @@ def _measure(corpus: Path, repeat: int, full_warmup: bool) -> int:
     print(f"\nseconds per round, raw / build: {rounds}")
     print(f"peak RSS {rss_before:,.0f} MiB before the timed builds (model, texts, raw encode), "
           f"{rss_after:,.0f} MiB after them")
+    peaks = "; ".join(f"{name} {' / '.join(f'{m:,.0f}' for m in values)}" for name, values in anon.items())
+    print(f"peak anonymous RSS (MiB, each round): {peaks}; {status_mib('RssAnon'):,.0f} MiB now")
     return 0
 
 

@@ -4,10 +4,13 @@ Each phase runs in a fresh process, so its peak RSS is its own:
 
     .venv/bin/python -m bench.bench_index --synthetic 100000 [--work var/bench-store]
 
-build (fresh) and the raw encoder rate on the same sentences; load (with checksums) and
+build (fresh) and the raw encoder rate on the same sentences, its peak RSS and peak anonymous
+RSS (without file pages, such as the memory-mapped vectors', which the kernel can drop; sampled,
+see ``bench._common.AnonPeak``); load (with checksums) and
 RSS after load; per-query latency of the per-source search, the global top-50, keyword
 search and the claim's embedding (p50/p95 over 200 claims, 1 and 2 faiss threads);
-recall@10 of the global search against exact search; a no-op rebuild; a one-file update.
+recall@10 of the global search against exact search; a no-op rebuild and a one-file update,
+each with its peak RSS and peak anonymous RSS.
 """
 
 from __future__ import annotations
@@ -22,20 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
-from bench._common import table, timed
+from bench._common import AnonPeak, status_mib, table, timed
 from bench.synthetic import HashEmbedder, claims, line_split, write_corpus
 
 __all__ = ["run"]
 
 _QUERIES = 200
-
-
-def _rss_mib(field: str = "VmRSS") -> float:
-    """Resident memory now (``RssAnon``: without file pages such as the memory-mapped vectors)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _peak_mib() -> float:
@@ -56,10 +51,12 @@ def _build(corpus: Path, out: Path, store_only: bool) -> dict:
 
     embedder = HashEmbedder()
     embedder.embed(["warm up"])  # the stand-in's table, like a model, is made before timing
-    before = _peak_mib()
-    start = time.perf_counter()
-    result = build_index(corpus, out, embedder)
-    return {"seconds": time.perf_counter() - start, "peak": _peak_mib(), "before": before,
+    before, anon_before = _peak_mib(), status_mib("RssAnon")
+    with AnonPeak() as anon:
+        start = time.perf_counter()
+        result = build_index(corpus, out, embedder)
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak": _peak_mib(), "before": before, "anon": anon.mib, "anon_before": anon_before,
             "up_to_date": result.up_to_date,
             "sentences": result.sentences, "sources": result.sources}
 
@@ -83,10 +80,10 @@ def _search(out: Path) -> dict:
     from index.ann import exact_top, recall_at
     from index.store import set_search_threads
 
-    rss_before = _rss_mib()
+    rss_before = status_mib()
     start = time.perf_counter()
     index = ClaimIndex.load(out, corpus_check=False)
-    load_s, rss, anon = time.perf_counter() - start, _rss_mib(), _rss_mib("RssAnon")
+    load_s, rss, anon = time.perf_counter() - start, status_mib(), status_mib("RssAnon")
     texts = claims(_QUERIES)
     embedder = HashEmbedder()
     embed_times = timed(lambda t: embedder.embed([t]), texts)
@@ -148,11 +145,13 @@ def run(sentences: int, work: Path, store_only: bool = False) -> str:
         ["build, fresh", f"{built['seconds']:.1f} s", f"{n / built['seconds']:,.0f}/s",
          f"{encoded['seconds'] / built['seconds']:.3f}"],
         ["build peak RSS", f"{built['peak']:,.0f} MiB", f"(before: {built['before']:,.0f})", ""],
+        ["  peak anonymous", f"{built['anon']:,.0f} MiB", f"(before: {built['anon_before']:,.0f})", ""],
         ["load (checksums on)", f"{searched['load']:.2f} s", "", ""],
         ["RSS after load", f"{searched['rss']:,.0f} MiB", f"(python+libs {searched['rss_before']:,.0f})", ""],
         ["  of which anonymous", f"{searched['anon']:,.0f} MiB", "", ""],
-        ["no-op rebuild", f"{noop['seconds']:.2f} s", f"peak {noop['peak']:,.0f} MiB", ""],
-        ["one-file update", f"{updated['seconds']:.2f} s", f"peak {updated['peak']:,.0f} MiB", ""],
+        ["no-op rebuild", f"{noop['seconds']:.2f} s", f"peak {noop['peak']:,.0f} MiB", f"anon {noop['anon']:,.0f}"],
+        ["one-file update", f"{updated['seconds']:.2f} s", f"peak {updated['peak']:,.0f} MiB",
+         f"anon {updated['anon']:,.0f}"],
         ["recall@10 global vs exact", f"{searched['recall']:.3f}", "", ""],
     ]
     latency = [[name, _percentiles(times)] for name, times in searched["times"].items()]

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import faiss
 import numpy as np
 
-__all__ = ["EXACT_BELOW", "TARGET_RECALL", "build_ann", "exact_top", "ivf_kind", "recall_at", "rerank"]
+__all__ = ["ADD_CHUNK", "EXACT_BELOW", "TARGET_RECALL", "Trained", "build_ann", "exact_top", "ivf_kind", "recall_at",
+           "rerank"]
 
 LOG = logging.getLogger(__name__)
 
@@ -25,8 +26,11 @@ EXACT_BELOW = 100_000
 TARGET_RECALL = 0.97
 """recall@10 that the tuned ``nprobe`` must reach on the build's sample queries (the bench checks >= 0.95)."""
 _TRAIN_PER_LIST = 40
-_BLOCK = 65_536
+ADD_CHUNK = 16_384
+"""Vectors encoded (and added) at a time when an IVF index is built: ~25 MiB of float32 at 384-d."""
 _SCORES = 1 << 23
+_TUNE_SCORES = 1 << 21
+"""Scores held at once by the tuning's exact search: 2^23 held ~170 MiB of temporaries for its 400 queries."""
 
 
 def ivf_kind(n: int) -> str:
@@ -35,13 +39,16 @@ def ivf_kind(n: int) -> str:
     return f"IVF{lists},SQ8"
 
 
-def exact_top(blocks: Sequence[np.ndarray], queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def exact_top(blocks: Sequence[np.ndarray], queries: np.ndarray, k: int,
+              scores: int = _SCORES) -> tuple[np.ndarray, np.ndarray]:
     """Exact top-``k`` inner products over row blocks, numbered consecutively.
 
     Args:
         blocks: ``(rows, dim)`` arrays (memory-mapped is fine; float16 is widened in slices).
         queries: ``(n, dim)`` float32.
         k: Results per query.
+        scores: About how many similarities to hold at once (each costs ~24 bytes of temporaries
+            while the best are picked). Defaults to 2^23.
 
     Returns:
         ``(similarities, rows)``, each ``(n, k)``, best first; rows are -1 where there are fewer.
@@ -50,7 +57,7 @@ def exact_top(blocks: Sequence[np.ndarray], queries: np.ndarray, k: int) -> tupl
     best_s = np.full((n, k), -np.inf, dtype=np.float32)
     best_i = np.full((n, k), -1, dtype=np.int64)
     offset = 0
-    step = max(4096, _SCORES // max(1, n))  # rows per product: bounded temporaries however many queries
+    step = max(4096, scores // max(1, n))  # rows per product: bounded temporaries however many queries
     for block in blocks:
         for start in range(0, len(block), step):
             part = np.asarray(block[start:start + step], dtype=np.float32)
@@ -86,9 +93,77 @@ def _sample_queries(rows: Callable[[np.ndarray], np.ndarray], total: int, count:
     return (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
 
 
+class Trained:
+    """A trained, empty IVF index over row blocks, and what adding to it and tuning it need.
+
+    Args:
+        blocks: The vectors, one array per segment (memory-mapped is fine).
+        threads: faiss threads while training and adding.
+        seed: Sampling seed (training rows, then the tuning queries).
+    """
+
+    def __init__(self, blocks: Sequence[np.ndarray], threads: int, seed: int) -> None:
+        faiss.omp_set_num_threads(threads)
+        self.blocks = blocks
+        self.total = sum(len(b) for b in blocks)
+        self.kind = ivf_kind(self.total)
+        self.index = faiss.index_factory(blocks[0].shape[1], self.kind, faiss.METRIC_INNER_PRODUCT)
+        self._starts = np.cumsum([0, *[len(b) for b in blocks]])
+        self.rng = np.random.default_rng(seed)
+        self.lists = faiss.extract_index_ivf(self.index).nlist
+        sample = min(self.total, self.lists * _TRAIN_PER_LIST)
+        train = self.rows(np.sort(self.rng.choice(self.total, sample, replace=False)))
+        LOG.info("training %s on %d of %d vectors", self.kind, len(train), self.total)
+        self.index.train(train)
+
+    def rows(self, picked: np.ndarray) -> np.ndarray:
+        """The float32 vectors at positions ``picked`` (counted across the blocks)."""
+        which = np.searchsorted(self._starts, picked, side="right") - 1
+        return np.stack([np.asarray(self.blocks[w][p - self._starts[w]], dtype=np.float32)
+                         for w, p in zip(which, picked)])
+
+    def chunks(self, ids: Sequence[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The vectors (float32) and their ids, ``ADD_CHUNK`` rows at a time, in order."""
+        for block, block_ids in zip(self.blocks, ids):
+            for start in range(0, len(block), ADD_CHUNK):
+                yield (np.asarray(block[start:start + ADD_CHUNK], dtype=np.float32),
+                       np.ascontiguousarray(block_ids[start:start + ADD_CHUNK], dtype=np.int64))
+
+    def fill(self, ids: Sequence[np.ndarray]) -> None:
+        """Add every vector with its id to the (in-memory) index."""
+        for vectors, chunk_ids in self.chunks(ids):
+            self.index.add_with_ids(vectors, chunk_ids)
+
+    def tune(self, index: faiss.Index, ids: Sequence[np.ndarray]) -> int:
+        """The ``nprobe`` to store: the smallest reaching ``TARGET_RECALL`` on sample queries, doubled.
+
+        ``index`` holds every vector (this one filled, or its file read back); its ``nprobe`` is set.
+        """
+        queries = _sample_queries(self.rows, self.total, min(400, self.total), self.rng)
+        _, truth = exact_top(self.blocks, queries, 10, scores=_TUNE_SCORES)
+        id_of = np.concatenate([np.asarray(i, dtype=np.int64) for i in ids])
+        truth = id_of[truth]
+        ivf = faiss.extract_index_ivf(index)
+        nprobe = 1
+        while True:
+            ivf.nprobe = nprobe
+            _, found = index.search(queries, 40)
+            found = rerank(found, queries, lambda picked: self.rows(np.searchsorted(id_of, picked)), 10)[1]
+            recall = recall_at(found, truth)
+            if recall >= TARGET_RECALL or nprobe >= self.lists:
+                break
+            nprobe *= 2
+        LOG.info("%s: nprobe %d gives recall@10 %.3f on %d sample queries", self.kind, nprobe, recall, len(queries))
+        ivf.nprobe = min(self.lists, 2 * nprobe)  # a margin: real queries are not the sample's
+        return ivf.nprobe
+
+
 def build_ann(blocks: Sequence[np.ndarray], ids: Sequence[np.ndarray], threads: int = 2,
               seed: int = 0) -> tuple[faiss.Index, str, int]:
-    """Train an IVF index on the vectors, add them with their ids, and tune ``nprobe``.
+    """Train an IVF index on a sample of the vectors, add them all with their ids, and tune ``nprobe``.
+
+    The index's lists are in memory (about 400 bytes a vector); ``index.ann_file.write_ivf``
+    writes the same file without holding them.
 
     Args:
         blocks: The vectors, one array per segment (memory-mapped is fine).
@@ -99,43 +174,10 @@ def build_ann(blocks: Sequence[np.ndarray], ids: Sequence[np.ndarray], threads: 
     Returns:
         The index, its factory string, and the tuned ``nprobe``.
     """
-    faiss.omp_set_num_threads(threads)
-    total = sum(len(b) for b in blocks)
-    dim = blocks[0].shape[1]
-    kind = ivf_kind(total)
-    index = faiss.index_factory(dim, kind, faiss.METRIC_INNER_PRODUCT)
-    starts = np.cumsum([0, *[len(b) for b in blocks]])
-
-    def rows(picked: np.ndarray) -> np.ndarray:
-        which = np.searchsorted(starts, picked, side="right") - 1
-        return np.stack([np.asarray(blocks[w][p - starts[w]], dtype=np.float32) for w, p in zip(which, picked)])
-
-    rng = np.random.default_rng(seed)
-    lists = faiss.extract_index_ivf(index).nlist
-    train = rows(np.sort(rng.choice(total, min(total, lists * _TRAIN_PER_LIST), replace=False)))
-    LOG.info("training %s on %d of %d vectors", kind, len(train), total)
-    index.train(train)
-    for block, block_ids in zip(blocks, ids):
-        for start in range(0, len(block), _BLOCK):
-            index.add_with_ids(np.asarray(block[start:start + _BLOCK], dtype=np.float32),
-                               np.ascontiguousarray(block_ids[start:start + _BLOCK], dtype=np.int64))
-    queries = _sample_queries(rows, total, min(400, total), rng)
-    _, truth = exact_top(blocks, queries, 10)
-    id_of = np.concatenate([np.asarray(i, dtype=np.int64) for i in ids])
-    truth = id_of[truth]
-    ivf = faiss.extract_index_ivf(index)
-    nprobe = 1
-    while True:
-        ivf.nprobe = nprobe
-        _, found = index.search(queries, 40)
-        found = rerank(found, queries, lambda picked: rows(np.searchsorted(id_of, picked)), 10)[1]
-        recall = recall_at(found, truth)
-        if recall >= TARGET_RECALL or nprobe >= lists:
-            break
-        nprobe *= 2
-    LOG.info("%s: nprobe %d gives recall@10 %.3f on %d sample queries", kind, nprobe, recall, len(queries))
-    nprobe = ivf.nprobe = min(lists, 2 * nprobe)  # a margin: real queries are not the sample's
-    return index, kind, nprobe
+    trained = Trained(blocks, threads, seed)
+    trained.fill(ids)
+    nprobe = trained.tune(trained.index, ids)
+    return trained.index, trained.kind, nprobe
 
 
 def rerank(candidates: np.ndarray, queries: np.ndarray, rows: Callable[[np.ndarray], np.ndarray],

@@ -19,10 +19,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from index import ann as ann_module
+from index.ann_file import write_ivf
 from index.corpus import corpus_files
 from index.distributed import connect, ray_split_embed
 from index.durable import build_lock, fsync_dir, fsync_file, write_atomic
@@ -59,9 +59,8 @@ def _write_ann(out: Path, manifest: Manifest, previous: AnnInfo | None, live: di
         return previous
     blocks = [np.load(out / s.name / "vectors.npy", mmap_mode="r") for s in manifest.segments]
     ids = [np.arange(s.base, s.base + s.sentences, dtype=np.int64) for s in manifest.segments]
-    index, kind, nprobe = ann_module.build_ann(blocks, ids)
     name = f"ann-{uuid.uuid4().hex[:12]}.faiss"
-    faiss.write_index(index, str(out / name))
+    kind, nprobe = write_ivf(out / name, blocks, ids)  # its lists streamed, never all in memory
     fsync_file(out / name)
     fsync_dir(out)
     return AnnInfo(name=name, kind=kind, segments=[s.name for s in manifest.segments], nprobe=nprobe)
@@ -189,6 +188,8 @@ def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedde
     """Carry out ``plan`` in the index folder ``out`` (its lock held): a new segment, then the manifest swap.
 
     ``split_embed`` splits and embeds the new documents elsewhere (a Ray job); None does it here.
+    The new documents are let go once they are in the segment (``snapshot.documents`` and
+    ``plan.fresh`` are emptied), so embedding and the ANN build do not hold the corpus's text.
     """
     total = sum(plan.live.values())
     result = {"out": str(out), "added": len(plan.changes.added), "changed": len(plan.changes.changed),
@@ -211,6 +212,7 @@ def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedde
     try:
         if plan.fresh:
             base = max((s.base + s.sentences for s in previous.manifest.segments), default=0) if previous else 0
+            snapshot.documents.clear()  # plan.fresh holds the new ones, which write_segment lets go
             writer, info = write_segment(out, plan.fresh, base, dim, dtype, embedder, tables, progress,
                                           split_embed)
             new_parts.append(writer.folder.name)

@@ -62,7 +62,8 @@ def write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: 
 
     Args:
         out: The index folder.
-        fresh: Each document with its position in the corpus's file order.
+        fresh: Each document with its position in the corpus's file order (emptied once they are
+            written, unless ``split_embed`` is given).
         base: The segment's first global row.
         dim: The index's vector size; None takes the embedder's.
         dtype: ``float32`` or ``float16`` on disk.
@@ -91,6 +92,7 @@ def write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: 
             return writer, writer.finish(base, list(tables))
         for document, position in fresh:
             writer.add_document(document, position, split_document(document), terms(document))
+        fresh.clear()  # the texts are in SQLite now: embedding (and the ANN build after it) needs none in memory
         embed_by_length(writer, embedder, dim, progress)
         return writer, writer.finish(base, list(tables))
     except BaseException:

@@ -1,0 +1,47 @@
+"""A build lets the corpus's text go once it is in the new segment (embedding holds none of it)."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+
+import index.new_segment
+from bench.synthetic import line_split
+from index import build_index
+
+
+class _Watching:
+    """An embedder of one fixed unit vector that records the Python memory traced at each call."""
+
+    name, dim = "watching", 8
+
+    def __init__(self) -> None:
+        self.traced: list[int] = []
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.traced.append(tracemalloc.get_traced_memory()[0])
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        vectors[:, 0] = 1.0
+        return vectors
+
+
+def test_embedding_runs_without_the_corpus_text_in_memory(tmp_path, monkeypatch):
+    monkeypatch.setattr(index.new_segment, "split_document", line_split)  # lines as sentences: fast
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(20):  # 20 documents of 200 lines of ~1,000 characters: 4 MB of text
+        lines = (f"Report {number} line {line} says " + "the figure rose again " * 45 for line in range(200))
+        (corpus / f"doc{number:02d}.txt").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    text_bytes = sum(p.stat().st_size for p in corpus.iterdir())
+    embedder = _Watching()
+    tracemalloc.start()
+    try:
+        build_index(corpus, tmp_path / "index", embedder)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(embedder.traced) == 4_000 // index.new_segment.EMBED_CHUNK + 1
+    assert peak > text_bytes  # the whole corpus was read (and checked) before anything was written
+    # held through the embedding, the documents would be text_bytes more; 256 texts a call are ~250 KB
+    assert max(embedder.traced) < text_bytes / 4, (text_bytes, max(embedder.traced))
