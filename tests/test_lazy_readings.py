@@ -23,6 +23,7 @@ from verify.judge.readings import (
     claim_parts,
     decided,
     predict_readings_split,
+    reread_bound,
     symmetric_contradiction,
 )
 from verify.scoring.aggregate import more_decisive
@@ -173,3 +174,38 @@ def test_lazy_windows_give_the_reports_of_every_window(news_index, fake_embedder
     full = Verifier.from_index(news_index, settings, embedder=fake_embedder, judge=full_judge).check_many(claims)
     assert [r.model_dump() for r in lazy] == [r.model_dump() for r in full]
     assert lazy_judge.pairs < full_judge.pairs  # some windows were skipped
+
+
+def test_a_window_contradiction_that_cannot_beat_its_sentence_is_not_reread():
+    class Fixed:
+        def __init__(self):
+            self.seen = []
+
+        def predict(self, pairs):
+            self.seen.extend(pairs)
+            return np.array([[0.8, 0.1, 0.1] if p.startswith("Sent") else [0.1, 0.6, 0.3] for p, _ in pairs])
+
+    judge = Fixed()
+    predict_readings_split(judge, [(["Sentence."], "c")], ["Window text."])
+    assert ("Window text.", "c") in judge.seen and ("c", "Window text.") not in judge.seen
+
+
+class Reverse:
+    """The reversed pair's answer: contradicts with probability ``r``."""
+
+    def __init__(self, r: float):
+        self.r = r
+
+    def predict(self, pairs):
+        return np.tile([0.0, self.r, 1 - self.r], (len(pairs), 1))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_reread_bound_holds_whatever_the_reversed_pair_says(seed):
+    rng = np.random.default_rng(seed)
+    forward = rng.dirichlet([1, 1, 1], size=200)
+    bound = reread_bound(forward)
+    for r in np.linspace(0, 1, 11):
+        after = symmetric_contradiction(Reverse(r), [("p", "h")] * 200, forward)
+        weighted = CONTEXT_WEIGHT * after + (1 - CONTEXT_WEIGHT) * np.array([0.0, 0.0, 1.0])
+        assert (np.maximum(weighted[:, 0], weighted[:, 1]) <= bound).all()

@@ -148,15 +148,40 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
     windows = [(pair, key) for pair, key in windows if wanted[key[0]] and not decided(own[key])]
     out = dict(own)
     neutral = np.array([0.0, 0.0, 1.0])
-    for (_, key), p in zip(windows, _judged(judge, [pair for pair, _ in windows], recheck)):
+    floor = np.array([max(own[key][SUP], own[key][CON]) for _, key in windows])
+    for (_, key), p in zip(windows, _judged(judge, [pair for pair, _ in windows], recheck, floor)):
         out[key] = more_decisive(out[key], CONTEXT_WEIGHT * p + (1 - CONTEXT_WEIGHT) * neutral)
     return np.array([pick(out, i) for i in range(len(items))]), alone
 
 
-def _judged(judge: Judge, pairs: list[tuple[str, str]], recheck: bool) -> np.ndarray:
-    """The judge's probabilities of ``pairs``, contradictions re-read the other way round when ``recheck``."""
+def _judged(judge: Judge, pairs: list[tuple[str, str]], recheck: bool, floor: np.ndarray | None = None) -> np.ndarray:
+    """The judge's probabilities of ``pairs``, contradictions re-read the other way round when ``recheck``.
+
+    With ``floor`` (context windows: how decisive each one's sentence already is), a contradiction
+    is re-read only where some answer of the reversed pair could make the window's weighted reading
+    more decisive than that (:func:`reread_bound`); elsewhere the sentence's reading is kept
+    whatever the re-read says.
+    """
     probs = judge.predict(pairs)
-    return symmetric_contradiction(judge, pairs, probs) if recheck and len(pairs) else np.asarray(probs)
+    if not (recheck and len(pairs)):
+        return np.asarray(probs)
+    if floor is None:
+        return symmetric_contradiction(judge, pairs, probs)
+    probs = np.array(probs, dtype=np.float64)
+    rows = np.flatnonzero(reread_bound(probs) > floor)
+    if len(rows):
+        probs[rows] = symmetric_contradiction(judge, [pairs[i] for i in rows], probs[rows])
+    return probs
+
+
+def reread_bound(probs: np.ndarray) -> np.ndarray:
+    """The most decisive a context window's weighted reading can be after :func:`symmetric_contradiction`,
+    whatever the reversed pair's answer ``r``: "contradicts" grows with ``r`` (at most with r = 1),
+    "supports" shrinks (at most with r = 0); a hair above, for rounding."""
+    s, c, n = (np.asarray(probs, dtype=np.float64)[:, k] for k in (SUP, CON, 2))
+    rest = s + n + (1 - REVERSE_WEIGHT) * c
+    high = np.maximum(s / rest, (rest - s - n + REVERSE_WEIGHT) / (rest + REVERSE_WEIGHT))
+    return CONTEXT_WEIGHT * np.maximum(high, np.maximum(s, c)) + 1e-9
 
 
 REVERSE_WEIGHT = 0.5
