@@ -181,8 +181,7 @@ def fit(args) -> int:
     sets = corpora(args)
     judge = ReplayJudge(known)
     group_of = {c.claim: c.group or c.id for c in sets.cases}
-    held = dict(zip(sets.cases and [c.claim for c in sets.cases],
-                    grouped_split([c.group or c.id for c in sets.cases], args.seed)))
+    held = dict(zip([c.claim for c in sets.cases], grouped_split([c.group or c.id for c in sets.cases], args.seed)))
     with corpora_verifier(sets.documents, args.model, judge=judge) as verifier:
         with Capture() as capture:
             full = check_cases(verifier, sets.cases)
