@@ -85,3 +85,19 @@ def test_threshold_for_keeps_the_stated_recall():
     assert threshold_for(chance, positive, 0.75) == 0.7  # three of the four positives at >= 0.7
     assert threshold_for(chance, positive, 1.0) == 0.02
     assert threshold_for(chance, np.zeros(6, bool), 0.99) == 0.0
+
+
+def test_usage_counts_tell_which_reading_was_kept():
+    from verify.training.pair_usage import decisive, judged_window, usage_counts
+
+    neutral, sided = np.array([0.1, 0.1, 0.8]), np.array([0.6, 0.1, 0.3])
+    rows = [{"similarity": 0.6, "texts": ["s"], "window": None, "alone": sided, "probs": sided},
+            {"similarity": 0.4, "texts": ["s"], "window": "w s", "alone": neutral, "probs": sided},
+            {"similarity": 0.2, "texts": ["s"], "window": "w s", "alone": neutral, "probs": neutral},
+            {"similarity": 0.7, "texts": ["s"], "window": "w s", "alone": np.array([0.9, 0.05, 0.05]),
+             "probs": np.array([0.9, 0.05, 0.05])}]
+    n = usage_counts(rows)
+    assert (n["passages"], n["no window"], n["window judged"], n["window kept"]) == (4, 1, 2, 1)
+    assert n["window skipped: sentence decided"] == 1 and n["window kept, sentence alone neutral (< 0.5)"] == 1
+    assert [judged_window(r) for r in rows] == [False, True, True, False]
+    assert [decisive(r) for r in rows[1:3]] == [True, False]
