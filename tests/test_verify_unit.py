@@ -192,18 +192,19 @@ def test_check_many_batches_the_models_and_gives_the_same_reports_as_one_by_one(
     embedder, judge = CountingEmbedder(fake_embedder), CountingJudge()
     verifier = make_verifier(small_index, embedder, judge)
     one_by_one = [verifier.check(claim) for claim in claims]
-    # one NLI call per check, and one more that re-reads its contradictions the other way round
-    assert (embedder.calls, judge.calls) == (len(claims), 2 * len(claims))
+    # per check at most four NLI calls: the sentences, their contradictions re-read the other way
+    # round, the context windows of the undecided ones, and theirs re-read
+    assert embedder.calls == len(claims) and judge.calls <= 4 * len(claims)
     embedder.calls = judge.calls = 0
     seen = []
     batched = verifier.check_many(claims, progress=lambda done, total: seen.append((done, total)))
     assert batched == one_by_one
-    assert (embedder.calls, judge.calls) == (2, 4)  # two batches: one embedding and two NLI calls each
+    assert embedder.calls == 2 and judge.calls <= 8  # two batches: one embedding and at most four NLI calls each
     assert seen == [(CHECK_BATCH, len(claims)), (len(claims), len(claims))]
     judge.calls = 0
     one_way = make_verifier(small_index, embedder, judge, recheck_contradictions=False)
     one_way.check_many(claims)
-    assert judge.calls == 2  # without the re-read: one NLI call a batch
+    assert judge.calls <= 4  # without the re-read: the sentences and the undecided windows, a call each a batch
 
 
 def test_iter_reports_yields_each_batch_as_it_finishes(small_index, fake_embedder):

@@ -14,6 +14,7 @@ DEFAULT_INDEX = PACKAGE_ROOT / "var" / "index"
 DEFAULT_CORPUS = PACKAGE_ROOT / "data" / "corpus"
 DEFAULT_NOTES = PACKAGE_ROOT / "var" / "notes.sqlite3"
 DEFAULT_STANCE_CALIBRATION = PACKAGE_ROOT / "models" / "stance_calibration.json"
+DEFAULT_CONTEXT_GATE = PACKAGE_ROOT / "models" / "context_gate.json"
 ENV = {  # environment variable -> field
     "CROSSCHECK_VERIFIER": "verifier_path",
     "CROSSCHECK_EMBEDDER": "embedding_model",
@@ -164,6 +165,13 @@ class Settings(BaseModel):
     recheck_contradictions: bool = Field(
         default=True, description="re-read each pair judged a contradiction the other way round (contradiction "
                                   "is symmetric): fewer one-way false contradictions, one more NLI call over them")
+    context_gate: float | None = Field(
+        default=None, ge=0, le=1,
+        description="judge a context window only where the fitted gate (context_gate_path) puts the chance that its "
+                    "reading is kept at least this high (verify.judge.context_gate): fewer judge pairs, approximate; "
+                    "None = every window the sentence's own reading leaves undecided (exact)")
+    context_gate_path: Path = Field(default=DEFAULT_CONTEXT_GATE,
+                                    description="the context gate's fitted coefficients (used when context_gate is set)")
     batch_size: int = Field(default=32, ge=1)
     quantize: bool = Field(default=False, description="int8 dynamic quantisation of the judge (faster)")
     backend: Literal["torch", "onnx"] = Field(

@@ -21,6 +21,7 @@ from verify.evidence.harmonise import harmonise
 from verify.evidence.names import NameSet, known_names
 from verify.evidence.text import starts_dependent
 from verify.judge.backends import Judge, NLIJudge
+from verify.judge.context_gate import ContextGate, load_context_gate, window_features
 from verify.judge.readings import predict_readings_split, predict_reported, readings
 from verify.models import Judgement, Report
 from verify.scoring.aggregate import combine, label_of
@@ -71,6 +72,7 @@ class Verifier:
         self._judge = judge
         self._names: NameSet | None = None
         self._confidence_map: Calibration | None = None
+        self._context_gate: ContextGate | None = None
         self._lock = threading.RLock()
 
     @property
@@ -96,6 +98,24 @@ class Verifier:
         if self._confidence_map is None:
             self._confidence_map = load_confidence_map(self.settings.stance_calibration)
         return self._confidence_map
+
+    def context_wanted(self, items: list[tuple[list[str], str]], windows: list[str | None],
+                       similarity: list[float]):
+        """The mask of the context windows to judge (``Settings.context_gate``), as a function of the
+        sentences' own readings; None when the gate is off (every undecided window is judged).
+
+        Raises:
+            ModelError: the gate is on and its file cannot be read.
+        """
+        threshold = self.settings.context_gate
+        if threshold is None:
+            return None
+        if self._context_gate is None:
+            self._context_gate = load_context_gate(self.settings.context_gate_path)
+        gate = self._context_gate
+        claims, sentences = [claim for _, claim in items], [texts[0] for texts, _ in items]
+        return lambda alone: gate.chance(window_features(claims, sentences, windows, np.asarray(similarity),
+                                                         alone)) >= threshold
 
     @classmethod
     def from_index(cls, index_dir: Path | str, settings: Settings | None = None,
@@ -201,7 +221,9 @@ class Verifier:
                 anchor = iso_date(self.index.summary(sent.source_id).date)
                 items.append((readings(premise), harmonise(claim, premise, anchor) or claim))
                 windows.append(context if s.judge_context else None)  # a fact split over two sentences
-        probs, own = predict_readings_split(self.nli, items, windows, recheck=s.recheck_contradictions)
+        wanted = self.context_wanted(items, windows, [h.similarity for hits in hit_lists for h in hits])
+        probs, own = predict_readings_split(self.nli, items, windows, recheck=s.recheck_contradictions,
+                                            context_wanted=wanted)
         reports, used = [], 0
         for claim, hits in zip(claims, hit_lists):
             reports.append(assemble_report(

@@ -8,13 +8,14 @@ and a contradiction is re-read the other way round.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 
 from index.split import sentence_spans
 from verify.evidence.text import reports_a_clause, strip_attribution
 from verify.judge.backends import Judge
-from verify.scoring.aggregate import more_decisive
+from verify.scoring.aggregate import CON, SUP, more_decisive
 
 
 def readings(premise: str) -> list[str]:
@@ -43,23 +44,26 @@ def predict_readings(judge: Judge, items: list[tuple[list[str], str]],
 
 
 class UniquePairs:
-    """A judge that scores each distinct pair once per call and copies the result to its repeats.
+    """A judge that scores each distinct pair once in its life and copies the result to its repeats.
 
     Passages of a batch share text (the same sentence in several sources, one context window
-    around two retrieved neighbours), so the same ``(premise, hypothesis)`` pair recurs; the
-    model's answer depends on the pair alone.
+    around two retrieved neighbours), so the same ``(premise, hypothesis)`` pair recurs, within
+    one call and across the calls of one reading (the sentences first, their context windows
+    after); the model's answer depends on the pair alone.
     """
 
     def __init__(self, judge: Judge) -> None:
         self.judge = judge
+        self._known: dict[tuple[str, str], np.ndarray] = {}
 
     def predict(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         """As ``Judge.predict``, each distinct pair sent to the model once."""
-        first: dict[tuple[str, str], int] = {}
-        slot = [first.setdefault(pair, len(first)) for pair in pairs]
-        if len(first) == len(pairs):
-            return self.judge.predict(pairs)
-        return np.asarray(self.judge.predict(list(first)))[slot]
+        new = list(dict.fromkeys(pair for pair in pairs if pair not in self._known))
+        if new:
+            self._known.update(zip(new, np.asarray(self.judge.predict(new))))
+        if not pairs:
+            return np.zeros((0, 3))
+        return np.stack([self._known[pair] for pair in pairs])
 
 
 def claim_parts(claim: str) -> list[str]:
@@ -70,9 +74,20 @@ def claim_parts(claim: str) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
+def decided(p: np.ndarray) -> bool:
+    """Whether a reading commits so far that no context reading can be more decisive.
+
+    A context reading is weighted by :data:`CONTEXT_WEIGHT` toward neutral, so neither its
+    "supports" nor its "contradicts" exceeds the weight; :func:`more_decisive` keeps the
+    sentence's own reading on a tie. Its context window need not be judged.
+    """
+    return max(p[SUP], p[CON]) >= CONTEXT_WEIGHT
+
+
 def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
-                           context: list[str | None] | None = None,
-                           recheck: bool = True) -> tuple[np.ndarray, np.ndarray]:
+                           context: list[str | None] | None = None, recheck: bool = True,
+                           context_wanted: Callable[[np.ndarray], np.ndarray] | None = None,
+                           ) -> tuple[np.ndarray, np.ndarray]:
     """As :func:`predict_readings`, and also the probabilities of the passage's own readings
     alone (without its context window): the evidence a sentence shows by itself.
 
@@ -84,39 +99,36 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
     A claim of several sentences is also read sentence by sentence, for contradiction only: a
     passage that rules one of them out rules out the claim; one that confirms one of them
     does not confirm the rest.
+
+    The passages' own readings are judged first; a context window only where the sentence's
+    reading of that claim variant is not :func:`decided` (an exact skip: the result is what
+    judging every window gives) and, when ``context_wanted`` is given, where it says so: it
+    maps the ``(n, 3)`` own probabilities to an ``(n,)`` mask of the items whose window to
+    judge (an approximate skip, see ``Settings.context_gate``).
     """
     if not items:
         return np.zeros((0, 3)), np.zeros((0, 3))
-    flat, owner = [], []
+    flat, owner, windows = [], [], []
     variants_of: dict[str, list[tuple[str, str]]] = {}  # a claim's readings, worked out once for its passages
     for i, (texts, claim) in enumerate(items):
-        own_texts = list(dict.fromkeys(texts))
-        extra = [context[i]] if context and context[i] and context[i] not in texts else []
         if claim not in variants_of:
             reported = strip_attribution(claim) if reports_a_clause(claim) else None
             variants_of[claim] = [(claim, "claim")] + ([(reported, "reported")] if reported else []) + [
                 (part, f"part{n}") for n, part in enumerate(claim_parts(claim))]
+        window = context[i] if context and context[i] and context[i] not in texts else None
         for variant, role in variants_of[claim]:
-            for n, text in enumerate([*own_texts, *extra]):
+            for text in dict.fromkeys(texts):
                 flat.append((text, variant))
-                owner.append((i, n == len(own_texts), role))  # the last, when there is one, is the context
+                owner.append((i, role))
+            if window:
+                windows.append(((window, variant), (i, role)))
     judge = UniquePairs(judge)
-    probs = judge.predict(flat)
-    if recheck:
-        probs = symmetric_contradiction(judge, flat, probs)
-    neutral = np.array([0.0, 0.0, 1.0])
-    out: dict[tuple[int, str], np.ndarray] = {}
     own: dict[tuple[int, str], np.ndarray] = {}
-    for (i, is_context, role), p in zip(owner, probs):
-        key = (i, role)
-        if is_context:
-            p = CONTEXT_WEIGHT * p + (1 - CONTEXT_WEIGHT) * neutral
-        else:
-            own[key] = p if key not in own else more_decisive(own[key], p)
-        out[key] = p if key not in out else more_decisive(out[key], p)
+    for key, p in zip(owner, _judged(judge, flat, recheck)):
+        own[key] = p if key not in own else more_decisive(own[key], p)
 
     roles: dict[int, list[str]] = defaultdict(list)
-    for i, _, role in owner:
+    for i, role in owner:
         if role.startswith("part") and role not in roles[i]:
             roles[i].append(role)
 
@@ -131,8 +143,45 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
                 chosen = part_p
         return chosen
 
-    return (np.array([pick(out, i) for i in range(len(items))]),
-            np.array([pick(own, i) for i in range(len(items))]))
+    alone = np.array([pick(own, i) for i in range(len(items))])
+    wanted = np.ones(len(items), dtype=bool) if context_wanted is None else np.asarray(context_wanted(alone), bool)
+    windows = [(pair, key) for pair, key in windows if wanted[key[0]] and not decided(own[key])]
+    out = dict(own)
+    neutral = np.array([0.0, 0.0, 1.0])
+    floor = np.array([max(own[key][SUP], own[key][CON]) for _, key in windows])
+    for (_, key), p in zip(windows, _judged(judge, [pair for pair, _ in windows], recheck, floor)):
+        out[key] = more_decisive(out[key], CONTEXT_WEIGHT * p + (1 - CONTEXT_WEIGHT) * neutral)
+    return np.array([pick(out, i) for i in range(len(items))]), alone
+
+
+def _judged(judge: Judge, pairs: list[tuple[str, str]], recheck: bool, floor: np.ndarray | None = None) -> np.ndarray:
+    """The judge's probabilities of ``pairs``, contradictions re-read the other way round when ``recheck``.
+
+    With ``floor`` (context windows: how decisive each one's sentence already is), a contradiction
+    is re-read only where some answer of the reversed pair could make the window's weighted reading
+    more decisive than that (:func:`reread_bound`); elsewhere the sentence's reading is kept
+    whatever the re-read says.
+    """
+    probs = judge.predict(pairs)
+    if not (recheck and len(pairs)):
+        return np.asarray(probs)
+    if floor is None:
+        return symmetric_contradiction(judge, pairs, probs)
+    probs = np.array(probs, dtype=np.float64)
+    rows = np.flatnonzero(reread_bound(probs) > floor)
+    if len(rows):
+        probs[rows] = symmetric_contradiction(judge, [pairs[i] for i in rows], probs[rows])
+    return probs
+
+
+def reread_bound(probs: np.ndarray) -> np.ndarray:
+    """The most decisive a context window's weighted reading can be after :func:`symmetric_contradiction`,
+    whatever the reversed pair's answer ``r``: "contradicts" grows with ``r`` (at most with r = 1),
+    "supports" shrinks (at most with r = 0); a hair above, for rounding."""
+    s, c, n = (np.asarray(probs, dtype=np.float64)[:, k] for k in (SUP, CON, 2))
+    rest = s + n + (1 - REVERSE_WEIGHT) * c
+    high = np.maximum(s / rest, (rest - s - n + REVERSE_WEIGHT) / (rest + REVERSE_WEIGHT))
+    return CONTEXT_WEIGHT * np.maximum(high, np.maximum(s, c)) + 1e-9
 
 
 REVERSE_WEIGHT = 0.5
