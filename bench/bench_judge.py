@@ -1,6 +1,6 @@
 """Judge throughput and agreement: batched pairs/s of each judge variant against torch fp32, in the same run.
 
-    .venv/bin/python -m bench.bench_judge [--model DIR] [--pairs N] [--holdout] [--variants a,b]
+    .venv/bin/python -m bench.bench_judge [--model DIR] [--nli DIR] [--pairs N] [--holdout] [--variants a,b]
 
 Pairs: the first N of ``../shared/nli/dev_3way.jsonl.gz`` (a measurement set: report only), or with
 ``--holdout`` the first N of the grouped held-out split of ``train_3way`` (``verify.training.holdout``),
@@ -46,17 +46,17 @@ VARIANTS = {
 """Variant name -> ``NLIJudge`` arguments (``spin``: ONNX Runtime's spin-waiting threads, its own default)."""
 
 
-def load_pairs(n: int, holdout: bool) -> tuple[list[tuple[str, str]], list[str] | None, str]:
+def load_pairs(n: int, holdout: bool, nli: Path = NLI) -> tuple[list[tuple[str, str]], list[str] | None, str]:
     """Up to ``n`` (premise, hypothesis) pairs, their gold labels (or None) and where they come from."""
     if holdout:
         from verify.training.holdout import HoldoutSpec
         from verify.training.train_data import held_out_rows
 
-        rows = held_out_rows(NLI, HoldoutSpec())[:n]
+        rows = held_out_rows(nli, HoldoutSpec())[:n]
         return ([(r["premise"], r["hypothesis"]) for r in rows], [LABEL[r["label"]] for r in rows],
                 f"train_3way held-out split, first {len(rows)} pairs")
-    if (NLI / "dev_3way.jsonl.gz").exists():
-        with gzip.open(NLI / "dev_3way.jsonl.gz", "rt", encoding="utf-8") as fh:
+    if (nli / "dev_3way.jsonl.gz").exists():
+        with gzip.open(nli / "dev_3way.jsonl.gz", "rt", encoding="utf-8") as fh:
             rows = [json.loads(line) for _, line in zip(range(n), fh)]
         return ([(r["premise"], r["hypothesis"]) for r in rows], [LABEL[r["label"]] for r in rows],
                 f"dev_3way, first {len(rows)} pairs (measurement set)")
@@ -68,6 +68,7 @@ def load_pairs(n: int, holdout: bool) -> tuple[list[tuple[str, str]], list[str] 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--nli", type=Path, default=NLI, help="folder of dev_3way / train_3way. Defaults to ../shared/nli")
     ap.add_argument("--pairs", type=int, default=1024)
     ap.add_argument("--holdout", action="store_true", help="pairs from the held-out training split (choose on these)")
     ap.add_argument("--rounds", type=int, default=3, help="best of N passes")
@@ -81,7 +82,7 @@ def main(argv=None) -> int:
     if unknown:
         ap.error(f"unknown variant {unknown[0]!r}; expected some of {', '.join(VARIANTS)}")
     settings = Settings.from_env(verifier_path=args.model)
-    pairs, gold, origin = load_pairs(args.pairs, args.holdout)
+    pairs, gold, origin = load_pairs(args.pairs, args.holdout, args.nli)
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as cache:  # the ONNX export happens in the warm-up, not timed
         judges = {name: NLIJudge(settings.verifier_path, args.batch_size, args.threads, onnx_cache=Path(cache),
