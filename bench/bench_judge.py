@@ -61,7 +61,7 @@ def load_pairs(n: int, holdout: bool, nli: Path = NLI) -> tuple[list[tuple[str, 
         return ([(r["premise"], r["hypothesis"]) for r in rows], [LABEL[r["label"]] for r in rows],
                 f"dev_3way, first {len(rows)} pairs (measurement set)")
     sentences = [s for f in sorted(CORPUS.glob("*.txt")) for s in f.read_text().split(". ") if len(s) > 40]
-    pairs = [(sentences[i], sentences[(i * 7 + 3) % len(sentences)]) for i in range(n)]
+    pairs = [(sentences[i % len(sentences)], sentences[(i * 7 + 3) % len(sentences)]) for i in range(n)]
     return pairs[:n], None, f"{len(pairs[:n])} pairs of bundled corpus sentences"
 
 
