@@ -46,6 +46,26 @@ def test_onnx_int8_stays_close_and_the_export_is_reused(torch_probs, tmp_path):
     assert exported[0].stat().st_mtime_ns == stamp and len(list(tmp_path.iterdir())) == 1
 
 
+def test_onnx_int8_inner_layers_is_its_own_export_and_keeps_the_edge_layers_fp32(torch_probs, tmp_path):
+    import onnx
+
+    probs = NLIJudge(DEFAULT_VERIFIER, backend="onnx", quantize=True, scheme="inner-layers",
+                     onnx_cache=tmp_path).predict(PAIRS)
+    assert np.abs(probs - torch_probs).max() < 0.2
+    assert (probs.argmax(1) == torch_probs.argmax(1)).mean() >= 0.75
+    exported = sorted(tmp_path.glob("*.onnx"))
+    assert len(exported) == 1 and exported[0].name.endswith("-int8-inner.onnx")
+    nodes = onnx.load(str(exported[0])).graph.node
+    int8 = [n.name for n in nodes if n.op_type == "MatMulInteger"]
+    assert any("layer.1/" in n for n in int8) and not any("layer.0/" in n or "layer.5/" in n for n in int8)
+    assert any(n.op_type == "Gather" and n.input[0].endswith("word_embeddings.weight") for n in nodes)
+
+
+def test_unknown_scheme_is_refused():
+    with pytest.raises(ValueError, match="unknown int8 scheme"):
+        NLIJudge(DEFAULT_VERIFIER, backend="onnx", quantize=True, scheme="int4")
+
+
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="unknown judge backend"):
         NLIJudge(DEFAULT_VERIFIER, backend="tensorrt")

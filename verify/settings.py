@@ -22,6 +22,7 @@ ENV = {  # environment variable -> field
     "CROSSCHECK_CORPUS": "corpus_dir",
     "CROSSCHECK_QUANTIZE": "quantize",
     "CROSSCHECK_BACKEND": "backend",
+    "CROSSCHECK_QUANTIZE_SCHEME": "quantize_scheme",
     "CROSSCHECK_NOTES": "notes_db",
     "CROSSCHECK_STANCE_CALIBRATION": "stance_calibration",
 }
@@ -177,6 +178,10 @@ class Settings(BaseModel):
     backend: Literal["torch", "onnx"] = Field(
         default="torch", description="the judge's runtime: torch, or ONNX Runtime on a cached export (with "
                                      "quantize: int8 per channel, ~2.2x the pairs/s for ~0.5 point of dev_3way)")
+    quantize_scheme: Literal["per-channel", "inner-layers"] = Field(
+        default="per-channel", description="the onnx backend's int8 weights with quantize: per-channel (all of them) "
+                                           "or inner-layers (the first and last encoder layers and the embeddings "
+                                           "kept fp32; verify.judge.onnx_backend)")
     threads: int | None = Field(default=None, ge=1, description="torch threads; None = torch default")
     notes_db: Path = Field(default=DEFAULT_NOTES, description="SQLite file of the app's reviews and check history")
     evidence: EvidenceSettings = Field(default_factory=EvidenceSettings,

@@ -15,11 +15,11 @@ import numpy as np
 
 from verify.errors import ModelError
 from verify.judge.nli_model import LABELS
+from verify.judge.onnx_backend import SCHEMES, OnnxModel, onnx_export
 
 LOG = logging.getLogger(__name__)
 BACKENDS = ("torch", "onnx")
 DEFAULT_ONNX_CACHE = Path(__file__).resolve().parents[2] / "var" / "onnx"  # the repository's var/ (ignored by git)
-ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 class Judge(Protocol):
@@ -42,20 +42,28 @@ class NLIJudge:
         quantize: int8 dynamic quantisation of the linear layers (faster, slightly less accurate).
         backend: ``"torch"`` (default) or ``"onnx"``: ONNX Runtime on an ONNX export of the
             model, made once and cached in ``onnx_cache`` (with ``quantize``: int8 weights per
-            channel, the fastest variant; see ``bench/bench_judge.py``).
+            channel by ``scheme``; see ``bench/bench_judge.py``).
         onnx_cache: folder for the exported ONNX files. Defaults to ``var/onnx``.
+        scheme: the onnx backend's int8 scheme with ``quantize``: ``"per-channel"`` (default) or
+            ``"inner-layers"`` (:mod:`verify.judge.onnx_backend`).
+        spin: let the ONNX Runtime session's idle threads spin (off: see :class:`OnnxModel`).
     """
 
     def __init__(self, model_dir: Path, batch_size: int = 32, threads: int | None = None,
-                 quantize: bool = False, backend: str = "torch", onnx_cache: Path | None = None):
+                 quantize: bool = False, backend: str = "torch", onnx_cache: Path | None = None,
+                 scheme: str = "per-channel", spin: bool = False):
         if backend not in BACKENDS:
             raise ValueError(f"unknown judge backend {backend!r}; expected one of {BACKENDS}")
+        if scheme not in SCHEMES:
+            raise ValueError(f"unknown int8 scheme {scheme!r}; expected one of {SCHEMES}")
         self.model_dir = Path(model_dir)
         self.batch_size = batch_size
         self.threads = threads
         self.quantize = quantize
         self.backend = backend
         self.onnx_cache = Path(onnx_cache) if onnx_cache else DEFAULT_ONNX_CACHE
+        self.scheme = scheme
+        self.spin = spin
         self._loaded = None
         self._lock = threading.Lock()
 
@@ -78,13 +86,14 @@ class NLIJudge:
             raise ModelError(f"cannot load the verifier model from {self.model_dir}: {exc}") from exc
         if self.backend == "onnx":
             try:
-                loaded.model = OnnxModel(onnx_export(loaded, self.model_dir, self.onnx_cache, self.quantize),
-                                         self.threads)
+                path = onnx_export(loaded, self.model_dir, self.onnx_cache, self.scheme if self.quantize else None)
+                loaded.model = OnnxModel(path, self.threads, self.spin)
             except ImportError as exc:
                 raise ModelError(f"the onnx backend needs onnxruntime and onnx installed: {exc}") from exc
         elif self.quantize:
             loaded.model = quantize_int8(loaded.model)
-        LOG.info("loaded verifier from %s (%s%s)", self.model_dir, self.backend, ", int8" if self.quantize else "")
+        LOG.info("loaded verifier from %s (%s%s)", self.model_dir, self.backend,
+                 f", int8 {self.scheme if self.backend == 'onnx' else 'dynamic'}" if self.quantize else "")
         return loaded
 
     @property
@@ -132,79 +141,3 @@ def quantize_int8(model):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-
-
-def onnx_export(loaded, model_dir: Path, cache: Path, quantize: bool) -> Path:
-    """The ONNX file of a loaded verifier, exported (and int8-quantised) once, then reused.
-
-    The file name holds a hash of the model's weights and config, so a retrained or
-    recalibrated model gets a new export; files are written under a temporary name and
-    renamed, so an interrupted export never leaves a broken file behind.
-    """
-    import hashlib
-    import os
-    import tempfile
-    import warnings
-
-    import onnxruntime
-    import torch
-
-    digest = hashlib.sha256()
-    for name in sorted(os.listdir(model_dir)):
-        if (model_dir / name).is_file():
-            digest.update(name.encode())
-            digest.update((model_dir / name).read_bytes())
-    digest.update(f"{onnxruntime.__version__} {torch.__version__}".encode())
-    path = cache / f"verifier-{digest.hexdigest()[:16]}{'-int8' if quantize else ''}.onnx"
-    if path.exists():
-        return path
-    cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache) as tmp:
-        fp32 = Path(tmp) / "fp32.onnx"
-        enc = loaded.tokenizer(["a passage"], ["a claim"], return_tensors="pt")
-        inputs = [k for k in ONNX_INPUTS if k in enc]  # RoBERTa-like models have no token types
-        with warnings.catch_warnings(), torch.inference_mode():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                loaded.model, tuple(enc[k] for k in inputs), str(fp32), input_names=inputs,
-                output_names=["logits"], opset_version=17, dynamo=False,
-                dynamic_axes={**{k: {0: "batch", 1: "tokens"} for k in inputs}, "logits": {0: "batch"}})
-        out = fp32
-        if quantize:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-
-            out = Path(tmp) / "int8.onnx"
-            root = logging.getLogger()
-            level = root.level
-            root.setLevel(logging.ERROR)  # its advice to pre-process is for static quantisation
-            try:
-                quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True)
-            finally:
-                root.setLevel(level)
-        os.replace(out, path)
-    LOG.info("exported the verifier to %s", path)
-    return path
-
-
-class OnnxModel:
-    """An ONNX Runtime session behind the call the judge makes of a torch model."""
-
-    def __init__(self, path: Path, threads: int | None = None):
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.inputs = [i.name for i in self.session.get_inputs()]
-
-    def __call__(self, **enc):
-        import torch
-
-        feeds = {k: enc[k].numpy().astype(np.int64) for k in self.inputs}
-        return _Output(torch.from_numpy(self.session.run(None, feeds)[0]))
-
-
-class _Output:
-    def __init__(self, logits):
-        self.logits = logits
