@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections import defaultdict
 
 import numpy as np
 import pytest
@@ -16,11 +15,12 @@ import pytest
 import verify.verifier
 from index.build import build_index
 from verify import Settings, Verifier
-from verify.evidence.text import reports_a_clause, strip_attribution
+from verify.evidence.text import strip_attribution
 from verify.judge.readings import (
     CONTEXT_WEIGHT,
     UniquePairs,
-    claim_parts,
+    chosen_reading,
+    claim_variants,
     decided,
     predict_readings_split,
     reread_bound,
@@ -55,9 +55,7 @@ def every_window(judge, items, context=None, recheck=True):
         own_texts = list(dict.fromkeys(texts))
         extra = [context[i]] if context and context[i] and context[i] not in texts else []
         if claim not in variants_of:
-            reported = strip_attribution(claim) if reports_a_clause(claim) else None
-            variants_of[claim] = [(claim, "claim")] + ([(reported, "reported")] if reported else []) + [
-                (part, f"part{n}") for n, part in enumerate(claim_parts(claim))]
+            variants_of[claim] = claim_variants(claim)
         for variant, role in variants_of[claim]:
             for n, text in enumerate([*own_texts, *extra]):
                 flat.append((text, variant))
@@ -75,23 +73,11 @@ def every_window(judge, items, context=None, recheck=True):
         else:
             own[key] = p if key not in own else more_decisive(own[key], p)
         out[key] = p if key not in out else more_decisive(out[key], p)
-    roles = defaultdict(list)
-    for i, _, role in owner:
-        if role.startswith("part") and role not in roles[i]:
-            roles[i].append(role)
+    def pick(found):
+        # the combination of a claim's variants is not what this oracle checks: it is the code's own
+        return np.array([chosen_reading(found, i, variants_of[claim]) for i, (_, claim) in enumerate(items)])
 
-    def pick(found, i):
-        chosen = found[(i, "claim")]
-        reported_p = found.get((i, "reported"))
-        if reported_p is not None and reported_p[0] > chosen[0] and reported_p[0] >= reported_p.max():
-            chosen = reported_p
-        for role in roles[i]:
-            part_p = found[(i, role)]
-            if part_p[1] > chosen[1] and part_p[1] >= part_p.max():
-                chosen = part_p
-        return chosen
-
-    return np.array([pick(out, i) for i in range(len(items))]), np.array([pick(own, i) for i in range(len(items))])
+    return pick(out), pick(own)
 
 
 SENTENCES = ["Officials confirmed the harbour trade grew.", "The port handled more ships this year.",

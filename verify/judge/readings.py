@@ -7,7 +7,6 @@ and a contradiction is re-read the other way round.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 
 import numpy as np
@@ -74,6 +73,31 @@ def claim_parts(claim: str) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
+def claim_variants(claim: str) -> list[tuple[str, str]]:
+    """A claim's readings with their roles: as written ("claim"), what an attributed claim
+    reports ("reported"), and each of its sentences ("part0", "part1", ...)."""
+    reported = strip_attribution(claim) if reports_a_clause(claim) else None
+    return [(claim, "claim")] + ([(reported, "reported")] if reported else []) + [
+        (part, f"part{n}") for n, part in enumerate(claim_parts(claim))]
+
+
+def chosen_reading(found: dict[tuple[int, str], np.ndarray], i: int,
+                   variants: list[tuple[str, str]]) -> np.ndarray:
+    """Item ``i``'s probabilities from its claim variants' readings (``found[(i, role)]``): the
+    claim as written, unless what it reports supports more, or one of its sentences contradicts
+    more (see :func:`predict_readings_split`)."""
+    chosen = found[(i, "claim")]
+    reported_p = found.get((i, "reported"))
+    if reported_p is not None and reported_p[0] > chosen[0] and reported_p[0] >= reported_p.max():
+        chosen = reported_p
+    for _, role in variants:
+        if role.startswith("part"):
+            part_p = found[(i, role)]
+            if part_p[1] > chosen[1] and part_p[1] >= part_p.max():
+                chosen = part_p
+    return chosen
+
+
 def decided(p: np.ndarray) -> bool:
     """Whether a reading commits so far that no context reading can be more decisive.
 
@@ -112,9 +136,7 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
     variants_of: dict[str, list[tuple[str, str]]] = {}  # a claim's readings, worked out once for its passages
     for i, (texts, claim) in enumerate(items):
         if claim not in variants_of:
-            reported = strip_attribution(claim) if reports_a_clause(claim) else None
-            variants_of[claim] = [(claim, "claim")] + ([(reported, "reported")] if reported else []) + [
-                (part, f"part{n}") for n, part in enumerate(claim_parts(claim))]
+            variants_of[claim] = claim_variants(claim)
         window = context[i] if context and context[i] and context[i] not in texts else None
         for variant, role in variants_of[claim]:
             for text in dict.fromkeys(texts):
@@ -127,23 +149,10 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
     for key, p in zip(owner, _judged(judge, flat, recheck)):
         own[key] = p if key not in own else more_decisive(own[key], p)
 
-    roles: dict[int, list[str]] = defaultdict(list)
-    for i, role in owner:
-        if role.startswith("part") and role not in roles[i]:
-            roles[i].append(role)
+    def pick(found: dict[tuple[int, str], np.ndarray]) -> np.ndarray:
+        return np.array([chosen_reading(found, i, variants_of[claim]) for i, (_, claim) in enumerate(items)])
 
-    def pick(found: dict[tuple[int, str], np.ndarray], i: int) -> np.ndarray:
-        chosen = found[(i, "claim")]
-        reported_p = found.get((i, "reported"))
-        if reported_p is not None and reported_p[0] > chosen[0] and reported_p[0] >= reported_p.max():
-            chosen = reported_p
-        for role in roles[i]:
-            part_p = found[(i, role)]
-            if part_p[1] > chosen[1] and part_p[1] >= part_p.max():
-                chosen = part_p
-        return chosen
-
-    alone = np.array([pick(own, i) for i in range(len(items))])
+    alone = pick(own)
     wanted = np.ones(len(items), dtype=bool) if context_wanted is None else np.asarray(context_wanted(alone), bool)
     windows = [(pair, key) for pair, key in windows if wanted[key[0]] and not decided(own[key])]
     out = dict(own)
@@ -151,7 +160,7 @@ def predict_readings_split(judge: Judge, items: list[tuple[list[str], str]],
     floor = np.array([max(own[key][SUP], own[key][CON]) for _, key in windows])
     for (_, key), p in zip(windows, _judged(judge, [pair for pair, _ in windows], recheck, floor)):
         out[key] = more_decisive(out[key], CONTEXT_WEIGHT * p + (1 - CONTEXT_WEIGHT) * neutral)
-    return np.array([pick(out, i) for i in range(len(items))]), alone
+    return pick(out), alone
 
 
 def _judged(judge: Judge, pairs: list[tuple[str, str]], recheck: bool, floor: np.ndarray | None = None) -> np.ndarray:
