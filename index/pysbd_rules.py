@@ -13,7 +13,7 @@ import functools
 import re
 from typing import NamedTuple
 
-__all__ = ["mask_abbreviations", "needs_pysbd", "plain_word", "rules"]
+__all__ = ["mask_abbreviations", "needs_pysbd", "rules"]
 
 
 class _Rules(NamedTuple):
@@ -94,11 +94,6 @@ def _masked(match: re.Match) -> str:
                       or word.endswith(_RESTORED_BEFORE_CAPITALS) and _SPACE_CAPITAL.match(match.string, end))
     # as long as the match, so that a paragraph masked once can be read piece by piece
     return match[0][0] + "Ab".ljust(len(match[0]) - 1, "b") if masked else match[0]
-
-
-def plain_word(word: str) -> bool:
-    """Whether a word before a stop is no abbreviation pysbd knows (nor "am", "pm")."""
-    return word.lower() not in rules().abbreviations
 
 
 def mask_abbreviations(text: str) -> str:

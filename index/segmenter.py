@@ -104,6 +104,8 @@ def _unmarked(match: re.Match) -> str:
 
 def _without_final_mark(body: str) -> str:
     """``body`` less one mark that ends it ("5.", "(Yonhap).", 'too."', not "a..."): that cannot split it."""
+    if body[-1:] in _MARKS and body[-2:-1] not in _MARKS:  # the common end: one mark, no quote after it
+        return body[:-1]
     quote = body[-1:] if body[-1:] in ('"', "\u201d") else ""
     at = len(body) - len(quote) - 1
     if at >= 0 and body[at] in _MARKS and (at == 0 or body[at - 1] not in _MARKS) and _closes(body, quote):
@@ -130,10 +132,7 @@ def _is_one_sentence(piece: str, masked: str | None = None, lazily: str | None =
     body = masked if masked is not None else mask_abbreviations(piece)
     if "\u201c" in body:
         body = _QUOTED_MARKS.sub(_unmarked, body)
-    if body[-1:] in _MARKS and body[-2:-1] not in _MARKS:  # the common end, as _without_final_mark reads it
-        body = body[:-1]
-    else:
-        body = _without_final_mark(body)
+    body = _without_final_mark(body)
     if needs_pysbd(body):
         if lazily is not None:
             return False  # the piece as it stands was read first

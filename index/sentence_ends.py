@@ -25,7 +25,7 @@ __all__ = ["certain_ends", "list_like"]
 # ahead; a lookbehind at every position cost twice as much), so a match ends one past its offset.
 # A plain word is two or more letters, digits and inner hyphens with a letter among them ("Kim",
 # "NPC", "ITV2", "24th", "COVID-19"; pysbd's list rules read one or two digits, its abbreviations
-# are letters: see plain_word), or a number of four digits or more; a lone period after a word
+# are letters: see rules().abbreviations), or a number of four digits or more; a lone period after a word
 # and a space ("the Star . I") ends a sentence too.
 _WORD = r"(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]|\d{4,}"
 # A bracket only when its span ends without a capital after it: pysbd given a piece that opens
@@ -44,12 +44,10 @@ _CANDIDATE = re.compile(rf"\s(?:{_WORD_STOP}|(?<=[\s\S]\s)\d{{1,3}}[.?](?=\s+[A-
 # no-break space) is scanned whole.
 _STOP_BEFORE_SPACE = re.compile(r"[.?](?=\s)")
 _OTHER_SPACE = re.compile(r"[^\S ]")
-# its pattern for those list items ("(Cohort 1) ... (Cohort 2)"): it breaks the line before each
+# pysbd reads "1) ... 2) ..." as a list, with its pattern for those list items ("(Cohort 1) ...
+# (Cohort 2)"): it breaks the line before each
 _PARENS_LIST_NUMBER = re.compile(r"\d{1,2}(?=\)\s)")
-# Characters that open or close a span pysbd reads as one unit (it does not split inside): from
-# an opener to the next closer ("(a (b) c. D" ends at "c.": only "(b)" is a span). A stop is
-# outside every span when, for each pair, no opener follows the last closer before it.
-_OPENERS_CLOSERS = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
+# Characters that open or close a span pysbd reads as one unit (it does not split inside): see _SPANS.
 _QUOTE_OR_BRACKET = re.compile(r'[()\[\]"\u201c\u201d]')
 # pysbd reads "a. ... b. ..." or "(i) ... (ii) ..." anywhere in a paragraph as a list and may
 # split there; a paragraph with two consecutive markers goes through pysbd whole (in bounded calls).
@@ -69,7 +67,8 @@ _QUOTE_BRACKET, _BRACKET_QUOTE = re.compile(r"[\"\u201d]\s\("), re.compile(r"\)\
 
 
 # Each opener's span, to the next closer of its kind or the paragraph's end (a '"' pairs with the
-# next '"'): a stop after an opener and up to its closer is inside it (see _OPENERS_CLOSERS).
+# next '"'; "(a (b) c. D" ends at "c.": only "(b)" is a span): a stop after an opener and up to
+# its closer is inside it.
 _SPANS = (('"', '"', re.compile(r'"[^"]*"?')), ("(", ")", re.compile(r"\([^)]*\)?")),
           ("[", "]", re.compile(r"\[[^\]]*\]?")), ("\u201c", "\u201d", re.compile("\u201c[^\u201d]*\u201d?")))
 
