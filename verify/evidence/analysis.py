@@ -25,6 +25,7 @@ from verify.evidence.text import (
     content_stems,
     fold,
     mentions_reporting,
+    opens_sentence,
     starts_dependent,
     stem,
     strip_attribution,
@@ -125,7 +126,7 @@ def words_around(text: str, q: Quantity) -> tuple[str | None, frozenset[str]]:
 def _negations(text: str) -> tuple[Negation, ...]:
     out = []
     for m in NEG_RE.finditer(fold(text)):
-        if m.group(0)[0].isupper() and text[:m.start()].strip() and text[:m.start()].rstrip()[-1] not in '.!?"“':
+        if m.group(0)[0].isupper() and not opens_sentence(text, m.start()):
             continue  # "featured in Never Say Die!": a title, not a negation
         clause = re.split(r"[,;:()]|\s(?:and|but|while|whereas)\s", text[m.end():m.end() + 80])[0]
         after = [w for w in words(canonical(clause)) if w not in STOPWORDS][:4]

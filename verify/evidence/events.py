@@ -18,7 +18,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from verify.evidence.slots import MONTHS, DateSlot
-from verify.evidence.text import STOPWORDS, canonical
+from verify.evidence.text import STOPWORDS, canonical, opens_sentence
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -116,14 +116,6 @@ def _actor(word: str) -> frozenset[str]:
     return frozenset(w for w in canonical(word.removesuffix("'s").removesuffix("’s")).split() if w not in STOPWORDS)
 
 
-def _opens_sentence(text: str, at: int) -> bool:
-    """Whether the word at ``at`` starts the text or follows a sentence's end (spaces between)."""
-    before = at - 1
-    while before >= 0 and text[before].isspace():  # the last character before it that is not a space
-        before -= 1
-    return before < 0 or text[before] in ".!?\"“"
-
-
 def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] = (),
              anniversary: bool = False, nearest: bool = False) -> Event:
     """The event words of the clause around the slot at ``start:end`` (the slot itself and the
@@ -153,7 +145,7 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
         if start <= s < end or near and any(a <= s < b for a, b in near):
             continue
         word = m.group(0)
-        if word[0].isupper() and not (_opens_sentence(text, s) and event_stem(word) in KIND_OF):
+        if word[0].isupper() and not (opens_sentence(text, s) and event_stem(word) in KIND_OF):
             if word.lower() not in STOPWORDS and word.lower().rstrip(".") not in MONTHS:
                 names.append((s, _actor(word)))  # a name ("Kim Jong Un", "Victory Day"): who, not what
             continue
