@@ -25,9 +25,10 @@ import numpy as np
 
 LOG = logging.getLogger(__name__)
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-SCHEMES = ("per-channel", "inner-layers")
 SUFFIX = {None: "", "per-channel": "-int8", "inner-layers": "-int8-inner"}
 """The export's file-name suffix per int8 scheme (None: fp32)."""
+SCHEMES = tuple(scheme for scheme in SUFFIX if scheme)
+"""The int8 schemes: those with a suffix."""
 
 
 def onnx_export(loaded, model_dir: Path, cache: Path, scheme: str | None) -> Path:
