@@ -126,9 +126,8 @@ def usage_counts(rows: list[dict]) -> dict[str, int]:
         n["window judged"] += 1
         kept = not np.array_equal(r["probs"], r["alone"])
         n["window kept"] += kept
-        n["window kept and takes a side (>= 0.5)"] += kept and max(r["probs"][0], r["probs"][1]) >= 0.5
-        n["window kept, sentence alone neutral (< 0.5)"] += kept and max(r["alone"][0], r["alone"][1]) < 0.5 \
-            and max(r["probs"][0], r["probs"][1]) >= 0.5
+        n["window kept and takes a side (>= 0.5)"] += decisive(r)
+        n["window kept, sentence alone neutral (< 0.5)"] += decisive(r) and max(r["alone"][0], r["alone"][1]) < 0.5
     return dict(n)
 
 
