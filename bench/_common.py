@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import threading
 import time
 from pathlib import Path
@@ -29,6 +30,11 @@ def timed(run, queries) -> list[float]:
         run(query)
         times.append(time.perf_counter() - start)
     return times
+
+
+def peak_rss_mib() -> float:
+    """The process's peak resident memory so far, in MiB (Linux reports KiB), file pages included."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def status_mib(field: str = "VmRSS") -> float:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ if __package__ in (None, ""):  # run as ``python bench/bench_check.py``
 import numpy as np
 
 import verify.verifier
-from bench._common import CORPUS, ROOT, table
+from bench._common import CORPUS, ROOT, peak_rss_mib, table
 from index.build import build_index
 from index.embed import SentenceTransformerEmbedder
 from index.errors import CrosscheckError
@@ -256,7 +255,7 @@ def run(args: argparse.Namespace, index_dir: Path) -> int:
     verifier.check(claims[0])  # warm-up: loads the embedding and verifier models
     per_part, pairs, passages = timed_checks(verifier, claims, clock)
     seconds = per_part["total"]
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    peak_mib = peak_rss_mib()
     import torch
 
     print(f"{len(claims)} claims from {origin}; index {index_dir} "

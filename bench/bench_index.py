@@ -28,7 +28,6 @@ import argparse
 import gzip
 import itertools
 import json
-import resource
 import statistics
 import sys
 import tempfile
@@ -38,7 +37,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as ``python bench/bench_index.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import CORPUS, ROOT, AnonPeak, status_mib, table
+from bench._common import CORPUS, ROOT, AnonPeak, peak_rss_mib, status_mib, table
 from index.build import build_index
 from index.embed import SentenceTransformerEmbedder, default_model_path
 from index.errors import CrosscheckError
@@ -84,11 +83,6 @@ def write_nli_corpus(source: Path, sentences: int, folder: Path) -> int:
                     if written >= sentences:
                         return written
     return written + (flush() if paragraphs else 0)
-
-
-def peak_rss_mib() -> float:
-    """The process's peak resident memory so far, in MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Phase:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import resource
 import shutil
 import statistics
 import time
@@ -25,16 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from bench._common import AnonPeak, status_mib, table, timed
+from bench._common import AnonPeak, peak_rss_mib, status_mib, table, timed
 from bench.synthetic import HashEmbedder, claims, line_split, write_corpus
 
 __all__ = ["run"]
 
 _QUERIES = 200
-
-
-def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _percentiles(times: list[float]) -> str:
@@ -51,12 +46,12 @@ def _build(corpus: Path, out: Path, store_only: bool) -> dict:
 
     embedder = HashEmbedder()
     embedder.embed(["warm up"])  # the stand-in's table, like a model, is made before timing
-    before, anon_before = _peak_mib(), status_mib("RssAnon")
+    before, anon_before = peak_rss_mib(), status_mib("RssAnon")
     with AnonPeak() as anon:
         start = time.perf_counter()
         result = build_index(corpus, out, embedder)
         seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak": _peak_mib(), "before": before, "anon": anon.mib, "anon_before": anon_before,
+    return {"seconds": seconds, "peak": peak_rss_mib(), "before": before, "anon": anon.mib, "anon_before": anon_before,
             "up_to_date": result.up_to_date,
             "sentences": result.sentences, "sources": result.sources}
 
