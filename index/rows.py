@@ -80,8 +80,8 @@ class Rows:
         """Source id of dense row ``row``."""
         return self._docs[int(np.searchsorted(self._starts, row, "right") - 1)].source_id
 
-    def sources_of(self, rows: np.ndarray) -> list[str]:
-        """Source id of each dense row of ``rows`` (``source_of`` of each, in one search)."""
+    def source_ids_of(self, rows: np.ndarray) -> list[str]:
+        """Source id of each dense row of ``rows`` (``source_of`` of each, in one search; as ``ShardRows.source_ids_of``)."""
         docs = self._docs
         return [docs[d].source_id for d in (np.searchsorted(self._starts, rows, "right") - 1).tolist()]
 

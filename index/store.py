@@ -234,7 +234,7 @@ class ClaimIndex(IndexBase):
             found = q_rows >= 0
             q_rows, q_sims = q_rows[found], q_sims[found]
             out.append([Hit(sentence=r, source_id=source, similarity=s) for r, source, s in zip(
-                q_rows.tolist(), self._rows.sources_of(q_rows), q_sims.astype(np.float64).tolist())])
+                q_rows.tolist(), self._rows.source_ids_of(q_rows), q_sims.astype(np.float64).tolist())])
         return out
 
     def nearest_rows(self, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
