@@ -41,6 +41,8 @@ from bench._common import CORPUS, ROOT, peak_rss_mib, table
 from index.build import build_index
 from index.embed import SentenceTransformerEmbedder
 from index.errors import CrosscheckError
+from index.search import as_queries, score_sources
+from index.store import ClaimIndex
 from verify import Settings, Verifier
 from verify.verifier import nli_judge
 
@@ -303,7 +305,7 @@ def run_synthetic(args: argparse.Namespace) -> int:
     per_part, pairs, passages = timed_checks(verifier, claims, clock, chosen)
     queries = verifier.embedder.inner.embed(claims)
     before = [len([h for h in hits if h.similarity >= settings.min_similarity])
-              for hits in verifier.index.search_batch(queries, k_per_source=settings.k_per_source, sources=chosen)]
+              for hits in per_source_hits(verifier.index, queries, settings.k_per_source, chosen)]
     print(f"{len(claims)} synthetic claims; index {index_dir} ({verifier.index.rows.sentences:,} sentences, "
           f"{verifier.index.rows.documents:,} sources"
           f"{f', checked against {len(chosen):,} of them' if chosen else ''}); "
@@ -318,6 +320,17 @@ def run_synthetic(args: argparse.Namespace) -> int:
           f"{short.sources_without_evidence:,} without evidence; with every source checked listed (all_sources): "
           f"{len(full.model_dump_json()):,} bytes, {len(full.sources):,} listed")
     return 0
+
+
+def per_source_hits(index: ClaimIndex, queries: np.ndarray, k_per_source: int, chosen: set[str] | None):
+    """The per-source search a check used before issue 12: each candidate source's ``k_per_source`` nearest
+    sentences, or (a filter) each chosen source's, scored exactly."""
+    if chosen is None:
+        return index.search_batch(queries, k_per_source=k_per_source)
+    rows = index.rows
+    every = list(range(len(queries)))
+    return score_sources(rows.block, rows.ranges, list(rows.source_ids), as_queries(queries, index.dim),
+                         {rows.source_ids[s]: every for s in chosen}, k_per_source)
 
 
 def spread_sources(source_ids: list[str], count: int) -> set[str]:

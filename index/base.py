@@ -109,8 +109,7 @@ class IndexBase:
             raise ValueError(f"query must have shape ({self.dim},), got {query.shape}")
         return self.search_batch(query[None, :], k_per_source, candidate_pool)[0]
 
-    def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256,
-                     sources: Collection[str] | None = None) -> list[list[Hit]]:
+    def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256) -> list[list[Hit]]:
         """``search`` for several queries at once (each index answers it in its own way)."""
         raise NotImplementedError
 
@@ -118,13 +117,36 @@ class IndexBase:
         """The global top ``n`` ``(similarities, rows)`` of each query (each index answers it in its own way)."""
         raise NotImplementedError
 
-    def vectors_at(self, rows: np.ndarray) -> np.ndarray:
-        """The stored vectors of dense rows, ``(len(rows), dim)`` float32 (each index reads them its own way)."""
+    def vectors_in(self, runs: Sequence[tuple[int, int]]) -> np.ndarray:
+        """The stored vectors of the rows of ``(start, end)`` runs, stacked in order, ``(rows, dim)`` float32
+        (each index reads them run by run in its own way)."""
         raise NotImplementedError
 
-    def vectors_in(self, runs: Sequence[tuple[int, int]]) -> np.ndarray:
-        """The stored vectors of the rows of ``(start, end)`` runs, stacked in order, ``(rows, dim)`` float32."""
-        return self.vectors_at(np.concatenate([np.arange(s, e, dtype=np.int64) for s, e in runs] or [[]]))
+    def hit_list(self, sims: np.ndarray, rows: np.ndarray) -> list[Hit]:
+        """The hits of one query's ``(similarities, rows)``, in their order; rows of -1 (padding) are left out.
+
+        The one place a search's arrays become ``Hit`` records (``nearest``, ``nearest_among``).
+        """
+        found = rows >= 0
+        rows, sims = rows[found], sims[found]
+        return [Hit(sentence=r, source_id=source, similarity=s) for r, source, s in zip(
+            rows.tolist(), self._rows.source_ids_of(rows), sims.astype(np.float64).tolist())]
+
+    def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
+        """The ``n`` sentences nearest to each query over the whole index, whatever their source.
+
+        Args:
+            queries: ``(q, dim)`` unit vectors.
+            n: Hits per query (fewer when the index is smaller).
+
+        Returns:
+            One list per query, highest similarity first.
+
+        Raises:
+            ValueError: Wrong query shape or ``n`` below 1.
+        """
+        sims, rows = self.nearest_rows(queries, n)
+        return [self.hit_list(q_sims, q_rows) for q_sims, q_rows in zip(sims, rows)]
 
     def nearest_among(self, queries: np.ndarray, n: int, sources: Collection[str],
                       floor: float = -np.inf) -> list[list[Hit]]:
@@ -149,6 +171,6 @@ class IndexBase:
         if queries.ndim != 2 or queries.shape[1] != self.dim:
             raise ValueError(f"queries must have shape (n, {self.dim}), got {queries.shape}")
         known = self._rows.source_ids
-        chosen = sorted((known[s], s) for s in set(sources) if s in known)
-        return nearest_among(self.nearest_rows, self.vectors_in, [self.source_range(s) for _, s in chosen],
-                             [s for _, s in chosen], self._rows.sentences, queries, n, floor)
+        ranges = sorted(self.source_range(s) for s in set(sources) if s in known)  # disjoint: in row order
+        return nearest_among(self.nearest_rows, self.vectors_in, self.hit_list, ranges, self._rows.sentences,
+                             queries, n, floor)

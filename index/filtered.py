@@ -46,6 +46,8 @@ TopRows = Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]
 """``top(queries, m)``: ``(similarities, rows)``, each ``(q, m)``, best first, -inf / -1 padded."""
 RunVectors = Callable[[Sequence[tuple[int, int]]], np.ndarray]
 """``vectors(runs)``: float32 stored vectors of the rows of these ``(start, end)`` runs, stacked in order."""
+HitList = Callable[[np.ndarray, np.ndarray], list[Hit]]
+"""``hits(similarities, rows)``: one query's hits, in that order (``IndexBase.hit_list``)."""
 
 
 def runs_of(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -70,15 +72,15 @@ def _exact(stored: np.ndarray, rows: np.ndarray, query: np.ndarray, n: int) -> t
     return sims[order], rows[order]
 
 
-def nearest_among(top: TopRows, vectors: RunVectors, ranges: Sequence[tuple[int, int]], source_ids: Sequence[str],
-                  total: int, queries: np.ndarray, n: int, floor: float = -math.inf) -> list[list[Hit]]:
+def nearest_among(top: TopRows, vectors: RunVectors, hits: HitList, ranges: Sequence[tuple[int, int]], total: int,
+                  queries: np.ndarray, n: int, floor: float = -math.inf) -> list[list[Hit]]:
     """The ``n`` rows nearest each query among the rows in ``ranges`` (see the module docstring).
 
     Args:
         top: The index's global top-``m`` search.
         vectors: The index's stored vectors of runs of rows.
+        hits: The index's hits of rows with their similarities.
         ranges: ``(start, end)`` rows of each chosen source, disjoint, in row order.
-        source_ids: Id of each chosen source, aligned with ``ranges``.
         total: Rows in the index.
         queries: ``(q, dim)`` float32 unit vectors.
         n: Hits per query (fewer when the chosen sources hold fewer rows).
@@ -96,12 +98,6 @@ def nearest_among(top: TopRows, vectors: RunVectors, ranges: Sequence[tuple[int,
     if not chosen or not len(queries) or n < 1:
         return results
     ends = starts + lengths
-
-    def hits(sims: np.ndarray, rows: np.ndarray) -> list[Hit]:
-        which = np.searchsorted(starts, rows, side="right") - 1
-        return [Hit(sentence=int(r), source_id=source_ids[w], similarity=float(s))
-                for s, r, w in zip(sims, rows, which)]
-
     runs = runs_of(ranges)
     exact_cost = chosen + RUN * len(runs)
     exact: list[int] = []

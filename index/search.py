@@ -8,7 +8,7 @@ read with ``reconstruct_n``: a slice of the memory-mapped vectors in a ``ClaimIn
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,7 +33,6 @@ def per_source_search(
     queries: np.ndarray,
     k_per_source: int,
     candidate_pool: int = 256,
-    sources: Collection[str] | None = None,
 ) -> list[list[Hit]]:
     """Find each candidate source's ``k_per_source`` nearest sentences for each query.
 
@@ -63,15 +62,11 @@ def per_source_search(
         return [[] for _ in range(len(queries))]
     # source -> the queries for which it is a candidate, so each source is searched once
     askers: dict[int, list[int]] = {}
-    if sources is not None:
-        wanted = set(sources)
-        askers = {n: list(range(len(queries))) for n, sid in enumerate(source_ids) if sid in wanted}
-    else:
-        starts = np.array([start for start, _ in ranges])
-        _, rows = index.search(queries, min(candidate_pool, index.ntotal))
-        for q, found in enumerate(rows):
-            for source in dict.fromkeys(np.searchsorted(starts, found[found >= 0], side="right") - 1):
-                askers.setdefault(int(source), []).append(q)
+    starts = np.array([start for start, _ in ranges])
+    _, rows = index.search(queries, min(candidate_pool, index.ntotal))
+    for q, found in enumerate(rows):
+        for source in dict.fromkeys(np.searchsorted(starts, found[found >= 0], side="right") - 1):
+            askers.setdefault(int(source), []).append(q)
     return score_sources(lambda start, end: index.reconstruct_n(start, end - start), ranges, source_ids,
                          queries, askers, k_per_source)
 

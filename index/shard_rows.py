@@ -18,7 +18,7 @@ from index.views import DocumentView, SentenceView
 if TYPE_CHECKING:
     from index.shard_worker import LocalShards, RayShards
 
-__all__ = ["ShardRows", "ShardedContexts", "ShardedDocuments", "ShardedSentences"]
+__all__ = ["ShardRows", "ShardedContexts", "ShardedDocuments", "ShardedSentences", "ask_by_shard"]
 
 _CACHE = 8192
 _READ_CHUNK = 2048
@@ -103,6 +103,23 @@ class ShardRows:
         shards, local = self.locate_many(np.array([row]))
         return int(shards[0]), int(local[0])
 
+    def shard_runs(self, runs: Sequence[tuple[int, int]]) -> list[tuple[int, int, int]]:
+        """``(shard, local start, local end)`` pieces of global ``(start, end)`` runs, in global order: a run is
+        cut where it passes to a document of another shard (one look-up a document, not a row)."""
+        pieces: list[tuple[int, int, int]] = []
+        for start, end in runs:
+            number = int(np.searchsorted(self._starts, start, side="right") - 1)
+            while start < end:
+                stop = min(end, int(self._starts[number + 1]))
+                shard, doc = int(self._shard[number]), int(self._local_doc[number])
+                local = int(self._local_starts[shard][doc]) + start - int(self._starts[number])
+                if pieces and pieces[-1][0] == shard and pieces[-1][2] == local:  # the shard's next rows too
+                    pieces[-1] = (shard, pieces[-1][1], local + stop - start)
+                elif stop > start:
+                    pieces.append((shard, local, local + stop - start))
+                start, number = stop, number + 1
+        return pieces
+
     def to_global(self, shard: int, local: np.ndarray) -> np.ndarray:
         """Global rows of rows ``local`` (any shape; -1 stays -1) of shard ``shard``."""
         local = np.asarray(local, dtype=np.int64)
@@ -131,6 +148,26 @@ class ShardRows:
         return np.take_along_axis(sims, order, axis=1), np.take_along_axis(rows, order, axis=1)
 
 
+def ask_by_shard(rows: ShardRows, shards: LocalShards | RayShards, method: str,
+                 global_rows: Sequence[int]) -> tuple[list[np.ndarray], list[Any]]:
+    """Ask each shard that holds some of ``global_rows`` about its own of them, one call per shard.
+
+    Args:
+        rows: The index's row layout.
+        shards: Its shards.
+        method: A ``ShardWorker`` method that takes a list of rows in its shard.
+        global_rows: The rows asked about.
+
+    Returns:
+        ``(picks, answers)``: for each shard asked, the positions in ``global_rows`` of its rows and
+        its answer about them (in that order).
+    """
+    in_shard, local = rows.locate_many(np.asarray(global_rows, dtype=np.int64))
+    asked = sorted(set(in_shard.tolist()))
+    picks = [np.flatnonzero(in_shard == s) for s in asked]
+    return picks, shards.call(method, [(local[p].tolist(),) for p in picks], asked)
+
+
 class ShardedSentences(SentenceView):
     """The sentences of a sharded index in global row order, each read from its shard when asked for
     (indexing, slices and iteration as :class:`SentenceView`; reads by shard)."""
@@ -156,12 +193,8 @@ class ShardedSentences(SentenceView):
 
     def read(self, rows: Sequence[int]) -> list[Sentence]:
         """The sentences of these global rows, in order (one call per shard involved)."""
-        shards, local = self._index.locate_many(np.asarray(rows, dtype=np.int64))
         out: list[Any] = [None] * len(rows)
-        involved = sorted(set(shards.tolist()))
-        picks = [np.flatnonzero(shards == s) for s in involved]
-        answers = self._shards.call("sentences", [(local[p].tolist(),) for p in picks], involved)
-        for p, found in zip(picks, answers):
+        for p, found in zip(*ask_by_shard(self._index, self._shards, "sentences", rows)):
             for at, sentence in zip(p, found):
                 out[at] = sentence
         return out
@@ -196,10 +229,7 @@ class ShardedContexts:
         rows = [r for r in rows if (r, 1) not in self._cache]
         if not rows:
             return
-        shards, local = self._rows.locate_many(np.array(rows, dtype=np.int64))
-        asked = sorted(set(shards.tolist()))
-        picks = [np.flatnonzero(shards == s) for s in asked]
-        for pick, found in zip(picks, self._shards.call("read_hits", [(local[p].tolist(),) for p in picks], asked)):
+        for pick, found in zip(*ask_by_shard(self._rows, self._shards, "read_hits", rows)):
             self._sentences.remember([rows[j] for j in pick], [sentence for sentence, _ in found])
             for j, (_, text) in zip(pick, found):
                 self._keep(rows[j], 1, text)

@@ -104,9 +104,12 @@ class ShardWorker:
         return self._index.paragraph_text(row)
 
     def vectors(self, rows: Sequence[int]) -> np.ndarray:
-        """The stored vectors of these rows, shape ``(len(rows), dim)``."""
-        return np.stack([self._index.vector(int(r)) for r in rows]) if len(rows) else np.zeros((0, self._index.dim),
-                                                                                              np.float32)
+        """``ClaimIndex.vectors_at``: the stored vectors of these rows, shape ``(len(rows), dim)``."""
+        return self._index.vectors_at(np.asarray(rows, dtype=np.int64))
+
+    def vectors_in(self, runs: Sequence[tuple[int, int]]) -> np.ndarray:
+        """``ClaimIndex.vectors_in``: the stored vectors of the rows of these runs, stacked in order."""
+        return self._index.vectors_in(runs)
 
     def vectors_of(self, source_id: str) -> np.ndarray:
         """``ClaimIndex.vectors_of``."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +29,7 @@ from index.models import Hit, KeywordHit, SourceSummary
 from index.opening import check_model
 from index.search import as_queries
 from index.shard_layout import ShardManifest, read_shard_manifest, shard_build_command, shard_folder
-from index.shard_rows import ShardedContexts, ShardedDocuments, ShardedSentences, ShardRows
+from index.shard_rows import ShardedContexts, ShardedDocuments, ShardedSentences, ShardRows, ask_by_shard
 from index.shard_worker import LocalShards, RayShards
 
 __all__ = ["RAY_ENV", "ShardedIndex"]
@@ -180,14 +180,23 @@ class ShardedIndex(IndexBase):
 
     def vectors_at(self, rows: np.ndarray) -> np.ndarray:
         """The stored unit vectors of global rows ``rows``, shape ``(len(rows), dim)`` (one call per shard)."""
-        rows = np.asarray(rows, dtype=np.int64)
         out = np.zeros((len(rows), self.dim), dtype=np.float32)
-        shards, local = self._rows.locate_many(rows) if len(rows) else (rows, rows)
-        asked = sorted(set(shards.tolist()))
-        answers = self._shards.call("vectors", [(local[shards == s].tolist(),) for s in asked], asked)
-        for shard, vectors in zip(asked, answers):
-            out[shards == shard] = vectors
+        for picked, vectors in zip(*ask_by_shard(self._rows, self._shards, "vectors", rows)):
+            out[picked] = vectors
         return out
+
+    def vectors_in(self, runs: Sequence[tuple[int, int]]) -> np.ndarray:
+        """The stored unit vectors of the rows of global ``(start, end)`` runs, stacked in order: each shard reads
+        its pieces of the runs with ``ClaimIndex.vectors_in`` (a slice a run, one call per shard)."""
+        pieces = self._rows.shard_runs(runs)
+        asked = sorted({shard for shard, _, _ in pieces})
+        answers = dict(zip(asked, self._shards.call(
+            "vectors_in", [([(s, e) for p, s, e in pieces if p == shard],) for shard in asked], asked)))
+        blocks, taken = [], dict.fromkeys(asked, 0)
+        for shard, start, end in pieces:  # each shard's answer holds its pieces in order
+            blocks.append(answers[shard][taken[shard]:taken[shard] + end - start])
+            taken[shard] += end - start
+        return np.concatenate(blocks) if blocks else np.zeros((0, self.dim), dtype=np.float32)
 
     def vectors_of(self, source_id: str) -> np.ndarray:
         """The stored unit vectors of a source's sentences, shape ``(count, dim)``."""
@@ -226,8 +235,7 @@ class ShardedIndex(IndexBase):
         """The global top ``n`` ``(similarities, rows)`` of each query, from every shard's top ``n``."""
         return self._rows.merge_top(self._shards.call("nearest_rows", [(queries, n)] * self.shard_count), n)
 
-    def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256,
-                     sources: Collection[str] | None = None) -> list[list[Hit]]:
+    def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256) -> list[list[Hit]]:
         """``ClaimIndex.search_batch`` over all shards, with the same results.
 
         The global top ``candidate_pool`` rows (each shard's top, merged) pick the candidate
@@ -239,17 +247,13 @@ class ShardedIndex(IndexBase):
         queries = as_queries(queries, self.dim)
         if not len(self.sentences) or not len(queries):
             return [[] for _ in range(len(queries))]
-        if sources is not None:
-            wanted = [list(sources)] * len(queries)
-        else:
-            _, rows = self._top(queries, min(candidate_pool, len(self.sentences)))
-            wanted = [list(dict.fromkeys(self._rows.source_ids_of(found[found >= 0]))) for found in rows]
+        _, rows = self._top(queries, min(candidate_pool, len(self.sentences)))
+        wanted = [list(dict.fromkeys(self._rows.source_ids_of(found[found >= 0]))) for found in rows]
         # each shard is asked for its own candidates only, and only when it holds some
         mine: list[list[list[str]]] = [[[] for _ in wanted] for _ in range(self.shard_count)]
         for q, source_ids in enumerate(wanted):
             for source_id in source_ids:
-                if source_id in self.documents:
-                    mine[self._rows.shard_of_source(source_id)][q].append(source_id)
+                mine[self._rows.shard_of_source(source_id)][q].append(source_id)
         asked = [s for s in range(self.shard_count) if any(mine[s])]
         answers = self._shards.call("score", [(queries, k_per_source, mine[s]) for s in asked], asked)
         per_shard = [[self._rows.global_hits(s, hits) for hits in per_query] for s, per_query in zip(asked, answers)]
@@ -260,18 +264,6 @@ class ShardedIndex(IndexBase):
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
         return self._top(as_queries(queries, self.dim), n)
-
-    def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
-        """``ClaimIndex.nearest``: the ``n`` sentences nearest to each query over all shards."""
-        if n < 1:
-            raise ValueError(f"n must be at least 1, got {n}")
-        queries = as_queries(queries, self.dim)
-        if not len(self.sentences):
-            return [[] for _ in range(len(queries))]
-        sims, rows = self._top(queries, n)
-        return [[Hit(sentence=int(r), source_id=sid, similarity=float(s))
-                 for s, r, sid in zip(q_sims, q_rows, self._rows.source_ids_of(np.maximum(q_rows, 0))) if r >= 0]
-                for q_sims, q_rows in zip(sims, rows)]
 
     def keyword_search(self, query: str, k: int, sources: set[str] | None = None) -> list[KeywordHit]:
         """``ClaimIndex.keyword_search`` over all shards, merged by BM25 score (each shard scores its own rows)."""

@@ -14,7 +14,7 @@ order (file, then position in the file); ``Hit.sentence`` is such a row.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import faiss
@@ -206,36 +206,10 @@ class ClaimIndex(IndexBase):
 
     # ------------------------------------------------------------ search
 
-    def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256,
-                     sources: Collection[str] | None = None) -> list[list[Hit]]:
-        """``search`` for several queries at once (shape ``(n, dim)``); one hit list per query.
-
-        ``sources``, when given, are the only sources searched, each of them (a filter chosen by the user).
-        """
+    def search_batch(self, queries: np.ndarray, k_per_source: int, candidate_pool: int = 256) -> list[list[Hit]]:
+        """``search`` for several queries at once (shape ``(n, dim)``); one hit list per query."""
         return per_source_search(self._retrieval, self._rows.ranges, list(self._rows.source_ids), queries,
-                                 k_per_source, candidate_pool, sources)
-
-    def nearest(self, queries: np.ndarray, n: int) -> list[list[Hit]]:
-        """The ``n`` sentences nearest to each query over the whole index, whatever their source.
-
-        Args:
-            queries: ``(q, dim)`` unit vectors.
-            n: Hits per query (fewer when the index is smaller).
-
-        Returns:
-            One list per query, highest similarity first.
-
-        Raises:
-            ValueError: Wrong query shape or ``n`` below 1.
-        """
-        sims, rows = self.nearest_rows(queries, n)
-        out = []
-        for q_sims, q_rows in zip(sims, rows):
-            found = q_rows >= 0
-            q_rows, q_sims = q_rows[found], q_sims[found]
-            out.append([Hit(sentence=r, source_id=source, similarity=s) for r, source, s in zip(
-                q_rows.tolist(), self._rows.source_ids_of(q_rows), q_sims.astype(np.float64).tolist())])
-        return out
+                                 k_per_source, candidate_pool)
 
     def nearest_rows(self, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         """``nearest`` as arrays ``(similarities, rows)``, each ``(q, n)``, best first, -inf / -1 padded."""

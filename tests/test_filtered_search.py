@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from index.filtered import GLOBAL_ROW, OVERFETCH, RUN, nearest_among, runs_of
+from index.models import Hit
 
 SOURCES, PER_SOURCE, DIM = 1000, 20, 16
 
@@ -36,10 +37,12 @@ class Store:
         self.read += len(rows)
         return self.vectors[rows]
 
+    def hits(self, sims: np.ndarray, rows: np.ndarray) -> list[Hit]:
+        return [Hit(sentence=int(r), source_id=f"s{r // PER_SOURCE}", similarity=float(s)) for s, r in zip(sims, rows)]
+
     def search(self, queries: np.ndarray, n: int, chosen: list[int], floor: float = -np.inf):
         ranges = [(s * PER_SOURCE, (s + 1) * PER_SOURCE) for s in sorted(chosen)]
-        return nearest_among(self.top, self.rows, ranges, [f"s{s}" for s in sorted(chosen)], len(self.vectors),
-                             queries, n, floor)
+        return nearest_among(self.top, self.rows, self.hits, ranges, len(self.vectors), queries, n, floor)
 
     def oracle(self, query: np.ndarray, n: int, chosen: list[int]) -> list[tuple[int, str]]:
         rows = np.concatenate([np.arange(s * PER_SOURCE, (s + 1) * PER_SOURCE) for s in chosen])

@@ -63,13 +63,14 @@ def same_search(one, many) -> None:
     for pool in (256, 7, 1):  # a small pool makes the shards' candidate lists decide which sources are searched
         assert one.search_batch(queries, 3, pool) == many.search_batch(queries, 3, pool)
     some = set(list(one.documents)[1:3])
-    assert one.search_batch(queries, 2, sources=some) == many.search_batch(queries, 2, sources=some)
     assert one.nearest(queries, 10) == many.nearest(queries, 10)
     for n in (3, 40):  # the chosen sources' rows scored exactly, and (a global row made cheap) the global top filtered
         assert one.nearest_among(queries, n, some) == many.nearest_among(queries, n, some)
         with mock.patch("index.filtered.GLOBAL_ROW", 1):
             assert one.nearest_among(queries, n, some) == many.nearest_among(queries, n, some)
     np.testing.assert_array_equal(one.vectors_at(np.array([78, 0, 40])), many.vectors_at(np.array([78, 0, 40])))
+    for runs in ([(0, len(one.sentences))], [(3, 30), (40, 41), (50, 79)], [(5, 5)], []):  # across documents and shards
+        np.testing.assert_array_equal(one.vectors_in(runs), many.vectors_in(runs))
     many.prefetch([17, 40, 78])  # read ahead in one call per shard: the same sentences and contexts
     for row in (0, 17, 40, 78):
         assert one.sentences[row] == many.sentences[row] and one.context(row) == many.context(row)
@@ -112,6 +113,26 @@ def test_sharded_index_searches_and_checks_like_one_index(built):
     assert isinstance(many, ShardedIndex) and many.shard_count == 3
     same_search(one, many)
     same_reports(verifier(one_dir), verifier(many_dir))
+
+
+def test_the_chosen_rows_of_a_sharded_index_are_read_run_by_run(built):
+    _, many_dir = built
+    many = ClaimIndex.load(many_dir)
+    calls = []
+    real_call = many._shards.call
+
+    def spy(method, args, shards=None):
+        calls.append((method, args, shards))
+        return real_call(method, args, shards)
+
+    with mock.patch.object(many._shards, "call", spy):
+        stored = many.vectors_in([(0, len(many.sentences))])
+    # every shard reads its own documents' rows as runs (a slice each, joined where its documents are adjacent),
+    # in one call; no row is asked for on its own
+    assert [m for m, _, _ in calls] == ["vectors_in"] and sorted(calls[0][2]) == [0, 1, 2]
+    pieces = [run for (runs,) in calls[0][1] for run in runs]
+    assert sum(e - s for s, e in pieces) == len(many.sentences) and len(pieces) <= many.rows.documents
+    np.testing.assert_array_equal(stored, many.vectors_at(np.arange(len(many.sentences))))
 
 
 def test_an_update_rewrites_only_the_shard_of_the_changed_document(built, corpus_dir, tmp_path):

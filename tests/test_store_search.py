@@ -206,16 +206,6 @@ def test_float16_vectors_halve_the_file_and_search_alike(corpus_dir, tmp_path, f
     assert [h.sentence for h in b.nearest(queries, 5)[0]] == [h.sentence for h in a.nearest(queries, 5)[0]]
 
 
-def test_a_search_limited_to_some_sources_searches_each_of_them_and_no_other(corpus_dir, tmp_path, fake_embedder):
-    build_index(corpus_dir, tmp_path / "index", fake_embedder)
-    index = ClaimIndex.load(tmp_path / "index")
-    query = np.asarray(fake_embedder.embed(["Lavrov plans to visit Pyongyang"]), dtype=np.float32)
-    wanted = {"002_6dff4dd19ee322e5", "004_b105797065ca642f"}
-    [hits] = index.search_batch(query, k_per_source=2, candidate_pool=1, sources=wanted)
-    assert {h.source_id for h in hits} == wanted  # a pool of one row would have found one source at most
-    assert all(sum(h.source_id == s for h in hits) == 2 for s in wanted)
-
-
 def test_a_context_reads_only_the_neighbours_it_needs(corpus_dir, tmp_path, fake_embedder, monkeypatch):
     from index.split import context_for
 
