@@ -83,16 +83,24 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
     return list(_find_quantities(text, tuple(skip or ())))
 
 
-def _ends_with(tail: re.Pattern, text: str, last: int, end: int, longest: int) -> bool:
-    """Whether ``tail`` (a pattern ``(?:literal|...)\\s*$`` of literals without spaces, at most
-    ``longest`` characters) matches ``text[:end]`` at some start, ``last`` being where its text
-    ends before spaces: the literal must end at ``last``, so only ``longest`` starts are tried.
+def _ends_with(tail: re.Pattern, text: str, end: int, longest: int) -> re.Match | None:
+    """The match of ``tail`` that ends ``text[:end]`` (the one ``tail.search(text[:end])`` finds), or None.
 
-    The patterns that end in ``\\s*$`` were searched over the whole text before each number,
-    a regex attempt at every character (quadratic in a long passage); they are now tried where
-    they can match, with the same pattern, so the same matches are found (``tests/test_analysis.py``).
+    ``tail`` is a pattern of literals of at most ``longest`` characters that end in a non-space,
+    then ``\\s*$`` (or ``\\s+$``): a match's literal ends where ``text[:end]`` ends before its
+    spaces, so only the ``longest`` starts before that are tried, leftmost first. Such patterns
+    were searched over the whole text before each number, a regex attempt at every character
+    (quadratic in a long passage); tried only where they can match, the same pattern finds the
+    same matches (``tests/test_analysis.py``).
     """
-    return any(tail.match(text, at, end) for at in range(max(0, last - longest), last))
+    last = end
+    while last and text[last - 1].isspace():  # the spaces ``str.rstrip`` and ``\\s`` take
+        last -= 1
+    for at in range(max(0, last - longest), last):
+        found = tail.match(text, at, end)
+        if found:
+            return found
+    return None
 
 
 @lru_cache(maxsize=8192)
@@ -125,16 +133,15 @@ def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quan
                 word = um.group(1).lower()
                 unit = UNIT_ALIASES.get(word, stem(word))
                 unit_end = um.end()
-        last = len(text[:start].rstrip())  # a bound or a range's first half ends here, before spaces
-        bm = _BOUND.search(text, max(0, last - _BOUND_LONGEST), start)
+        bm = _ends_with(_BOUND, text, start, _BOUND_LONGEST)
         bound, bound_start, strict = None, start, False
         if bm:
             phrase = " ".join(bm.group(1).lower().split())
             bound, bound_start = _BOUND_KIND.get(phrase, "approx"), bm.start(1)
             strict = bound in ("min", "max") and phrase not in _INCLUSIVE_BOUNDS
-        in_range = bool(_ends_with(_RANGE_BEFORE_END, text, last, start, 3) and _RANGE_BEFORE.search(text[:start])
+        in_range = bool(_ends_with(_RANGE_BEFORE_END, text, start, 3) and _RANGE_BEFORE.search(text[:start])
                         or _RANGE_AFTER.match(text, end)
-                        or _BETWEEN.match(text, max(0, len(text[:bound_start].rstrip()) - 7), bound_start))
+                        or _ends_with(_BETWEEN, text, bound_start, len("between")))
         out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound, unit_end, bound_start,
                             strict, in_range))
     return tuple(out)
