@@ -16,8 +16,8 @@ from verify import Report, Settings, Verifier
 from verify.api import MAX_CLAIMS, MAX_PASSAGE_CHARS, create_app
 from verify.api import server as api_server
 from verify.cli import build_parser, main
+from verify.inputs import MAX_CLAIM_CHARS
 from verify.models import Judgement
-from verify.verifier import MAX_CLAIM_CHARS
 from verify.workbench.checked import CheckedStatement
 from verify.workbench.export import CSV_COLUMNS, claim_review, reports_csv, reports_markdown
 

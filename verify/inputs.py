@@ -7,7 +7,7 @@ second, not after an hour of checking. The limits (README, "Limits and failure b
   order mark is honoured); NUL characters are refused (a UTF-16 file without a byte order
   mark reads as text full of them);
 * at most :data:`MAX_ITEMS` claims, or claim/passage pairs, per run;
-* a claim at most :data:`~verify.verifier.MAX_CLAIM_CHARS` characters, a ``judge``
+* a claim at most :data:`MAX_CLAIM_CHARS` characters, a ``judge``
   passage at most :data:`MAX_PASSAGE_CHARS`.
 """
 
@@ -19,14 +19,15 @@ import sys
 
 from index.errors import CrosscheckError
 from verify.errors import InvalidClaimError
-from verify.verifier import validate_claim
 
-__all__ = ["MAX_INPUT_BYTES", "MAX_ITEMS", "MAX_PASSAGE_CHARS", "read_claims", "read_pairs", "read_text",
-           "validate_passage"]
+__all__ = ["MAX_CLAIM_CHARS", "MAX_INPUT_BYTES", "MAX_ITEMS", "MAX_PASSAGE_CHARS", "read_claims", "read_pairs",
+           "read_text", "validate_claim", "validate_passage"]
 
 MAX_INPUT_BYTES = 8 * 1024 * 1024
 """8 MiB: 10,000 claims of 800 characters."""
 MAX_ITEMS = 10_000
+MAX_CLAIM_CHARS = 2000
+"""One statement, whatever the entry point (CLI, app, API, a draft's sentences)."""
 MAX_PASSAGE_CHARS = 4000
 """Far more than the judge reads of a pair (the shipped model: 160 tokens), room for a paragraph;
 the detectors' cost grows faster than a passage's length, so an unbounded passage could stall a run."""
@@ -77,6 +78,17 @@ def read_text(path: str, max_bytes: int | None = None) -> str:
     if len(data) > max_bytes:
         raise CrosscheckError(f"{name} is over the {max_bytes / 2**20:g} MiB limit; split it into smaller files")
     return _decode(data, name)
+
+
+def validate_claim(claim: str) -> str:
+    """The claim, stripped; raises InvalidClaimError when it cannot be checked."""
+    if not isinstance(claim, str) or not claim.strip():
+        raise InvalidClaimError("the claim is empty; type a statement to check")
+    claim = " ".join(claim.split())
+    if len(claim) > MAX_CLAIM_CHARS:
+        raise InvalidClaimError(f"the claim is {len(claim)} characters long; check one statement "
+                                f"(at most {MAX_CLAIM_CHARS} characters) at a time")
+    return claim
 
 
 def _checked_claim(claim: str, where: str) -> str:

@@ -15,11 +15,12 @@ import numpy as np
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.store import ClaimIndex
 from index.text_tables import NAMES
-from verify.errors import InvalidClaimError, ModelError
+from verify.errors import ModelError
 from verify.evidence.detectors import detect
 from verify.evidence.harmonise import harmonise
 from verify.evidence.names import NameSet, known_names
 from verify.evidence.text import starts_dependent
+from verify.inputs import validate_claim
 from verify.judge.backends import Judge, NLIJudge
 from verify.judge.context_gate import ContextGate, load_context_gate, window_features
 from verify.judge.readings import predict_readings_split, predict_reported, readings
@@ -38,20 +39,8 @@ from verify.scoring.reasons import passage_reasons
 from verify.settings import Settings
 
 LOG = logging.getLogger(__name__)
-MAX_CLAIM_CHARS = 2000
 CHECK_BATCH = 8
 """Claims ``check_many`` embeds and judges together (progress is reported per batch)."""
-
-
-def validate_claim(claim: str) -> str:
-    """The claim, stripped; raises InvalidClaimError when it cannot be checked."""
-    if not isinstance(claim, str) or not claim.strip():
-        raise InvalidClaimError("the claim is empty; type a statement to check")
-    claim = " ".join(claim.split())
-    if len(claim) > MAX_CLAIM_CHARS:
-        raise InvalidClaimError(f"the claim is {len(claim)} characters long; check one statement "
-                                f"(at most {MAX_CLAIM_CHARS} characters) at a time")
-    return claim
 
 
 class Verifier:

@@ -12,8 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from verify.errors import InvalidClaimError
-from verify.inputs import MAX_PASSAGE_CHARS
-from verify.verifier import MAX_CLAIM_CHARS, validate_claim
+from verify.inputs import MAX_CLAIM_CHARS, MAX_PASSAGE_CHARS, validate_claim
 from verify.workbench.checked import CheckedStatement
 from verify.workbench.draft import MAX_DRAFT_SENTENCES
 

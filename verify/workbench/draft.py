@@ -19,6 +19,7 @@ from index.clean import markdown_to_text
 from index.errors import CrosscheckError, IngestError
 from index.ingest import decode_text
 from index.split import paragraph_spans, sentence_spans
+from verify.inputs import validate_claim
 from verify.models import Report
 from verify.workbench.worthiness import check_worthiness, reported_claim
 
@@ -192,8 +193,6 @@ def check_sentences(verifier, claims: list[str], progress=None) -> list[Report]:
     Raises:
         InvalidClaimError: A claim is empty or too long (nothing is checked).
     """
-    from verify.verifier import validate_claim
-
     claims = [validate_claim(c) for c in claims]
     if progress is None:
         return verifier.check_many(claims)

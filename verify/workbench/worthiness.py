@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from verify.evidence.text import strip_attribution
-from verify.verifier import MAX_CLAIM_CHARS
+from verify.inputs import MAX_CLAIM_CHARS
 
 __all__ = ["MIN_WORDS", "SIGNALS", "check_worthiness", "reported_claim"]
 
