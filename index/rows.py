@@ -8,17 +8,58 @@ per live document is kept in memory (no text).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from index.models import Document, Sentence, SourceSummary
 from index.segment import DocRow, Segment
 
-__all__ = ["Rows"]
+__all__ = ["RowRanges", "Rows"]
 
 
-class Rows:
+class RowRanges:
+    """Documents in index order, each a range of dense rows: the look-ups ``Rows`` and ``ShardRows`` share.
+
+    Args:
+        source_ids: Each document's source id, in index order.
+        counts: Each document's rows, in the same order.
+        twice: How a source id that comes twice is stored, for the error ("stored twice").
+
+    Raises:
+        ValueError: A source id comes twice (the message says which).
+    """
+
+    def __init__(self, source_ids: Sequence[str], counts: np.ndarray, twice: str) -> None:
+        self.source_ids: dict[str, int] = {}
+        for number, source_id in enumerate(source_ids):
+            if self.source_ids.setdefault(source_id, number) != number:
+                raise ValueError(f"source {source_id!r} is {twice}")
+        self._ids = list(source_ids)
+        self._starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    @property
+    def sentences(self) -> int:
+        """Live rows."""
+        return int(self._starts[-1])
+
+    @property
+    def documents(self) -> int:
+        """Live documents."""
+        return len(self._ids)
+
+    def source_range(self, source_id: str) -> tuple[int, int]:
+        """``(start, end)`` rows of a source. Raises KeyError for an unknown source."""
+        number = self.source_ids[source_id]
+        return int(self._starts[number]), int(self._starts[number + 1])
+
+    def source_ids_of(self, rows: np.ndarray) -> list[str]:
+        """Source id of each row of ``rows`` (one search for all)."""
+        ids = self._ids
+        return [ids[d] for d in (np.searchsorted(self._starts, np.asarray(rows, dtype=np.int64), "right") - 1).tolist()]
+
+
+class Rows(RowRanges):
     """The row layout of an open index.
 
     Args:
@@ -39,12 +80,8 @@ class Rows:
                      for o, sid, p, pos, sha, first, count in segment.documents if o not in removed]
         docs.sort(key=lambda d: (d.path, d.file_pos))
         self._docs = docs
-        self.source_ids: dict[str, int] = {}
-        for number, doc in enumerate(docs):
-            if self.source_ids.setdefault(doc.source_id, number) != number:
-                raise ValueError(f"source {doc.source_id!r} is stored twice")
         counts = np.array([d.count for d in docs], dtype=np.int64)
-        self._starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        super().__init__([d.source_id for d in docs], counts, "stored twice")
         firsts = np.array([self._bases[d.segment] + d.first for d in docs], dtype=np.int64)
         self._dense_to_phys = (np.repeat(firsts - self._starts[:-1], counts)
                                + np.arange(self._starts[-1], dtype=np.int64))
@@ -57,33 +94,13 @@ class Rows:
                 self._about[number, ordinal] = tuple(about)
 
     @property
-    def sentences(self) -> int:
-        """Live rows."""
-        return int(self._starts[-1])
-
-    @property
-    def documents(self) -> int:
-        """Live documents."""
-        return len(self._docs)
-
-    @property
     def ranges(self) -> list[tuple[int, int]]:
         """``(start, end)`` rows of each live document, in order."""
         return list(zip(self._starts[:-1].tolist(), self._starts[1:].tolist()))
 
-    def source_range(self, source_id: str) -> tuple[int, int]:
-        """``(start, end)`` rows of a source. Raises KeyError for an unknown source."""
-        number = self.source_ids[source_id]
-        return int(self._starts[number]), int(self._starts[number + 1])
-
     def source_of(self, row: int) -> str:
         """Source id of dense row ``row``."""
-        return self._docs[int(np.searchsorted(self._starts, row, "right") - 1)].source_id
-
-    def source_ids_of(self, rows: np.ndarray) -> list[str]:
-        """Source id of each dense row of ``rows`` (``source_of`` of each, in one search; as ``ShardRows.source_ids_of``)."""
-        docs = self._docs
-        return [docs[d].source_id for d in (np.searchsorted(self._starts, rows, "right") - 1).tolist()]
+        return self._ids[int(np.searchsorted(self._starts, row, "right") - 1)]
 
     def summary(self, source_id: str) -> SourceSummary:
         """What is known of a source without reading its text."""

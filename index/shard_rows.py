@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.models import Document, Hit, Sentence, SourceSummary
+from index.rows import RowRanges
 from index.views import DocumentView, SentenceView
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ _READ_CHUNK = 2048
 """Rows read per round of calls when a slice or the whole sequence is read."""
 
 
-class ShardRows:
+class ShardRows(RowRanges):
     """The row layout of a sharded index.
 
     Args:
@@ -40,12 +41,8 @@ class ShardRows:
                 for j, (pos, s) in enumerate(layout)]
         docs.sort(key=lambda d: (d[0], d[1]))
         self._summaries = [d[4] for d in docs]
-        self.source_ids: dict[str, int] = {}
-        for number, summary in enumerate(self._summaries):
-            if self.source_ids.setdefault(summary.source_id, number) != number:
-                raise ValueError(f"source {summary.source_id!r} is stored in two shards")
         counts = np.array([s.sentences for s in self._summaries], dtype=np.int64)
-        self._starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        super().__init__([s.source_id for s in self._summaries], counts, "stored in two shards")
         self._shard = np.array([d[2] for d in docs], dtype=np.int64)
         self._local_doc = np.array([d[3] for d in docs], dtype=np.int64)
         self._local_starts, self._first_global = [], []
@@ -56,16 +53,6 @@ class ShardRows:
         for number, (shard, j) in enumerate(zip(self._shard, self._local_doc)):
             self._first_global[shard][j] = self._starts[number]
 
-    @property
-    def sentences(self) -> int:
-        """Rows in all shards."""
-        return int(self._starts[-1])
-
-    @property
-    def documents(self) -> int:
-        """Documents in all shards."""
-        return len(self._summaries)
-
     def summaries(self) -> list[SourceSummary]:
         """Every document's summary, in global order."""
         return list(self._summaries)
@@ -74,19 +61,9 @@ class ShardRows:
         """A source's summary. Raises KeyError for an unknown source."""
         return self._summaries[self.source_ids[source_id]]
 
-    def source_range(self, source_id: str) -> tuple[int, int]:
-        """``(start, end)`` global rows of a source. Raises KeyError for an unknown source."""
-        number = self.source_ids[source_id]
-        return int(self._starts[number]), int(self._starts[number + 1])
-
     def shard_of_source(self, source_id: str) -> int:
         """The shard that holds a source. Raises KeyError for an unknown source."""
         return int(self._shard[self.source_ids[source_id]])
-
-    def source_ids_of(self, rows: np.ndarray) -> list[str]:
-        """Source id of each global row."""
-        numbers = np.searchsorted(self._starts, np.asarray(rows, dtype=np.int64), side="right") - 1
-        return [self._summaries[n].source_id for n in numbers]
 
     def locate_many(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(shards, local rows)`` of global rows."""
