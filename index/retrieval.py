@@ -98,12 +98,17 @@ class Retrieval:
         """
         index = self._index
         parts_s, parts_r = [], []
-        if self._ann is not None and self._ann.ntotal:
-            _, found = self._ann.search(queries, min(self._ann.ntotal, 2 * k + _ANN_EXTRA + self._covered_dead))
-            found = np.where(index.dense_rows(found) >= 0, found, -1)
-            sims, physical = rerank(found, queries, index.vectors_at, k)
+
+        def rescored(physical: np.ndarray) -> None:
+            """Candidates (physical ids) re-scored exactly, those of removed documents dropped, one query at a
+            time (so a query's figures do not depend on its batch), kept as a part in dense rows."""
+            physical = np.where(index.dense_rows(physical) >= 0, physical, -1)
+            sims, physical = rerank(physical, queries, index.vectors_at, k)
             parts_s.append(sims)
             parts_r.append(index.dense_rows(physical))
+
+        if self._ann is not None and self._ann.ntotal:
+            rescored(self._ann.search(queries, min(self._ann.ntotal, 2 * k + _ANN_EXTRA + self._covered_dead))[1])
         if self._exact:
             segments = [index.segments[n] for n in self._exact]
             extra = sum(self._dead[n] for n in self._exact)
@@ -112,12 +117,7 @@ class Retrieval:
             offsets = np.cumsum([0, *[len(s.vectors) for s in segments]])
             which = np.clip(np.searchsorted(offsets, local, side="right") - 1, 0, len(segments) - 1)
             bases = np.array([s.info.base for s in segments], dtype=np.int64)
-            physical = np.where(local >= 0, bases[which] + local - offsets[which], -1)
-            physical = np.where(index.dense_rows(physical) >= 0, physical, -1)
-            # re-scored one query at a time, so a query's figures do not depend on its batch
-            sims, physical = rerank(physical, queries, index.vectors_at, k)
-            parts_s.append(sims)
-            parts_r.append(index.dense_rows(physical))
+            rescored(np.where(local >= 0, bases[which] + local - offsets[which], -1))
         if not parts_s:
             return np.full((len(queries), k), -np.inf, np.float32), np.full((len(queries), k), -1, np.int64)
         sims, rows = np.concatenate(parts_s, axis=1), np.concatenate(parts_r, axis=1)
