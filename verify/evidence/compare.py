@@ -55,9 +55,7 @@ def compare_dates(claim: Analysis, passage: Analysis, found: Detection,
             continue
         agreeing = [x for x in candidates if c.compatible(x[0])]
         if agreeing:
-            found.agreements += 1
-            found.agreed["date"] += 1
-            found.saw_event(max((x[1] for x in agreeing), key=lambda s: s is True))
+            found.agreed_on("date", [x[1] for x in agreeing])
             continue
         p, same, pe = max(candidates, key=lambda x: x[1] is True)  # the same event's date first
         found.saw_event(same)
@@ -101,9 +99,7 @@ def compare_figures(claim: Analysis, passage: Analysis, found: Detection) -> lis
         closest = [(f, same) for score, f, same in scored if score == best]
         agreeing = [same for f, same in closest if quantity_agrees(q, f.quantity)]
         if agreeing:
-            found.agreements += 1
-            found.agreed["number"] += 1
-            found.saw_event(True if True in agreeing else agreeing[0])
+            found.agreed_on("number", agreeing)
             continue
         if not (q.unit or head):
             continue  # a bare number ("7.8/10"): too little to call a contradiction
@@ -145,9 +141,7 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
         found.claim_slots += 1
         confirming = [same for _, same, rel in candidates if rel in ("same", "inside")]
         if confirming:
-            found.agreements += 1
-            found.agreed["place"] += 1
-            found.saw_event(True if True in confirming else confirming[0])
+            found.agreed_on("place", confirming)
             compared.append((cp.start, cp.end))
             continue
         if any(rel == "contains" for _, _, rel in candidates):

@@ -67,6 +67,13 @@ class Detection:
         elif same is False and self.same_event is None:
             self.same_event = False
 
+    def agreed_on(self, kind: str, sames: list[bool | None]) -> None:
+        """Count one claim slot of ``kind`` ("date", "number", "place") that the passage agrees with;
+        ``sames`` are the agreeing slots' same-event readings (a True among them wins, else the first)."""
+        self.agreements += 1
+        self.agreed[kind] += 1
+        self.saw_event(True if True in sames else sames[0])
+
 
 def span(text: str, start: int, end: int) -> Span:
     return Span(text=text[start:end], start=start, end=end)
