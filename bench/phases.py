@@ -18,6 +18,7 @@ PHASES = [
     ("embed (stand-in encoder)", "index.new_segment", None, "embed_by_length"),
     ("segment finish (vector file, full text)", "index.segment_writer", "SegmentWriter", "finish"),
     ("IVF file, all", "index.ann_file", None, "write_ivf"),
+    ("IVF file, all", "index.build", None, "write_ivf"),  # the name the build calls (imported before the clock)
     ("  IVF training", "index.ann", "Trained", "__init__"),
     ("  IVF lists written", "index.ann_file", None, "_write_lists"),
     ("  IVF nprobe tuning", "index.ann", "Trained", "tune"),
@@ -30,11 +31,13 @@ class PhaseClock:
 
     def __init__(self) -> None:
         self.calls: dict[str, list[tuple[float, float]]] = {}
+        wrappers: dict[int, object] = {}  # one wrapper a function, however many names it has
         for label, module_name, owner_name, name in PHASES:
             module = importlib.import_module(module_name)
             owner = getattr(module, owner_name) if owner_name else module
             if hasattr(owner, name):
-                setattr(owner, name, self._wrap(label, getattr(owner, name)))
+                function = getattr(owner, name)
+                setattr(owner, name, wrappers.setdefault(id(function), self._wrap(label, function)))
 
     def _wrap(self, label: str, function):
         @functools.wraps(function)
@@ -55,7 +58,7 @@ class PhaseClock:
         rows = []
         first = min((s for spans in self.calls.values() for s, _ in spans), default=end)
         rows.append(("read corpus, write documents (before the rest)", first - start, peak(start, first)))
-        for label, *_ in PHASES:
+        for label in dict.fromkeys(label for label, *_ in PHASES):
             spans = self.calls.get(label, [])
             if spans:
                 rows.append((label, sum(e - s for s, e in spans), max(peak(s, e) for s, e in spans)))
