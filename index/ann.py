@@ -28,9 +28,9 @@ TARGET_RECALL = 0.97
 _TRAIN_PER_LIST = 40
 TRAIN_CAP = 16_384
 """Most vectors an IVF index is trained on (24 MiB of float32 at 384-d, which faiss copies once for the
-residuals): past ``TRAIN_CAP / _TRAIN_PER_LIST`` lists (from ~160k vectors) the sample stops growing with the
-corpus. At 1M vectors (1,024 lists, 16 a list) the tuned ``nprobe`` stayed 128 and the training phase's peak
-fell from 216 to 104 MiB anonymous (``bench.bench_ivf_write``, README)."""
+residuals): from 512 lists (~131k vectors) on, the sample stops growing with the corpus. At 1M vectors
+(1,024 lists, 16 a list) the tuned ``nprobe`` stayed 128 and the training phase's peak fell from 216 to
+104 MiB anonymous (``bench.bench_ivf_write``, README)."""
 ADD_CHUNK = 16_384
 """Vectors encoded (and added) at a time when an IVF index is built: ~25 MiB of float32 at 384-d."""
 _SCORES = 1 << 23
