@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="a folder for the new file (created)")
     parser.add_argument("--rows", type=int, default=None, help="only the first ROWS vectors. Defaults to all")
     parser.add_argument("--train-cap", type=int, default=None,
-                        help="most training vectors (index.ann.TRAIN_CAP, where the tree has it). Defaults to the tree's")
+                        help="most training vectors (index.ann.TRAIN_CAP where the tree has it). Defaults to its own")
     parser.add_argument("--keep", action="store_true", help="keep the file written")
     args = parser.parse_args(argv)
     from index import ann, ann_file

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 import faiss
 import numpy as np
 
-__all__ = ["ADD_CHUNK", "EXACT_BELOW", "TARGET_RECALL", "TRAIN_CAP", "Trained", "build_ann", "exact_top", "ivf_kind", "recall_at",
-           "rerank"]
+__all__ = ["ADD_CHUNK", "EXACT_BELOW", "TARGET_RECALL", "TRAIN_CAP", "Trained", "build_ann", "exact_top", "ivf_kind",
+           "recall_at", "rerank"]
 
 LOG = logging.getLogger(__name__)
 
