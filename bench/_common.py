@@ -59,17 +59,21 @@ class AnonPeak:
 
     Args:
         interval: Seconds between samples. Defaults to 0.005.
+        keep: Keep every sample, as ``(time.perf_counter(), MiB)`` in ``timeline``. Defaults to False.
     """
 
-    def __init__(self, interval: float = 0.005) -> None:
+    def __init__(self, interval: float = 0.005, keep: bool = False) -> None:
         self.interval = interval
         self.mib = float("nan")
+        self.timeline: list[tuple[float, float]] | None = [] if keep else None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         while True:
             now = status_mib("RssAnon")
+            if self.timeline is not None:
+                self.timeline.append((time.perf_counter(), now))
             self.mib = now if not self.mib >= now else self.mib  # NaN-safe max
             if self._stop.wait(self.interval):
                 return

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from bench._common import AnonPeak, peak_rss_mib, status_mib, table, timed
+from bench.phases import PhaseClock
 from bench.synthetic import HashEmbedder, claims, line_split, write_corpus
 
 __all__ = ["run"]
@@ -46,12 +47,14 @@ def _build(corpus: Path, out: Path, store_only: bool) -> dict:
 
     embedder = HashEmbedder()
     embedder.embed(["warm up"])  # the stand-in's table, like a model, is made before timing
+    clock = PhaseClock()
     before, anon_before = peak_rss_mib(), status_mib("RssAnon")
-    with AnonPeak() as anon:
+    with AnonPeak(keep=True) as anon:
         start = time.perf_counter()
         result = build_index(corpus, out, embedder)
-        seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak": peak_rss_mib(), "before": before, "anon": anon.mib, "anon_before": anon_before,
+        end = time.perf_counter()
+    return {"seconds": end - start, "peak": peak_rss_mib(), "before": before, "anon": anon.mib,
+            "anon_before": anon_before, "phases": clock.report(anon.timeline, start, end),
             "up_to_date": result.up_to_date,
             "sentences": result.sentences, "sources": result.sources}
 
@@ -150,8 +153,12 @@ def run(sentences: int, work: Path, store_only: bool = False) -> str:
         ["recall@10 global vs exact", f"{searched['recall']:.3f}", "", ""],
     ]
     latency = [[name, _percentiles(times)] for name, times in searched["times"].items()]
+    phases = [[f"{name}: {label}", f"{seconds:.1f}", f"{mib:,.0f}"]
+              for name, run in (("build", built), ("no-op", noop), ("update", updated))
+              for label, seconds, mib in run["phases"] if seconds >= 0.05 or name == "build"]
     ann = searched["ann"]
     head = (f"{n:,} sentences, {built['sources']:,} sources{' (lines, no sentence splitter)' * store_only}; search: "
             f"{f'{ann.kind}, nprobe {ann.nprobe}' if ann else 'exact (below the ANN threshold)'}")
     return "\n\n".join([head, table(["", "value", "rate", "vs raw"], rows),
+                        table(["phase", "seconds", "peak anon MiB"], phases),
                         table(["per query", "p50 / p95 ms"], latency)])

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 import faiss
 import numpy as np
 
-__all__ = ["ADD_CHUNK", "EXACT_BELOW", "TARGET_RECALL", "Trained", "build_ann", "exact_top", "ivf_kind", "recall_at",
-           "rerank"]
+__all__ = ["ADD_CHUNK", "EXACT_BELOW", "TARGET_RECALL", "TRAIN_CAP", "Trained", "build_ann", "exact_top", "ivf_kind",
+           "recall_at", "rerank"]
 
 LOG = logging.getLogger(__name__)
 
@@ -26,6 +26,11 @@ EXACT_BELOW = 100_000
 TARGET_RECALL = 0.97
 """recall@10 that the tuned ``nprobe`` must reach on the build's sample queries (the bench checks >= 0.95)."""
 _TRAIN_PER_LIST = 40
+TRAIN_CAP = 16_384
+"""Most vectors an IVF index is trained on (24 MiB of float32 at 384-d, which faiss copies once for the
+residuals): from 512 lists (~131k vectors) on, the sample stops growing with the corpus. At 1M vectors
+(1,024 lists, 16 a list) the tuned ``nprobe`` stayed 128 and the training phase's peak fell from 216 to
+104 MiB anonymous (``bench.bench_ivf_write``, README)."""
 ADD_CHUNK = 16_384
 """Vectors encoded (and added) at a time when an IVF index is built: ~25 MiB of float32 at 384-d."""
 _SCORES = 1 << 23
@@ -110,17 +115,26 @@ class Trained:
         self.index = faiss.index_factory(blocks[0].shape[1], self.kind, faiss.METRIC_INNER_PRODUCT)
         self._starts = np.cumsum([0, *[len(b) for b in blocks]])
         self.rng = np.random.default_rng(seed)
-        self.lists = faiss.extract_index_ivf(self.index).nlist
-        sample = min(self.total, self.lists * _TRAIN_PER_LIST)
+        ivf = faiss.extract_index_ivf(self.index)
+        self.lists = ivf.nlist
+        sample = min(self.total, self.lists * _TRAIN_PER_LIST, TRAIN_CAP)
+        # past the cap, fewer than faiss's advised 39 a list: k-means still runs (nprobe is tuned on the
+        # result below), so its warning on stderr is left out
+        ivf.cp.min_points_per_centroid = min(ivf.cp.min_points_per_centroid, sample // self.lists)
         train = self.rows(np.sort(self.rng.choice(self.total, sample, replace=False)))
         LOG.info("training %s on %d of %d vectors", self.kind, len(train), self.total)
         self.index.train(train)
+        del train
 
     def rows(self, picked: np.ndarray) -> np.ndarray:
-        """The float32 vectors at positions ``picked`` (counted across the blocks)."""
+        """The float32 vectors at positions ``picked`` (counted across the blocks), in that order."""
+        picked = np.asarray(picked, dtype=np.int64)
         which = np.searchsorted(self._starts, picked, side="right") - 1
-        return np.stack([np.asarray(self.blocks[w][p - self._starts[w]], dtype=np.float32)
-                         for w, p in zip(which, picked)])
+        found = np.empty((len(picked), self.blocks[0].shape[1]), dtype=np.float32)
+        for number in np.unique(which).tolist():
+            mine = which == number
+            found[mine] = self.blocks[number][picked[mine] - self._starts[number]]
+        return found
 
     def chunks(self, ids: Sequence[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """The vectors (float32) and their ids, ``ADD_CHUNK`` rows at a time, in order."""

@@ -9,7 +9,8 @@ order), in two passes over the memory-mapped vectors, ``ADD_CHUNK`` at a time:
 
 1. encode each chunk (``sa_encode``: the list number, then the code, as ``add`` stores it)
    into an unlinked temporary file, keeping each vector's list number (4 bytes a vector);
-2. with every list's size known, copy each chunk's codes and ids to their lists' places.
+2. with every list's size known, sort the list numbers once (stably) and write the file front to
+   back: each list's codes, gathered from the scratch file memory-mapped, then its ids.
 
 Within a list the vectors stay in the order they were added, so the file is byte for byte
 the one ``faiss.write_index`` writes for ``build_ann``'s index (``tests/test_ann_file.py``).
@@ -21,6 +22,7 @@ built in memory as before (one warning).
 from __future__ import annotations
 
 import logging
+import mmap
 import os
 import struct
 import tempfile
@@ -75,11 +77,13 @@ def _header(index: faiss.Index) -> tuple[bytes, int, int, int] | None:
     return data[:len(data) - 12], ntotal_at, nprobe_at, ivf.code_size
 
 
-def _write_all(fd: int, data: bytes | memoryview, offset: int) -> None:
-    view = memoryview(data).cast("B")
+def _write_all(fd: int, data: bytes | np.ndarray, offset: int) -> int:
+    """Write all of ``data`` at ``offset``; where it ends."""
+    view = memoryview(np.ascontiguousarray(data) if isinstance(data, np.ndarray) else data).cast("B")
     while view:
         written = os.pwrite(fd, view, offset)
         view, offset = view[written:], offset + written
+    return offset
 
 
 def write_ivf(path: Path, blocks: Sequence[np.ndarray], ids: Sequence[np.ndarray], threads: int = 2,
@@ -150,7 +154,13 @@ def _list_numbers(prefixes: np.ndarray) -> np.ndarray:
 
 def _write_lists(path: Path, head: bytes, ntotal_at: int, total: int, sizes: np.ndarray, code_size: int,
                  listnos: np.ndarray, ids: Sequence[np.ndarray], codes_fd: int) -> None:
-    """Write the file: the header with ``ntotal``, the lists' sizes, then each list's codes and ids."""
+    """Write the file: the header with ``ntotal``, the lists' sizes, then each list's codes and ids.
+
+    One stable sort of the list numbers puts every vector where faiss has it (by list, then in
+    the order of adding); the file is then written front to back, each list's codes (gathered
+    from the memory-mapped scratch file) and ids ``ADD_CHUNK`` rows at a time: the loop runs
+    once per non-empty list and once per chunk, whatever the corpus's size.
+    """
     header = bytearray(head)
     header[ntotal_at:ntotal_at + 8] = _SIZE.pack(total)
     nlist = len(sizes)
@@ -159,33 +169,30 @@ def _write_lists(path: Path, head: bytes, ntotal_at: int, total: int, sizes: np.
         header += b"full" + _SIZE.pack(nlist) + sizes.astype("<u8").tobytes()
     else:
         header += b"sprs" + _SIZE.pack(2 * len(used)) + np.stack([used, sizes[used]], axis=1).astype("<u8").tobytes()
-    per_row = code_size + _ID.itemsize
-    starts = len(header) + np.concatenate([[0], np.cumsum(sizes * per_row)[:-1]])  # each list's codes
-    filled = np.zeros(nlist, dtype=np.int64)
+    order = np.argsort(listnos, kind="stable")  # positions in the order of adding, list by list
+    ends = np.cumsum(sizes)
+    starts = np.cumsum([0, *[len(b) for b in ids]])  # where each block's rows begin among all positions
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # as fopen: the umask decides
     try:
-        _write_all(fd, bytes(header), 0)
-        done = 0
-        for block_ids in ids:
-            for start in range(0, len(block_ids), ADD_CHUNK):
-                chunk_ids = np.asarray(block_ids[start:start + ADD_CHUNK], dtype=_ID)
-                count = len(chunk_ids)
-                raw = os.pread(codes_fd, count * code_size, done * code_size)
-                codes = np.frombuffer(raw, dtype=np.uint8).reshape(count, code_size)
-                lists = listnos[done:done + count]
-                order = np.argsort(lists, kind="stable")  # within a list, the order of adding
-                lists, codes, chunk_ids = lists[order], codes[order], chunk_ids[order]
-                bounds = np.flatnonzero(np.diff(lists)) + 1
-                for first, last in zip([0, *bounds.tolist()], [*bounds.tolist(), count]):
-                    number = int(lists[first])
-                    at = int(starts[number]) + int(filled[number]) * code_size
-                    _write_all(fd, codes[first:last].tobytes(), at)
-                    at = int(starts[number]) + int(sizes[number]) * code_size + int(filled[number]) * _ID.itemsize
-                    _write_all(fd, chunk_ids[first:last].tobytes(), at)
-                    filled[number] += last - first
-                done += count
+        with mmap.mmap(codes_fd, total * code_size, prot=mmap.PROT_READ) as scratch:
+            codes = np.frombuffer(scratch, dtype=np.uint8).reshape(total, code_size)
+            at = _write_all(fd, bytes(header), 0)
+            for number in used.tolist():
+                rows = order[ends[number] - sizes[number]:ends[number]]
+                for first in range(0, len(rows), ADD_CHUNK):
+                    at = _write_all(fd, codes[rows[first:first + ADD_CHUNK]], at)
+                for first in range(0, len(rows), ADD_CHUNK):
+                    at = _write_all(fd, _ids_at(rows[first:first + ADD_CHUNK], ids, starts), at)
+            del codes  # the map closes only once no array views it
     finally:
         os.close(fd)
-    if not np.array_equal(filled, sizes):
-        raise RuntimeError(f"IVF lists of {path.name} filled unevenly")  # two passes disagreed: a bug
 
+
+def _ids_at(positions: np.ndarray, ids: Sequence[np.ndarray], starts: np.ndarray) -> np.ndarray:
+    """The ids of the vectors at ``positions`` (counted across the blocks), little-endian int64."""
+    block = np.searchsorted(starts, positions, side="right") - 1
+    found = np.empty(len(positions), dtype=_ID)
+    for number in np.unique(block).tolist():
+        picked = block == number
+        found[picked] = np.asarray(ids[number])[positions[picked] - starts[number]]
+    return found

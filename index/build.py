@@ -29,10 +29,10 @@ from index.durable import build_lock, fsync_dir, fsync_file, write_atomic
 from index.embed import Embedder
 from index.errors import IndexStoreError
 from index.folder import check_out, collect_garbage
-from index.ingest import read_corpus
-from index.models import AnnInfo, BuildResult, Manifest
+from index.ingest import read_corpus, stream_corpus
+from index.models import AnnInfo, BuildResult, Manifest, SegmentInfo
 from index.new_segment import SplitEmbed, TermTable, write_segment
-from index.plan import Plan, Snapshot, file_stats, read_changed, stamp_of, unchanged_on_disk
+from index.plan import Plan, Snapshot, file_stats, numbered, read_changed, stamp_of, unchanged_on_disk
 from index.store import MANIFEST, ClaimIndex, read_manifest
 from index.text_tables import DEFAULT_TABLES
 
@@ -138,6 +138,9 @@ def build_index(
                                sources=old.sources, sentences=old.sentences, up_to_date=True,
                                skipped=old.skipped)
         previous = previous_index(out, old, embedder, str(root.resolve()))
+        tables = {**DEFAULT_TABLES, **(tables or {})}
+        if previous is None and ray_address is None:  # every document is new: written as it is read
+            return write_streamed(out, root, strict, stats, checked_ns, embedder, progress, vector_dtype, tables)
         try:
             # strict: every file is read again, so none that an earlier build skipped slips through
             snapshot = read_changed(root, previous, stats) if previous is not None and not strict else None
@@ -147,7 +150,7 @@ def build_index(
             if previous is not None:
                 previous.close()
         return write_update(out, plan, snapshot, stamp_of(snapshot.files, stats, checked_ns), embedder, progress,
-                            vector_dtype, {**DEFAULT_TABLES, **(tables or {})}, previous,
+                            vector_dtype, tables, previous,
                             None if ray_address is None else functools.partial(ray_split_embed, ray_address))
 
 
@@ -191,10 +194,6 @@ def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedde
     The new documents are let go once they are in the segment (``snapshot.documents`` and
     ``plan.fresh`` are emptied), so embedding and the ANN build do not hold the corpus's text.
     """
-    total = sum(plan.live.values())
-    result = {"out": str(out), "added": len(plan.changes.added), "changed": len(plan.changes.changed),
-              "removed": len(plan.changes.removed), "unchanged": len(plan.changes.unchanged),
-              "sources": plan.sources, "skipped": snapshot.skipped}
     if previous is not None and not plan.fresh and not plan.dropped:
         # no document changed: remember the files' new times, and files added or fixed that hold none
         # (a skipped file is a corpus file too, or the index would read as stale)
@@ -203,22 +202,46 @@ def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedde
             write_atomic(out / MANIFEST, previous.manifest.model_copy(update=update)
                          .model_dump_json(indent=2).encode("utf-8"))
         LOG.info("index at %s is up to date", out)
-        return BuildResult(**result, sentences=total, up_to_date=True)
+        return _result(out, plan, snapshot, up_to_date=True)
 
     segments = plan.kept_segments(previous)
     dim = previous.dim if previous is not None else None
     dtype = previous.manifest.vector_dtype if previous is not None else vector_dtype
     new_parts: list[str] = []
+    if plan.fresh:
+        base = max((s.base + s.sentences for s in previous.manifest.segments), default=0) if previous else 0
+        snapshot.documents.clear()  # plan.fresh holds the new ones, which write_segment lets go
+        writer, info = write_segment(out, plan.fresh, base, dim, dtype, embedder, tables, progress, split_embed)
+        new_parts.append(writer.folder.name)
+        segments.append(info)
+        plan.live[info.name] = info.sentences
+        dim = writer.dim
+    return _commit(out, plan, snapshot, stamp, embedder, segments, dim, dtype, previous, new_parts)
+
+
+def write_streamed(out: Path, root: Path, strict: bool, stats: dict[str, tuple[int, int]], checked_ns: int,
+                   embedder: Embedder, progress, vector_dtype: str, tables: Mapping[str, TermTable]) -> BuildResult:
+    """A build with nothing to keep (a fresh folder, or one rebuilt from scratch), its documents streamed.
+
+    Each corpus file's documents go to the new segment as the file is read (``stream_corpus``),
+    so the build holds one file's documents, not the corpus's; the embedder is used once every
+    file is read, so a bad file (``strict``) still fails before the model loads, and the
+    half-written segment is removed.
+    """
+    corpus, documents = stream_corpus(root, strict)
+    writer, info = write_segment(out, numbered(documents), 0, None, vector_dtype, embedder, tables, progress, None)
+    snapshot = Snapshot.of(corpus)
+    plan = Plan(snapshot, None)  # every file added; the documents are in the segment, not in the snapshot
+    plan.sources, plan.live = info.documents, {info.name: info.sentences}
+    return _commit(out, plan, snapshot, stamp_of(snapshot.files, stats, checked_ns), embedder, [info], writer.dim,
+                   vector_dtype, None, [writer.folder.name])
+
+
+def _commit(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Embedder, segments: list[SegmentInfo],
+            dim: int | None, dtype: str, previous: ClaimIndex | None, new_parts: list[str]) -> BuildResult:
+    """Write the ANN file if it is due and the manifest naming ``segments``; on failure remove ``new_parts``."""
+    total = sum(plan.live.values())
     try:
-        if plan.fresh:
-            base = max((s.base + s.sentences for s in previous.manifest.segments), default=0) if previous else 0
-            snapshot.documents.clear()  # plan.fresh holds the new ones, which write_segment lets go
-            writer, info = write_segment(out, plan.fresh, base, dim, dtype, embedder, tables, progress,
-                                          split_embed)
-            new_parts.append(writer.folder.name)
-            segments.append(info)
-            plan.live[info.name] = info.sentences
-            total, dim = total + info.sentences, writer.dim
         manifest = Manifest(
             embedding_model=embedder.name, embedding_dim=dim, vector_dtype=dtype, corpus_root=snapshot.root,
             files=snapshot.files, **stamp, sentences=total, sources=plan.sources,
@@ -238,4 +261,11 @@ def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedde
         raise
     collect_garbage(out, manifest)
     LOG.info("wrote index of %d sources, %d sentences to %s", manifest.sources, total, out)
-    return BuildResult(**result, sentences=total, up_to_date=False)
+    return _result(out, plan, snapshot, up_to_date=False)
+
+
+def _result(out: Path, plan: Plan, snapshot: Snapshot, up_to_date: bool) -> BuildResult:
+    changes = plan.changes
+    return BuildResult(out=str(out), added=len(changes.added), changed=len(changes.changed),
+                       removed=len(changes.removed), unchanged=len(changes.unchanged), sources=plan.sources,
+                       sentences=sum(plan.live.values()), up_to_date=up_to_date, skipped=snapshot.skipped)

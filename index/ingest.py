@@ -10,6 +10,7 @@ import codecs
 import json
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path, PurePath
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,7 +22,7 @@ from index.errors import EmptyDocumentError, IngestError
 from index.layout import detect_title, find_date, find_publisher
 from index.models import Document
 
-__all__ = ["Corpus", "load_corpus", "load_document_bytes", "read_corpus"]
+__all__ = ["Corpus", "load_corpus", "load_document_bytes", "read_corpus", "stream_corpus"]
 
 LOG = logging.getLogger(__name__)
 
@@ -215,22 +216,38 @@ def read_corpus(path: Path, strict: bool = False) -> Corpus:
         IngestError: The path is missing, nothing readable is left, a single-file corpus
             is bad, or (``strict``) any file is bad or two documents share a source id.
     """
+    corpus, documents = stream_corpus(path, strict)
+    corpus.documents = list(documents)
+    return corpus
+
+
+def stream_corpus(path: Path, strict: bool = False) -> tuple[Corpus, Iterator[Document]]:
+    """Read a corpus as ``read_corpus`` does, a file at a time, so no more than one file's documents are held.
+
+    Returns:
+        A ``Corpus`` whose ``files`` and ``skipped`` fill in as the documents are taken (its
+        ``documents`` stay empty), and the documents, in corpus order. The iterator raises
+        what ``read_corpus`` raises, when it reaches the file at fault (or its end).
+    """
     root = Path(path)
     files, refused = corpus_entries(root)
-    skipped: dict[str, str] = {}
+    corpus = Corpus(root=str(root.resolve()), documents=[], files={}, skipped={})
     for name, reason in refused.items():
         if strict and not reason.startswith("unsupported"):
             raise IngestError(f"{name}: {reason}")
         LOG.warning("skipped %s: %s", name, reason)
-        skipped[name] = reason
-    documents: list[Document] = []
-    hashes: dict[str, str] = {}
+        corpus.skipped[name] = reason
+    return corpus, _documents(root, files, strict, corpus)
+
+
+def _documents(root: Path, files: list[Path], strict: bool, corpus: Corpus) -> Iterator[Document]:
+    """``stream_corpus``'s documents, file by file; each file's hash and any skip go into ``corpus``."""
     seen: dict[str, str] = {}
     for file in files:
         name = relative_name(root, file)
         try:
             data = file.read_bytes()
-            hashes[name] = sha256(data)  # bad files too: fixing one later is a change
+            corpus.files[name] = sha256(data)  # bad files too: fixing one later is a change
             parsed = _parse(name, name, data)
         except (OSError, IngestError) as exc:
             error = exc if isinstance(exc, IngestError) else IngestError(f"cannot read {name}: {exc.strerror or exc}")
@@ -238,7 +255,7 @@ def read_corpus(path: Path, strict: bool = False) -> Corpus:
                 raise error from exc if error is not exc else None
             reason = "empty file" if isinstance(error, EmptyDocumentError) else str(error)
             LOG.warning("skipped %s: %s", name, reason)
-            skipped[name] = reason
+            corpus.skipped[name] = reason
             continue
         clash = next((d.source_id for d in parsed if d.source_id in seen), None)
         if clash is not None:
@@ -247,13 +264,12 @@ def read_corpus(path: Path, strict: bool = False) -> Corpus:
             if strict:
                 raise IngestError(reason)
             LOG.warning("skipped %s: %s", name, reason)
-            skipped[name] = reason
+            corpus.skipped[name] = reason
             continue
         seen.update((d.source_id, name) for d in parsed)
-        documents.extend(parsed)
-    if not documents:
+        yield from parsed
+    if not seen:
         raise IngestError(f"no readable documents in {root}; accepted: {ACCEPTED}")
-    return Corpus(root=str(root.resolve()), documents=documents, files=hashes, skipped=skipped)
 
 
 def load_corpus(path: Path) -> list[Document]:

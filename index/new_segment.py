@@ -54,7 +54,7 @@ def embed_by_length(writer: SegmentWriter, embedder: Embedder, dim: int,
             progress(done, total)
 
 
-def write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: int | None, dtype: str,
+def write_segment(out: Path, fresh: Iterable[tuple[Document, int]], base: int, dim: int | None, dtype: str,
                   embedder: Embedder, tables: Mapping[str, TermTable],
                   progress: Callable[[int, int], None] | None,
                   split_embed: SplitEmbed | None) -> tuple[SegmentWriter, SegmentInfo]:
@@ -62,8 +62,10 @@ def write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: 
 
     Args:
         out: The index folder.
-        fresh: Each document with its position in the corpus's file order (emptied once they are
-            written, unless ``split_embed`` is given).
+        fresh: Each document with its position among its file's documents: a list (emptied once they
+            are written, unless ``split_embed`` is given; a list is needed with ``split_embed``), or an
+            iterator that reads them as they are written (``index.ingest.stream_corpus``), so no more
+            than a file's documents are held. The embedder is used only once every document is in.
         base: The segment's first global row.
         dim: The index's vector size; None takes the embedder's.
         dtype: ``float32`` or ``float16`` on disk.
@@ -75,7 +77,6 @@ def write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: 
     Returns:
         The finished writer and the segment's manifest entry.
     """
-    dim = dim if dim is not None else int(embedder.dim)
     writer = SegmentWriter(out / new_segment_name(), dim, dtype)
 
     def terms(document: Document) -> dict[str, Iterable[str]]:
@@ -83,6 +84,8 @@ def write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: 
 
     try:
         if split_embed is not None:
+            fresh = list(fresh)
+            writer.dim = dim = dim if dim is not None else int(embedder.dim)
             results = split_embed([d for d, _ in fresh], embedder, dim)
             for done, ((document, position), (sentences, vectors)) in enumerate(zip(fresh, results), start=1):
                 writer.add_document(document, position, sentences, terms(document))
@@ -92,7 +95,9 @@ def write_segment(out: Path, fresh: list[tuple[Document, int]], base: int, dim: 
             return writer, writer.finish(base, list(tables))
         for document, position in fresh:
             writer.add_document(document, position, split_document(document), terms(document))
-        fresh.clear()  # the texts are in SQLite now: embedding (and the ANN build after it) needs none in memory
+        if isinstance(fresh, list):
+            fresh.clear()  # the texts are in SQLite now: embedding (and the ANN build after it) needs none in memory
+        writer.dim = dim = dim if dim is not None else int(embedder.dim)  # loads the model: every document is in
         embed_by_length(writer, embedder, dim, progress)
         return writer, writer.finish(base, list(tables))
     except BaseException:

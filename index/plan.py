@@ -10,7 +10,7 @@ a changed .jsonl file keeps its vectors.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from index.segment import document_digest
 from index.shard_layout import ShardManifest
 from index.store import ClaimIndex
 
-__all__ = ["RACY_NS", "Plan", "Snapshot", "file_stats", "read_changed", "stamp_of", "unchanged_on_disk"]
+__all__ = ["RACY_NS", "Plan", "Snapshot", "file_stats", "numbered", "read_changed", "stamp_of", "unchanged_on_disk"]
 
 LOG = logging.getLogger(__name__)
 
@@ -113,9 +113,7 @@ class Plan:
         self.changes = diff_files(previous.manifest.files if previous else {}, snapshot.files)
         self.fresh: list[tuple[Document, int]] = []
         self.keep = {(r.segment, r.ordinal) for r in rows.values() if r.path in snapshot.kept_paths}
-        file_pos: dict[str, int] = {}
-        for document in snapshot.documents:
-            position = file_pos[document.path] = file_pos.get(document.path, -1) + 1
+        for document, position in numbered(snapshot.documents):
             row = rows.get(document.source_id)
             if row is not None and (row.path, row.file_pos, row.digest) == (
                     document.path, position, document_digest(document)):
@@ -142,6 +140,14 @@ class Plan:
             if len(removed) < info.documents:
                 segments.append(info.model_copy(update={"removed": removed}))
         return segments
+
+
+def numbered(documents: Iterable[Document]) -> Iterator[tuple[Document, int]]:
+    """Each document with its position among its file's documents (documents come file by file)."""
+    file_pos: dict[str, int] = {}
+    for document in documents:
+        position = file_pos[document.path] = file_pos.get(document.path, -1) + 1
+        yield document, position
 
 
 def file_stats(root: Path) -> dict[str, tuple[int, int]]:

@@ -47,11 +47,12 @@ class SegmentWriter:
 
     Args:
         folder: The new segment folder (must not exist).
-        dim: Vector dimension.
+        dim: Vector dimension; None until it is set (before any vector is written), so documents can be
+            written before the embedding model is loaded.
         dtype: ``float32`` or ``float16`` on disk.
     """
 
-    def __init__(self, folder: Path, dim: int, dtype: str) -> None:
+    def __init__(self, folder: Path, dim: int | None, dtype: str) -> None:
         self.folder = folder
         self.dim, self._dtype = dim, np.dtype(dtype)
         folder.mkdir()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tracemalloc
 
 import faiss
@@ -41,26 +40,26 @@ def test_the_streamed_file_is_byte_for_byte_faiss_own(tmp_path, monkeypatch, vec
 
 def _peak_bytes(tmp_path, n: int, monkeypatch) -> tuple[int, list[int]]:
     """Peak traced memory of writing ``n`` vectors' lists (after training, before tuning), and the sizes
-    the codes were read back in."""
-    vectors, ids = _clustered(n, 64), [np.arange(n)]
-    reads: list[int] = []
-    pread, stream = os.pread, ann_file._stream
+    of the writes the file was written in (the header first, the tuned ``nprobe`` patched in last)."""
+    vectors, ids = _clustered(n, 64), [np.arange(n // 3), np.arange(n // 3, n)]
+    writes: list[int] = []
+    write_all, stream = ann_file._write_all, ann_file._stream
 
-    def counted(fd: int, size: int, offset: int) -> bytes:
-        reads.append(size)
-        return pread(fd, size, offset)
+    def counted(fd: int, data, offset: int) -> int:
+        writes.append(data.nbytes if isinstance(data, np.ndarray) else len(data))
+        return write_all(fd, data, offset)
 
     def measured(*args):
         tracemalloc.reset_peak()
         return stream(*args)
 
-    monkeypatch.setattr(ann_file.os, "pread", counted)
+    monkeypatch.setattr(ann_file, "_write_all", counted)
     monkeypatch.setattr(ann_file, "_stream", measured)
     monkeypatch.setattr(ann.Trained, "tune", lambda self, index, ids: 1)  # its exact search is bounded apart
     tracemalloc.start()
     try:
-        ann_file.write_ivf(tmp_path / f"ivf-{n}.faiss", [vectors], ids)
-        return tracemalloc.get_traced_memory()[1], reads
+        ann_file.write_ivf(tmp_path / f"ivf-{n}.faiss", [vectors[:n // 3], vectors[n // 3:]], ids)
+        return tracemalloc.get_traced_memory()[1], writes
     finally:
         tracemalloc.stop()
 
@@ -69,11 +68,38 @@ def test_writing_the_lists_holds_chunks_not_the_index(tmp_path, monkeypatch):
     monkeypatch.setattr(ann, "ivf_kind", lambda n: "IVF64,SQ8")  # the same lists at both sizes
     monkeypatch.setattr(ann, "ADD_CHUNK", 2_000)
     monkeypatch.setattr(ann_file, "ADD_CHUNK", 2_000)
-    small, small_reads = _peak_bytes(tmp_path, 10_000, monkeypatch)
-    large, large_reads = _peak_bytes(tmp_path, 80_000, monkeypatch)
+    small, small_writes = _peak_bytes(tmp_path, 10_000, monkeypatch)
+    large, large_writes = _peak_bytes(tmp_path, 80_000, monkeypatch)
     code_size = 64  # SQ8: a byte a dimension
-    assert max(small_reads + large_reads) == 2_000 * code_size
-    assert len(large_reads) == 40
+    lists = small_writes[1:-1] + large_writes[1:-1]
+    assert max(lists) <= 2_000 * code_size  # the lists are written in bounded pieces
+    # a write of codes and one of ids a list, more only for lists past a chunk: linear in the vectors
+    # (writing chunk by chunk into every list's place took a write per list per chunk: 2 x 64 x 40 here)
+    assert len(large_writes) - 2 <= 2 * (64 + 80_000 // 2_000), len(large_writes)
+    assert sum(large_writes[1:-1]) == 80_000 * (code_size + 8)
     # holding the lists would add 72 bytes a vector (code and id); streamed, what is left is its
-    # list number (4 bytes) until the lists are written
-    assert large - small < 6 * (80_000 - 10_000), (small, large)
+    # list number (4 bytes) and its place in the sorted order (8 bytes) until the lists are written
+    assert large - small < 14 * (80_000 - 10_000), (small, large)
+
+
+@pytest.mark.parametrize("layout", ["one list", "uneven, some empty"])
+def test_lists_of_any_sizes_are_written_as_faiss_writes_them(tmp_path, monkeypatch, layout):
+    monkeypatch.setattr(ann, "ADD_CHUNK", 700)
+    monkeypatch.setattr(ann_file, "ADD_CHUNK", 700)
+    if layout == "one list":
+        monkeypatch.setattr(ann, "ivf_kind", lambda n: "IVF1,SQ8")
+        vectors = _clustered(3_000, 16)
+    else:  # 64 lists over 12 distinct vectors, one of them 2,000 times (a list past a chunk): most lists empty
+        vectors = np.repeat(_clustered(12, 16, seed=3), [2_000, *range(10, 120, 10)], axis=0)
+        vectors = vectors[np.random.default_rng(0).permutation(len(vectors))]
+    blocks = [vectors[:1_000], vectors[1_000:1_001], vectors[1_001:]]  # a one-row block too
+    ids = [np.arange(1_000) * 3, np.array([5_000]), np.arange(10**9, 10**9 + len(vectors) - 1_001)]
+    index, kind, nprobe = ann.build_ann(blocks, ids)
+    faiss.write_index(index, str(tmp_path / "memory.faiss"))
+    sizes = faiss.extract_index_ivf(index).invlists
+    lengths = [sizes.list_size(i) for i in range(sizes.nlist)]
+    if layout != "one list":
+        assert 0 in lengths and max(lengths) > 700, lengths
+
+    assert ann_file.write_ivf(tmp_path / "streamed.faiss", blocks, ids) == (kind, nprobe)
+    assert (tmp_path / "streamed.faiss").read_bytes() == (tmp_path / "memory.faiss").read_bytes()
