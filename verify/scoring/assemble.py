@@ -42,9 +42,8 @@ _RANK = {"supports": 0, "contradicts": 0, "mixed": 0, "none": 1}
 
 def probabilities(p: np.ndarray) -> Probabilities:
     """The report's rounded probabilities of a ``(supports, contradicts, neutral)`` array."""
-    p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
-    return Probabilities(supports=round(float(p[0]), 4), contradicts=round(float(p[1]), 4),
-                         neutral=round(float(p[2]), 4))
+    s, c, n = (min(max(x, 0.0), 1.0) for x in np.asarray(p, dtype=np.float64).tolist())
+    return Probabilities(supports=round(s, 4), contradicts=round(c, 4), neutral=round(n, 4))
 
 
 def iso_date(value: str | None) -> date | None:
