@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 
 from index.text_tables import capitalised_mid_sentence
 from verify.evidence.slots import MONTHS
@@ -80,6 +81,7 @@ _HEADLINE_WORDS = STOPWORDS | {"can", "be", "by", "not", "with", "from", "into",
 """Words running text writes in lower case inside a sentence (built once: it was built per capitalised word)."""
 
 
+@lru_cache(maxsize=8192)
 def _is_headline(text: str) -> bool:
     """Title case: a function word capitalised inside a sentence ("Coronavirus can Be Crushed By
     Warmer Weather", "Masks Can Prevent ..."), which running text never does."""
