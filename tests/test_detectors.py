@@ -452,3 +452,21 @@ def test_hyphenated_aliases_split_into_names():
     found = detect("The DPRK and Russia signed a friendship treaty in 2010.",
                    "The DPRK-Russia treaty on friendship was concluded in February 2000.")
     assert [m.kind for m in found.hard] == ["date"]
+
+
+def test_a_name_set_finds_each_texts_names_once_and_as_a_plain_set_does():
+    from verify.evidence.names import NameSet, claim_names
+
+    texts = ["Putin visited Pyongyang.", "Moscow said Kim would come.", "Coronavirus can Be Crushed By Warmer Weather",
+             "Kim Jong Un met Putin in Vladivostok."]
+    corpus = frozenset({"moscow", "kim", "weather"})
+    for extra in ((), ("putin",)):
+        names = NameSet(corpus, extra)
+        plain = corpus | frozenset(extra)
+        for text in texts + texts:  # the second pass reads what the set remembered
+            assert claim_names(text, names) == claim_names(text, plain)
+    # the two sets differ on "Putin" opening a sentence: each remembers its own answer
+    assert claim_names(texts[0], NameSet(corpus)) != claim_names(texts[0], NameSet(corpus, ("putin",)))
+    found = claim_names(texts[1], names)
+    found.clear()  # a caller's list is its own
+    assert claim_names(texts[1], names) == claim_names(texts[1], plain) != []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 
 from index.text_tables import capitalised_mid_sentence
 from verify.evidence.slots import MONTHS
@@ -34,12 +35,15 @@ class NameSet(AbstractSet[str]):
         extra: Words added to it. Defaults to none.
     """
 
-    __slots__ = ("_base", "_extra", "_len")
+    __slots__ = ("_base", "_extra", "_found", "_len")
 
     def __init__(self, base: frozenset[str], extra: Iterable[str] = ()) -> None:
         self._base = base
         self._extra = frozenset(w for w in extra if w not in base)
         self._len = len(base) + len(self._extra)
+        self._found: dict[str, list[tuple[str, int, int]]] = {}
+        """:func:`claim_names` of texts read with this set (which never changes): a check reads its
+        claim's names once for each of its ~36 passages."""
 
     @classmethod
     def _from_iterable(cls, words: Iterable[str]) -> frozenset[str]:
@@ -80,6 +84,7 @@ _HEADLINE_WORDS = STOPWORDS | {"can", "be", "by", "not", "with", "from", "into",
 """Words running text writes in lower case inside a sentence (built once: it was built per capitalised word)."""
 
 
+@lru_cache(maxsize=8192)
 def _is_headline(text: str) -> bool:
     """Title case: a function word capitalised inside a sentence ("Coronavirus can Be Crushed By
     Warmer Weather", "Masks Can Prevent ..."), which running text never does."""
@@ -89,13 +94,28 @@ def _is_headline(text: str) -> bool:
     return False
 
 
-def claim_names(claim: str, names: frozenset[str] | None = None) -> list[tuple[str, int, int]]:
+_FOUND_KEPT = 4096
+"""Texts whose names a :class:`NameSet` remembers before it forgets them all (a set that lives long)."""
+
+
+def claim_names(claim: str, names: AbstractSet[str] | None = None) -> list[tuple[str, int, int]]:
     """Capitalised names in the claim.
 
     A capitalised first word counts only when it continues into a longer name, is an
     acronym, or is in ``names`` (see :func:`known_names`): "Putin visited ..." yes,
-    "Two dogs ..." no.
+    "Two dogs ..." no. Read with a :class:`NameSet`, each text's names are found once.
     """
+    if not isinstance(names, NameSet):
+        return _claim_names(claim, names)
+    found = names._found.get(claim)
+    if found is None:
+        if len(names._found) >= _FOUND_KEPT:
+            names._found.clear()
+        found = names._found[claim] = _claim_names(claim, names)
+    return list(found)
+
+
+def _claim_names(claim: str, names: AbstractSet[str] | None) -> list[tuple[str, int, int]]:
     out = []
     headline = _is_headline(claim)
     for m in _NAME_RE.finditer(claim):

@@ -25,6 +25,18 @@ def _soft_share(kind: str, support: float, in_context: bool, settings: ScoringSe
     return settings.soft_block[kind]
 
 
+def _floats(probs) -> list[float]:
+    """The three probabilities of one pair as Python floats (exact: float32 and float64 both widen to a
+    Python float). A check scores ~36 passages, each a few times: plain floats cost a tenth of what
+    numpy's per-element indexing of 3-element arrays did, with the same IEEE arithmetic."""
+    return probs.tolist() if isinstance(probs, np.ndarray) else [float(x) for x in probs]
+
+
+def _normalised(s: float, c: float, n: float) -> np.ndarray:
+    total = s + c + n  # numpy's sum of three: left to right
+    return np.array((s / total, c / total, n / total))
+
+
 def combine(probs: np.ndarray, found: Detection, settings: ScoringSettings = SCORING_DEFAULTS) -> np.ndarray:
     """Adjust one pair's NLI probabilities with what the detectors found.
 
@@ -38,31 +50,35 @@ def combine(probs: np.ndarray, found: Detection, settings: ScoringSettings = SCO
       in it (word order, roles: what overlap cannot see).
 
     The shares and thresholds are ``settings``' (defaults: :data:`verify.settings.SCORING_DEFAULTS`).
+
+    Returns:
+        A new ``(supports, contradicts, neutral)`` float64 array summing to 1.
     """
-    p = np.asarray(probs, dtype=np.float64).copy()
+    s, c, n = _floats(probs)
     if found.hard:
         target = 0.6 + 0.35 * min(1.0, max(found.alignment, found.topic_alignment))
-        if p[CON] < target:
-            rest = p[SUP] + p[NEU]
+        if c < target:
+            rest = s + n
             scale = (1 - target) / rest if rest > 0 else 0.0
-            p[SUP], p[NEU], p[CON] = p[SUP] * scale * 0.2, p[NEU] * scale + p[SUP] * scale * 0.8, target
-        return p / p.sum()
-    if found.soft:
-        share = max(_soft_share(m.kind, p[SUP], found.in_context, settings) for m in found.soft)
-        was_support = p[SUP] >= p.max()
-        p[NEU] += share * p[SUP]
-        p[SUP] *= 1 - share
-        if was_support and p[CON] >= p[NEU]:
-            p[NEU] = p[CON] + 0.01  # "cannot confirm" is not "contradicts"
-    elif (found.alignment >= settings.floor_alignment and found.claim_slots == found.agreements and p[CON] < 0.5
+            s, n, c = s * scale * 0.2, n * scale + s * scale * 0.8, target
+        return _normalised(s, c, n)
+    soft = found.soft
+    if soft:
+        share = max(_soft_share(m.kind, s, found.in_context, settings) for m in soft)
+        was_support = s >= max(s, c, n)
+        n += share * s
+        s *= 1 - share
+        if was_support and c >= n:
+            n = c + 0.01  # "cannot confirm" is not "contradicts"
+    elif (found.alignment >= settings.floor_alignment and found.claim_slots == found.agreements and c < 0.5
           and (found.claim_slots > 0 or (found.in_context and found.alignment >= settings.slotless_floor_alignment))):
         at = settings.floor_alignment
         floor = 0.5 + 0.4 * min(1.0, (found.alignment - at) / max(1 - at, 0.1))
-        if p[SUP] < floor:
-            rest = p[CON] + p[NEU]
+        if s < floor:
+            rest = c + n
             scale = (1 - floor) / rest if rest > 0 else 0.0
-            p[CON], p[NEU], p[SUP] = p[CON] * scale, p[NEU] * scale, floor
-    return p / p.sum()
+            c, n, s = c * scale, n * scale, floor
+    return _normalised(s, c, n)
 
 
 def retrieval_gate(probs: np.ndarray, found: Detection, settings: ScoringSettings = SCORING_DEFAULTS) -> np.ndarray:
@@ -74,26 +90,28 @@ def retrieval_gate(probs: np.ndarray, found: Detection, settings: ScoringSetting
     claim's content words to contradict it fully (none below 30%); and one that shares
     under ``settings.support_gate`` of them and confirms none of the claim's dates or numbers
     cannot fully support it either.
+
+    Returns:
+        A new ``(supports, contradicts, neutral)`` float64 array.
     """
-    p = np.asarray(probs, dtype=np.float64).copy()
+    s, c, n = _floats(probs)
     if found.hard:
-        return p
-    _to_neutral(p, CON, 1 - float(np.clip((found.alignment - 0.3) / 0.3, 0.0, 1.0)))
+        return np.array((s, c, n))
+    c, n = _to_neutral(c, n, 1 - min(max((found.alignment - 0.3) / 0.3, 0.0), 1.0))
     if any(m.kind == "entity" for m in found.mismatches):
         # a passage that never names the claim's place or person is about something else
-        _to_neutral(p, CON, settings.unnamed_contradiction_share)
+        c, n = _to_neutral(c, n, settings.unnamed_contradiction_share)
     if found.alignment < settings.support_gate and not found.agreements:
         # the mirror image: a passage on the same topic with almost none of the claim's words
         # ("attended a banquet to mark the anniversary" for "sent a letter for the anniversary")
-        _to_neutral(p, SUP, 1 - found.alignment / settings.support_gate)
-    return p
+        s, n = _to_neutral(s, n, 1 - found.alignment / settings.support_gate)
+    return np.array((s, c, n))
 
 
-def _to_neutral(p: np.ndarray, side: int, share: float) -> None:
-    """Move ``share`` of ``p[side]`` to neutral, in place."""
-    moved = p[side] * share
-    p[side] -= moved
-    p[NEU] += moved
+def _to_neutral(side: float, neutral: float, share: float) -> tuple[float, float]:
+    """``(side, neutral)`` after ``share`` of ``side`` moved to neutral."""
+    moved = side * share
+    return side - moved, neutral + moved
 
 
 def more_decisive(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -102,7 +120,9 @@ def more_decisive(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def label_of(p: np.ndarray) -> str:
-    return LABELS[int(np.argmax(p))]
+    """The label of the most probable of ``(supports, contradicts, neutral)`` (the first on a tie)."""
+    s, c, n = _floats(p)
+    return LABELS[0 if s >= c and s >= n else 1 if c >= n else 2]
 
 
 @dataclass(frozen=True)
@@ -113,19 +133,37 @@ class StanceResult:
     """Passage indices, best evidence for the stance first."""
 
 
-def _evidence_order(probs: np.ndarray, standalone: np.ndarray | None, side: int, threshold: float,
-                    coverage: np.ndarray | None, coverage_weight: float) -> list[int]:
+def _rows(values) -> list[list[float]]:
+    """An ``(n, 3)`` array-like as rows of Python floats."""
+    return np.asarray(values, dtype=np.float64).reshape(-1, 3).tolist()
+
+
+def _column(values) -> list[float]:
+    """An ``(n,)`` array-like as Python floats."""
+    return np.asarray(values, dtype=np.float64).ravel().tolist()
+
+
+def _round2(x: float) -> float:
+    """``np.round(x, 2)``: numpy scales by 100, rounds half to even and divides; so does this."""
+    return round(x * 100.0) / 100.0
+
+
+def _evidence_order(probs: list[list[float]], standalone: list[list[float]] | None, side: int, threshold: float,
+                    coverage: list[float] | None, coverage_weight: float) -> list[int]:
     """Passages by their support for ``side``; those whose sentence shows it by itself (not
     only read with its neighbours) first, and among the rest the one whose own sentence shows
-    most of it: the quote shown is the one that says it."""
+    most of it: the quote shown is the one that says it. (Python's sort is stable, as the
+    numpy sorts were.)"""
     if standalone is None:
-        return [int(i) for i in np.argsort(-probs[:, side], kind="stable")]
-    alone = (standalone[:, side] >= threshold).astype(np.float64)
-    with_neighbours = (probs[:, side] >= threshold).astype(np.float64)
-    own = standalone[:, side] + (coverage_weight * np.asarray(coverage) if coverage is not None else 0.0)
-    # then those that show it with their neighbours, by what their own sentence shows
-    keys = (-probs[:, side], -np.round(own, 2), -with_neighbours, -alone)
-    return [int(i) for i in np.lexsort(keys)]
+        return sorted(range(len(probs)), key=lambda i: -probs[i][side])
+
+    def key(i: int) -> tuple[float, float, float, float]:
+        own = standalone[i][side] + (coverage_weight * coverage[i] if coverage is not None else 0.0)
+        # then those that show it with their neighbours, by what their own sentence shows
+        return (-float(standalone[i][side] >= threshold), -float(probs[i][side] >= threshold), -_round2(own),
+                -probs[i][side])
+
+    return sorted(range(len(probs)), key=key)
 
 
 def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 0.5,
@@ -151,31 +189,34 @@ def source_stance(probs: np.ndarray, similarity: np.ndarray, threshold: float = 
         settings: the margin of "mixed" and the coverage weight. Defaults to
             :data:`verify.settings.SCORING_DEFAULTS`.
     """
-    probs = np.asarray(probs, dtype=np.float64).reshape(-1, 3)
-    if len(probs) == 0:
+    probs = _rows(probs)
+    if not probs:
         return StanceResult("none", 1.0, [])
     if standalone is not None:
-        standalone = np.asarray(standalone, dtype=np.float64).reshape(-1, 3)
-    best_sup, best_con = float(probs[:, SUP].max()), float(probs[:, CON].max())
+        standalone = _rows(standalone)
+    if coverage is not None:
+        coverage = _column(coverage)
+    best_sup, best_con = max(p[SUP] for p in probs), max(p[CON] for p in probs)
     by_sup = _evidence_order(probs, standalone, SUP, threshold, coverage, settings.coverage_weight)
     by_con = _evidence_order(probs, standalone, CON, threshold, coverage, settings.coverage_weight)
     if best_sup >= threshold and best_con >= threshold and abs(best_sup - best_con) < settings.mixed_margin:
         if anchors is not None:
             a_sup, a_con = anchors[by_sup[0]], anchors[by_con[0]]
             if a_sup > 0 and a_con == 0:
-                return StanceResult("supports", best_sup, [int(i) for i in by_sup])
+                return StanceResult("supports", best_sup, by_sup)
             if a_con < 0 and a_sup == 0:
-                return StanceResult("contradicts", best_con, [int(i) for i in by_con])
+                return StanceResult("contradicts", best_con, by_con)
         first = by_sup[0] if best_sup >= best_con else by_con[0]
         second = by_con[0] if first == by_sup[0] else by_sup[0]
         rest = [i for i in by_sup if i not in (first, second)]
-        return StanceResult("mixed", min(best_sup, best_con), [int(first), int(second), *map(int, rest)])
+        return StanceResult("mixed", min(best_sup, best_con), [first, second, *rest])
     if best_sup >= threshold and best_sup >= best_con:
-        return StanceResult("supports", best_sup, [int(i) for i in by_sup])
+        return StanceResult("supports", best_sup, by_sup)
     if best_con >= threshold:
-        return StanceResult("contradicts", best_con, [int(i) for i in by_con])
-    order = np.argsort(-np.asarray(similarity, dtype=np.float64), kind="stable")
-    return StanceResult("none", 1 - max(best_sup, best_con), [int(i) for i in order])
+        return StanceResult("contradicts", best_con, by_con)
+    similarity = _column(similarity)
+    order = sorted(range(len(similarity)), key=lambda i: -similarity[i])
+    return StanceResult("none", 1 - max(best_sup, best_con), order)
 
 
 def overall_verdict(stances: list[tuple[str, float]]) -> tuple[str, float]:

@@ -42,9 +42,8 @@ _RANK = {"supports": 0, "contradicts": 0, "mixed": 0, "none": 1}
 
 def probabilities(p: np.ndarray) -> Probabilities:
     """The report's rounded probabilities of a ``(supports, contradicts, neutral)`` array."""
-    p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
-    return Probabilities(supports=round(float(p[0]), 4), contradicts=round(float(p[1]), 4),
-                         neutral=round(float(p[2]), 4))
+    s, c, n = (min(max(x, 0.0), 1.0) for x in np.asarray(p, dtype=np.float64).tolist())
+    return Probabilities(supports=round(s, 4), contradicts=round(c, 4), neutral=round(n, 4))
 
 
 def iso_date(value: str | None) -> date | None:
@@ -174,7 +173,7 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
                                  -(v.passages[0].similarity if v.passages else -1)))
     # Wire copies of one story are one origin: group them, and count each group once.
     sided = [v for v in verdicts if v.stance != "none" and v.source_id in best_row]
-    vectors = np.array([index.vector(best_row[v.source_id]) for v in sided]) if sided else None
+    vectors = index.vectors_at(np.array([best_row[v.source_id] for v in sided], dtype=np.int64)) if sided else None
     groups = group_sources([(v.source_id, v.passages[0].text) for v in sided], vectors)
     group_of = {source_id: n for n, members in enumerate(groups) for source_id in members}
     verdicts = [v.model_copy(update={"group": group_of.get(v.source_id)}) for v in verdicts]

@@ -85,7 +85,7 @@ def _keyword_hits(index: ClaimIndex, claim: str, query: np.ndarray, k: int,
     found = index.keyword_search(keyword_query(claim), k, sources) if k else []
     if not found:
         return []
-    vectors = np.array([index.vector(h.sentence) for h in found], dtype=np.float32)
+    vectors = index.vectors_at(np.array([h.sentence for h in found], dtype=np.int64))  # one read, not one a hit
     return [Hit(sentence=h.sentence, source_id=h.source_id, similarity=float(s))
             for h, s in zip(found, vectors @ query)]
 

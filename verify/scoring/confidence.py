@@ -44,20 +44,24 @@ def stance_features(stance: str, confidence: float, order: list[int], probs: np.
         coverage: ``(n,)`` share of the claim's content words each passage holds.
         threshold: The probability a passage needs to take a side.
     """
-    probs = np.asarray(probs, dtype=np.float64).reshape(-1, 3)
-    if not len(probs):
+    rows = np.asarray(probs, dtype=np.float64).reshape(-1, 3).tolist()  # plain floats: a few of them, per source
+    if not rows:
         return StanceFeatures(confidence=confidence, kind="none", passages=0)
     best = order[0]
-    sup, con = float(probs[:, 0].max()), float(probs[:, 1].max())
+    sup, con = max(r[0] for r in rows), max(r[1] for r in rows)
     side = {"supports": 0, "contradicts": 1}.get(stance)
     if stance == "mixed":
-        side = int(probs[best, 1] > probs[best, 0])
+        side = int(rows[best][1] > rows[best][0])
     opposite = min(sup, con) if side is None or stance == "mixed" else (con if side == 0 else sup)
     alone = side is not None and float(np.asarray(standalone, dtype=np.float64).reshape(-1, 3)[best, side]) >= threshold
     return StanceFeatures(confidence=confidence, kind="none" if side is None else "mixed" if stance == "mixed"
-                          else "sided", passages=len(probs), similarity=float(similarity[best]),
-                          coverage=float(np.clip(coverage[best], 0.0, 1.0)), opposite=float(np.clip(opposite, 0, 1)),
-                          alone=bool(alone))
+                          else "sided", passages=len(rows), similarity=float(similarity[best]),
+                          coverage=_unit(float(coverage[best])), opposite=_unit(opposite), alone=bool(alone))
+
+
+def _unit(x: float) -> float:
+    """``x`` clipped to [0, 1] (``np.clip`` of one number, without its call)."""
+    return min(max(x, 0.0), 1.0)
 
 
 def logit(p: float) -> float:
