@@ -121,10 +121,7 @@ def build_index(
         return build_sharded(root, out, embedder, shards, progress, vector_dtype=vector_dtype, tables=tables,
                              wait_s=wait_s, ray_address=ray_address, strict=strict)
     updatable = check_out(out, embedder.name)
-    if not root.exists():
-        corpus_files(root)  # a missing corpus fails here (one line), before the lock creates ``out``
-    if ray_address is not None:
-        connect(ray_address)  # an unreachable cluster fails here, before any model loads
+    check_before_lock(root, ray_address)
     with build_lock(out, wait_s):
         updatable = check_out(out, embedder.name)  # again: another build may have finished meanwhile
         old = read_manifest(out) if updatable else None
@@ -152,6 +149,23 @@ def build_index(
         return write_update(out, plan, snapshot, stamp_of(snapshot.files, stats, checked_ns), embedder, progress,
                             vector_dtype, tables, previous,
                             None if ray_address is None else functools.partial(ray_split_embed, ray_address))
+
+
+def check_before_lock(root: Path, ray_address: str | None) -> None:
+    """The checks a build makes before its lock creates ``out``, each failing in one line.
+
+    Args:
+        root: The corpus folder or file.
+        ray_address: The Ray cluster to split and embed on, or None (here).
+
+    Raises:
+        IngestError: The corpus is missing.
+        IndexStoreError: The Ray cluster cannot be reached (before any model loads).
+    """
+    if not root.exists():
+        corpus_files(root)  # raises the missing corpus's own error
+    if ray_address is not None:
+        connect(ray_address)
 
 
 def opens(out: Path, embedder: Embedder) -> bool:

@@ -28,22 +28,23 @@ LOCK_NAME = ".lock"
 """File in an index folder that a build holds an exclusive ``flock`` on."""
 
 
-def fsync_file(path: Path) -> None:
-    """Flush a written file's data to disk."""
-    fd = os.open(path, os.O_RDONLY)
+def _fsync(path: Path, flags: int) -> None:
+    """Open ``path`` with ``flags``, fsync it, and close it again."""
+    fd = os.open(path, flags)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a written file's data to disk."""
+    _fsync(path, os.O_RDONLY)
 
 
 def fsync_dir(path: Path) -> None:
     """Flush a folder's entries (new, renamed or removed names) to disk."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _fsync(path, os.O_RDONLY | os.O_DIRECTORY)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

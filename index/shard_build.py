@@ -23,9 +23,9 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from index.build import TermTable, opens, previous_index, write_update
-from index.corpus import corpus_files, diff_files
-from index.distributed import connect, ray_split_embed
+from index.build import TermTable, check_before_lock, opens, previous_index, write_update
+from index.corpus import diff_files
+from index.distributed import ray_split_embed
 from index.durable import LOCK_NAME, build_lock, write_atomic
 from index.embed import Embedder
 from index.errors import IndexStoreError, UsageError
@@ -176,10 +176,7 @@ def build_sharded(corpus: Path, out: Path, embedder: Embedder, shards: int,
         raise UsageError(f"--shards must be between 1 and {MAX_SHARDS}, got {shards}")
     out, root = Path(out), Path(corpus)
     _check_out(out, embedder.name, shards)
-    if not root.exists():
-        corpus_files(root)  # a missing corpus fails here (one line), before the lock creates ``out``
-    if ray_address is not None:
-        connect(ray_address)  # an unreachable cluster fails here, before any model loads
+    check_before_lock(root, ray_address)
     created = not out.exists()
     try:
         with build_lock(out, wait_s):

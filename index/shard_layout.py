@@ -21,14 +21,13 @@ their shards ``shards/000`` (``ShardInfo.version`` empty); they open and update 
 from __future__ import annotations
 
 import hashlib
-import json
 import shlex
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from index.errors import IndexStoreError, MissingIndexError, StaleIndexError
-from index.manifest_file import MANIFEST
+from index.errors import IndexStoreError, StaleIndexError
+from index.manifest_file import MANIFEST, read_json_object, validate_manifest
 from index.models import FileStat
 
 __all__ = [
@@ -137,30 +136,17 @@ def read_shard_manifest(path: Path) -> ShardManifest:
     """
     path = Path(path)
     hint = f"; delete it and build again with: {shard_build_command('PATH', path, 'K')}"
-    try:
-        raw = json.loads((path / SHARDS_MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise MissingIndexError(f"no sharded index at {path}; build one with: "
-                                f"{shard_build_command('PATH', path, 'K')}") from exc
-    except (OSError, UnicodeDecodeError, RecursionError, ValueError) as exc:
-        raise IndexStoreError(f"sharded index at {path} is corrupt: {SHARDS_MANIFEST} is not valid JSON{hint}") from exc
-    if not isinstance(raw, dict):
-        raise IndexStoreError(f"sharded index at {path} is corrupt: {SHARDS_MANIFEST} is not a JSON object{hint}")
+    where = f"sharded index at {path}"
+    raw = read_json_object(path / SHARDS_MANIFEST, where, hint, "is not a JSON object",
+                           missing=f"no sharded index at {path}; build one with: "
+                                   f"{shard_build_command('PATH', path, 'K')}")
     version = raw.get("shard_format")
     if isinstance(version, int) and version < SHARD_FORMAT:
-        raise StaleIndexError(f"sharded index at {path} has layout {version}, this Crosscheck reads {SHARD_FORMAT}"
-                              f"{hint}")
+        raise StaleIndexError(f"{where} has layout {version}, this Crosscheck reads {SHARD_FORMAT}{hint}")
     if version != SHARD_FORMAT:
-        raise IndexStoreError(f"sharded index at {path} has layout {version!r}, this Crosscheck reads "
-                              f"{SHARD_FORMAT}{hint}")
-    try:
-        manifest = ShardManifest.model_validate(raw)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"])
-        raise IndexStoreError(f"sharded index at {path} is corrupt: {SHARDS_MANIFEST} {where}: {error['msg']}"
-                              f"{hint}") from exc
+        raise IndexStoreError(f"{where} has layout {version!r}, this Crosscheck reads {SHARD_FORMAT}{hint}")
+    manifest = validate_manifest(ShardManifest, raw, path / SHARDS_MANIFEST, where, hint)
     if [s.name for s in manifest.shards] != [f"{n:03d}" for n in range(len(manifest.shards))] or not manifest.shards:
-        raise IndexStoreError(f"sharded index at {path} is corrupt: {SHARDS_MANIFEST} lists shards "
+        raise IndexStoreError(f"{where} is corrupt: {SHARDS_MANIFEST} lists shards "
                               f"{[s.name for s in manifest.shards]}, expected 000 upwards{hint}")
     return manifest
