@@ -35,8 +35,8 @@ from verify.training.metrics import accuracy, macro_f1
 NLI = ROOT.parent / "shared" / "nli"
 LABEL = {"entailment": "supports", "contradiction": "contradicts", "neutral": "neutral"}
 VARIANTS = {
-    "torch-fp32": {},
-    "torch-int8": {"quantize": True},
+    "torch-fp32": {"backend": "torch"},
+    "torch-int8": {"backend": "torch", "quantize": True},
     "onnx-fp32-spin": {"backend": "onnx", "spin": True},
     "onnx-fp32": {"backend": "onnx"},
     "onnx-int8-spin": {"backend": "onnx", "quantize": True, "spin": True},
