@@ -94,7 +94,7 @@ class NLIJudge:
             raise ModelError(f"cannot load the verifier model from {self.model_dir}: {exc}") from exc
         runtime = "torch"
         if self.backend != "torch":
-            caches = list(dict.fromkeys([self.onnx_cache, user_cache_dir()]))
+            caches = [c for c in dict.fromkeys([self.onnx_cache, user_cache_dir()]) if c is not None]
             try:
                 loaded.model = onnx_model(loaded, self.model_dir, caches, self.scheme if self.quantize else None,
                                           self.threads, self.spin)

@@ -40,13 +40,17 @@ class OnnxUnavailable(Exception):
     """ONNX Runtime cannot judge here; the message says why (the judge then falls back to torch)."""
 
 
-def user_cache_dir() -> Path:
+def user_cache_dir() -> Path | None:
     """The per-user folder for exports when the repository's ``var/onnx`` is not writable.
 
     ``$XDG_CACHE_HOME/crosscheck/onnx``, else ``~/.cache/crosscheck/onnx`` (the XDG convention, read
-    here rather than in settings because it is where the platform, not Crosscheck, keeps caches).
+    here rather than in settings because it is where the platform, not Crosscheck, keeps caches);
+    None where there is no home folder to find.
     """
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except RuntimeError:  # no $HOME and no password entry
+        return None
     return Path(base) / "crosscheck" / "onnx"
 
 
