@@ -36,15 +36,15 @@ def torch_probs():
 
 
 @pytest.fixture(scope="module")
-def fp32_export(tmp_path_factory):
-    """The default judge's probabilities and its fp32 export, made once here (not in the repository)."""
-    cache = tmp_path_factory.mktemp("onnx-fp32")
-    judge = NLIJudge(DEFAULT_VERIFIER, onnx_cache=cache)
+def fp32_export(onnx_cache):
+    """The default judge's probabilities and its fp32 export, in the test session's cache (``conftest``:
+    made once per session, by whichever test first loads the default judge, never in the repository)."""
+    judge = NLIJudge(DEFAULT_VERIFIER)
     probs = judge.predict(PAIRS)
     assert judge.runtime == "onnx"
-    exported = list(cache.iterdir())
-    assert len(exported) == 1 and exported[0].name == verify.judge.onnx_backend.export_name(DEFAULT_VERIFIER, None)
-    return probs, exported[0]
+    exported = onnx_cache / verify.judge.onnx_backend.export_name(DEFAULT_VERIFIER, None)
+    assert exported.is_file() and not [p for p in onnx_cache.iterdir() if p.is_dir()]  # no export left half-made
+    return probs, exported
 
 
 def test_the_default_judge_is_onnx_fp32_and_matches_torch(torch_probs, fp32_export):
