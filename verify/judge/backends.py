@@ -40,7 +40,8 @@ class NLIJudge:
     Args:
         model_dir: a Crosscheck delta directory or a Hugging Face NLI model dir.
         batch_size: pairs per forward pass. Defaults to 32.
-        threads: torch intra-op threads; None keeps torch's default.
+        threads: intra-op threads of torch and of the ONNX Runtime session; None keeps each one's default
+            (one per core).
         quantize: int8 dynamic quantisation of the linear layers (faster, slightly less accurate).
         backend: ``"auto"`` (default), ``"onnx"`` or ``"torch"``. ``onnx``: ONNX Runtime on an ONNX
             export of the model, made once and cached (with ``quantize``: int8 weights by ``scheme``;
