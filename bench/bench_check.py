@@ -180,10 +180,11 @@ def interleaved_checks(variants: dict[str, tuple[Verifier, Clock]], claims: list
     return results
 
 
-JUDGE_VARIANTS = {"torch": {}, "onnx-int8": {"backend": "onnx", "quantize": True},
-                  "onnx-fp32": {"backend": "onnx"}, "torch-int8": {"quantize": True},
-                  "torch-1thread": {"threads": 1}, "onnx-int8-1thread": {"backend": "onnx", "quantize": True,
-                                                                          "threads": 1},
+JUDGE_VARIANTS = {"torch": {"backend": "torch"}, "onnx-fp32": {"backend": "onnx"},
+                  "onnx-int8": {"backend": "onnx", "quantize": True},
+                  "torch-int8": {"backend": "torch", "quantize": True},
+                  "torch-1thread": {"backend": "torch", "threads": 1},
+                  "onnx-int8-1thread": {"backend": "onnx", "quantize": True, "threads": 1},
                   "onnx-int8-inner": {"backend": "onnx", "quantize": True, "quantize_scheme": "inner-layers"}}
 """``--judge-variants`` names and the settings each changes (``threads``: torch's, set before each of the
 variant's checks, and the ONNX session's)."""

@@ -50,7 +50,7 @@ def main(argv=None) -> int:
             if not out.exists():
                 save_delta(model, out, card={"step": state["state"]["step"]}, dtype=dtype)
             size = (out / "delta.safetensors").stat().st_size / 2**20
-            probs = NLIJudge(out, quantize=quantize).predict(pairs)
+            probs = NLIJudge(out, quantize=quantize, backend="torch").predict(pairs)
             acc = sum(label_of(p) == g for p, g in zip(probs, gold)) / len(gold)
             base = base if base is not None else acc
             rows.append([name, f"{size:.1f} MiB", f"{acc:.4f}", f"{100 * (acc - base):+.2f}"])

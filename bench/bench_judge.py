@@ -35,15 +35,18 @@ from verify.training.metrics import accuracy, macro_f1
 NLI = ROOT.parent / "shared" / "nli"
 LABEL = {"entailment": "supports", "contradiction": "contradicts", "neutral": "neutral"}
 VARIANTS = {
-    "torch-fp32": {},
-    "torch-int8": {"quantize": True},
+    "torch-fp32": {"backend": "torch"},
+    "torch-int8": {"backend": "torch", "quantize": True},
     "onnx-fp32-spin": {"backend": "onnx", "spin": True},
     "onnx-fp32": {"backend": "onnx"},
     "onnx-int8-spin": {"backend": "onnx", "quantize": True, "spin": True},
     "onnx-int8": {"backend": "onnx", "quantize": True},
     "onnx-int8-inner": {"backend": "onnx", "quantize": True, "scheme": "inner-layers"},
+    "onnx-fp32-b16": {"backend": "onnx", "batch_size": 16},
+    "onnx-fp32-b64": {"backend": "onnx", "batch_size": 64},
 }
-"""Variant name -> ``NLIJudge`` arguments (``spin``: ONNX Runtime's spin-waiting threads, its own default)."""
+"""Variant name -> ``NLIJudge`` arguments (``spin``: ONNX Runtime's spin-waiting threads, its own default;
+``batch_size`` in place of ``--batch-size``)."""
 
 
 def load_pairs(n: int, holdout: bool, nli: Path = NLI) -> tuple[list[tuple[str, str]], list[str] | None, str]:
@@ -85,8 +88,9 @@ def main(argv=None) -> int:
     pairs, gold, origin = load_pairs(args.pairs, args.holdout, args.nli)
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as cache:  # the ONNX export happens in the warm-up, not timed
-        judges = {name: NLIJudge(settings.verifier_path, args.batch_size, args.threads, onnx_cache=Path(cache),
-                                 **VARIANTS[name]) for name in names}
+        judges = {name: NLIJudge(settings.verifier_path, **{"batch_size": args.batch_size, "threads": args.threads,
+                                                            "onnx_cache": Path(cache), **VARIANTS[name]})
+                  for name in names}
         for judge in judges.values():
             judge.predict(pairs[:32])  # load and warm up
         rate = dict.fromkeys(names, 0.0)

@@ -1,4 +1,8 @@
-"""Shared fixtures: a deterministic fake embedder, the real embedder, and the real corpus index."""
+"""Shared fixtures: a deterministic fake embedder, the real embedder, and the real corpus index.
+
+The judge's ONNX export (made on first use by the default backend) goes to a folder of the test
+session, never to the repository's ``var/onnx``.
+"""
 
 from __future__ import annotations
 
@@ -56,6 +60,18 @@ class FakeEmbedder:
 def fake_embedder() -> FakeEmbedder:
     """A fresh FakeEmbedder (dim 32, name ``fake-embedder``)."""
     return FakeEmbedder()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def onnx_cache(tmp_path_factory: pytest.TempPathFactory):
+    """The session's folder for the judge's ONNX export, for this process and the CLI subprocesses."""
+    import verify.judge.backends
+
+    folder = tmp_path_factory.mktemp("onnx")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CROSSCHECK_ONNX_CACHE", str(folder))
+        patch.setattr(verify.judge.backends, "DEFAULT_ONNX_CACHE", folder)
+        yield folder
 
 
 @pytest.fixture

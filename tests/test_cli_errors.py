@@ -78,7 +78,7 @@ def test_deeply_nested_json_to_judge():
 @pytest.mark.parametrize(("args", "env", "code", "needle"), [
     (("-k", "0"), {}, 2, "invalid setting -k=0: Input should be greater than or equal to 1"),
     (("-k", "x"), {}, 2, "argument -k: invalid int value: 'x' (see python -m verify check --help)"),
-    ((), {"CROSSCHECK_BACKEND": "foo"}, 1, "invalid setting CROSSCHECK_BACKEND=foo: Input should be 'torch' or"),
+    ((), {"CROSSCHECK_BACKEND": "foo"}, 1, "invalid setting CROSSCHECK_BACKEND=foo: Input should be 'auto', 'torch' or"),
 ])
 def test_bad_settings(tmp_path, args, env, code, needle):
     one_error_line(run("verify", "check", "--index", str(tmp_path), *args, "a claim", **env), code, needle)
@@ -292,7 +292,7 @@ def test_the_app_shows_bad_settings_as_one_message(monkeypatch, error_log):
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     assert not at.exception
     shown = [e.value.replace("\\", "") for e in at.error]  # the page escapes Markdown
-    assert shown == ["invalid setting CROSSCHECK_BACKEND=foo: Input should be 'torch' or 'onnx'"]
+    assert shown == ["invalid setting CROSSCHECK_BACKEND=foo: Input should be 'auto', 'torch' or 'onnx'"]
 
 
 @pytest.mark.usefixtures("notes_path")

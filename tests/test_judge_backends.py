@@ -1,10 +1,18 @@
-"""The judge's runtimes agree: ONNX Runtime fp32 matches torch; int8 stays close; exports are cached."""
+"""The judge's runtimes agree: ONNX Runtime fp32 (the default) matches torch; int8 stays close; exports are
+cached, found in the per-user cache, and made again when a cached one is broken.
+
+The failures that make the default judge fall back to torch: ``test_judge_fallback.py``.
+"""
 
 from __future__ import annotations
+
+import os
+import shutil
 
 import numpy as np
 import pytest
 
+import verify.judge.onnx_backend
 from verify.judge.backends import NLIJudge
 from verify.settings import DEFAULT_VERIFIER
 
@@ -24,13 +32,52 @@ PAIRS = [
 
 @pytest.fixture(scope="module")
 def torch_probs():
-    return NLIJudge(DEFAULT_VERIFIER).predict(PAIRS)
+    return NLIJudge(DEFAULT_VERIFIER, backend="torch").predict(PAIRS)
 
 
-def test_onnx_fp32_matches_torch(torch_probs, tmp_path):
-    probs = NLIJudge(DEFAULT_VERIFIER, backend="onnx", onnx_cache=tmp_path).predict(PAIRS)
+@pytest.fixture(scope="module")
+def fp32_export(onnx_cache):
+    """The default judge's probabilities and its fp32 export, in the test session's cache (``conftest``:
+    made once per session, by whichever test first loads the default judge, never in the repository)."""
+    judge = NLIJudge(DEFAULT_VERIFIER)
+    probs = judge.predict(PAIRS)
+    assert judge.runtime == "onnx"
+    exported = onnx_cache / verify.judge.onnx_backend.export_name(DEFAULT_VERIFIER, None)
+    assert exported.is_file() and not [p for p in onnx_cache.iterdir() if p.is_dir()]  # no export left half-made
+    return probs, exported
+
+
+def test_the_default_judge_is_onnx_fp32_and_matches_torch(torch_probs, fp32_export):
+    probs, _ = fp32_export
     assert probs.shape == torch_probs.shape
-    assert np.abs(probs - torch_probs).max() < 1e-3
+    assert np.abs(probs - torch_probs).max() < 1e-5
+
+
+def test_the_per_user_cache_serves_when_the_repository_cache_cannot_be_written(fp32_export, tmp_path,
+                                                                               monkeypatch):
+    probs, exported = fp32_export
+    user = tmp_path / "xdg" / "crosscheck" / "onnx"
+    user.mkdir(parents=True)
+    os.link(exported, user / exported.name)
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(verify.judge.onnx_backend, "onnx_export", None)  # would fail if called: no export
+    judge = NLIJudge(DEFAULT_VERIFIER, onnx_cache=tmp_path / "a-file" / "onnx")
+    assert np.array_equal(judge.predict(PAIRS), probs) and judge.runtime == "onnx"
+
+
+def test_a_corrupt_cached_export_is_replaced(fp32_export, tmp_path, monkeypatch, caplog):
+    probs, exported = fp32_export
+    (tmp_path / exported.name).write_bytes(exported.read_bytes()[:100_000])  # an export cut short
+
+    def export(loaded, path, scheme):  # the real export, as the fixture made it, without exporting again
+        shutil.copyfile(exported, path)
+        return path
+    monkeypatch.setattr(verify.judge.onnx_backend, "onnx_export", export)
+    judge = NLIJudge(DEFAULT_VERIFIER, onnx_cache=tmp_path)
+    assert np.array_equal(judge.predict(PAIRS), probs) and judge.runtime == "onnx"
+    assert "does not load" in caplog.text and "judging with torch" not in caplog.text
+    assert (tmp_path / exported.name).read_bytes() == exported.read_bytes()
 
 
 def test_onnx_int8_stays_close_and_the_export_is_reused(torch_probs, tmp_path):

@@ -22,6 +22,7 @@ ENV = {  # environment variable -> field
     "CROSSCHECK_CORPUS": "corpus_dir",
     "CROSSCHECK_QUANTIZE": "quantize",
     "CROSSCHECK_BACKEND": "backend",
+    "CROSSCHECK_ONNX_CACHE": "onnx_cache",
     "CROSSCHECK_QUANTIZE_SCHEME": "quantize_scheme",
     "CROSSCHECK_NOTES": "notes_db",
     "CROSSCHECK_STANCE_CALIBRATION": "stance_calibration",
@@ -175,9 +176,15 @@ class Settings(BaseModel):
                                     description="the context gate's fitted coefficients (used when context_gate is set)")
     batch_size: int = Field(default=32, ge=1)
     quantize: bool = Field(default=False, description="int8 dynamic quantisation of the judge (faster)")
-    backend: Literal["torch", "onnx"] = Field(
-        default="torch", description="the judge's runtime: torch, or ONNX Runtime on a cached export (with "
-                                     "quantize: int8 per channel, ~2.2x the pairs/s for ~0.5 point of dev_3way)")
+    backend: Literal["auto", "torch", "onnx"] = Field(
+        default="auto", description="the judge's runtime: auto = ONNX Runtime on a cached export (fp32: torch's "
+                                    "probabilities within 1e-5 at ~1.8x the pairs/s), falling back to torch with "
+                                    "one warning where it cannot run; onnx = ONNX Runtime or an error; torch. With "
+                                    "quantize, onnx is int8 by quantize_scheme (~3x the pairs/s, ~0.5 point of "
+                                    "dev_3way)")
+    onnx_cache: Path | None = Field(
+        default=None, description="folder for the judge's ONNX export, tried before ~/.cache/crosscheck/onnx; "
+                                  "None = var/onnx")
     quantize_scheme: Literal["per-channel", "inner-layers"] = Field(
         default="per-channel", description="the onnx backend's int8 weights with quantize: per-channel (all of them) "
                                            "or inner-layers (the first and last encoder layers and the embeddings "

@@ -275,7 +275,7 @@ def nli_judge(settings: Settings) -> NLIJudge:
     if not Path(path).exists():
         raise ModelError(f"no verifier model at {path}; set CROSSCHECK_VERIFIER or --model")
     return NLIJudge(path, batch_size=settings.batch_size, threads=settings.threads, quantize=settings.quantize,
-                    backend=settings.backend, scheme=settings.quantize_scheme)
+                    backend=settings.backend, scheme=settings.quantize_scheme, onnx_cache=settings.onnx_cache)
 
 
 def judge_pairs(judge: Judge, pairs: list[tuple[str, str]], settings: Settings | None = None) -> list[Judgement]:

@@ -15,10 +15,12 @@ import numpy as np
 
 from verify.errors import ModelError
 from verify.judge.nli_model import LABELS
-from verify.judge.onnx_backend import SCHEMES, OnnxModel, onnx_export
+from verify.judge.onnx_backend import SCHEMES, OnnxUnavailable, onnx_model, user_cache_dir
 
 LOG = logging.getLogger(__name__)
-BACKENDS = ("torch", "onnx")
+BACKENDS = ("auto", "torch", "onnx")
+"""``auto``: ONNX Runtime where it works, else torch (one warning says why); ``onnx``: ONNX Runtime or
+:class:`ModelError`; ``torch``: torch."""
 DEFAULT_ONNX_CACHE = Path(__file__).resolve().parents[2] / "var" / "onnx"  # the repository's var/ (ignored by git)
 
 
@@ -38,19 +40,24 @@ class NLIJudge:
     Args:
         model_dir: a Crosscheck delta directory or a Hugging Face NLI model dir.
         batch_size: pairs per forward pass. Defaults to 32.
-        threads: torch intra-op threads; None keeps torch's default.
+        threads: intra-op threads of torch and of the ONNX Runtime session; None keeps each one's default
+            (one per core).
         quantize: int8 dynamic quantisation of the linear layers (faster, slightly less accurate).
-        backend: ``"torch"`` (default) or ``"onnx"``: ONNX Runtime on an ONNX export of the
-            model, made once and cached in ``onnx_cache`` (with ``quantize``: int8 weights per
-            channel by ``scheme``; see ``bench/bench_judge.py``).
-        onnx_cache: folder for the exported ONNX files. Defaults to ``var/onnx``.
+        backend: ``"auto"`` (default), ``"onnx"`` or ``"torch"``. ``onnx``: ONNX Runtime on an ONNX
+            export of the model, made once and cached (with ``quantize``: int8 weights by ``scheme``;
+            see ``bench/bench_judge.py``); fp32 gives torch's probabilities within 1e-5, faster.
+            ``auto``: the same, but where ONNX Runtime cannot run (not installed, the export fails,
+            no cache folder can be written, the session does not load) it logs one warning and
+            judges with torch, so a check never fails for want of it. :attr:`runtime` says which ran.
+        onnx_cache: folder for the exported ONNX files, tried before the per-user cache
+            (:func:`verify.judge.onnx_backend.user_cache_dir`). Defaults to ``var/onnx``.
         scheme: the onnx backend's int8 scheme with ``quantize``: ``"per-channel"`` (default) or
             ``"inner-layers"`` (:mod:`verify.judge.onnx_backend`).
         spin: let the ONNX Runtime session's idle threads spin (off: see :class:`OnnxModel`).
     """
 
     def __init__(self, model_dir: Path, batch_size: int = 32, threads: int | None = None,
-                 quantize: bool = False, backend: str = "torch", onnx_cache: Path | None = None,
+                 quantize: bool = False, backend: str = "auto", onnx_cache: Path | None = None,
                  scheme: str = "per-channel", spin: bool = False):
         if backend not in BACKENDS:
             raise ValueError(f"unknown judge backend {backend!r}; expected one of {BACKENDS}")
@@ -64,6 +71,8 @@ class NLIJudge:
         self.onnx_cache = Path(onnx_cache) if onnx_cache else DEFAULT_ONNX_CACHE
         self.scheme = scheme
         self.spin = spin
+        self.runtime: str | None = None
+        """The runtime that judges, ``"torch"`` or ``"onnx"``, once the model is loaded (None before)."""
         self._loaded = None
         self._lock = threading.Lock()
 
@@ -84,16 +93,22 @@ class NLIJudge:
             loaded = load_model(self.model_dir)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load the verifier model from {self.model_dir}: {exc}") from exc
-        if self.backend == "onnx":
+        runtime = "torch"
+        if self.backend != "torch":
+            caches = [c for c in dict.fromkeys([self.onnx_cache, user_cache_dir()]) if c is not None]
             try:
-                path = onnx_export(loaded, self.model_dir, self.onnx_cache, self.scheme if self.quantize else None)
-                loaded.model = OnnxModel(path, self.threads, self.spin)
-            except ImportError as exc:
-                raise ModelError(f"the onnx backend needs onnxruntime and onnx installed: {exc}") from exc
-        elif self.quantize:
+                loaded.model = onnx_model(loaded, self.model_dir, caches, self.scheme if self.quantize else None,
+                                          self.threads, self.spin)
+                runtime = "onnx"
+            except OnnxUnavailable as exc:
+                if self.backend == "onnx":  # asked for by name: say so rather than run something else
+                    raise ModelError(f"the onnx judge backend cannot run: {exc}") from exc
+                LOG.warning("judging with torch: %s", exc)
+        if runtime == "torch" and self.quantize:
             loaded.model = quantize_int8(loaded.model)
-        LOG.info("loaded verifier from %s (%s%s)", self.model_dir, self.backend,
-                 f", int8 {self.scheme if self.backend == 'onnx' else 'dynamic'}" if self.quantize else "")
+        self.runtime = runtime
+        LOG.info("loaded verifier from %s (%s%s)", self.model_dir, runtime,
+                 f", int8 {self.scheme if runtime == 'onnx' else 'dynamic'}" if self.quantize else "")
         return loaded
 
     @property

@@ -1,5 +1,9 @@
 """The judge's ONNX Runtime backend: a cached export of the verifier, optionally int8, and its session.
 
+fp32 gives torch's probabilities within 1e-5 and is the default judge (``NLIJudge`` backend ``auto``);
+:func:`onnx_model` raises :class:`OnnxUnavailable` with the reason wherever it cannot run, and the
+judge then uses torch.
+
 Two int8 schemes, both dynamic (activations scaled per batch at run time, weights per output channel):
 
 * ``per-channel``: every weight matrix and the word embeddings in int8 (the fastest).
@@ -14,6 +18,7 @@ inner-layers 2.0% of the first 1,500; 1.8% and 2.3% of the first 512): neither h
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -31,32 +36,99 @@ SCHEMES = tuple(scheme for scheme in SUFFIX if scheme)
 """The int8 schemes: those with a suffix."""
 
 
-def onnx_export(loaded, model_dir: Path, cache: Path, scheme: str | None) -> Path:
-    """The ONNX file of a loaded verifier, exported (and int8-quantised by ``scheme``) once, then reused.
+class OnnxUnavailable(Exception):
+    """ONNX Runtime cannot judge here; the message says why (the judge then falls back to torch)."""
 
-    The file name holds a hash of the model's weights and config, so a retrained or
-    recalibrated model gets a new export; files are written under a temporary name and
-    renamed, so an interrupted export never leaves a broken file behind.
+
+def user_cache_dir() -> Path | None:
+    """The per-user folder for exports when the repository's ``var/onnx`` is not writable.
+
+    ``$XDG_CACHE_HOME/crosscheck/onnx``, else ``~/.cache/crosscheck/onnx`` (the XDG convention, read
+    here rather than in settings because it is where the platform, not Crosscheck, keeps caches);
+    None where there is no home folder to find.
+    """
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except RuntimeError:  # no $HOME and no password entry
+        return None
+    return Path(base) / "crosscheck" / "onnx"
+
+
+def onnx_model(loaded, model_dir: Path, caches: list[Path], scheme: str | None, threads: int | None = None,
+               spin: bool = False) -> OnnxModel:
+    """An ONNX Runtime session on the verifier's export: a cached one, else one exported now.
+
+    The caches are tried in order: the first that holds a loadable export is used; a cached file
+    that does not load (partial, corrupt, from another ONNX Runtime) is removed and exported again,
+    once, into the first cache that can be written to.
+
+    Args:
+        loaded: the torch verifier (:class:`verify.judge.nli_model.LoadedVerifier`), exported if needed.
+        model_dir: its folder; the export's name holds a hash of its files.
+        caches: folders for the exported files, in order of preference.
+        scheme: None for fp32, else one of :data:`SCHEMES`.
+        threads: the session's intra-op threads; None keeps ONNX Runtime's default.
+        spin: let the session's idle threads spin (see :class:`OnnxModel`).
 
     Raises:
+        OnnxUnavailable: onnxruntime or onnx is not installed, no cache can be written to, the
+            export fails, or ONNX Runtime cannot load the fresh export.
         ValueError: ``scheme`` is not None or one of :data:`SCHEMES`.
     """
+    if scheme not in SUFFIX:
+        raise ValueError(f"unknown int8 scheme {scheme!r}; expected one of {SCHEMES}")
+    try:
+        import onnx  # noqa: F401  (the exporter and the int8 schemes need it)
+        import onnxruntime  # noqa: F401
+    except ImportError as exc:
+        raise OnnxUnavailable(f"onnxruntime and onnx must be installed ({exc})") from exc
+    name = export_name(model_dir, scheme)
+    for cache in caches:
+        if (cache / name).is_file():
+            try:
+                return OnnxModel(cache / name, threads, spin)
+            except Exception as exc:  # noqa: BLE001 (onnxruntime raises its own types; any one means re-export)
+                LOG.warning("the cached ONNX export %s does not load (%s); exporting it again", cache / name,
+                            _first_line(exc))
+                with contextlib.suppress(OSError):
+                    (cache / name).unlink()
+    cache = next((c for c in caches if _writable(c)), None)
+    if cache is None:
+        raise OnnxUnavailable(f"no folder to write the ONNX export to (tried {', '.join(map(str, caches))})")
+    try:
+        path = onnx_export(loaded, cache / name, scheme)
+    except Exception as exc:  # torch.onnx.export and the quantiser fail in many ways; each means "use torch"
+        raise OnnxUnavailable(f"the ONNX export failed ({type(exc).__name__}: {_first_line(exc)})") from exc
+    try:
+        return OnnxModel(path, threads, spin)
+    except Exception as exc:
+        raise OnnxUnavailable(f"ONNX Runtime cannot load the export {path} ({_first_line(exc)})") from exc
+
+
+def export_name(model_dir: Path, scheme: str | None) -> str:
+    """The export's file name: a hash of the model's files and of the torch and onnxruntime versions,
+    so a retrained or recalibrated model, or another runtime, gets a new export."""
     import onnxruntime
     import torch
 
-    if scheme not in SUFFIX:
-        raise ValueError(f"unknown int8 scheme {scheme!r}; expected one of {SCHEMES}")
     digest = hashlib.sha256()
     for name in sorted(os.listdir(model_dir)):
         if (model_dir / name).is_file():
             digest.update(name.encode())
             digest.update((model_dir / name).read_bytes())
     digest.update(f"{onnxruntime.__version__} {torch.__version__}".encode())
-    path = cache / f"verifier-{digest.hexdigest()[:16]}{SUFFIX[scheme]}.onnx"
-    if path.exists():
-        return path
-    cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache) as tmp:
+    return f"verifier-{digest.hexdigest()[:16]}{SUFFIX[scheme]}.onnx"
+
+
+def onnx_export(loaded, path: Path, scheme: str | None) -> Path:
+    """Export a loaded verifier to the ONNX file ``path`` (int8-quantised by ``scheme``); returns ``path``.
+
+    The file is written under a temporary name beside ``path`` and renamed, so an interrupted
+    export never leaves a broken file behind.
+    """
+    import torch
+
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
         enc = loaded.tokenizer(["a passage"], ["a claim"], return_tensors="pt")
         inputs = [k for k in ONNX_INPUTS if k in enc]  # RoBERTa-like models have no token types
@@ -73,6 +145,21 @@ def onnx_export(loaded, model_dir: Path, cache: Path, scheme: str | None) -> Pat
         os.replace(out, path)
     LOG.info("exported the verifier to %s", path)
     return path
+
+
+def _writable(folder: Path) -> bool:
+    """Whether ``folder`` exists or can be made, and a file can be created in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
 def quantize(fp32: Path, out: Path, scheme: str) -> None:

@@ -1,0 +1,114 @@
+"""The default judge never loses a check to ONNX Runtime: where it cannot run, torch judges instead.
+
+Each failure is simulated (no ONNX export is made here); the model is the shipped verifier, loaded once.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import sys
+
+import numpy as np
+import pytest
+
+import verify.judge.nli_model
+import verify.judge.onnx_backend
+from verify.errors import ModelError
+from verify.judge.backends import NLIJudge
+from verify.judge.nli_model import load_model
+from verify.settings import DEFAULT_VERIFIER
+
+PAIRS = [
+    ("Lavrov will visit Pyongyang in October, the ministry said.", "Lavrov plans to visit Pyongyang in October."),
+    ("The ceasefire collapsed on Monday after heavy shelling.", "The ceasefire held."),
+    ("Rain is expected across the region this weekend.", "The central bank raised interest rates."),
+]
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_model(DEFAULT_VERIFIER)
+
+
+@pytest.fixture
+def judge_of(loaded, monkeypatch, tmp_path):
+    """A factory of judges on the once-loaded model (a copy each, as the ONNX backend swaps its ``model``),
+    caching in ``tmp_path``; the per-user cache is ``tmp_path / "user"``."""
+    monkeypatch.setattr(verify.judge.nli_model, "load_model", lambda _: copy.copy(loaded))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user"))
+
+    def judge_of(**kwargs) -> NLIJudge:
+        return NLIJudge(DEFAULT_VERIFIER, **{"onnx_cache": tmp_path / "var", **kwargs})
+    return judge_of
+
+
+@pytest.fixture
+def torch_probs(judge_of):
+    return judge_of(backend="torch").predict(PAIRS)
+
+
+def falls_back(judge: NLIJudge, torch_probs: np.ndarray, caplog, why: str) -> None:
+    """``judge`` judges with torch, gives torch's probabilities and says why in one warning."""
+    with caplog.at_level(logging.WARNING, logger="verify.judge"):
+        probs = judge.predict(PAIRS)
+    assert judge.runtime == "torch"
+    assert np.array_equal(probs, torch_probs)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and warnings[0].startswith("judging with torch") and why in warnings[0], warnings
+
+
+def test_the_default_backend_is_auto():
+    from verify.settings import Settings
+
+    assert NLIJudge(DEFAULT_VERIFIER).backend == Settings().backend == "auto"
+
+
+def test_missing_onnxruntime_falls_back_to_torch(judge_of, torch_probs, caplog, monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import onnxruntime -> ImportError
+    falls_back(judge_of(), torch_probs, caplog, "onnxruntime and onnx must be installed")
+
+
+def test_asked_for_by_name_onnx_says_why_it_cannot_run(judge_of, monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    with pytest.raises(ModelError, match="the onnx judge backend cannot run: onnxruntime and onnx must be"):
+        judge_of(backend="onnx").predict(PAIRS)
+
+
+def test_a_failing_export_falls_back_to_torch_and_leaves_no_file(judge_of, torch_probs, caplog, monkeypatch,
+                                                                tmp_path):
+    import torch
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Exporting the operator 'aten::foo' to ONNX opset version 17 is not supported")
+    monkeypatch.setattr(torch.onnx, "export", broken)
+    falls_back(judge_of(), torch_probs, caplog, "the ONNX export failed (RuntimeError: Exporting the operator")
+    assert list((tmp_path / "var").iterdir()) == []
+
+
+def test_no_writable_cache_falls_back_to_torch(judge_of, torch_probs, caplog, monkeypatch, tmp_path):
+    (tmp_path / "a-file").write_text("")  # no folder can be made under a file, whoever runs the test
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file" / "cache"))
+    falls_back(judge_of(onnx_cache=tmp_path / "a-file" / "onnx"), torch_probs, caplog, "no folder to write")
+
+
+def test_a_corrupt_cached_export_is_exported_again_once_then_torch_judges(judge_of, torch_probs, caplog,
+                                                                          monkeypatch, tmp_path):
+    pytest.importorskip("onnxruntime")
+    name = verify.judge.onnx_backend.export_name(DEFAULT_VERIFIER, None)
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / name).write_bytes(b"half an ONNX file")
+    exports = []
+
+    def truncated(loaded, path, scheme):  # an export that writes a broken file, as a full disk might
+        exports.append(path)
+        path.write_bytes(b"\x08\x07")
+        return path
+    monkeypatch.setattr(verify.judge.onnx_backend, "onnx_export", truncated)
+    with caplog.at_level(logging.WARNING, logger="verify.judge"):
+        probs = judge_of().predict(PAIRS)
+    assert exports == [tmp_path / "var" / name]
+    assert np.array_equal(probs, torch_probs)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 2 and "does not load" in warnings[0] and "exporting it again" in warnings[0]
+    assert warnings[1].startswith("judging with torch: ONNX Runtime cannot load the export")
