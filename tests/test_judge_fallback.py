@@ -112,3 +112,10 @@ def test_a_corrupt_cached_export_is_exported_again_once_then_torch_judges(judge_
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 2 and "does not load" in warnings[0] and "exporting it again" in warnings[0]
     assert warnings[1].startswith("judging with torch: ONNX Runtime cannot load the export")
+
+
+def test_new_base_weights_get_a_new_export(monkeypatch):
+    # the delta is half of the model: the base weights package's version is part of the export's name
+    before = verify.judge.onnx_backend.export_name(DEFAULT_VERIFIER, None)
+    monkeypatch.setattr(verify.judge.onnx_backend, "_base_version", lambda: "999.0")
+    assert verify.judge.onnx_backend.export_name(DEFAULT_VERIFIER, None) != before

