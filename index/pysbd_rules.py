@@ -77,7 +77,8 @@ def _masked(match: re.Match) -> str:
     a title before a space ("Mr. Kim"), another abbreviation before a small letter, a
     digit or a bracket ("Oct. 12", "Inc. and") or right before one of ``.:-?,`` ("Calif., a",
     "Ph.D., the"), a number abbreviation before a number
-    ("No. 5"), one capital other than "I" before a space ("N. Korea"), and dotted
+    ("No. 5"), one capital before a space ("N. Korea"; "I" only before a word pysbd does not read
+    as a sentence's start, "War I. After"; ", " after it too, but not first in the text), and dotted
     letters at the end or before a space, comma, semicolon or period ("U.S. envoy", "D.C. According",
     "e.g. the", "U.N., was", the first of "a.m.." whose letters pysbd joins) unless pysbd may end a
     sentence there.
@@ -90,8 +91,9 @@ def _masked(match: re.Match) -> str:
               or lower in known.before_numbers and _SPACE_NUMBER.match(match.string, end) is not None
               or lower in known.others and (after[:1] in _AFTER_OTHERS
                                             or _SPACE_SMALL.match(after) is not None)
-              or len(word) == 1 and word.isupper() and word != "I" and (
-                  after[:1].isspace() or after[:1] == "," and after[1:2].isspace()))
+              or len(word) == 1 and word.isupper() and (
+                  after[:1].isspace() or after[:1] == "," and after[1:2].isspace() and match.start() > 0)
+              and (word != "I" or known.starters.match(match.string, end) is None))
     if not masked and _DOTTED.fullmatch(word) and (not after or after[0].isspace() or after[0] in ",;."):
         masked = not (word.endswith(_RESTORED_BEFORE_STARTERS) and known.starters.match(match.string, end)
                       or word.endswith(_RESTORED_BEFORE_CAPITALS) and _SPACE_CAPITAL.match(match.string, end))
@@ -170,6 +172,10 @@ _INNER_ELLIPSIS = re.compile(r"(?<![.\d])(?<!\.[A-Za-z])\.\.\.(?=$|[a-z,]|\s+[a-
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
+# A period before "'s" and a space or the end: pysbd's PossessiveAbbreviationRule keeps it ("Jr.'s")
+_POSSESSIVE = re.compile(r"\.(?='s(?:\s|$))")
+
+
 def _ellipsis(match: re.Match) -> str:
     text, start = match.string, match.start()
     while start > 0 and text[start - 1] in _LETTERS:
@@ -184,10 +190,13 @@ def _commas(match: re.Match) -> str:
 
 def set_aside(body: str) -> str:
     """``body`` with the marks pysbd reads inside a sentence turned into commas or tildes (same length):
-    ellipses before a small letter or the end ("it is ...", "well...twenty") and marks inside a plain
-    bracket span ("(has anyone read it?)", "(Tel. 291/226)", "(The end.)")."""
+    ellipses before a small letter or the end ("it is ...", "well...twenty"), a period before "'s"
+    ("Jr.'s") and marks inside a plain bracket span ("(has anyone read it?)", "(Tel. 291/226)",
+    "(The end.)")."""
     if "..." in body:
         body = _INNER_ELLIPSIS.sub(_ellipsis, body)
+    if ".'s" in body:
+        body = _POSSESSIVE.sub(",", body)
     if "(" in body:
         body = _PLAIN_BRACKETS.sub(_commas, body)
     return body

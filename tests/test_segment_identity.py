@@ -94,6 +94,12 @@ def test_generated_paragraphs_with_other_spacing_split_as_pysbd_splits_them(word
     # other scripts, combining accents, direction marks, currency
     "Tokyo is \u6771\u4eac in Japanese. The fare is \u20ac15 for adults. Zu\u0308rich and P\u0101\u1e47ini (\u02c8p\u0251\u02d0) came.",
     "Seoul is \uc11c\uc6b8 (\u200eKorean), and Urdu has \u0627\u0631\u062f\u0648 too. Both \x86are old.",
+    # certain ends: another or a number abbreviation before a capital, a small letter after a plain
+    # word, an initial after the stop; "I" before a word that starts no sentence; a possessive
+    "He met them in Jan. The talks went well. See Art. The rules are clear.",
+    "The team fell behind. then it rallied. Why? nobody knows.",
+    "It was found by A. Wack. B. Dalton sold it.",
+    "He fought in World War I. After that he left. King Jr.'s son spoke.",
 ])
 def test_cases_the_fast_path_decides_alone(paragraph):
     with mock.patch.object(seg, "_pysbd_spans", wraps=seg._pysbd_spans) as pysbd:
@@ -122,6 +128,12 @@ def test_cases_the_fast_path_decides_alone(paragraph):
     "Also see the list.) Then it ends.",  # a bracket closing none
     "He waited... Then he left.",  # an ellipsis before a capital
     "It costs 5\u212a. More.",  # the Kelvin sign folds to "k"
+    "He met Jan. I think so. He met Jan. (The end) x.",  # pysbd keeps the period before "I", "("
+    "He fought in World War I. The war ended.",  # "I." before a sentence starter ends one
+    "Acme Co. KG is big. The firm DisCo. KG is big.",  # pysbd keeps "Co." before "KG" (this differed)
+    "N., the man left.",  # "N.," first in the text is a sentence end to pysbd (this differed)
+    "He said \u00abI left. Then he came. And so on\u00bb and went.",  # pysbd's \u00ab\u00bb span (this differed)
+    'Kim won," he said.  They left. \n So "he left. Then" it ended.',  # a quote span ends with its line
 ])
 def test_cases_left_to_pysbd(paragraph):
     _same_as_pysbd(paragraph)
