@@ -70,8 +70,9 @@ _RESTORED_BEFORE_CAPITALS = ("a.m", "p.m", "A.M", "P.M")
 
 
 def _masked(match: re.Match) -> str:
-    """``Ab`` (padded with ``b`` to the match's length) for a period pysbd never ends a sentence at, else the
-    match unchanged.
+    """``A~``, ``Ab~``, ``Abb~``... (as long as the match) for a period pysbd never ends a sentence at, else
+    the match unchanged. The mask ends in a character no rule reads, not a letter: a period right
+    after it is no period inside a name ("U.S..Many", "Mass..Many" end a sentence to pysbd).
 
     The cases are pysbd's own (its abbreviation lists and rules), each read narrowly:
     a title before a space ("Mr. Kim"), another abbreviation before a small letter, a
@@ -98,11 +99,14 @@ def _masked(match: re.Match) -> str:
         masked = not (word.endswith(_RESTORED_BEFORE_STARTERS) and known.starters.match(match.string, end)
                       or word.endswith(_RESTORED_BEFORE_CAPITALS) and _SPACE_CAPITAL.match(match.string, end))
     # as long as the match, so that a paragraph masked once can be read piece by piece
-    return match[0][0] + "Ab".ljust(len(match[0]) - 1, "b") if masked else match[0]
+    if not masked:
+        return match[0]
+    size = len(match[0]) - 1
+    return match[0][0] + ("Ab" + "b" * size)[:size - 1] + "~"
 
 
 def mask_abbreviations(text: str) -> str:
-    """``text`` with each abbreviation whose period pysbd never ends a sentence at replaced by ``Ab``, ``Abb``...
+    """``text`` with each abbreviation whose period pysbd never ends a sentence at replaced by ``A~``, ``Ab~``...
 
     The result is as long as ``text``, character for character outside the abbreviations.
     """
