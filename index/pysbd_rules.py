@@ -56,7 +56,9 @@ def rules() -> _Rules:
 
 # A word (or dotted letters, "U.S", "e.g", "Ph.D") ending in a period, after a space (the text is
 # read with one put in front: a leading character class lets the regex engine skip ahead)
-_ABBREVIATION = re.compile(r"\s([A-Za-z]+(?:\.[A-Za-z]+)*)\.")
+# (possessive letter runs: a shorter run is never followed by a period, and trying each cost most
+# of the scan, a word's length at every space)
+_ABBREVIATION = re.compile(r"\s([A-Za-z]++(?:\.[A-Za-z]++)*)\.")
 _DOTTED = re.compile(r"[A-Za-z](?:\.[A-Za-z])+")
 _SPACE_SMALL = re.compile(r"\s[a-z\d(]")
 _AFTER_OTHERS = frozenset(".:-?,")  # pysbd's other abbreviations keep their period before these too

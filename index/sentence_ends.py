@@ -34,8 +34,10 @@ _WORD = r"(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]|\d{4,}"
 # (an initial before a space, "A. Wack", is one to pysbd either way). After a word, a small
 # letter too: pysbd ends a sentence at every period that none of its rules takes, whatever
 # follows (an abbreviation's period, which its rules take, is checked in certain_ends).
-_NEXT = r"(?=\s+(?:[A-Z](?!\.\S)|\([^()]{0,80}\)(?!\s[A-Z])))"
-_NEXT_WORD = r"(?=\s+(?:[A-Za-z](?!\.\S)|\([^()]{0,80}\)(?!\s[A-Z])))"
+# An opening quote before a capital too ('MIS-C. "Evidence'): the stop outside every span (checked
+# in certain_ends) ends the sentence, and pysbd reads the quote the same way in the next piece.
+_NEXT = r"(?=\s+(?:[\"\u201c]?[A-Z](?!\.\S)|\([^()]{0,80}\)(?!\s[A-Z])))"
+_NEXT_WORD = r"(?=\s+(?:[A-Za-z](?!\.\S)|[\"\u201c][A-Z](?!\.\S)|\([^()]{0,80}\)(?!\s[A-Z])))"
 _WORD_STOP = (rf"[(\"]?({_WORD})[)\"]?[.?]{_NEXT_WORD}|[A-Za-z](?:\.[A-Za-z])+\.\.{_NEXT}"
               rf"|(?<=[A-Za-z0-9] )\.{_NEXT}")
 # The same, or a number of one to three digits after a space ("until Jan. 5. The"; a paragraph
@@ -59,7 +61,11 @@ _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xi
 # A list marker after a space or "(", or what pysbd reads as a numbered list's item after a
 # space or dash ("1. ", " 2.)", "-3. "), in one pass over the text after a space; the two share
 # no character, so neither hides the other.
-_LIST_ITEM = re.compile(r"[\s(\-\u2043](?:(?<=[\s(])([a-z]|[ivx]{1,4})(?=[.)])|(?<=[\s\-\u2043])(\d{1,2})(?=\.[\s)]))")
+# Found from the "." or ")" after each (the regex engine skips to those; a scan from every space
+# cost four times as much), with the marker's length spelt out as lookbehinds need.
+_LIST_ITEM = re.compile(
+    r"[.)](?:(?<=[\s(]([a-z])[.)])|(?<=[\s(]([ivx]{2})[.)])|(?<=[\s(]([ivx]{3})[.)])|(?<=[\s(]([ivx]{4})[.)])"
+    r"|(?<=[\s\-\u2043](\d)\.)(?=[\s)])|(?<=[\s\-\u2043](\d\d)\.)(?=[\s)]))")
 # Once one of these appears, later boundaries are left to pysbd (single-quoted and -- spans; an
 # empty "" makes pysbd pair the quotes after it the other way round; a backslash).
 # ("'" after a space or first: matched at the quote, one past the space, which changes no end
@@ -87,7 +93,8 @@ def _in_sequence(numbers: list[str]) -> bool:
 def list_like(text: str) -> bool:
     """Whether pysbd may read a list in a paragraph: two list markers in sequence ("a." and "b.",
     "(i)" and "(ii)"), or two item numbers ("1." and "2.", "1)" and "2)")."""
-    items = _LIST_ITEM.findall(" " + text)  # (marker, "") or ("", number); one alone makes no list
+    # (marker, "") or ("", number); one alone makes no list
+    items = [(m[1] or m[2] or m[3] or m[4] or "", m[5] or m[6] or "") for m in _LIST_ITEM.finditer(" " + text)]
     if len(items) > 1:
         markers = {marker for marker, _ in items if marker}
         if len(markers) > 1 and (any(len(m) == 1 and chr(ord(m) + 1) in markers for m in markers) or any(

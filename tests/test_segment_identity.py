@@ -101,6 +101,7 @@ def test_generated_paragraphs_with_other_spacing_split_as_pysbd_splits_them(word
     "The team fell behind. then it rallied. Why? nobody knows.",
     "It was found by A. Wack. B. Dalton sold it.",
     "He fought in World War I. After that he left. King Jr.'s son spoke.",
+    'It was high in MIS-C. "Evidence suggests that, in the long term," Dr. Lee said. \u201cWe won,\u201d he said.',
 ])
 def test_cases_the_fast_path_decides_alone(paragraph):
     with mock.patch.object(seg, "_pysbd_spans", wraps=seg._pysbd_spans) as pysbd:
