@@ -40,6 +40,9 @@ _NUMBER_BEFORE_BRACKET = re.compile(r"\d\)")
 # a curly-quoted span before more text: pysbd never ends a sentence at the marks inside it
 # ('the slogan “Let us defend the Soviet Union with arms!” contributed')
 _QUOTED_MARKS = re.compile(r"\u201c[^\u201c\u201d]*\u201d(?!\s[A-Z])(?=.)")
+# (but for a mark before a quote, a space and a capital: pysbd puts the marks back before it splits
+# there, 'he said \u201cwhy?" A man')
+_MARK_INSIDE_QUOTE = re.compile(r"[.!?](?![\"'\u201c\u201d]\s[A-Z])")
 
 
 PYSBD_CHARS_PER_DOCUMENT = 100_000
@@ -99,7 +102,7 @@ def _closes(piece: str, quote: str) -> bool:
 
 
 def _unmarked(match: re.Match) -> str:
-    return re.sub(r"[.!?]", ",", match[0])
+    return _MARK_INSIDE_QUOTE.sub(",", match[0])
 
 
 def _without_final_mark(body: str) -> str:
