@@ -122,7 +122,8 @@ def mask_abbreviations(text: str) -> str:
 # quote span that a capital follows ('"Yes" The'; another opening character but a comma or
 # a closing curly quote), list markers such as "a)" or "(iv)" (pysbd's list rules read small
 # letters only: "(KCNA)" is none), a mark or dash and quote before a capital ('-" The') or a
-# bracket between quotes (pysbd splits at each), the marks pysbd uses itself ("ȸ"), and any
+# bracket between quotes (pysbd splits at each), the marks pysbd uses itself ("ȸ"), a backslash
+# (it escapes a quote or bracket to pysbd's span patterns, which then pair them otherwise), and any
 # character outside _PLAIN.
 # _PLAIN: characters no rule of pysbd's English segmenter reads (its marks, brackets and quotes
 # are ASCII, CJK or its own placeholders) and that no rule can take for one it does read: none is
@@ -141,7 +142,7 @@ _NEEDS_PYSBD_AT_START = re.compile(
     r"|\([^)]{2,}\)\s[A-Z]|\"[^\"]*[^,]\"\s[A-Z]|\u201c[^\u201d]*[^,]\u201d\s[A-Z]")
 _NEEDS_PYSBD = re.compile(
     r"\.(?:(?<![A-Za-z0-9_]\.)|(?![A-Za-z0-9_])|(?<=[A-Za-z_]\.)(?=\d))"
-    r"|[!?\u3002\uff0e\uff01\uff1f\u2026\u01c3\u01aa\u0238\u0239\r\n\u2018\u00ab\u00bb\u2043\u300c\uff08]"
+    r"|[!?\u3002\uff0e\uff01\uff1f\u2026\u01c3\u01aa\u0238\u0239\r\n\u2018\u00ab\u00bb\u2043\u300c\uff08\\]"
     r"|[-.!?][\"'\u201c\u201d]\s[A-Z]|[\"\u201d]\s\(.*\)\s[\"\u201c]"
     rf"|[^{_PLAIN}]"
 )
@@ -151,7 +152,7 @@ _LIST_BRACKET = re.compile(r"[\s(](?:[a-z]|[ivxlcdm]+)\)")
 # A character that one of the patterns above needs (most pieces hold none: one cheap scan
 # decides them); the space of "[\s(]a)" comes with a ")", "-" of '-" The' with a quote.
 _MAYBE_NEEDS_PYSBD = re.compile(
-    "[^A-Za-z0-9 ,;:\\-$%&*+/=<>@#_\\[\\]{}|~^`\\\\\u00a0-\u00aa\u00ac-\u00ba\u00bc-\u01a9\u01ab-\u01c2"
+    "[^A-Za-z0-9 ,;:\\-$%&*+/=<>@#_\\[\\]{}|~^`\u00a0-\u00aa\u00ac-\u00ba\u00bc-\u01a9\u01ab-\u01c2"
     "\u01c4-\u0237\u023a-\u024f\u0370-\u04ff\u2013\u2014\u2019" + _OTHER_SCRIPTS + "]")
 
 

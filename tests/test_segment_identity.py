@@ -138,6 +138,7 @@ def test_cases_the_fast_path_decides_alone(paragraph):
     'Kim won," he said.  They left. \n So "he left. Then" it ended.',  # a quote span ends with its line
     "He lives in the U.S..Many left. It is in Cambridge, Mass..Many came.",  # no name after a mask (this differed)
     'He said \u201cwhy?" A man left\u201d and went.',  # '?" A' splits inside a curly quote too (this differed)
+    '"We \\ (it\'s over.) it\'s won."',  # a backslash unpairs pysbd's quotes
 ])
 def test_cases_left_to_pysbd(paragraph):
     _same_as_pysbd(paragraph)
