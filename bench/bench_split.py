@@ -6,6 +6,9 @@ warmed up first) next to the same with plain pysbd on each whole paragraph (the 
 alternately with it in the same run), and, for one long paragraph fed at 1x, 10x and 100x, the time ratios, which stay near
 10 and 100 when splitting is linear.
 
+The table also counts the calls ``split_document`` makes to pysbd (an untimed pass): the pieces
+its fast path leaves to pysbd; ``--list-pysbd`` prints them.
+
 ``--compare N`` checks that the sentences are pysbd's: every paragraph of the corpus, of the
 synthetic 10,000-sentence text and the first N unique premises of
 ``../shared/nli/train_3way.jsonl.gz`` are split both ways and the differences printed (exit
@@ -74,6 +77,17 @@ def _rates(documents: list[Document], repeat: int) -> tuple[int, float, float]:
     return count, count / statistics.median(baseline), count / statistics.median(ours)
 
 
+def _pysbd_calls(documents: list[Document], show: bool = False) -> int:
+    """How many times ``split_document`` calls pysbd on the documents (untimed); prints the pieces when asked."""
+    with mock.patch.object(segmenter, "_pysbd_spans", wraps=segmenter._pysbd_spans) as pysbd:
+        for document in documents:
+            split_document(document)
+    if show:
+        for call in pysbd.call_args_list:
+            print(f"  pysbd reads: {call.args[0][:300]!r}")
+    return pysbd.call_count
+
+
 def _plain_pysbd(text: str, budget=None) -> list[tuple[int, int]]:
     """pysbd on the whole paragraph: what ``segment`` must agree with."""
     return segmenter._pysbd_spans(text, 0)
@@ -126,6 +140,7 @@ def main() -> int:
                         help="only compare the sentences with plain pysbd's on the corpus and N NLI premises")
     parser.add_argument("--nli-file", type=Path, default=NLI,
                         help="the premises --compare reads (2,000 are also timed when it exists)")
+    parser.add_argument("--list-pysbd", action="store_true", help="print each piece the splitter leaves to pysbd")
     args = parser.parse_args()
     corpus = read_corpus(args.corpus).documents
     if args.compare:
@@ -138,8 +153,11 @@ def main() -> int:
     rows = []
     for name, documents in texts:
         count, baseline, rate = _rates(documents, args.repeat)
-        rows.append([name, str(count), f"{baseline:,.0f}", f"{rate:,.0f}", f"{rate / baseline:.1f}x"])
-    print(table(["text", "sentences", "plain pysbd /s", "split_document /s", "ratio"], rows))
+        if args.list_pysbd:
+            print(f"{name}:")
+        calls = _pysbd_calls(documents, show=args.list_pysbd)
+        rows.append([name, str(count), f"{baseline:,.0f}", f"{rate:,.0f}", f"{rate / baseline:.1f}x", str(calls)])
+    print(table(["text", "sentences", "plain pysbd /s", "split_document /s", "ratio", "pysbd calls"], rows))
     if args.long_chars <= 0:
         return 0
     paragraph = " ".join(synthetic_text(2_000, seed=1).split("\n\n"))

@@ -188,7 +188,8 @@ def find_publisher(paragraphs: Sequence[str]) -> str | None:
     return agency
 
 
-def classify_paragraphs(paragraphs: Sequence[str], title: str | None) -> list[SentenceKind]:
+def classify_paragraphs(paragraphs: Sequence[str], title: str | None,
+                        heads: Sequence[int] | None = None) -> list[SentenceKind]:
     """Mark each paragraph as title, caption, byline, dateline or body.
 
     The paragraph equal to ``title`` is "title", and so is a headline-like
@@ -200,6 +201,8 @@ def classify_paragraphs(paragraphs: Sequence[str], title: str | None) -> list[Se
     Args:
         paragraphs: The cleaned paragraphs in order.
         title: The document's headline, if known.
+        heads: ``dateline_end`` of each paragraph, when the caller has them. Defaults to None:
+            looked up here.
 
     Returns:
         One kind per paragraph.
@@ -214,7 +217,7 @@ def classify_paragraphs(paragraphs: Sequence[str], title: str | None) -> list[Se
             kind = "caption"
         elif is_byline(paragraph) or previous == "byline" and _byline(paragraphs[i - 1]) and _is_publication_line(paragraph):
             kind = "byline"
-        elif dateline_end(paragraph) or _trailing_dateline(paragraph):
+        elif (dateline_end(paragraph) if heads is None else heads[i]) or _trailing_dateline(paragraph):
             kind = "dateline"
         elif title_at is not None and i == title_at + 1 and _headline_like(paragraph):
             kind = "title"  # a sub-headline

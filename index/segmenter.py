@@ -21,7 +21,7 @@ import itertools
 import logging
 import re
 
-from index.pysbd_rules import mask_abbreviations, needs_pysbd, rules
+from index.pysbd_rules import mask_abbreviations, needs_pysbd, rules, set_aside
 from index.sentence_ends import certain_ends, list_like
 
 __all__ = ["MAX_SENTENCE_CHARS", "PYSBD_CHARS_PER_DOCUMENT", "Budget", "segment"]
@@ -40,6 +40,9 @@ _NUMBER_BEFORE_BRACKET = re.compile(r"\d\)")
 # a curly-quoted span before more text: pysbd never ends a sentence at the marks inside it
 # ('the slogan “Let us defend the Soviet Union with arms!” contributed')
 _QUOTED_MARKS = re.compile(r"\u201c[^\u201c\u201d]*\u201d(?!\s[A-Z])(?=.)")
+# (but for a mark before a quote, a space and a capital: pysbd puts the marks back before it splits
+# there, 'he said \u201cwhy?" A man')
+_MARK_INSIDE_QUOTE = re.compile(r"[.!?](?![\"'\u201c\u201d]\s[A-Z])")
 
 
 PYSBD_CHARS_PER_DOCUMENT = 100_000
@@ -99,7 +102,7 @@ def _closes(piece: str, quote: str) -> bool:
 
 
 def _unmarked(match: re.Match) -> str:
-    return re.sub(r"[.!?]", ",", match[0])
+    return _MARK_INSIDE_QUOTE.sub(",", match[0])
 
 
 def _without_final_mark(body: str) -> str:
@@ -113,10 +116,21 @@ def _without_final_mark(body: str) -> str:
     return body
 
 
+def _readable(body: str) -> str:
+    """A piece (masked or not) as ``needs_pysbd`` reads it: less the marks pysbd reads inside a
+    sentence (in a curly-quoted span before more text, in a plain bracket span, an inner ellipsis)
+    and one final mark."""
+    if "\u201c" in body:
+        body = _QUOTED_MARKS.sub(_unmarked, body)
+    return _without_final_mark(set_aside(body))
+
+
 def _is_one_sentence(piece: str, masked: str | None = None, lazily: str | None = None) -> bool:
     """Whether pysbd keeps ``piece`` whole: it does when the piece holds nothing pysbd has a rule
-    for (``needs_pysbd``) once its final mark is set aside, read with its abbreviations masked or
-    as it stands (masking can only remove what pysbd has a rule for, but to be sure).
+    for (``needs_pysbd``) once the marks it reads inside a sentence are set aside (``_readable``),
+    read with its abbreviations masked or as it stands (masking can only remove what pysbd has a
+    rule for, but to be sure). A "1) ... 2)" list is none of a piece's business: a paragraph whose
+    numbers may be one goes to pysbd whole (``index.sentence_ends.list_like``).
 
     Args:
         piece: A piece of a paragraph between certain ends.
@@ -126,28 +140,14 @@ def _is_one_sentence(piece: str, masked: str | None = None, lazily: str | None =
             it, as the paragraph would be) only when that is not enough; most hold no abbreviation.
     """
     if lazily is not None:
-        if not needs_pysbd(_without_final_mark(piece)):
-            return _few_numbered_brackets(piece)
+        if not needs_pysbd(_readable(piece)):
+            return True
         masked = mask_abbreviations(lazily)[:len(piece)]
     body = masked if masked is not None else mask_abbreviations(piece)
-    if "\u201c" in body:
-        body = _QUOTED_MARKS.sub(_unmarked, body)
-    body = _without_final_mark(body)
-    if needs_pysbd(body):
-        if lazily is not None:
-            return False  # the piece as it stands was read first
-        body = _without_final_mark(piece)
-        if needs_pysbd(body):
-            return False
-    return _few_numbered_brackets(body)
-
-
-def _few_numbered_brackets(body: str) -> bool:
-    """Whether a body holds fewer than two "1)"-like brackets (masking and the final mark change none)."""
-    if body.count(")") < 2:
+    if not needs_pysbd(_readable(body)):
         return True
-    brackets = _NUMBER_BEFORE_BRACKET.finditer(body)
-    return next(brackets, None) is None or next(brackets, None) is None
+    # (the piece as it stands, unless the lazy reading above read it first)
+    return lazily is None and not needs_pysbd(_readable(piece))
 
 
 def _simple_spans(text: str, offset: int) -> list[tuple[int, int]]:

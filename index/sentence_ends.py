@@ -30,9 +30,15 @@ __all__ = ["certain_ends", "list_like"]
 _WORD = r"(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]|\d{4,}"
 # A bracket only when its span ends without a capital after it: pysbd given a piece that opens
 # with "(Yonhap) Kim" and holds no stop keeps it whole, but splits it after the stop before it.
-# Nor before an initial: pysbd reads "N., " and " P.M. " by what comes before them.
-_NEXT = r"(?=\s+(?:[A-Z](?!\.)|\([^()]{0,80}\)(?!\s[A-Z])))"
-_WORD_STOP = (rf"[(\"]?({_WORD})[)\"]?[.?]{_NEXT}|[A-Za-z](?:\.[A-Za-z])+\.\.{_NEXT}"
+# Nor before dotted capitals or "N.,": pysbd reads " P.M. " and "N., " by what comes before them
+# (an initial before a space, "A. Wack", is one to pysbd either way). After a word, a small
+# letter too: pysbd ends a sentence at every period that none of its rules takes, whatever
+# follows (an abbreviation's period, which its rules take, is checked in certain_ends).
+# An opening quote before a capital too ('MIS-C. "Evidence'): the stop outside every span (checked
+# in certain_ends) ends the sentence, and pysbd reads the quote the same way in the next piece.
+_NEXT = r"(?=\s+(?:[\"\u201c]?[A-Z](?!\.\S)|\([^()]{0,80}\)(?!\s[A-Z])))"
+_NEXT_WORD = r"(?=\s+(?:[A-Za-z](?!\.\S)|[\"\u201c][A-Z](?!\.\S)|\([^()]{0,80}\)(?!\s[A-Z])))"
+_WORD_STOP = (rf"[(\"]?({_WORD})[)\"]?[.?]{_NEXT_WORD}|[A-Za-z](?:\.[A-Za-z])+\.\.{_NEXT}"
               rf"|(?<=[A-Za-z0-9] )\.{_NEXT}")
 # The same, or a number of one to three digits after a space ("until Jan. 5. The"; a paragraph
 # where two numbers could be a numbered list to pysbd goes to it whole, see list_like);
@@ -48,14 +54,18 @@ _OTHER_SPACE = re.compile(r"[^\S ]")
 # (Cohort 2)"): it breaks the line before each
 _PARENS_LIST_NUMBER = re.compile(r"\d{1,2}(?=\)\s)")
 # Characters that open or close a span pysbd reads as one unit (it does not split inside): see _SPANS.
-_QUOTE_OR_BRACKET = re.compile(r'[()\[\]"\u201c\u201d]')
+_QUOTE_OR_BRACKET = re.compile(r'[()\[\]"\u201c\u201d\u00ab\u00bb]')
 # pysbd reads "a. ... b. ..." or "(i) ... (ii) ..." anywhere in a paragraph as a list and may
 # split there; a paragraph with two consecutive markers goes through pysbd whole (in bounded calls).
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv")
 # A list marker after a space or "(", or what pysbd reads as a numbered list's item after a
 # space or dash ("1. ", " 2.)", "-3. "), in one pass over the text after a space; the two share
 # no character, so neither hides the other.
-_LIST_ITEM = re.compile(r"[\s(\-\u2043](?:(?<=[\s(])([a-z]|[ivx]{1,4})(?=[.)])|(?<=[\s\-\u2043])(\d{1,2})(?=\.[\s)]))")
+# Found from the "." or ")" after each (the regex engine skips to those; a scan from every space
+# cost four times as much), with the marker's length spelt out as lookbehinds need.
+_LIST_ITEM = re.compile(
+    r"[.)](?:(?<=[\s(]([a-z])[.)])|(?<=[\s(]([ivx]{2})[.)])|(?<=[\s(]([ivx]{3})[.)])|(?<=[\s(]([ivx]{4})[.)])"
+    r"|(?<=[\s\-\u2043](\d)\.)(?=[\s)])|(?<=[\s\-\u2043](\d\d)\.)(?=[\s)]))")
 # Once one of these appears, later boundaries are left to pysbd (single-quoted and -- spans; an
 # empty "" makes pysbd pair the quotes after it the other way round; a backslash).
 # ("'" after a space or first: matched at the quote, one past the space, which changes no end
@@ -70,7 +80,8 @@ _QUOTE_BRACKET, _BRACKET_QUOTE = re.compile(r"[\"\u201d]\s\("), re.compile(r"\)\
 # next '"'; "(a (b) c. D" ends at "c.": only "(b)" is a span): a stop after an opener and up to
 # its closer is inside it.
 _SPANS = (('"', '"', re.compile(r'"[^"]*"?')), ("(", ")", re.compile(r"\([^)]*\)?")),
-          ("[", "]", re.compile(r"\[[^\]]*\]?")), ("\u201c", "\u201d", re.compile("\u201c[^\u201d]*\u201d?")))
+          ("[", "]", re.compile(r"\[[^\]]*\]?")), ("\u201c", "\u201d", re.compile("\u201c[^\u201d]*\u201d?")),
+          ("\u00ab", "\u00bb", re.compile("\u00ab[^\u00bb]*\u00bb?")))
 
 
 def _in_sequence(numbers: list[str]) -> bool:
@@ -82,7 +93,8 @@ def _in_sequence(numbers: list[str]) -> bool:
 def list_like(text: str) -> bool:
     """Whether pysbd may read a list in a paragraph: two list markers in sequence ("a." and "b.",
     "(i)" and "(ii)"), or two item numbers ("1." and "2.", "1)" and "2)")."""
-    items = _LIST_ITEM.findall(" " + text)  # (marker, "") or ("", number); one alone makes no list
+    # (marker, "") or ("", number); one alone makes no list
+    items = [(m[1] or m[2] or m[3] or m[4] or "", m[5] or m[6] or "") for m in _LIST_ITEM.finditer(" " + text)]
     if len(items) > 1:
         markers = {marker for marker, _ in items if marker}
         if len(markers) > 1 and (any(len(m) == 1 and chr(ord(m) + 1) in markers for m in markers) or any(
@@ -93,16 +105,49 @@ def list_like(text: str) -> bool:
     return ")" in text and _in_sequence(_PARENS_LIST_NUMBER.findall(text))
 
 
+_FOLLOWER = re.compile(r"\s+(\S)")
+_KG = re.compile(r"\sKG")
+
+
+def _ends_after(word: str, text: str, end: int) -> bool:
+    """Whether pysbd ends a sentence at the stop after ``word`` (an abbreviation, or a word ending
+    in "Co"), just before ``text[end:]``, which opens with a space and a letter or bracket.
+
+    Its rules keep "Co." before " KG", a title's period before any space ("Mr. Kim"), a number
+    abbreviation's before a number or bracket ("No. 5"), and another abbreviation's before a
+    small letter, "I", a digit or a bracket ("Jan. 5", "Inc. and"); a period none of them keeps
+    ends a sentence ("in Jan. The talks", "Art. The").
+    """
+    if word.endswith("Co") and _KG.match(text, end) is not None:
+        return False
+    known, lower = rules(), word.lower()
+    if lower in known.prepositive:
+        return False
+    if lower in known.before_numbers or lower in known.others:
+        follower = _FOLLOWER.match(text, end)[1]
+        return follower.isupper() and follower != "I"
+    return True  # a plain word ("DisCo", or "am", "pm": no abbreviations to pysbd)
+
+
+_LINE_BREAK = re.compile(r"[\r\n]")
+
+
 def _inside_spans(text: str) -> bytearray:
-    """Per offset ``end``, 1 where ``text[:end]`` leaves a span open (an opener not yet closed)."""
+    """Per offset ``end``, 1 where ``text[:end]`` leaves a span open (an opener not yet closed).
+
+    pysbd cuts its text at line breaks before it reads any span, so a span ends with its line.
+    """
     inside = bytearray(len(text) + 1)
+    breaks = [m.start() for m in _LINE_BREAK.finditer(text)] if "\n" in text or "\r" in text else []
+    lines = list(zip([0] + [b + 1 for b in breaks], breaks + [len(text)]))
     for opener, closer, span in _SPANS:
         if opener in text:
-            for match in span.finditer(text):
-                start, last = match.start(), match.end() - 1
-                if last == start or text[last] != closer:
-                    last = len(text)  # never closed: open to the end
-                inside[start + 1:last + 1] = b"\x01" * (last - start)
+            for lo, hi in lines:
+                for match in span.finditer(text, lo, hi):
+                    start, last = match.start(), match.end() - 1
+                    if last == start or text[last] != closer:
+                        last = hi  # never closed: open to the end of its line
+                    inside[start + 1:last + 1] = b"\x01" * (last - start)
     return inside
 
 
@@ -134,10 +179,11 @@ def certain_ends(text: str) -> list[int]:
     opened = _QUOTE_BRACKET.search(text, 0, limit)
     if opened is not None and _BRACKET_QUOTE.search(text, opened.end()) is not None:
         limit = opened.start()
-    abbreviations = rules().abbreviations  # a stop after one of these is pysbd's to place
+    abbreviations = rules().abbreviations  # a stop after one of these is pysbd's to place (_ends_after)
     # see _WORD_STOP: a match's end is one past its offset in text
     ends = [match.end() - 1 for match in _candidates(text, limit)
-            if match[1] is None or match[1].lower() not in abbreviations]
+            if match[1] is None or match[1].lower() not in abbreviations and not match[1].endswith("Co")
+            or _ends_after(match[1], text, match.end() - 1)]
     if ends and _QUOTE_OR_BRACKET.search(text, 0, limit) is not None:
         inside = _inside_spans(text)
         ends = [end for end in ends if not inside[end]]

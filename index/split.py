@@ -103,13 +103,12 @@ def split_document(document: Document) -> list[Sentence]:
     """
     text = document.text
     paragraphs = paragraph_spans(text)
-    kinds = classify_paragraphs([text[a:b] for a, b in paragraphs], document.title)
+    texts = [text[a:b] for a, b in paragraphs]
+    heads = [dateline_end(paragraph) for paragraph in texts]  # once: the kinds read them too
+    kinds = classify_paragraphs(texts, document.title, heads)
     sentences: list[Sentence] = []
     budget = Budget()
-    for number, ((p_start, p_end), kind) in enumerate(zip(paragraphs, kinds)):
-        paragraph = text[p_start:p_end]
-        # a body paragraph opens with no dateline (classify_paragraphs would have marked it)
-        head = 0 if kind == "body" else dateline_end(paragraph)
+    for number, ((p_start, _), paragraph, head, kind) in enumerate(zip(paragraphs, texts, heads, kinds)):
         opens_with_dateline = kind == "dateline" and head > 0
         for i, (start, end) in enumerate(sentence_spans(paragraph, budget, head)):
             start, end = p_start + start, p_start + end
