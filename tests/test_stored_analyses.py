@@ -70,6 +70,10 @@ def test_a_damaged_record_is_refused_not_half_read():
         changed = json.loads(json.dumps(raw))
         changed[2][0][0][i] = value
         bad.append(json.dumps(changed).encode())
+    for field, value in ((8, [1]), (8, "stem"), (9, [["more", "0", 4]]), (9, [["more", 0]]), (10, [["a"], [1]])):
+        changed = json.loads(json.dumps(raw))  # content stems, word spans, the wording: each of a wrong type
+        changed[field] = value
+        bad.append(json.dumps(changed).encode())
     assert figure  # the record has a figure to damage
     for record in bad:
         with pytest.raises(RecordError):

@@ -105,12 +105,21 @@ def _decoder(tp: object) -> Callable[[object], object]:
     if (inner := _union_arg(tp)) is not None:
         dec = _decoder(inner)
         return lambda raw: None if raw is None else dec(raw)
-    if origin is tuple and all(a in _PLAIN for a in args):  # ("stem", 3, 8): one check for the lot
+    # the bulk of a record: ("stem", 3, 8) per word, content stems; their types checked in one go
+    if origin is tuple and all(a in _PLAIN for a in args):
+        expected = list(args)
+
         def plain_tuple(raw: object) -> tuple:
-            if type(raw) is not list or len(raw) != len(args) or any(type(x) is not a for x, a in zip(raw, args)):
+            if type(raw) is not list or [*map(type, raw)] != expected:
                 _fail(tp, raw)
             return tuple(raw)
         return plain_tuple
+    if origin in (frozenset, tuple) and args[0] in _PLAIN and (origin is frozenset or _variadic(args)):
+        def plain_sequence(raw: object) -> object:
+            if type(raw) is not list or not {*map(type, raw)} <= {args[0]}:
+                _fail(tp, raw)
+            return origin(raw)
+        return plain_sequence
     if origin in (frozenset, tuple):
         decs = [_decoder(a) for a in args if a is not Ellipsis]
         variadic = origin is frozenset or _variadic(args)
