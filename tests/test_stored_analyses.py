@@ -117,7 +117,7 @@ def index_dir(tmp_path, fake_embedder):
 def _reports(index_dir, fake_embedder) -> list[str]:
     analysis.clear_cache()
     verifier = Verifier.from_index(index_dir, Settings(min_similarity=-1.0), embedder=fake_embedder, judge=FakeJudge())
-    return [r.model_dump_json() for r in verifier.check_many(CLAIMS)]
+    return [r.model_dump_json() for r in verifier.check_many(CLAIMS * 3)]  # two batches (CHECK_BATCH is 8)
 
 
 def _parsed(monkeypatch) -> list[str]:
@@ -153,13 +153,16 @@ def test_fill_is_incremental(index_dir, fake_embedder, tmp_path):
     assert (grown.analysed, grown.current) == (2, RECORDS)  # its title and its sentence
 
 
-def test_records_of_another_version_are_ignored_and_replaced(index_dir, fake_embedder, monkeypatch):
+def test_records_of_another_version_are_ignored_and_replaced(index_dir, fake_embedder, monkeypatch, caplog):
     plain = _reports(index_dir, fake_embedder)
     fill(ClaimIndex.load(index_dir), EVIDENCE_DEFAULTS)
     monkeypatch.setattr(records, "ANALYSIS_VERSION", records.ANALYSIS_VERSION + 1)
     parsed = _parsed(monkeypatch)
-    assert _reports(index_dir, fake_embedder) == plain
+    with caplog.at_level(logging.INFO, logger="verify.evidence.stored"):
+        assert _reports(index_dir, fake_embedder) == plain
     assert parsed  # the stale records were not used
+    told = [r for r in caplog.records if "another version" in r.getMessage()]
+    assert len(told) == 1 and told[0].levelno == logging.INFO  # said once, not per batch
     result = fill(ClaimIndex.load(index_dir), EVIDENCE_DEFAULTS)
     assert (result.analysed, result.removed) == (RECORDS, RECORDS)
 

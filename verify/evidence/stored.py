@@ -82,7 +82,7 @@ class PassageRecords:
 
     def __init__(self, index_dir: Path, settings: EvidenceSettings) -> None:
         self.path, self.settings, self.stamp = store_path(index_dir), settings, stamp(settings)
-        self.broken = False
+        self.broken = self.stale = False
 
     def load(self, passages: Sequence[tuple[str, date | None]]) -> int:
         """Hand :func:`verify.evidence.analysis.analyse` the stored analyses of ``passages``.
@@ -106,6 +106,11 @@ class PassageRecords:
                 bodies = {} if stamp_id is None else _select(conn, stamp_id, list(wanted))
             finally:
                 conn.close()
+            if stamp_id is None and not self.stale:
+                self.stale = True
+                LOG.info("the passage analyses stored at %s are of another version or settings; parsing the "
+                         "passages instead (store them again with: python -m verify analyse --index %s)",
+                         self.path, self.path.parent)
             found = [decode(zlib.decompress(body), wanted[key][0], "passage", wanted[key][1])
                      for key, body in bodies.items()]
         except sqlite3.OperationalError as exc:
