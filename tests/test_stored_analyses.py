@@ -20,7 +20,7 @@ from index import build_index
 from index.store import ClaimIndex
 from verify import Settings, Verifier
 from verify.cli import main
-from verify.evidence import analysis, records
+from verify.evidence import analysis, records, stored
 from verify.evidence.analysis import analyse
 from verify.evidence.records import RecordError, decode, encode
 from verify.evidence.stored import PassageRecords, fill, store_path
@@ -151,6 +151,18 @@ def test_fill_is_incremental(index_dir, fake_embedder, tmp_path):
     build_index(tmp_path / "corpus", index_dir, fake_embedder)
     grown = fill(ClaimIndex.load(index_dir), EVIDENCE_DEFAULTS)
     assert (grown.analysed, grown.current) == (2, RECORDS)  # its title and its sentence
+
+
+def test_an_interrupted_fill_keeps_what_it_committed(index_dir, monkeypatch):
+    monkeypatch.setattr(stored, "CHUNK", 10)
+
+    def stop(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fill(ClaimIndex.load(index_dir), EVIDENCE_DEFAULTS, progress=stop)
+    rest = fill(ClaimIndex.load(index_dir), EVIDENCE_DEFAULTS)
+    assert (rest.analysed, rest.current) == (RECORDS - 10, 10)
 
 
 def test_records_of_another_version_are_ignored_and_replaced(index_dir, fake_embedder, monkeypatch, caplog):
