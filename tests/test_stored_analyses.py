@@ -8,6 +8,7 @@ import itertools
 import json
 import logging
 import sqlite3
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -186,7 +187,7 @@ def test_records_of_other_settings_are_not_used(index_dir):
     assert PassageRecords(index_dir, other).load([(text, date(2020, 1, 1))]) == 0
 
 
-@pytest.mark.parametrize("damage", ["garbage file", "bad record"])
+@pytest.mark.parametrize("damage", ["garbage file", "bad record", "inflates too far"])
 def test_a_damaged_store_costs_one_warning_and_parsing(index_dir, fake_embedder, monkeypatch, caplog, damage):
     plain = _reports(index_dir, fake_embedder)
     fill(ClaimIndex.load(index_dir), EVIDENCE_DEFAULTS)
@@ -194,13 +195,15 @@ def test_a_damaged_store_costs_one_warning_and_parsing(index_dir, fake_embedder,
     if damage == "garbage file":
         path.write_bytes(b"\x00not a database" * 300)
     else:
+        body = b"\x78\x9cnot zlib" if damage == "bad record" else zlib.compress(b"[" * (stored.MAX_RECORD + 1))
         with sqlite3.connect(path) as conn:
-            conn.execute("UPDATE records SET body = ?", (b"\x78\x9cnot zlib",))
+            conn.execute("UPDATE records SET body = ?", (body,))
     parsed = _parsed(monkeypatch)
     with caplog.at_level(logging.WARNING):
         assert _reports(index_dir, fake_embedder) == plain
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1 and "cannot be read" in warnings[0].getMessage() and not warnings[0].exc_info
+    assert damage != "inflates too far" or "inflates to more than" in warnings[0].getMessage()
     assert parsed
     result = fill(ClaimIndex.load(index_dir), EVIDENCE_DEFAULTS)  # made again, never an error
     assert result.analysed == (RECORDS if damage == "garbage file" else 0)

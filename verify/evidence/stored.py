@@ -44,6 +44,8 @@ CHUNK = 2000
 """Rows :func:`fill` reads, parses and commits at a time (an interrupted fill keeps what it committed)."""
 QUERY = 500
 """Keys one ``IN (...)`` query asks for."""
+MAX_RECORD = 1 << 20
+"""Bytes of JSON one record may hold (a passage sentence's record is a few kilobytes at most)."""
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS stamps (id INTEGER PRIMARY KEY, stamp TEXT NOT NULL UNIQUE)",
     ("CREATE TABLE IF NOT EXISTS records (stamp_id INTEGER NOT NULL, key BLOB NOT NULL, body BLOB NOT NULL, "
@@ -63,6 +65,16 @@ def _select(conn: sqlite3.Connection, stamp_id: int, keys: Sequence[bytes]) -> d
         found.update(conn.execute(f"SELECT key, body FROM records WHERE stamp_id = ? AND key IN "
                                   f"({','.join('?' * len(part))})", (stamp_id, *part)))
     return found
+
+
+def _inflate(body: bytes) -> bytes:
+    """A record's JSON; one that would inflate past :data:`MAX_RECORD` is refused, not read (the file may
+    come with an index from someone else)."""
+    inflater = zlib.decompressobj()
+    raw = inflater.decompress(body, MAX_RECORD)
+    if inflater.unconsumed_tail:
+        raise RecordError(f"a record inflates to more than {MAX_RECORD:,} bytes")
+    return raw
 
 
 def _stamp_id(conn: sqlite3.Connection, current: str) -> int | None:
@@ -111,7 +123,7 @@ class PassageRecords:
                 LOG.info("the passage analyses stored at %s are of another version or settings; parsing the "
                          "passages instead (store them again with: python -m verify analyse --index %s)",
                          self.path, self.path.parent)
-            found = [decode(zlib.decompress(body), wanted[key][0], "passage", wanted[key][1])
+            found = [decode(_inflate(body), wanted[key][0], "passage", wanted[key][1])
                      for key, body in bodies.items()]
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):  # ``verify analyse`` is committing: parse this time
@@ -216,8 +228,9 @@ def fill(index: IndexBase, settings: EvidenceSettings,
                     todo[record_key(sent.text, "passage", anchor)] = (sent.text, anchor)
                 have = _select(conn, stamp_id, list(todo))
                 present += len(have)
-                rows = [(stamp_id, key, zlib.compress(encode(analyse(text, "passage", anchor, settings))))
-                        for key, (text, anchor) in todo.items() if key not in have]
+                made = ((key, encode(analyse(text, "passage", anchor, settings)))
+                        for key, (text, anchor) in todo.items() if key not in have)
+                rows = [(stamp_id, key, zlib.compress(body)) for key, body in made if len(body) <= MAX_RECORD]
                 conn.executemany("INSERT OR IGNORE INTO records (stamp_id, key, body) VALUES (?, ?, ?)", rows)
                 conn.commit()
                 analysed += len(rows)
