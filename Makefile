@@ -15,9 +15,11 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-# Incremental: a no-op when the corpus is unchanged, re-embeds only changed files otherwise.
+# Incremental: a no-op when the corpus is unchanged, re-embeds only changed files otherwise; then
+# stores the analyses of the passages that have none (checks read them instead of parsing).
 index: $(VENV)/.installed
 	$(PY) -m index build --corpus $(CORPUS) --out $(INDEX)
+	$(PY) -m verify analyse --index $(INDEX)
 
 run: $(VENV)/.installed index
 	CROSSCHECK_INDEX=$(INDEX) CROSSCHECK_CORPUS=$(CORPUS) $(VENV)/bin/streamlit run app.py \

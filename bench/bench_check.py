@@ -36,6 +36,8 @@ if __package__ in (None, ""):  # run as ``python bench/bench_check.py``
 
 import numpy as np
 
+import verify.evidence.analysis
+import verify.evidence.stored
 import verify.verifier
 from bench._common import CORPUS, ROOT, peak_rss_mib, table
 from index.build import build_index
@@ -44,6 +46,7 @@ from index.errors import CrosscheckError
 from index.search import as_queries, score_sources
 from index.store import ClaimIndex
 from verify import Settings, Verifier
+from verify.evidence.stored import store_path
 from verify.verifier import nli_judge
 
 DEV_CLAIMS = ROOT.parent / "shared" / "eval" / "dev_claims.jsonl"
@@ -130,7 +133,9 @@ class NeutralJudge:
         return np.tile(np.array([0.1, 0.1, 0.8], dtype=np.float32), (len(pairs), 1))
 
 
-PARTS = ("embed", "search", "judge", "rest")
+PARTS = ("embed", "search", "judge", "analyse", "rest")
+"""``analyse``: the detectors' text analyses a check makes (``verify.evidence.analysis``), or reads from the
+index's store (``python -m verify analyse``); ``rest``: the other detectors' work and the report."""
 
 
 def timed_checks(verifier: Verifier, claims: list[str], clock: Clock,
@@ -158,7 +163,20 @@ def interleaved_checks(variants: dict[str, tuple[Verifier, Clock]], claims: list
         current[-1].passages += sum(map(len, found))
         return found
 
-    with mock.patch.object(verify.verifier, "select_candidates", search):
+    parse, read = verify.evidence.analysis._analyse, verify.evidence.stored.PassageRecords.load
+
+    def analysing(function):
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                current[-1].spent["analyse"] += time.perf_counter() - start
+        return run
+
+    with mock.patch.object(verify.verifier, "select_candidates", search), \
+            mock.patch.object(verify.evidence.analysis, "_analyse", analysing(parse)), \
+            mock.patch.object(verify.evidence.stored.PassageRecords, "load", analysing(read)):
         for claim in claims:
             for name, (verifier, clock) in variants.items():
                 per_part, pairs, passages = results[name]
@@ -310,7 +328,8 @@ def run_synthetic(args: argparse.Namespace) -> int:
     print(f"{len(claims)} synthetic claims; index {index_dir} ({verifier.index.rows.sentences:,} sentences, "
           f"{verifier.index.rows.documents:,} sources"
           f"{f', checked against {len(chosen):,} of them' if chosen else ''}); "
-          f"judge: {'trained model' if args.real_judge else 'stand-in'}; "
+          f"judge: {'trained model' if args.real_judge else 'stand-in'}; passage analyses "
+          f"{'stored' if store_path(index_dir).is_file() else 'parsed (none stored: python -m verify analyse)'}; "
           f"candidate_pool {settings.candidate_pool}, max_passages {settings.max_passages}, keyword_passages "
           f"{settings.keyword_passages}, k_per_source {settings.k_per_source}\n")
     print(split_table(per_part, pairs))

@@ -11,6 +11,7 @@ from conftest import FakeEmbedder
 
 from index.build import build_index
 from index.store import ClaimIndex
+from verify.evidence.stored import PassageRecords
 from verify.models import Report
 from verify.settings import Settings
 from verify.workbench.batch import MAX_BATCH_CLAIMS, BatchError, batch_rows, read_claims
@@ -202,6 +203,9 @@ def test_the_live_index_keeps_checking_the_old_index_until_the_update_swaps_it_i
     after = live.verifier()
     assert after is not before and after.nli is before.nli  # the judge is shared, not loaded twice
     assert IndexStamp.of(after.index).sources == 6 and not live.changes().has_changes
+    # the update stored the new passage's analysis too
+    assert PassageRecords(tmp_path / "index", settings.evidence).load(
+        [("Busan handled 3 million containers in 2023.", None)]) == 1
 
 
 def test_a_failed_update_keeps_the_index_in_use_and_says_why(indexed, tmp_path):

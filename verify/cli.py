@@ -1,4 +1,4 @@
-"""Command line: ``python -m verify check|judge|serve``.
+"""Command line: ``python -m verify check|judge|serve|analyse``.
 
 Inputs are read and checked first (:mod:`verify.inputs`), before any model loads. Reports
 stream: ``--format jsonl`` and ``text`` print each report as soon as its claim is checked,
@@ -58,14 +58,14 @@ class _Progress:
     """``checked N/M claims`` on stderr, only when stderr is a terminal."""
 
     def __init__(self, total: int) -> None:
-        self.total, self.done = total, 0
+        self.total, self.done, self.verb, self.noun = total, 0, "checked ", "claims"
         self.shown = sys.stderr.isatty()
 
     def update(self, done: int) -> None:
         self.done = done
         if self.shown:
             end = "\n" if done == self.total else ""
-            print(f"\rchecked {done}/{self.total} claims", end=end, file=sys.stderr, flush=True)
+            print(f"\r{self.verb}{done}/{self.total} {self.noun}", end=end, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         """End an unfinished progress line, so an error line starts on its own."""
@@ -75,6 +75,8 @@ class _Progress:
     def interrupted(self) -> str:
         if not self.total:
             return "interrupted"
+        if self.noun != "claims":
+            return f"interrupted after {self.done} of {self.total} {self.noun} (those are stored)"
         return f"interrupted after {self.done} of {self.total} claims (the reports printed are complete)"
 
 
@@ -125,6 +127,23 @@ def cmd_judge(args: argparse.Namespace, progress: _Progress) -> int:
     return 0
 
 
+def cmd_analyse(args: argparse.Namespace, progress: _Progress) -> int:
+    from index.store import ClaimIndex
+    from verify.evidence.stored import fill
+
+    settings = _settings()
+    index = ClaimIndex.load(args.index, corpus_check=False)  # read only; the records are keyed by text, not corpus
+    progress.verb, progress.noun, progress.total = "", "sentences analysed", len(index.sentences)
+    try:
+        result = fill(index, settings.evidence, lambda done, total: progress.update(done))
+    finally:
+        progress.close()
+        index.close()
+    print(f"{result.analysed:,} passage analyses stored, {result.current:,} were current, {result.removed:,} stale "
+          f"removed ({result.sentences:,} sentences); {result.path} is {result.size / 2**20:.1f} MiB")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, progress: _Progress) -> int:
     from verify.api.server import serve
 
@@ -160,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve)
+    analyse = sub.add_parser("analyse", help="store the analysis of every passage of an index in its folder "
+                             "(analyses.sqlite), so checks read it instead of parsing; only new passages are parsed")
+    analyse.add_argument("--index", required=True, type=Path, help="index directory (python -m index build)")
+    analyse.set_defaults(func=cmd_analyse)
     return parser
 
 

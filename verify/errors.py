@@ -19,6 +19,10 @@ class ModelError(CrosscheckError):
     """The verifier or embedding model cannot be loaded."""
 
 
+class AnalysisStoreError(CrosscheckError):
+    """The index's stored passage analyses (``analyses.sqlite``) cannot be written."""
+
+
 def settings_error(exc: ValidationError, flags: Mapping[str, str] | None = None) -> CrosscheckError:
     """One line for settings that fail validation, naming where each bad value came from.
 

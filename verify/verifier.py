@@ -19,6 +19,7 @@ from verify.errors import ModelError
 from verify.evidence.detectors import detect
 from verify.evidence.harmonise import harmonise
 from verify.evidence.names import NameSet, known_names
+from verify.evidence.stored import PassageRecords
 from verify.evidence.text import starts_dependent
 from verify.inputs import validate_claim
 from verify.judge.backends import Judge, NLIJudge
@@ -62,6 +63,7 @@ class Verifier:
         self._names: NameSet | None = None
         self._confidence_map: Calibration | None = None
         self._context_gate: ContextGate | None = None
+        self._passage_records: PassageRecords | None = None
         self._lock = threading.RLock()
 
     @property
@@ -80,6 +82,13 @@ class Verifier:
                 stored = known_names(d.text for d in self.index.documents.values())
             self._names = NameSet(frozenset(stored))
         return self._names
+
+    @property
+    def passage_records(self) -> PassageRecords:
+        """The index's stored passage analyses (``python -m verify analyse``), read a batch at a time."""
+        if self._passage_records is None:
+            self._passage_records = PassageRecords(self.index.path, self.settings.evidence)
+        return self._passage_records
 
     @property
     def confidence_map(self) -> Calibration:
@@ -195,7 +204,7 @@ class Verifier:
         queries = np.asarray(self.embedder.embed(list(claims)), dtype=np.float32)
         hit_lists = select_candidates(self.index, claims, queries, s, sources)
         sentences = self.index.sentences
-        items, windows, contexts = [], [], []
+        items, windows, contexts, passages = [], [], [], []
         for claim, hits in zip(claims, hit_lists):
             for h in hits:
                 sent = sentences[h.sentence]
@@ -209,7 +218,9 @@ class Verifier:
                 # the claim with the dates/numbers this passage confirms in its own words
                 anchor = iso_date(self.index.summary(sent.source_id).date)
                 items.append((readings(premise), harmonise(claim, premise, anchor) or claim))
+                passages.append((sent.text, anchor))
                 windows.append(context if s.judge_context else None)  # a fact split over two sentences
+        self.passage_records.load(passages)  # the detectors' analyses of them, stored at index time
         wanted = self.context_wanted(items, windows, [h.similarity for hits in hit_lists for h in hits])
         probs, own = predict_readings_split(self.nli, items, windows, recheck=s.recheck_contradictions,
                                             context_wanted=wanted)

@@ -10,6 +10,9 @@ The record holds only what the text itself says; what depends on the pair is the
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -155,13 +158,37 @@ def analyse(text: str, role: Role = "passage", anchor: date | None = None,
         anchor: the passage document's date ("last month"). Defaults to None.
         settings: which places the gazetteer knows. Defaults to :data:`verify.settings.EVIDENCE_DEFAULTS`.
     """
-    return _analyse(text, role, anchor, settings)
+    known = _remembered.get((text, role, anchor, settings))
+    return known if known is not None else _analyse(text, role, anchor, settings)
+
+
+REMEMBERED = 8192
+"""Analyses read from a store that :func:`analyse` keeps (the oldest go first)."""
+_remembered: OrderedDict[tuple[str, Role, date | None, EvidenceSettings], Analysis] = OrderedDict()
+_remembering = threading.Lock()
+
+
+def remember(analyses: Iterable[Analysis], settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> None:
+    """Hand :func:`analyse` analyses made earlier (read from the index's store of passage analyses,
+    :mod:`verify.evidence.stored`), so that it returns them instead of parsing their texts again.
+
+    Args:
+        analyses: Records equal to what :func:`analyse` makes of their text, role and anchor.
+        settings: The settings they were made with. Defaults to :data:`verify.settings.EVIDENCE_DEFAULTS`.
+    """
+    with _remembering:
+        for a in analyses:
+            _remembered[(a.text, a.role, a.anchor, settings)] = a
+        while len(_remembered) > REMEMBERED:
+            _remembered.popitem(last=False)
 
 
 def clear_cache() -> None:
-    """Forget the cached analyses."""
+    """Forget the cached and remembered analyses."""
     _analyse.cache_clear()
     wording.cache_clear()
+    with _remembering:
+        _remembered.clear()
 
 
 @lru_cache(maxsize=8192)

@@ -27,7 +27,8 @@ from index.embed import Embedder
 from index.errors import CrosscheckError
 from index.models import FileChanges
 from index.store import MANIFEST, ClaimIndex
-from verify.errors import ModelError
+from verify.errors import AnalysisStoreError, ModelError
+from verify.evidence.stored import fill
 from verify.settings import Settings
 from verify.verifier import Verifier
 
@@ -225,7 +226,8 @@ class LiveIndex:
             self._state = self._state.model_copy(update={"done": done, "total": total})
 
     def build(self) -> str:
-        """Bring the index up to date now (in this thread) and swap it in.
+        """Bring the index up to date now (in this thread), swap it in, and store the analyses of its new
+        passages (:func:`verify.evidence.stored.fill`).
 
         Returns:
             What the update did, in words.
@@ -238,10 +240,23 @@ class LiveIndex:
                              self._progress)
         mtime = self._manifest_mtime()
         if result.up_to_date and self._verifier is not None:
+            self._store_analyses(self._verifier)
             return "The index was already up to date."
-        self._swap(self._load(), mtime)
+        verifier = self._load()
+        self._swap(verifier, mtime)
+        self._store_analyses(verifier)
         return (f"Index updated: {result.added} added, {result.changed} changed, {result.removed} removed files; "
                 f"{result.sources} sources, {result.sentences:,} sentences.")
+
+    def _store_analyses(self, verifier: Verifier) -> None:
+        """Parse and store the analyses of the passages that have none (``python -m verify analyse``), so that
+        checks read them; the index is in use meanwhile, and a failure costs a warning, never the update."""
+        try:
+            result = fill(verifier.index, self.settings.evidence)
+        except AnalysisStoreError as exc:
+            LOG.warning("%s; checks parse the passages instead", exc)
+            return
+        LOG.info("%d passage analyses stored, %d were current", result.analysed, result.current)
 
     def _run(self) -> None:
         try:
