@@ -241,7 +241,7 @@ def test_stance_calibration_is_fitted_on_training_topics_and_reported_on_held_ou
 
     from verify.evaluation import corpora
     from verify.training.calibrate import main
-    from verify.verifier import load_confidence_map
+    from verify.scoring.confidence import load_confidence_map
 
     rows = []
     for n in range(24):

@@ -314,7 +314,7 @@ def test_source_confidence_goes_through_the_stance_calibration(small_index, fake
     import json
 
     from verify.errors import ModelError
-    from verify.verifier import load_confidence_map
+    from verify.scoring.confidence import load_confidence_map
 
     claim = "Officials confirmed the harbour trade grew."
     raw = Verifier.from_index(small_index, Settings(stance_calibration=None), fake_embedder, FakeJudge()).check(claim)

@@ -26,10 +26,10 @@ from verify.evaluation.healthver import SEED as HEALTHVER_SEED
 from verify.evaluation.healthver import healthver_corpora
 from verify.evaluation.per_source import ClaimCase, StanceRecord, confidence_scores, score_cases
 from verify.scoring.aggregate import label_of
-from verify.scoring.confidence import Calibration
+from verify.scoring.confidence import Calibration, load_confidence_map
 from verify.settings import PACKAGE_ROOT, Settings
 from verify.training.metrics import accuracy, accuracy_by_group, confusion, macro_f1
-from verify.verifier import Verifier, judge_pairs, load_confidence_map
+from verify.verifier import Verifier, judge_pairs
 
 HEALTHVER_CLAIMS = 40
 """HealthVer as a corpus checks a seeded sample of this many of its 230 claims by default: dev_claims

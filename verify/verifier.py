@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import json
 import logging
 import threading
 from collections.abc import Callable, Collection, Iterator
@@ -29,13 +28,7 @@ from verify.models import Judgement, Report
 from verify.scoring.aggregate import combine, label_of
 from verify.scoring.assemble import assemble_report, iso_date, probabilities
 from verify.scoring.candidates import select_candidates
-from verify.scoring.confidence import (
-    CONFIDENCE_MODEL_FORMAT,
-    FEATURE_NAMES,
-    Calibration,
-    ConfidenceMap,
-    ConfidenceModel,
-)
+from verify.scoring.confidence import Calibration, load_confidence_map
 from verify.scoring.reasons import passage_reasons
 from verify.settings import Settings
 
@@ -251,29 +244,6 @@ def settle_heap() -> None:
     """
     gc.collect()
     gc.freeze()
-
-
-def load_confidence_map(path: Path | None) -> Calibration:
-    """The source-confidence calibration in ``path`` (written by ``python -m verify.training.calibrate
-    --stance``): a :class:`ConfidenceModel` (format 2: ``features``, ``coefficients``, ``intercept``)
-    or, from an older file of two numbers (``a``, ``b``), a Platt :class:`ConfidenceMap`; the
-    identity when ``path`` is None or missing.
-
-    Raises:
-        ModelError: the file exists but is not a calibration file (or names other features).
-    """
-    if path is None or not Path(path).exists():
-        return ConfidenceMap()
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        ceiling = float(data.get("ceiling", 1.0))
-        if data.get("format") == CONFIDENCE_MODEL_FORMAT:
-            if data["features"] != FEATURE_NAMES:
-                raise ValueError(f"it names the features {data['features']}, this version computes {FEATURE_NAMES}")
-            return ConfidenceModel(tuple(float(c) for c in data["coefficients"]), float(data["intercept"]), ceiling)
-        return ConfidenceMap(float(data["a"]), float(data["b"]), ceiling)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ModelError(f"cannot read the stance calibration {path}: {exc}") from exc
 
 
 def nli_judge(settings: Settings) -> NLIJudge:

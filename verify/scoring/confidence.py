@@ -15,15 +15,18 @@ Neither changes a stance: only the confidence shown (and the overall verdict's, 
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from verify.errors import ModelError
 from verify.models import StanceFeatures
 
 __all__ = ["CONFIDENCE_MODEL_FORMAT", "FEATURE_NAMES", "Calibration", "ConfidenceMap", "ConfidenceModel",
-           "feature_vector", "logit", "stance_features"]
+           "feature_vector", "load_confidence_map", "logit", "stance_features"]
 
 _CLIP = 1e-4
 CONFIDENCE_MODEL_FORMAT = "crosscheck-stance-confidence/2"
@@ -131,3 +134,26 @@ class ConfidenceModel:
 
 Calibration = ConfidenceMap | ConfidenceModel
 """Either map: each has ``of(features)`` and a ``ceiling``."""
+
+
+def load_confidence_map(path: Path | None) -> Calibration:
+    """The source-confidence calibration in ``path`` (written by ``python -m verify.training.calibrate
+    --stance``): a :class:`ConfidenceModel` (format 2: ``features``, ``coefficients``, ``intercept``)
+    or, from an older file of two numbers (``a``, ``b``), a Platt :class:`ConfidenceMap`; the
+    identity when ``path`` is None or missing.
+
+    Raises:
+        ModelError: the file exists but is not a calibration file (or names other features).
+    """
+    if path is None or not Path(path).exists():
+        return ConfidenceMap()
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        ceiling = float(data.get("ceiling", 1.0))
+        if data.get("format") == CONFIDENCE_MODEL_FORMAT:
+            if data["features"] != FEATURE_NAMES:
+                raise ValueError(f"it names the features {data['features']}, this version computes {FEATURE_NAMES}")
+            return ConfidenceModel(tuple(float(c) for c in data["coefficients"]), float(data["intercept"]), ceiling)
+        return ConfidenceMap(float(data["a"]), float(data["b"]), ceiling)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"cannot read the stance calibration {path}: {exc}") from exc

@@ -76,9 +76,9 @@ def stance_records(args) -> StanceSet:
 def calibrate_stance(args) -> int:
     """Fit the source-confidence model (and the Platt map it is compared with) on one half of the
     training-side per-source set, report both on the other (:mod:`verify.training.stance_model`)."""
+    from verify.scoring.confidence import load_confidence_map
     from verify.training.metrics import grouped_split
     from verify.training.stance_model import model_card
-    from verify.verifier import load_confidence_map
 
     if not args.fit_records and not (args.nli / "train_3way.jsonl.gz").is_file():
         print(f"error: no train_3way.jsonl.gz in {args.nli}", file=sys.stderr)
