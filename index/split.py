@@ -11,6 +11,8 @@ import logging
 import re
 from collections.abc import Sequence
 
+from pydantic import TypeAdapter
+
 from index.layout import classify_paragraphs, dateline_end
 from index.models import Document, Sentence, SentenceKind
 from index.segmenter import MAX_SENTENCE_CHARS, Budget, segment
@@ -23,6 +25,8 @@ _TWO_WORDS = re.compile(r"\w\W+\w")  # found as soon as a second word starts (a 
 _PARENTHESISED = re.compile(r"^\([^()]*\)[.,;]?$")
 # Neighbours a body sentence may draw context from; headlines and captions stand alone.
 _RUNNING_TEXT: frozenset[SentenceKind] = frozenset({"body", "dateline"})
+# a document's sentences validated in one call: about half the cost of one Sentence(...) each
+_SENTENCES = TypeAdapter(list[Sentence])
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -47,7 +51,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 def _is_fragment(text: str) -> bool:
     """A piece the sentence splitter cut off that cannot stand alone: ``(Yonhap)``, ``EFE``, ``-``."""
-    return _TWO_WORDS.search(text) is None or bool(_PARENTHESISED.match(text))
+    return _TWO_WORDS.search(text) is None or text.startswith("(") and _PARENTHESISED.match(text) is not None
 
 
 def sentence_spans(paragraph: str, budget: Budget | None = None, head: int | None = None) -> list[tuple[int, int]]:
@@ -68,11 +72,14 @@ def sentence_spans(paragraph: str, budget: Budget | None = None, head: int | Non
         ``(start, end)`` per sentence, stripped of whitespace, in order.
     """
     head = dateline_end(paragraph) if head is None else head
-    spans = [(head + a, head + b) for a, b in segment(paragraph[head:], budget)]
+    if head:
+        spans = [(head + a, head + b) for a, b in segment(paragraph[head:], budget)]
+        if spans:
+            spans[0] = (0, spans[0][1])
+    else:
+        spans = segment(paragraph, budget)
     if not spans:
         return [(0, len(paragraph))]
-    if head:
-        spans[0] = (0, spans[0][1])
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and end - merged[-1][0] <= MAX_SENTENCE_CHARS and _is_fragment(paragraph[start:end]):
@@ -87,8 +94,8 @@ def sentence_spans(paragraph: str, budget: Budget | None = None, head: int | Non
 
 def sentence_id(source_id: str, start: int, end: int, text: str) -> str:
     """Content hash of a sentence: stable across rebuilds while the source is unchanged."""
-    digest = hashlib.sha256("\x1f".join((source_id, str(start), str(end), text)).encode("utf-8"))
-    return digest.hexdigest()[:16]
+    # the fields joined by "\x1f" (an f-string: a third cheaper than str() and join, same bytes)
+    return hashlib.sha256(f"{source_id}\x1f{start}\x1f{end}\x1f{text}".encode("utf-8")).hexdigest()[:16]
 
 
 def split_document(document: Document) -> list[Sentence]:
@@ -106,19 +113,21 @@ def split_document(document: Document) -> list[Sentence]:
     texts = [text[a:b] for a, b in paragraphs]
     heads = [dateline_end(paragraph) for paragraph in texts]  # once: the kinds read them too
     kinds = classify_paragraphs(texts, document.title, heads)
-    sentences: list[Sentence] = []
+    source_id = document.source_id
+    records: list[dict[str, object]] = []
     budget = Budget()
     for number, ((p_start, _), paragraph, head, kind) in enumerate(zip(paragraphs, texts, heads, kinds)):
         opens_with_dateline = kind == "dateline" and head > 0
         for i, (start, end) in enumerate(sentence_spans(paragraph, budget, head)):
             start, end = p_start + start, p_start + end
+            sentence = text[start:end]
             sentence_kind: SentenceKind = "body" if opens_with_dateline and i > 0 else kind
-            sentences.append(Sentence(
-                id=sentence_id(document.source_id, start, end, text[start:end]),
-                source_id=document.source_id, position=len(sentences), text=text[start:end],
-                start=start, end=end, kind=sentence_kind, paragraph=number,
-            ))
-    return sentences
+            records.append({
+                "id": sentence_id(source_id, start, end, sentence), "source_id": source_id,
+                "position": len(records), "text": sentence, "start": start, "end": end, "kind": sentence_kind,
+                "paragraph": number,
+            })
+    return _SENTENCES.validate_python(records)  # each validated as Sentence(**record) would be, in one call
 
 
 def context_for(sentences: Sequence[Sentence], i: int, window: int = 1) -> str:
