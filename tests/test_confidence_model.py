@@ -100,8 +100,7 @@ def test_records_without_features_measure_a_platt_map_but_not_a_model():
 
 def test_the_model_file_loads_and_the_old_two_number_file_still_does(tmp_path):
     from verify.errors import ModelError
-    from verify.scoring.confidence import CONFIDENCE_MODEL_FORMAT
-    from verify.scoring.confidence import load_confidence_map
+    from verify.scoring.confidence import CONFIDENCE_MODEL_FORMAT, load_confidence_map
 
     path = tmp_path / "cal.json"
     weights = [0.1 * i for i in range(len(FEATURE_NAMES))]

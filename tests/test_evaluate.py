@@ -240,8 +240,8 @@ def test_stance_calibration_is_fitted_on_training_topics_and_reported_on_held_ou
     import contextlib
 
     from verify.evaluation import corpora
-    from verify.training.calibrate import main
     from verify.scoring.confidence import load_confidence_map
+    from verify.training.calibrate import main
 
     rows = []
     for n in range(24):

@@ -38,9 +38,9 @@ def test_offsets_round_trip_on_the_real_corpus(real):
 
 def test_captions_are_marked_and_kept(real):
     assert _kinds(real["001_d5340ec7e7a9bdb8"][1], "caption") == [
-        "This file photo, captured from footage from North Korea's state-run Korea Central Television on "
-        "September 14, shows North Korean leader Kim Jong-un (left) and Russian President Vladimir Putin "
-        "holding talks in Russia the previous day. (Yonhap)"
+        ("This file photo, captured from footage from North Korea's state-run Korea Central Television on "
+         "September 14, shows North Korean leader Kim Jong-un (left) and Russian President Vladimir Putin "
+         "holding talks in Russia the previous day. (Yonhap)")
     ]
     assert _kinds(real["002_6dff4dd19ee322e5"][1], "caption") == [
         "Kim Jong Un and Vladimir Putin, Vladivostok, April 25, 2019. (File Photo KCNA)"

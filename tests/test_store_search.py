@@ -154,7 +154,7 @@ def test_search_threads_are_set_on_load(corpus_dir, tmp_path, fake_embedder):
 
 
 def test_an_update_reads_only_the_changed_files(corpus_dir, tmp_path, fake_embedder, monkeypatch):
-    old = _age(corpus_dir)
+    _age(corpus_dir)
     out = tmp_path / "index"
     build_index(corpus_dir, out, fake_embedder)
     changed = corpus_dir / "004_b105797065ca642f.txt"

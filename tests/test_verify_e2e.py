@@ -18,7 +18,7 @@ YONHAP = "000_0e7c1c881fb697f2"
 def run_cli(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", *args], input=stdin, capture_output=True, text=True,
-                          cwd=REPO, env=env, timeout=600)
+                          cwd=REPO, env=env, timeout=600, check=False)
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess, needle: str) -> None:
