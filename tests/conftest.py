@@ -21,6 +21,22 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "data" / "corpus"
 
 
+class RecordingJudge:
+    """A fake judge that keeps every (premise, hypothesis) pair it is asked in ``seen``.
+
+    Args:
+        rule: a pair's probabilities (supports, contradicts, neutral) from its premise and hypothesis.
+    """
+
+    def __init__(self, rule):
+        self.rule = rule
+        self.seen: list[tuple[str, str]] = []
+
+    def predict(self, pairs):
+        self.seen.extend(pairs)
+        return np.array([self.rule(p, h) for p, h in pairs], dtype=np.float64).reshape(-1, 3)
+
+
 @functools.lru_cache(maxsize=200_000)  # a word's vector is made once: a 10,000-source index builds in seconds
 def _seeded(text: str, dim: int) -> np.ndarray:
     seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")

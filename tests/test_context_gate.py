@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import RecordingJudge
 
 from index.build import build_index
 from verify import Settings, Verifier
@@ -12,13 +13,8 @@ from verify.judge.context_gate import FEATURES, ContextGate, load_context_gate, 
 from verify.training.pair_usage import threshold_for
 
 
-class CountingJudge:
-    def __init__(self):
-        self.seen = []
-
-    def predict(self, pairs):
-        self.seen.extend(pairs)
-        return np.array([[0.3, 0.1, 0.6]] * len(pairs), dtype=np.float32).reshape(-1, 3)
+def counting_judge() -> RecordingJudge:
+    return RecordingJudge(lambda p, h: [0.3, 0.1, 0.6])
 
 
 def gate_file(tmp_path, intercept: float) -> ContextGate:
@@ -61,7 +57,7 @@ def index_dir(tmp_path, fake_embedder):
 def test_the_gate_decides_which_windows_are_judged(tmp_path, index_dir, fake_embedder, intercept, threshold,
                                                     windows):
     gate_file(tmp_path, intercept)
-    judge, ungated_judge = CountingJudge(), CountingJudge()
+    judge, ungated_judge = counting_judge(), counting_judge()
     settings = Settings(min_similarity=-1.0, stance_calibration=None)
     gated = Verifier.from_index(index_dir, settings.model_copy(update={
         "context_gate": threshold, "context_gate_path": tmp_path / "gate.json"}), embedder=fake_embedder, judge=judge)
@@ -74,7 +70,7 @@ def test_the_gate_decides_which_windows_are_judged(tmp_path, index_dir, fake_emb
 
 def test_a_gate_that_is_on_but_missing_is_a_clear_error(tmp_path, index_dir, fake_embedder):
     verifier = Verifier.from_index(index_dir, Settings(context_gate=0.1, context_gate_path=tmp_path / "no.json"),
-                                   embedder=fake_embedder, judge=CountingJudge())
+                                   embedder=fake_embedder, judge=counting_judge())
     with pytest.raises(ModelError, match="context gate"):
         verifier.check("The harbour trade grew in May.")
 

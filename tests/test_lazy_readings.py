@@ -11,6 +11,7 @@ import random
 
 import numpy as np
 import pytest
+from conftest import RecordingJudge
 
 import verify.verifier
 from index.build import build_index
@@ -106,15 +107,7 @@ def test_lazy_windows_give_what_judging_every_window_gives(seed, recheck):
 
 
 def test_a_decided_sentence_skips_its_window_and_an_undecided_one_does_not():
-    class Fixed:
-        def __init__(self):
-            self.seen = []
-
-        def predict(self, pairs):
-            self.seen.extend(pairs)
-            return np.array([[0.9, 0.05, 0.05] if "sure" in p else [0.2, 0.1, 0.7] for p, _ in pairs])
-
-    judge = Fixed()
+    judge = RecordingJudge(lambda p, _: [0.9, 0.05, 0.05] if "sure" in p else [0.2, 0.1, 0.7])
     predict_readings_split(judge, [(["A sure sentence."], "c"), (["A vague one."], "c")],
                            ["Window one.", "Window two."], recheck=False)
     assert ("Window one.", "c") not in judge.seen and ("Window two.", "c") in judge.seen
@@ -163,15 +156,7 @@ def test_lazy_windows_give_the_reports_of_every_window(news_index, fake_embedder
 
 
 def test_a_window_contradiction_that_cannot_beat_its_sentence_is_not_reread():
-    class Fixed:
-        def __init__(self):
-            self.seen = []
-
-        def predict(self, pairs):
-            self.seen.extend(pairs)
-            return np.array([[0.8, 0.1, 0.1] if p.startswith("Sent") else [0.1, 0.6, 0.3] for p, _ in pairs])
-
-    judge = Fixed()
+    judge = RecordingJudge(lambda p, _: [0.8, 0.1, 0.1] if p.startswith("Sent") else [0.1, 0.6, 0.3])
     predict_readings_split(judge, [(["Sentence."], "c")], ["Window text."])
     assert ("Window text.", "c") in judge.seen and ("c", "Window text.") not in judge.seen
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import RecordingJudge
 
 from index import build_index
 from verify import InvalidClaimError, Report, Settings, Verifier, judge_pairs
@@ -349,17 +350,8 @@ def test_source_confidence_goes_through_the_stance_calibration(small_index, fake
 def test_a_contradiction_is_checked_the_other_way_round():
     from verify.judge.readings import symmetric_contradiction
 
-    class OneWay:
-        """Contradiction only when the passage comes first; the reverse reads neutral."""
-
-        def __init__(self):
-            self.seen = []
-
-        def predict(self, pairs):
-            self.seen.extend(pairs)
-            return np.array([[0.05, 0.9, 0.05] if p.startswith("Passage") else [0.1, 0.1, 0.8] for p, _ in pairs])
-
-    judge = OneWay()
+    # contradiction only when the passage comes first; the reverse reads neutral
+    judge = RecordingJudge(lambda p, _: [0.05, 0.9, 0.05] if p.startswith("Passage") else [0.1, 0.1, 0.8])
     pairs = [("Passage says no.", "Claim."), ("Other text.", "Claim.")]
     probs = symmetric_contradiction(judge, pairs, judge.predict(pairs))
     assert judge.seen[2:] == [("Claim.", "Passage says no.")]  # only the contradiction is re-read
