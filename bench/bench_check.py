@@ -115,15 +115,33 @@ class TimedEmbedder:
 
 
 class CountingJudge:
-    """The judge, its calls timed as ``judge`` and its pairs counted."""
+    """The judge, its calls timed as ``judge`` and its pairs counted; with ``tokens`` (a pair's token
+    count, taken outside the timing), each call's pairs, seconds and tokens are kept in ``calls``."""
 
-    def __init__(self, inner, clock: Clock) -> None:
-        self.inner, self.clock = inner, clock
+    def __init__(self, inner, clock: Clock, tokens=None) -> None:
+        self.inner, self.clock, self.tokens = inner, clock, tokens
         self._predict = clock.timed("judge", inner.predict)
+        self.calls: list[tuple[int, float, float]] = []
 
     def predict(self, pairs):
         self.clock.pairs += len(pairs)
-        return self._predict(pairs)
+        before = self.clock.spent["judge"]
+        out = self._predict(pairs)
+        if self.tokens is not None and pairs:
+            self.calls.append((len(pairs), self.clock.spent["judge"] - before,
+                               float(np.mean([self.tokens(pair) for pair in pairs]))))
+        return out
+
+
+def pair_cost_table(calls: list[tuple[int, float, float]]) -> str:
+    """The judge's ms a pair by the mean token length of its calls (a check's readings differ in length)."""
+    rows = []
+    for name, low, high in (("up to 64 tokens", 0, 64), ("65-96", 64, 96), ("over 96", 96, float("inf"))):
+        chosen = [(n, s) for n, s, tokens in calls if low < tokens <= high]
+        if chosen:
+            pairs, seconds = sum(n for n, _ in chosen), sum(s for _, s in chosen)
+            rows.append([name, str(len(chosen)), str(pairs), f"{1000 * seconds / pairs:.1f}"])
+    return table(["judge calls, mean tokens a pair", "calls", "pairs", "ms a pair"], rows)
 
 
 class NeutralJudge:
@@ -271,9 +289,15 @@ def run(args: argparse.Namespace, index_dir: Path) -> int:
     clock = Clock()
     settings = Settings.from_env(verifier_path=args.model)
     embedder, judge = SentenceTransformerEmbedder(settings.embedding_model), nli_judge(settings)
-    verifier = Verifier.from_index(index_dir, settings, embedder=TimedEmbedder(embedder, clock),
-                                   judge=CountingJudge(judge, clock))
+
+    def tokens(pair: tuple[str, str]) -> int:
+        loaded = judge._load()
+        return len(loaded.tokenizer(*pair, truncation=True, max_length=loaded.max_length)["input_ids"])
+
+    counting = CountingJudge(judge, clock, tokens)
+    verifier = Verifier.from_index(index_dir, settings, embedder=TimedEmbedder(embedder, clock), judge=counting)
     verifier.check(claims[0])  # warm-up: loads the embedding and verifier models
+    counting.calls.clear()
     per_part, pairs, passages = timed_checks(verifier, claims, clock)
     seconds = per_part["total"]
     peak_mib = peak_rss_mib()
@@ -288,6 +312,7 @@ def run(args: argparse.Namespace, index_dir: Path) -> int:
     ]]))
     print("\n" + split_table(per_part, pairs))
     print(f"\npassages judged per claim, p50 / max: {np.median(passages):.0f} / {max(passages)}")
+    print("\n" + pair_cost_table(counting.calls))
     if not args.no_draft:
         draft_seconds(Verifier(verifier.index, settings, embedder, judge), claims, args)
     return 0
