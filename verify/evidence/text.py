@@ -208,7 +208,6 @@ _SPEAKER_FILLER = re.compile(r"\s+(?:earlier|also|later|then|previously|has|had|
 _SUBJECT_PRONOUN = re.compile(r"^(he|she|they|it)\b\s*", re.IGNORECASE)
 
 
-@lru_cache(maxsize=8192)
 def opens_sentence(text: str, at: int) -> bool:
     """Whether the word at ``at`` starts the text or follows a sentence's end (spaces between)."""
     before = at - 1
@@ -217,6 +216,7 @@ def opens_sentence(text: str, at: int) -> bool:
     return before < 0 or text[before] in ".!?\"“"
 
 
+@lru_cache(maxsize=8192)
 def strip_attribution(sentence: str) -> str | None:
     """The reported content of "X said Y" / "Y, according to KCNA" / "According to X, Y"
     (cached: a check reads a passage's for the judge and again for the detectors).
