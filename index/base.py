@@ -19,6 +19,7 @@ from index.errors import StaleIndexError
 from index.filtered import nearest_among
 from index.models import FileChanges, Hit, Manifest, SourceSummary
 from index.rows import Rows
+from index.search import as_queries
 from index.shard_layout import ShardManifest
 from index.shard_rows import ShardRows
 
@@ -167,9 +168,7 @@ class IndexBase:
         """
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
-        queries = np.asarray(queries, dtype=np.float32)
-        if queries.ndim != 2 or queries.shape[1] != self.dim:
-            raise ValueError(f"queries must have shape (n, {self.dim}), got {queries.shape}")
+        queries = as_queries(queries, self.dim)
         known = self._rows.source_ids
         ranges = sorted(self.source_range(s) for s in set(sources) if s in known)  # disjoint: in row order
         return nearest_among(self.nearest_rows, self.vectors_in, self.hit_list, ranges, self._rows.sentences,
