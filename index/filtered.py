@@ -68,6 +68,9 @@ def _exact(stored: np.ndarray, rows: np.ndarray, query: np.ndarray, n: int) -> t
     figure may differ from the one ``nearest`` gives it by ~1e-7.
     """
     sims = stored @ query
+    if n < len(sims):  # only the rows at or above the n-th similarity can be among the n best: sort those
+        kept = np.flatnonzero(sims >= np.partition(sims, len(sims) - n)[len(sims) - n])
+        sims, rows = sims[kept], rows[kept]
     order = np.lexsort((rows, -sims))[:n]
     return sims[order], rows[order]
 
