@@ -168,6 +168,11 @@ _remembered: OrderedDict[tuple[str, Role, date | None, EvidenceSettings], Analys
 _remembering = threading.Lock()
 
 
+def is_remembered(text: str, role: Role, anchor: date | None, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> bool:
+    """Whether :func:`analyse` already holds a remembered analysis of ``text`` (no store need be read for it)."""
+    return (text, role, anchor, settings) in _remembered
+
+
 def remember(analyses: Iterable[Analysis], settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> None:
     """Hand :func:`analyse` analyses made earlier (read from the index's store of passage analyses,
     :mod:`verify.evidence.stored`), so that it returns them instead of parsing their texts again.

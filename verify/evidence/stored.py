@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from index.base import IndexBase
 from verify.errors import AnalysisStoreError
-from verify.evidence.analysis import analyse, remember
+from verify.evidence.analysis import analyse, is_remembered, remember
 from verify.evidence.records import RecordError, decode, encode, record_key, stamp
 from verify.scoring.assemble import iso_date
 from verify.settings import EvidenceSettings
@@ -106,11 +106,15 @@ class PassageRecords:
             passages: Each passage's sentence text and its document's date.
 
         Returns:
-            How many were found.
+            How many were found (those :func:`analyse` already remembers count, and are not read again).
         """
         if self.broken or not passages or not self.path.is_file():
             return 0
-        wanted = {record_key(text, "passage", anchor): (text, anchor) for text, anchor in passages}
+        held = {(text, anchor) for text, anchor in passages if is_remembered(text, "passage", anchor, self.settings)}
+        wanted = {record_key(text, "passage", anchor): (text, anchor) for text, anchor in passages
+                  if (text, anchor) not in held}
+        if not wanted:
+            return len(held)
         try:
             conn = sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True, timeout=2)
             try:
@@ -133,7 +137,7 @@ class PassageRecords:
         except (sqlite3.DatabaseError, zlib.error, RecordError, OSError) as exc:
             return self._broken(exc)
         remember(found, self.settings)
-        return len(found)
+        return len(found) + len(held)
 
     def _broken(self, exc: Exception) -> int:
         self.broken = True
