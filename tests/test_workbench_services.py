@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import FakeEmbedder
 
+import verify.workbench.live_index
 from index.build import build_index
 from index.store import ClaimIndex
 from verify.evidence.stored import PassageRecords
@@ -259,3 +260,15 @@ def test_the_annotated_draft_escapes_text_shows_the_source_s_words_and_filters_p
     assert problems.count("<p>") == 1 and "Kim met Putin" not in problems and "Is it true?" not in problems
     calm = draft.model_copy(update={"reports": [draft.reports[0], draft.reports[0]]})
     assert annotated_draft(calm, problems_only=True) == "<p>No problems found in this draft.</p>"
+
+
+def test_a_no_op_build_looks_for_missing_analyses_once_an_index(indexed, tmp_path, monkeypatch):
+    corpus, _ = indexed
+    live = LiveIndex(Settings(index_dir=tmp_path / "index", corpus_dir=corpus), FakeEmbedder(), judge=FakeJudge())
+    live.verifier()
+    calls = []
+    real_fill = verify.workbench.live_index.fill
+    monkeypatch.setattr(verify.workbench.live_index, "fill", lambda *a, **k: calls.append(1) or real_fill(*a, **k))
+    assert live.build() == "The index was already up to date."  # the index was built without its analyses
+    assert live.build() == "The index was already up to date."
+    assert len(calls) == 1 and (tmp_path / "index" / "analyses.sqlite").is_file()

@@ -136,6 +136,7 @@ class LiveIndex:
         self._judge = judge
         self._verifier: Verifier | None = None
         self._loaded_mtime: int | None = None
+        self._filled_mtime: int | None = None  # the index (manifest mtime) whose analyses this process stored
         self._lock = threading.RLock()
         self._state = UpdateState()
         self._thread: threading.Thread | None = None
@@ -240,22 +241,25 @@ class LiveIndex:
                              self._progress)
         mtime = self._manifest_mtime()
         if result.up_to_date and self._verifier is not None:
-            self._store_analyses(self._verifier)
+            if mtime != self._filled_mtime:  # an index opened as it was: its analyses may be missing
+                self._store_analyses(self._verifier, mtime)
             return "The index was already up to date."
         verifier = self._load()
         self._swap(verifier, mtime)
-        self._store_analyses(verifier)
+        self._store_analyses(verifier, mtime)
         return (f"Index updated: {result.added} added, {result.changed} changed, {result.removed} removed files; "
                 f"{result.sources} sources, {result.sentences:,} sentences.")
 
-    def _store_analyses(self, verifier: Verifier) -> None:
+    def _store_analyses(self, verifier: Verifier, mtime: int | None) -> None:
         """Parse and store the analyses of the passages that have none (``python -m verify analyse``), so that
-        checks read them; the index is in use meanwhile, and a failure costs a warning, never the update."""
+        checks read them; the index is in use meanwhile, and a failure costs a warning, never the update.
+        A later no-op build of the same index (``mtime``) does not look again."""
         try:
             result = fill(verifier.index, self.settings.evidence)
         except AnalysisStoreError as exc:
             LOG.warning("%s; checks parse the passages instead", exc)
             return
+        self._filled_mtime = mtime
         LOG.info("%d passage analyses stored, %d were current", result.analysed, result.current)
 
     def _run(self) -> None:
