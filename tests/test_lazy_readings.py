@@ -130,6 +130,8 @@ def test_unique_pairs_judges_a_pair_once_across_calls():
     first = unique.predict([("a", "b"), ("a", "b"), ("c", "d")])
     second = unique.predict([("c", "d"), ("e", "f")])
     assert judge.pairs == 3 and np.array_equal(first[2], second[0]) and unique.predict([]).shape == (0, 3)
+    assert list(unique.known) == [("a", "b"), ("c", "d"), ("e", "f")]  # what pair_usage records
+    assert np.array_equal(unique.known[("e", "f")], second[1])
 
 
 @pytest.fixture

@@ -64,6 +64,11 @@ class UniquePairs:
             return np.zeros((0, 3))
         return np.stack([self._known[pair] for pair in pairs])
 
+    @property
+    def known(self) -> dict[tuple[str, str], np.ndarray]:
+        """Every distinct pair judged so far, with the judge's probabilities, in the order first asked."""
+        return self._known
+
 
 def claim_parts(claim: str) -> list[str]:
     """The sentences of a claim of several ("The disease can infect anyone. People with

@@ -28,23 +28,10 @@ import verify.verifier
 from verify.evaluation.corpora import corpora_verifier
 from verify.evaluation.per_source import check_cases
 from verify.judge.context_gate import window_features
-from verify.judge.readings import decided
+from verify.judge.readings import UniquePairs, decided
 from verify.settings import DEFAULT_CONTEXT_GATE, DEFAULT_VERIFIER, PACKAGE_ROOT
 
 LOG = logging.getLogger(__name__)
-
-
-class RecordingJudge:
-    """The judge, each distinct pair's probabilities kept."""
-
-    def __init__(self, judge) -> None:
-        self.judge, self.known = judge, {}
-
-    def predict(self, pairs):
-        new = [p for p in dict.fromkeys(pairs) if p not in self.known]
-        if new:
-            self.known.update(zip(new, np.asarray(self.judge.predict(new), dtype=np.float64)))
-        return np.array([self.known[p] for p in pairs]).reshape(-1, 3)
 
 
 class ReplayJudge:
@@ -101,10 +88,10 @@ def record(args) -> int:
     from verify.verifier import nli_judge
 
     sets = corpora(args)
-    judge = RecordingJudge(nli_judge(Settings.from_env(verifier_path=args.model)))
+    judge = UniquePairs(nli_judge(Settings.from_env(verifier_path=args.model)))
     with corpora_verifier(sets.documents, args.model, judge=judge) as verifier:
         check_cases(verifier, sets.cases)
-    args.out.write_bytes(pickle.dumps(judge.known))
+    args.out.write_bytes(pickle.dumps({pair: np.asarray(p, dtype=np.float64) for pair, p in judge.known.items()}))
     print(f"{len(sets.cases)} claims, {len(judge.known):,} distinct pairs recorded to {args.out}")
     return 0
 
