@@ -39,6 +39,7 @@ __all__ = [
     "one_line",
     "quiet_libraries",
     "run_cli",
+    "start_cli",
 ]
 
 LOG = logging.getLogger(__name__)
@@ -131,6 +132,23 @@ def configure_logging(verbose: bool = False) -> None:
     stderr.addFilter(_ours)
     logging.captureWarnings(True)  # warnings.warn from libraries: into logging, so into the file
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[stderr, _LibraryLog()])
+
+
+def start_cli(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> argparse.Namespace:
+    """What every command line does before its work: quiet the model libraries (before any of them
+    is imported), read the arguments, and set logging up at the parser's ``--verbose`` level.
+
+    Args:
+        parser: The entry point's parser; it defines ``-v``/``--verbose``.
+        argv: Arguments without the program name. Defaults to None: ``sys.argv[1:]``.
+
+    Returns:
+        The parsed arguments.
+    """
+    quiet_libraries()
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose)
+    return args
 
 
 def _ensure_log_folder() -> bool:

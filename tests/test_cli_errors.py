@@ -282,6 +282,27 @@ def test_a_bad_claim_fails_before_any_model(fake_check, tmp_path, capsys):
     assert out == "" and err.startswith(f"error: {path} line {len(CLAIMS) + 1}: the claim is 3000 characters")
 
 
+@pytest.mark.parametrize("flags, verbose", [([], False), (["-v"], True)])
+def test_the_libraries_are_quieted_before_the_arguments_and_logging_follows_verbose(
+        fake_check, tmp_path, monkeypatch, capsys, flags, verbose):
+    import index.boundary
+
+    steps = []
+    monkeypatch.setattr(index.boundary, "quiet_libraries", lambda: steps.append("quiet"))
+    monkeypatch.setattr(index.boundary, "configure_logging", lambda v=False: steps.append(("logging", v)))
+    real_parser = verify_cli.build_parser
+
+    def build_parser():
+        parser = real_parser()
+        parse = parser.parse_args
+        parser.parse_args = lambda argv=None: steps.append("parse") or parse(argv)
+        return parser
+
+    monkeypatch.setattr(verify_cli, "build_parser", build_parser)
+    assert verify_cli.main([*flags, "check", "--index", str(tmp_path / "index"), CLAIMS[0]]) == 0
+    assert steps == ["quiet", "parse", ("logging", verbose)] and "CLAIM: " in capsys.readouterr().out
+
+
 # -- the app's boundary ---------------------------------------------------------------------------
 
 @pytest.mark.usefixtures("notes_path")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from index.boundary import OneLineParser, configure_logging, quiet_libraries, run_cli
+from index.boundary import OneLineParser, run_cli, start_cli
 from verify.errors import failure, settings_error
 from verify.inputs import read_claims, read_pairs
 from verify.models import Report
@@ -187,17 +187,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI.
+    """Run ``python -m verify``: the arguments read and logging set up by :func:`index.boundary.start_cli`.
 
     Args:
         argv: Arguments without the program name. Defaults to ``sys.argv[1:]``.
 
     Returns:
-        The exit code: 0 on success, 1 for a reported error, 2 for a usage error, 130 on Ctrl-C.
+        0 on success, 1 for a reported error, 2 for a usage error, 130 on Ctrl-C.
     """
-    quiet_libraries()  # before any model library is imported
-    args = build_parser().parse_args(argv)
-    configure_logging(args.verbose)
+    args = start_cli(build_parser(), argv)
     progress = _Progress(0)
     return run_cli(lambda: args.func(args, progress), f"python -m verify {args.command}",
                    interrupted=progress.interrupted, explain=failure)
