@@ -1,4 +1,5 @@
-"""Shared fixtures: a deterministic fake embedder, the real embedder, and the real corpus index.
+"""Shared fixtures: a deterministic fake embedder, the real embedder, and the real corpus index; helpers that
+build a tiny index from a few texts and a report contradicted on a date.
 
 The judge's ONNX export (made on first use by the default backend) goes to a folder of the test
 session, never to the repository's ``var/onnx``.
@@ -35,6 +36,46 @@ class RecordingJudge:
     def predict(self, pairs):
         self.seen.extend(pairs)
         return np.array([self.rule(p, h) for p, h in pairs], dtype=np.float64).reshape(-1, 3)
+
+
+def tiny_index(root: Path, files: dict[str, str | bytes], embedder, corpus: str = "corpus",
+               index: str = "index") -> Path:
+    """A small corpus and its index, for tests that build one from a few texts.
+
+    Args:
+        root: The folder to hold both (usually ``tmp_path``).
+        files: File name -> its text (written as UTF-8) or bytes.
+        embedder: The embedder of the build (usually the fake one).
+        corpus: The corpus folder's name under ``root``. Defaults to ``"corpus"``.
+        index: The index folder's name under ``root``. Defaults to ``"index"``.
+
+    Returns:
+        The index folder; the corpus is ``root / corpus``.
+    """
+    folder = root / corpus
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    build_index(folder, root / index, embedder)
+    return root / index
+
+
+LAVROV_DECEMBER = "Lavrov plans to visit Pyongyang in December."
+
+
+def contradicted_in_october(passage_text: str, claim: str = LAVROV_DECEMBER):
+    """A report of ``claim`` contradicted by source ``y``: its one passage says "in October" where the
+    claim says "in December", the date mismatch spanning both."""
+    from verify.models import Mismatch, Passage, Probabilities, Report, SourceVerdict, Span
+
+    c, p = claim.index("in December"), passage_text.index("in October")
+    passage = Passage(text=passage_text, start=0, end=len(passage_text), label="contradicts", similarity=0.8,
+                      probabilities=Probabilities(supports=0.05, contradicts=0.9, neutral=0.05),
+                      mismatches=[Mismatch(kind="date", claim=Span(text="in December", start=c, end=c + 11),
+                                           passage=Span(text="in October", start=p, end=p + 10),
+                                           detail="claim says 'in December', passage says 'in October'")])
+    return Report(claim=claim, verdict="contradicted", confidence=0.9, sources=[
+        SourceVerdict(source_id="y", stance="contradicts", confidence=0.9, passages=[passage])])
 
 
 @functools.lru_cache(maxsize=200_000)  # a word's vector is made once: a 10,000-source index builds in seconds

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import FakeEmbedder
+from conftest import FakeEmbedder, tiny_index
 
 import index.new_segment
 from bench.synthetic import line_split
@@ -55,13 +55,10 @@ def test_keyword_query_keeps_the_words_that_may_name_something():
 
 
 def test_on_a_small_corpus_the_choice_is_each_sources_nearest_passages_as_before(tmp_path, fake_embedder):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for n, topic in enumerate(["harbour trade", "harbour cargo ships", "bread baking", "trade talks", "weather"]):
-        (corpus / f"{n}.txt").write_text(f"Title {n}\n\n" + "\n\n".join(
-            f"Sentence {i} is about {topic} and the harbour {i % 3}." for i in range(12)))
-    build_index(corpus, tmp_path / "index", fake_embedder)
-    store = ClaimIndex.load(tmp_path / "index")
+    topics = ["harbour trade", "harbour cargo ships", "bread baking", "trade talks", "weather"]
+    files = {f"{n}.txt": f"Title {n}\n\n" + "\n\n".join(f"Sentence {i} is about {topic} and the harbour {i % 3}."
+                                                       for i in range(12)) for n, topic in enumerate(topics)}
+    store = ClaimIndex.load(tiny_index(tmp_path, files, fake_embedder))
     settings = Settings()
     claims = ["The harbour trade grew.", "Bread bakes slowly.", "Ships carried cargo to the harbour 2."]
     queries = fake_embedder.embed(claims)
@@ -79,12 +76,9 @@ def test_on_a_small_corpus_the_choice_is_each_sources_nearest_passages_as_before
 
 
 def test_the_keyword_search_brings_in_a_rare_name_the_similarity_search_ranks_low(tmp_path, fake_embedder):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for n in range(30):
-        (corpus / f"n{n:02d}.txt").write_text(f"Note {n}\n\nThe harbour trade grew strongly this spring.\n")
-    (corpus / "zz.txt").write_text("Profile\n\nZlatkov once worked as a teacher in a small mountain town.\n")
-    build_index(corpus, tmp_path / "index", fake_embedder)
+    files = {f"n{n:02d}.txt": f"Note {n}\n\nThe harbour trade grew strongly this spring.\n" for n in range(30)}
+    files["zz.txt"] = "Profile\n\nZlatkov once worked as a teacher in a small mountain town.\n"
+    tiny_index(tmp_path, files, fake_embedder)
     settings = Settings(min_similarity=-1.0, k_per_source=1, max_passages=5, candidate_pool=10, keyword_passages=2)
     claim = "The harbour trade grew strongly under minister Zlatkov."
     with_keywords = Verifier.from_index(tmp_path / "index", settings, fake_embedder, CountingJudge()).check(claim)

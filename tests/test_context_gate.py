@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import RecordingJudge
+from conftest import RecordingJudge, tiny_index
 
-from index.build import build_index
 from verify import Settings, Verifier
 from verify.errors import ModelError
 from verify.judge.context_gate import FEATURES, ContextGate, load_context_gate, window_features
@@ -45,12 +44,9 @@ def test_load_context_gate_rejects_a_missing_or_foreign_file(tmp_path):
 
 @pytest.fixture
 def index_dir(tmp_path, fake_embedder):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("Harbours\n\nThe port was busy. The harbour trade grew in May. Ships came.\n")
-    (corpus / "b.txt").write_text("Trade\n\nExports rose. The harbour trade fell in May. Prices held.\n")
-    build_index(corpus, tmp_path / "index", fake_embedder)
-    return tmp_path / "index"
+    return tiny_index(tmp_path, {"a.txt": "Harbours\n\nThe port was busy. The harbour trade grew in May. Ships came.\n",
+                                 "b.txt": "Trade\n\nExports rose. The harbour trade fell in May. Prices held.\n"},
+                      fake_embedder)
 
 
 @pytest.mark.parametrize("intercept, threshold, windows", [(-9.0, 0.5, False), (9.0, 0.5, True)])

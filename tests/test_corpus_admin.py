@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import tiny_index
 
 from index import ClaimIndex, build_index
 from verify.workbench.corpus_admin import (
@@ -125,13 +126,10 @@ def test_remove_deletes_only_files_of_the_corpus(tmp_path):
 
 
 def test_listing_shows_what_the_index_holds_and_what_changed(tmp_path, fake_embedder):
+    files = {"a.txt": ARTICLE, "b.txt": b"Second\n\nThe harbour handled 3 ships.\n",
+             "c.txt": b"Third\n\nThe bakery sold 12 loaves.\n"}
+    index = ClaimIndex.load(tiny_index(tmp_path, files, fake_embedder), corpus_check=False)
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_bytes(ARTICLE)
-    (corpus / "b.txt").write_bytes(b"Second\n\nThe harbour handled 3 ships.\n")
-    (corpus / "c.txt").write_bytes(b"Third\n\nThe bakery sold 12 loaves.\n")
-    build_index(corpus, tmp_path / "index", fake_embedder)
-    index = ClaimIndex.load(tmp_path / "index", corpus_check=False)
     entries = corpus_listing(corpus, index)
     assert [(e.file, e.status, [s.source_id for s in e.sources]) for e in entries] == [
         ("a.txt", "indexed", ["a"]), ("b.txt", "indexed", ["b"]), ("c.txt", "indexed", ["c"])]
@@ -145,12 +143,9 @@ def test_listing_shows_what_the_index_holds_and_what_changed(tmp_path, fake_embe
 
 
 def test_listing_shows_the_files_the_build_skipped_and_why(tmp_path, fake_embedder):
+    index = ClaimIndex.load(tiny_index(tmp_path, {"a.txt": ARTICLE, "photo.txt": b"\x89PNG\x00\x00"}, fake_embedder),
+                            corpus_check=False)
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_bytes(ARTICLE)
-    (corpus / "photo.txt").write_bytes(b"\x89PNG\x00\x00")
-    build_index(corpus, tmp_path / "index", fake_embedder)
-    index = ClaimIndex.load(tmp_path / "index", corpus_check=False)
     entries = {e.file: e for e in corpus_listing(corpus, index)}
     assert entries["a.txt"].status == "indexed" and entries["a.txt"].reason is None
     assert entries["photo.txt"].status == "skipped" and "is a binary file" in entries["photo.txt"].reason

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from conftest import contradicted_in_october
 
 from verify.workbench.draft import MAX_DRAFT_BYTES, DraftError, read_draft, split_draft
 from verify.workbench.worthiness import check_worthiness, reported_claim
@@ -156,19 +157,11 @@ def test_check_sentences_validates_every_claim_before_checking_any():
 
 
 def test_the_first_problem_and_the_inline_note_of_a_contradicted_sentence():
-    from verify.models import Mismatch, Passage, Probabilities, Report, SourceVerdict, Span
+    from verify.models import Report
     from verify.workbench.draft import CheckedDraft, first_problem, sentence_note
 
     text = "Lavrov earlier said he plans to visit Pyongyang in October."
-    at = text.index("in October")
-    passage = Passage(text=text, start=0, end=len(text), label="contradicts", similarity=0.8,
-                      probabilities=Probabilities(supports=0.05, contradicts=0.9, neutral=0.05),
-                      mismatches=[Mismatch(kind="date", claim=Span(text="in December", start=31, end=42),
-                                           passage=Span(text="in October", start=at, end=at + 10),
-                                           detail="claim says 'in December', passage says 'in October'")])
-    contradicted = Report(claim="Lavrov plans to visit Pyongyang in December.", verdict="contradicted",
-                          confidence=0.9, sources=[SourceVerdict(source_id="y", stance="contradicts",
-                                                                 confidence=0.9, passages=[passage])])
+    contradicted = contradicted_in_october(text)
     draft = CheckedDraft(name="d", sentences=split_draft(
         "Kim Jong Un met Putin in 2019 at Vostochny. Lavrov plans to visit Pyongyang in December."),
         reports=[Report(claim="Kim Jong Un met Putin in 2019 at Vostochny.", verdict="supported", confidence=0.9),

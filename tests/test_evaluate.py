@@ -6,8 +6,8 @@ import json
 import re
 
 import numpy as np
+from conftest import tiny_index
 
-from index import build_index
 from verify import Settings, Verifier
 from verify.evaluate import eval_pairs, print_table, read_claim_cases
 from verify.evaluation.corpora import LabelledPair, connected_topics, corpora_verifier, sample_cases, small_corpora
@@ -27,12 +27,9 @@ class KeywordJudge:
 
 
 def test_dev_claims_scores_stances_evidence_calibration_and_overconfidence(tmp_path, fake_embedder):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "yes.txt").write_text("Yes\n\nOfficials confirmed the harbour trade grew.\n")
-    (corpus / "no.txt").write_text("No\n\nOfficials denied the harbour trade grew.\n")
-    build_index(corpus, tmp_path / "index", fake_embedder)
-    verifier = Verifier.from_index(tmp_path / "index", Settings(min_similarity=-1.0, stance_calibration=None),
+    index_dir = tiny_index(tmp_path, {"yes.txt": "Yes\n\nOfficials confirmed the harbour trade grew.\n",
+                                      "no.txt": "No\n\nOfficials denied the harbour trade grew.\n"}, fake_embedder)
+    verifier = Verifier.from_index(index_dir, Settings(min_similarity=-1.0, stance_calibration=None),
                                    embedder=fake_embedder, judge=KeywordJudge())
     claims = tmp_path / "dev_claims.jsonl"
     rows = [{"id": "c1", "claim": "The harbour trade grew.",

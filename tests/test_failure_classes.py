@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import tiny_index
 
-from index import build_index
 from verify import Settings, Verifier
 
 
@@ -35,12 +35,7 @@ DOCS = {
 
 @pytest.fixture
 def index_dir(tmp_path, fake_embedder):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in DOCS.items():
-        (corpus / name).write_text(text)
-    build_index(corpus, tmp_path / "index", fake_embedder)
-    return tmp_path / "index"
+    return tiny_index(tmp_path, DOCS, fake_embedder)
 
 
 def check(index_dir, fake_embedder, judge, claim):

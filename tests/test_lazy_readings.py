@@ -11,10 +11,9 @@ import random
 
 import numpy as np
 import pytest
-from conftest import RecordingJudge
+from conftest import RecordingJudge, tiny_index
 
 import verify.verifier
-from index.build import build_index
 from verify import Settings, Verifier
 from verify.evidence.text import strip_attribution
 from verify.judge.readings import (
@@ -136,13 +135,9 @@ def test_unique_pairs_judges_a_pair_once_across_calls():
 
 @pytest.fixture
 def news_index(tmp_path, fake_embedder):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for n in range(4):
-        body = [rng_sentence for rng_sentence in random.Random(n).sample(SENTENCES, 5)]
-        (corpus / f"doc{n}.txt").write_text(f"Story {n}\n\n" + " ".join(body) + "\n")
-    build_index(corpus, tmp_path / "index", fake_embedder)
-    return tmp_path / "index"
+    stories = {f"doc{n}.txt": f"Story {n}\n\n" + " ".join(random.Random(n).sample(SENTENCES, 5)) + "\n"
+               for n in range(4)}
+    return tiny_index(tmp_path, stories, fake_embedder)
 
 
 def test_lazy_windows_give_the_reports_of_every_window(news_index, fake_embedder, monkeypatch):

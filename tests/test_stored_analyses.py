@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import tiny_index
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,14 +106,12 @@ SENTENCES, RECORDS = 35, 34
 
 @pytest.fixture
 def index_dir(tmp_path, fake_embedder):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "long.txt").write_text("Harbours\n\n" + "\n\n".join(
-        f"The harbour at Port {i} handled {i * 10} ships in May 2020, not more than last year." for i in range(30))
-        + f"\n\n{DATELINE}\n")
-    (corpus / "short.txt").write_text(f"Note\n\nOfficials in Paris denied the harbour trade grew last month.\n\n{DATELINE}\n")
-    build_index(corpus, tmp_path / "index", fake_embedder)
-    return tmp_path / "index"
+    return tiny_index(tmp_path, {
+        "long.txt": "Harbours\n\n" + "\n\n".join(
+            f"The harbour at Port {i} handled {i * 10} ships in May 2020, not more than last year." for i in range(30))
+        + f"\n\n{DATELINE}\n",
+        "short.txt": f"Note\n\nOfficials in Paris denied the harbour trade grew last month.\n\n{DATELINE}\n"},
+        fake_embedder)
 
 
 def _reports(index_dir, fake_embedder) -> list[str]:

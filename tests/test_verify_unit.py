@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import RecordingJudge
+from conftest import RecordingJudge, tiny_index
 
 from index import build_index
 from verify import InvalidClaimError, Report, Settings, Verifier, judge_pairs
@@ -31,15 +31,12 @@ class FakeJudge:
 
 @pytest.fixture
 def small_index(tmp_path, fake_embedder):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "long.txt").write_text("Long article about harbours\n\n" + "\n\n".join(
-        f"The harbour at Port {i} handled ships and cargo in the harbour trade." for i in range(40)))
-    (corpus / "short.txt").write_text("Short note\n\nOfficials confirmed the harbour trade grew.\n")
-    (corpus / "other.txt").write_text("Other\n\nOfficials denied the harbour trade grew.\n")
-    (corpus / "cooking.txt").write_text("Recipes\n\nBake the bread for forty minutes at a high heat.\n")
-    build_index(corpus, tmp_path / "index", fake_embedder)
-    return tmp_path / "index"
+    return tiny_index(tmp_path, {
+        "long.txt": "Long article about harbours\n\n" + "\n\n".join(
+            f"The harbour at Port {i} handled ships and cargo in the harbour trade." for i in range(40)),
+        "short.txt": "Short note\n\nOfficials confirmed the harbour trade grew.\n",
+        "other.txt": "Other\n\nOfficials denied the harbour trade grew.\n",
+        "cooking.txt": "Recipes\n\nBake the bread for forty minutes at a high heat.\n"}, fake_embedder)
 
 
 def make_verifier(index_dir, fake_embedder, judge=None, **settings):
@@ -229,16 +226,13 @@ def test_check_many_validates_every_claim_before_any_model(small_index, fake_emb
 
 def wire_corpus(root, embedder, denial: bool = True):
     """Three copies of one agency story, one own report, and (optionally) a denial."""
-    corpus = root / "wire"
-    corpus.mkdir()
     story = "Officials confirmed the harbour trade grew by a third last year, the port authority reported."
-    for name in ("agency", "paper", "site"):
-        (corpus / f"{name}.txt").write_text(f"{name.title()} news\n\n{story}\n\nThe weather was mild.\n")
-    (corpus / "own.txt").write_text("Own reporting\n\nOur reporter confirmed that harbour trade grew strongly.\n")
+    files = {f"{name}.txt": f"{name.title()} news\n\n{story}\n\nThe weather was mild.\n"
+             for name in ("agency", "paper", "site")}
+    files["own.txt"] = "Own reporting\n\nOur reporter confirmed that harbour trade grew strongly.\n"
     if denial:
-        (corpus / "other.txt").write_text("Other\n\nOfficials denied the harbour trade grew.\n")
-    build_index(corpus, root / "wire_index", embedder)
-    return root / "wire_index"
+        files["other.txt"] = "Other\n\nOfficials denied the harbour trade grew.\n"
+    return tiny_index(root, files, embedder, corpus="wire", index="wire_index")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import FakeEmbedder
+from conftest import FakeEmbedder, contradicted_in_october, tiny_index
 
 import verify.workbench.live_index
 from index.build import build_index
@@ -77,14 +77,11 @@ def test_a_document_view_marks_the_passage_and_finds_it_again_when_offsets_moved
 
 
 def test_untitled_documents_are_named_by_file_and_unsafe_urls_are_not_links(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "feed.jsonl").write_text(
-        '{"id": "a1", "text": "The ferry carried <b>120</b> passengers on Friday.", "url": "javascript:alert(1)"}\n'
-        '{"id": "a2", "text": "The bridge opened in 2024 after four years.", "url": "https://example.org/b"}\n')
-    (corpus / "note.txt").write_text("the bridge cost 40 million won, officials said on monday.\n")
-    build_index(corpus, tmp_path / "index", FakeEmbedder())
-    index = ClaimIndex.load(tmp_path / "index")
+    index = ClaimIndex.load(tiny_index(tmp_path, {
+        "feed.jsonl":
+            '{"id": "a1", "text": "The ferry carried <b>120</b> passengers on Friday.", "url": "javascript:alert(1)"}\n'
+            '{"id": "a2", "text": "The bridge opened in 2024 after four years.", "url": "https://example.org/b"}\n',
+        "note.txt": "the bridge cost 40 million won, officials said on monday.\n"}, FakeEmbedder()))
     assert display_name(index.documents["a1"]) == "feed.jsonl#a1"
     assert display_name(index.documents["note"]) == "note.txt"
     first = document_view(index, "a1")
@@ -235,22 +232,14 @@ def test_local_time_reads_utc_iso_times():
 # -- the annotated draft ---------------------------------------------------------------------
 
 def test_the_annotated_draft_escapes_text_shows_the_source_s_words_and_filters_problems():
-    from verify.models import Mismatch, Passage, Probabilities, SourceVerdict, Span
     from verify.workbench.annotate import annotated_draft
     from verify.workbench.draft import CheckedDraft, split_draft
 
-    text = "Lavrov <b>said</b> he plans to visit Pyongyang in October."
-    at = text.index("in October")
-    passage = Passage(text=text, start=0, end=len(text), label="contradicts", similarity=0.8,
-                      probabilities=Probabilities(supports=0.05, contradicts=0.9, neutral=0.05),
-                      mismatches=[Mismatch(kind="date", claim=Span(text="in December", start=31, end=42),
-                                           passage=Span(text="in October", start=at, end=at + 10), detail="d")])
     sentences = split_draft("Kim met Putin in 2019 at <Vostochny>. Is it true?\n\n"
                             "Lavrov plans to visit Pyongyang in December.")
     draft = CheckedDraft(name="d", sentences=sentences, reports=[
         Report(claim=sentences[0].claim, verdict="supported", confidence=0.9),
-        Report(claim=sentences[2].claim, verdict="contradicted", confidence=0.9, sources=[
-            SourceVerdict(source_id="y", stance="contradicts", confidence=0.9, passages=[passage])])])
+        contradicted_in_october("Lavrov <b>said</b> he plans to visit Pyongyang in October.", sentences[2].claim)])
     full = annotated_draft(draft, {"y": "Yonhap <News>"})
     assert full.count("<p>") == 2 and "&lt;Vostochny&gt;" in full and "<Vostochny>" not in full
     assert '<span class="cc-skipped" style="opacity:.6">Is it true?</span>' in full
