@@ -38,6 +38,25 @@ class RecordingJudge:
         return np.array([self.rule(p, h) for p, h in pairs], dtype=np.float64).reshape(-1, 3)
 
 
+def keyword_rule(premise: str, hypothesis: str) -> list[float]:
+    """'confirmed' in the premise -> supports, 'denied' -> contradicts, else neutral."""
+    if "confirmed" in premise:
+        return [0.9, 0.05, 0.05]
+    if "denied" in premise:
+        return [0.05, 0.9, 0.05]
+    return [0.1, 0.1, 0.8]
+
+
+class KeywordJudge(RecordingJudge):
+    """A :class:`RecordingJudge` by :func:`keyword_rule`, answering in float32 as the real judge does."""
+
+    def __init__(self):
+        super().__init__(keyword_rule)
+
+    def predict(self, pairs):
+        return super().predict(pairs).astype(np.float32)
+
+
 def tiny_index(root: Path, files: dict[str, str | bytes], embedder, corpus: str = "corpus",
                index: str = "index") -> Path:
     """A small corpus and its index, for tests that build one from a few texts.

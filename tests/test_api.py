@@ -7,8 +7,8 @@ import csv
 import io
 import json
 
-import numpy as np
 import pytest
+from conftest import KeywordJudge
 from fastapi.testclient import TestClient
 
 from index import build_index
@@ -22,19 +22,6 @@ from verify.workbench.checked import CheckedStatement
 from verify.workbench.export import CSV_COLUMNS, claim_review, reports_csv, reports_markdown
 
 HARBOUR = "Officials confirmed the harbour trade grew."
-
-
-class KeywordJudge:
-    """'confirmed' in the premise -> supports, 'denied' -> contradicts, else neutral; records what it read."""
-
-    def __init__(self):
-        self.seen: list[tuple[str, str]] = []
-
-    def predict(self, pairs):
-        self.seen.extend(pairs)
-        rows = {True: [0.9, 0.05, 0.05], False: [0.1, 0.1, 0.8]}
-        return np.array([[0.05, 0.9, 0.05] if "denied" in p else rows["confirmed" in p] for p, _ in pairs],
-                        dtype=np.float32)
 
 
 class BrokenJudge:

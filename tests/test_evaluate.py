@@ -6,7 +6,7 @@ import json
 import re
 
 import numpy as np
-from conftest import tiny_index
+from conftest import KeywordJudge, tiny_index
 
 from verify import Settings, Verifier
 from verify.evaluate import eval_pairs, print_table, read_claim_cases
@@ -16,14 +16,6 @@ from verify.evaluation.per_source import ClaimCase, score_cases
 from verify.models import Report, SourceVerdict
 from verify.scoring.confidence import ConfidenceMap
 from verify.training.metrics import grouped_split
-
-
-class KeywordJudge:
-    """supports when the premise says 'confirmed', contradicts on 'denied', neutral otherwise."""
-
-    def predict(self, pairs):
-        return np.array([[0.9, 0.05, 0.05] if "confirmed" in p else [0.05, 0.9, 0.05] if "denied" in p
-                         else [0.1, 0.1, 0.8] for p, _ in pairs])
 
 
 def test_dev_claims_scores_stances_evidence_calibration_and_overconfidence(tmp_path, fake_embedder):

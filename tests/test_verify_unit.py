@@ -4,29 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import RecordingJudge, tiny_index
+from conftest import KeywordJudge, RecordingJudge, tiny_index
 
 from index import build_index
 from verify import InvalidClaimError, Report, Settings, Verifier, judge_pairs
-
-
-class FakeJudge:
-    """Fixed probabilities by keyword: 'support' in the premise -> supports, 'deny' -> contradicts."""
-
-    def __init__(self):
-        self.seen: list[tuple[str, str]] = []
-
-    def predict(self, pairs):
-        self.seen.extend(pairs)
-        rows = []
-        for premise, _ in pairs:
-            if "confirmed" in premise:
-                rows.append([0.9, 0.05, 0.05])
-            elif "denied" in premise:
-                rows.append([0.05, 0.9, 0.05])
-            else:
-                rows.append([0.1, 0.1, 0.8])
-        return np.array(rows, dtype=np.float32)
 
 
 @pytest.fixture
@@ -41,12 +22,12 @@ def small_index(tmp_path, fake_embedder):
 
 def make_verifier(index_dir, fake_embedder, judge=None, **settings):
     return Verifier.from_index(index_dir, Settings(min_similarity=-1.0, **settings), embedder=fake_embedder,
-                               judge=judge or FakeJudge())
+                               judge=judge or KeywordJudge())
 
 
 @pytest.mark.parametrize("claim", ["", "   ", "\n\t"])
 def test_empty_claim_is_rejected_before_any_model(small_index, fake_embedder, claim):
-    judge = FakeJudge()
+    judge = KeywordJudge()
     verifier = make_verifier(small_index, fake_embedder, judge)
     with pytest.raises(InvalidClaimError, match="empty"):
         verifier.check(claim)
@@ -59,7 +40,7 @@ def test_overlong_claim_is_rejected(small_index, fake_embedder):
 
 
 def test_every_source_gets_its_own_candidates(small_index, fake_embedder):
-    judge = FakeJudge()
+    judge = KeywordJudge()
     verifier = make_verifier(small_index, fake_embedder, judge, k_per_source=2, judge_context=False)
     report = verifier.check("The harbour trade grew.")
     judged = {p for p, h in judge.seen if h == "The harbour trade grew."}  # not the contradictions re-read
@@ -93,7 +74,7 @@ def test_offsets_point_into_the_document(small_index, fake_embedder):
 
 def test_nothing_relevant_gives_not_enough_evidence(small_index, fake_embedder):
     verifier = Verifier.from_index(small_index, Settings(min_similarity=0.99), embedder=fake_embedder,
-                                   judge=FakeJudge())
+                                   judge=KeywordJudge())
     report = verifier.check("Quantum chromodynamics of gluons")
     assert report.verdict == "not_enough_evidence"
     assert report.sources == [] and report.sources_without_evidence == 4  # counted, not listed
@@ -105,7 +86,7 @@ def test_nothing_relevant_gives_not_enough_evidence(small_index, fake_embedder):
 
 def test_a_report_lists_the_sources_with_evidence_and_counts_the_rest(small_index, fake_embedder):
     verifier = Verifier.from_index(small_index, Settings(min_similarity=0.5), embedder=fake_embedder,
-                                   judge=FakeJudge())
+                                   judge=KeywordJudge())
     report = verifier.check("Officials confirmed the harbour trade grew.")
     listed = {s.source_id for s in report.sources}
     assert {"short", "other"} <= listed and "cooking" not in listed
@@ -119,14 +100,14 @@ def test_a_report_lists_the_sources_with_evidence_and_counts_the_rest(small_inde
     assert chosen.sources_without_evidence == 1
     # more chosen than list_chosen: listed as an unfiltered check lists them, the silent one counted
     many = Verifier.from_index(small_index, Settings(min_similarity=0.5, list_chosen=1), embedder=fake_embedder,
-                               judge=FakeJudge()).check("Officials confirmed the harbour trade grew.",
+                               judge=KeywordJudge()).check("Officials confirmed the harbour trade grew.",
                                                         sources={"cooking", "short"})
     assert [s.source_id for s in many.sources] == ["short"] and many.sources_without_evidence == 1
     assert many.verdict == chosen.verdict
 
 
 def test_judge_pairs_applies_detectors():
-    judge = FakeJudge()
+    judge = KeywordJudge()
     out = judge_pairs(judge, [("Officials confirmed it in 1999.", "Officials confirmed it in 1999."),
                               ("Officials confirmed it in 2005.", "Officials confirmed it in 1999.")])
     assert [j.label for j in out] == ["supports", "contradicts"]
@@ -135,7 +116,7 @@ def test_judge_pairs_applies_detectors():
 
 
 def test_the_model_reads_the_claim_with_confirmed_slots_in_the_passages_words():
-    judge = FakeJudge()
+    judge = KeywordJudge()
     judge_pairs(judge, [("They marked 75 years of ties.", "Officials confirmed the 75th anniversary of ties."),
                         ("They marked 50 years of ties.", "Officials confirmed the 75th anniversary of ties.")])
     assert [h for _, h in judge.seen] == ["They marked 75th anniversary of ties.", "They marked 50 years of ties."]
@@ -144,7 +125,7 @@ def test_the_model_reads_the_claim_with_confirmed_slots_in_the_passages_words():
 def test_attributed_passage_is_also_judged_as_reported_speech():
     from verify.judge.readings import predict_reported
 
-    judge = FakeJudge()
+    judge = KeywordJudge()
     probs = predict_reported(judge, [("Officials confirmed the deal, the ministry said.", "claim"),
                                      ("Plain sentence without attribution here.", "claim")])
     assert [p for p, _ in judge.seen] == ["Officials confirmed the deal, the ministry said.",
@@ -156,7 +137,7 @@ def test_attributed_passage_is_also_judged_as_reported_speech():
 def test_context_reading_counts_less_than_the_sentence():
     from verify.judge.readings import CONTEXT_WEIGHT, predict_readings
 
-    judge = FakeJudge()
+    judge = KeywordJudge()
     probs = predict_readings(judge, [(["A plain sentence here."], "claim")],
                              ["Officials confirmed it. A plain sentence here."])
     assert probs[0][0] == pytest.approx(0.9 * CONTEXT_WEIGHT)
@@ -173,7 +154,7 @@ class CountingEmbedder:
         return self.inner.embed(texts)
 
 
-class CountingJudge(FakeJudge):
+class CountingJudge(KeywordJudge):
     def __init__(self):
         super().__init__()
         self.calls = 0
@@ -312,10 +293,10 @@ def test_source_confidence_goes_through_the_stance_calibration(small_index, fake
     from verify.scoring.confidence import load_confidence_map
 
     claim = "Officials confirmed the harbour trade grew."
-    raw = Verifier.from_index(small_index, Settings(stance_calibration=None), fake_embedder, FakeJudge()).check(claim)
+    raw = Verifier.from_index(small_index, Settings(stance_calibration=None), fake_embedder, KeywordJudge()).check(claim)
     path = tmp_path / "calibration.json"
     path.write_text(json.dumps({"a": 2.0, "b": 0.0}))
-    mapped = Verifier.from_index(small_index, Settings(stance_calibration=path), fake_embedder, FakeJudge()).check(claim)
+    mapped = Verifier.from_index(small_index, Settings(stance_calibration=path), fake_embedder, KeywordJudge()).check(claim)
     by_id = {s.source_id: s for s in raw.sources}
     for s in mapped.sources:
         assert s.stance == by_id[s.source_id].stance
@@ -328,7 +309,7 @@ def test_source_confidence_goes_through_the_stance_calibration(small_index, fake
     path.write_text(json.dumps({"format": CONFIDENCE_MODEL_FORMAT, "features": FEATURE_NAMES,
                                 "coefficients": weights, "intercept": 0.1}))
     model = Verifier.from_index(small_index, Settings(stance_calibration=path), fake_embedder,
-                                FakeJudge()).check(claim)
+                                KeywordJudge()).check(claim)
     assert [(s.source_id, s.stance) for s in sorted(model.sources, key=lambda s: s.source_id)] == [
         (s.source_id, s.stance) for s in sorted(raw.sources, key=lambda s: s.source_id)]
     assert model.verdict == raw.verdict
@@ -352,7 +333,7 @@ def test_a_contradiction_is_checked_the_other_way_round():
     assert probs[0][1] == pytest.approx(0.5 / 1.0 * (0.9 + 0.1) / (0.05 + 0.5 + 0.05))
     assert probs[1].tolist() == pytest.approx([0.1, 0.1, 0.8])
     # a contradiction both ways stays one
-    both = symmetric_contradiction(FakeJudge(), [("Officials denied it.", "Officials denied it, again.")],
+    both = symmetric_contradiction(KeywordJudge(), [("Officials denied it.", "Officials denied it, again.")],
                                    np.array([[0.05, 0.9, 0.05]]))
     assert both[0].argmax() == 1
 
@@ -363,7 +344,7 @@ def test_calibrated_confidence_never_claims_certainty(small_index, fake_embedder
     path = tmp_path / "calibration.json"
     path.write_text(json.dumps({"a": 5.0, "b": 3.0, "ceiling": 0.99}))
     report = Verifier.from_index(small_index, Settings(stance_calibration=path, min_similarity=-1.0), fake_embedder,
-                                 FakeJudge()).check("Officials confirmed the harbour trade grew.")
+                                 KeywordJudge()).check("Officials confirmed the harbour trade grew.")
     assert report.confidence <= 0.99 and all(s.confidence <= 0.99 for s in report.sources)
 
 
@@ -437,14 +418,14 @@ def test_the_corpus_names_are_read_from_the_index_not_from_any_document_text(cor
 def test_a_pair_read_twice_in_one_call_goes_to_the_model_once():
     from verify.judge.readings import predict_readings_split
 
-    judge = FakeJudge()
+    judge = KeywordJudge()
     items = [(["Officials denied it."], "The claim."), (["Officials denied it."], "The claim."),
              (["A plain sentence."], "The claim.")]
     probs, own = predict_readings_split(judge, items, ["Officials denied it.", None, None])
     assert len(judge.seen) == len(set(judge.seen))  # forward and reversed pairs, each sent once
     assert sorted(judge.seen) == sorted({("Officials denied it.", "The claim."), ("A plain sentence.", "The claim."),
                                          ("The claim.", "Officials denied it.")})
-    alone = predict_readings_split(FakeJudge(), items[:1])[0]  # the answers are those the pair gets alone
+    alone = predict_readings_split(KeywordJudge(), items[:1])[0]  # the answers are those the pair gets alone
     np.testing.assert_array_equal(probs[0], alone[0])
     np.testing.assert_array_equal(probs[1], alone[0])
     np.testing.assert_array_equal(own, probs)
