@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import PurePath
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.errors import CrosscheckError, IngestError
-from index.ingest import decode_text
+from index.errors import CrosscheckError
 from verify.models import Report
+from verify.workbench.upload import UploadRules, check_upload, upload_text
 
 __all__ = ["BATCH_EXTENSIONS", "CLAIM_COLUMNS", "MAX_BATCH_BYTES", "MAX_BATCH_CLAIMS", "BatchError", "BatchRow",
            "batch_rows", "read_claims"]
@@ -30,6 +29,11 @@ class BatchError(CrosscheckError):
     """A file of claims cannot be read: wrong type, too large, not text, no claims, too many."""
 
 
+_UPLOAD = UploadRules(extensions=BATCH_EXTENSIONS, max_bytes=MAX_BATCH_BYTES, error=BatchError,
+                      allowed=f"claims can be read from {' or '.join(BATCH_EXTENSIONS)} files",
+                      each="a file of claims", accepted="UTF-8 .csv or .txt")
+
+
 def read_claims(name: str, data: bytes) -> list[str]:
     """The claims of an uploaded file, in order.
 
@@ -41,19 +45,9 @@ def read_claims(name: str, data: bytes) -> list[str]:
         BatchError: Another type, over :data:`MAX_BATCH_BYTES`, not UTF-8 text, a broken CSV,
             no claims, or more than :data:`MAX_BATCH_CLAIMS`.
     """
-    base = PurePath(name.replace("\\", "/")).name
-    suffix = PurePath(base).suffix.lower()
-    if suffix not in BATCH_EXTENSIONS:
-        raise BatchError(f"{base}: claims can be read from {' or '.join(BATCH_EXTENSIONS)} files, "
-                         f"not {suffix or 'files without an extension'}")
-    if len(data) > MAX_BATCH_BYTES:
-        raise BatchError(f"{base} is {len(data) / 1024 / 1024:.1f} MB; a file of claims may be at most "
-                         f"{MAX_BATCH_BYTES // 1024 // 1024} MB")
-    try:
-        text = decode_text(base, data, accepted="UTF-8 .csv or .txt")
-    except IngestError as exc:
-        raise BatchError(str(exc)) from exc
-    if suffix == ".txt":
+    upload = check_upload(name, data, _UPLOAD)
+    base, text = upload.name, upload_text(upload, _UPLOAD)
+    if upload.suffix == ".txt":
         claims = [line.strip() for line in text.splitlines()]
     else:
         try:

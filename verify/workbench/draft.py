@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import PurePath
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from index.clean import markdown_to_text
-from index.errors import CrosscheckError, IngestError
-from index.ingest import decode_text
+from index.errors import CrosscheckError
 from index.split import paragraph_spans, sentence_spans
 from verify.inputs import validate_claim
 from verify.models import Report
+from verify.workbench.upload import UploadRules, check_upload, upload_text
 from verify.workbench.worthiness import check_worthiness, reported_claim
 
 __all__ = [
@@ -41,6 +40,11 @@ MAX_DRAFT_SENTENCES = 300
 
 class DraftError(CrosscheckError):
     """A draft cannot be read: wrong type, too large, not text, a broken .docx."""
+
+
+_UPLOAD = UploadRules(extensions=DRAFT_EXTENSIONS, max_bytes=MAX_DRAFT_BYTES, error=DraftError,
+                      allowed=f"drafts can be {', '.join(DRAFT_EXTENSIONS)} files", each="a draft",
+                      accepted="UTF-8 " + ", ".join(DRAFT_EXTENSIONS))
 
 
 class DraftSentence(BaseModel):
@@ -137,25 +141,15 @@ def read_draft(name: str, data: bytes) -> str:
         DraftError: Another type, larger than :data:`MAX_DRAFT_BYTES`, not UTF-8 text, a
             broken .docx, or no text at all.
     """
-    base = PurePath(name.replace("\\", "/")).name
-    suffix = PurePath(base).suffix.lower()
-    if suffix not in DRAFT_EXTENSIONS:
-        raise DraftError(f"{base}: drafts can be {', '.join(DRAFT_EXTENSIONS)} files, not {suffix or 'files without an extension'}")
-    if len(data) > MAX_DRAFT_BYTES:
-        raise DraftError(f"{base} is {len(data) / 1024 / 1024:.1f} MB; a draft may be at most "
-                         f"{MAX_DRAFT_BYTES // 1024 // 1024} MB")
-    if suffix == ".docx":
-        text = _docx_text(base, data)
+    upload = check_upload(name, data, _UPLOAD)
+    if upload.suffix == ".docx":
+        text = _docx_text(upload.name, data)
     else:
-        try:
-            text = decode_text(base, data, accepted="UTF-8 " + ", ".join(DRAFT_EXTENSIONS))
-        except IngestError as exc:
-            raise DraftError(str(exc)) from exc
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if suffix == ".md":
+        text = upload_text(upload, _UPLOAD).replace("\r\n", "\n").replace("\r", "\n")
+        if upload.suffix == ".md":
             text = markdown_to_text(text).text
     if not text.strip():
-        raise DraftError(f"{base} holds no text")
+        raise DraftError(f"{upload.name} holds no text")
     return text
 
 
