@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import RecordingJudge
 
-from index.build import build_index
+from index.build.update import build_index
 from verify import Settings, Verifier
 from verify.errors import ModelError
 from verify.judge.context_gate import FEATURES, ContextGate, load_context_gate, window_features

@@ -14,7 +14,7 @@ import pytest
 from conftest import RecordingJudge
 
 import verify.verifier
-from index.build import build_index
+from index.build.update import build_index
 from verify import Settings, Verifier
 from verify.evidence.text import strip_attribution
 from verify.judge.readings import (

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from pydantic import BaseModel, ConfigDict, Field
 
 from index.errors import CrosscheckError, IngestError
-from index.ingest import decode_text
+from index.ingest.read import decode_text
 from verify.models import Report
 
 __all__ = ["BATCH_EXTENSIONS", "CLAIM_COLUMNS", "MAX_BATCH_BYTES", "MAX_BATCH_CLAIMS", "BatchError", "BatchRow",

@@ -15,10 +15,10 @@ from pathlib import PurePath
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.clean import markdown_to_text
 from index.errors import CrosscheckError, IngestError
-from index.ingest import decode_text
-from index.split import paragraph_spans, sentence_spans
+from index.ingest.clean import markdown_to_text
+from index.ingest.read import decode_text
+from index.split.document import paragraph_spans, sentence_spans
 from verify.inputs import validate_claim
 from verify.models import Report
 from verify.workbench.worthiness import check_worthiness, reported_claim
