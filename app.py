@@ -23,10 +23,10 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from index.boundary import quiet_libraries
-from index.corpus import SUPPORTED_EXTENSIONS
 from index.embed import SentenceTransformerEmbedder
 from index.errors import CrosscheckError, MissingIndexError
-from index.store import ClaimIndex
+from index.ingest.corpus import SUPPORTED_EXTENSIONS
+from index.store.claim_index import ClaimIndex
 from verify import Passage, Report, Settings, SourceVerdict, Verifier
 from verify.errors import failure
 from verify.scoring.independence import summary_line as _summary_line

@@ -40,11 +40,11 @@ import verify.evidence.analysis
 import verify.evidence.stored
 import verify.verifier
 from bench._common import CORPUS, ROOT, peak_rss_mib, table
-from index.build import build_index
+from index.build.update import build_index
 from index.embed import SentenceTransformerEmbedder
 from index.errors import CrosscheckError
-from index.search import as_queries, score_sources
-from index.store import ClaimIndex
+from index.search.per_source import as_queries, score_sources
+from index.store.claim_index import ClaimIndex
 from verify import Settings, Verifier
 from verify.evidence.stored import store_path
 from verify.verifier import nli_judge
@@ -320,7 +320,7 @@ def run(args: argparse.Namespace, index_dir: Path) -> int:
 
 def synthetic_index(sentences: int, work: Path) -> Path:
     """The index of a synthetic corpus of about ``sentences`` sentences under ``work`` (built once, then reused)."""
-    import index.new_segment
+    import index.build.new_segment
     from bench.synthetic import HashEmbedder, line_split, write_corpus
 
     corpus, out = work / f"corpus-{sentences}-lines", work / f"check-index-{sentences}"
@@ -328,7 +328,7 @@ def synthetic_index(sentences: int, work: Path) -> Path:
         write_corpus(corpus, sentences, one_per_line=True)
         (corpus / ".complete").touch()
     if not (out / "manifest.json").exists():
-        with mock.patch.object(index.new_segment, "split_document", line_split):  # the store, not the splitter
+        with mock.patch.object(index.build.new_segment, "split_document", line_split):  # the store, not the splitter
             build_index(corpus, out, HashEmbedder())
     return out
 

@@ -38,12 +38,12 @@ if __package__ in (None, ""):  # run as ``python bench/bench_index.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import CORPUS, ROOT, AnonPeak, peak_rss_mib, status_mib, table
-from index.build import build_index
+from index.build.update import build_index
 from index.embed import SentenceTransformerEmbedder, default_model_path
 from index.errors import CrosscheckError
-from index.ingest import read_corpus
+from index.ingest.read import read_corpus
 from index.models import Document
-from index.split import split_document
+from index.split.document import split_document
 
 NLI = ROOT.parent / "shared" / "nli" / "train_3way.jsonl.gz"
 _PREMISES_PER_DOCUMENT = 40

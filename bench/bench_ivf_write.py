@@ -1,4 +1,4 @@
-"""Write the IVF file of an existing index again, phase by phase (``index.ann_file.write_ivf``).
+"""Write the IVF file of an existing index again, phase by phase (``index.search.ann_file.write_ivf``).
 
 The vectors are read memory-mapped from the index's segments, as a build does; the file goes to
 ``--out`` (deleted afterwards unless ``--keep``). Printed: seconds and peak anonymous RSS of each
@@ -32,10 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="a folder for the new file (created)")
     parser.add_argument("--rows", type=int, default=None, help="only the first ROWS vectors. Defaults to all")
     parser.add_argument("--train-cap", type=int, default=None,
-                        help="most training vectors (index.ann.TRAIN_CAP where the tree has it). Defaults to its own")
+                        help="most training vectors (index.search.ann.TRAIN_CAP where the tree has it). Defaults to its own")
     parser.add_argument("--keep", action="store_true", help="keep the file written")
     args = parser.parse_args(argv)
-    from index import ann, ann_file
+    from index.search import ann, ann_file
 
     if args.train_cap is not None:
         ann.TRAIN_CAP = args.train_cap

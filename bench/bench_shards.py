@@ -46,7 +46,7 @@ def coordinator_bytes(documents: int = 100_000, shards: int = 4) -> float:
     """Python heap the coordinator of a sharded index keeps per document (its summary and row tables),
     measured with tracemalloc on ``documents`` summaries of news-like length."""
     from index.models import SourceSummary
-    from index.shard_rows import ShardRows
+    from index.shards.rows import ShardRows
 
     tracemalloc.start()
     layouts: list[list] = [[] for _ in range(shards)]
@@ -63,11 +63,11 @@ def coordinator_bytes(documents: int = 100_000, shards: int = 4) -> float:
 
 def run(sentences: int, shards: int, work: Path, use_ray: bool) -> str:
     """Build, load and search both layouts; the report as text."""
-    import index.new_segment
+    import index.build.new_segment
     from index import ClaimIndex, build_index
-    from index.sharded import ShardedIndex
+    from index.shards.sharded_index import ShardedIndex
 
-    index.new_segment.split_document = line_split  # the store alone: one sentence per line
+    index.build.new_segment.split_document = line_split  # the store alone: one sentence per line
     corpus, one_dir, many_dir = work / f"corpus-{sentences}", work / "one", work / f"shards-{shards}"
     if not (corpus / ".complete").exists():
         write_corpus(corpus, sentences, one_per_line=True)

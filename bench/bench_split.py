@@ -28,11 +28,11 @@ from pathlib import Path
 from unittest import mock
 
 from bench._common import CORPUS, ROOT, table
-from index import segmenter
-from index.ingest import read_corpus
-from index.layout import dateline_end
+from index.ingest.layout import dateline_end
+from index.ingest.read import read_corpus
 from index.models import Document
-from index.split import paragraph_spans, split_document
+from index.split import segmenter
+from index.split.document import paragraph_spans, split_document
 
 NLI = ROOT.parent / "shared" / "nli" / "train_3way.jsonl.gz"
 
@@ -67,7 +67,7 @@ def _rates(documents: list[Document], repeat: int) -> tuple[int, float, float]:
     split_document(documents[0])  # warm up the splitter
     baseline, ours, count = [], [], 0
     for _ in range(repeat):
-        with mock.patch("index.split.segment", _plain_pysbd):
+        with mock.patch("index.split.document.segment", _plain_pysbd):
             start = time.perf_counter()
             sum(len(split_document(d)) for d in documents)
             baseline.append(time.perf_counter() - start)

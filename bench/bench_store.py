@@ -39,11 +39,11 @@ def _percentiles(times: list[float]) -> str:
 
 
 def _build(corpus: Path, out: Path, store_only: bool) -> dict:
-    import index.new_segment
+    import index.build.new_segment
     from index import build_index
 
     if store_only:
-        index.new_segment.split_document = line_split
+        index.build.new_segment.split_document = line_split
 
     embedder = HashEmbedder()
     embedder.embed(["warm up"])  # the stand-in's table, like a model, is made before timing
@@ -75,8 +75,8 @@ def _encode(out: Path) -> dict:
 
 def _search(out: Path) -> dict:
     from index import ClaimIndex
-    from index.ann import exact_top, recall_at
-    from index.store import set_search_threads
+    from index.search.ann import exact_top, recall_at
+    from index.store.claim_index import set_search_threads
 
     rss_before = status_mib()
     start = time.perf_counter()

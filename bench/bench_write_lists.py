@@ -1,4 +1,4 @@
-"""Time ``index.ann_file._write_lists`` alone, this tree's against another tree's, on random list numbers.
+"""Time ``index.search.ann_file._write_lists`` alone, this tree's against another tree's, on random list numbers.
 
 The encoded codes are random bytes in an unlinked scratch file, the list numbers uniform over
 ``--lists`` lists; each tree writes the same file (its sha256 is compared) ``--repeat`` times,
@@ -29,8 +29,16 @@ from bench._common import ROOT, table
 
 
 def _module(tree: Path):
-    """``index/ann_file.py`` of ``tree``, loaded under its own name (its imports resolve in this tree)."""
-    spec = importlib.util.spec_from_file_location(f"ann_file_{abs(hash(str(tree)))}", tree / "index" / "ann_file.py")
+    """``index/search/ann_file.py`` of ``tree``, loaded under its own name (its imports resolve in this tree).
+
+    A tree from before ``index/`` was split into rooms has it at ``index/ann_file.py``; its ``index.ann``
+    import is then answered by this tree's ``index.search.ann``.
+    """
+    path = tree / "index" / "search" / "ann_file.py"
+    if not path.exists():
+        path = tree / "index" / "ann_file.py"
+        sys.modules.setdefault("index.ann", importlib.import_module("index.search.ann"))
+    spec = importlib.util.spec_from_file_location(f"ann_file_{abs(hash(str(tree)))}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -15,13 +15,13 @@ import time
 __all__ = ["PHASES", "PhaseClock"]
 
 PHASES = [
-    ("embed (stand-in encoder)", "index.new_segment", None, "embed_by_length"),
-    ("segment finish (vector file, full text)", "index.segment_writer", "SegmentWriter", "finish"),
-    ("IVF file, all", "index.ann_file", None, "write_ivf"),
-    ("IVF file, all", "index.build", None, "write_ivf"),  # the name the build calls (imported before the clock)
-    ("  IVF training", "index.ann", "Trained", "__init__"),
-    ("  IVF lists written", "index.ann_file", None, "_write_lists"),
-    ("  IVF nprobe tuning", "index.ann", "Trained", "tune"),
+    ("embed (stand-in encoder)", "index.build.new_segment", None, "embed_by_length"),
+    ("segment finish (vector file, full text)", "index.store.segment_writer", "SegmentWriter", "finish"),
+    ("IVF file, all", "index.search.ann_file", None, "write_ivf"),
+    ("IVF file, all", "index.build.update", None, "write_ivf"),  # the name the build calls (imported before the clock)
+    ("  IVF training", "index.search.ann", "Trained", "__init__"),
+    ("  IVF lists written", "index.search.ann_file", None, "_write_lists"),
+    ("  IVF nprobe tuning", "index.search.ann", "Trained", "tune"),
 ]
 """(label, module, class or None, function) of each phase timed."""
 

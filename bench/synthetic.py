@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from index.models import Document, Sentence
-from index.split import paragraph_spans, sentence_id
+from index.split.document import paragraph_spans, sentence_id
 
 __all__ = ["HashEmbedder", "claims", "line_split", "write_corpus"]
 

@@ -10,7 +10,7 @@ Typical use::
     hits = index.search(embedder.embed(["Lavrov will visit Pyongyang"])[0], k_per_source=3)
 """
 
-from index.build import build_index
+from index.build.update import build_index
 from index.embed import DEFAULT_MODEL_NAME, Embedder, SentenceTransformerEmbedder
 from index.errors import (
     CrosscheckError,
@@ -21,7 +21,7 @@ from index.errors import (
     MissingIndexError,
     StaleIndexError,
 )
-from index.ingest import load_corpus, load_document_bytes, read_corpus
+from index.ingest.read import load_corpus, load_document_bytes, read_corpus
 from index.models import (
     BuildResult,
     Document,
@@ -32,9 +32,9 @@ from index.models import (
     Sentence,
     SourceSummary,
 )
-from index.sharded import ShardedIndex
-from index.split import context_for, split_document
-from index.store import ClaimIndex
+from index.shards.sharded_index import ShardedIndex
+from index.split.document import context_for, split_document
+from index.store.claim_index import ClaimIndex
 
 __all__ = [
     "DEFAULT_MODEL_NAME",

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from index.boundary import OneLineParser, configure_logging, quiet_libraries, run_cli
-from index.build import build_index
+from index.build.update import build_index
 from index.embed import SentenceTransformerEmbedder
-from index.shard_layout import ShardManifest, shard_build_command
-from index.store import ClaimIndex, build_command
+from index.shards.layout import ShardManifest, shard_build_command
+from index.store.claim_index import ClaimIndex, build_command
 
 __all__ = ["main"]
 

@@ -1,4 +1,4 @@
-"""The IVF file written with its lists streamed (``index.ann_file``) is faiss's own, in bounded memory."""
+"""The IVF file written with its lists streamed (``index.search.ann_file``) is faiss's own, in bounded memory."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import faiss
 import numpy as np
 import pytest
 
-from index import ann, ann_file
+from index.search import ann, ann_file
 
 
 def _clustered(n: int, dim: int, seed: int = 7, points: int = 200) -> np.ndarray:

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import app
-from index.store import ClaimIndex
+from index.store.claim_index import ClaimIndex
 from verify.models import Mismatch, Passage, Probabilities, SourceVerdict, Span
 from verify.settings import DEFAULT_VERIFIER
 

@@ -21,8 +21,8 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 import app
-from index.build import build_index
-from index.store import ClaimIndex
+from index.build.update import build_index
+from index.store.claim_index import ClaimIndex
 from verify.workbench.notes import NotesStore
 from verify.workbench.palette import MIN_CONTRAST, contrast_ratio
 

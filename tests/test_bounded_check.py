@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from conftest import FakeEmbedder, tiny_index
 
-import index.new_segment
+import index.build.new_segment
 from bench.synthetic import line_split
 from index import ClaimIndex, build_index
-from index.filtered import GLOBAL_ROW, OVERFETCH
 from index.models import Hit
+from index.search.filtered import GLOBAL_ROW, OVERFETCH
 from verify import Settings, Verifier
 from verify.scoring.candidates import choose, keyword_query, select_candidates
 
@@ -94,8 +94,8 @@ def sized_indexes(tmp_path_factory):
     """Indexes of 5 and of 10,000 two-sentence sources that all mention the claim's words."""
     out = tmp_path_factory.mktemp("sized")
     embedder = FakeEmbedder()
-    real_split = index.new_segment.split_document
-    index.new_segment.split_document = line_split  # one sentence a paragraph: the build costs seconds, not minutes
+    real_split = index.build.new_segment.split_document
+    index.build.new_segment.split_document = line_split  # one sentence a paragraph: the build costs seconds, not minutes
     try:
         for count in (5, 10_000):
             corpus = out / f"corpus-{count}"
@@ -106,7 +106,7 @@ def sized_indexes(tmp_path_factory):
                     lines.write(json.dumps({"id": f"s{n:05d}", "title": f"Note {n}", "text": text}) + "\n")
             build_index(corpus, out / f"index-{count}", embedder)
     finally:
-        index.new_segment.split_document = real_split
+        index.build.new_segment.split_document = real_split
     return {count: out / f"index-{count}" for count in (5, 10_000)}, embedder
 
 

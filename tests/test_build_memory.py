@@ -6,7 +6,7 @@ import tracemalloc
 
 import numpy as np
 
-import index.new_segment
+import index.build.new_segment
 from bench.synthetic import line_split
 from index import build_index
 
@@ -30,7 +30,7 @@ class _Watching:
 
 
 def test_the_corpus_text_is_never_all_in_memory(tmp_path, monkeypatch):
-    monkeypatch.setattr(index.new_segment, "split_document", line_split)  # lines as sentences: fast
+    monkeypatch.setattr(index.build.new_segment, "split_document", line_split)  # lines as sentences: fast
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for number in range(20):  # 20 documents of 200 lines of ~1,000 characters: 4 MB of text
@@ -43,7 +43,7 @@ def test_the_corpus_text_is_never_all_in_memory(tmp_path, monkeypatch):
         build_index(corpus, tmp_path / "index", embedder)
     finally:
         tracemalloc.stop()
-    assert len(embedder.traced) == 4_000 // index.new_segment.EMBED_CHUNK + 1
+    assert len(embedder.traced) == 4_000 // index.build.new_segment.EMBED_CHUNK + 1
     # the peak while the corpus was read and written, up to the first embedding: read whole before anything
     # was written (as before), it passed text_bytes; streamed, one file (200 KB) is held at a time, with its
     # bytes, cleaned text and sentences (~1.3 MB), and the first 256 texts to embed

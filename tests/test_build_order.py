@@ -8,10 +8,10 @@ from conftest import CORPUS, FakeEmbedder
 
 from bench.synthetic import write_corpus
 from index import ClaimIndex, build_index
+from index.build.new_segment import EMBED_CHUNK
 from index.models import Document, Sentence
-from index.new_segment import EMBED_CHUNK
-from index.segment import VECTORS
-from index.segment_writer import SegmentWriter, new_segment_name
+from index.store.segment import VECTORS
+from index.store.segment_writer import SegmentWriter, new_segment_name
 
 
 @pytest.mark.parametrize("sentences", [0, 2000], ids=["sample-corpus", "synthetic-2000"])

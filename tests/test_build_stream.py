@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from index import IngestError, build_index
-from index.build import write_update
-from index.ingest import read_corpus
-from index.plan import Plan, Snapshot, file_stats, stamp_of
-from index.text_tables import DEFAULT_TABLES
+from index.build.plan import Plan, Snapshot, file_stats, stamp_of
+from index.build.update import write_update
+from index.ingest.read import read_corpus
+from index.store.text_tables import DEFAULT_TABLES
 from tests.conftest import FakeEmbedder
 
 

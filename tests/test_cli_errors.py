@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from index import build_index
 from index.boundary import OneLineParser, describe, one_line
 from index.errors import CrosscheckError, UsageError
-from index.store import ClaimIndex
+from index.store.claim_index import ClaimIndex
 from verify import cli as verify_cli
 from verify.errors import failure
 from verify.inputs import MAX_ITEMS, MAX_PASSAGE_CHARS, read_claims, read_pairs
@@ -327,5 +327,5 @@ def test_the_app_logs_an_unexpected_failure(monkeypatch, corpus_dir, fake_embedd
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert len(at.error) == 1 and "\n" not in at.error[0].value
-    if "details in" in at.error[0].value:  # not (yet) a domain error of index.store: logged
+    if "details in" in at.error[0].value:  # not (yet) a domain error of index.store.claim_index: logged
         assert "Traceback (most recent call last)" in error_log.read_text(encoding="utf-8")

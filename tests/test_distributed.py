@@ -14,8 +14,8 @@ from conftest import REPO, FakeEmbedder
 from test_shards import folder_of, same_reports, same_search, verifier
 
 from index import ClaimIndex, IndexStoreError, build_index
-from index.shard_layout import shard_of
-from index.sharded import RAY_ENV, ShardedIndex
+from index.shards.layout import shard_of
+from index.shards.sharded_index import RAY_ENV, ShardedIndex
 
 ray = pytest.importorskip("ray")
 

@@ -1,4 +1,4 @@
-"""``index.filtered.nearest_among``: the rows nearest a query among chosen sources, against a brute-force oracle,
+"""``index.search.filtered.nearest_among``: the rows nearest a query among chosen sources, against a brute-force oracle,
 and the vectors it reads (counted, not timed)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.filtered import GLOBAL_ROW, OVERFETCH, RUN, nearest_among, runs_of
 from index.models import Hit
+from index.search.filtered import GLOBAL_ROW, OVERFETCH, RUN, nearest_among, runs_of
 
 SOURCES, PER_SOURCE, DIM = 1000, 20, 16
 

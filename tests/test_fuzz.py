@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from index import build_index
 from index.errors import CrosscheckError
-from index.ingest import load_document_bytes
-from index.split import split_document
+from index.ingest.read import load_document_bytes
+from index.split.document import split_document
 from verify import cli as verify_cli
 from verify.inputs import read_claims, read_pairs
 from verify.workbench.corpus_admin import save_upload

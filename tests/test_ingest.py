@@ -11,8 +11,8 @@ import pytest
 from conftest import CORPUS
 
 from index import EmptyDocumentError, IngestError, load_corpus, load_document_bytes, read_corpus
-from index.clean import clean_text, html_to_text, markdown_to_text
-from index.dates import parse_date
+from index.ingest.clean import clean_text, html_to_text, markdown_to_text
+from index.ingest.dates import parse_date
 
 REAL_TITLES = {
     "000_0e7c1c881fb697f2": "N. Korea, Russia hold celebrations marking 75th anniversary of diplomatic ties",

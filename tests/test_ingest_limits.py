@@ -15,12 +15,12 @@ from collections.abc import Callable
 import pytest
 
 from bench.bench_split import synthetic_text
-from index.clean import clean_text, html_to_text, markdown_to_text
 from index.errors import IngestError
-from index.ingest import load_document_bytes
+from index.ingest.clean import clean_text, html_to_text, markdown_to_text
+from index.ingest.read import load_document_bytes
 from index.models import Document
-from index.segmenter import MAX_SENTENCE_CHARS, segment
-from index.split import split_document
+from index.split.document import split_document
+from index.split.segmenter import MAX_SENTENCE_CHARS, segment
 
 SLACK = 3.0
 """How far above 10 and 100 a ratio may go (timer noise on a shared machine)."""
@@ -100,7 +100,7 @@ def test_no_sentence_is_longer_than_the_limit(text):
 
 
 def test_the_fast_path_agrees_with_pysbd_on_news_like_text():
-    from index.segmenter import _pysbd_spans
+    from index.split.segmenter import _pysbd_spans
 
     for paragraph in synthetic_text(2000, seed=3).split("\n\n"):
         assert segment(paragraph) == _pysbd_spans(paragraph, 0), paragraph
@@ -116,7 +116,7 @@ _TOKENS = ("Kim", "met", "Putin", "the", "U.S.", "Mr.", "Dr.", "said", "3.5", "1
 def test_the_fast_path_agrees_with_pysbd_on_abbreviation_heavy_text(monkeypatch):
     import random
 
-    import index.segmenter as seg
+    import index.split.segmenter as seg
 
     # with the hostile-input caps lifted, every piece the fast path keeps whole is one pysbd would keep
     monkeypatch.setattr(seg, "_PYSBD_MAX_STOPS", 10**6)
@@ -127,7 +127,7 @@ def test_the_fast_path_agrees_with_pysbd_on_abbreviation_heavy_text(monkeypatch)
 
 
 def test_a_markdown_file_over_the_limit_is_refused_with_its_size_not_parsed():
-    from index.ingest import MAX_MARKDOWN_BYTES, load_document_bytes
+    from index.ingest.read import MAX_MARKDOWN_BYTES, load_document_bytes
 
     with pytest.raises(IngestError, match="Markdown file of 1,048,577 bytes; at most 1,048,576"):
         load_document_bytes("brackets.md", b"[" * (MAX_MARKDOWN_BYTES + 1))

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import index.segmenter as seg
+import index.split.segmenter as seg
 
 _WORDS = ("Kim", "met", "Putin", "the", "said", "talks", "They", "The", "He", "In", "It", "a", "I", "we",
           "Korea's", "report", "was", "signed", "on", "at", "and", "of", "by", "Then", "Yes", "no")

@@ -13,10 +13,10 @@ import pytest
 from conftest import REPO, FakeEmbedder
 from test_shards import CLAIMS, _cli, _one_line, folder_of, same_search
 
-import index.shard_build
-import index.sharded
+import index.shards.build
+import index.shards.sharded_index
 from index import ClaimIndex, build_index
-from index.shard_layout import SHARDS_FOLDER, SHARDS_MANIFEST, read_shard_manifest, shard_of
+from index.shards.layout import SHARDS_FOLDER, SHARDS_MANIFEST, read_shard_manifest, shard_of
 
 pytest.importorskip("ray")
 
@@ -58,7 +58,7 @@ def test_a_build_that_fails_after_one_shard_leaves_the_previous_index_as_it_was(
                                                                                 monkeypatch):
     before_answers, before_files = answers(three), files_of(three)
     add_documents(corpus_dir)
-    real, written = index.shard_build.write_update, []
+    real, written = index.shards.build.write_update, []
 
     def crash_after_the_first_shard(folder, *args, **kwargs):
         if written:
@@ -66,7 +66,7 @@ def test_a_build_that_fails_after_one_shard_leaves_the_previous_index_as_it_was(
         written.append(folder)
         return real(folder, *args, **kwargs)
 
-    monkeypatch.setattr(index.shard_build, "write_update", crash_after_the_first_shard)
+    monkeypatch.setattr(index.shards.build, "write_update", crash_after_the_first_shard)
     with pytest.raises(OSError, match="No space left"):
         build_index(corpus_dir, three, FakeEmbedder(), shards=3)
     assert written  # one shard was written in full before the failure
@@ -85,15 +85,15 @@ KILL = """
 import os, sys
 sys.path[:0] = [{repo!r}, {tests!r}]
 from conftest import FakeEmbedder
-import index.shard_build
+import index.shards.build
 from index import build_index
-real, written = index.shard_build.write_update, []
+real, written = index.shards.build.write_update, []
 def killed(folder, *args, **kwargs):
     if written:
         os._exit(9)  # as kill -9: no cleanup runs
     written.append(folder)
     return real(folder, *args, **kwargs)
-index.shard_build.write_update = killed
+index.shards.build.write_update = killed
 build_index({corpus!r}, {out!r}, FakeEmbedder(), shards=3)
 """
 
@@ -120,7 +120,7 @@ def test_a_build_killed_between_shards_leaves_the_previous_index_and_the_next_bu
 def _new_source_ids(corpus: Path) -> list[str]:
     """Add the new documents and return their source ids (as a fresh index of the corpus reads them)."""
     add_documents(corpus)
-    from index.ingest import read_corpus
+    from index.ingest.read import read_corpus
 
     return [d.source_id for d in read_corpus(corpus).documents if d.path.endswith("_new.txt")]
 
@@ -161,7 +161,7 @@ def test_bad_sharded_input_is_one_line(three, corpus_dir, tmp_path):
 
 
 def test_a_reader_that_read_shards_json_just_before_a_swap_opens_the_new_index(three, corpus_dir, monkeypatch):
-    before = index.sharded.read_shard_manifest(three)
+    before = index.shards.sharded_index.read_shard_manifest(three)
     add_documents(corpus_dir)
     build_index(corpus_dir, three, FakeEmbedder(), shards=3)  # retires the folders ``before`` names
     reads = []
@@ -170,5 +170,5 @@ def test_a_reader_that_read_shards_json_just_before_a_swap_opens_the_new_index(t
         reads.append(path)
         return before if len(reads) == 1 else read_shard_manifest(path)
 
-    monkeypatch.setattr(index.sharded, "read_shard_manifest", first_the_old_one)
+    monkeypatch.setattr(index.shards.sharded_index, "read_shard_manifest", first_the_old_one)
     assert ClaimIndex.load(three).manifest.sources == 5 + len(NEW) and len(reads) == 2

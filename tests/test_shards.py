@@ -20,8 +20,8 @@ import pytest
 from conftest import REPO, FakeEmbedder
 
 from index import ClaimIndex, IndexStoreError, build_index
-from index.shard_layout import SHARDS_MANIFEST, read_shard_manifest, shard_folder, shard_of
-from index.sharded import RAY_ENV, ShardedIndex
+from index.shards.layout import SHARDS_MANIFEST, read_shard_manifest, shard_folder, shard_of
+from index.shards.sharded_index import RAY_ENV, ShardedIndex
 from verify import Settings, Verifier
 
 ray = pytest.importorskip("ray")
@@ -66,7 +66,7 @@ def same_search(one, many) -> None:
     assert one.nearest(queries, 10) == many.nearest(queries, 10)
     for n in (3, 40):  # the chosen sources' rows scored exactly, and (a global row made cheap) the global top filtered
         assert one.nearest_among(queries, n, some) == many.nearest_among(queries, n, some)
-        with mock.patch("index.filtered.GLOBAL_ROW", 1):
+        with mock.patch("index.search.filtered.GLOBAL_ROW", 1):
             assert one.nearest_among(queries, n, some) == many.nearest_among(queries, n, some)
     np.testing.assert_array_equal(one.vectors_at(np.array([78, 0, 40])), many.vectors_at(np.array([78, 0, 40])))
     for runs in ([(0, len(one.sentences))], [(3, 30), (40, 41), (50, 79)], [(5, 5)], []):  # across documents and shards

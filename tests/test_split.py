@@ -8,8 +8,8 @@ import pytest
 from conftest import CORPUS
 
 from index import Document, context_for, load_corpus, split_document
-from index.layout import detect_title, is_caption
-from index.split import paragraph_spans, sentence_spans
+from index.ingest.layout import detect_title, is_caption
+from index.split.document import paragraph_spans, sentence_spans
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,12 @@ import numpy as np
 import pytest
 from conftest import CORPUS, FakeEmbedder
 
-from index import ClaimIndex, IndexStoreError, IngestError, StaleIndexError, build_index, load_corpus, segment
-from index.folder import own_entry
-from index.search import per_source_search
-from index.split import split_document
-from index.store import read_manifest
+from index import ClaimIndex, IndexStoreError, IngestError, StaleIndexError, build_index, load_corpus
+from index.build.folder import own_entry
+from index.search.per_source import per_source_search
+from index.split.document import split_document
+from index.store import segment
+from index.store.claim_index import read_manifest
 
 LAVROV = "Lavrov earlier said he plans to visit Pyongyang in October"
 

@@ -14,16 +14,16 @@ import pytest
 from conftest import REPO, FakeEmbedder
 
 from index import ClaimIndex, IndexStoreError, MissingIndexError, StaleIndexError, build_index
-from index.durable import build_lock
-from index.folder import own_entry
-from index.store import read_manifest
+from index.build.folder import own_entry
+from index.store.claim_index import read_manifest
+from index.store.durable import build_lock
 
 # Each point names where the child build kills itself (SIGKILL: no cleanup runs).
 _CHILD = """
 import os, signal, sys
 sys.path.insert(0, {tests!r})
 from conftest import FakeEmbedder
-import index.build, index.durable, index.new_segment, index.segment_writer
+import index.build.update, index.store.durable, index.build.new_segment, index.store.segment_writer
 point = {point!r}
 
 def die(*args, **kwargs):
@@ -36,24 +36,24 @@ class Dying(FakeEmbedder):
         return super().embed(texts)
 
 if point == "segment-written":
-    finish = index.segment_writer.SegmentWriter.finish
+    finish = index.store.segment_writer.SegmentWriter.finish
     def finish_then_die(self, *a, **k):
         finish(self, *a, **k)
         die()
-    index.segment_writer.SegmentWriter.finish = finish_then_die
+    index.store.segment_writer.SegmentWriter.finish = finish_then_die
 elif point == "before-swap":
-    index.durable.os.replace = die
+    index.store.durable.os.replace = die
 elif point == "after-swap":
-    collect = index.build.collect_garbage
+    collect = index.build.update.collect_garbage
     calls = []
     def collect_then_die(*a, **k):
         calls.append(1)
         if len(calls) == 2:
             die()
         collect(*a, **k)
-    index.build.collect_garbage = collect_then_die
-index.new_segment.EMBED_CHUNK = 8
-index.build.build_index({corpus!r}, {out!r}, Dying())
+    index.build.update.collect_garbage = collect_then_die
+index.build.new_segment.EMBED_CHUNK = 8
+index.build.update.build_index({corpus!r}, {out!r}, Dying())
 """
 
 

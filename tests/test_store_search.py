@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from conftest import FakeEmbedder
 
-import index.plan as index_plan
-from index import ClaimIndex, IngestError, ann, build, build_index
-from index.store import read_manifest
+import index.build.plan as index_plan
+from index import ClaimIndex, IngestError, build_index
+from index.build import update
+from index.search import ann
+from index.store.claim_index import read_manifest
 
 LAVROV = "Lavrov earlier said he plans to visit Pyongyang in October"
 
@@ -136,7 +138,7 @@ def test_a_rebuild_of_untouched_files_reads_none_of_them(corpus_dir, tmp_path, f
     def no_reading(*args):
         raise AssertionError("the corpus was read")
 
-    monkeypatch.setattr(build, "read_corpus", no_reading)
+    monkeypatch.setattr(update, "read_corpus", no_reading)
     result = build_index(corpus_dir, out, fake_embedder)
     assert result.up_to_date and (result.unchanged, result.sources, result.sentences) == (5, 5, 79)
     monkeypatch.undo()
@@ -163,14 +165,14 @@ def test_an_update_reads_only_the_changed_files(corpus_dir, tmp_path, fake_embed
     (corpus_dir / "sub").mkdir()
     (corpus_dir / "sub" / "005_new.md").write_text("# A new source\n\nPutin plans a trip.\n", encoding="utf-8")
     read = []
-    real = build.read_corpus
+    real = update.read_corpus
 
     def counting(path, **options):
         read.append(path.name)
         return real(path, **options)
 
     monkeypatch.setattr(index_plan, "read_corpus", counting)
-    monkeypatch.setattr(build, "read_corpus", counting)
+    monkeypatch.setattr(update, "read_corpus", counting)
     embedder = FakeEmbedder()
     result = build_index(corpus_dir, out, embedder)
     assert sorted(read) == ["004_b105797065ca642f.txt", "005_new.md"]
@@ -207,7 +209,7 @@ def test_float16_vectors_halve_the_file_and_search_alike(corpus_dir, tmp_path, f
 
 
 def test_a_context_reads_only_the_neighbours_it_needs(corpus_dir, tmp_path, fake_embedder, monkeypatch):
-    from index.split import context_for
+    from index.split.document import context_for
 
     build_index(corpus_dir, tmp_path / "index", fake_embedder)
     index = ClaimIndex.load(tmp_path / "index")

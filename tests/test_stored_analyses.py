@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index import build_index
-from index.store import ClaimIndex
+from index.store.claim_index import ClaimIndex
 from verify import Settings, Verifier
 from verify.cli import main
 from verify.evidence import analysis, records, stored

@@ -379,7 +379,7 @@ def test_a_report_names_every_source_without_reading_any_document_text(small_ind
 
 def test_the_corpus_names_are_read_from_the_index_not_from_any_document_text(corpus_dir, tmp_path, fake_embedder,
                                                                              monkeypatch, caplog):
-    import index.build
+    import index.build.update
     from verify.evidence.names import known_names
 
     out = tmp_path / "index"
@@ -406,7 +406,7 @@ def test_the_corpus_names_are_read_from_the_index_not_from_any_document_text(cor
     assert make_verifier(out, fake_embedder).names == old_way
 
     # an index built before the table existed still gets the same names, from the texts, and says so
-    monkeypatch.setattr(index.build, "DEFAULT_TABLES", {})
+    monkeypatch.setattr(index.build.update, "DEFAULT_TABLES", {})
     build_index(corpus_dir, tmp_path / "old", fake_embedder)
     old = make_verifier(tmp_path / "old", fake_embedder)
     assert old.index.table("names") is None

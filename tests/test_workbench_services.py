@@ -10,8 +10,8 @@ import pytest
 from conftest import FakeEmbedder, contradicted_in_october, tiny_index
 
 import verify.workbench.live_index
-from index.build import build_index
-from index.store import ClaimIndex
+from index.build.update import build_index
+from index.store.claim_index import ClaimIndex
 from verify.evidence.stored import PassageRecords
 from verify.models import Report
 from verify.settings import Settings

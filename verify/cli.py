@@ -128,7 +128,7 @@ def cmd_judge(args: argparse.Namespace, progress: _Progress) -> int:
 
 
 def cmd_analyse(args: argparse.Namespace, progress: _Progress) -> int:
-    from index.store import ClaimIndex
+    from index.store.claim_index import ClaimIndex
     from verify.evidence.stored import fill
 
     settings = _settings()

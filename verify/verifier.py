@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from index.embed import Embedder, SentenceTransformerEmbedder
-from index.store import ClaimIndex
-from index.text_tables import NAMES
+from index.store.claim_index import ClaimIndex
+from index.store.text_tables import NAMES
 from verify.errors import ModelError
 from verify.evidence.detectors import detect
 from verify.evidence.harmonise import harmonise
@@ -41,7 +41,7 @@ class Verifier:
     """Checks claims against one claim index.
 
     Args:
-        index: a loaded :class:`index.store.ClaimIndex`.
+        index: a loaded :class:`index.store.claim_index.ClaimIndex`.
         settings: retrieval/judging knobs. Defaults to ``Settings.from_env()``.
         embedder: query embedder; defaults to the one the index was built with.
         judge: NLI judge; defaults to :class:`NLIJudge` on ``settings.verifier_path``.
@@ -63,7 +63,7 @@ class Verifier:
     def names(self) -> NameSet:
         """Words the corpus writes capitalised mid-sentence: what counts as a name.
 
-        Read from the index's ``names`` table (see ``index.text_tables``); an index built
+        Read from the index's ``names`` table (see ``index.store.text_tables``); an index built
         without it is read document by document, as before. A :class:`NameSet`, so that a
         claim's own names join it without copying it.
         """

@@ -115,7 +115,7 @@ def uncalibrated_verifier(corpus: Path, model: Path | None = None, index_dir: Pa
         judge: An NLI judge already loaded (shared between benchmarks). Defaults to None: the model's.
         embedder: The embedder. Defaults to None: the settings' sentence-transformers model.
     """
-    from index.build import build_index
+    from index.build.update import build_index
     from index.embed import SentenceTransformerEmbedder
     from verify.verifier import Verifier
 

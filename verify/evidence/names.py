@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
-from index.text_tables import capitalised_mid_sentence
+from index.store.text_tables import capitalised_mid_sentence
 from verify.evidence.slots import MONTHS
 from verify.evidence.text import STOPWORDS, canonical, stem, words
 
@@ -73,7 +73,7 @@ class NameSet(AbstractSet[str]):
 def known_names(texts) -> frozenset[str]:
     """Words written capitalised *inside* a sentence somewhere in ``texts``: names, not
     capitalised sentence openers. Lower-cased (the index stores the same per document as
-    its ``names`` table, see ``index.text_tables``)."""
+    its ``names`` table, see ``index.store.text_tables``)."""
     out: set[str] = set()
     for text in texts:
         out |= capitalised_mid_sentence(text)

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
 
-from index.base import IndexBase
+from index.store.base import IndexBase
 from verify.errors import AnalysisStoreError
 from verify.evidence.analysis import analyse, is_remembered, remember
 from verify.evidence.records import RecordError, decode, encode, record_key, stamp

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from index.text_tables import fold  # the index's one character-for-one folding, used here too
+from index.store.text_tables import fold  # the index's one character-for-one folding, used here too
 
 # Aliases are matched case-insensitively on word boundaries and mapped to one
 # canonical spelling before tokens are compared. General names only: countries,

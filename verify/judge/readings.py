@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from index.split import sentence_spans
+from index.split.document import sentence_spans
 from verify.evidence.text import reports_a_clause, strip_attribution
 from verify.judge.backends import Judge
 from verify.scoring.aggregate import CON, SUP, more_decisive

@@ -18,7 +18,7 @@ from datetime import date
 import numpy as np
 
 from index.models import Hit, SourceSummary
-from index.store import ClaimIndex
+from index.store.claim_index import ClaimIndex
 from verify.evidence.detectors import context_modality, detect
 from verify.evidence.names import known_names
 from verify.evidence.text import starts_dependent

@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterable
 import numpy as np
 
 from index.models import Hit
-from index.store import ClaimIndex
+from index.store.claim_index import ClaimIndex
 from verify.evidence.text import FUNCTION_WORDS, SURFACE_WORD
 from verify.settings import Settings
 
@@ -36,7 +36,7 @@ __all__ = ["choose", "keyword_query", "select_candidates"]
 def keyword_query(claim: str) -> str:
     """The claim's words that may name something (function words dropped), for the keyword search.
 
-    The store keeps the rarest of them (``index.retrieval``), so common words cost nothing.
+    The store keeps the rarest of them (``index.search.retrieval``), so common words cost nothing.
     """
     words = [w for w in (m.group().lower() for m in SURFACE_WORD.finditer(claim)) if w not in FUNCTION_WORDS]
     return " ".join(dict.fromkeys(words))

@@ -3,7 +3,7 @@
 Every path this module writes or deletes is a plain file directly inside (or, for removal,
 below) the corpus folder: uploaded names are reduced to a safe base name with an allowed
 extension, nothing is overwritten unless the caller asks, and nothing outside the folder
-is touched. Rebuilding the index afterwards is ``index.build.build_index``'s job.
+is touched. Rebuilding the index afterwards is ``index.build.update.build_index``'s job.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.corpus import ACCEPTED, SUPPORTED_EXTENSIONS, corpus_files, file_hashes, relative_name
 from index.errors import IngestError
-from index.ingest import load_document_bytes
+from index.ingest.corpus import ACCEPTED, SUPPORTED_EXTENSIONS, corpus_files, file_hashes, relative_name
+from index.ingest.read import load_document_bytes
 from index.models import SourceSummary
-from index.store import ClaimIndex
+from index.store.claim_index import ClaimIndex
 
 __all__ = [
     "MAX_NAME_CHARS",

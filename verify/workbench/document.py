@@ -1,6 +1,6 @@
 """A source document as the workbench shows it: its details, and its cleaned text with one passage marked.
 
-Pure functions over a :class:`~index.store.ClaimIndex`; the page renders the result.
+Pure functions over a :class:`~index.store.claim_index.ClaimIndex`; the page renders the result.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from pydantic import BaseModel, ConfigDict, Field
 
 from index.models import Document, SourceSummary
-from index.store import ClaimIndex
+from index.store.claim_index import ClaimIndex
 from verify.workbench.highlight import Mark, marked_html
 
 __all__ = ["PASSAGE_ID", "DocumentView", "display_name", "document_view", "source_names"]

@@ -14,9 +14,9 @@ import zipfile
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.clean import markdown_to_text
 from index.errors import CrosscheckError
-from index.split import paragraph_spans, sentence_spans
+from index.ingest.clean import markdown_to_text
+from index.split.document import paragraph_spans, sentence_spans
 from verify.inputs import validate_claim
 from verify.models import Report
 from verify.workbench.upload import UploadRules, check_upload, upload_text

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from pydantic import BaseModel, ConfigDict, Field
 
 from index.models import SourceSummary
-from index.store import ClaimIndex
+from index.store.claim_index import ClaimIndex
 from verify.workbench.document import display_name
 from verify.workbench.highlight import WORD, Mark, normalise_word
 

@@ -3,7 +3,7 @@
 A :class:`LiveIndex` holds one :class:`~verify.verifier.Verifier`. Adding or removing a corpus
 file does not stop checking: the page keeps checking against the index as it was built, says
 how the corpus differs, and :meth:`LiveIndex.start_update` brings the index up to date in a
-thread (``index.build.build_index``, incremental). When the new index is written it is loaded
+thread (``index.build.update.build_index``, incremental). When the new index is written it is loaded
 and swapped in; the old one is dropped (the NLI judge and the embedder are shared, so the
 swap holds two copies of the index only, never two models). Every report can name the index
 it came from (:class:`IndexStamp`).
@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.build import build_index
-from index.corpus import corpus_files
+from index.build.update import build_index
 from index.embed import Embedder
 from index.errors import CrosscheckError
+from index.ingest.corpus import corpus_files
 from index.models import FileChanges
-from index.store import MANIFEST, ClaimIndex
+from index.store.claim_index import MANIFEST, ClaimIndex
 from verify.errors import AnalysisStoreError, ModelError
 from verify.evidence.stored import fill
 from verify.settings import Settings
@@ -95,7 +95,7 @@ class SerialEmbedder:
     """One embedder shared by checks and a background build, one call at a time.
 
     Tokenizers and models are not safe to call from two threads at once; builds embed in
-    chunks (``index.new_segment.EMBED_CHUNK``), so a check waits for one chunk at most.
+    chunks (``index.build.new_segment.EMBED_CHUNK``), so a check waits for one chunk at most.
     """
 
     def __init__(self, embedder: Embedder) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from index.errors import CrosscheckError, IngestError
-from index.ingest import decode_text
+from index.ingest.read import decode_text
 
 __all__ = ["Upload", "UploadRules", "check_upload", "upload_text"]
 
@@ -87,7 +87,7 @@ def upload_text(upload: Upload, rules: UploadRules) -> str:
 
     Raises:
         CrosscheckError: ``rules.error``: UTF-16, binary, or not UTF-8 (the message of
-            :func:`index.ingest.decode_text`, naming ``rules.accepted``).
+            :func:`index.ingest.read.decode_text`, naming ``rules.accepted``).
     """
     try:
         return decode_text(upload.name, upload.data, accepted=rules.accepted)
