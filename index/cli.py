@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from index.boundary import OneLineParser, configure_logging, quiet_libraries, run_cli
+from index.boundary import OneLineParser, run_cli, start_cli
 from index.build.update import build_index
 from index.embed import SentenceTransformerEmbedder
 from index.shards.layout import ShardManifest, shard_build_command
@@ -99,9 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         The exit code: 0 on success, 1 for a reported error, 2 for a usage error, 130 on Ctrl-C.
     """
-    quiet_libraries()  # before any model library is imported
-    args = _parser().parse_args(argv)
-    configure_logging(args.verbose)
+    args = start_cli(_parser(), argv)  # libraries quiet before any model library is imported
 
     def command() -> int:
         if args.command == "build":
