@@ -7,6 +7,7 @@ each test counts the judges' builds of it (the torch model is built only to expo
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 
 import numpy as np
@@ -148,3 +149,14 @@ def test_new_base_weights_get_a_new_export(monkeypatch):
     before = verify.judge.onnx_backend.export_name(DEFAULT_VERIFIER, None)
     monkeypatch.setattr(verify.judge.onnx_backend, "_base_version", lambda: "999.0")
     assert verify.judge.onnx_backend.export_name(DEFAULT_VERIFIER, None) != before
+
+
+@pytest.mark.parametrize("backend", ["auto", "torch"])
+def test_a_corrupt_delta_is_a_model_error(tmp_path, monkeypatch, backend):
+    # the export's name hashes the delta, so no cached export stands in for it: the model is built, and fails
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user"))
+    model = tmp_path / "verifier"
+    shutil.copytree(DEFAULT_VERIFIER, model)
+    (model / verify.judge.nli_model.DELTA_WEIGHTS).write_bytes(b"not a safetensors file")
+    with pytest.raises(ModelError, match=f"cannot load the verifier model from {model}: .*header"):
+        NLIJudge(model, backend=backend, onnx_cache=tmp_path / "var").predict(PAIRS)

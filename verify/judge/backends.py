@@ -123,9 +123,11 @@ class NLIJudge:
 
     def _model_error(self, read):
         """``read(self.model_dir)``, its failure to read the model said as :class:`ModelError`."""
+        from safetensors import SafetensorError  # a delta file cut short or not safetensors at all
+
         try:
             return read(self.model_dir)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, SafetensorError) as exc:
             raise ModelError(f"cannot load the verifier model from {self.model_dir}: {exc}") from exc
 
     @property
