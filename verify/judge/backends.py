@@ -83,33 +83,52 @@ class NLIJudge:
             return self._loaded
 
     def _load_model(self):
+        """The verifier the judge runs: ONNX Runtime on a cached export needs only the tokenizer and the
+        model's labels and temperature; the torch model is built only to export, or to judge with torch."""
         import torch
 
-        from verify.judge.nli_model import load_model
+        from verify.judge import nli_model
 
         if self.threads:
             torch.set_num_threads(self.threads)
-        try:
-            loaded = load_model(self.model_dir)
-        except (OSError, ValueError, KeyError) as exc:
-            raise ModelError(f"cannot load the verifier model from {self.model_dir}: {exc}") from exc
+        loaded = self._model_error(nli_model.load_parts)
         runtime = "torch"
         if self.backend != "torch":
             caches = [c for c in dict.fromkeys([self.onnx_cache, user_cache_dir()]) if c is not None]
             try:
-                loaded.model = onnx_model(loaded, self.model_dir, caches, self.scheme if self.quantize else None,
-                                          self.threads, self.spin)
+                session = onnx_model(lambda: self._with_torch_model(loaded), self.model_dir, caches,
+                                     self.scheme if self.quantize else None, self.threads, self.spin)
+                loaded.model = session  # the torch model an export built (if any) is dropped here
                 runtime = "onnx"
             except OnnxUnavailable as exc:
                 if self.backend == "onnx":  # asked for by name: say so rather than run something else
                     raise ModelError(f"the onnx judge backend cannot run: {exc}") from exc
                 LOG.warning("judging with torch: %s", exc)
-        if runtime == "torch" and self.quantize:
-            loaded.model = quantize_int8(loaded.model)
+        if runtime == "torch":
+            self._with_torch_model(loaded)
+            if self.quantize:
+                loaded.model = quantize_int8(loaded.model)
         self.runtime = runtime
         LOG.info("loaded verifier from %s (%s%s)", self.model_dir, runtime,
                  f", int8 {self.scheme if runtime == 'onnx' else 'dynamic'}" if self.quantize else "")
         return loaded
+
+    def _with_torch_model(self, loaded):
+        """``loaded`` with its torch model, built now unless an export already built it."""
+        from verify.judge import nli_model
+
+        if loaded.model is None:
+            loaded.model = self._model_error(nli_model.build_model)
+        return loaded
+
+    def _model_error(self, read):
+        """``read(self.model_dir)``, its failure to read the model said as :class:`ModelError`."""
+        from safetensors import SafetensorError  # a delta file cut short or not safetensors at all
+
+        try:
+            return read(self.model_dir)
+        except (OSError, ValueError, KeyError, SafetensorError) as exc:
+            raise ModelError(f"cannot load the verifier model from {self.model_dir}: {exc}") from exc
 
     @property
     def temperature(self) -> float:

@@ -146,6 +146,7 @@ class LoadedVerifier:
     """A verifier ready for inference."""
 
     model: object
+    """The model called on a tokenised batch; None until it is built (see :func:`load_parts`)."""
     tokenizer: object
     labels: tuple[str, ...]
     """``labels[i]`` is our label name for the model's output ``i``."""
@@ -173,8 +174,11 @@ def apply_delta(model, model_dir: Path):
     return model
 
 
-def load_model(model_dir: Path) -> LoadedVerifier:
-    """Load a verifier for inference.
+def load_parts(model_dir: Path) -> LoadedVerifier:
+    """A verifier's tokenizer, labels, length limit and temperature, without its model (``model`` None).
+
+    Reading these costs a fraction of building the torch model (:func:`build_model`), which a judge
+    running a cached ONNX export never needs.
 
     Args:
         model_dir: a Crosscheck delta directory, or a Hugging Face
@@ -184,29 +188,59 @@ def load_model(model_dir: Path) -> LoadedVerifier:
         FileNotFoundError: the directory holds neither format.
         ValueError: the model's labels are not 3-way NLI labels.
     """
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers import AutoConfig, AutoTokenizer
 
     model_dir = Path(model_dir)
     config = read_delta_config(model_dir)
     if config is not None:
-        model = apply_delta(new_model(), model_dir)
         tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()))
         labels = tuple(config["labels"])
         max_length = int(config.get("max_length", 256))
         temperature = float(config.get("temperature", 1.0))
     elif (model_dir / "config.json").exists():
         quiet_transformers()
-        model = AutoModelForSequenceClassification.from_pretrained(str(model_dir))
+        model_config = AutoConfig.from_pretrained(str(model_dir))
         tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-        labels = tuple(canonical_label(model.config.id2label[i]) for i in range(model.config.num_labels))
+        labels = tuple(canonical_label(model_config.id2label[i]) for i in range(model_config.num_labels))
         max_length = min(int(getattr(tokenizer, "model_max_length", 512) or 512), 512)
         temperature = 1.0
     else:
         raise FileNotFoundError(f"no verifier model in {model_dir} (expected {DELTA_CONFIG} or config.json)")
     if sorted(labels) != sorted(LABELS):
         raise ValueError(f"model in {model_dir} has labels {labels}, not the 3 NLI labels")
+    return LoadedVerifier(None, tokenizer, labels, max_length, temperature)
+
+
+def build_model(model_dir: Path):
+    """The torch model of the verifier in ``model_dir`` (base weights plus delta, or a Hugging Face
+    model directory), in eval mode; :func:`load_parts` reads the rest and checks the folder first.
+
+    Raises:
+        OSError: the weights cannot be read.
+        ValueError: the delta does not fit the base model.
+    """
+    from transformers import AutoModelForSequenceClassification
+
+    model_dir = Path(model_dir)
+    if read_delta_config(model_dir) is not None:
+        model = apply_delta(new_model(), model_dir)
+    else:
+        quiet_transformers()
+        model = AutoModelForSequenceClassification.from_pretrained(str(model_dir))
     model.eval()
-    return LoadedVerifier(model, tokenizer, labels, max_length, temperature)
+    return model
+
+
+def load_model(model_dir: Path) -> LoadedVerifier:
+    """Load a verifier for inference: :func:`load_parts` with the torch model of :func:`build_model`.
+
+    Raises:
+        FileNotFoundError: the directory holds neither format.
+        ValueError: the model's labels are not 3-way NLI labels, or its delta does not fit the base model.
+    """
+    loaded = load_parts(model_dir)
+    loaded.model = build_model(model_dir)
+    return loaded
 
 
 def set_temperature(model_dir: Path, temperature: float, report: dict) -> None:

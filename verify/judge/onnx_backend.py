@@ -24,6 +24,7 @@ import logging
 import os
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -54,16 +55,18 @@ def user_cache_dir() -> Path | None:
     return Path(base) / "crosscheck" / "onnx"
 
 
-def onnx_model(loaded, model_dir: Path, caches: list[Path], scheme: str | None, threads: int | None = None,
-               spin: bool = False) -> OnnxModel:
+def onnx_model(torch_verifier: Callable[[], object], model_dir: Path, caches: list[Path], scheme: str | None,
+               threads: int | None = None, spin: bool = False) -> OnnxModel:
     """An ONNX Runtime session on the verifier's export: a cached one, else one exported now.
 
     The caches are tried in order: the first that holds a loadable export is used; a cached file
     that does not load (partial, corrupt, from another ONNX Runtime) is removed and exported again,
-    once, into the first cache that can be written to.
+    once, into the first cache that can be written to. Only an export needs the torch model: with a
+    cached export that loads, ``torch_verifier`` is never called.
 
     Args:
-        loaded: the torch verifier (:class:`verify.judge.nli_model.LoadedVerifier`), exported if needed.
+        torch_verifier: gives the torch verifier (:class:`verify.judge.nli_model.LoadedVerifier` with
+            its model), called only to export; what it raises passes through.
         model_dir: its folder; the export's name holds a hash of its files.
         caches: folders for the exported files, in order of preference.
         scheme: None for fp32, else one of :data:`SCHEMES`.
@@ -95,6 +98,7 @@ def onnx_model(loaded, model_dir: Path, caches: list[Path], scheme: str | None, 
     cache = next((c for c in caches if _writable(c)), None)
     if cache is None:
         raise OnnxUnavailable(f"no folder to write the ONNX export to (tried {', '.join(map(str, caches))})")
+    loaded = torch_verifier()  # outside the try below: a model that does not load is not an export failure
     try:
         path = onnx_export(loaded, cache / name, scheme)
     except Exception as exc:  # torch.onnx.export and the quantiser fail in many ways; each means "use torch"
