@@ -106,12 +106,13 @@ def test_bounds_and_ranges_are_found_where_the_whole_text_search_found_them():
     (``quantities._ends_with``), not at every character before each number: same findings."""
     import itertools
 
+    from tests.test_quantities_range import RANGE_BEFORE
     from verify.evidence import quantities as q
 
     def oracle(text: str, found: q.Quantity) -> tuple:  # the whole-prefix search the module used before
         bm = q._BOUND.search(text[:found.start])
         bound_start = bm.start(1) if bm else found.start
-        in_range = bool(q._RANGE_BEFORE.search(text[:found.start]) or q._RANGE_AFTER.match(text, found.end)
+        in_range = bool(RANGE_BEFORE.search(text[:found.start]) or q._RANGE_AFTER.match(text, found.end)
                         or q._BETWEEN.search(text[:bound_start]))
         bound = q._BOUND_KIND.get(" ".join(bm.group(1).lower().split()), "approx") if bm else None
         return bound, bound_start, in_range

@@ -65,9 +65,16 @@ _BOUND_LONGEST = max(map(len, _BOUND_PHRASES))
 _BOUND_KIND = {"more than": "min", "over": "min", "at least": "min", "above": "min", "exceeding": "min",
                "less than": "max", "under": "max", "fewer than": "max", "below": "max", "at most": "max",
                "up to": "max"}
-_RANGE_BEFORE = re.compile(r"(?:\bbetween\s+[\d.,]+\s+and\s*|\d\s*(?:-|–|—|to)\s*)$", re.IGNORECASE)
-_RANGE_BEFORE_END = re.compile(r"(?:and|-|–|—|to)\s*$", re.IGNORECASE)
-"""How every match of ``_RANGE_BEFORE`` ends: checked at the text's last word first (see ``_ends_with``)."""
+_RANGE_BEFORE_REVERSED = re.compile(r"\s*(?:dna\s+[\d.,]+\s+neewteb\b|(?:-|–|—|ot)\s*\d)", re.IGNORECASE)
+"""A range's first end and mark just before a number ("between 6 and ", "10 to ", "2016-"), spelled backwards.
+
+Forwards it is ``(?:\\bbetween\\s+[\\d.,]+\\s+and\\s*|\\d\\s*(?:-|–|—|to)\\s*)$`` searched over
+``text[:start]``: that copied and tried every character before each number, quadratic in the numbers
+of a long passage. Matched at ``len(text) - start`` in the reversed text, it reads back from the
+number only as far as the mark and its first end reach, and finds a match exactly when the forward
+search does (a regular pattern and its reversal accept reversed strings; ``\\b`` looks both ways;
+``tests/test_quantities_range.py`` compares the two on generated texts).
+"""
 _RANGE_AFTER = re.compile(r"\s*(?:-|–|—|to)\s*\d", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _INCLUSIVE_BOUNDS = frozenset({"at least", "at most", "up to"})
@@ -106,6 +113,7 @@ def _ends_with(tail: re.Pattern, text: str, end: int, longest: int) -> re.Match 
 @lru_cache(maxsize=8192)
 def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quantity, ...]:
     text = fold(text)
+    backwards = text[::-1]  # for ``_RANGE_BEFORE_REVERSED``, once a text
     out = []
     for m in _QUANTITY.finditer(text):
         start, end = m.span()
@@ -139,7 +147,7 @@ def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quan
             phrase = " ".join(bm.group(1).lower().split())
             bound, bound_start = _BOUND_KIND.get(phrase, "approx"), bm.start(1)
             strict = bound in ("min", "max") and phrase not in _INCLUSIVE_BOUNDS
-        in_range = bool(_ends_with(_RANGE_BEFORE_END, text, start, 3) and _RANGE_BEFORE.search(text[:start])
+        in_range = bool(_RANGE_BEFORE_REVERSED.match(backwards, len(text) - start)
                         or _RANGE_AFTER.match(text, end)
                         or _ends_with(_BETWEEN, text, bound_start, len("between")))
         out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound, unit_end, bound_start,
