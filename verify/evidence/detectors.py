@@ -20,7 +20,7 @@ from verify.evidence.compare import compare_dates, compare_figures, compare_plac
 from verify.evidence.cues import NEGATION_STEMS
 from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation
-from verify.evidence.names import claim_names, contains_run, is_rival, known_names, name_tokens
+from verify.evidence.names import NameSet, claim_names, contains_run, is_rival, known_names, name_tokens
 from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates
 from verify.evidence.surface import shouting, surface
 from verify.evidence.text import canonical, stem, words
@@ -104,8 +104,9 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     p = analyse(passage, "passage", anchor, settings)
     if names is not None and shouting(claim):
         # every word of "CELEBRATIONS WERE HELD IN MOSCOW" looks like a name: of the claim's own
-        # capitals, only those the passage and its neighbours also write as names count
-        names = (names - known_names([claim])) | known_names([full])
+        # capitals, only those the passage and its neighbours also write as names count (a NameSet
+        # notes the few words taken out and added: a frozenset's difference copied the corpus's names)
+        names = ((names if isinstance(names, NameSet) else NameSet(names)) - known_names([claim])) | known_names([full])
     c = analyse(surface(claim, names if names is not None else known_names([full]), wording(full).lower_words,
                         settings), "claim", settings=settings)
     placed = compare_places(c, p, found)
