@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from verify.evidence.spans import Spans
 from verify.evidence.text import fold, stem
 
 NUMBER_WORDS = {
@@ -24,11 +25,6 @@ SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn
 UNIT_ALIASES = {"percent": "%", "per cent": "%", "pct": "%", "%": "%", "yr": "year", "km": "kilometre",
                 "kilometer": "kilometre", "anniversary": "anniversary", "$": "usd", "dollar": "usd",
                 "us$": "usd", "won": "krw", "€": "eur", "euro": "eur"}
-
-def overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether ``start:end`` overlaps any of ``spans``."""
-    return any(start < e and s < end for s, e in spans)
-
 
 @dataclass(frozen=True)
 class Quantity:
@@ -114,10 +110,11 @@ def _ends_with(tail: re.Pattern, text: str, end: int, longest: int) -> re.Match 
 def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quantity, ...]:
     text = fold(text)
     backwards = text[::-1]  # for ``_RANGE_BEFORE_REVERSED``, once a text
+    skipped = Spans(skip)
     out = []
     for m in _QUANTITY.finditer(text):
         start, end = m.span()
-        if m.group(0).strip() == "" or overlaps(skip, start, end):
+        if m.group(0).strip() == "" or skipped.overlaps(start, end):
             continue
         start += len(m.group(0)) - len(m.group(0).lstrip())
         g = m.groupdict()

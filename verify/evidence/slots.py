@@ -18,7 +18,7 @@ from verify.evidence.quantities import (  # noqa: F401  (the slots, in one place
     quantity_agrees,
     same_measure,
 )
-from verify.evidence.quantities import overlaps as _overlaps
+from verify.evidence.spans import DisjointSpans
 from verify.evidence.text import fold
 
 MONTHS = {
@@ -151,11 +151,11 @@ def find_dates(text: str, anchor: date | None = None, anniversaries: bool = Fals
 def _find_dates(text: str, anchor: date | None, anniversaries: bool) -> tuple[DateSlot, ...]:
     text = fold(text)
     found: list[DateSlot] = []
-    taken: list[tuple[int, int]] = []
+    taken = DisjointSpans()  # a binary search a candidate (a pass over them all was quadratic in the dates)
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             start, end = m.span()
-            if _overlaps(taken, start, end):
+            if taken.overlaps(start, end):
                 continue
             g = m.groupdict()
             month = MONTHS.get((g.get("month") or "").lower().rstrip("."))
@@ -173,7 +173,7 @@ def _find_dates(text: str, anchor: date | None, anniversaries: bool) -> tuple[Da
                              and re.match(r"\s*(?:to|until|and|-)\s", text[end:end + 8])):
                 relation = None  # "from 2007 to 2009": a range, not a bound
             found.append(DateSlot(m.group(0), start, end, year=year, month=month, day=day, relation=relation))
-            taken.append((start, end))
+            taken.add(start, end)
     for m in _WEEKDAY.finditer(text):
         found.append(DateSlot(m.group(0), *m.span(), weekday=WEEKDAYS[m.group("weekday").lower()]))
     for m in _ANNIVERSARY.finditer(text) if anniversaries else ():
