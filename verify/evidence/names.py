@@ -85,6 +85,13 @@ def known_names(texts) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=8192)
+def names_in(text: str) -> frozenset[str]:
+    """``known_names([text])``, cached: the detectors read the claim's names, and those of each passage
+    with its neighbours, for every (claim, passage) pair; each text is read once."""
+    return known_names([text])
+
+
 _HEADLINE_WORDS = STOPWORDS | {"can", "be", "by", "not", "with", "from", "into", "for"}
 """Words running text writes in lower case inside a sentence (built once: it was built per capitalised word)."""
 
@@ -145,7 +152,7 @@ def _claim_names(claim: str, names: AbstractSet[str] | None) -> list[tuple[str, 
             start += len(first) + 1
             name = rest
         elif at_start and not rest and not first.isupper():
-            known = names if names is not None else known_names([claim])
+            known = names if names is not None else names_in(claim)
             if first.lower().rstrip("'s").rstrip("'’") not in known:
                 continue
         if name.lower() in STOPWORDS or name.lower().rstrip(".") in {"mr", "ms", "dr"}:
