@@ -57,3 +57,17 @@ def test_event_words_skip_the_same_slots_given_as_spans_or_as_a_tuple():
     assert events == [f.event for f in a.figures]  # analyse passes the slots sorted once, as Spans
     assert events == [event_at(text, f.quantity.bound_start, f.quantity.unit_end, Spans(slots)) for f in a.figures]
     assert any(e.words for e in events)
+
+
+def test_an_anniversary_dates_from_the_nearest_year_and_of_two_as_near_the_one_found_first():
+    from verify.evidence.slots import find_dates
+
+    text = "It opened in 1999" + " " * 16 + "50th anniversary in 2019"
+    at = text.index("50th")
+    assert at - text.index("1999") == text.index("2019") - at  # a tie
+    assert [(d.year, d.derived) for d in find_dates(text, anniversaries=True)] == [
+        (1999, False), (1949, True), (2019, False)]
+    # the nearest year within 120 characters, a date an earlier anniversary implied included
+    text = "In 2018 the 70th anniversary came. " + "x" * 60 + " Its 10th anniversary passed."
+    assert [(d.year, d.derived) for d in find_dates(text, anniversaries=True)] == [
+        (2018, False), (1948, True), (1938, True)]
