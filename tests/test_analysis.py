@@ -92,7 +92,7 @@ def test_a_name_set_joined_with_a_claims_names_is_the_union_and_shares_the_corpu
     assert joined._base is corpus  # the corpus's set is not copied
     assert all((w in joined) == (w in union) for w in ("kim", "moscow", "lavrov", "seoul"))
     assert frozenset({"seoul"}) | joined == union | {"seoul"}
-    assert joined - {"kim"} == union - {"kim"} and isinstance(joined - {"kim"}, frozenset)
+    assert joined - {"kim"} == union - {"kim"} and (joined - {"kim"})._base is corpus
     # the detectors read a NameSet as they read the frozenset
     claim = "Kim met Lavrov in Moscow."
     passage = "Kim and Lavrov met in Pyongyang on Monday."
@@ -101,17 +101,41 @@ def test_a_name_set_joined_with_a_claims_names_is_the_union_and_shares_the_corpu
     assert detect(shouted, passage, names=joined) == detect(shouted, passage, names=union)
 
 
+def test_a_name_set_with_words_taken_out_and_put_back_is_the_frozensets_difference_and_union():
+    """``(names - claim's) | passage's``, as a claim in capitals reads each passage: the same set as
+    with frozensets, without copying the corpus's names."""
+    import random
+
+    from verify.evidence.names import NameSet
+
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(40)]
+    for _ in range(500):
+        corpus = frozenset(rng.sample(vocabulary, rng.randint(0, 30)))
+        named, plain = NameSet(corpus), corpus
+        for _ in range(rng.randint(1, 4)):
+            words = frozenset(rng.sample(vocabulary, rng.randint(0, 8)))
+            if rng.random() < 0.5:
+                named, plain = named - words, plain - words
+            else:
+                named, plain = named | words, plain | words
+            assert named == plain and len(named) == len(plain) and sorted(named) == sorted(plain)
+            assert all((w in named) == (w in plain) for w in vocabulary + ["other"])
+            assert named._base is corpus
+
+
 def test_bounds_and_ranges_are_found_where_the_whole_text_search_found_them():
     """The bound and range patterns end in ``\\s*$``; they are tried only where they can match
     (``quantities._ends_with``), not at every character before each number: same findings."""
     import itertools
 
+    from tests.test_quantities_range import RANGE_BEFORE
     from verify.evidence import quantities as q
 
     def oracle(text: str, found: q.Quantity) -> tuple:  # the whole-prefix search the module used before
         bm = q._BOUND.search(text[:found.start])
         bound_start = bm.start(1) if bm else found.start
-        in_range = bool(q._RANGE_BEFORE.search(text[:found.start]) or q._RANGE_AFTER.match(text, found.end)
+        in_range = bool(RANGE_BEFORE.search(text[:found.start]) or q._RANGE_AFTER.match(text, found.end)
                         or q._BETWEEN.search(text[:bound_start]))
         bound = q._BOUND_KIND.get(" ".join(bm.group(1).lower().split()), "approx") if bm else None
         return bound, bound_start, in_range

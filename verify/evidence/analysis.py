@@ -22,6 +22,7 @@ from verify.evidence.cues import HEDGE_RE, MODAL_RE, NEG_RE
 from verify.evidence.events import Event, event_at
 from verify.evidence.places import Place, find_places
 from verify.evidence.slots import DateSlot, Quantity, find_dates, find_quantities
+from verify.evidence.spans import Spans
 from verify.evidence.text import (
     STOPWORDS,
     canonical,
@@ -113,7 +114,7 @@ def words_around(text: str, q: Quantity) -> tuple[str | None, frozenset[str]]:
     """What a number counts, as the head of the words right after it ("8,000 coronavirus cases"
     -> "case", "2,000 yards of total offense" -> "yard"), and the content stems around it (to
     tell several numbers of one kind apart)."""
-    after = re.sub(r"^\s*-\s*", " ", text[q.end:][:60])  # "a 90-hour work week"
+    after = re.sub(r"^\s*-\s*", " ", text[q.end:q.end + 60])  # "a 90-hour work week"
     phrase = []
     for m in re.finditer(r"[A-Za-z%$€£][A-Za-z'’-]*|\S", after):
         w = m.group(0).lower()
@@ -202,7 +203,7 @@ def _analyse(text: str, role: Role, anchor: date | None, settings: EvidenceSetti
     dates = tuple(find_dates(text, anchor if passage else None, anniversaries=passage))
     written = [(d.start, d.end) for d in dates if not (passage and d.derived)]
     quantities = find_quantities(text, written)
-    slots = tuple((d.start, d.end) for d in dates) + tuple((q.bound_start, q.unit_end) for q in quantities)
+    slots = Spans([(d.start, d.end) for d in dates] + [(q.bound_start, q.unit_end) for q in quantities])
     figures = tuple(Figure(q, *words_around(text, q), event_at(text, q.bound_start, q.unit_end, slots))
                     for q in quantities)
     places = tuple(find_places(text, settings))

@@ -20,7 +20,7 @@ from verify.evidence.compare import compare_dates, compare_figures, compare_plac
 from verify.evidence.cues import NEGATION_STEMS
 from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation
-from verify.evidence.names import claim_names, contains_run, is_rival, known_names, name_tokens
+from verify.evidence.names import NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
 from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates
 from verify.evidence.surface import shouting, surface
 from verify.evidence.text import canonical, stem, words
@@ -56,7 +56,7 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     passage_names = [name_tokens(n) for n, _, _ in claim_names(passage, names)]
     other_person = False
     if names is None:
-        names = known_names([claim, passage_and_context])
+        names = names_in(claim) | names_in(passage_and_context)
     for n, (name, s, e) in enumerate(claim_names(claim, names)):
         if (unresolved and n == 0) or any(s < b and a < e for a, b in placed):
             continue
@@ -91,7 +91,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         passage: the corpus sentence; passage spans are offsets into it.
         context: neighbouring sentences, used for names and "first" (never for spans).
         anchor: the passage document's date, to resolve "last month".
-        names: words known to be names (see :func:`known_names`; e.g. from the whole
+        names: words known to be names (see :func:`verify.evidence.names.known_names`; e.g. from the whole
             corpus); by default those of the claim, passage and context.
         settings: the detectors' thresholds. Defaults to :data:`verify.settings.EVIDENCE_DEFAULTS`.
 
@@ -104,9 +104,10 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     p = analyse(passage, "passage", anchor, settings)
     if names is not None and shouting(claim):
         # every word of "CELEBRATIONS WERE HELD IN MOSCOW" looks like a name: of the claim's own
-        # capitals, only those the passage and its neighbours also write as names count
-        names = (names - known_names([claim])) | known_names([full])
-    c = analyse(surface(claim, names if names is not None else known_names([full]), wording(full).lower_words,
+        # capitals, only those the passage and its neighbours also write as names count (a NameSet
+        # notes the few words taken out and added: a frozenset's difference copied the corpus's names)
+        names = ((names if isinstance(names, NameSet) else NameSet(names)) - names_in(claim)) | names_in(full)
+    c = analyse(surface(claim, names if names is not None else names_in(full), wording(full).lower_words,
                         settings), "claim", settings=settings)
     placed = compare_places(c, p, found)
     slot_spans = compare_dates(c, p, found, settings) + compare_figures(c, p, found) + placed

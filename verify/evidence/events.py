@@ -18,6 +18,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from verify.evidence.slots import MONTHS, DateSlot
+from verify.evidence.spans import Spans
 from verify.evidence.text import STOPWORDS, canonical, opens_sentence
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
@@ -116,7 +117,7 @@ def _actor(word: str) -> frozenset[str]:
     return frozenset(w for w in canonical(word.removesuffix("'s").removesuffix("’s")).split() if w not in STOPWORDS)
 
 
-def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] = (),
+def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] | Spans = (),
              anniversary: bool = False, nearest: bool = False) -> Event:
     """The event words of the clause around the slot at ``start:end`` (the slot itself and the
     ``skip`` spans, other slots, left out), and the names before the first of them (who acts).
@@ -125,7 +126,8 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
         text: the text the slot is in.
         start: where the slot starts.
         end: where it ends.
-        skip: other slots' spans, not event words.
+        skip: other slots' spans, not event words (a :class:`~verify.evidence.spans.Spans` when the
+            caller reads many slots of one text: sorted once, not once a slot).
         anniversary: the slot is a date an anniversary implies ("the 70th anniversary of the
             establishment of ties" -> 1948): its event is what the anniversary is of, not the
             celebration.
@@ -139,10 +141,12 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
         lo, hi = (of.start(), of.end()) if of else (end, end)
     found: list[tuple[int, str, str]] = []
     names: list[tuple[int, frozenset[str]]] = []
-    near = [(a, b) for a, b in skip if a < hi and b > lo]  # the other slots in the clause
+    # the other slots: sorted once a text by the caller that reads all its slots (a pass over
+    # them all for each slot was quadratic in a long passage's slots)
+    slots = skip if isinstance(skip, Spans) else Spans(skip)
     for m in _WORD.finditer(text, lo, hi):
         s = m.start()
-        if start <= s < end or near and any(a <= s < b for a, b in near):
+        if start <= s < end or slots.overlaps(s, s + 1):
             continue
         word = m.group(0)
         if word[0].isupper() and not (opens_sentence(text, s) and event_stem(word) in KIND_OF):

@@ -7,6 +7,8 @@ to a :class:`~verify.evidence.detection.Detection`, with a reason a reader can c
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from verify.evidence.analysis import Analysis, analyse
 from verify.evidence.cues import ANTONYMS, FIRST_ONLY_RE, FIRST_SAID
@@ -78,15 +80,37 @@ def context_modality(claim: str, context: str) -> Mismatch | None:
                     detail=f"the sentences around the passage only say {cue!r} of what the claim states as fact")
 
 
-def first_only(claim: str, passage_and_context: str, found: Detection) -> None:
-    """A record claim ("the first nation to", "the only") the passage and its neighbours never make."""
+@dataclass(frozen=True)
+class _RecordClaim:
+    """A claim's record phrase ("the first nation to") and the word a passage must say for it."""
+
+    start: int
+    end: int
+    phrase: str
+    word: str
+    said: re.Pattern
+
+
+@lru_cache(maxsize=1024)
+def _record_claim(claim: str) -> _RecordClaim | None:
+    """The claim's record phrase; None when it makes no record claim. Cached: read for every
+    passage the claim is checked against."""
     cm = FIRST_ONLY_RE.search(claim)
     key = re.search(r"first|only|sole|never before|unprecedented", cm.group(1), re.IGNORECASE) if cm else None
     if not key:
+        return None
+    word = key.group(0).lower()
+    return _RecordClaim(*cm.span(), cm.group(0), word, re.compile(r"\b" + re.escape(word) + r"\b"))
+
+
+def first_only(claim: str, passage_and_context: str, found: Detection) -> None:
+    """A record claim ("the first nation to", "the only") the passage and its neighbours never make."""
+    record = _record_claim(claim)
+    if record is None:
         return
     said = passage_and_context.lower()
-    if key.group(0).lower() == "first" and FIRST_SAID.search(said):
+    if record.word == "first" and FIRST_SAID.search(said):
         return  # "originated in Wuhan", "initially", "the earliest": a first, in other words
-    if not re.search(r"\b" + re.escape(key.group(0).lower()) + r"\b", said):
-        found.mismatches.append(Mismatch(kind="first_only", claim=span(claim, *cm.span()), passage=None,
-                                         detail=f"passage does not say {cm.group(0)!r}"))
+    if not record.said.search(said):
+        found.mismatches.append(Mismatch(kind="first_only", claim=span(claim, record.start, record.end), passage=None,
+                                         detail=f"passage does not say {record.phrase!r}"))

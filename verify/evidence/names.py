@@ -23,24 +23,29 @@ _NAME_RE = re.compile(r"\b(" + _NAME_WORD + r"(?:\s+(?:of\s+the\s+|of\s+|on\s+th
 
 
 class NameSet(AbstractSet[str]):
-    """The corpus's names and a few more (a claim's own), the corpus's set shared, not copied.
+    """The corpus's names, with a few more (a claim's own) or a few fewer, the corpus's set shared, not copied.
 
     ``names | known_names([claim])`` on a frozenset copied every name of the corpus once a claim
     (~50,000 at 1M synthetic sentences: 5 ms, and a new set as large for the garbage collector
-    to walk); here ``|`` keeps the corpus's set and adds the few new words beside it. Membership,
-    length, iteration and comparisons are a set's; other operations give a frozenset.
+    to walk); here ``|`` keeps the corpus's set and adds the few new words beside it, and ``-``
+    keeps it and notes the few words taken out (a claim in capitals takes its own words out of
+    the names for every passage it is checked against: a difference of frozensets copied the
+    corpus's names twice a passage). Membership, length, iteration and comparisons are a set's;
+    other operations give a frozenset.
 
     Args:
         base: The large set (the corpus's names).
         extra: Words added to it. Defaults to none.
+        drop: Words of ``base`` taken out of it (``extra`` puts a word back). Defaults to none.
     """
 
-    __slots__ = ("_base", "_extra", "_found", "_len")
+    __slots__ = ("_base", "_drop", "_extra", "_found", "_len")
 
-    def __init__(self, base: frozenset[str], extra: Iterable[str] = ()) -> None:
+    def __init__(self, base: frozenset[str], extra: Iterable[str] = (), drop: Iterable[str] = ()) -> None:
         self._base = base
-        self._extra = frozenset(w for w in extra if w not in base)
-        self._len = len(base) + len(self._extra)
+        self._drop = frozenset(w for w in drop if w in base)
+        self._extra = frozenset(w for w in extra if w not in base or w in self._drop)
+        self._len = len(base) - len(self._drop) + len(self._extra)  # the parts are disjoint
         self._found: dict[str, list[tuple[str, int, int]]] = {}
         """:func:`claim_names` of texts read with this set (which never changes): a check reads its
         claim's names once for each of its ~36 passages."""
@@ -50,24 +55,24 @@ class NameSet(AbstractSet[str]):
         return frozenset(words)
 
     def __contains__(self, word: object) -> bool:
-        return word in self._base or word in self._extra
+        return word in self._base and word not in self._drop or word in self._extra
 
     def __iter__(self) -> Iterator[str]:
-        yield from self._base
+        drop = self._drop
+        yield from (w for w in self._base if w not in drop) if drop else self._base
         yield from self._extra
 
     def __len__(self) -> int:
         return self._len
 
     def __or__(self, other: Iterable[str]) -> NameSet:  # type: ignore[override]
-        return NameSet(self._base, self._extra | frozenset(other))
+        return NameSet(self._base, self._extra | frozenset(other), self._drop)
 
     __ror__ = __or__  # type: ignore[assignment]
 
-    def __sub__(self, other: Iterable[str]) -> frozenset[str]:  # type: ignore[override]
-        # the set's own difference, in C (the generic one tests each of the corpus's names in Python)
+    def __sub__(self, other: Iterable[str]) -> NameSet:  # type: ignore[override]
         drop = frozenset(other)
-        return (self._base - drop) | (self._extra - drop)
+        return NameSet(self._base, self._extra - drop, self._drop | drop)
 
 
 def known_names(texts) -> frozenset[str]:
@@ -78,6 +83,13 @@ def known_names(texts) -> frozenset[str]:
     for text in texts:
         out |= capitalised_mid_sentence(text)
     return frozenset(out)
+
+
+@lru_cache(maxsize=8192)
+def names_in(text: str) -> frozenset[str]:
+    """``known_names([text])``, cached: the detectors read the claim's names, and those of each passage
+    with its neighbours, for every (claim, passage) pair; each text is read once."""
+    return known_names([text])
 
 
 _HEADLINE_WORDS = STOPWORDS | {"can", "be", "by", "not", "with", "from", "into", "for"}
@@ -140,7 +152,7 @@ def _claim_names(claim: str, names: AbstractSet[str] | None) -> list[tuple[str, 
             start += len(first) + 1
             name = rest
         elif at_start and not rest and not first.isupper():
-            known = names if names is not None else known_names([claim])
+            known = names if names is not None else names_in(claim)
             if first.lower().rstrip("'s").rstrip("'’") not in known:
                 continue
         if name.lower() in STOPWORDS or name.lower().rstrip(".") in {"mr", "ms", "dr"}:

@@ -69,8 +69,12 @@ def gazetteer(min_population: int = EVIDENCE_DEFAULTS.min_city_population,
     return countries, cities
 
 
+@lru_cache(maxsize=65536)
 def lookup(name: str, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> tuple[str, str] | None:
-    """``(kind, country code)`` of a place name, None when the gazetteer does not know it."""
+    """``(kind, country code)`` of a place name, None when the gazetteer does not know it.
+
+    Cached: :func:`verify.evidence.surface.surface` asks it of the claim's capitalised words for
+    every passage the claim is checked against."""
     countries, cities = gazetteer(settings.min_city_population)
     key = _ascii(canonical(name).strip())
     key = re.sub(r"^the\s+", "", key)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from verify.evidence.spans import Spans
 from verify.evidence.text import fold, stem
 
 NUMBER_WORDS = {
@@ -24,11 +25,6 @@ SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn
 UNIT_ALIASES = {"percent": "%", "per cent": "%", "pct": "%", "%": "%", "yr": "year", "km": "kilometre",
                 "kilometer": "kilometre", "anniversary": "anniversary", "$": "usd", "dollar": "usd",
                 "us$": "usd", "won": "krw", "€": "eur", "euro": "eur"}
-
-def overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether ``start:end`` overlaps any of ``spans``."""
-    return any(start < e and s < end for s, e in spans)
-
 
 @dataclass(frozen=True)
 class Quantity:
@@ -65,9 +61,16 @@ _BOUND_LONGEST = max(map(len, _BOUND_PHRASES))
 _BOUND_KIND = {"more than": "min", "over": "min", "at least": "min", "above": "min", "exceeding": "min",
                "less than": "max", "under": "max", "fewer than": "max", "below": "max", "at most": "max",
                "up to": "max"}
-_RANGE_BEFORE = re.compile(r"(?:\bbetween\s+[\d.,]+\s+and\s*|\d\s*(?:-|–|—|to)\s*)$", re.IGNORECASE)
-_RANGE_BEFORE_END = re.compile(r"(?:and|-|–|—|to)\s*$", re.IGNORECASE)
-"""How every match of ``_RANGE_BEFORE`` ends: checked at the text's last word first (see ``_ends_with``)."""
+_RANGE_BEFORE_REVERSED = re.compile(r"\s*(?:dna\s+[\d.,]+\s+neewteb\b|(?:-|–|—|ot)\s*\d)", re.IGNORECASE)
+"""A range's first end and mark just before a number ("between 6 and ", "10 to ", "2016-"), spelled backwards.
+
+Forwards it is ``(?:\\bbetween\\s+[\\d.,]+\\s+and\\s*|\\d\\s*(?:-|–|—|to)\\s*)$`` searched over
+``text[:start]``: that copied and tried every character before each number, quadratic in the numbers
+of a long passage. Matched at ``len(text) - start`` in the reversed text, it reads back from the
+number only as far as the mark and its first end reach, and finds a match exactly when the forward
+search does (a regular pattern and its reversal accept reversed strings; ``\\b`` looks both ways;
+``tests/test_quantities_range.py`` compares the two on generated texts).
+"""
 _RANGE_AFTER = re.compile(r"\s*(?:-|–|—|to)\s*\d", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _INCLUSIVE_BOUNDS = frozenset({"at least", "at most", "up to"})
@@ -106,10 +109,12 @@ def _ends_with(tail: re.Pattern, text: str, end: int, longest: int) -> re.Match 
 @lru_cache(maxsize=8192)
 def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quantity, ...]:
     text = fold(text)
+    backwards = text[::-1]  # for ``_RANGE_BEFORE_REVERSED``, once a text
+    skipped = Spans(skip)
     out = []
     for m in _QUANTITY.finditer(text):
         start, end = m.span()
-        if m.group(0).strip() == "" or overlaps(skip, start, end):
+        if m.group(0).strip() == "" or skipped.overlaps(start, end):
             continue
         start += len(m.group(0)) - len(m.group(0).lstrip())
         g = m.groupdict()
@@ -139,7 +144,7 @@ def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quan
             phrase = " ".join(bm.group(1).lower().split())
             bound, bound_start = _BOUND_KIND.get(phrase, "approx"), bm.start(1)
             strict = bound in ("min", "max") and phrase not in _INCLUSIVE_BOUNDS
-        in_range = bool(_ends_with(_RANGE_BEFORE_END, text, start, 3) and _RANGE_BEFORE.search(text[:start])
+        in_range = bool(_RANGE_BEFORE_REVERSED.match(backwards, len(text) - start)
                         or _RANGE_AFTER.match(text, end)
                         or _ends_with(_BETWEEN, text, bound_start, len("between")))
         out.append(Quantity(text[start:end], start, end, value, unit, ordinal, bound, unit_end, bound_start,

@@ -7,6 +7,7 @@ with those of a passage. Quantities live in :mod:`verify.evidence.quantities` (r
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -18,7 +19,7 @@ from verify.evidence.quantities import (  # noqa: F401  (the slots, in one place
     quantity_agrees,
     same_measure,
 )
-from verify.evidence.quantities import overlaps as _overlaps
+from verify.evidence.spans import DisjointSpans
 from verify.evidence.text import fold
 
 MONTHS = {
@@ -151,11 +152,11 @@ def find_dates(text: str, anchor: date | None = None, anniversaries: bool = Fals
 def _find_dates(text: str, anchor: date | None, anniversaries: bool) -> tuple[DateSlot, ...]:
     text = fold(text)
     found: list[DateSlot] = []
-    taken: list[tuple[int, int]] = []
+    taken = DisjointSpans()  # a binary search a candidate (a pass over them all was quadratic in the dates)
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             start, end = m.span()
-            if _overlaps(taken, start, end):
+            if taken.overlaps(start, end):
                 continue
             g = m.groupdict()
             month = MONTHS.get((g.get("month") or "").lower().rstrip("."))
@@ -173,15 +174,20 @@ def _find_dates(text: str, anchor: date | None, anniversaries: bool) -> tuple[Da
                              and re.match(r"\s*(?:to|until|and|-)\s", text[end:end + 8])):
                 relation = None  # "from 2007 to 2009": a range, not a bound
             found.append(DateSlot(m.group(0), start, end, year=year, month=month, day=day, relation=relation))
-            taken.append((start, end))
+            taken.add(start, end)
     for m in _WEEKDAY.finditer(text):
         found.append(DateSlot(m.group(0), *m.span(), weekday=WEEKDAYS[m.group("weekday").lower()]))
+    # the dates with a year and no relation, as (start, place in ``found``, year), sorted: an anniversary
+    # reads only those within 120 characters (a pass over every date for each was quadratic)
+    years = sorted((d.start, i, d.year) for i, d in enumerate(found) if d.year and not d.relation)
     for m in _ANNIVERSARY.finditer(text) if anniversaries else ():
         # "the 70th anniversary of ties in 2018": the ties date from 1948
-        n = int(m.group("n"))
-        years = [d for d in found if d.year and not d.relation and abs(d.start - m.start()) <= 120]
-        year = min(years, key=lambda d: abs(d.start - m.start())).year if years else anchor.year if anchor else None
+        n, at = int(m.group("n")), m.start()
+        near = years[bisect_left(years, (at - 120,)):bisect_right(years, (at + 120, len(found)))]
+        # the nearest; of two as near, the one found first
+        year = min(near, key=lambda y: (abs(y[0] - at), y[1]))[2] if near else anchor.year if anchor else None
         if year and 0 < n < year:
+            insort(years, (at, len(found), year - n))  # a later anniversary may read it
             found.append(DateSlot(m.group(0), *m.span(), year=year - n, derived=True))
     if anchor is not None:
         for m in _RELATIVE.finditer(text):
