@@ -23,7 +23,7 @@ def _corpus(corpus_dir, bad: bool = False):
     (corpus_dir / "wire.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
     (corpus_dir / "empty.txt").write_text("", encoding="utf-8")
     if bad:
-        (corpus_dir / "zz_bad.txt").write_bytes(b"\xff\xfe not utf-8 \x80")
+        (corpus_dir / "zz_bad.txt").write_bytes(b"not utf-8 \x80")  # not \xff\xfe first: that is a UTF-16 mark, and text
     return corpus_dir
 
 

@@ -66,7 +66,8 @@ def test_utf16_claims_without_a_byte_order_mark_are_refused(tmp_path):
     claims = tmp_path / "claims.txt"
     claims.write_bytes("Kim met Putin.\nSeoul is big.\n".encode("utf-16-le"))
     one_error_line(run("verify", "check", "--index", str(tmp_path), "--file", str(claims)), 1,
-                   "line 1 holds NUL characters: is it UTF-16 without a byte order mark")
+                   "claims.txt is UTF-16 text (without a byte-order mark); save it as UTF-8, or as UTF-16 with a "
+                   "byte-order mark (accepted: UTF-8, or UTF-16 with a byte-order mark)")
 
 
 def test_deeply_nested_json_to_judge():

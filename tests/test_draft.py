@@ -89,7 +89,7 @@ def test_read_draft_txt_md_and_docx():
     ("draft.pdf", b"%PDF-1.4", "not .pdf"),
     ("draft", b"text", "without an extension"),
     ("draft.docx", b"not a zip file", "not a Word .docx file"),
-    ("draft.txt", b"\xff\xfe\x00b", "UTF-16"),
+    ("draft.txt", "Kim met Putin.".encode("utf-16-le"), "UTF-16 text \\(without a byte-order mark\\)"),
     ("draft.txt", b"ab\x00cd", "binary"),
     ("draft.txt", b"caf\xe9 au lait", "not UTF-8"),
     ("draft.txt", b"   \n", "holds no text"),

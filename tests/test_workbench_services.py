@@ -147,7 +147,7 @@ def test_read_claims_from_csv_by_header_or_first_column_and_from_text_lines():
 
 @pytest.mark.parametrize("name, data, message", [
     ("claims.xlsx", b"x", "not .xlsx"),
-    ("claims.txt", b"\xff\xfe\x00bad", "UTF-8"),
+    ("claims.txt", "Kim met Putin.".encode("utf-16-le"), "UTF-16 text \\(without a byte-order mark\\); save it as UTF-8"),
     ("claims.txt", b"\n \n", "holds no claims"),
     ("claims.txt", b"claim\n" * (MAX_BATCH_CLAIMS + 1), "at most 500"),
 ])

@@ -33,10 +33,12 @@ def test_check_upload_refuses_with_the_pages_own_error_and_words(name, data, mes
     assert str(caught.value) == message
 
 
-def test_upload_text_decodes_utf8_and_refuses_the_rest_in_the_pages_error():
+def test_upload_text_decodes_utf8_and_utf16_with_a_mark_and_refuses_the_rest_in_the_pages_error():
     assert upload_text(check_upload("n.txt", "\ufeffcafé".encode(), RULES), RULES) == "café"
-    with pytest.raises(NotesError, match=r"^n.txt is UTF-16 text; save it as UTF-8 \(accepted: UTF-8 .txt or .md\)$"):
-        upload_text(check_upload("n.txt", b"\xff\xfe\x00b", RULES), RULES)
+    assert upload_text(check_upload("n.txt", "café".encode("utf-16"), RULES), RULES) == "café"
+    with pytest.raises(NotesError, match=r"^n.txt is UTF-16 text \(without a byte-order mark\); save it as UTF-8, "
+                                         r"or as UTF-16 with a byte-order mark \(accepted: UTF-8 .txt or .md\)$"):
+        upload_text(check_upload("n.txt", "café".encode("utf-16-le"), RULES), RULES)
 
 
 def test_a_file_of_claims_over_the_limit_is_refused_before_it_is_read():

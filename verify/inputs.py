@@ -3,9 +3,9 @@
 Everything is read and checked before a model loads, so a bad line 9,000 fails in a
 second, not after an hour of checking. The limits (README, "Limits and failure behaviour"):
 
-* an input file or stdin: at most :data:`MAX_INPUT_BYTES`; UTF-8 (a UTF-8 or UTF-16 byte
-  order mark is honoured); NUL characters are refused (a UTF-16 file without a byte order
-  mark reads as text full of them);
+* an input file or stdin: at most :data:`MAX_INPUT_BYTES`; UTF-8, or UTF-16 with a byte-order
+  mark, decoded as corpus files are (:func:`index.ingest.decode.decode_text`): UTF-16 without
+  a byte-order mark, binary and invalid bytes are refused in one line;
 * at most :data:`MAX_ITEMS` claims, or claim/passage pairs, per run;
 * a claim at most :data:`MAX_CLAIM_CHARS` characters, a ``judge``
   passage at most :data:`MAX_PASSAGE_CHARS`.
@@ -13,11 +13,11 @@ second, not after an hour of checking. The limits (README, "Limits and failure b
 
 from __future__ import annotations
 
-import codecs
 import json
 import sys
 
-from index.errors import CrosscheckError
+from index.errors import CrosscheckError, IngestError
+from index.ingest.decode import ENCODINGS, decode_text
 from verify.errors import InvalidClaimError
 
 __all__ = ["MAX_CLAIM_CHARS", "MAX_INPUT_BYTES", "MAX_ITEMS", "MAX_PASSAGE_CHARS", "read_claims", "read_pairs",
@@ -33,24 +33,6 @@ MAX_PASSAGE_CHARS = 4000
 the detectors' cost grows faster than a passage's length, so an unbounded passage could stall a run."""
 
 
-def _decode(data: bytes, name: str) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise CrosscheckError(f"{name} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise CrosscheckError(f"{name} line {line} holds NUL characters: is it UTF-16 without a byte order "
-                              "mark, or a binary file? Save it as UTF-8 text")
-    return text
-
-
 def read_text(path: str, max_bytes: int | None = None) -> str:
     """The text of ``path`` (``-``: stdin), decoded and checked.
 
@@ -59,7 +41,8 @@ def read_text(path: str, max_bytes: int | None = None) -> str:
         max_bytes: Refuse more than this. Defaults to None: :data:`MAX_INPUT_BYTES`.
 
     Raises:
-        CrosscheckError: Missing, unreadable, over the limit, not UTF-8, or holding NULs.
+        CrosscheckError: Missing, unreadable, over the limit, UTF-16 without a byte-order mark,
+            binary, or not valid UTF-8 / UTF-16.
     """
     name = "stdin" if path == "-" else path
     max_bytes = MAX_INPUT_BYTES if max_bytes is None else max_bytes
@@ -77,7 +60,10 @@ def read_text(path: str, max_bytes: int | None = None) -> str:
         raise CrosscheckError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > max_bytes:
         raise CrosscheckError(f"{name} is over the {max_bytes / 2**20:g} MiB limit; split it into smaller files")
-    return _decode(data, name)
+    try:  # the rule corpus files and uploads follow, in the CLI's error class
+        return decode_text(name, data, accepted=ENCODINGS)
+    except IngestError as exc:
+        raise CrosscheckError(str(exc)) from None
 
 
 def validate_claim(claim: str) -> str:

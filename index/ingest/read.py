@@ -6,7 +6,6 @@ loads, with a one-line ``IngestError`` that names the file and says what is acce
 
 from __future__ import annotations
 
-import codecs
 import json
 import logging
 import re
@@ -19,6 +18,7 @@ from index.errors import EmptyDocumentError, IngestError
 from index.ingest.clean import Extracted, clean_text, html_to_text, markdown_to_text
 from index.ingest.corpus import ACCEPTED, SUPPORTED_EXTENSIONS, corpus_entries, relative_name, sha256
 from index.ingest.dates import parse_date
+from index.ingest.decode import decode_text
 from index.ingest.layout import detect_title, find_date, find_publisher
 from index.models import Document
 
@@ -39,42 +39,6 @@ class Corpus(BaseModel):
     documents: list[Document]
     files: dict[str, str]
     skipped: dict[str, str] = Field(default_factory=dict, description="file -> why it was not indexed")
-
-
-def _looks_utf16(data: bytes) -> bool:
-    """Whether NUL-laden bytes are UTF-16 text: it decodes, and holds no NUL or control characters."""
-    sample = data[:4096] if len(data) % 2 == 0 else b""
-    for encoding in ("utf-16-le", "utf-16-be"):
-        try:
-            text = sample.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if text and all(c.isprintable() or c in "\n\r\t" for c in text):
-            return True
-    return False
-
-
-def decode_text(name: str, data: bytes, accepted: str = ACCEPTED) -> str:
-    """``data`` as UTF-8 text (a BOM is dropped).
-
-    Raises:
-        IngestError: UTF-16, binary (a NUL byte) or not UTF-8, in one line naming ``name``
-            and what is ``accepted``.
-    """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise IngestError(f"{name} is UTF-16 text; save it as UTF-8 (accepted: {accepted})")
-    if b"\x00" in data:
-        if _looks_utf16(data):
-            raise IngestError(f"{name} is UTF-16 text (without a byte-order mark); save it as UTF-8 "
-                              f"(accepted: {accepted})")
-        raise IngestError(f"{name} is a binary file, not text; accepted: {accepted}")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IngestError(
-            f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8"
-        ) from exc
 
 
 def _paragraphs(text: str) -> list[str]:

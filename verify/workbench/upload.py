@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from index.errors import CrosscheckError, IngestError
-from index.ingest.read import decode_text
+from index.ingest.decode import decode_text
 
 __all__ = ["Upload", "UploadRules", "check_upload", "upload_text"]
 
@@ -76,7 +76,7 @@ def check_upload(name: str, data: bytes, rules: UploadRules) -> Upload:
 
 
 def upload_text(upload: Upload, rules: UploadRules) -> str:
-    """The upload's bytes as UTF-8 text (a byte-order mark is dropped).
+    """The upload's bytes as text: UTF-8 (a byte-order mark dropped), or UTF-16 with a byte-order mark.
 
     Args:
         upload: A checked upload.
@@ -86,8 +86,9 @@ def upload_text(upload: Upload, rules: UploadRules) -> str:
         The text, line ends as the file has them.
 
     Raises:
-        CrosscheckError: ``rules.error``: UTF-16, binary, or not UTF-8 (the message of
-            :func:`index.ingest.read.decode_text`, naming ``rules.accepted``).
+        CrosscheckError: ``rules.error``: UTF-16 without a byte-order mark, binary, or not valid
+            UTF-8 / UTF-16 (the message of :func:`index.ingest.decode.decode_text`, naming
+            ``rules.accepted``).
     """
     try:
         return decode_text(upload.name, upload.data, accepted=rules.accepted)
