@@ -38,10 +38,10 @@ def test_utf8_and_utf16_with_a_byte_order_mark_read_as_the_same_text(data):
 REFUSED = [
     ("utf-16 le without a mark", TEXT.encode("utf-16-le"), ("a.txt is UTF-16 text (without a byte-order mark); "
                                                             "save it as UTF-8, or as UTF-16 with a byte-order mark "
-                                                            "(accepted: UTF-8 .txt")),
+                                                            "(accepted: UTF-8 or UTF-16 .txt")),
     ("utf-16 be without a mark", TEXT.encode("utf-16-be"), "a.txt is UTF-16 text (without a byte-order mark)"),
     ("utf-32", TEXT.encode("utf-32"), "a.txt is UTF-32 text; save it as UTF-8"),
-    ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a.txt is a binary file, not text; accepted: UTF-8 .txt"),
+    ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a.txt is a binary file, not text; accepted: UTF-8 or UTF-16 .txt"),
     ("a NUL character in utf-16", codecs.BOM_UTF16_LE + "a\x00b".encode("utf-16-le"), "a.txt is a binary file"),
     ("latin-1", "Café".encode("latin-1"), "a.txt is not UTF-8 text (byte 0xe9 at offset 3); save it as UTF-8"),
     ("latin-1 after a mark", codecs.BOM_UTF8 + "Café".encode("latin-1"), "(byte 0xe9 at offset 6)"),
@@ -128,7 +128,7 @@ def test_utf16_without_a_mark_is_refused_in_each_callers_error_and_words(tmp_pat
     assert str(cli.value).endswith("is UTF-16 text (without a byte-order mark); save it as UTF-8, or as UTF-16 "
                                    "with a byte-order mark (accepted: UTF-8, or UTF-16 with a byte-order mark)")
     with pytest.raises(DraftError, match=r"^draft.txt is UTF-16 text \(without a byte-order mark\).*"
-                                         r"\(accepted: UTF-8 .txt, .md, .docx\)$"):
+                                         r"\(accepted: UTF-8 or UTF-16 .txt, .md, .docx\)$"):
         read_draft("draft.txt", data)
-    with pytest.raises(BatchError, match=r"^claims.csv is UTF-16 text .*\(accepted: UTF-8 .csv or .txt\)$"):
+    with pytest.raises(BatchError, match=r"^claims.csv is UTF-16 text .*\(accepted: UTF-8 or UTF-16 .csv or .txt\)$"):
         read_claim_upload("claims.csv", data)

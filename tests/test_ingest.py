@@ -245,7 +245,7 @@ def test_missing_path(tmp_path):
 def test_folder_without_readable_documents(tmp_path, contents):
     for name, data in contents.items():
         _write(tmp_path, name, data)
-    with pytest.raises(IngestError, match=r"no readable documents in .*; accepted: UTF-8 \.txt"):
+    with pytest.raises(IngestError, match=r"no readable documents in .*; accepted: UTF-8 or UTF-16 \.txt"):
         load_corpus(tmp_path)
 
 

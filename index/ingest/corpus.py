@@ -17,7 +17,7 @@ __all__ = [
 LOG = logging.getLogger(__name__)
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".jsonl")
-ACCEPTED = "UTF-8 .txt, .md, .html/.htm files, or .jsonl with one {\"id\", \"text\"} object per line"
+ACCEPTED = "UTF-8 or UTF-16 .txt, .md, .html/.htm files, or .jsonl with one {\"id\", \"text\"} object per line"
 """What a corpus may hold, for error messages."""
 
 

@@ -31,7 +31,7 @@ class BatchError(CrosscheckError):
 
 _UPLOAD = UploadRules(extensions=BATCH_EXTENSIONS, max_bytes=MAX_BATCH_BYTES, error=BatchError,
                       allowed=f"claims can be read from {' or '.join(BATCH_EXTENSIONS)} files",
-                      each="a file of claims", accepted="UTF-8 .csv or .txt")
+                      each="a file of claims", accepted="UTF-8 or UTF-16 .csv or .txt")
 
 
 def read_claims(name: str, data: bytes) -> list[str]:

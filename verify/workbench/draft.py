@@ -44,7 +44,7 @@ class DraftError(CrosscheckError):
 
 _UPLOAD = UploadRules(extensions=DRAFT_EXTENSIONS, max_bytes=MAX_DRAFT_BYTES, error=DraftError,
                       allowed=f"drafts can be {', '.join(DRAFT_EXTENSIONS)} files", each="a draft",
-                      accepted="UTF-8 " + ", ".join(DRAFT_EXTENSIONS))
+                      accepted="UTF-8 or UTF-16 " + ", ".join(DRAFT_EXTENSIONS))
 
 
 class DraftSentence(BaseModel):
