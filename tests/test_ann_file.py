@@ -18,6 +18,14 @@ def _clustered(n: int, dim: int, seed: int = 7, points: int = 200) -> np.ndarray
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
+def _in_memory(path, blocks, ids) -> tuple[faiss.Index, str, int]:
+    """The index built with its lists in memory (``Trained.in_memory``), written by ``faiss.write_index``."""
+    trained = ann.Trained(blocks, threads=2, seed=0)
+    nprobe = trained.in_memory(ids)
+    faiss.write_index(trained.index, str(path))
+    return trained.index, trained.kind, nprobe
+
+
 @pytest.mark.parametrize(("vectors", "dtype"), [
     (_clustered(20_000, 32), "float32"),  # most lists hold vectors: faiss writes a full table of sizes
     (_clustered(6_000, 16), "float16"),  # float16 segments are widened chunk by chunk
@@ -30,8 +38,7 @@ def test_the_streamed_file_is_byte_for_byte_faiss_own(tmp_path, monkeypatch, vec
     cut = len(vectors) * 3 // 5
     blocks = [vectors[:cut], vectors[cut:]]
     ids = [np.arange(cut), np.arange(10**6, 10**6 + len(vectors) - cut)]
-    index, kind, nprobe = ann.build_ann(blocks, ids)
-    faiss.write_index(index, str(tmp_path / "memory.faiss"))
+    _, kind, nprobe = _in_memory(tmp_path / "memory.faiss", blocks, ids)
 
     assert ann_file.write_ivf(tmp_path / "streamed.faiss", blocks, ids) == (kind, nprobe)
     assert (tmp_path / "streamed.faiss").read_bytes() == (tmp_path / "memory.faiss").read_bytes()
@@ -94,8 +101,7 @@ def test_lists_of_any_sizes_are_written_as_faiss_writes_them(tmp_path, monkeypat
         vectors = vectors[np.random.default_rng(0).permutation(len(vectors))]
     blocks = [vectors[:1_000], vectors[1_000:1_001], vectors[1_001:]]  # a one-row block too
     ids = [np.arange(1_000) * 3, np.array([5_000]), np.arange(10**9, 10**9 + len(vectors) - 1_001)]
-    index, kind, nprobe = ann.build_ann(blocks, ids)
-    faiss.write_index(index, str(tmp_path / "memory.faiss"))
+    index, kind, nprobe = _in_memory(tmp_path / "memory.faiss", blocks, ids)
     sizes = faiss.extract_index_ivf(index).invlists
     lengths = [sizes.list_size(i) for i in range(sizes.nlist)]
     if layout != "one list":
@@ -103,3 +109,14 @@ def test_lists_of_any_sizes_are_written_as_faiss_writes_them(tmp_path, monkeypat
 
     assert ann_file.write_ivf(tmp_path / "streamed.faiss", blocks, ids) == (kind, nprobe)
     assert (tmp_path / "streamed.faiss").read_bytes() == (tmp_path / "memory.faiss").read_bytes()
+
+
+def test_a_faiss_laid_out_otherwise_gets_the_same_file_built_in_memory(tmp_path, monkeypatch, caplog):
+    vectors = _clustered(6_000, 16)
+    blocks, ids = [vectors[:2_500], vectors[2_500:]], [np.arange(2_500), np.arange(10**6, 10**6 + 3_500)]
+    _, kind, nprobe = _in_memory(tmp_path / "memory.faiss", blocks, ids)
+    monkeypatch.setattr(ann_file, "_header", lambda index: None)  # as if faiss serialised it otherwise
+
+    assert ann_file.write_ivf(tmp_path / "fallback.faiss", blocks, ids) == (kind, nprobe)
+    assert (tmp_path / "fallback.faiss").read_bytes() == (tmp_path / "memory.faiss").read_bytes()
+    assert "building IVF" in caplog.text and "in memory" in caplog.text

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import index.split.segmenter as seg
+from index.split.pysbd_rules import keeps_period, rules
 
 _WORDS = ("Kim", "met", "Putin", "the", "said", "talks", "They", "The", "He", "In", "It", "a", "I", "we",
           "Korea's", "report", "was", "signed", "on", "at", "and", "of", "by", "Then", "Yes", "no")
@@ -151,3 +152,24 @@ def test_news_like_text_never_reaches_pysbd():
         for paragraph in synthetic_text(300, seed=5).split("\n\n"):
             seg.segment(paragraph)
     assert pysbd.call_count == 0
+
+
+@pytest.mark.parametrize(("text", "word", "kept"), [
+    ("Talks with Mr. Kim went on.", "Mr", True),  # a title, before any space
+    ("It was No. 5 on the list.", "No", True),  # a number abbreviation, before a number or bracket
+    ("It is in Art. (3) of the law.", "Art", True),
+    ("Talks in Jan. 5 went on.", "Jan", True),  # another, before a small letter, digit or bracket
+    ("Acme Inc. and others came.", "Inc", True),
+    ("He lives in Calif., a state.", "Calif", True),  # or right before one of .:-?,
+    ("They met in Jan. The talks went on.", "Jan", False),  # before a capital other than "I"
+    ("It is in Art. The law says so.", "Art", False),
+    ("They met at 9 am. Then they left.", "am", False),  # on no list of pysbd's
+    ('They met in Jan. "The talks" went on.', "Jan", None),  # a quote, "I": pysbd may keep it still
+    ("They met in Jan. I was there.", "Jan", None),
+])
+def test_keeps_period_is_pysbds_rule(text, word, kept):
+    end = text.index(f"{word}.") + len(word) + 1
+    assert keeps_period(word, text, end) is kept
+    if kept is not None:  # pysbd itself ends a sentence at the period exactly where it is not kept
+        ended = any(s.strip().endswith(f"{word}.") for s in rules().segmenter.segment(text))
+        assert ended is not kept, rules().segmenter.segment(text)

@@ -50,7 +50,9 @@ def test_ivf_reaches_its_recall_target_on_clustered_vectors():
     vectors = (centres[rng.integers(0, 200, 20_000)] + 0.5 * rng.standard_normal((20_000, 32))).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     blocks, ids = [vectors[:15_000], vectors[15_000:]], [np.arange(15_000), np.arange(20_000, 25_000)]
-    index, kind, nprobe = ann.build_ann(blocks, ids)
+    trained = ann.Trained(blocks, threads=2, seed=0)
+    nprobe = trained.in_memory(ids)
+    index, kind = trained.index, trained.kind
     assert kind.startswith("IVF") and faiss.extract_index_ivf(index).nprobe == nprobe
     queries = vectors[rng.choice(20_000, 100, replace=False)] + 0.3 * rng.standard_normal((100, 32)).astype(np.float32)
     queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 import faiss
 import numpy as np
 
-__all__ = ["ADD_CHUNK", "EXACT_BELOW", "TARGET_RECALL", "TRAIN_CAP", "Trained", "build_ann", "exact_top", "ivf_kind",
+__all__ = ["ADD_CHUNK", "EXACT_BELOW", "TARGET_RECALL", "TRAIN_CAP", "Trained", "exact_top", "ivf_kind",
            "recall_at", "rerank"]
 
 LOG = logging.getLogger(__name__)
@@ -143,10 +143,20 @@ class Trained:
                 yield (np.asarray(block[start:start + ADD_CHUNK], dtype=np.float32),
                        np.ascontiguousarray(block_ids[start:start + ADD_CHUNK], dtype=np.int64))
 
-    def fill(self, ids: Sequence[np.ndarray]) -> None:
-        """Add every vector with its id to the (in-memory) index."""
+    def in_memory(self, ids: Sequence[np.ndarray]) -> int:
+        """Add every vector with its id to ``self.index`` (its lists in memory, about 400 bytes a vector)
+        and tune its ``nprobe``; ``index.search.ann_file.write_ivf`` writes the same file without
+        holding the lists.
+
+        Args:
+            ids: The id of each row of each block (int64, same lengths).
+
+        Returns:
+            The tuned ``nprobe`` (also set on ``self.index``).
+        """
         for vectors, chunk_ids in self.chunks(ids):
             self.index.add_with_ids(vectors, chunk_ids)
+        return self.tune(self.index, ids)
 
     def tune(self, index: faiss.Index, ids: Sequence[np.ndarray]) -> int:
         """The ``nprobe`` to store: the smallest reaching ``TARGET_RECALL`` on sample queries, doubled.
@@ -170,28 +180,6 @@ class Trained:
         LOG.info("%s: nprobe %d gives recall@10 %.3f on %d sample queries", self.kind, nprobe, recall, len(queries))
         ivf.nprobe = min(self.lists, 2 * nprobe)  # a margin: real queries are not the sample's
         return ivf.nprobe
-
-
-def build_ann(blocks: Sequence[np.ndarray], ids: Sequence[np.ndarray], threads: int = 2,
-              seed: int = 0) -> tuple[faiss.Index, str, int]:
-    """Train an IVF index on a sample of the vectors, add them all with their ids, and tune ``nprobe``.
-
-    The index's lists are in memory (about 400 bytes a vector); ``index.search.ann_file.write_ivf``
-    writes the same file without holding them.
-
-    Args:
-        blocks: The vectors, one array per segment (memory-mapped is fine).
-        ids: The id of each row of each block (int64, same lengths).
-        threads: faiss threads while training and adding. Defaults to 2.
-        seed: Sampling seed. Defaults to 0.
-
-    Returns:
-        The index, its factory string, and the tuned ``nprobe``.
-    """
-    trained = Trained(blocks, threads, seed)
-    trained.fill(ids)
-    nprobe = trained.tune(trained.index, ids)
-    return trained.index, trained.kind, nprobe
 
 
 def rerank(candidates: np.ndarray, queries: np.ndarray, rows: Callable[[np.ndarray], np.ndarray],

@@ -13,7 +13,7 @@ order), in two passes over the memory-mapped vectors, ``ADD_CHUNK`` at a time:
    back: each list's codes, gathered from the scratch file memory-mapped, then its ids.
 
 Within a list the vectors stay in the order they were added, so the file is byte for byte
-the one ``faiss.write_index`` writes for ``build_ann``'s index (``tests/test_ann_file.py``).
+the one ``faiss.write_index`` writes for ``Trained.in_memory``'s index (``tests/test_ann_file.py``).
 The file is then read back memory-mapped to tune ``nprobe``, which is patched into its header.
 Where this faiss lays out an empty index differently from what is expected here, the index is
 built in memory as before (one warning).
@@ -88,7 +88,7 @@ def _write_all(fd: int, data: bytes | np.ndarray, offset: int) -> int:
 
 def write_ivf(path: Path, blocks: Sequence[np.ndarray], ids: Sequence[np.ndarray], threads: int = 2,
               seed: int = 0) -> tuple[str, int]:
-    """Write the IVF index of ``build_ann(blocks, ids, threads, seed)`` to ``path``, its lists streamed.
+    """Write the IVF index ``Trained(blocks, threads, seed).in_memory(ids)`` would build to ``path``, its lists streamed.
 
     Args:
         path: The new file (not fsynced here).
@@ -104,8 +104,7 @@ def write_ivf(path: Path, blocks: Sequence[np.ndarray], ids: Sequence[np.ndarray
     layout = _header(trained.index)
     if layout is None:
         LOG.warning("this faiss serialises IVF indexes differently; building %s in memory", trained.kind)
-        trained.fill(ids)
-        nprobe = trained.tune(trained.index, ids)
+        nprobe = trained.in_memory(ids)
         faiss.write_index(trained.index, str(path))
         return trained.kind, nprobe
     try:

@@ -68,9 +68,9 @@ class ShardedIndex(IndexBase):
             raise IndexStoreError(f"sharded index at {path} is corrupt: its shards hold {self._rows.documents} "
                                   f"sources and {self._rows.sentences} sentences, shards.json counts "
                                   f"{manifest.sources} and {manifest.sentences}; build it again with: {self._rebuild}")
-        self.sentences_view = ShardedSentences(self._rows, shards)
-        self._contexts = ShardedContexts(self._rows, shards, self.sentences_view)
-        self.documents_view = ShardedDocuments(self._rows, shards)
+        self._sentences = ShardedSentences(self._rows, shards)
+        self._contexts = ShardedContexts(self._rows, shards, self._sentences)
+        self._documents = ShardedDocuments(self._rows, shards)
 
     @property
     def _rebuild(self) -> str:
@@ -158,16 +158,6 @@ class ShardedIndex(IndexBase):
         """Where every global row lives: ``source_ids`` (id -> position in index order) and
         ``sentences`` (the count), as :attr:`ClaimIndex.rows` has them."""
         return self._rows
-
-    @property
-    def sentences(self) -> ShardedSentences:
-        """All sentences in global row order, read on demand; ``Hit.sentence`` indexes this sequence."""
-        return self.sentences_view
-
-    @property
-    def documents(self) -> ShardedDocuments:
-        """Documents by source id, in index order (each read from its shard when asked for)."""
-        return self.documents_view
 
     def source_summaries(self) -> list[SourceSummary]:
         """One summary per source, in index order."""

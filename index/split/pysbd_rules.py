@@ -3,7 +3,8 @@
 ``index.split.segmenter`` keeps a piece of text away from pysbd (about a millisecond a call) when no
 period in it can end a sentence; these are the periods pysbd never ends a sentence at
 (``mask_abbreviations``), and what else in a piece pysbd has a rule for (``needs_pysbd``). Each
-case is one of pysbd's rules, read narrowly (any doubt leaves the period to pysbd), and the
+case is one of pysbd's rules, read narrowly (any doubt leaves the period to pysbd; ``keeps_period``, its
+abbreviation rule, is read by ``index.split.sentence_ends`` too), and the
 sentences are checked against pysbd's on real text by ``bench/bench_split.py --compare``.
 """
 
@@ -13,7 +14,7 @@ import functools
 import re
 from typing import NamedTuple
 
-__all__ = ["mask_abbreviations", "needs_pysbd", "rules", "set_aside"]
+__all__ = ["keeps_period", "mask_abbreviations", "needs_pysbd", "rules", "set_aside"]
 
 
 class _Rules(NamedTuple):
@@ -54,15 +55,53 @@ def rules() -> _Rules:
                   re.compile(rf"\s(?:{'|'.join(Standard.AbbreviationReplacer.SENTENCE_STARTERS)})\s"))
 
 
+_SPACE_SMALL = re.compile(r"\s[a-z\d(]")
+_AFTER_OTHERS = frozenset(".:-?,")  # pysbd's other abbreviations keep their period before these too
+_SPACE_NUMBER = re.compile(r"\s\d|\s+\(")
+_FOLLOWER = re.compile(r"\s+(\S)")
+
+
+def keeps_period(word: str, text: str, end: int) -> bool | None:
+    """Whether pysbd keeps the period after ``word`` as an abbreviation's (the period just before ``text[end:]``).
+
+    pysbd's rules, one per list of its own, read narrowly: a title keeps its period before any
+    space ("Mr. Kim"), a number abbreviation before a number or bracket ("No. 5"), another
+    abbreviation before a small letter, a digit or a bracket ("Jan. 5", "Inc. and") or right before
+    one of ``.:-?,`` ("Calif., a", "Ph.D., the").
+
+    Args:
+        word: The word before the period (any case).
+        text: The text it is in.
+        end: The offset just after the period.
+
+    Returns:
+        True where one of those rules keeps the period; False where none does for certain: a word not
+        on pysbd's list ("DisCo", or "am", "pm"), or a listed one (not a title) before a space and a
+        capital other than "I" ("in Jan. The talks", "Art. The"); None where pysbd may keep it still
+        (before a quote, "I" or a small letter after two spaces, say).
+    """
+    known, lower = rules(), word.lower()
+    after = text[end:end + 1]
+    if lower in known.prepositive:
+        return True if after.isspace() else None
+    if lower in known.before_numbers:
+        kept = _SPACE_NUMBER.match(text, end) is not None
+    elif lower in known.others:
+        kept = after in _AFTER_OTHERS or _SPACE_SMALL.match(text, end) is not None
+    else:
+        return False
+    if kept:
+        return True
+    follower = _FOLLOWER.match(text, end)
+    return False if follower is not None and follower[1].isupper() and follower[1] != "I" else None
+
+
 # A word (or dotted letters, "U.S", "e.g", "Ph.D") ending in a period, after a space (the text is
 # read with one put in front: a leading character class lets the regex engine skip ahead)
 # (possessive letter runs: a shorter run is never followed by a period, and trying each cost most
 # of the scan, a word's length at every space)
 _ABBREVIATION = re.compile(r"\s([A-Za-z]++(?:\.[A-Za-z]++)*)\.")
 _DOTTED = re.compile(r"[A-Za-z](?:\.[A-Za-z])+")
-_SPACE_SMALL = re.compile(r"\s[a-z\d(]")
-_AFTER_OTHERS = frozenset(".:-?,")  # pysbd's other abbreviations keep their period before these too
-_SPACE_NUMBER = re.compile(r"\s\d|\s+\(")
 _SPACE_CAPITAL = re.compile(r"\s+[A-Z]")
 # dotted letters whose period pysbd puts back as a sentence end (its patterns, case as they have
 # it): before a word that starts sentences ("U.S. The", "W.I. The", not "U.S. President"), and
@@ -77,23 +116,17 @@ def _masked(match: re.Match) -> str:
     after it is no period inside a name ("U.S..Many", "Mass..Many" end a sentence to pysbd).
 
     The cases are pysbd's own (its abbreviation lists and rules), each read narrowly:
-    a title before a space ("Mr. Kim"), another abbreviation before a small letter, a
-    digit or a bracket ("Oct. 12", "Inc. and") or right before one of ``.:-?,`` ("Calif., a",
-    "Ph.D., the"), a number abbreviation before a number
-    ("No. 5"), one capital before a space ("N. Korea"; "I" only before a word pysbd does not read
+    an abbreviation whose period it keeps (``keeps_period``), one capital before a space ("N. Korea"; "I" only before a word pysbd does not read
     as a sentence's start, "War I. After"; ", " after it too, but not first in the text), and dotted
     letters at the end or before a space, comma, semicolon or period ("U.S. envoy", "D.C. According",
     "e.g. the", "U.N., was", the first of "a.m.." whose letters pysbd joins) unless pysbd may end a
     sentence there.
     """
-    word, known, lower = match[1], rules(), match[1].lower()
-    if lower not in known.abbreviations and len(word) > 1 and "." not in word:
+    word, known = match[1], rules()
+    if word.lower() not in known.abbreviations and len(word) > 1 and "." not in word:
         return match[0]  # a plain word's stop, the commonest match: none of the cases below
     after, end = match.string[match.end():match.end() + 2], match.end()  # match[0] is " word."
-    masked = (lower in known.prepositive and after[:1].isspace()
-              or lower in known.before_numbers and _SPACE_NUMBER.match(match.string, end) is not None
-              or lower in known.others and (after[:1] in _AFTER_OTHERS
-                                            or _SPACE_SMALL.match(after) is not None)
+    masked = (keeps_period(word, match.string, end) is True
               or len(word) == 1 and word.isupper() and (
                   after[:1].isspace() or after[:1] == "," and after[1:2].isspace() and match.start() > 0)
               and (word != "I" or known.starters.match(match.string, end) is None))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from index.split.pysbd_rules import rules
+from index.split.pysbd_rules import keeps_period, rules
 
 __all__ = ["certain_ends", "list_like"]
 
@@ -105,7 +105,6 @@ def list_like(text: str) -> bool:
     return ")" in text and _in_sequence(_PARENS_LIST_NUMBER.findall(text))
 
 
-_FOLLOWER = re.compile(r"\s+(\S)")
 _KG = re.compile(r"\sKG")
 
 
@@ -113,20 +112,12 @@ def _ends_after(word: str, text: str, end: int) -> bool:
     """Whether pysbd ends a sentence at the stop after ``word`` (an abbreviation, or a word ending
     in "Co"), just before ``text[end:]``, which opens with a space and a letter or bracket.
 
-    Its rules keep "Co." before " KG", a title's period before any space ("Mr. Kim"), a number
-    abbreviation's before a number or bracket ("No. 5"), and another abbreviation's before a
-    small letter, "I", a digit or a bracket ("Jan. 5", "Inc. and"); a period none of them keeps
-    ends a sentence ("in Jan. The talks", "Art. The").
+    pysbd keeps "Co." before " KG", and an abbreviation's period where ``keeps_period`` says so; a
+    period it neither keeps nor may keep ends a sentence ("in Jan. The talks", "Art. The").
     """
     if word.endswith("Co") and _KG.match(text, end) is not None:
         return False
-    known, lower = rules(), word.lower()
-    if lower in known.prepositive:
-        return False
-    if lower in known.before_numbers or lower in known.others:
-        follower = _FOLLOWER.match(text, end)[1]
-        return follower.isupper() and follower != "I"
-    return True  # a plain word ("DisCo", or "am", "pm": no abbreviations to pysbd)
+    return keeps_period(word, text, end) is False
 
 
 _LINE_BREAK = re.compile(r"[\r\n]")

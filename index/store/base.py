@@ -1,9 +1,10 @@
 """``IndexBase``: what ``ClaimIndex`` and ``ShardedIndex`` answer the same way.
 
-Both keep their manifest in ``_manifest``, their directory in ``_path`` and their rows
-(``Rows`` or ``ShardRows``: the same calls) in ``_rows``, and name the command that builds
-them again in ``_rebuild``; the corpus check, the one-query search and the row look-ups
-below read only those.
+Both keep their manifest in ``_manifest``, their directory in ``_path``, their rows
+(``Rows`` or ``ShardRows``: the same calls) in ``_rows`` and their sentence and document
+views (``SentenceView``, ``DocumentView`` or the sharded kinds of them) in ``_sentences`` and
+``_documents``, and name the command that builds them again in ``_rebuild``; the corpus
+check, the one-query search and the row look-ups below read only those.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from index.search.per_source import as_queries
 from index.shards.layout import ShardManifest
 from index.shards.rows import ShardRows
 from index.store.rows import Rows
+from index.store.views import DocumentView, SentenceView
 
 __all__ = ["IndexBase"]
 
@@ -34,6 +36,8 @@ class IndexBase:
     _manifest: Manifest | ShardManifest
     _path: Path
     _rows: Rows | ShardRows
+    _sentences: SentenceView
+    _documents: DocumentView
 
     @property
     def _rebuild(self) -> str:
@@ -79,6 +83,16 @@ class IndexBase:
     def dim(self) -> int:
         """Embedding dimension."""
         return self._manifest.embedding_dim
+
+    @property
+    def sentences(self) -> SentenceView:
+        """All sentences in row order, read on demand; ``Hit.sentence`` indexes this sequence."""
+        return self._sentences
+
+    @property
+    def documents(self) -> DocumentView:
+        """Documents by source id, in index order (each read when asked for)."""
+        return self._documents
 
     def source_range(self, source_id: str) -> tuple[int, int]:
         """``(start, end)`` rows of a source's sentences. Raises KeyError for an unknown source."""

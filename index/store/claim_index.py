@@ -68,7 +68,7 @@ class ClaimIndex(IndexBase):
             self._fail(f"{self._rows.documents} sources and {self._rows.sentences} sentences are stored; the "
                        f"manifest counts {manifest.sources} and {manifest.sentences}")
         self._paragraphs: dict[str, list[tuple[int, int]]] = {}
-        self.sentences_view, self.documents_view = SentenceView(self._rows), DocumentView(self._rows)
+        self._sentences, self._documents = SentenceView(self._rows), DocumentView(self._rows)
         self._retrieval = Retrieval(self._rows, manifest, ann)
 
     @property
@@ -143,16 +143,6 @@ class ClaimIndex(IndexBase):
     def manifest(self) -> Manifest:
         """What the index was built from."""
         return self._manifest
-
-    @property
-    def documents(self) -> DocumentView:
-        """Documents by source id, in index order (each read from disk when asked for)."""
-        return self.documents_view
-
-    @property
-    def sentences(self) -> SentenceView:
-        """All sentences, read on demand; ``Hit.sentence`` indexes this sequence."""
-        return self.sentences_view
 
     @property
     def segments(self) -> list[Segment]:
