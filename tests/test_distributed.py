@@ -14,6 +14,7 @@ from conftest import REPO, FakeEmbedder
 from test_shards import folder_of, same_reports, same_search, verifier
 
 from index import ClaimIndex, IndexStoreError, build_index
+from index.shards import distributed
 from index.shards.layout import shard_of
 from index.shards.sharded_index import RAY_ENV, ShardedIndex
 
@@ -43,7 +44,8 @@ def test_an_unreachable_cluster_is_one_line(corpus_dir, tmp_path, address):
     assert not (tmp_path / "index" / "manifest.json").exists()
 
 
-def test_ray_build_equals_the_local_build(local_cluster, corpus_dir, tmp_path):
+def test_ray_build_equals_the_local_build(local_cluster, corpus_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(distributed, "RAY_CHUNK", 2)  # three Ray jobs, their results in one order
     local, remote = tmp_path / "local", tmp_path / "ray"
     build_index(corpus_dir, local, FakeEmbedder())
     result = build_index(corpus_dir, remote, FakeEmbedder(), ray_address="auto")
@@ -57,6 +59,7 @@ def test_ray_build_equals_the_local_build(local_cluster, corpus_dir, tmp_path):
 
 
 def test_ray_build_and_ray_search_equal_one_index(local_cluster, corpus_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(distributed, "RAY_CHUNK", 3)  # a chunk spans two shards' documents
     one_dir, many_dir = tmp_path / "one", tmp_path / "ray"
     build_index(corpus_dir, one_dir, FakeEmbedder())
     result = build_index(corpus_dir, many_dir, FakeEmbedder(), ray_address="auto", shards=3)

@@ -140,7 +140,9 @@ def test_a_rebuild_of_untouched_files_reads_none_of_them(corpus_dir, tmp_path, f
     def no_reading(*args):
         raise AssertionError("the corpus was read")
 
-    monkeypatch.setattr(update, "read_corpus", no_reading)
+    monkeypatch.setattr(index_plan, "read_corpus", no_reading)
+    monkeypatch.setattr(index_plan, "stream_corpus", no_reading)
+    monkeypatch.setattr(update, "stream_corpus", no_reading)
     result = build_index(corpus_dir, out, fake_embedder)
     assert result.up_to_date and (result.unchanged, result.sources, result.sentences) == (5, 5, 79)
     monkeypatch.undo()
@@ -167,14 +169,18 @@ def test_an_update_reads_only_the_changed_files(corpus_dir, tmp_path, fake_embed
     (corpus_dir / "sub").mkdir()
     (corpus_dir / "sub" / "005_new.md").write_text("# A new source\n\nPutin plans a trip.\n", encoding="utf-8")
     read = []
-    real = update.read_corpus
+    real_read, real_stream = index_plan.read_corpus, index_plan.stream_corpus
 
-    def counting(path, **options):
+    def counting(path, *args, **options):
         read.append(path.name)
-        return real(path, **options)
+        return real_read(path, *args, **options)
+
+    def counting_stream(path, *args, **options):
+        read.append(path.name)
+        return real_stream(path, *args, **options)
 
     monkeypatch.setattr(index_plan, "read_corpus", counting)
-    monkeypatch.setattr(update, "read_corpus", counting)
+    monkeypatch.setattr(index_plan, "stream_corpus", counting_stream)
     embedder = FakeEmbedder()
     result = build_index(corpus_dir, out, embedder)
     assert sorted(read) == ["004_b105797065ca642f.txt", "005_new.md"]

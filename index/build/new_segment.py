@@ -28,8 +28,9 @@ embedder with a background build waits for one call at most."""
 
 TermTable = Callable[[Document], Iterable[str]]
 """A corpus-wide table: the terms one document contributes (the table is their union over the index)."""
-SplitEmbed = Callable[[list[Document], Embedder, int], Iterator[tuple[list[Sentence], np.ndarray]]]
-"""Splits and embeds documents elsewhere (``ray_split_embed`` on a cluster): their sentences and vectors, in order."""
+SplitEmbed = Callable[[Iterable[Document], Embedder, int], Iterator[tuple[list[Sentence], np.ndarray]]]
+"""Splits and embeds documents elsewhere (``ray_split_embed`` on a cluster): their sentences and vectors, in order.
+It reads the documents as it needs them (they are let go as their results are written)."""
 
 
 def embed_by_length(writer: SegmentWriter, embedder: Embedder, dim: int,
@@ -62,10 +63,10 @@ def write_segment(out: Path, fresh: Iterable[tuple[Document, int]], base: int, d
 
     Args:
         out: The index folder.
-        fresh: Each document with its position among its file's documents: a list (emptied once they
-            are written, unless ``split_embed`` is given; a list is needed with ``split_embed``), or an
-            iterator that reads them as they are written (``index.ingest.read.stream_corpus``), so no more
-            than a file's documents are held. The embedder is used only once every document is in.
+        fresh: Each document with its position among its file's documents: a list (emptied as they are
+            written), or an iterator that reads them as they are written (``index.ingest.read.stream_corpus``),
+            so no more than a file's documents are held (with ``split_embed``, an iterator is read into a
+            list first). The embedder is used only once every document is in.
         base: The segment's first global row.
         dim: The index's vector size; None takes the embedder's.
         dtype: ``float32`` or ``float16`` on disk.
@@ -84,14 +85,16 @@ def write_segment(out: Path, fresh: Iterable[tuple[Document, int]], base: int, d
 
     try:
         if split_embed is not None:
-            fresh = list(fresh)
+            fresh = fresh if isinstance(fresh, list) else list(fresh)
             writer.dim = dim = dim if dim is not None else int(embedder.dim)
-            results = split_embed([d for d, _ in fresh], embedder, dim)
-            for done, ((document, position), (sentences, vectors)) in enumerate(zip(fresh, results), start=1):
+            results = split_embed((d for d, _ in fresh), embedder, dim)  # read as the results come back
+            for done, (sentences, vectors) in enumerate(results, start=1):
+                (document, position), fresh[done - 1] = fresh[done - 1], None  # let go once written
                 writer.add_document(document, position, sentences, terms(document))
                 writer.add_vectors(vectors)
                 if progress is not None:
                     progress(done, len(fresh))
+            fresh.clear()
             return writer, writer.finish(base, list(tables))
         for document, position in fresh:
             writer.add_document(document, position, split_document(document), terms(document))

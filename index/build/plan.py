@@ -16,13 +16,14 @@ from pathlib import Path
 
 from index.errors import EmptyDocumentError, IngestError
 from index.ingest.corpus import corpus_entries, corpus_files, diff_files, relative_name, sha256
-from index.ingest.read import Corpus, read_corpus
+from index.ingest.read import Corpus, read_corpus, stream_corpus
 from index.models import Document, FileStat, Manifest, SegmentInfo
 from index.shards.layout import ShardManifest
 from index.store.claim_index import ClaimIndex
 from index.store.segment import document_digest
 
-__all__ = ["RACY_NS", "Plan", "Snapshot", "file_stats", "numbered", "read_changed", "stamp_of", "unchanged_on_disk"]
+__all__ = ["RACY_NS", "Plan", "Snapshot", "file_stats", "numbered", "read_changed", "read_planned", "stamp_of",
+           "unchanged_on_disk"]
 
 LOG = logging.getLogger(__name__)
 
@@ -106,20 +107,25 @@ class Plan:
     Args:
         snapshot: The corpus now.
         previous: The index being updated, or None for a fresh build.
+        documents: The snapshot's documents as they are read (``index.ingest.read.stream_corpus``), in
+            place of ``snapshot.documents``: only the new and changed ones are held (in ``fresh``), and
+            ``snapshot.files`` and ``skipped`` are read once the stream is spent. Defaults to
+            ``snapshot.documents``.
     """
 
-    def __init__(self, snapshot: Snapshot, previous: ClaimIndex | None) -> None:
+    def __init__(self, snapshot: Snapshot, previous: ClaimIndex | None,
+                 documents: Iterable[Document] | None = None) -> None:
         rows = previous.doc_rows() if previous is not None else {}
-        self.changes = diff_files(previous.manifest.files if previous else {}, snapshot.files)
         self.fresh: list[tuple[Document, int]] = []
         self.keep = {(r.segment, r.ordinal) for r in rows.values() if r.path in snapshot.kept_paths}
-        for document, position in numbered(snapshot.documents):
+        for document, position in numbered(snapshot.documents if documents is None else documents):
             row = rows.get(document.source_id)
             if row is not None and (row.path, row.file_pos, row.digest) == (
                     document.path, position, document_digest(document)):
                 self.keep.add((row.segment, row.ordinal))
             else:
                 self.fresh.append((document, position))
+        self.changes = diff_files(previous.manifest.files if previous else {}, snapshot.files)
         # A file whose bytes are unchanged but whose documents differ (cleaning rules changed) counts as changed.
         redone = {document.path for document, _ in self.fresh} & set(self.changes.unchanged)
         self.changes.changed = sorted(set(self.changes.changed) | redone)
@@ -140,6 +146,26 @@ class Plan:
             if len(removed) < info.documents:
                 segments.append(info.model_copy(update={"removed": removed}))
         return segments
+
+
+def read_planned(root: Path, previous: ClaimIndex | None, strict: bool = False) -> tuple[Snapshot, Plan]:
+    """Read every corpus file and plan the update, holding only the new and changed documents.
+
+    The corpus is streamed (``stream_corpus``) through ``Plan``, so a document that is already in
+    ``previous`` as it is now is let go as soon as it is compared; a bad file (``strict``) raises
+    before anything is written.
+
+    Args:
+        root: The corpus folder or file.
+        previous: The index being updated, or None.
+        strict: Fail on the first bad file (see ``read_corpus``). Defaults to False.
+
+    Returns:
+        The snapshot (its ``documents`` empty: the new ones are in ``Plan.fresh``) and the plan.
+    """
+    corpus, documents = stream_corpus(root, strict)
+    snapshot = Snapshot.of(corpus)  # its files and skipped are the corpus's, filled in as the stream is read
+    return snapshot, Plan(snapshot, previous, documents)
 
 
 def numbered(documents: Iterable[Document]) -> Iterator[tuple[Document, int]]:

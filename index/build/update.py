@@ -16,19 +16,28 @@ import logging
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 
 from index.build.folder import check_out, collect_garbage
 from index.build.new_segment import SplitEmbed, TermTable, write_segment
-from index.build.plan import Plan, Snapshot, file_stats, numbered, read_changed, stamp_of, unchanged_on_disk
+from index.build.plan import (
+    Plan,
+    Snapshot,
+    file_stats,
+    numbered,
+    read_changed,
+    read_planned,
+    stamp_of,
+    unchanged_on_disk,
+)
 from index.embed import Embedder
 from index.errors import IndexStoreError
 from index.ingest.corpus import corpus_files
-from index.ingest.read import read_corpus, stream_corpus
-from index.models import AnnInfo, BuildResult, Manifest, SegmentInfo
+from index.ingest.read import stream_corpus
+from index.models import AnnInfo, BuildResult, Document, Manifest, SegmentInfo
 from index.search import ann as ann_module
 from index.search.ann_file import write_ivf
 from index.shards.distributed import connect, ray_split_embed
@@ -137,12 +146,14 @@ def build_index(
         previous = previous_index(out, old, embedder, str(root.resolve()))
         tables = {**DEFAULT_TABLES, **(tables or {})}
         if previous is None and ray_address is None:  # every document is new: written as it is read
-            return write_streamed(out, root, strict, stats, checked_ns, embedder, progress, vector_dtype, tables)
+            corpus, documents = stream_corpus(root, strict)
+            return write_streamed(out, Snapshot.of(corpus), documents, stats, checked_ns, embedder, progress,
+                                  vector_dtype, tables)
         try:
             # strict: every file is read again, so none that an earlier build skipped slips through
             snapshot = read_changed(root, previous, stats) if previous is not None and not strict else None
-            snapshot = snapshot or Snapshot.of(read_corpus(root, strict=strict))
-            plan = Plan(snapshot, previous)
+            snapshot, plan = (snapshot, Plan(snapshot, previous)) if snapshot is not None \
+                else read_planned(root, previous, strict)
         finally:
             if previous is not None:
                 previous.close()
@@ -233,18 +244,18 @@ def write_update(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedde
     return _commit(out, plan, snapshot, stamp, embedder, segments, dim, dtype, previous, new_parts)
 
 
-def write_streamed(out: Path, root: Path, strict: bool, stats: dict[str, tuple[int, int]], checked_ns: int,
-                   embedder: Embedder, progress, vector_dtype: str, tables: Mapping[str, TermTable]) -> BuildResult:
+def write_streamed(out: Path, snapshot: Snapshot, documents: Iterable[Document], stats: dict[str, tuple[int, int]],
+                   checked_ns: int, embedder: Embedder, progress, vector_dtype: str,
+                   tables: Mapping[str, TermTable]) -> BuildResult:
     """A build with nothing to keep (a fresh folder, or one rebuilt from scratch), its documents streamed.
 
-    Each corpus file's documents go to the new segment as the file is read (``stream_corpus``),
-    so the build holds one file's documents, not the corpus's; the embedder is used once every
-    file is read, so a bad file (``strict``) still fails before the model loads, and the
-    half-written segment is removed.
+    Each corpus file's documents go to the new segment as the file is read (``stream_corpus``,
+    or a sharded build's spool), so the build holds one file's documents, not the corpus's; the
+    embedder is used once every document is in, so a bad file (``strict``) still fails before the
+    model loads, and the half-written segment is removed. ``snapshot.files`` and ``skipped`` are
+    read once ``documents`` is spent.
     """
-    corpus, documents = stream_corpus(root, strict)
     writer, info = write_segment(out, numbered(documents), 0, None, vector_dtype, embedder, tables, progress, None)
-    snapshot = Snapshot.of(corpus)
     plan = Plan(snapshot, None)  # every file added; the documents are in the segment, not in the snapshot
     plan.sources, plan.live = info.documents, {info.name: info.sentences}
     return _commit(out, plan, snapshot, stamp_of(snapshot.files, stats, checked_ns), embedder, [info], writer.dim,

@@ -1,7 +1,10 @@
 """Build or update a sharded index (``python -m index build --shards K [--ray ADDRESS]``).
 
 The corpus is read once (only the changed files, when the index exists), and each
-document goes to the shard ``shard_of`` its source id names. Each shard is an ordinary
+document goes to the shard ``shard_of`` its source id names. A read of the whole corpus
+(a new index, ``--strict``) is spooled to one file per shard (``index.shards.spool``), so
+the build holds a file's documents and each shard's new ones, not the corpus; a new shard
+is written as its spool is read back. Each shard is an ordinary
 index folder, planned and written by the same code as a one-folder build (``Plan``,
 ``write_update``; with ``--ray`` its new documents are split and embedded on the
 cluster). A shard that gains, loses or changes no document is not touched. A shard that
@@ -16,39 +19,35 @@ as it was (it opens and answers the same); the next build removes what it left.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from index.build.folder import check_out, collect_garbage
 from index.build.plan import Plan, Snapshot, file_stats, read_changed, stamp_of, unchanged_on_disk
-from index.build.update import TermTable, check_before_lock, opens, previous_index, write_update
+from index.build.update import TermTable, check_before_lock, write_streamed, write_update
 from index.embed import Embedder
 from index.errors import IndexStoreError, UsageError
 from index.ingest.corpus import diff_files
-from index.ingest.read import read_corpus
-from index.models import BuildResult, Document, Manifest
-from index.shards.distributed import ray_split_embed
+from index.models import BuildResult, Manifest
+from index.shards.distributed import OneJob
 from index.shards.folders import new_version, remove_if_bare, remove_unlisted, start_from
 from index.shards.layout import (
     SHARDS_FOLDER,
     SHARDS_MANIFEST,
     ShardInfo,
     ShardManifest,
-    is_sharded,
     manifest_digest,
-    read_shard_manifest,
     shard_folder,
     shard_of,
     shard_path,
 )
+from index.shards.previous import Joined, check_out_sharded, current, previous_shards
+from index.shards.spool import SPOOL_PREFIX, Spool, spool_corpus
 from index.store.claim_index import ClaimIndex
-from index.store.durable import LOCK_NAME, build_lock, write_atomic
+from index.store.durable import build_lock, write_atomic
 from index.store.manifest_file import MANIFEST, read_manifest
-from index.store.segment import DocRow
 from index.store.text_tables import DEFAULT_TABLES
 
 __all__ = ["MAX_SHARDS", "build_sharded"]
@@ -57,47 +56,6 @@ LOG = logging.getLogger(__name__)
 
 MAX_SHARDS = 999
 """Shard folders are named 000..999."""
-
-
-def _check_out(out: Path, embedder_name: str, shards: int) -> ShardManifest | None:
-    """The top manifest of the sharded index in ``out`` (None when there is none yet).
-
-    Raises:
-        IndexStoreError: ``out`` is a file, a one-folder index, a folder of other things, or a
-            sharded index of another model or shard count.
-    """
-    if not out.exists():
-        return None
-    if not out.is_dir():
-        raise IndexStoreError(f"{out} is a file, not an index directory; choose another --out")
-    if (out / MANIFEST).is_file():
-        raise IndexStoreError(f"{out} holds an index that is not sharded; build it without --shards, "
-                              f"or choose another --out")
-    if not is_sharded(out):
-        if any(p.name not in (LOCK_NAME, SHARDS_FOLDER) and not p.name.startswith(SHARDS_MANIFEST + ".tmp-")
-               for p in out.iterdir()):
-            raise IndexStoreError(f"{out} is not empty and holds no Crosscheck index; choose another --out or "
-                                  f"empty it")
-        return None
-    manifest = read_shard_manifest(out)
-    if manifest.embedding_model != embedder_name:
-        raise IndexStoreError(f"{out} holds an index built with model {manifest.embedding_model}; this build uses "
-                              f"model {embedder_name}; choose another --out or delete {out} first")
-    if len(manifest.shards) != shards:
-        raise IndexStoreError(f"{out} holds an index of {len(manifest.shards)} shards, this build asks for {shards}; "
-                              f"pass --shards {len(manifest.shards)}, or choose another --out to split it anew")
-    return manifest
-
-
-class _Joined:
-    """The previous shards seen as one index, for ``read_changed`` (it reads the file stamps and who owns what)."""
-
-    def __init__(self, manifest: ShardManifest, shards: list[ClaimIndex]) -> None:
-        self.manifest = manifest
-        self._shards = shards
-
-    def doc_rows(self) -> dict[str, DocRow]:
-        return {sid: row for shard in self._shards for sid, row in shard.doc_rows().items()}
 
 
 def _shard_snapshot(snapshot: Snapshot, number: int, shards: int, previous: ClaimIndex | None) -> Snapshot:
@@ -109,39 +67,12 @@ def _shard_snapshot(snapshot: Snapshot, number: int, shards: int, previous: Clai
                     documents=documents, kept_paths=snapshot.kept_paths)
 
 
-class _OneJob:
-    """Every shard's new documents split and embedded by one Ray Data job (not one job per shard); the
-    results stream back in shard order, and each shard's write takes its own documents' in turn."""
-
-    def __init__(self, address: str, plans: list[Plan], previous: list[ClaimIndex | None],
-                 embedder: Embedder) -> None:
-        dim = next((p.dim for p in previous if p is not None), None) or int(embedder.dim)
-        documents = [d for plan in plans for d, _ in plan.fresh]  # the order the shards are written in
-        self._results = ray_split_embed(address, documents, embedder, dim)  # starts on the first read
-
-    def __call__(self, documents: list[Document], embedder: Embedder, dim: int) -> Iterator:
-        return itertools.islice(self._results, len(documents))
-
-
 def _empty_shard(folder: Path, embedder: Embedder, vector_dtype: str, root: str) -> None:
     """The manifest of a shard that holds no document (a small corpus over many shards)."""
     manifest = Manifest(embedding_model=embedder.name, embedding_dim=int(embedder.dim), vector_dtype=vector_dtype,
                         corpus_root=root, files={}, sentences=0, sources=0, segments=[],
                         built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     write_atomic(folder / MANIFEST, manifest.model_dump_json(indent=2).encode("utf-8"))
-
-
-def _current(out: Path, old: ShardManifest, embedder: Embedder) -> bool:
-    """Whether every shard matches the top manifest's checksum and opens (checksums of its segments too)."""
-    for info in old.shards:
-        folder = shard_folder(out, info)
-        try:
-            same = manifest_digest(folder) == info.manifest_sha256
-        except OSError:
-            same = False
-        if not same or not opens(folder, embedder):
-            return False
-    return True
 
 
 def build_sharded(corpus: Path, out: Path, embedder: Embedder, shards: int,
@@ -175,7 +106,7 @@ def build_sharded(corpus: Path, out: Path, embedder: Embedder, shards: int,
     if not 1 <= shards <= MAX_SHARDS:
         raise UsageError(f"--shards must be between 1 and {MAX_SHARDS}, got {shards}")
     out, root = Path(out), Path(corpus)
-    _check_out(out, embedder.name, shards)
+    check_out_sharded(out, embedder.name, shards)
     check_before_lock(root, ray_address)
     created = not out.exists()
     try:
@@ -187,80 +118,54 @@ def build_sharded(corpus: Path, out: Path, embedder: Embedder, shards: int,
         raise
 
 
-def _previous_shards(out: Path, old: ShardManifest | None, embedder: Embedder, shards: int,
-                     resolved: str) -> list[ClaimIndex | None]:
-    """Each shard of ``old`` opened for the update; None where there is none or it cannot be read (built anew)."""
-    previous: list[ClaimIndex | None] = []
-    for number in range(shards):
-        if old is None:
-            previous.append(None)
-            continue
-        folder = shard_folder(out, old.shards[number])
-        try:
-            shard_old = read_manifest(folder) if check_out(folder, embedder.name) else None
-        except IndexStoreError as exc:  # a shard that cannot be read is built again, in a new folder
-            LOG.warning("%s; building shard %03d again", exc, number)
-            shard_old = None
-        if shard_old is not None:
-            collect_garbage(folder, shard_old)  # leftovers of an in-place build (before versions): never named
-        previous.append(previous_index(folder, shard_old, embedder, resolved))
-    return previous
-
-
 def _build_locked(root: Path, out: Path, embedder: Embedder, shards: int, progress, vector_dtype: str,
                   tables: Mapping[str, TermTable] | None, ray_address: str | None, strict: bool) -> BuildResult:
     """``build_sharded`` with the build lock of ``out`` held."""
-    old = _check_out(out, embedder.name, shards)
+    old = check_out_sharded(out, embedder.name, shards)
     for leftover in out.glob(SHARDS_MANIFEST + ".tmp-*"):  # a killed build's half-written top manifest
         leftover.unlink(missing_ok=True)
     remove_unlisted(out, old)  # folders a killed build left, versions a finished one retired
     checked_ns = time.time_ns()
     stats = file_stats(root) if root.exists() else {}
     if old is not None and not (strict and old.skipped) and unchanged_on_disk(old, root, stats) \
-            and _current(out, old, embedder):
+            and current(out, old, embedder):
         LOG.info("index at %s is up to date (no corpus file changed size or time)", out)
         return BuildResult(out=str(out), added=0, changed=0, removed=0, unchanged=len(stats), sources=old.sources,
                            sentences=old.sentences, up_to_date=True, skipped=old.skipped)
-    previous = _previous_shards(out, old, embedder, shards, str(root.resolve()))
-    try:
-        joined = _Joined(old, previous) if old is not None and all(previous) and not strict else None
-        snapshot = read_changed(root, joined, stats) if joined is not None else None
-        snapshot = snapshot or Snapshot.of(read_corpus(root, strict=strict))
-        if old is None and shards > len(snapshot.documents):
-            raise UsageError(f"--shards {shards} is more than the {len(snapshot.documents)} documents of {root}: "
-                             f"a shard would hold none; pass --shards {max(len(snapshot.documents), 1)} or fewer")
-        parts = [_shard_snapshot(snapshot, n, shards, previous[n]) for n in range(shards)]
-        plans = [Plan(part, before) for part, before in zip(parts, previous)]
-    finally:
-        for before in previous:
-            if before is not None:
-                before.close()
+    previous = previous_shards(out, old, embedder, shards, str(root.resolve()))
     version = new_version()
-    versions = [info.version for info in old.shards] if old is not None else [version] * shards
-    job = None if ray_address is None else _OneJob(ray_address, plans, previous, embedder)
-    touched = 0
+    spool = None
     try:
-        for number, (part, plan, before) in enumerate(zip(parts, plans, previous)):
-            if before is not None and not plan.fresh and not plan.dropped:
-                continue  # no document of this shard changed: it is not touched
-            touched += 1
-            versions[number] = version
-            folder = shard_path(out, number, version)
-            if before is not None:
-                start_from(shard_folder(out, old.shards[number]), before.manifest, folder)
-            else:
-                folder.mkdir(parents=True)
-            if before is None and not plan.fresh:
-                _empty_shard(folder, embedder, vector_dtype, snapshot.root)
-                continue
-            LOG.info("shard %03d: %d documents to index, %d to drop", number, len(plan.fresh), plan.dropped)
-            write_update(folder, plan, part, stamp_of(part.files, stats, checked_ns), embedder, progress,
-                         vector_dtype, {**DEFAULT_TABLES, **(tables or {})}, before, job)
+        try:
+            joined = Joined(old, previous) if old is not None and all(previous) and not strict else None
+            snapshot = read_changed(root, joined, stats) if joined is not None else None
+            if snapshot is not None:
+                parts = [_shard_snapshot(snapshot, n, shards, previous[n]) for n in range(shards)]
+                plans = [Plan(part, before) for part, before in zip(parts, previous)]
+            else:  # the whole corpus: spooled by shard, so no more than a file's documents are held
+                snapshot, parts, spool = spool_corpus(root, out / SHARDS_FOLDER / f"{SPOOL_PREFIX}{version}",
+                                                      shards, strict)
+                if old is None and shards > sum(spool.counts):
+                    count = sum(spool.counts)
+                    raise UsageError(f"--shards {shards} is more than the {count} documents of {root}: a shard "
+                                     f"would hold none; pass --shards {max(count, 1)} or fewer")
+                # a shard with a previous version (or all, for Ray's one job) holds only its new documents
+                plans = [Plan(part, before, spool.documents(n) if before is not None or ray_address else [])
+                         for n, (part, before) in enumerate(zip(parts, previous))]
+        finally:
+            for before in previous:
+                if before is not None:
+                    before.close()
+        touched, versions = _write_shards(out, version, old, snapshot, parts, plans, previous, spool, stats,
+                                          checked_ns, embedder, progress, vector_dtype, tables, ray_address)
         top = _top_manifest(out, snapshot, stats, checked_ns, versions)
     except BaseException:
         for number in range(shards):  # the index is still the previous one: drop this build's folders
             shutil.rmtree(shard_path(out, number, version), ignore_errors=True)
         raise
+    finally:
+        if spool is not None:
+            spool.remove()
     write_atomic(out / SHARDS_MANIFEST, top.model_dump_json(indent=2).encode("utf-8"))  # the one step
     remove_unlisted(out, top)
     changes = diff_files(old.files if old is not None and old.corpus_root == snapshot.root else {}, snapshot.files)
@@ -269,6 +174,46 @@ def _build_locked(root: Path, out: Path, embedder: Embedder, shards: int, progre
     return BuildResult(out=str(out), added=len(changes.added), changed=len(changes.changed),
                        removed=len(changes.removed), unchanged=len(changes.unchanged), sources=top.sources,
                        sentences=top.sentences, up_to_date=touched == 0, skipped=snapshot.skipped)
+
+
+def _write_shards(out: Path, version: str, old: ShardManifest | None, snapshot: Snapshot, parts: list[Snapshot],
+                  plans: list[Plan], previous: list[ClaimIndex | None], spool: Spool | None,
+                  stats: dict[str, tuple[int, int]], checked_ns: int, embedder: Embedder, progress,
+                  vector_dtype: str, tables: Mapping[str, TermTable] | None,
+                  ray_address: str | None) -> tuple[int, list[str]]:
+    """Write each shard that changed into its new version folder; the number written and every shard's version.
+
+    A new shard of a spooled read (``spool``, not Ray) is written as its documents are read back.
+    """
+    versions = [info.version for info in old.shards] if old is not None else [version] * len(plans)
+    job = None
+    if ray_address is not None:  # the shards' new documents, read as the job asks (each write lets go of its own)
+        dim = next((p.dim for p in previous if p is not None), None) or int(embedder.dim)
+        job = OneJob(ray_address, (d for plan in plans for d, _ in plan.fresh), embedder, dim)
+    tables = {**DEFAULT_TABLES, **(tables or {})}
+    touched = 0
+    for number, (part, plan, before) in enumerate(zip(parts, plans, previous)):
+        if before is not None and not plan.fresh and not plan.dropped:
+            continue  # no document of this shard changed: it is not touched
+        touched += 1
+        versions[number] = version
+        folder = shard_path(out, number, version)
+        if before is not None:
+            start_from(shard_folder(out, old.shards[number]), before.manifest, folder)
+        else:
+            folder.mkdir(parents=True)
+        streamed = before is None and job is None and spool is not None
+        if before is None and not (spool.counts[number] if streamed else plan.fresh):
+            _empty_shard(folder, embedder, vector_dtype, snapshot.root)
+        elif streamed:
+            LOG.info("shard %03d: %d documents to index", number, spool.counts[number])
+            write_streamed(folder, part, spool.documents(number), stats, checked_ns, embedder, progress,
+                           vector_dtype, tables)
+        else:
+            LOG.info("shard %03d: %d documents to index, %d to drop", number, len(plan.fresh), plan.dropped)
+            write_update(folder, plan, part, stamp_of(part.files, stats, checked_ns), embedder, progress,
+                         vector_dtype, tables, before, job)
+    return touched, versions
 
 
 def _top_manifest(out: Path, snapshot: Snapshot, stats: dict[str, tuple[int, int]], checked_ns: int,
