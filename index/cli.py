@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from index.boundary import OneLineParser, run_cli, start_cli
@@ -43,14 +44,50 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        end = "\n" if done == total else ""
-        print(f"\rembedding {done}/{total} sentences", end=end, file=sys.stderr, flush=True)
+class Progress:
+    """The build's progress line on a terminal: what is embedded, its rate and the time left.
+
+    The rate is the mean since the first report (a build embeds shortest sentences first, so
+    the estimate errs on the short side early on and firms up as it goes).
+    """
+
+    def __init__(self, unit: str = "sentences", clock=time.monotonic) -> None:
+        self._unit, self._clock = unit, clock
+        self._start: tuple[float, int] | None = None
+
+    def line(self, done: int, total: int) -> str:
+        """The text for ``done`` of ``total`` sentences embedded."""
+        now = self._clock()
+        if self._start is None:
+            self._start = (now, done)
+        started, first = self._start
+        text = f"embedding {done:,}/{total:,} {self._unit}"
+        elapsed, count = now - started, done - first
+        if count > 0 and elapsed > 0 and done < total:
+            rate = count / elapsed
+            text += f", {rate:,.0f}/s, about {_duration((total - done) / rate)} left"
+        return text
+
+    def __call__(self, done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            end = "\n" if done == total else ""
+            print(f"\r{self.line(done, total)}\x1b[K", end=end, file=sys.stderr, flush=True)
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
 
 
 def _build(args: argparse.Namespace) -> None:
-    result = build_index(args.corpus, args.out, SentenceTransformerEmbedder(args.model), progress=_progress,
+    progress = Progress("documents" if args.ray else "sentences")  # a Ray build reports documents
+    result = build_index(args.corpus, args.out, SentenceTransformerEmbedder(args.model), progress=progress,
                          wait_s=args.wait, ray_address=args.ray, strict=args.strict,
                          shards=args.shards)
     if result.up_to_date:

