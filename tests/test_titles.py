@@ -82,6 +82,19 @@ def test_any_agreeing_title_of_the_person_rules_out_a_mismatch():
     assert not [m for m in found.mismatches if m.kind == "title"] and found.agreed["title"] == 1
 
 
+def test_a_single_name_is_the_same_person_only_as_a_surname_at_the_end():
+    assert relation(one("Sato is the prime minister"), one("President Kenji Sato spoke")) == "differ"
+    found = detect("Kim is Mongolia's defence minister.", "Foreign Minister Kim Bat Erdene spoke on Friday.")
+    assert not [m for m in found.mismatches if m.kind == "title"]  # "Kim" may be any Kim
+
+
+def test_the_titles_own_words_are_neither_the_topic_nor_missing_names():
+    # "Mongolia's" and "Peru" belong to the compared title: the passage need not repeat them
+    found = detect("Kenji Sato is Japan's ambassador to Peru.", ENVOYS)
+    assert [m.kind for m in found.mismatches] == ["title"] and found.alignment == 1.0
+    assert "claim says 'ambassador to peru', passage says 'Ambassador to Vietnam' (Kenji Sato)" in found.mismatches[0].detail
+
+
 def test_a_title_of_another_person_is_not_compared():
     found = detect("Oyun Bold is Mongolia's defence minister.", TALKS)
     assert not [m for m in found.mismatches if m.kind == "title"] and not found.agreed["title"]

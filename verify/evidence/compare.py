@@ -167,7 +167,8 @@ def compare_titles(claim: Analysis, passage: Analysis, found: Detection) -> list
     any passage title that agrees confirms it; a mismatch needs every one of them to exclude the
     claim's ("Foreign Minister Choe Son-hui" for "Choe Son-hui is North Korea's defence minister"),
     and none that says nothing ("leader" for "president", a "former" office). Returns the spans of
-    the claim's titles the passage confirmed or contradicted.
+    the claim's titles the passage confirmed or contradicted, with whose office each is ("North
+    Korea's defence minister"): what the title says, not what the claim is about.
     """
     compared = []
     for ct in claim.titles:
@@ -177,12 +178,12 @@ def compare_titles(claim: Analysis, passage: Analysis, found: Detection) -> list
         found.claim_slots += 1
         if any(rel == "agree" for _, rel in candidates):
             found.agreed_on("title", [None])
-            compared.append((ct.start, ct.end))
+            compared.append(ct.reach)
             continue
         if any(rel == "unknown" for _, rel in candidates):
             continue
         pt = candidates[0][0]
-        compared.append((ct.start, ct.end))
+        compared.append(ct.reach)
         claim_title, passage_title = claim.text[ct.start:ct.end].lower(), passage.text[pt.start:pt.end]
         found.mismatches.append(Mismatch(
             kind="title", claim=span(claim.text, ct.start, ct.end), passage=span(passage.text, pt.start, pt.end),

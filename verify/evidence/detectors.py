@@ -47,8 +47,9 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     person: the passage is then about something else, not a contradiction. With
     ``unresolved`` (the passage opens with "It" / "The film" and no neighbouring sentence
     is at hand to say what that is), the claim's first name may be what it refers to:
-    that name is not flagged; nor are the ``placed`` spans, places the passage confirmed
-    or contradicted (a place of its own is a mention, and a wrong one is a place mismatch).
+    that name is not flagged; nor are the ``placed`` spans, places and titles the passage confirmed
+    or contradicted (a place of its own is a mention, and a wrong one is a place mismatch; "China"
+    in "ambassador to China" is the title's).
     A long name token spelled within a letter or two counts as mentioned
     (``settings.fuzzy_name_length`` / ``settings.fuzzy_name_score``).
     """
@@ -109,8 +110,9 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         names = ((names if isinstance(names, NameSet) else NameSet(names)) - names_in(claim)) | names_in(full)
     c = analyse(surface(claim, names if names is not None else names_in(full), wording(full).lower_words,
                         settings), "claim", settings=settings)
-    placed = compare_places(c, p, found)
-    slot_spans = compare_dates(c, p, found, settings) + compare_figures(c, p, found) + placed + compare_titles(c, p, found)
+    # places and titles the passage confirmed or contradicted ("North Korea's defence minister")
+    placed = compare_places(c, p, found) + compare_titles(c, p, found)
+    slot_spans = compare_dates(c, p, found, settings) + compare_figures(c, p, found) + placed
     antonyms(c, p, found)
     # the words being compared are not what says two texts are about the same thing: dates,
     # numbers, places, titles, an antonym pair ("disappointed" / "satisfied"), negation cues ("refused")

@@ -58,19 +58,26 @@ _OFFICE = (r"(?P<title>(?:(?:" + _alternatives(QUALIFIERS) + r")[-\s]+)?"
            r"(?:(?:" + _alternatives(_MODIFIERS) + r")\s+)?(?:(?P<rank>" + _alternatives(RANKS) + r")[-\s]+)?"
            r"(?:(?P<portfolio>" + _alternatives(PORTFOLIOS) + r")\s+)?(?P<head>" + _alternatives(HEADS) + r"))"
            r"(?:\s+(?:of|for)\s+(?P<of>" + _alternatives(PORTFOLIOS) + r"))?")
-_NOT_TITLE = r"(?!(?i:" + _alternatives([*QUALIFIERS, *_MODIFIERS, *RANKS, *PORTFOLIOS, *HEADS, "affairs"]) + r")\b)"
+_NOT_TITLE = r"(?=[A-Z])(?!(?i:" + _alternatives([*QUALIFIERS, *_MODIFIERS, *RANKS, *PORTFOLIOS, *HEADS, "affairs"]) + r")\b)"
 """A capitalised word that is not a title's word ("Vice" in "North Korean Vice Foreign Minister")."""
 _PERSON = _NOT_TITLE + NAME_WORD + r"(?:\s+" + _NOT_TITLE + NAME_WORD + r"){0,3}"
 _COUNTRY = r"(?:(?P<country>(?:" + _NOT_TITLE + r"[A-Z][\w-]*\s+){0,2}" + _NOT_TITLE + r"[A-Z][\w-]*?)(?:'s|’s)?\s+)?"
-_COUNTRY_AFTER = r"(?:(?P<country>" + _NOT_TITLE + r"[A-Z][\w-]*(?:\s+" + _NOT_TITLE + r"[\w-]+){0,2}?)(?:'s|’s)?\s+)?"
+_COUNTRY_AFTER = (r"(?:(?P<country>" + _NOT_TITLE + r"[A-Z][\w-]*(?:\s+(?!(?i:" + _alternatives(HEADS) + r")\b)[\w-]+){0,2}?)"
+                  r"(?:'s|’s)?\s+)?")
 """The same after "is (the)": a claim in capitals, set in running text's case, may read "North korea's"."""
-_BEFORE = re.compile(_COUNTRY + r"(?i:" + _OFFICE + r")(?P<to>\s+(?i:to)\s+(?:the\s+)?|,?\s+)(?P<run>" + _PERSON + r")")
+_BEFORE = re.compile(r"\b" + _COUNTRY + r"(?i:" + _OFFICE + r")(?P<to>\s+(?i:to)\s+(?:the\s+)?|,?\s+)(?P<run>" + _PERSON + r")")
 """A title before a name; ``run`` is the destination and the name when the title says "to"."""
-_AFTER = re.compile(r"(?P<person>" + _PERSON + r")(?:,\s+|\s+(?:is|was|has\s+been|had\s+been|serves\s+as|served\s+as|"
+_AFTER = re.compile(r"\b(?P<person>" + _PERSON + r")(?:,\s+|\s+(?:is|was|has\s+been|had\s+been|serves\s+as|served\s+as|"
                     r"became|remains)\s+)(?:(?:the|a|an)\s+)?" + _COUNTRY_AFTER + r"(?i:" + _OFFICE + r")"
                     r"(?:\s+(?i:to)\s+(?:the\s+)?(?P<dest>" + _PERSON + r"))?"
                     r"(?:\s+(?i:of)\s+(?:the\s+)?(?P<country_of>" + _PERSON + r"))?")
 """A title after a name: an appositive ("Choe, North Korea's foreign minister") or a copula ("Choe is ...")."""
+
+_QUALIFIED = re.compile(r"(?i)(?:" + _alternatives(QUALIFIERS) + r")\b")
+_ANY_HEAD = re.compile(r"(?i)\b(?:" + _alternatives(HEADS) + r")")
+_REACH = 160
+"""Characters around a title's head within which its words and its person lie (four name words,
+"has been the", a country of three words, a rank and a portfolio); only these are read."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,9 @@ class Title:
     """Where an ambassador is sent, in lower case, or ""."""
     qualified: bool
     """"former", "acting" and the like: not the office held now."""
+    reach: tuple[int, int]
+    """The office with whose it is ("North Korea's defence minister", "the minister of defence of
+    Mongolia"): words that say what the title is, not what the text is about."""
 
 
 def _place_prefix(run: str) -> tuple[str, str]:
@@ -112,26 +122,34 @@ def _person(name: str) -> str:
 
 def _title(m: re.Match, person: str, to: str, country: str, end: int) -> Title:
     """The :class:`Title` of ``person`` read by ``m``; ``end`` is where the office's words end."""
-    qualified = bool(re.match(r"(?i)(?:" + _alternatives(QUALIFIERS) + r")\b", m.group("title")))
+    qualified = bool(_QUALIFIED.match(m.group("title")))
     portfolio = m.group("portfolio") or m.group("of") or ""
+    after = "country_of" in m.re.groupindex and m.group("country_of")
+    reach = (m.start("country") if m.group("country") else m.start("title"), m.end("country_of") if after else end)
     return Title(person=person, start=m.start("title"), end=end,
                  rank=RANKS[m.group("rank").lower()] if m.group("rank") else "",
                  portfolio=PORTFOLIOS[" ".join(portfolio.lower().split())] if portfolio else "",
                  head=HEADS[" ".join(m.group("head").lower().split())], country=canonical(country).strip(" ."),
-                 to=canonical(to).strip(" ."), qualified=qualified)
+                 to=canonical(to).strip(" ."), qualified=qualified, reach=reach)
 
 
 def find_titles(text: str) -> list[Title]:
     """Titles ``text`` gives named people, in order of the title's position."""
+    heads = [h.span() for h in _ANY_HEAD.finditer(text)]
+    if not heads:
+        return []  # most sentences: one quick look
+    # a title's words and its person lie within _REACH characters of its head
+    pos = text.rfind(" ", 0, max(0, heads[0][0] - _REACH)) + 1
+    stop = min(len(text), heads[-1][1] + _REACH)
     out: dict[int, Title] = {}
-    for m in _BEFORE.finditer(text):
+    for m in _BEFORE.finditer(text, pos, stop):
         run = m.group("run")
         to, person = _place_prefix(run) if m.group("to").strip() else ("", run)
         person = _person(person)
         if person:  # "Ambassador to North Korea said": a title, no name
             end = m.start("run") + len(to) if to else m.end("of") if m.group("of") else m.end("head")
             out[m.start("title")] = _title(m, person, to, m.group("country") or "", end)
-    for m in _AFTER.finditer(text):
+    for m in _AFTER.finditer(text, pos, stop):
         person = _person(m.group("person"))
         if not person or m.start("title") in out:
             continue  # a title followed by a name belongs to that name ("In Pyongyang, Foreign Minister Choe")
@@ -142,12 +160,15 @@ def find_titles(text: str) -> list[Title]:
 
 
 def same_person(a: Title, b: Title) -> bool:
-    """Whether two titles name one person: one name's words run inside the other's ("Matsegora",
-    "Alexander Matsegora")."""
+    """Whether two titles name one person: one name's words run inside the other's ("Choe Son-hui",
+    "North Korea's Choe Son-hui"); a single word only as the other's last ("Matsegora", "Alexander
+    Matsegora"), never as its first ("Kim" may be any Kim)."""
     x, y = name_tokens(a.person), name_tokens(b.person)
     if not x or not y:
         return False
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) == 1:
+        return short[0] == long_[-1]
     return any(long_[i:i + len(short)] == short for i in range(len(long_) - len(short) + 1))
 
 
