@@ -35,6 +35,9 @@ def titles(text):
     ("In Lima, Premier Ana Silva spoke.", [("Ana Silva", "Premier", "", "", "prime minister", "", "", False)]),
     ("The Chilean Ambassador to Peru said so.", []),  # a title, no name
     ("Chile, the president said, will vote.", []),  # a place, not a person
+    ("Ana Silva is the president's spokesperson.", []),  # whose spokesperson, not her office
+    ("Ana Silva is the presidential candidate.", []),
+    ("Ana Silva is not the finance minister.", []),  # the negation detector's
 ])
 def test_titles_are_read_where_a_text_attaches_them_to_a_name(text, expected):
     assert titles(text) == expected

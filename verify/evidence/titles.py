@@ -56,7 +56,7 @@ def _alternatives(words) -> str:
 
 _OFFICE = (r"(?P<title>(?:(?:" + _alternatives(QUALIFIERS) + r")[-\s]+)?"
            r"(?:(?:" + _alternatives(_MODIFIERS) + r")\s+)?(?:(?P<rank>" + _alternatives(RANKS) + r")[-\s]+)?"
-           r"(?:(?P<portfolio>" + _alternatives(PORTFOLIOS) + r")\s+)?(?P<head>" + _alternatives(HEADS) + r"))"
+           r"(?:(?P<portfolio>" + _alternatives(PORTFOLIOS) + r")\s+)?(?P<head>" + _alternatives(HEADS) + r")\b(?!['’]s\b))"
            r"(?:\s+(?:of|for)\s+(?P<of>" + _alternatives(PORTFOLIOS) + r"))?")
 _NOT_TITLE = r"(?=[A-Z])(?!(?i:" + _alternatives([*QUALIFIERS, *_MODIFIERS, *RANKS, *PORTFOLIOS, *HEADS, "affairs"]) + r")\b)"
 """A capitalised word that is not a title's word ("Vice" in "North Korean Vice Foreign Minister")."""
