@@ -1,7 +1,7 @@
 """Each text analysed once: the record every detector reads.
 
 :func:`analyse` parses a claim or a passage into an :class:`Analysis` (its dates and figures,
-each with the event it belongs to, its places, negations, plan cues, content words, the
+each with the event it belongs to, its places, the titles it gives people, negations, plan cues, content words, the
 content of an attribution) and keeps the last few thousand in memory, so that checking one
 passage against many claims (or one claim against many passages) parses each sentence once.
 The record holds only what the text itself says; what depends on the pair is the detectors'.
@@ -35,10 +35,11 @@ from verify.evidence.text import (
     strip_attribution,
     words,
 )
+from verify.evidence.titles import Title, find_titles
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 Role = Literal["claim", "passage"]
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 """Bumped when what :func:`analyse` records changes (a stored analysis from another version is stale)."""
 
 
@@ -92,6 +93,8 @@ class Analysis:
     figures: tuple[Figure, ...]
     places: tuple[Place, ...]
     place_events: tuple[Event, ...]
+    titles: tuple[Title, ...]
+    """Titles the text gives named people ("Foreign Minister Choe Son-hui")."""
     negations: tuple[Negation, ...]
     plans: tuple[tuple[int, int, frozenset[str]], ...]
     """Plan / allegation cues ("plans to", "reportedly") with the stems of the words they govern."""
@@ -213,6 +216,7 @@ def _analyse(text: str, role: Role, anchor: date | None, settings: EvidenceSetti
         date_events=tuple(event_at(text, d.start, d.end, slots, anniversary=d.derived) for d in dates),
         figures=figures, places=places,
         place_events=tuple(event_at(text, p.start, p.end, slots, nearest=True) for p in places),
+        titles=tuple(find_titles(text)),
         negations=_negations(text), plans=_plans(text),
         modal=bool(MODAL_RE.search(folded) or HEDGE_RE.search(folded)),
         stems=tuple(content_stems(text)),

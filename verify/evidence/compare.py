@@ -1,4 +1,5 @@
-"""Compare the claim's slots (dates, figures, places) with the passage's, event by event.
+"""Compare the claim's slots (dates, figures, places) with the passage's, event by event, and the
+titles both give one person.
 
 A passage's slot is set beside a claim's only when it can belong to the claim's event (see
 :mod:`verify.evidence.events`): "a treaty of February 2000" is not compared with "established
@@ -14,6 +15,8 @@ from verify.evidence.events import Event, other_occasion
 from verify.evidence.events import same_event as _same_event
 from verify.evidence.places import relation
 from verify.evidence.slots import quantity_agrees, same_measure
+from verify.evidence.titles import relation as title_relation
+from verify.evidence.titles import same_person
 from verify.models import Mismatch
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
@@ -154,4 +157,36 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
         found.mismatches.append(Mismatch(
             kind="place", claim=span(claim.text, cp.start, cp.end), passage=span(passage.text, pp.start, pp.end),
             detail=_reason("place", same, cp.name, pp.name)))
+    return compared
+
+
+def compare_titles(claim: Analysis, passage: Analysis, found: Detection) -> list[tuple[int, int]]:
+    """The title the claim gives a person against the titles the passage gives the same person.
+
+    Compared only where both texts name the person with a title (see :mod:`verify.evidence.titles`):
+    any passage title that agrees confirms it; a mismatch needs every one of them to exclude the
+    claim's ("Foreign Minister Choe Son-hui" for "Choe Son-hui is North Korea's defence minister"),
+    and none that says nothing ("leader" for "president", a "former" office). Returns the spans of
+    the claim's titles the passage confirmed or contradicted, with whose office each is ("North
+    Korea's defence minister"): what the title says, not what the claim is about.
+    """
+    compared = []
+    for ct in claim.titles:
+        candidates = [(pt, title_relation(ct, pt)) for pt in passage.titles if same_person(ct, pt)]
+        if not candidates:
+            continue
+        found.claim_slots += 1
+        if any(rel == "agree" for _, rel in candidates):
+            found.agreed_on("title", [None])
+            compared.append(ct.reach)
+            continue
+        if any(rel == "unknown" for _, rel in candidates):
+            continue
+        pt = candidates[0][0]
+        compared.append(ct.reach)
+        claim_title, passage_title = claim.text[ct.start:ct.end].lower(), passage.text[pt.start:pt.end]
+        found.mismatches.append(Mismatch(
+            kind="title", claim=span(claim.text, ct.start, ct.end), passage=span(passage.text, pt.start, pt.end),
+            detail=f"title differs for the same person: claim says {claim_title!r}, passage says {passage_title!r} "
+                   f"({pt.person})"))
     return compared

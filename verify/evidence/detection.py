@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from verify.models import Mismatch, Span
 
-HARD_KINDS = frozenset({"number", "date", "place", "negation", "antonym"})
+HARD_KINDS = frozenset({"number", "date", "place", "title", "negation", "antonym"})
 """Kinds that contradict an otherwise matching passage; the others only block a "supports"."""
 
 
@@ -30,7 +30,7 @@ class Detection:
     agreements: int = 0
     claim_slots: int = 0
     agreed: Counter = field(default_factory=Counter)
-    """Agreements by kind ("date", "number", "place")."""
+    """Agreements by kind ("date", "number", "place", "title")."""
     same_event: bool | None = None
     """Whether the passage speaks of the claim's event: True when a compared date, figure or
     place sits in a clause naming an event of the claim's kind, False when every compared slot
@@ -68,7 +68,7 @@ class Detection:
             self.same_event = False
 
     def agreed_on(self, kind: str, sames: list[bool | None]) -> None:
-        """Count one claim slot of ``kind`` ("date", "number", "place") that the passage agrees with;
+        """Count one claim slot of ``kind`` ("date", "number", "place", "title") that the passage agrees with;
         ``sames`` are the agreeing slots' same-event readings (a True among them wins, else the first)."""
         self.agreements += 1
         self.agreed[kind] += 1

@@ -2,9 +2,9 @@
 
 :func:`detect` reads the claim's and the passage's analyses (:mod:`verify.evidence.analysis`,
 each text parsed once) and runs each detector: dates, figures and places compared event by
-event (:mod:`verify.evidence.compare`), negation, opposite words, plans and record claims
+event, and the titles both texts give one person (:mod:`verify.evidence.compare`), negation, opposite words, plans and record claims
 (:mod:`verify.evidence.meaning`), and the names the passage never mentions (here). *Hard*
-mismatches (a different number, date, place, polarity or an antonym) turn an otherwise
+mismatches (a different number, date, place, title, polarity or an antonym) turn an otherwise
 matching passage into a contradiction; *soft* ones (a plan reported as done, a missing name,
 a "first" the passage does not state) only block a "supports".
 """
@@ -16,7 +16,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from verify.evidence.analysis import Analysis, analyse, wording
-from verify.evidence.compare import compare_dates, compare_figures, compare_places
+from verify.evidence.compare import compare_dates, compare_figures, compare_places, compare_titles
 from verify.evidence.cues import NEGATION_STEMS
 from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation
@@ -47,8 +47,9 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     person: the passage is then about something else, not a contradiction. With
     ``unresolved`` (the passage opens with "It" / "The film" and no neighbouring sentence
     is at hand to say what that is), the claim's first name may be what it refers to:
-    that name is not flagged; nor are the ``placed`` spans, places the passage confirmed
-    or contradicted (a place of its own is a mention, and a wrong one is a place mismatch).
+    that name is not flagged; nor are the ``placed`` spans, places and titles the passage confirmed
+    or contradicted (a place of its own is a mention, and a wrong one is a place mismatch; "China"
+    in "ambassador to China" is the title's).
     A long name token spelled within a letter or two counts as mentioned
     (``settings.fuzzy_name_length`` / ``settings.fuzzy_name_score``).
     """
@@ -109,11 +110,12 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         names = ((names if isinstance(names, NameSet) else NameSet(names)) - names_in(claim)) | names_in(full)
     c = analyse(surface(claim, names if names is not None else names_in(full), wording(full).lower_words,
                         settings), "claim", settings=settings)
-    placed = compare_places(c, p, found)
+    # places and titles the passage confirmed or contradicted ("North Korea's defence minister")
+    placed = compare_places(c, p, found) + compare_titles(c, p, found)
     slot_spans = compare_dates(c, p, found, settings) + compare_figures(c, p, found) + placed
     antonyms(c, p, found)
     # the words being compared are not what says two texts are about the same thing: dates,
-    # numbers, places, an antonym pair ("disappointed" / "satisfied"), negation cues ("refused")
+    # numbers, places, titles, an antonym pair ("disappointed" / "satisfied"), negation cues ("refused")
     antonym_spans = [(m.claim.start, m.claim.end) for m in found.mismatches if m.kind == "antonym"]
     ignore = _slot_stems(c.text, slot_spans + antonym_spans) | NEGATION_STEMS
     claim_stems = [s for s in dict.fromkeys(c.stems) if s not in ignore]

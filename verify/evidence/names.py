@@ -16,9 +16,10 @@ from index.store.text_tables import capitalised_mid_sentence
 from verify.evidence.slots import MONTHS
 from verify.evidence.text import STOPWORDS, canonical, stem, words
 
-_NAME_WORD = r"[A-Z][a-zA-Z'’.]*\d*(?:-(?:[A-Za-z]+|\d+))*"
-_NAME_RE = re.compile(r"\b(" + _NAME_WORD + r"(?:\s+(?:of\s+the\s+|of\s+|on\s+the\s+|de\s+|van\s+|von\s+)?"
-                      + _NAME_WORD + r")*)")
+NAME_WORD = r"[A-Z][a-zA-Z'’.]*\d*(?:-(?:[A-Za-z]+|\d+))*"
+"""One capitalised word of a name ("Kim", "Jong-un", "COVID-19")."""
+_NAME_RE = re.compile(r"\b(" + NAME_WORD + r"(?:\s+(?:of\s+the\s+|of\s+|on\s+the\s+|de\s+|van\s+|von\s+)?"
+                      + NAME_WORD + r")*)")
 """A run of capitalised words ("Kim Jong-un", "COVID-19", "SARS-CoV-2", "Castle on the Hill")."""
 
 

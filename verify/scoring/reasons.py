@@ -1,6 +1,6 @@
 """Why a passage got its label, in words a reader can check against the quote.
 
-Each reason names what moved the label: a detector's finding (a date, figure, place, negation or
+Each reason names what moved the label: a detector's finding (a date, figure, place, title, negation or
 opposite word that differs for the claim's event), a gate (the passage shares too few of the
 claim's words, its slot belongs to another event or occasion), or the model alone when no detector
 explains it ("meaning contradicts (model)"). Only reasons that can explain the label are given: a
@@ -15,7 +15,7 @@ from verify.evidence.detection import Detection
 from verify.scoring.aggregate import CON, SUP, label_of
 from verify.settings import SCORING_DEFAULTS, ScoringSettings
 
-_SLOTS = {"date": "dates", "number": "figures", "place": "places"}
+_SLOTS = {"date": "dates", "number": "figures", "place": "places", "title": "titles"}
 
 
 def passage_reasons(label: str, model: np.ndarray, found: Detection,
