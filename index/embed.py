@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Iterator
@@ -126,11 +127,15 @@ class SentenceTransformerEmbedder:
                 raise EmbeddingModelError(
                     f"no sentence-transformers model at {self._path}; pass the folder of a saved model"
                 )
-            from sentence_transformers import SentenceTransformer  # heavy: import only when needed
-
             LOG.info("loading embedding model %s", self._path)
             try:
-                self._model = SentenceTransformer(self._path, device="cpu", local_files_only=True)
+                max_length = mean_pooled_layout(self._path)
+                if max_length is not None:
+                    self._model = MeanPooledModel(self._path, max_length)
+                else:
+                    from sentence_transformers import SentenceTransformer  # heavy: import only when needed
+
+                    self._model = SentenceTransformer(self._path, device="cpu", local_files_only=True)
             except (OSError, ValueError) as exc:
                 reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
                 raise EmbeddingModelError(f"cannot load embedding model {self._path}: {reason}") from exc
@@ -162,3 +167,71 @@ class SentenceTransformerEmbedder:
     def _encode(self, model: Any, texts: list[str]) -> np.ndarray:
         return model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
                             convert_to_numpy=True, show_progress_bar=False)
+
+
+MEAN_POOLED = ["sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling",
+               "sentence_transformers.models.Normalize"]
+"""The module layout :class:`MeanPooledModel` runs (the bundled MiniLM's)."""
+
+
+def mean_pooled_layout(path: str | Path) -> int | None:
+    """The token limit of a saved sentence-transformers model that is a transformer, mean pooling and
+    normalisation, with no prompt and no lower-casing; None for any other model (or a folder that does
+    not say), which then loads through sentence-transformers."""
+    try:
+        modules = json.loads(Path(path, "modules.json").read_text(encoding="utf-8"))
+        if [m["type"] for m in modules] != MEAN_POOLED or modules[0]["path"] != "":
+            return None
+        pooling = json.loads(Path(path, modules[1]["path"], "config.json").read_text(encoding="utf-8"))
+        modes = {key for key, on in pooling.items() if key.startswith("pooling_mode") and on}
+        settings = json.loads(Path(path, "sentence_bert_config.json").read_text(encoding="utf-8"))
+        prompts = json.loads(Path(path, "config_sentence_transformers.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    plain = (modes == {"pooling_mode_mean_tokens"} and pooling.get("include_prompt", True)
+             and not settings.get("do_lower_case") and set(settings) <= {"max_seq_length", "do_lower_case"}
+             and not prompts.get("prompts") and not prompts.get("default_prompt_name"))
+    max_length = settings.get("max_seq_length")
+    return int(max_length) if plain and isinstance(max_length, int) else None
+
+
+class MeanPooledModel:
+    """A transformer, mean pooling and normalisation, run with ``transformers`` alone: the vectors
+    ``SentenceTransformer.encode(..., normalize_embeddings=True)`` gives for such a model, bit for bit
+    (tests/test_embed_plain.py), without importing sentence-transformers, whose import pulls in
+    scikit-learn, SciPy's statistics and pandas (about 3 s of CPU of a cold ``verify check`` on this
+    machine: README, "Cold start").
+
+    Args:
+        path: The model folder (:func:`mean_pooled_layout` says it fits).
+        max_length: Tokens kept of each text.
+    """
+
+    def __init__(self, path: str | Path, max_length: int) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        self.model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+        self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        self.tokenizer.model_max_length = min(max_length, self.model.config.max_position_embeddings)
+
+    def get_embedding_dimension(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def encode(self, texts: list[str], batch_size: int, **_: Any) -> np.ndarray:
+        """Unit vectors of ``texts``, batched longest first as sentence-transformers batches them
+        (a text's last bits depend on the padding its batch shares)."""
+        import torch
+
+        order = np.argsort([-len(text) for text in texts])
+        vectors: list[Any] = []
+        with torch.inference_mode():
+            for start in range(0, len(texts), batch_size):
+                batch = [texts[i] for i in order[start:start + batch_size]]
+                features = self.tokenizer(batch, padding=True, truncation="longest_first", return_tensors="pt")
+                tokens = self.model(**features, return_dict=True).last_hidden_state
+                mask = features["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+                pooled = (tokens * mask).sum(dim=1, dtype=tokens.dtype) / torch.clamp(
+                    mask.sum(dim=1, dtype=tokens.dtype), min=1e-9)
+                unit = torch.nn.functional.normalize(pooled, p=2, dim=-1)  # the model's Normalize module
+                vectors.extend(torch.nn.functional.normalize(unit, p=2, dim=1))  # normalize_embeddings=True
+        return torch.stack([vectors[i] for i in np.argsort(order)]).numpy()
