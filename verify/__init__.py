@@ -9,8 +9,9 @@ check`` loads only what a check runs, not the workbench's helpers (README, "Cold
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from index.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from verify.errors import InvalidClaimError, ModelError
@@ -61,7 +62,6 @@ _HOMES = {
     "verify.workbench.worthiness": ["check_worthiness"],
 }
 """Module -> the public names it defines."""
-_HOME = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "CheckRecord", "CheckedStatement", "CorpusEntry", "DraftError", "DraftSentence", "Highlights",
@@ -74,14 +74,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """A public name, imported from its module on first use."""
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _HOMES, globals())
