@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from verify.evidence.names import NAME_WORD, name_tokens
+from verify.evidence.names import NAME_WORD, contains_run, name_tokens
 from verify.evidence.places import lookup
 from verify.evidence.text import STOPWORDS, canonical
 
@@ -169,7 +169,7 @@ def same_person(a: Title, b: Title) -> bool:
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
     if len(short) == 1:
         return short[0] == long_[-1]
-    return any(long_[i:i + len(short)] == short for i in range(len(long_) - len(short) + 1))
+    return contains_run(long_, short)
 
 
 def _same_place(a: str, b: str) -> bool:
