@@ -1,0 +1,101 @@
+"""How the evidence readers' cost grows with their input: each at n and 10n, and the ratio.
+
+A ratio near 10 is linear; near 100, quadratic. Four readers that once grew faster than their input
+(README, "Evidence cost that grew faster than its input"): ``find_quantities`` on a text of many
+numbers after range marks, ``analyse`` on a text of many dates and figures, the anniversary reader
+on many anniversaries and years, and ``detect`` for a claim in capitals against a corpus name set
+of n names (time a passage). Texts are generated, the same for every tree: run it with another
+tree first on the path (``PYTHONPATH=/path/to/tree python bench/bench_evidence_scaling.py``) to
+measure that tree's code.
+
+Usage: ``python -m bench.bench_evidence_scaling [--numbers 1000] [--slots 800] [--years 800] [--names 5000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+from verify.evidence import quantities, slots
+from verify.evidence.analysis import analyse, clear_cache
+from verify.evidence.detectors import detect
+from verify.evidence.names import NameSet, known_names
+
+RANGES = "between 3 and 5 cases, from 10 to 20 people and 7 dogs in 2016-17; "  # 7 numbers, 4 after a mark
+SLOTS = "between 3 and 5 cases, from 10 to 20 people and 7 dogs in 2016-17 and in March 2019; "  # 8 numbers or dates
+ANNIVERSARIES = "In 2018 the 70th anniversary of ties was marked; "  # one anniversary, one year
+SHOUTED = "CELEBRATIONS WERE HELD IN MOSCOW FOR 75 YEARS OF TIES."
+
+
+def _seconds(run: Callable[[], object], rounds: int = 3) -> float:
+    """The best of ``rounds`` timings of ``run``."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _quantities(n: int) -> float:
+    text = RANGES * (n // 7 + 1)
+    return _seconds(lambda: quantities._find_quantities.__wrapped__(text, ()))
+
+
+def _analyse(n: int) -> float:
+    text = SLOTS * (n // 8 + 1)
+
+    def run():
+        clear_cache()
+        analyse(text)
+    return _seconds(run, rounds=1)
+
+
+def _anniversaries(n: int) -> float:
+    text = ANNIVERSARIES * n
+    return _seconds(lambda: slots._find_dates.__wrapped__(text, None, True), rounds=1)
+
+
+def _shouted(n: int) -> float:
+    """Seconds of one passage's ``detect`` for a claim in capitals, with n corpus names (median of 5 passes of 40)."""
+    corpus = frozenset(f"name{i:06d}" for i in range(n)) | {"moscow", "pyongyang", "kim", "putin"}
+    names = NameSet(corpus) | known_names([SHOUTED])  # as scoring.assemble hands it, once a claim
+    places = ("Pyongyang", "Moscow", "Seoul", "Vladivostok and Moscow")
+    passages = [f"Celebrations number {i} were held in {places[i % 4]} for {70 + i % 8} years, Kim said."
+                for i in range(40)]
+    for passage in passages:  # the analyses are cached: time the comparison, not the parsing
+        detect(SHOUTED, passage, "", names=names)
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for passage in passages:
+            detect(SHOUTED, passage, "", names=names)
+        runs.append((time.perf_counter() - start) / len(passages))
+    return statistics.median(runs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_evidence_scaling",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--numbers", type=int, default=1000, help="numbers in the smaller range text. Defaults to 1000")
+    parser.add_argument("--slots", type=int, default=800, help="dates and figures in the smaller text. Defaults to 800")
+    parser.add_argument("--years", type=int, default=800, help="anniversaries in the smaller text. Defaults to 800")
+    parser.add_argument("--names", type=int, default=5000, help="corpus names, smaller set. Defaults to 5000")
+    args = parser.parse_args(argv)
+    analyse("warm-up in Moscow")  # the gazetteer and word lists load outside the timings
+    rows = [("find_quantities, numbers after range marks", args.numbers, _quantities, "s"),
+            ("analyse, dates and figures in one text", args.slots, _analyse, "s"),
+            ("anniversaries and years in one text", args.years, _anniversaries, "s"),
+            ("detect, claim in capitals, a passage vs corpus names", args.names, _shouted, "ms")]
+    print(f"{'reader':<52} {'n':>8} {'at n':>10} {'at 10n':>10} {'ratio':>7}")
+    for label, n, measure, unit in rows:
+        small, large = measure(n), measure(10 * n)
+        scale = 1000 if unit == "ms" else 1
+        print(f"{label:<52} {n:>8,} {small * scale:>8.3f}{unit:>2} {large * scale:>8.3f}{unit:>2} {large / small:>6.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
