@@ -3,12 +3,12 @@
 A ratio near 10 is linear; near 100, quadratic. Four readers that once grew faster than their input
 (README, "Evidence cost that grew faster than its input"): ``find_quantities`` on a text of many
 numbers after range marks, ``analyse`` on a text of many dates and figures, the anniversary reader
-on many anniversaries and years, and ``detect`` for a claim in capitals against a corpus name set
+on many anniversaries and years, the title reader (since it exists) on many titled people, and ``detect`` for a claim in capitals against a corpus name set
 of n names (time a passage). Texts are generated, the same for every tree: run it with another
 tree first on the path (``PYTHONPATH=/path/to/tree python bench/bench_evidence_scaling.py``) to
 measure that tree's code.
 
-Usage: ``python -m bench.bench_evidence_scaling [--numbers 1000] [--slots 800] [--years 800] [--names 5000]``.
+Usage: ``python -m bench.bench_evidence_scaling [--numbers 1000] [--slots 800] [--years 800] [--titles 200] [--names 5000]``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from verify.evidence.names import NameSet, known_names
 RANGES = "between 3 and 5 cases, from 10 to 20 people and 7 dogs in 2016-17; "  # 7 numbers, 4 after a mark
 SLOTS = "between 3 and 5 cases, from 10 to 20 people and 7 dogs in 2016-17 and in March 2019; "  # 8 numbers or dates
 ANNIVERSARIES = "In 2018 the 70th anniversary of ties was marked; "  # one anniversary, one year
+TITLES = "North Korean Foreign Minister Choe Son-hui met Russian Ambassador to North Korea Alexander Matsegora. "
 SHOUTED = "CELEBRATIONS WERE HELD IN MOSCOW FOR 75 YEARS OF TIES."
 
 
@@ -58,6 +59,13 @@ def _anniversaries(n: int) -> float:
     return _seconds(lambda: slots._find_dates.__wrapped__(text, None, True), rounds=1)
 
 
+def _titles(n: int) -> float:
+    from verify.evidence.titles import find_titles  # since the title comparison (absent from older trees)
+
+    text = TITLES * n
+    return _seconds(lambda: find_titles(text))
+
+
 def _shouted(n: int) -> float:
     """Seconds of one passage's ``detect`` for a claim in capitals, with n corpus names (median of 5 passes of 40)."""
     corpus = frozenset(f"name{i:06d}" for i in range(n)) | {"moscow", "pyongyang", "kim", "putin"}
@@ -82,12 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--numbers", type=int, default=1000, help="numbers in the smaller range text. Defaults to 1000")
     parser.add_argument("--slots", type=int, default=800, help="dates and figures in the smaller text. Defaults to 800")
     parser.add_argument("--years", type=int, default=800, help="anniversaries in the smaller text. Defaults to 800")
+    parser.add_argument("--titles", type=int, default=200, help="people with titles, smaller text. Defaults to 200")
     parser.add_argument("--names", type=int, default=5000, help="corpus names, smaller set. Defaults to 5000")
     args = parser.parse_args(argv)
     analyse("warm-up in Moscow")  # the gazetteer and word lists load outside the timings
     rows = [("find_quantities, numbers after range marks", args.numbers, _quantities, "s"),
             ("analyse, dates and figures in one text", args.slots, _analyse, "s"),
             ("anniversaries and years in one text", args.years, _anniversaries, "s"),
+            ("find_titles, people with offices in one text", args.titles, _titles, "s"),
             ("detect, claim in capitals, a passage vs corpus names", args.names, _shouted, "ms")]
     print(f"{'reader':<52} {'n':>8} {'at n':>10} {'at 10n':>10} {'ratio':>7}")
     for label, n, measure, unit in rows:
