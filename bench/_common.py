@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import resource
 import threading
 import time
@@ -87,3 +88,9 @@ class AnonPeak:
         self._stop.set()
         self._thread.join()
         self.mib = max(self.mib, status_mib("RssAnon"))
+
+
+def in_child(function, *args) -> dict:
+    """``function(*args)`` run in a fresh (spawned) process, so its memory and imports are its own."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(function, args)

@@ -15,7 +15,6 @@ each with its peak RSS and peak anonymous RSS.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import statistics
@@ -24,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bench._common import AnonPeak, peak_rss_mib, status_mib, table, timed
+from bench._common import AnonPeak, in_child, peak_rss_mib, status_mib, table, timed
 from bench.phases import PhaseClock
-from bench.synthetic import HashEmbedder, claims, line_split, write_corpus
+from bench.synthetic import HashEmbedder, append_paragraph, claims, line_split, write_corpus
 
 __all__ = ["run"]
 
@@ -107,12 +106,6 @@ def _search(out: Path) -> dict:
             "recall": recall_at(rows, truth), "ann": index.manifest.ann}
 
 
-def _in_child(function, *args) -> dict:
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        return pool.apply(function, args)
-
-
 def run(sentences: int, work: Path, store_only: bool = False) -> str:
     """Run every phase on a corpus of about ``sentences`` sentences under ``work``; the report as text.
 
@@ -129,14 +122,13 @@ def run(sentences: int, work: Path, store_only: bool = False) -> str:
         os.utime(path, (old, old))
     if out.exists():
         shutil.rmtree(out)
-    built = _in_child(_build, corpus, out, store_only)
-    encoded = _in_child(_encode, out)
-    searched = _in_child(_search, out)
-    noop = _in_child(_build, corpus, out, store_only)
+    built = in_child(_build, corpus, out, store_only)
+    encoded = in_child(_encode, out)
+    searched = in_child(_search, out)
+    noop = in_child(_build, corpus, out, store_only)
     target = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")[len(list(corpus.iterdir())) // 2]
-    with target.open("a", encoding="utf-8") as extra:
-        extra.write("\nA late paragraph about 12345 zavuga pofoka was added.\n")
-    updated = _in_child(_build, corpus, out, store_only)
+    append_paragraph(target)
+    updated = in_child(_build, corpus, out, store_only)
     n = built["sentences"]
     rows = [
         ["raw encoder (stand-in)", f"{encoded['seconds']:.1f} s", f"{n / encoded['seconds']:,.0f}/s", "1.00"],

@@ -16,7 +16,6 @@ To measure another tree's code with this script, run it with that tree first on 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import shutil
 import sys
 import time
@@ -25,8 +24,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as ``python bench/build_memory.py``
     sys.path.append(str(Path(__file__).resolve().parent.parent))
 
-from bench._common import AnonPeak, status_mib, table
-from bench.synthetic import HashEmbedder, line_split, write_corpus
+from bench._common import AnonPeak, in_child, status_mib, table
+from bench.synthetic import HashEmbedder, append_paragraph, line_split, write_corpus
 
 __all__ = ["run"]
 
@@ -47,16 +46,9 @@ def _build(corpus: Path, out: Path, strict: bool, shards: int | None) -> dict:
             "changed": result.changed, "sentences": result.sentences}
 
 
-def _in_child(function, *args) -> dict:
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(function, args)
-
-
 def _touch(corpus: Path, number: int) -> None:
     """Append a paragraph to the ``number``-th corpus file (a one-file change)."""
-    target = sorted(corpus.glob("*.txt"))[number]
-    with target.open("a", encoding="utf-8") as extra:
-        extra.write("\nA late paragraph about 12345 zavuga pofoka was added.\n")
+    append_paragraph(sorted(corpus.glob("*.txt"))[number])
 
 
 def run(sentences: int, shards: int, work: Path) -> str:
@@ -73,7 +65,7 @@ def run(sentences: int, shards: int, work: Path) -> str:
             (f"--strict update of {shards} shards, one more file changed", "sharded", True, shards, 2 * files // 3)):
         if touch is not None:
             _touch(corpus, touch)
-        built = _in_child(_build, corpus, work / out, strict, count)
+        built = in_child(_build, corpus, work / out, strict, count)
         rows.append([label, f"{built['seconds']:.1f}", f"{built['anon']:,.0f}", f"{built['before']:,.0f}",
                      f"{built['sources']:,} / {built['sentences']:,}", f"{built['changed']}"])
     return table(["build", "seconds", "peak anon MiB", "anon before MiB", "sources / sentences", "files changed"],

@@ -23,7 +23,7 @@ import numpy as np
 from index.models import Document, Sentence
 from index.split.document import paragraph_spans, sentence_id
 
-__all__ = ["HashEmbedder", "claims", "line_split", "write_corpus"]
+__all__ = ["HashEmbedder", "append_paragraph", "claims", "line_split", "write_corpus"]
 
 _VOCAB = 50_000
 _WORD = re.compile(r"\w+")
@@ -85,6 +85,12 @@ def write_corpus(folder: Path, sentences: int, per_source: int = 100, seed: int 
             written += count
         (folder / f"src{number:06d}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
     return sources
+
+
+def append_paragraph(path: Path) -> None:
+    """Append one new paragraph to a corpus file (a one-file change for an update to pick up)."""
+    with path.open("a", encoding="utf-8") as extra:
+        extra.write("\nA late paragraph about 12345 zavuga pofoka was added.\n")
 
 
 def claims(count: int, seed: int = 1) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import PurePath
 
 import faiss
 import numpy as np
@@ -140,7 +141,7 @@ def test_a_rebuild_of_untouched_files_reads_none_of_them(corpus_dir, tmp_path, f
     def no_reading(*args):
         raise AssertionError("the corpus was read")
 
-    monkeypatch.setattr(index_plan, "read_corpus", no_reading)
+    monkeypatch.setattr(index_plan, "load_document_bytes", no_reading)
     monkeypatch.setattr(index_plan, "stream_corpus", no_reading)
     monkeypatch.setattr(update, "stream_corpus", no_reading)
     result = build_index(corpus_dir, out, fake_embedder)
@@ -169,17 +170,17 @@ def test_an_update_reads_only_the_changed_files(corpus_dir, tmp_path, fake_embed
     (corpus_dir / "sub").mkdir()
     (corpus_dir / "sub" / "005_new.md").write_text("# A new source\n\nPutin plans a trip.\n", encoding="utf-8")
     read = []
-    real_read, real_stream = index_plan.read_corpus, index_plan.stream_corpus
+    real_read, real_stream = index_plan.load_document_bytes, index_plan.stream_corpus
 
-    def counting(path, *args, **options):
-        read.append(path.name)
-        return real_read(path, *args, **options)
+    def counting(name, data):  # a changed file's bytes, parsed
+        read.append(PurePath(name).name)
+        return real_read(name, data)
 
     def counting_stream(path, *args, **options):
         read.append(path.name)
         return real_stream(path, *args, **options)
 
-    monkeypatch.setattr(index_plan, "read_corpus", counting)
+    monkeypatch.setattr(index_plan, "load_document_bytes", counting)
     monkeypatch.setattr(index_plan, "stream_corpus", counting_stream)
     embedder = FakeEmbedder()
     result = build_index(corpus_dir, out, embedder)

@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 from pathlib import Path
 
 from index.errors import IndexStoreError
 from index.models import FORMAT_VERSION, Manifest
 from index.shards.layout import is_sharded
-from index.store.durable import LOCK_NAME, fsync_dir
+from index.store.durable import LOCK_NAME, fsync_dir, remove_path
 from index.store.manifest_file import MANIFEST
 
 __all__ = ["check_out", "collect_garbage", "own_entry"]
@@ -92,10 +91,7 @@ def collect_garbage(out: Path, manifest: Manifest | None) -> None:
             manifest is not None and entry.name in _FORMAT_1)
         if stale:
             LOG.info("removing %s from %s", entry.name, out)
-            if entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+            remove_path(entry)
             removed = True
     if removed:
         fsync_dir(out)

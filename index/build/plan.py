@@ -16,7 +16,7 @@ from pathlib import Path
 
 from index.errors import EmptyDocumentError, IngestError
 from index.ingest.corpus import corpus_entries, corpus_files, diff_files, relative_name, sha256
-from index.ingest.read import Corpus, read_corpus, stream_corpus
+from index.ingest.read import Corpus, load_document_bytes, stream_corpus
 from index.models import Document, FileStat, Manifest, SegmentInfo
 from index.shards.layout import ShardManifest
 from index.store.claim_index import ClaimIndex
@@ -79,11 +79,12 @@ def read_changed(root: Path, previous: ClaimIndex, stats: dict[str, tuple[int, i
             kept.add(name)
             continue
         try:
-            files[name] = sha256((root / name).read_bytes())
+            data = (root / name).read_bytes()  # read once: hashed, and parsed if its bytes changed
+            files[name] = sha256(data)
             if old and old.sha256 == files[name]:
                 kept.add(name)
                 continue
-            parsed = read_corpus(root / name).documents
+            parsed = load_document_bytes(name, data)
         except EmptyDocumentError:
             parsed, empty = [], empty | {name}  # an empty file in a folder is skipped, as a full read does
         except (IngestError, OSError):  # the full read reports it (or skips it) as it always does

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -42,7 +41,7 @@ from index.search import ann as ann_module
 from index.search.ann_file import write_ivf
 from index.shards.distributed import connect, ray_split_embed
 from index.store.claim_index import MANIFEST, ClaimIndex, read_manifest
-from index.store.durable import build_lock, fsync_dir, fsync_file, write_atomic
+from index.store.durable import build_lock, fsync_dir, fsync_file, remove_path, write_atomic
 from index.store.text_tables import DEFAULT_TABLES
 
 __all__ = ["build_index"]
@@ -281,8 +280,7 @@ def _commit(out: Path, plan: Plan, snapshot: Snapshot, stamp: dict, embedder: Em
         for name in new_parts:
             if not _committed(out, name) and (previous is None or previous.manifest.ann is None
                                               or previous.manifest.ann.name != name):
-                path = out / name
-                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+                remove_path(out / name)
         raise
     collect_garbage(out, manifest)
     LOG.info("wrote index of %d sources, %d sentences to %s", manifest.sources, total, out)

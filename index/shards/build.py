@@ -30,7 +30,7 @@ from index.build.update import TermTable, check_before_lock, write_streamed, wri
 from index.embed import Embedder
 from index.errors import IndexStoreError, UsageError
 from index.ingest.corpus import diff_files
-from index.models import BuildResult, Manifest
+from index.models import BuildResult, Document, Manifest
 from index.shards.distributed import OneJob
 from index.shards.folders import new_version, remove_if_bare, remove_unlisted, start_from
 from index.shards.layout import (
@@ -58,13 +58,29 @@ MAX_SHARDS = 999
 """Shard folders are named 000..999."""
 
 
-def _shard_snapshot(snapshot: Snapshot, number: int, shards: int, previous: ClaimIndex | None) -> Snapshot:
-    """The part of ``snapshot`` that shard ``number`` holds: its documents, and the files they come from."""
-    documents = [d for d in snapshot.documents if shard_of(d.source_id, shards) == number]
-    held = set(previous.manifest.files) & snapshot.kept_paths if previous is not None else set()
-    names = held | {d.path for d in documents}
-    return Snapshot(root=snapshot.root, files={n: h for n, h in snapshot.files.items() if n in names},
-                    documents=documents, kept_paths=snapshot.kept_paths)
+def _shard_snapshots(snapshot: Snapshot, previous: list[ClaimIndex | None]) -> list[Snapshot]:
+    """The part of ``snapshot`` each shard holds: its documents, and the files they come from.
+
+    One pass over the documents and the files (not one per shard): a shard holds the kept files
+    its previous version names and the files of its new documents.
+    """
+    shards = len(previous)
+    documents: list[list[Document]] = [[] for _ in range(shards)]
+    holders: dict[str, set[int]] = {}
+    for number, before in enumerate(previous):
+        for name in before.manifest.files if before is not None else ():
+            if name in snapshot.kept_paths:
+                holders.setdefault(name, set()).add(number)
+    for document in snapshot.documents:
+        number = shard_of(document.source_id, shards)
+        documents[number].append(document)
+        holders.setdefault(document.path, set()).add(number)
+    files: list[dict[str, str]] = [{} for _ in range(shards)]
+    for name, digest in snapshot.files.items():
+        for number in holders.get(name, ()):
+            files[number][name] = digest
+    return [Snapshot(root=snapshot.root, files=files[n], documents=documents[n], kept_paths=snapshot.kept_paths)
+            for n in range(shards)]
 
 
 def _empty_shard(folder: Path, embedder: Embedder, vector_dtype: str, root: str) -> None:
@@ -140,7 +156,7 @@ def _build_locked(root: Path, out: Path, embedder: Embedder, shards: int, progre
             joined = Joined(old, previous) if old is not None and all(previous) and not strict else None
             snapshot = read_changed(root, joined, stats) if joined is not None else None
             if snapshot is not None:
-                parts = [_shard_snapshot(snapshot, n, shards, previous[n]) for n in range(shards)]
+                parts = _shard_snapshots(snapshot, previous)
                 plans = [Plan(part, before) for part, before in zip(parts, previous)]
             else:  # the whole corpus: spooled by shard, so no more than a file's documents are held
                 snapshot, parts, spool = spool_corpus(root, out / SHARDS_FOLDER / f"{SPOOL_PREFIX}{version}",

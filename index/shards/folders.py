@@ -19,7 +19,7 @@ from pathlib import Path
 
 from index.models import Manifest
 from index.shards.layout import SHARDS_FOLDER, ShardManifest, shard_folder
-from index.store.durable import LOCK_NAME, fsync_dir
+from index.store.durable import LOCK_NAME, fsync_dir, remove_path
 from index.store.manifest_file import MANIFEST
 
 __all__ = ["new_version", "remove_if_bare", "remove_unlisted", "start_from"]
@@ -78,7 +78,7 @@ def remove_unlisted(out: Path, manifest: ShardManifest | None) -> None:
     for entry in folder.iterdir():
         if entry.name not in keep:
             LOG.info("removing %s from %s (not part of the index)", entry.name, folder)
-            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+            remove_path(entry)
             removed = True
     if removed:
         fsync_dir(folder)

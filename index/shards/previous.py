@@ -89,11 +89,10 @@ def current(out: Path, old: ShardManifest, embedder: Embedder) -> bool:
 def previous_shards(out: Path, old: ShardManifest | None, embedder: Embedder, shards: int,
                      resolved: str) -> list[ClaimIndex | None]:
     """Each shard of ``old`` opened for the update; None where there is none or it cannot be read (built anew)."""
+    if old is None:
+        return [None] * shards
     previous: list[ClaimIndex | None] = []
     for number in range(shards):
-        if old is None:
-            previous.append(None)
-            continue
         folder = shard_folder(out, old.shards[number])
         try:
             shard_old = read_manifest(folder) if check_out(folder, embedder.name) else None

@@ -95,17 +95,18 @@ def spool_corpus(root: Path, folder: Path, shards: int, strict: bool) -> tuple[S
     """
     corpus, documents = stream_corpus(root, strict)
     spool = Spool(folder, shards)
-    names: list[set[str]] = [set() for _ in range(shards)]
+    names: list[dict[str, None]] = [{} for _ in range(shards)]  # each shard's files, in corpus order
     try:
         for document in documents:
             number = shard_of(document.source_id, shards)
             spool.add(number, document)
-            names[number].add(document.path)
+            names[number][document.path] = None
         spool.flush()
     except BaseException:
         spool.remove()
         raise
     snapshot = Snapshot.of(corpus)
-    parts = [Snapshot(root=snapshot.root, files={n: h for n, h in snapshot.files.items() if n in held},
-                      documents=[]) for held in names]
+    # a document's file is hashed before it is read, so each name is in files (not K passes over it)
+    parts = [Snapshot(root=snapshot.root, files={n: snapshot.files[n] for n in held}, documents=[])
+             for held in names]
     return snapshot, parts, spool

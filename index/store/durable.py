@@ -13,6 +13,7 @@ import errno
 import fcntl
 import logging
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from index.errors import IndexStoreError
 
-__all__ = ["LOCK_NAME", "build_lock", "fsync_dir", "fsync_file", "write_atomic"]
+__all__ = ["LOCK_NAME", "build_lock", "fsync_dir", "fsync_file", "remove_path", "write_atomic"]
 
 LOG = logging.getLogger(__name__)
 
@@ -45,6 +46,11 @@ def fsync_file(path: Path) -> None:
 def fsync_dir(path: Path) -> None:
     """Flush a folder's entries (new, renamed or removed names) to disk."""
     _fsync(path, os.O_RDONLY | os.O_DIRECTORY)
+
+
+def remove_path(path: Path) -> None:
+    """Remove a file or a folder with what it holds (nothing when it is already gone)."""
+    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
