@@ -4,6 +4,7 @@
     python -m verify.training.distil teacher --data NLI --base MPNET --work W --minutes 3.3
     python -m verify.training.distil label   --work W --pool W/pool.jsonl.gz
     python -m verify.training.distil student --data NLI --base-dir MINILM --work W --out OUT --minutes 3
+    python -m verify.training.distil score   --healthver HV.csv MODEL_DIR [MODEL_DIR ...]   # bare figures
 
 Runs on a GPU (``models/gpu_distil.sh`` runs the four steps as one prepared script) or, on a tiny
 slice, on CPU. Both models train on the licence-clean rows only (``verify.training.train_data``),
@@ -300,10 +301,25 @@ def cmd_student(args) -> int:
     return 0
 
 
+def cmd_score(args) -> int:
+    """Bare figures of verifiers (delta or model folders) with the scorer the runs report."""
+    from verify.judge.nli_model import build_model, load_parts
+
+    torch, device = _setup(args)
+    sets = measurement_pairs(args.data, args.healthver, args.max_pairs)
+    for folder in args.models:
+        parts, model = load_parts(folder), build_model(folder).to(device)
+        for name, pairs in sets.items():
+            enc = _encode(parts.tokenizer, [(p, h) for p, h, _ in pairs], args.max_length)
+            score = _scores(_logits(model, enc, parts.tokenizer.pad_token_id, torch, device, 64), [y for *_, y in pairs])
+            print(f"{folder}\t{name}\t{score['accuracy']:.4f}\t{score['macro_f1']:.4f}\t{score['n']}", flush=True)
+    return 0
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(prog="python -m verify.training.distil", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
-    for name in ("pool", "teacher", "label", "student"):
+    for name in ("pool", "teacher", "label", "student", "score"):
         s = sub.add_parser(name)
         s.add_argument("--data", type=Path, default=Path("../shared/nli"))
         s.add_argument("--work", type=Path, default=Path("runs/distil"))
@@ -316,6 +332,7 @@ def parse_args(argv=None):
     pool.add_argument("--on-topic", type=int, default=100_000)
     pool.add_argument("--out", type=Path, required=True)
     sub.choices["label"].add_argument("--pool", type=Path, required=True)
+    sub.choices["score"].add_argument("models", type=Path, nargs="+", help="verifier folders to score")
     for name, lr, bs in (("teacher", 4e-5, 64), ("student", 1.2e-4, 128)):
         s = sub.choices[name]
         s.add_argument("--minutes", type=float, required=True)
@@ -339,7 +356,8 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    return {"pool": cmd_pool, "teacher": cmd_teacher, "label": cmd_label, "student": cmd_student}[args.cmd](args)
+    commands = {"pool": cmd_pool, "teacher": cmd_teacher, "label": cmd_label, "student": cmd_student, "score": cmd_score}
+    return commands[args.cmd](args)
 
 
 if __name__ == "__main__":
