@@ -16,6 +16,13 @@
 # Back here: cat delta.part.* > models/verifier/delta.safetensors, copy crosscheck_verifier.json,
 # `make calibrate`, `make eval`.
 #
+# $OUT may hold 8 files: the label step's lines go to teacher.log.
+#
+# The student alone, from the kept soft labels (models/distil; the teacher need not travel):
+#   bash models/gpu_distil.sh prepare-student           # here: .devcarry2/ (FROM=shipped: start from the
+#                                                       # shipped verifier instead of the MiniLM base)
+#   carry [".devcarry2"]: BUDGET=560 bash models/gpu_distil.sh student
+#
 # A CPU dry run on a tiny slice: GPU_TMP=/tmp/dry MAX_PAIRS=300 MIN_T=0.3 BUDGET=240 OUT=/tmp/dry/out \
 #   TEACHER_PARTS=".devteacher/part-1 .devteacher/part-2" bash models/gpu_distil.sh run
 set -euo pipefail
@@ -64,11 +71,13 @@ PY
     "${PYTHON:-.venv/bin/python}" -m verify.training.carry pack "${MPNET:?folder of all-mpnet-base-v2}" .devteacher --parts 2
     du -sh .devcarry .devteacher/* ;;
 prepare-student)
-    # .devcarry2/: the shipped verifier merged as fp16 (the student's start; the base need not travel), the data
-    # of .devcarry, and the teacher's soft labels from models/distil
-    rm -rf .devcarry2; mkdir -p .devcarry2/base .devcarry2/w && cp -r .devcarry/data .devcarry2/
+    # .devcarry2/: the student's start (the MiniLM base of .devcarry; FROM=shipped: the shipped verifier
+    # merged as fp16, so the base need not travel beside it), the data of .devcarry, and the teacher's soft
+    # labels from models/distil
+    rm -rf .devcarry2; mkdir -p .devcarry2/w && cp -r .devcarry/data .devcarry2/
     cp models/distil/teacher_logits.pt models/distil/teacher_report.json .devcarry2/w/
-    "${PYTHON:-.venv/bin/python}" - <<'PY'
+    if [ "${FROM:-base}" != shipped ]; then cp -r .devcarry/base .devcarry2/base; else
+    mkdir -p .devcarry2/base; "${PYTHON:-.venv/bin/python}" - <<'PY'
 import shutil
 from pathlib import Path
 from verify.judge.nli_model import base_model_dir, build_model
@@ -78,6 +87,7 @@ for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_to
     shutil.copy(base_model_dir() / name, out / name)
 shutil.copy("models/verifier/crosscheck_verifier.json", out / "init_card.json")
 PY
+    fi
     du -sh .devcarry2 ;;
 stage)
     mkdir -p /tmp/cc && cp -r .devteacher/part-* /tmp/cc/ && ls -la /tmp/cc/* && nvidia-smi -L ;;
@@ -91,7 +101,7 @@ run)
         | grep -v "Loading weights" | tee "$OUT/teacher.log" | grep -v "pairs/s" || true
     cp "$T/w/teacher_report.json" "$OUT/"
     wait $pool; tail -1 "$OUT/pool.log"
-    d label --work "$T/w" --pool "$T/w/pool.jsonl.gz" 2>&1 | grep -v "Loading weights" | tee "$OUT/label.log"
+    d label --work "$T/w" --pool "$T/w/pool.jsonl.gz" 2>&1 | grep -v "Loading weights" | tee -a "$OUT/teacher.log"
     cp "$T/w/teacher_logits.pt" "$OUT/"
     student "$C/base" ;;
 student)
@@ -99,7 +109,7 @@ student)
     C=$(pwd)/.devcarry2; setup
     cp "$C/w/teacher_logits.pt" "$C/w/teacher_report.json" "$T/w/"
     d pool --places "$C/data/places.json" --out "$T/w/pool.jsonl.gz" > "$OUT/pool.log" 2>&1; tail -1 "$OUT/pool.log"
-    student "$C/base" ${INIT:+--init "$C/base" --keep-last} ;;
+    if [ -f "$C/base/init_card.json" ]; then student "$C/base" --init "$C/base" --keep-last; else student "$C/base"; fi ;;
 *)
-    echo "usage: bash models/gpu_distil.sh prepare|stage|run" >&2; exit 2 ;;
+    echo "usage: bash models/gpu_distil.sh prepare|prepare-student|stage|run|student" >&2; exit 2 ;;
 esac
