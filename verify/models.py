@@ -40,7 +40,8 @@ class Span(_Strict):
 class Mismatch(_Strict):
     """A slot on which the claim and the passage disagree (or, for ``agrees``, match)."""
 
-    kind: Literal["number", "date", "place", "title", "entity", "negation", "antonym", "modality", "first_only"]
+    kind: Literal["number", "date", "place", "title", "entity", "negation", "antonym", "modality", "first_only",
+                  "broader_place"]
     claim: Span
     passage: Span | None = None
     detail: str

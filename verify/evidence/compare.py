@@ -123,9 +123,10 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
     """Where the claim puts its event against where the passage puts the same event.
 
     A city in the claim's country confirms it ("in Vladivostok" for "in Russia"); the country
-    alone does not confirm a city ("in Russia" for "in Vladivostok"), nor contradict it; two
-    different cities or countries, or a city outside the claim's country, are a mismatch.
-    Returns the spans of the claim's places the passage confirmed or contradicted.
+    alone does not confirm a city ("in Russia" for "in Vladivostok": a soft ``broader_place``
+    mismatch), nor contradict it; two different cities or countries, or a city outside the claim's
+    country, are a mismatch. Returns the spans of the claim's places the passage confirmed,
+    contradicted or placed only in their country.
     """
     compared = []
     # a recurring event (a visit, a meeting) in another place is another occasion, unless the
@@ -147,8 +148,16 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
             found.agreed_on("place", confirming)
             compared.append((cp.start, cp.end))
             continue
-        if any(rel == "contains" for _, _, rel in candidates):
-            continue  # the passage names only the country: it neither confirms nor refutes the city
+        broader = next((pp for pp, _, rel in candidates if rel == "contains"), None)
+        if broader is not None:
+            # the passage names only the country: it neither confirms nor refutes the city, even where it
+            # names the city otherwise ("a summit in Russia ... isolated, like Moscow")
+            compared.append((cp.start, cp.end))
+            found.mismatches.append(Mismatch(
+                kind="broader_place", claim=span(claim.text, cp.start, cp.end),
+                passage=span(passage.text, broader.start, broader.end),
+                detail=f"passage places it only in {broader.name!r}, not in {cp.name!r}"))
+            continue
         if ce.repeatable and not same_date:
             continue
         pp, same, _ = max(candidates, key=lambda x: x[1] is True)
