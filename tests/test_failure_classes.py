@@ -30,6 +30,9 @@ DOCS = {
     "measures.txt": "Ties\n\nKim initiated undisclosed measures to further enhance the relationship with Moscow.\n",
     "talks.txt": "Talks\n\nKim Jong Un said he was very satisfied with the talks with Putin in Vladivostok.\n",
     "ferry.txt": "Ferry\n\nThe ferry between Busan and Fukuoka resumed service in March 2023, the operator said.\n",
+    "visit.txt": "Diary\n\nThe Japanese prime minister last visited Hanoi in May 2017, the ministry said.\n",
+    "summit.txt": "Diplomacy\n\nThe two presidents held a summit in Brazil last year, while Lisbon and Brasilia kept "
+                  "their trade talks going.\n",
 }
 
 
@@ -94,3 +97,16 @@ def test_no_off_topic_source_is_overconfident(index_dir, fake_embedder):
     sources, _ = check(index_dir, fake_embedder, AGREES, "Kim said he was disappointed with the negotiations.")
     measures = sources["measures"]
     assert measures.stance == "none" or measures.confidence <= 0.95
+
+
+def test_the_same_occasion_still_decides(index_dir, fake_embedder):
+    sources, _ = check(index_dir, fake_embedder, CONTRADICTS, "The Japanese prime minister visited Hanoi in May 2017.")
+    assert sources["visit"].stance == "contradicts"  # the dates agree: the model's reading stands
+
+
+def test_the_country_does_not_confirm_a_city_named_in_another_role(index_dir, fake_embedder):
+    # class 2: "Brasilia" is named as a government, the summit only "in Brazil"
+    sources, _ = check(index_dir, fake_embedder, AGREES, "The two presidents held a summit in Brasilia.")
+    summit = sources["summit"]
+    assert summit.stance != "supports"
+    assert "passage places it only in 'Brazil', not in 'Brasilia'" in summit.passages[0].reasons
