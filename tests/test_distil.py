@@ -109,3 +109,41 @@ def test_the_pool_digest_follows_pairs_and_their_order():
     assert pool_digest(pool) == pool_digest([dict(r) for r in pool])
     assert pool_digest(pool) != pool_digest(pool[::-1])
     assert pool_digest(pool) != pool_digest(pool[:-1])
+
+
+def _synthetic_mix(folder, n=240):
+    """A tiny licence-clean train_3way (and an empty 2-way file) with distinct premises and claims."""
+    import gzip
+
+    labels = ("entailment", "contradiction", "neutral")
+    with gzip.open(folder / "train_3way.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(json.dumps({"premise": f"Report {i}: the council met in {2000 + i % 20} with {i} delegates.",
+                                 "hypothesis": f"The council of report {i} met in {2000 + i % 20}.",
+                                 "label": labels[i % 3], "dataset": "snli", "split": "train", "id": str(i)}) + "\n")
+    with gzip.open(folder / "train_2way_aux.jsonl.gz", "wt", encoding="utf-8"):
+        pass
+
+
+def test_the_student_trains_on_soft_labels_and_refuses_labels_of_another_pool(tmp_path):
+    torch = pytest.importorskip("torch")
+    from verify.judge.nli_model import read_delta_config
+    from verify.training.distil import main
+
+    data, work = tmp_path / "nli", tmp_path / "w"
+    data.mkdir()
+    work.mkdir()
+    _synthetic_mix(data)
+    assert main(["pool", "--data", str(data), "--out", str(work / "pool.jsonl.gz"), "--on-topic", "20"]) == 0
+    pool = read_pool(work / "pool.jsonl.gz")
+    torch.save(torch.randn(len(pool), 3).half(), work / "teacher_logits.pt")
+    (work / "teacher_report.json").write_text(json.dumps({"base": "test", "pool_sha256": pool_digest(pool)}))
+    args = ["student", "--data", str(data), "--work", str(work), "--pool", str(work / "pool.jsonl.gz"),
+            "--out", str(tmp_path / "student"), "--minutes", "0.03", "--batch-size", "16"]
+    assert main(args) == 0
+    card = read_delta_config(tmp_path / "student")["card"]
+    assert card["distilled_from"]["base"] == "test" and card["held_out"]["n"] > 0
+    assert card["pool"]["gold"] == 240 - card["holdout"]["rows"] and card["noncommercial_allowed"] is False
+    (work / "teacher_report.json").write_text(json.dumps({"pool_sha256": "0" * 64}))
+    with pytest.raises(SystemExit, match="another pool"):
+        main(args)
