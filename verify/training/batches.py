@@ -25,7 +25,8 @@ def make_batches(lengths: list[int], batch_size: int, seed: int, epoch: int) -> 
 
 
 def collate(encoded, idx, pad_id, torch):
-    """The padded ``(input_ids, token_type_ids, attention_mask)`` tensors of the pairs ``idx``."""
+    """The padded ``(input_ids, token_type_ids, attention_mask)`` tensors of the pairs ``idx`` (type ids
+    all 0 for a tokenizer that has none, as MPNet's)."""
     width = max(len(encoded[i][0]) for i in idx)
     ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
     types = torch.zeros((len(idx), width), dtype=torch.long)
@@ -33,7 +34,8 @@ def collate(encoded, idx, pad_id, torch):
     for row, i in enumerate(idx):
         tok, typ = encoded[i]
         ids[row, :len(tok)] = torch.tensor(tok)
-        types[row, :len(typ)] = torch.tensor(typ)
+        if typ is not None:
+            types[row, :len(typ)] = torch.tensor(typ)
         mask[row, :len(tok)] = 1
     return ids, types, mask
 

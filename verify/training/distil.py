@@ -42,21 +42,12 @@ def _encode(tokenizer, pairs, max_length):
 
 
 def _batch(encoded, idx, pad_id, torch, device):
-    import numpy as np
+    from verify.training.batches import collate
 
-    width = max(len(encoded[i][0]) for i in idx)
-    ids = np.full((len(idx), width), pad_id, dtype=np.int64)
-    types = np.zeros((len(idx), width), dtype=np.int64)
-    mask = np.zeros((len(idx), width), dtype=np.int64)
-    for r, i in enumerate(idx):
-        tok, typ = encoded[i]
-        ids[r, :len(tok)] = tok
-        mask[r, :len(tok)] = 1
-        if typ is not None:
-            types[r, :len(typ)] = typ
-    out = {"input_ids": torch.from_numpy(ids).to(device), "attention_mask": torch.from_numpy(mask).to(device)}
-    if encoded[idx[0]][1] is not None:
-        out["token_type_ids"] = torch.from_numpy(types).to(device)
+    ids, types, mask = collate(encoded, idx, pad_id, torch)
+    out = {"input_ids": ids.to(device), "attention_mask": mask.to(device)}
+    if encoded[idx[0]][1] is not None:  # MPNet has no token types
+        out["token_type_ids"] = types.to(device)
     return out
 
 
