@@ -30,19 +30,9 @@ export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=true
 START=$(date +%s); BUDGET=${BUDGET:-530}; MIN_T=${MIN_T:-3.0}; T=${GPU_TMP:-/tmp/dd}; C=$(pwd)/.devcarry
 SLICE=${MAX_PAIRS:+--max-pairs $MAX_PAIRS}
 setup() {
-    rm -rf "$T"; mkdir -p "$T/nli" "$T/w" "$T/pkg/verify/training" "$T/pkg/verify/judge" "$OUT"
-    # the modules training needs (standard library, torch, transformers), not the whole API
-    for m in distil distil_pool carry train_data holdout metrics batches; do cp "verify/training/$m.py" "$T/pkg/verify/training/"; done
-    cp verify/judge/nli_model.py "$T/pkg/verify/judge/"
-    touch "$T/pkg/verify/__init__.py" "$T/pkg/verify/training/__init__.py" "$T/pkg/verify/judge/__init__.py"
-    python3 - "$C/data" "$T/nli" <<'PY'
-import gzip, lzma, shutil, sys
-src_dir, nli = sys.argv[1:3]
-for name in ("train_3way", "train_2way_aux"):
-    with lzma.open(f"{src_dir}/{name}.jsonl.xz") as src, gzip.open(f"{nli}/{name}.jsonl.gz", "wb", 1) as dst:
-        shutil.copyfileobj(src, dst)
-shutil.copy(f"{src_dir}/dev_3way.jsonl.gz", nli)  # reported only
-PY
+    rm -rf "$T"; mkdir -p "$T/w" "$OUT"
+    python3 verify/training/carry.py stage --pkg "$T/pkg" --data "$C/data" --nli "$T/nli" \
+        distil distil_pool carry train_data holdout metrics batches
 }
 d() { (cd "$T/pkg" && PYTHONPATH="$T/pkg" python3 -m verify.training.distil "$@" --data "$T/nli" $SLICE); }
 # the student trains until BUDGET is nearly spent; its best quarter check is split into $OUT/delta.part.*

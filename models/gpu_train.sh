@@ -49,20 +49,11 @@ train)
     export PYTHONUNBUFFERED=1
     # GPU_TMP: a scratch folder; GPU_FLAGS="" for a CPU dry run on a tiny .devcarry (bf16 on a CPU crawls)
     R=$(pwd); MIN=${MIN:-8.2}; T=${GPU_TMP:-/tmp}; FLAGS=${GPU_FLAGS---bf16}
-    rm -rf "$T/runs"; mkdir -p "$T/nli" "$T/runs" "$T/pkg/verify/training" "$T/pkg/verify/judge"
+    rm -rf "$T/runs"; mkdir -p "$T/runs"
     # verify/__init__ imports the whole API (pydantic, ...); training needs these modules only (standard
     # library, torch and transformers)
-    for m in train loop batches train_data holdout metrics; do cp "verify/training/$m.py" "$T/pkg/verify/training/"; done
-    cp verify/judge/nli_model.py "$T/pkg/verify/judge/"
-    touch "$T/pkg/verify/__init__.py" "$T/pkg/verify/training/__init__.py" "$T/pkg/verify/judge/__init__.py"
-    python3 - "$CARRY" "$T/nli" <<'PY'
-import gzip, lzma, shutil, sys
-carry, nli = sys.argv[1:3]
-for name in ("train_3way", "train_2way_aux"):
-    with lzma.open(f"{carry}/data/{name}.jsonl.xz") as src, gzip.open(f"{nli}/{name}.jsonl.gz", "wb", 1) as dst:
-        shutil.copyfileobj(src, dst)
-shutil.copy(f"{carry}/data/dev_3way.jsonl.gz", nli)  # reported only: the cards' "dev_3way"
-PY
+    python3 verify/training/carry.py stage --pkg "$T/pkg" --data "$CARRY/data" --nli "$T/nli" \
+        train loop batches train_data holdout metrics
     common="--data $T/nli --base-dir $R/$CARRY/base $FLAGS --fit-schedule --max-minutes $MIN --patience 1000
             --checkpoint-every 1000000 --threads 4 --eval-every 500"
     run() { (cd "$T/pkg" && PYTHONPATH="$T/pkg" python3 -m verify.training.train $common --work "$T/runs/$1" \

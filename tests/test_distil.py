@@ -147,3 +147,26 @@ def test_the_student_trains_on_soft_labels_and_refuses_labels_of_another_pool(tm
     (work / "teacher_report.json").write_text(json.dumps({"pool_sha256": "0" * 64}))
     with pytest.raises(SystemExit, match="another pool"):
         main(args)
+
+
+def test_stage_lays_out_the_training_modules_and_inflates_the_carried_data(tmp_path):
+    import gzip
+    import lzma
+
+    from verify.training.carry import stage
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("train_3way", "train_2way_aux"):
+        with lzma.open(data / f"{name}.jsonl.xz", "wt") as fh:
+            fh.write(f'{{"name": "{name}"}}\n')
+    with gzip.open(data / "dev_3way.jsonl.gz", "wt") as fh:
+        fh.write("{}\n")
+    stage(tmp_path / "pkg", ["distil", "carry"], data, tmp_path / "nli")
+    for path in ("verify/__init__.py", "verify/training/__init__.py", "verify/training/distil.py",
+                 "verify/training/carry.py", "verify/judge/nli_model.py"):
+        assert (tmp_path / "pkg" / path).is_file()
+    assert not (tmp_path / "pkg" / "verify" / "training" / "train.py").exists()
+    with gzip.open(tmp_path / "nli" / "train_2way_aux.jsonl.gz", "rt") as fh:
+        assert json.loads(fh.read()) == {"name": "train_2way_aux"}
+    assert (tmp_path / "nli" / "dev_3way.jsonl.gz").is_file()

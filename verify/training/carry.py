@@ -2,6 +2,12 @@
 
     python -m verify.training.carry pack   MODEL_DIR OUT_DIR --parts 2
     python -m verify.training.carry unpack OUT_DIR/part-* --into RESTORED_DIR
+    python3 verify/training/carry.py stage --pkg PKG --data CARRY/data --nli NLI MODULE ...   # on the GPU
+
+``stage`` (standard library only, run by path from the repository root) lays out what a GPU run
+imports: the named ``verify/training`` modules and ``verify/judge/nli_model.py`` in ``PKG`` (not the
+whole package, whose ``__init__`` pulls in the API), and the carried training data, xz-compressed to
+travel, as the gzip files the loaders read (``train_3way``, ``train_2way_aux``; ``dev_3way`` copied).
 
 ``pack`` stores each matrix as int8 with one float32 scale per row (symmetric; the largest
 magnitude of a row maps to 127), every other tensor as fp16, and splits the tensors over
@@ -82,6 +88,26 @@ def unpack(parts: list[Path], into: Path) -> Path:
     return into
 
 
+def stage(pkg: Path, modules: list[str], data: Path, nli: Path) -> None:
+    """See the module: the training modules in ``pkg``, the carried data inflated into ``nli``."""
+    import gzip
+    import lzma
+
+    repo = Path(__file__).resolve().parents[2]
+    for sub in ("verify/training", "verify/judge"):
+        (pkg / sub).mkdir(parents=True, exist_ok=True)
+        for init in (pkg / "verify" / "__init__.py", pkg / sub / "__init__.py"):
+            init.touch()
+    for name in modules:
+        shutil.copy(repo / "verify" / "training" / f"{name}.py", pkg / "verify" / "training")
+    shutil.copy(repo / "verify" / "judge" / "nli_model.py", pkg / "verify" / "judge")
+    nli.mkdir(parents=True, exist_ok=True)
+    for name in ("train_3way", "train_2way_aux"):
+        with lzma.open(data / f"{name}.jsonl.xz") as src, gzip.open(nli / f"{name}.jsonl.gz", "wb", 1) as dst:
+            shutil.copyfileobj(src, dst)
+    shutil.copy(data / "dev_3way.jsonl.gz", nli)  # reported only: the cards' "dev_3way"
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m verify.training.carry", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -92,7 +118,15 @@ def main(argv=None) -> int:
     up = sub.add_parser("unpack")
     up.add_argument("parts", type=Path, nargs="+")
     up.add_argument("--into", type=Path, required=True)
+    st = sub.add_parser("stage")
+    st.add_argument("modules", nargs="+", help="verify/training modules the run imports")
+    st.add_argument("--pkg", type=Path, required=True)
+    st.add_argument("--data", type=Path, required=True, help="the carried data folder (xz files)")
+    st.add_argument("--nli", type=Path, required=True)
     args = p.parse_args(argv)
+    if args.cmd == "stage":
+        stage(args.pkg, args.modules, args.data, args.nli)
+        return 0
     if args.cmd == "pack":
         if not (args.model_dir / WEIGHTS).is_file():
             print(f"error: no {WEIGHTS} in {args.model_dir}", file=sys.stderr)
