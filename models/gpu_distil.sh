@@ -46,8 +46,8 @@ student() {
     split -b 15M "$T/student/delta.safetensors" "$OUT/delta.part."
     echo "done in $(( $(date +%s) - START )) s"
 }
-case "${1:-}" in
-prepare)
+# .devcarry/ as gpu_train.sh makes it, plus the place list for slot edits and HealthVer dev (reported only)
+prepare_data() {
     bash models/gpu_train.sh prepare
     "${PYTHON:-.venv/bin/python}" - <<'PY'
 import json
@@ -58,12 +58,17 @@ names |= {c["name"] for c in g.get_cities().values() if c["population"] >= 1_000
 json.dump(sorted(n for n in names if len(n) >= 4), open(".devcarry/data/places.json", "w"))
 PY
     cp "${EVAL:-../shared/eval}/healthver_dev.csv" .devcarry/data/
+}
+case "${1:-}" in
+prepare)
+    prepare_data
     "${PYTHON:-.venv/bin/python}" -m verify.training.carry pack "${MPNET:?folder of all-mpnet-base-v2}" .devteacher --parts 2
     du -sh .devcarry .devteacher/* ;;
 prepare-student)
     # .devcarry2/: the student's start (the MiniLM base of .devcarry; FROM=shipped: the shipped verifier
     # merged as fp16, so the base need not travel beside it), the data of .devcarry, and the teacher's soft
     # labels from models/distil
+    [ -f .devcarry/data/places.json ] || prepare_data
     rm -rf .devcarry2; mkdir -p .devcarry2/w && cp -r .devcarry/data .devcarry2/
     cp models/distil/teacher_logits.pt models/distil/teacher_report.json .devcarry2/w/
     if [ "${FROM:-base}" != shipped ]; then cp -r .devcarry/base .devcarry2/base; else
