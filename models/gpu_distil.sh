@@ -32,7 +32,7 @@ SLICE=${MAX_PAIRS:+--max-pairs $MAX_PAIRS}
 setup() {
     rm -rf "$T"; mkdir -p "$T/w" "$OUT"
     python3 verify/training/carry.py stage --pkg "$T/pkg" --data "$C/data" --nli "$T/nli" \
-        distil distil_pool carry train_data holdout metrics batches
+        distil distil_loop distil_pool carry train_data holdout metrics batches
 }
 d() { (cd "$T/pkg" && PYTHONPATH="$T/pkg" python3 -m verify.training.distil "$@" --data "$T/nli" $SLICE); }
 # the student trains until BUDGET is nearly spent; its best quarter check is split into $OUT/delta.part.*
@@ -94,10 +94,9 @@ run)
     (cd "$T/pkg" && PYTHONPATH="$T/pkg" python3 -m verify.training.carry unpack $parts --into "$T/mpnet")
     d teacher --base "$T/mpnet" --work "$T/w" --minutes "$MIN_T" --healthver "$C/data/healthver_dev.csv" 2>&1 \
         | grep -v "Loading weights" | tee "$OUT/teacher.log" | grep -v "pairs/s" || true
-    cp "$T/w/teacher_report.json" "$OUT/"
     wait $pool; tail -1 "$OUT/pool.log"
     d label --work "$T/w" --pool "$T/w/pool.jsonl.gz" 2>&1 | grep -v "Loading weights" | tee -a "$OUT/teacher.log"
-    cp "$T/w/teacher_logits.pt" "$OUT/"
+    cp "$T/w/teacher_logits.pt" "$T/w/teacher_report.json" "$OUT/"  # the report now holds the pool's digest
     student "$C/base" ;;
 student)
     # the teacher's soft labels travel (models/distil): rebuild the same pool, train the student only

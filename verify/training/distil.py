@@ -17,115 +17,15 @@ The student is saved in the shipped delta format (:func:`verify.judge.nli_model.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import logging
 import sys
 import time
 from pathlib import Path
 
+from verify.training.distil_loop import LOG, encode, logits_of, measurement_pairs, scores, train_timed
 from verify.training.holdout import HoldoutSpec
-from verify.training.train_data import LABEL_ID, load_training_rows, read_rows
-
-LOG = logging.getLogger("distil")
-HV_LABEL = {"Supports": 0, "Refutes": 1, "Neutral": 2}
-
-
-def _encode(tokenizer, pairs, max_length):
-    out = []
-    for s in range(0, len(pairs), 4096):
-        chunk = pairs[s:s + 4096]
-        enc = tokenizer([p for p, _ in chunk], [h for _, h in chunk], truncation="only_first", max_length=max_length)
-        types = enc.get("token_type_ids")
-        out.extend(zip(enc["input_ids"], types if types is not None else [None] * len(chunk)))
-    return out
-
-
-def _batch(encoded, idx, pad_id, torch, device):
-    from verify.training.batches import collate
-
-    ids, types, mask = collate(encoded, idx, pad_id, torch)
-    out = {"input_ids": ids.to(device), "attention_mask": mask.to(device)}
-    if encoded[idx[0]][1] is not None:  # MPNet has no token types
-        out["token_type_ids"] = types.to(device)
-    return out
-
-
-def _logits(model, encoded, pad_id, torch, device, batch_size=512):
-    """The model's logits for every encoded pair (float32, in input order)."""
-    model.eval()
-    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
-    out = torch.zeros((len(encoded), 3))
-    with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-        for s in range(0, len(order), batch_size):
-            idx = order[s:s + batch_size]
-            out[idx] = model(**_batch(encoded, idx, pad_id, torch, device)).logits.float().cpu()
-    model.train()
-    return out
-
-
-def _scores(logits, labels) -> dict:
-    preds = logits.argmax(-1).tolist()
-    f1s = []
-    for c in range(3):
-        tp = sum(p == c and y == c for p, y in zip(preds, labels))
-        wrong = sum((p == c) != (y == c) for p, y in zip(preds, labels))
-        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + wrong))
-    acc = sum(p == y for p, y in zip(preds, labels)) / max(1, len(labels))
-    return {"accuracy": round(acc, 4), "macro_f1": round(sum(f1s) / 3, 4), "n": len(labels)}
-
-
-def measurement_pairs(data: Path, healthver: Path | None, limit: int | None = None) -> dict[str, list]:
-    """dev_3way and HealthVer dev as pairs (the first ``limit`` of each, for a dry run): scored for the
-    cards, never to choose."""
-    sets = {}
-    dev = data / "dev_3way.jsonl.gz"
-    if dev.is_file():
-        sets["dev_3way"] = [(r["premise"], r["hypothesis"], LABEL_ID[r["label"]]) for r in read_rows(dev)]
-    if healthver and healthver.is_file():
-        with healthver.open(newline="", encoding="utf-8") as fh:
-            sets["healthver_dev"] = [(r["evidence"], r["claim"], HV_LABEL[r["label"]]) for r in csv.DictReader(fh)]
-    return {name: pairs[:limit] for name, pairs in sets.items()}
-
-
-def train_timed(model, encoded, targets, loss_of, args, torch, device, pad_id, check=None):
-    """Train ``model`` on ``encoded`` for ``args.minutes`` (linear warm-up and decay by time).
-
-    ``check(step)`` is called at each quarter of the time (and at the end) for selection.
-    """
-    from verify.training.batches import make_batches
-
-    params = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for p in params if p.ndim > 1]
-    optim = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01},
-                               {"params": [p for p in params if p.ndim <= 1], "weight_decay": 0.0}], lr=args.lr)
-    budget, started, step, epoch, quarter = args.minutes * 60, time.time(), 0, 0, 1
-    lengths = [len(e[0]) for e in encoded]
-    model.train()
-    while True:
-        for idx in make_batches(lengths, args.batch_size, args.seed, epoch):
-            done = (time.time() - started) / budget
-            if done >= 1:
-                if check:
-                    check(step)
-                return step
-            for group in optim.param_groups:
-                group["lr"] = args.lr * min(1.0, done / 0.05) * max(0.02, 1 - done) if done else args.lr * 1e-3
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-                logits = model(**_batch(encoded, idx, pad_id, torch, device)).logits
-            loss = loss_of(logits.float(), idx)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optim.step()
-            optim.zero_grad(set_to_none=True)
-            step += 1
-            if step % 200 == 0:
-                LOG.info("step %d epoch %d loss %.4f %.0f%% of the time, %.0f pairs/s", step, epoch, loss.item(),
-                         100 * done, step * args.batch_size / (time.time() - started))
-            if check and done >= quarter / 4:
-                check(step)
-                quarter += 1
-        epoch += 1
+from verify.training.train_data import load_training_rows
 
 
 def _setup(args):
@@ -164,7 +64,7 @@ def cmd_teacher(args) -> int:
     tokenizer = AutoTokenizer.from_pretrained(str(args.base))
     model = AutoModelForSequenceClassification.from_pretrained(str(args.base), num_labels=3,
                                                                dtype=torch.float32).to(device)
-    encoded = _encode(tokenizer, [(p, h) for p, h, _ in data.rows], args.max_length)
+    encoded = encode(tokenizer, [(p, h) for p, h, _ in data.rows], args.max_length)
     gold = torch.tensor([y for _, _, y in data.rows])
     from verify.training.batches import loss_fn
 
@@ -178,8 +78,8 @@ def cmd_teacher(args) -> int:
               "pairs_seen": steps * args.batch_size}
     sets = {"held_out": data.validation, **measurement_pairs(args.data, args.healthver, args.max_pairs)}
     for name, pairs in sets.items():
-        enc = _encode(tokenizer, [(p, h) for p, h, _ in pairs], args.max_length)
-        report[name] = _scores(_logits(model, enc, tokenizer.pad_token_id, torch, device), [y for *_, y in pairs])
+        enc = encode(tokenizer, [(p, h) for p, h, _ in pairs], args.max_length)
+        report[name] = scores(logits_of(model, enc, tokenizer.pad_token_id, torch, device), [y for *_, y in pairs])
         LOG.info("teacher %s: %s", name, report[name])
     model.save_pretrained(str(args.work / "teacher"))
     tokenizer.save_pretrained(str(args.work / "teacher"))
@@ -198,8 +98,8 @@ def cmd_label(args) -> int:
     model = AutoModelForSequenceClassification.from_pretrained(str(teacher), dtype=torch.float32).to(device)
     pool = read_pool(args.pool)
     t0 = time.time()
-    encoded = _encode(tokenizer, [(r["premise"], r["hypothesis"]) for r in pool], args.max_length)
-    logits = _logits(model, encoded, tokenizer.pad_token_id, torch, device, batch_size=1024)
+    encoded = encode(tokenizer, [(r["premise"], r["hypothesis"]) for r in pool], args.max_length)
+    logits = logits_of(model, encoded, tokenizer.pad_token_id, torch, device, batch_size=1024)
     torch.save(logits.half(), args.work / "teacher_logits.pt")
     report_file = args.work / "teacher_report.json"
     report = json.loads(report_file.read_text()) if report_file.exists() else {}
@@ -237,11 +137,11 @@ def cmd_student(args) -> int:
                          f"{args.pool} ({len(pool)} pairs): rebuild it with the same data, seed and code")
     soft = F.softmax(teacher / args.temperature, dim=-1).to(device)
     gold = torch.tensor([-2 if r["gold"] is None else r["gold"] for r in pool], device=device)
-    encoded = _encode(tokenizer, [(r["premise"], r["hypothesis"]) for r in pool], args.max_length)
+    encoded = encode(tokenizer, [(r["premise"], r["hypothesis"]) for r in pool], args.max_length)
     data = _training(args)
-    val = _encode(tokenizer, [(p, h) for p, h, _ in data.validation], args.max_length)
+    val = encode(tokenizer, [(p, h) for p, h, _ in data.validation], args.max_length)
     val_y = [y for *_, y in data.validation]
-    sets = {name: (_encode(tokenizer, [(p, h) for p, h, _ in pairs], args.max_length), [y for *_, y in pairs])
+    sets = {name: (encode(tokenizer, [(p, h) for p, h, _ in pairs], args.max_length), [y for *_, y in pairs])
             for name, pairs in measurement_pairs(args.data, args.healthver, args.max_pairs).items()}
     from verify.training.batches import loss_fn
 
@@ -257,11 +157,11 @@ def cmd_student(args) -> int:
     best = {"held_out": None}
 
     def check(step):
-        score = _scores(_logits(model, val, tokenizer.pad_token_id, torch, device), val_y)
+        score = scores(logits_of(model, val, tokenizer.pad_token_id, torch, device), val_y)
         LOG.info("student held-out at step %d: %s (best %s)", step, score, best["held_out"])
         if args.keep_last or best["held_out"] is None or score["accuracy"] > best["held_out"]["accuracy"]:
             best["held_out"] = {"step": step, **score}
-            reported = {name: _scores(_logits(model, enc, tokenizer.pad_token_id, torch, device), ys)
+            reported = {name: scores(logits_of(model, enc, tokenizer.pad_token_id, torch, device), ys)
                         for name, (enc, ys) in sets.items()}
             LOG.info("reported only (never selected on): %s", reported)
             save_delta(model, args.out, card(step, reported))
@@ -301,8 +201,8 @@ def cmd_score(args) -> int:
     for folder in args.models:
         parts, model = load_parts(folder), build_model(folder).to(device)
         for name, pairs in sets.items():
-            enc = _encode(parts.tokenizer, [(p, h) for p, h, _ in pairs], args.max_length)
-            score = _scores(_logits(model, enc, parts.tokenizer.pad_token_id, torch, device, 64), [y for *_, y in pairs])
+            enc = encode(parts.tokenizer, [(p, h) for p, h, _ in pairs], args.max_length)
+            score = scores(logits_of(model, enc, parts.tokenizer.pad_token_id, torch, device, 64), [y for *_, y in pairs])
             print(f"{folder}\t{name}\t{score['accuracy']:.4f}\t{score['macro_f1']:.4f}\t{score['n']}", flush=True)
     return 0
 

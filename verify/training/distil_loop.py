@@ -1,0 +1,112 @@
+"""The distillation's shared pieces: tokenised pairs, padded batches, logits, scores, the
+measurement pairs the cards report, and a training loop scheduled by time (standard library, torch
+and transformers only: it runs staged on a GPU machine, see ``verify/training/carry.py stage``)."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import time
+from pathlib import Path
+
+from verify.training.train_data import LABEL_ID, read_rows
+
+LOG = logging.getLogger("distil")
+HV_LABEL = {"Supports": 0, "Refutes": 1, "Neutral": 2}
+
+
+def encode(tokenizer, pairs, max_length):
+    out = []
+    for s in range(0, len(pairs), 4096):
+        chunk = pairs[s:s + 4096]
+        enc = tokenizer([p for p, _ in chunk], [h for _, h in chunk], truncation="only_first", max_length=max_length)
+        types = enc.get("token_type_ids")
+        out.extend(zip(enc["input_ids"], types if types is not None else [None] * len(chunk)))
+    return out
+
+
+def batch(encoded, idx, pad_id, torch, device):
+    from verify.training.batches import collate
+
+    ids, types, mask = collate(encoded, idx, pad_id, torch)
+    out = {"input_ids": ids.to(device), "attention_mask": mask.to(device)}
+    if encoded[idx[0]][1] is not None:  # MPNet has no token types
+        out["token_type_ids"] = types.to(device)
+    return out
+
+
+def logits_of(model, encoded, pad_id, torch, device, batch_size=512):
+    """The model's logits for every encoded pair (float32, in input order)."""
+    model.eval()
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
+    out = torch.zeros((len(encoded), 3))
+    with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            out[idx] = model(**batch(encoded, idx, pad_id, torch, device)).logits.float().cpu()
+    model.train()
+    return out
+
+
+def scores(logits, labels) -> dict:
+    preds = logits.argmax(-1).tolist()
+    f1s = []
+    for c in range(3):
+        tp = sum(p == c and y == c for p, y in zip(preds, labels))
+        wrong = sum((p == c) != (y == c) for p, y in zip(preds, labels))
+        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + wrong))
+    acc = sum(p == y for p, y in zip(preds, labels)) / max(1, len(labels))
+    return {"accuracy": round(acc, 4), "macro_f1": round(sum(f1s) / 3, 4), "n": len(labels)}
+
+
+def measurement_pairs(data: Path, healthver: Path | None, limit: int | None = None) -> dict[str, list]:
+    """dev_3way and HealthVer dev as pairs (the first ``limit`` of each, for a dry run): scored for the
+    cards, never to choose."""
+    sets = {}
+    dev = data / "dev_3way.jsonl.gz"
+    if dev.is_file():
+        sets["dev_3way"] = [(r["premise"], r["hypothesis"], LABEL_ID[r["label"]]) for r in read_rows(dev)]
+    if healthver and healthver.is_file():
+        with healthver.open(newline="", encoding="utf-8") as fh:
+            sets["healthver_dev"] = [(r["evidence"], r["claim"], HV_LABEL[r["label"]]) for r in csv.DictReader(fh)]
+    return {name: pairs[:limit] for name, pairs in sets.items()}
+
+
+def train_timed(model, encoded, targets, loss_of, args, torch, device, pad_id, check=None):
+    """Train ``model`` on ``encoded`` for ``args.minutes`` (linear warm-up and decay by time).
+
+    ``check(step)`` is called at each quarter of the time (and at the end) for selection.
+    """
+    from verify.training.batches import make_batches
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.ndim > 1]
+    optim = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01},
+                               {"params": [p for p in params if p.ndim <= 1], "weight_decay": 0.0}], lr=args.lr)
+    budget, started, step, epoch, quarter = args.minutes * 60, time.time(), 0, 0, 1
+    lengths = [len(e[0]) for e in encoded]
+    model.train()
+    while True:
+        for idx in make_batches(lengths, args.batch_size, args.seed, epoch):
+            done = (time.time() - started) / budget
+            if done >= 1:
+                if check:
+                    check(step)
+                return step
+            for group in optim.param_groups:
+                group["lr"] = args.lr * min(1.0, done / 0.05) * max(0.02, 1 - done) if done else args.lr * 1e-3
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+                logits = model(**batch(encoded, idx, pad_id, torch, device)).logits
+            loss = loss_of(logits.float(), idx)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optim.step()
+            optim.zero_grad(set_to_none=True)
+            step += 1
+            if step % 200 == 0:
+                LOG.info("step %d epoch %d loss %.4f %.0f%% of the time, %.0f pairs/s", step, epoch, loss.item(),
+                         100 * done, step * args.batch_size / (time.time() - started))
+            if check and done >= quarter / 4:
+                check(step)
+                quarter += 1
+        epoch += 1
