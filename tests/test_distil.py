@@ -170,3 +170,26 @@ def test_stage_lays_out_the_training_modules_and_inflates_the_carried_data(tmp_p
     with gzip.open(tmp_path / "nli" / "train_2way_aux.jsonl.gz", "rt") as fh:
         assert json.loads(fh.read()) == {"name": "train_2way_aux"}
     assert (tmp_path / "nli" / "dev_3way.jsonl.gz").is_file()
+
+
+@pytest.mark.parametrize("argv", [
+    ["score", "/nonexistent/model"],
+    ["student", "--data", "/nonexistent", "--pool", "p.gz", "--out", "o", "--minutes", "1"],
+    ["label", "--work", "/nonexistent", "--pool", "p.gz"],
+])
+def test_a_missing_input_is_one_error_line(argv, capsys):
+    from verify.training.distil import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: /nonexistent") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [["pack", "/nonexistent", "out"], ["unpack", "/nonexistent", "--into", "x"],
+                                  ["stage", "--pkg", "p", "--data", "/nonexistent", "--nli", "n", "distil"]])
+def test_carry_names_a_missing_input_in_one_line(argv, capsys):
+    from verify.training.carry import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: /nonexistent") and err.count("\n") == 1

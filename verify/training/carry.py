@@ -124,13 +124,17 @@ def main(argv=None) -> int:
     st.add_argument("--data", type=Path, required=True, help="the carried data folder (xz files)")
     st.add_argument("--nli", type=Path, required=True)
     args = p.parse_args(argv)
+    needs = {"pack": lambda: [args.model_dir / WEIGHTS],
+             "unpack": lambda: [part / "weights.safetensors" for part in args.parts],
+             "stage": lambda: [args.data / n for n in ("train_3way.jsonl.xz", "train_2way_aux.jsonl.xz", "dev_3way.jsonl.gz")]}[args.cmd]()
+    missing = next((path for path in needs if not path.is_file()), None)
+    if missing is not None:
+        print(f"error: {missing} not found", file=sys.stderr)
+        return 2
     if args.cmd == "stage":
         stage(args.pkg, args.modules, args.data, args.nli)
         return 0
     if args.cmd == "pack":
-        if not (args.model_dir / WEIGHTS).is_file():
-            print(f"error: no {WEIGHTS} in {args.model_dir}", file=sys.stderr)
-            return 2
         for path in pack(args.model_dir, args.out_dir, args.parts):
             print(path, sum(f.stat().st_size for f in path.iterdir()) // 2**20, "MiB")
         return 0

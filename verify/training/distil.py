@@ -245,8 +245,32 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
+def missing_input(args) -> str | None:
+    """The first input the step needs and cannot find, as an error line; None when all are there."""
+    data = [args.data / "train_3way.jsonl.gz", args.data / "train_2way_aux.jsonl.gz"]
+    needs = {
+        "pool": lambda: [*data, args.places],
+        "teacher": lambda: [*data, args.base / "config.json"],
+        "label": lambda: [args.work / "teacher" / "config.json", args.pool],
+        "student": lambda: [*data, args.pool, args.work / "teacher_logits.pt", args.work / "teacher_report.json",
+                            args.init],
+        # a verifier folder holds a Crosscheck delta or a Hugging Face model
+        "score": lambda: [None if (m / "config.json").exists() else m / "crosscheck_verifier.json"
+                          for m in args.models],
+    }[args.cmd]()
+    for path in needs:
+        if path is not None and not path.exists():
+            return f"error: {path} not found"
+    return None
+
+
 def main(argv=None) -> int:
+    """Run one step; 2 with one error line when an input is missing."""
     args = parse_args(argv)
+    problem = missing_input(args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     commands = {"pool": cmd_pool, "teacher": cmd_teacher, "label": cmd_label, "student": cmd_student, "score": cmd_score}
     return commands[args.cmd](args)
 
