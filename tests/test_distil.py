@@ -3,6 +3,7 @@
 import json
 import random
 import re
+from pathlib import Path
 
 import pytest
 
@@ -144,6 +145,12 @@ def test_the_student_trains_on_soft_labels_and_refuses_labels_of_another_pool(tm
     card = read_delta_config(tmp_path / "student")["card"]
     assert card["distilled_from"]["base"] == "test" and card["held_out"]["n"] > 0
     assert card["pool"]["gold"] == 240 - card["holdout"]["rows"] and card["noncommercial_allowed"] is False
+    assert card["holdout"]["unseen"] is True and card["initialised_from"] is None
+    shipped = Path(__file__).resolve().parents[1] / "models" / "verifier"
+    assert main([*args, "--init", str(shipped), "--keep-last"]) == 0
+    card = read_delta_config(tmp_path / "student")["card"]
+    assert card["holdout"]["unseen"] is False  # the shipped verifier trained on every row
+    assert card["selected_on"].startswith("none")
     (work / "teacher_report.json").write_text(json.dumps({"pool_sha256": "0" * 64}))
     with pytest.raises(SystemExit, match="another pool"):
         main(args)

@@ -41,14 +41,16 @@ def collate(encoded, idx, pad_id, torch):
 
 
 def encode_pairs(tokenizer, pairs, max_length: int):
-    """Token ids and type ids per pair; the premise is truncated first."""
+    """Token ids and type ids per pair (None for a tokenizer without type ids, as MPNet's); the premise
+    is truncated first."""
     out = []
     step = 2048
     for start in range(0, len(pairs), step):
         chunk = pairs[start:start + step]
         enc = tokenizer([p for p, _ in chunk], [h for _, h in chunk], truncation="only_first",
                         max_length=max_length)
-        out.extend(zip(enc["input_ids"], enc["token_type_ids"]))
+        types = enc.get("token_type_ids")
+        out.extend(zip(enc["input_ids"], types if types is not None else [None] * len(chunk)))
     return out
 
 

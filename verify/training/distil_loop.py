@@ -1,4 +1,4 @@
-"""The distillation's shared pieces: tokenised pairs, padded batches, logits, scores, the
+"""The distillation's shared pieces: padded batches, logits, scores, the
 measurement pairs the cards report, and a training loop scheduled by time (standard library, torch
 and transformers only: it runs staged on a GPU machine, see ``verify/training/carry.py stage``)."""
 
@@ -9,25 +9,15 @@ import logging
 import time
 from pathlib import Path
 
+from verify.training.batches import collate
+from verify.training.metrics import accuracy, macro_f1
 from verify.training.train_data import LABEL_ID, read_rows
 
 LOG = logging.getLogger("distil")
 HV_LABEL = {"Supports": 0, "Refutes": 1, "Neutral": 2}
 
 
-def encode(tokenizer, pairs, max_length):
-    out = []
-    for s in range(0, len(pairs), 4096):
-        chunk = pairs[s:s + 4096]
-        enc = tokenizer([p for p, _ in chunk], [h for _, h in chunk], truncation="only_first", max_length=max_length)
-        types = enc.get("token_type_ids")
-        out.extend(zip(enc["input_ids"], types if types is not None else [None] * len(chunk)))
-    return out
-
-
 def batch(encoded, idx, pad_id, torch, device):
-    from verify.training.batches import collate
-
     ids, types, mask = collate(encoded, idx, pad_id, torch)
     out = {"input_ids": ids.to(device), "attention_mask": mask.to(device)}
     if encoded[idx[0]][1] is not None:  # MPNet has no token types
@@ -49,14 +39,10 @@ def logits_of(model, encoded, pad_id, torch, device, batch_size=512):
 
 
 def scores(logits, labels) -> dict:
+    """Accuracy and macro-F1 of the logits' labels against ``labels`` (ids 0-2), over all three labels."""
     preds = logits.argmax(-1).tolist()
-    f1s = []
-    for c in range(3):
-        tp = sum(p == c and y == c for p, y in zip(preds, labels))
-        wrong = sum((p == c) != (y == c) for p, y in zip(preds, labels))
-        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + wrong))
-    acc = sum(p == y for p, y in zip(preds, labels)) / max(1, len(labels))
-    return {"accuracy": round(acc, 4), "macro_f1": round(sum(f1s) / 3, 4), "n": len(labels)}
+    return {"accuracy": round(accuracy(labels, preds), 4), "macro_f1": round(macro_f1(labels, preds, [0, 1, 2]), 4),
+            "n": len(labels)}
 
 
 def measurement_pairs(data: Path, healthver: Path | None, limit: int | None = None) -> dict[str, list]:
