@@ -9,6 +9,8 @@ import os
 import random
 from pathlib import Path
 
+from verify.training.metrics import accuracy, macro_f1
+
 
 def make_batches(lengths: list[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
     """Length-bucketed batches: shuffle, sort within pools of 50 batches, shuffle batches."""
@@ -83,14 +85,7 @@ def evaluate(model, encoded, labels, pad_id, torch, batch_size=64) -> dict:
             for i, p in zip(idx, logits.argmax(-1).tolist()):
                 preds[i] = p
     model.train()
-    acc = sum(p == y for p, y in zip(preds, labels)) / len(labels)
-    f1s = []
-    for c in range(3):
-        tp = sum(p == c and y == c for p, y in zip(preds, labels))
-        fp = sum(p == c and y != c for p, y in zip(preds, labels))
-        fn = sum(p != c and y == c for p, y in zip(preds, labels))
-        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
-    return {"accuracy": round(acc, 4), "macro_f1": round(sum(f1s) / 3, 4)}
+    return {"accuracy": round(accuracy(labels, preds), 4), "macro_f1": round(macro_f1(labels, preds, [0, 1, 2]), 4)}
 
 
 def atomic_torch_save(obj, path: Path, torch) -> None:
