@@ -13,7 +13,6 @@ dataset, and with detectors); judge throughput.
 from __future__ import annotations
 
 import argparse
-import csv
 import gzip
 import json
 import logging
@@ -29,6 +28,7 @@ from verify.scoring.aggregate import label_of
 from verify.scoring.confidence import Calibration, load_confidence_map
 from verify.settings import PACKAGE_ROOT, Settings
 from verify.training.metrics import accuracy, accuracy_by_group, confusion, macro_f1
+from verify.training.train_data import read_healthver as healthver_rows
 from verify.verifier import Verifier, judge_pairs
 
 HEALTHVER_CLAIMS = 40
@@ -92,8 +92,7 @@ def eval_pairs(judge, pairs: list[tuple[str, str]], gold: list[str]) -> dict:
 
 
 def read_healthver(path: Path, limit: int | None) -> tuple[list[tuple[str, str]], list[str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))[:limit]
+    rows = healthver_rows(path)[:limit]
     return [(r["claim"], r["evidence"]) for r in rows], [PAIR_LABELS[r["label"]] for r in rows]
 
 

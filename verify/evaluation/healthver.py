@@ -10,10 +10,10 @@ label for it stays out of its corpus (see :mod:`verify.evaluation.corpora`).
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from verify.evaluation.corpora import LabelledPair, SmallCorpora, connected_topics, small_corpora
+from verify.training.train_data import read_healthver
 
 HEALTHVER_STANCE = {"Supports": "supports", "Refutes": "contradicts", "Neutral": "none"}
 DISTRACTORS = 4
@@ -28,8 +28,7 @@ def healthver_corpora(csv_path: Path, distractors: int = DISTRACTORS, seed: int 
         distractors: Evidence texts of other topics per claim. Defaults to :data:`DISTRACTORS`.
         seed: Seed of the distractor draw. Defaults to :data:`SEED`.
     """
-    with csv_path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = read_healthver(csv_path)
     topics = connected_topics([[f"c:{r['claim']}", f"e:{r['evidence']}"]
                                + ([f"t:{r['topic_ip']}"] if r.get("topic_ip") else []) for r in rows], "hv-topic-")
     pairs = [LabelledPair(claim=r["claim"], evidence=r["evidence"], stance=HEALTHVER_STANCE[r["label"]],

@@ -71,21 +71,42 @@ def loss_fn(logits, labels, torch, smoothing: float):
     return total / len(labels)
 
 
-def evaluate(model, encoded, labels, pad_id, torch, batch_size=64) -> dict:
-    """Accuracy and macro-F1 of ``model`` on the encoded pairs (it is left in training mode)."""
-    device = next(model.parameters()).device
+def batch(encoded, idx, pad_id, torch, device) -> dict:
+    """The model's keyword inputs for the pairs ``idx`` of ``encoded``, on ``device`` (no token types
+    for a tokenizer without them, as MPNet's)."""
+    ids, types, mask = collate(encoded, idx, pad_id, torch)
+    out = {"input_ids": ids.to(device), "attention_mask": mask.to(device)}
+    if encoded[idx[0]][1] is not None:
+        out["token_type_ids"] = types.to(device)
+    return out
+
+
+def logits_of(model, encoded, pad_id, torch, device, batch_size=512, bf16: bool = True):
+    """The model's logits for every encoded pair (float32, in input order; batches of similar length).
+    ``bf16``: autocast to bfloat16 on a GPU (the distillation's reports); a CPU run is always fp32."""
     model.eval()
     order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
-    preds = [0] * len(encoded)
-    with torch.inference_mode():
+    out = torch.zeros((len(encoded), 3))
+    with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16,
+                                                enabled=bf16 and device.type == "cuda"):
         for s in range(0, len(order), batch_size):
             idx = order[s:s + batch_size]
-            ids, types, mask = (t.to(device) for t in collate(encoded, idx, pad_id, torch))
-            logits = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
-            for i, p in zip(idx, logits.argmax(-1).tolist()):
-                preds[i] = p
+            out[idx] = model(**batch(encoded, idx, pad_id, torch, device)).logits.float().cpu()
     model.train()
-    return {"accuracy": round(accuracy(labels, preds), 4), "macro_f1": round(macro_f1(labels, preds, [0, 1, 2]), 4)}
+    return out
+
+
+def scores(logits, labels) -> dict:
+    """Accuracy and macro-F1 of the logits' labels against ``labels`` (ids 0-2), over all three labels."""
+    preds = logits.argmax(-1).tolist()
+    return {"accuracy": round(accuracy(labels, preds), 4), "macro_f1": round(macro_f1(labels, preds, [0, 1, 2]), 4),
+            "n": len(labels)}
+
+
+def evaluate(model, encoded, labels, pad_id, torch, batch_size=64) -> dict:
+    """:func:`scores` of ``model`` on the encoded pairs, in fp32 (it is left in training mode)."""
+    device = next(model.parameters()).device
+    return scores(logits_of(model, encoded, pad_id, torch, device, batch_size, bf16=False), labels)
 
 
 def atomic_torch_save(obj, path: Path, torch) -> None:

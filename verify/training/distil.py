@@ -24,8 +24,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from verify.training.batches import encode_pairs
-from verify.training.distil_loop import LOG, logits_of, measurement_pairs, scores, train_timed
+from verify.training.batches import encode_pairs, logits_of, scores
+from verify.training.distil_loop import LOG, measurement_pairs, train_timed
 from verify.training.holdout import HoldoutSpec, unseen_spec
 from verify.training.train_data import load_training_rows
 

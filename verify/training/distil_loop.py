@@ -1,48 +1,18 @@
-"""The distillation's shared pieces: padded batches, logits, scores, the
+"""The distillation's shared pieces: the
 measurement pairs the cards report, and a training loop scheduled by time (standard library, torch
 and transformers only: it runs staged on a GPU machine, see ``verify/training/carry.py stage``)."""
 
 from __future__ import annotations
 
-import csv
 import logging
 import time
 from pathlib import Path
 
-from verify.training.batches import collate
-from verify.training.metrics import accuracy, macro_f1
-from verify.training.train_data import LABEL_ID, read_rows
+from verify.training.batches import batch
+from verify.training.train_data import LABEL_ID, read_healthver, read_rows
 
 LOG = logging.getLogger("distil")
 HV_LABEL = {"Supports": 0, "Refutes": 1, "Neutral": 2}
-
-
-def batch(encoded, idx, pad_id, torch, device):
-    ids, types, mask = collate(encoded, idx, pad_id, torch)
-    out = {"input_ids": ids.to(device), "attention_mask": mask.to(device)}
-    if encoded[idx[0]][1] is not None:  # MPNet has no token types
-        out["token_type_ids"] = types.to(device)
-    return out
-
-
-def logits_of(model, encoded, pad_id, torch, device, batch_size=512):
-    """The model's logits for every encoded pair (float32, in input order)."""
-    model.eval()
-    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
-    out = torch.zeros((len(encoded), 3))
-    with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-        for s in range(0, len(order), batch_size):
-            idx = order[s:s + batch_size]
-            out[idx] = model(**batch(encoded, idx, pad_id, torch, device)).logits.float().cpu()
-    model.train()
-    return out
-
-
-def scores(logits, labels) -> dict:
-    """Accuracy and macro-F1 of the logits' labels against ``labels`` (ids 0-2), over all three labels."""
-    preds = logits.argmax(-1).tolist()
-    return {"accuracy": round(accuracy(labels, preds), 4), "macro_f1": round(macro_f1(labels, preds, [0, 1, 2]), 4),
-            "n": len(labels)}
 
 
 def measurement_pairs(data: Path, healthver: Path | None, limit: int | None = None) -> dict[str, list]:
@@ -53,8 +23,7 @@ def measurement_pairs(data: Path, healthver: Path | None, limit: int | None = No
     if dev.is_file():
         sets["dev_3way"] = [(r["premise"], r["hypothesis"], LABEL_ID[r["label"]]) for r in read_rows(dev)]
     if healthver and healthver.is_file():
-        with healthver.open(newline="", encoding="utf-8") as fh:
-            sets["healthver_dev"] = [(r["evidence"], r["claim"], HV_LABEL[r["label"]]) for r in csv.DictReader(fh)]
+        sets["healthver_dev"] = [(r["evidence"], r["claim"], HV_LABEL[r["label"]]) for r in read_healthver(healthver)]
     return {name: pairs[:limit] for name, pairs in sets.items()}
 
 

@@ -52,6 +52,15 @@ def read_rows(path: Path):
             yield json.loads(line)
 
 
+def read_healthver(path: Path) -> list[dict[str, str]]:
+    """HealthVer's CSV as one dict a row (claim, evidence, label as written: Supports / Refutes / Neutral,
+    topic_ip, ...). A measurement set: read for the figures reported, never to fit (its one reader)."""
+    import csv
+
+    with Path(path).open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
 def balanced(rows: list[tuple[str, str, int]], seed: int) -> list[tuple[str, str, int]]:
     """``rows`` with every label cut down, at random, to the count of the rarest one."""
     by_label: dict[int, list] = {}
