@@ -94,7 +94,7 @@ class Clock:
 
     def __init__(self) -> None:
         self.spent: dict[str, float] = defaultdict(float)
-        self.pairs = self.passages = 0
+        self.pairs = self.passages = self.unread = 0
 
     def timed(self, part: str, function):
         def run(*args, **kwargs):
@@ -157,18 +157,19 @@ index's store (``python -m verify analyse``); ``rest``: the other detectors' wor
 
 
 def timed_checks(verifier: Verifier, claims: list[str], clock: Clock,
-                 sources: set[str] | None = None) -> tuple[dict[str, list[float]], list[int], list[int]]:
+                 sources: set[str] | None = None) -> tuple[dict[str, list[float]], list[int], list[int], list[int]]:
     """Check each claim alone (against ``sources`` only, when given): per claim its seconds per part
-    (``rest``: detectors, report), judge pairs, passages."""
+    (``rest``: detectors, report), judge pairs, passages retrieved, passages the judge read (the others
+    the gates settle unread: ``aggregate.unread_neutral``)."""
     return interleaved_checks({"": (verifier, clock)}, claims, sources)[""]
 
 
 def interleaved_checks(variants: dict[str, tuple[Verifier, Clock]], claims: list[str],
                        sources: set[str] | None = None
-                       ) -> dict[str, tuple[dict[str, list[float]], list[int], list[int]]]:
+                       ) -> dict[str, tuple[dict[str, list[float]], list[int], list[int], list[int]]]:
     """As :func:`timed_checks` for each variant, the variants taking turns claim by claim (a fair ratio
     under a changing load)."""
-    results = {name: ({part: [] for part in (*PARTS, "total")}, [], []) for name in variants}
+    results = {name: ({part: [] for part in (*PARTS, "total")}, [], [], []) for name in variants}
     current: list[Clock] = []
     timed = {name: clock.timed("search", verify.verifier.select_candidates) for name, (_, clock) in variants.items()}
     names: list[str] = []
@@ -182,6 +183,12 @@ def interleaved_checks(variants: dict[str, tuple[Verifier, Clock]], claims: list
         return found
 
     parse, read = verify.evidence.analysis._analyse, verify.evidence.stored.PassageRecords.load
+    settled = verify.verifier.unread_neutral
+
+    def unread(*args, **kwargs):
+        out = settled(*args, **kwargs)
+        current[-1].unread += bool(out)
+        return out
 
     def analysing(function):
         def run(*args, **kwargs):
@@ -193,16 +200,17 @@ def interleaved_checks(variants: dict[str, tuple[Verifier, Clock]], claims: list
         return run
 
     with mock.patch.object(verify.verifier, "select_candidates", search), \
+            mock.patch.object(verify.verifier, "unread_neutral", unread), \
             mock.patch.object(verify.evidence.analysis, "_analyse", analysing(parse)), \
             mock.patch.object(verify.evidence.stored.PassageRecords, "load", analysing(read)):
         for claim in claims:
             for name, (verifier, clock) in variants.items():
-                per_part, pairs, passages = results[name]
+                per_part, pairs, passages, judged = results[name]
                 torch.set_num_threads(verifier.settings.threads or default_threads)
                 names.append(name)
                 current.append(clock)
                 clock.spent.clear()
-                clock.pairs = clock.passages = 0
+                clock.pairs = clock.passages = clock.unread = 0
                 start = time.perf_counter()
                 verifier.check(claim, sources=sources)
                 total = time.perf_counter() - start
@@ -212,6 +220,7 @@ def interleaved_checks(variants: dict[str, tuple[Verifier, Clock]], claims: list
                 per_part["total"].append(total)
                 pairs.append(clock.pairs)
                 passages.append(clock.passages)
+                judged.append(clock.passages - clock.unread)
     torch.set_num_threads(default_threads)
     return results
 
@@ -249,7 +258,7 @@ def run_variants(args: argparse.Namespace, index_dir: Path) -> int:
           f"torch threads {torch.get_num_threads()}; variants take turns claim by claim\n")
     base = None
     rows = []
-    for name, (per_part, pairs, passages) in results.items():
+    for name, (per_part, pairs, *_) in results.items():
         p50 = float(np.percentile(per_part["total"], 50))
         judge_p50 = float(np.percentile(per_part["judge"], 50))
         pair_rate = sum(pairs) / max(sum(per_part["judge"]), 1e-9)
@@ -298,7 +307,7 @@ def run(args: argparse.Namespace, index_dir: Path) -> int:
     verifier = Verifier.from_index(index_dir, settings, embedder=TimedEmbedder(embedder, clock), judge=counting)
     verifier.check(claims[0])  # warm-up: loads the embedding and verifier models
     counting.calls.clear()
-    per_part, pairs, passages = timed_checks(verifier, claims, clock)
+    per_part, pairs, passages, judged = timed_checks(verifier, claims, clock)
     seconds = per_part["total"]
     peak_mib = peak_rss_mib()
     import torch
@@ -311,7 +320,8 @@ def run(args: argparse.Namespace, index_dir: Path) -> int:
         f"{1000 * float(np.mean(seconds)):.0f}", f"{peak_mib:.0f}",
     ]]))
     print("\n" + split_table(per_part, pairs))
-    print(f"\npassages judged per claim, p50 / max: {np.median(passages):.0f} / {max(passages)}")
+    print(f"\npassages per claim, p50 / max: retrieved {np.median(passages):.0f} / {max(passages)}, read by the judge "
+          f"{np.median(judged):.0f} / {max(judged)}")
     print("\n" + pair_cost_table(counting.calls))
     if not args.no_draft:
         draft_seconds(Verifier(verifier.index, settings, embedder, judge), claims, args)
@@ -346,7 +356,7 @@ def run_synthetic(args: argparse.Namespace) -> int:
     claims = synthetic_claims(args.count)
     chosen = spread_sources(list(verifier.index.rows.source_ids), args.sources) if args.sources else None
     verifier.check(claims[0], sources=chosen)  # warm-up: the encoder's table, the corpus's names, the judge
-    per_part, pairs, passages = timed_checks(verifier, claims, clock, chosen)
+    per_part, pairs, passages, _ = timed_checks(verifier, claims, clock, chosen)
     queries = verifier.embedder.inner.embed(claims)
     before = [len([h for h in hits if h.similarity >= settings.min_similarity])
               for hits in per_source_hits(verifier.index, queries, settings.k_per_source, chosen)]

@@ -25,8 +25,8 @@ from verify.judge.backends import Judge, NLIJudge
 from verify.judge.context_gate import ContextGate, load_context_gate, window_features
 from verify.judge.readings import predict_readings_split, predict_reported, readings
 from verify.models import Judgement, Report
-from verify.scoring.aggregate import combine, label_of
-from verify.scoring.assemble import assemble_report, iso_date, probabilities
+from verify.scoring.aggregate import combine, label_of, unread_neutral
+from verify.scoring.assemble import assemble_report, detect_hits, iso_date, probabilities
 from verify.scoring.candidates import select_candidates
 from verify.scoring.confidence import Calibration, load_confidence_map
 from verify.scoring.reasons import passage_reasons
@@ -35,6 +35,8 @@ from verify.settings import Settings
 LOG = logging.getLogger(__name__)
 CHECK_BATCH = 8
 """Claims ``check_many`` embeds and judges together (progress is reported per batch)."""
+UNREAD = np.array([0.0, 0.0, 1.0])
+"""The reading a passage gets when the gates make it neutral whatever the judge says (it is not judged)."""
 
 
 class Verifier:
@@ -214,15 +216,25 @@ class Verifier:
                 passages.append((sent.text, anchor))
                 windows.append(context if s.judge_context else None)  # a fact split over two sentences
         self.passage_records.load(passages)  # the detectors' analyses of them, stored at index time
-        wanted = self.context_wanted(items, windows, [h.similarity for hits in hit_lists for h in hits])
-        probs, own = predict_readings_split(self.nli, items, windows, recheck=s.recheck_contradictions,
-                                            context_wanted=wanted)
-        reports, used = [], 0
+        found, used = [], 0
         for claim, hits in zip(claims, hit_lists):
+            found.append(detect_hits(self.index, claim, hits, self.names, s, contexts[used:used + len(hits)]))
+            used += len(hits)
+        # a passage the gates make neutral whatever the judge says is not judged (exact: same report)
+        read = [i for i, f in enumerate(f for fs in found for f in fs) if not unread_neutral(f, s.scoring)]
+        similarity = [h.similarity for hits in hit_lists for h in hits]
+        wanted = self.context_wanted([items[i] for i in read], [windows[i] for i in read], [similarity[i] for i in read])
+        probs, own = np.tile(UNREAD, (len(items), 1)), np.tile(UNREAD, (len(items), 1))
+        if read:
+            probs[read], own[read] = predict_readings_split(
+                self.nli, [items[i] for i in read], [windows[i] for i in read], recheck=s.recheck_contradictions,
+                context_wanted=wanted)
+        reports, used = [], 0
+        for claim, hits, detections in zip(claims, hit_lists, found):
             reports.append(assemble_report(
                 self.index, claim, hits, probs[used:used + len(hits)], own[used:used + len(hits)], settings=s,
                 confidence_map=self.confidence_map, names=self.names, sources=sources, all_sources=all_sources,
-                contexts=contexts[used:used + len(hits)]))
+                contexts=contexts[used:used + len(hits)], detections=detections))
             used += len(hits)
         if items:  # the models, the names and the index's tables are loaded now
             settle_heap()

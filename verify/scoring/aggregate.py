@@ -108,6 +108,17 @@ def retrieval_gate(probs: np.ndarray, found: Detection, settings: ScoringSetting
     return np.array((s, c, n))
 
 
+def unread_neutral(found: Detection, settings: ScoringSettings = SCORING_DEFAULTS) -> bool:
+    """Whether :func:`retrieval_gate` makes the passage neutral whatever the judge reads in it.
+
+    With no hard mismatch, no confirmed date or figure and none of the claim's content words,
+    the gate moves all of "contradicts" (alignment at most 0.3) and all of "supports" (alignment 0,
+    below ``settings.support_gate``) to "neutral", after any :func:`combine`: such a retrieved
+    passage need not be judged (a check judges only the others; ``tests/test_unread.py``).
+    """
+    return not found.hard and not found.agreements and found.alignment <= 0 and settings.support_gate > 0
+
+
 def _to_neutral(side: float, neutral: float, share: float) -> tuple[float, float]:
     """``(side, neutral)`` after ``share`` of ``side`` moved to neutral."""
     moved = side * share

@@ -19,6 +19,7 @@ import numpy as np
 
 from index.models import Hit, SourceSummary
 from index.store.claim_index import ClaimIndex
+from verify.evidence.detection import Detection
 from verify.evidence.detectors import context_modality, detect
 from verify.evidence.names import known_names
 from verify.evidence.text import starts_dependent
@@ -29,13 +30,14 @@ from verify.scoring.aggregate import (
     overall_verdict,
     retrieval_gate,
     source_stance,
+    unread_neutral,
 )
 from verify.scoring.confidence import Calibration, StanceFeatures, stance_features
 from verify.scoring.independence import group_sources, independent_stances
 from verify.scoring.reasons import passage_reasons
 from verify.settings import Settings
 
-__all__ = ["assemble_report", "iso_date", "probabilities"]
+__all__ = ["assemble_report", "detect_hits", "iso_date", "probabilities"]
 
 _RANK = {"supports": 0, "contradicts": 0, "mixed": 0, "none": 1}
 
@@ -73,18 +75,34 @@ class _Judged:
     source_id: str
 
 
-def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.ndarray,
-            names: frozenset[str], settings: Settings, context: str | None = None) -> _Judged:
+def detect_hits(index: ClaimIndex, claim: str, hits: list[Hit], names: frozenset[str], settings: Settings,
+                contexts: list[str] | None = None) -> list[Detection]:
+    """What the detectors find in each retrieved passage of ``claim``, before any judge reads it.
+
+    Args:
+        names: Words the corpus writes as names (the claim's are added here).
+        contexts: ``index.context`` of each hit, when the caller has read them. Defaults to None: read here.
+    """
+    names = names | known_names([claim])  # once a claim: the corpus's names are a set as large as its vocabulary
+    found = []
+    for hit, context in zip(hits, contexts or [None] * len(hits)):
+        sent = index.sentences[hit.sentence]
+        # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...");
+        # a sentence that leans back ("These letters ...") is read with two sentences before it
+        context = index.context(hit.sentence) if context is None else context
+        wider = index.context(hit.sentence, 2) if starts_dependent(sent.text) else context
+        anchor = iso_date(index.summary(sent.source_id).date)
+        found.append(detect(claim, sent.text, wider, anchor=anchor, names=names, settings=settings.evidence))
+    return found
+
+
+def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.ndarray, found: Detection,
+            settings: Settings, context: str | None = None) -> _Judged:
     """One retrieved passage with the detectors' reading of it (``context``: ``index.context`` of
     the hit, when the caller has read it already)."""
     scoring = settings.scoring
     sent = index.sentences[hit.sentence]
-    doc = index.summary(sent.source_id)
-    # names may sit in a neighbouring sentence ("... in Pyongyang. The ambassador attended ...");
-    # a sentence that leans back ("These letters ...") is read with two sentences before it
     context = index.context(hit.sentence) if context is None else context
-    wider = index.context(hit.sentence, 2) if starts_dependent(sent.text) else context
-    found = detect(claim, sent.text, wider, anchor=iso_date(doc.date), names=names, settings=settings.evidence)
     if p[0] > alone[0] + 0.05 and p[0] >= 0.5:  # the neighbours, not the sentence, support it
         planned = context_modality(claim, context)
         if planned and not any(m.kind == "modality" for m in found.mismatches):
@@ -94,7 +112,7 @@ def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.nd
     passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label,
                       probabilities=probabilities(adjusted), similarity=round(float(hit.similarity), 4),
                       context=context, kind=sent.kind, mismatches=found.mismatches,
-                      reasons=passage_reasons(label, p, found, scoring))
+                      reasons=passage_reasons(label, p, found, scoring, read=not unread_neutral(found, scoring)))
     return _Judged(passage=passage, probs=adjusted, similarity=float(hit.similarity), row=hit.sentence,
                    alone=retrieval_gate(combine(alone, found, scoring), found, scoring),
                    anchor=-1 if found.hard else int(0 < found.claim_slots == found.agreements),
@@ -117,7 +135,7 @@ def _listed(index: ClaimIndex, judged: Collection[str], sources: Collection[str]
 def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.ndarray, own: np.ndarray, *,
                     settings: Settings, confidence_map: Calibration, names: frozenset[str],
                     sources: Collection[str] | None = None, all_sources: bool = False,
-                    contexts: list[str] | None = None) -> Report:
+                    contexts: list[str] | None = None, detections: list[Detection] | None = None) -> Report:
     """The report of one claim from its judged passages.
 
     Args:
@@ -135,15 +153,18 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
         all_sources: List every source checked, those without a judged passage too. Defaults to False.
         contexts: ``index.context`` of each hit, when the caller has read them for the judge
             (each is then read once a check). Defaults to None: read here.
+        detections: :func:`detect_hits` of ``hits``, when the caller has them (it chose which passages
+            to judge from them). Defaults to None: detected here.
 
     Returns:
         The report; ``sources_without_evidence`` counts the sources checked (chosen, or all) with no
         judged passage, listed or not.
     """
     by_source: dict[str, list[_Judged]] = defaultdict(list)
-    names = names | known_names([claim])  # once a claim: the corpus's names are a set as large as its vocabulary
-    for h, p, alone, context in zip(hits, probs, own, contexts or [None] * len(hits)):
-        judged = _judged(index, claim, h, p, alone, names, settings, context)
+    if detections is None:
+        detections = detect_hits(index, claim, hits, names, settings, contexts)
+    for h, p, alone, found, context in zip(hits, probs, own, detections, contexts or [None] * len(hits)):
+        judged = _judged(index, claim, h, p, alone, found, settings, context)
         by_source[judged.source_id].append(judged)
     listed, covered = _listed(index, by_source, sources, all_sources, settings.list_chosen)
     verdicts, best_row = [], {}

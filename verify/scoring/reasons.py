@@ -19,7 +19,7 @@ _SLOTS = {"date": "dates", "number": "figures", "place": "places", "title": "tit
 
 
 def passage_reasons(label: str, model: np.ndarray, found: Detection,
-                    settings: ScoringSettings = SCORING_DEFAULTS) -> list[str]:
+                    settings: ScoringSettings = SCORING_DEFAULTS, read: bool = True) -> list[str]:
     """The reasons for ``label``, most decisive first.
 
     Args:
@@ -27,6 +27,8 @@ def passage_reasons(label: str, model: np.ndarray, found: Detection,
         model: The judge's probabilities before them (supports, contradicts, neutral).
         found: What the detectors found for the pair.
         settings: The scoring thresholds (for the word-share gate).
+        read: False for a passage the judge did not read (``aggregate.unread_neutral``): ``model``
+            is then no reading and the reason says so.
 
     Returns:
         One or more short phrases.
@@ -41,7 +43,9 @@ def passage_reasons(label: str, model: np.ndarray, found: Detection,
                 else f"holds {found.alignment:.0%} of the claim's words and confirms its dates and figures")
         return [lead, *agreed]
     reasons = [m.detail for m in found.soft]  # a plan, a missing name, an unstated "first"
-    if model_label != "neutral" and not found.hard and not found.agreements and (
+    if not read:
+        reasons.append("shares none of the claim's words: another topic, set aside unread")
+    elif model_label != "neutral" and not found.hard and not found.agreements and (
             found.alignment < settings.support_gate or model_label == "contradicts"):
         reasons.append(f"shares only {found.alignment:.0%} of the claim's words: another topic, set aside")
     if found.other_event:
