@@ -47,6 +47,7 @@ from index.search.per_source import as_queries, score_sources
 from index.store.claim_index import ClaimIndex
 from verify import Settings, Verifier
 from verify.evidence.stored import store_path
+from verify.judge.cache import CachedJudge
 from verify.verifier import nli_judge
 
 DEV_CLAIMS = ROOT.parent / "shared" / "eval" / "dev_claims.jsonl"
@@ -398,8 +399,8 @@ def draft_seconds(verifier: Verifier, claims: list[str], args: argparse.Namespac
     """A 30-sentence draft: one check per sentence (baseline) vs ``check_many``'s batches, and the fast judge."""
     draft = (claims * (n // len(claims) + 1))[:n]
     rows, base = [], None
-    fast = Verifier(verifier.index, Settings.from_env(verifier_path=args.model, backend="onnx", quantize=True),
-                    embedder=verifier.embedder)
+    fast = Verifier(verifier.index, Settings.from_env(verifier_path=args.model, backend="onnx", quantize=True,
+                                                      judge_cache_pairs=0), embedder=verifier.embedder)
     fast.check(draft[0])  # loads (and on first use exports) the ONNX judge
     one_way = Verifier(verifier.index, verifier.settings.model_copy(update={"recheck_contradictions": False}),
                        embedder=verifier.embedder, judge=verifier.nli)
@@ -412,6 +413,17 @@ def draft_seconds(verifier: Verifier, claims: list[str], args: argparse.Namespac
         took = time.perf_counter() - start
         base = base or took
         rows.append([name, f"{took:.1f}", f"{base / took:.2f}x"])
+    # the edit-and-re-check loop: the judge's memory of readings (verify.judge.cache) answers the unchanged sentences
+    memory = CachedJudge(verifier.nli, 20_000)
+    again = Verifier(verifier.index, verifier.settings, embedder=verifier.embedder, judge=memory)
+    again.check_many(draft)  # the draft as first checked (untimed): its readings are kept
+    edited, before = list(draft), memory.misses
+    edited[0] = f"{draft[0].rstrip('.')} last year."  # the first sentence edited
+    start = time.perf_counter()
+    again.check_many(edited)
+    took = time.perf_counter() - start
+    rows.append([f"check_many again, sentence 1 edited (judge memory; {memory.misses - before} pairs judged)",
+                 f"{took:.1f}", f"{base / took:.2f}x"])
     print(f"\n{n}-sentence draft (the dev claims repeated)\n")
     print(table(["mode", "seconds", "speed-up"], rows))
 

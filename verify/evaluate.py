@@ -190,7 +190,8 @@ def main(argv=None) -> int:
         results["dev_3way"]["bare_by_dataset"] = accuracy_by_group(
             [r.get("dataset", "?") for r in dev_rows], dev_gold, bare)
     if "speed" not in args.skip:
-        results["judge_pairs_per_s"] = throughput(judge, dev_pairs)
+        # the model's own rate: its memory of readings (verify.judge.cache) would answer the repeats
+        results["judge_pairs_per_s"] = throughput(getattr(judge, "inner", judge), dev_pairs)
     print_table(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")

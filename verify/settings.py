@@ -26,6 +26,7 @@ ENV = {  # environment variable -> field
     "CROSSCHECK_QUANTIZE_SCHEME": "quantize_scheme",
     "CROSSCHECK_NOTES": "notes_db",
     "CROSSCHECK_STANCE_CALIBRATION": "stance_calibration",
+    "CROSSCHECK_JUDGE_CACHE": "judge_cache_pairs",
 }
 
 
@@ -192,6 +193,11 @@ class Settings(BaseModel):
                                            "or inner-layers (the first and last encoder layers and the embeddings "
                                            "kept fp32; verify.judge.onnx_backend)")
     threads: int | None = Field(default=None, ge=1, description="torch threads; None = torch default")
+    judge_cache_pairs: int = Field(
+        default=20_000, ge=0,
+        description="(passage, claim) readings the judge keeps in memory (~1 KB each), so a statement re-checked "
+                    "or a draft re-checked after an edit judges only new pairs (verify.judge.cache); 0: off, as "
+                    "the benchmarks of cold checks and the evaluation's throughput need")
     notes_db: Path = Field(default=DEFAULT_NOTES, description="SQLite file of the app's reviews and check history")
     evidence: EvidenceSettings = Field(default_factory=EvidenceSettings,
                                        description="the detectors' hand-set thresholds (verify.evidence)")

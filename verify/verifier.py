@@ -22,6 +22,7 @@ from verify.evidence.stored import PassageRecords
 from verify.evidence.text import starts_dependent
 from verify.inputs import validate_claim
 from verify.judge.backends import Judge, NLIJudge
+from verify.judge.cache import CachedJudge
 from verify.judge.context_gate import ContextGate, load_context_gate, window_features
 from verify.judge.readings import predict_readings_split, predict_reported, readings
 from verify.models import Judgement, Report
@@ -128,7 +129,7 @@ class Verifier:
         """The NLI judge (created on first use; safe when several app sessions share the verifier)."""
         with self._lock:
             if self._judge is None:
-                self._judge = nli_judge(self.settings)
+                self._judge = cached(nli_judge(self.settings), self.settings)
             return self._judge
 
     # -- judging free pairs -------------------------------------------------------------
@@ -269,6 +270,11 @@ def nli_judge(settings: Settings) -> NLIJudge:
         raise ModelError(f"no verifier model at {path}; set CROSSCHECK_VERIFIER or --model")
     return NLIJudge(path, batch_size=settings.batch_size, threads=settings.threads, quantize=settings.quantize,
                     backend=settings.backend, scheme=settings.quantize_scheme, onnx_cache=settings.onnx_cache)
+
+
+def cached(judge: Judge, settings: Settings) -> Judge:
+    """``judge`` with a memory of ``settings.judge_cache_pairs`` readings (itself when that is 0)."""
+    return CachedJudge(judge, settings.judge_cache_pairs) if settings.judge_cache_pairs else judge
 
 
 def judge_pairs(judge: Judge, pairs: list[tuple[str, str]], settings: Settings | None = None) -> list[Judgement]:

@@ -37,7 +37,7 @@ from verify.errors import InvalidClaimError
 from verify.judge.backends import Judge
 from verify.models import Judgement, Report
 from verify.settings import Settings
-from verify.verifier import Verifier, judge_pairs, nli_judge
+from verify.verifier import Verifier, cached, judge_pairs, nli_judge
 from verify.workbench.export import claim_review, reports_csv, reports_json, reports_markdown
 
 __all__ = ["LOCAL_HOSTS", "create_app", "serve"]
@@ -70,7 +70,8 @@ class _Service:
     def __init__(self, settings: Settings, embedder: Embedder | None, judge: Judge | None) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.judge = _SharedJudge((lambda: judge) if judge is not None else (lambda: nli_judge(settings)))
+        self.judge = _SharedJudge((lambda: judge) if judge is not None
+                                  else (lambda: cached(nli_judge(settings), settings)))
         self.busy = threading.Lock()
         """Held while a request uses the models."""
         self._verifier: Verifier | None = None
