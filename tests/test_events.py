@@ -148,3 +148,47 @@ def test_a_reporting_verb_beside_a_recurring_event_leaves_it_recurring(claim, pa
 def test_a_reporting_verb_beside_a_one_off_event_keeps_its_date_compared():
     found = detect("The treaty was signed in 1999.", "The treaty was signed in 2001, the ministry said.")
     assert [m.kind for m in found.hard] == ["date"]
+
+
+CAPTION = ("Russian President Vladimir Putin (2-R) greets North Korean leader Kim Jong Un (L) during a visit "
+           "to the Vostochny cosmodrome outside of the town of Tsiolkovsky, some 180 km north of "
+           "Blagoveschensk in Amur region, Russia, 13 September 2023. EFE-EPA FILE/MIKHAIL METZEL /SPUTNIK")
+
+
+@pytest.mark.parametrize("claim", [
+    "Kim Jong Un visited the Russian Federation in April 2019.",
+    "Kim Jong Un met Putin in 2019.",
+    "Kim Jong Un and Putin exchanged letters in April 2021.",
+])
+def test_a_date_no_event_claims_years_from_a_recurring_events_date_is_another_occasion(claim):
+    # a caption's closing date, years from a visit or a meeting claimed: another occasion, as the date
+    # of that very visit would be ("visited in July 2000" / "in June 2024"), not a contradiction
+    found = detect(claim, CAPTION)
+    assert not dates(found) and found.other_occasion == 1
+
+
+@pytest.mark.parametrize("claim", [
+    "Kim Jong Un met Vladimir Putin at the Vostochny cosmodrome in December.",  # the year unsaid: maybe this one
+    "Kim Jong Un met Putin in September 2022.",  # a year apart: read as a slip, not another occasion
+    "Putin and Kim Jong Un signed a treaty in 2019.",  # a one-off event
+])
+def test_a_date_no_event_claims_still_contradicts_one_off_events_and_near_dates(claim):
+    assert [m.kind for m in dates(detect(claim, CAPTION))] == ["date"]
+
+
+@pytest.mark.parametrize("anchor, occasions", [(date(2023, 10, 12), 1), (None, 0), (date(2020, 10, 1), 0)])
+def test_a_date_written_without_its_year_takes_the_texts_year(anchor, occasions):
+    # "on September 14" in a text of October 2023 is 2023: years from April 2019; in a text of 2020 it is
+    # a year from it; in a text without a date its year is unknown
+    caption = "This file photo, taken on September 14, shows Kim Jong Un and Vladimir Putin holding talks."
+    found = detect("Kim Jong Un visited the Russian Federation in April 2019.", caption, anchor=anchor)
+    assert found.other_occasion == occasions and (not dates(found) if occasions else True)
+
+
+@pytest.mark.parametrize("month, anchor, year", [(9, date(2023, 10, 12), 2023), (12, date(2024, 1, 5), 2023),
+                                                 (None, date(2024, 1, 5), None), (9, None, None)])
+def test_implied_year(month, anchor, year):
+    from verify.evidence.events import implied_year
+    from verify.evidence.slots import DateSlot
+
+    assert implied_year(DateSlot("", 0, 0, month=month), anchor) == year

@@ -3,7 +3,7 @@ so re-checking a statement, or a draft after one edit, judges only the new pairs
 
 from __future__ import annotations
 
-import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -58,20 +58,9 @@ def test_threads_share_one_memory():
     inner = RecordingJudge(keyword_rule)
     judge = CachedJudge(inner, 100)
     expected = RecordingJudge(keyword_rule).predict(PAIRS * 5)
-    got, errors = [], []
-
-    def read():
-        try:
-            got.append(judge.predict(PAIRS * 5))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=read) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors and all(np.array_equal(g, expected) for g in got)
+    with ThreadPoolExecutor(max_workers=8) as pool:  # .result() raises what a thread raised
+        got = [f.result() for f in [pool.submit(judge.predict, PAIRS * 5) for _ in range(8)]]
+    assert all(np.array_equal(g, expected) for g in got)
     assert judge.misses <= 8 * len(PAIRS) and judge.hits + judge.misses == 8 * len(PAIRS) * 5
 
 

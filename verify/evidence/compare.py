@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from verify.evidence.analysis import Analysis
 from verify.evidence.detection import Detection, span
-from verify.evidence.events import Event, other_occasion
+from verify.evidence.events import Event, other_occasion, unplaced_occasion
 from verify.evidence.events import same_event as _same_event
 from verify.evidence.places import relation
 from verify.evidence.slots import quantity_agrees, same_measure
@@ -62,8 +62,8 @@ def compare_dates(claim: Analysis, passage: Analysis, found: Detection,
             continue
         p, same, pe = max(candidates, key=lambda x: x[1] is True)  # the same event's date first
         found.saw_event(same)
-        if same and other_occasion(ce, pe, c, p, passage.anchor, elsewhere=_elsewhere(claim, passage),
-                                   settings=settings):
+        if (other_occasion(ce, pe, c, p, passage.anchor, elsewhere=_elsewhere(claim, passage), settings=settings)
+                if same else unplaced_occasion(ce, c, p, passage.anchor, settings)):
             found.other_occasion += 1
             continue
         found.mismatches.append(Mismatch(
