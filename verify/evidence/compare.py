@@ -109,6 +109,9 @@ def compare_figures(claim: Analysis, passage: Analysis, found: Detection) -> lis
         f, same = max(closest, key=lambda x: x[1] is True)
         found.saw_event(same)
         p = f.quantity
+        if other_anniversary(q.unit, p.unit, claim, passage):
+            found.other_occasion += 1
+            continue
         if head and head == f.head:
             found.counted.add(len(found.mismatches))  # both count the same thing ("cases")
         c_text, p_text = claim.text[q.bound_start:q.unit_end], passage.text[p.bound_start:p.unit_end]
@@ -117,6 +120,20 @@ def compare_figures(claim: Analysis, passage: Analysis, found: Detection) -> lis
             passage=span(passage.text, p.bound_start, p.unit_end), detail=_reason("number", same, c_text, p_text)))
     # the figures and their bounds ("fewer than"); what they count still says what the claim is about
     return [(f.quantity.bound_start, f.quantity.end) for f in claim.figures]
+
+
+def other_anniversary(claim_unit: str | None, passage_unit: str | None, claim: Analysis, passage: Analysis) -> bool:
+    """Whether two anniversaries of different rank ("the 70th anniversary" / "the 75th") are two
+    occasions of one recurring celebration, not a disagreement: the claim dates its own to a year
+    and the passage places its one in no such year (its written years and its text's own year).
+    Without a year in the claim ("celebrated the 70th anniversary") it may mean the passage's."""
+    if not claim_unit == passage_unit == "anniversary":
+        return False
+    claimed = {d.year for d in claim.dates if d.year and not d.derived}
+    placed = {d.year for d in passage.dates if d.year and not d.derived}
+    if passage.anchor:
+        placed.add(passage.anchor.year)
+    return bool(claimed) and not claimed & placed
 
 
 def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list[tuple[int, int]]:
