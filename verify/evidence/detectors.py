@@ -22,6 +22,7 @@ from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation
 from verify.evidence.names import NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
 from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates
+from verify.evidence.speakers import speaker
 from verify.evidence.surface import shouting, surface
 from verify.evidence.text import canonical, stem, words
 from verify.models import Mismatch
@@ -129,6 +130,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     negation(c, p, shared, found)
     modality(c, p, found)
     first_only(c.text, full, found)
+    speaker(c.text, passage, found)
     said, seen = passage, full
     reported = None if c.reporting else p.reported
     if reported:
@@ -145,9 +147,10 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # shares a third of ("under 8,000 coronavirus cases" / "8,030 confirmed cases")
         keep = {i for i in found.counted if found.topic_alignment >= settings.counted_alignment}
         found.keep(lambda i, m: m.kind not in HARD_KINDS or i in keep)
-    elif any(m.kind in ("modality", "entity") for m in found.mismatches):
+    elif any(m.kind in ("modality", "entity", "speaker") for m in found.mismatches):
         # A different date, number or place only contradicts when the passage is about the same
-        # event: not when it reports a plan, or never names the claim's place or person.
+        # event: not when it reports a plan, never names the claim's place or person, or gives the
+        # claim's words to another speaker.
         found.keep(lambda i, m: m.kind not in ("date", "number", "place"))
     # spans point into the claim as the caller wrote it (same offsets: see ``surface``)
     found.mismatches, found.set_aside = (
