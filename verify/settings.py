@@ -58,6 +58,11 @@ class EvidenceSettings(BaseModel):
         default=2, ge=1,
         description="years apart at which two dates of a repeatable event (a visit, a meeting) are two occasions, "
                     "not a disagreement ('visited Pyongyang in 2024' / 'in 2000'); one year apart is read as a slip")
+    speaker_share: float = Field(
+        default=0.6, ge=0, le=1,
+        description="share of a claim's reported words ('Kim warned that ...') a passage clause must hold before "
+                    "its speaker is compared with the claim's: most of them, so a clause on something else is not "
+                    "read as the same words (verify.evidence.speakers)")
     min_city_population: int = Field(
         default=100_000, ge=0,
         description="gazetteer cities smaller than this are left out: their names collide with other words and "

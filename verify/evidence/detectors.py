@@ -130,7 +130,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     negation(c, p, shared, found)
     modality(c, p, found)
     first_only(c.text, full, found)
-    speaker(c.text, passage, found)
+    speaker(c.text, passage, found, settings)
     said, seen = passage, full
     reported = None if c.reporting else p.reported
     if reported:

@@ -16,6 +16,7 @@ import re
 from verify.evidence.detection import Detection, span
 from verify.evidence.text import content_stems
 from verify.models import Mismatch
+from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 _SAYING = (r"(?:said|says|warned|warns|claimed|claims|stated|states|announced|alleged|alleges|insisted|insists|"
            r"argued|argues|declared|declares|noted|notes|added|told\s+[\w'’.-]+(?:\s+[\w'’.-]+)?)")
@@ -30,8 +31,6 @@ _PASSAGE = [
                rf"{_SAYING}\s+(?:that\s+)?(?P<said>[^;]+)", re.IGNORECASE),
 ]
 _UNNAMED = frozenset({"he", "she", "they", "it", "who", "which", "we", "i", "you", "this", "that"})
-MIN_SHARED = 0.6
-"""Share of the claim's reported content words the passage's clause must hold to be the same words."""
 
 
 def _words(phrase: str) -> list[str]:
@@ -52,9 +51,9 @@ def _another(phrase: str, claimed: set[str]) -> bool:
     return head[0].isupper() or (plural and head.islower())
 
 
-def speaker(claim: str, passage: str, found: Detection) -> None:
-    """Add a soft ``speaker`` mismatch when ``passage`` gives the claim's reported words to another
-    named speaker (see the module's docstring)."""
+def speaker(claim: str, passage: str, found: Detection, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> None:
+    """Add a soft ``speaker`` mismatch when ``passage`` gives the claim's reported words (``settings.speaker_share``
+    of them) to another named speaker (see the module's docstring)."""
     head = _CLAIM.match(claim)
     if not head:
         return
@@ -64,7 +63,7 @@ def speaker(claim: str, passage: str, found: Detection) -> None:
         return
     for pattern in _PASSAGE:
         for m in pattern.finditer(passage):
-            if len(said & set(content_stems(m["said"]))) < MIN_SHARED * len(said):
+            if len(said & set(content_stems(m["said"]))) < settings.speaker_share * len(said):
                 continue
             if not _another(m["speaker"], theirs):
                 return  # the claim's speaker says it, or the passage does not say who
