@@ -234,8 +234,8 @@ class Verifier:
         for claim, hits, detections in zip(claims, hit_lists, found):
             reports.append(assemble_report(
                 self.index, claim, hits, probs[used:used + len(hits)], own[used:used + len(hits)], settings=s,
-                confidence_map=self.confidence_map, names=self.names, sources=sources, all_sources=all_sources,
-                contexts=contexts[used:used + len(hits)], detections=detections))
+                detections=detections, confidence_map=self.confidence_map, sources=sources,
+                all_sources=all_sources, contexts=contexts[used:used + len(hits)]))
             used += len(hits)
         if items:  # the models, the names and the index's tables are loaded now
             settle_heap()

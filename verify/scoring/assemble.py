@@ -133,9 +133,9 @@ def _listed(index: ClaimIndex, judged: Collection[str], sources: Collection[str]
 
 
 def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.ndarray, own: np.ndarray, *,
-                    settings: Settings, confidence_map: Calibration, names: frozenset[str],
+                    detections: list[Detection], settings: Settings, confidence_map: Calibration,
                     sources: Collection[str] | None = None, all_sources: bool = False,
-                    contexts: list[str] | None = None, detections: list[Detection] | None = None) -> Report:
+                    contexts: list[str] | None = None) -> Report:
     """The report of one claim from its judged passages.
 
     Args:
@@ -144,25 +144,22 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
         hits: The judged passages.
         probs: The judge's probabilities of each hit read with its neighbours, ``(len(hits), 3)``.
         own: The same for each sentence read alone.
+        detections: :func:`detect_hits` of ``hits``: the caller chose from them which passages to judge
+            (those :func:`~verify.scoring.aggregate.unread_neutral` settles have (0, 0, 1) in ``probs``).
         settings: ``stance_threshold``, ``passages_shown`` and ``list_chosen``.
         confidence_map: Maps a source's stance features (:mod:`verify.scoring.confidence`) to the
             probability shown.
-        names: Words the corpus writes as names (for the detectors; the claim's are added).
         sources: The sources the user chose (the sources checked): each is listed when at most
             ``settings.list_chosen`` were chosen. Defaults to None: all sources.
         all_sources: List every source checked, those without a judged passage too. Defaults to False.
         contexts: ``index.context`` of each hit, when the caller has read them for the judge
             (each is then read once a check). Defaults to None: read here.
-        detections: :func:`detect_hits` of ``hits``, when the caller has them (it chose which passages
-            to judge from them). Defaults to None: detected here.
 
     Returns:
         The report; ``sources_without_evidence`` counts the sources checked (chosen, or all) with no
         judged passage, listed or not.
     """
     by_source: dict[str, list[_Judged]] = defaultdict(list)
-    if detections is None:
-        detections = detect_hits(index, claim, hits, names, settings, contexts)
     for h, p, alone, found, context in zip(hits, probs, own, detections, contexts or [None] * len(hits)):
         judged = _judged(index, claim, h, p, alone, found, settings, context)
         by_source[judged.source_id].append(judged)
