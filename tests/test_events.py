@@ -188,8 +188,7 @@ def test_a_date_written_without_its_year_takes_the_texts_year(anchor, occasions)
 @pytest.mark.parametrize("month, anchor, year", [(9, date(2023, 10, 12), 2023), (12, date(2024, 1, 5), 2023),
                                                  (None, date(2024, 1, 5), None), (9, None, None)])
 def test_implied_year(month, anchor, year):
-    from verify.evidence.events import implied_year
-    from verify.evidence.slots import DateSlot
+    from verify.evidence.slots import DateSlot, implied_year
 
     assert implied_year(DateSlot("", 0, 0, month=month), anchor) == year
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from verify.evidence.slots import MONTHS, DateSlot
+from verify.evidence.slots import MONTHS, DateSlot, implied_year
 from verify.evidence.spans import Spans
 from verify.evidence.text import STOPWORDS, canonical, opens_sentence
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
@@ -193,20 +193,12 @@ def same_event(claim: Event, passage: Event, actors: bool = True) -> bool | None
     return False
 
 
-def implied_year(slot: DateSlot, anchor: date | None) -> int | None:
-    """The year a news text means by a date without one ("on September 14" in a text of October 2023:
-    2023; "in December" in a text of January 2024: 2023); None without ``anchor`` or a month."""
-    if anchor is None or not slot.month:
-        return None
-    return anchor.year if slot.month <= anchor.month else anchor.year - 1
-
-
 def unplaced_occasion(claim: Event, claim_date: DateSlot, passage_date: DateSlot, anchor: date | None = None,
                       settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> bool:
     """Whether a passage date whose clause names no event ("Russia, 13 September 2023" closing a
     caption) is another occasion of the claim's recurring event: when it is years from the claim's
     date, as a date of that very event would be (:func:`other_occasion`). A date the passage writes
-    without its year takes the year the text means (:func:`implied_year`)."""
+    without its year takes the year the text means (:func:`verify.evidence.slots.implied_year`)."""
     year = passage_date.year or implied_year(passage_date, anchor)
     return bool(claim.repeatable and claim_date.year and year
                 and abs(claim_date.year - year) >= settings.occasion_years)

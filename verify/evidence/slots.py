@@ -133,6 +133,14 @@ def resolve_relative(phrase: str, anchor: date) -> tuple[int | None, int | None,
     return None, None, None  # weeks: too coarse to compare
 
 
+def implied_year(slot: DateSlot, anchor: date | None) -> int | None:
+    """The year a news text means by a date without one ("on September 14" in a text of October 2023:
+    2023; "in December" in a text of January 2024: 2023); None without ``anchor`` or a month."""
+    if anchor is None or not slot.month:
+        return None
+    return anchor.year if slot.month <= anchor.month else anchor.year - 1
+
+
 def find_dates(text: str, anchor: date | None = None, anniversaries: bool = False) -> list[DateSlot]:
     """Date mentions in ``text``, most specific first where they overlap.
 
