@@ -18,7 +18,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
-from verify.evidence.cues import HEDGE_RE, MODAL_RE, NEG_RE
+from verify.evidence.cues import ATTITUDE_RE, HEDGE_RE, MODAL_RE, NEG_RE
 from verify.evidence.events import Event, event_at
 from verify.evidence.places import Place, find_places
 from verify.evidence.slots import DateSlot, Quantity, find_dates, find_quantities
@@ -39,7 +39,7 @@ from verify.evidence.titles import Title, find_titles
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 Role = Literal["claim", "passage"]
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 """Bumped when what :func:`analyse` records changes (a stored analysis from another version is stale)."""
 
 
@@ -99,7 +99,7 @@ class Analysis:
     plans: tuple[tuple[int, int, frozenset[str]], ...]
     """Plan / allegation cues ("plans to", "reportedly") with the stems of the words they govern."""
     modal: bool
-    """The text itself is a plan or a hedge ("will", "may", "plans to")."""
+    """The text itself is a plan, a hedge or an attitude ("will", "may", "plans to", "hoped that")."""
     stems: tuple[str, ...]
     """Content stems in order (see :func:`verify.evidence.text.content_stems`)."""
     word_stems: tuple[tuple[str, int, int], ...]
@@ -108,7 +108,7 @@ class Analysis:
     reported: str | None
     """The content of an attribution ("X said Y" -> Y); None when there is none."""
     reporting: bool
-    """The text is about what someone said or reported."""
+    """The text is about what someone said, reported, hoped or accused others of (its speaker is content)."""
     dependent: bool
     """The text leans on the sentence before it ("He said ...")."""
 
@@ -211,6 +211,7 @@ def _analyse(text: str, role: Role, anchor: date | None, settings: EvidenceSetti
                     for q in quantities)
     places = tuple(find_places(text, settings))
     folded = fold(text)
+    attitude = bool(ATTITUDE_RE.search(folded))
     return Analysis(
         text=text, role=role, anchor=anchor, dates=dates,
         date_events=tuple(event_at(text, d.start, d.end, slots, anniversary=d.derived) for d in dates),
@@ -218,8 +219,8 @@ def _analyse(text: str, role: Role, anchor: date | None, settings: EvidenceSetti
         place_events=tuple(event_at(text, p.start, p.end, slots, nearest=True) for p in places),
         titles=tuple(find_titles(text)),
         negations=_negations(text), plans=_plans(text),
-        modal=bool(MODAL_RE.search(folded) or HEDGE_RE.search(folded)),
+        modal=bool(attitude or MODAL_RE.search(folded) or HEDGE_RE.search(folded)),
         stems=tuple(content_stems(text)),
         word_stems=tuple((stem(m.group(0).lower()), *m.span()) for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", folded)),
         wording=wording(text),
-        reported=strip_attribution(text), reporting=mentions_reporting(text), dependent=starts_dependent(text))
+        reported=strip_attribution(text), reporting=attitude or mentions_reporting(text), dependent=starts_dependent(text))

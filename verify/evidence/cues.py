@@ -65,6 +65,14 @@ MODAL_RE = re.compile(
 ("may", "could", "would", "likely", "possible") are left out: measured on dev_3way and
 HealthVer, they blocked true "supports" (habitual "would", "may vary", "could prevent")
 far more often than they caught a claim that overstated its source."""
+ALLEGATION_CUES = frozenset({"reportedly", "allegedly", "alleged"})
+"""The cues of :data:`MODAL_RE` that say someone asserted it: a claim that itself reports an assertion or an
+accusation ("Washington accused North Korea of ...") is not overstated by "Washington had alleged that ..."."""
+ATTITUDE_RE = re.compile(r"\b(?:hope[ds]?|hoping|wish(?:e[ds])?|wishing|vow(?:ed|s)?|pledge[ds]?|promise[ds]?|"
+                         r"urge[ds]?|warn(?:ed|s)?|call(?:ed|s)? for|expect(?:ed|s)?)\b")
+"""A verb that reports what someone hopes, wishes, vows, urges or warns of: a claim with one states an attitude
+to something not yet done ("Kim wished Russia victory"), so a plan or a "will" in the passage ("Kim hoped that
+Russia will be victorious") does not overstate it, and the one who holds it is part of what it says."""
 HEDGE_RE = re.compile(r"\b(would|may|might|could|likely to|possible|possibly|is to|are to)\b")  # "May" is a month
 """A claim with one of these (or a plan cue) is itself modal: a plan in the passage cannot overstate it."""
 FIRST_ONLY_RE = re.compile(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from verify.evidence.analysis import Analysis, analyse
-from verify.evidence.cues import ANTONYMS, FIRST_ONLY_RE, FIRST_SAID
+from verify.evidence.cues import ALLEGATION_CUES, ANTONYMS, FIRST_ONLY_RE, FIRST_SAID
 from verify.evidence.detection import Detection, span
 from verify.models import Mismatch
 
@@ -54,13 +54,16 @@ def antonyms(claim: Analysis, passage: Analysis, found: Detection) -> None:
 
 
 def modality(claim: Analysis, passage: Analysis, found: Detection) -> None:
-    """A plan, hope or allegation in the passage that governs what the claim states as fact."""
+    """A plan, hope or allegation in the passage that governs what the claim states as fact. A claim that
+    reports an assertion itself ("Washington accused ...") is not overstated by an allegation ("had alleged")."""
     if claim.modal:
         return
     claim_stems = set(claim.stems)
     for start, end, governed in passage.plans:
+        cue = passage.text[start:end]
+        if claim.reporting and cue.lower() in ALLEGATION_CUES:
+            continue
         if claim_stems & governed:
-            cue = passage.text[start:end]
             found.mismatches.append(Mismatch(
                 kind="modality", claim=span(claim.text, 0, len(claim.text)), passage=span(passage.text, start, end),
                 detail=f"passage only says {cue!r} of what the claim states as fact"))

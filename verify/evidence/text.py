@@ -241,7 +241,7 @@ def strip_attribution(sentence: str) -> str | None:
 
 
 _REPORTING = re.compile(r"\b(?:said|says|say|reported|reports|report|according to|announced|told|alleged|claimed|"
-                        r"stated|wrote|quoted|cited|citing)\b", re.IGNORECASE)
+                        r"stated|wrote|quoted|cited|citing|accused|accuses|accuse)\b", re.IGNORECASE)
 
 
 def mentions_reporting(text: str) -> bool:
