@@ -34,9 +34,22 @@ def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
     return {stem(w) for s, e in spans for w in words(canonical(text[s:e]))}
 
 
-def _topic_alignment(claim_stems: list[str], passage: Analysis) -> float:
+def _held(claim_stems: list[str], passage: Analysis, named: set[str], settings: EvidenceSettings) -> set[str]:
+    """The ``claim_stems`` the passage holds: a name's long stem also when the passage spells it within a letter
+    or two ("Blagoveshchensk" / "Blagoveschensk"), as the name check reads it (``settings.fuzzy_name_length`` /
+    ``settings.fuzzy_name_score``)."""
+    have = set(passage.stems)
+    held = set(claim_stems) & have
+    for s in set(claim_stems) - held:
+        if s in named and len(s) >= settings.fuzzy_name_length and process.extractOne(
+                s, have, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_name_score):
+            held.add(s)
+    return held
+
+
+def _topic_alignment(claim_stems: list[str], passage: Analysis, named: set[str], settings: EvidenceSettings) -> float:
     """The share of ``claim_stems`` the passage (with what it leans on) holds."""
-    return len(set(claim_stems) & set(passage.stems)) / len(claim_stems) if claim_stems else 0.0
+    return len(_held(claim_stems, passage, named, settings)) / len(claim_stems) if claim_stems else 0.0
 
 
 def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None,
@@ -120,13 +133,15 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     antonym_spans = [(m.claim.start, m.claim.end) for m in found.mismatches if m.kind == "antonym"]
     ignore = _slot_stems(c.text, slot_spans + antonym_spans) | NEGATION_STEMS
     claim_stems = [s for s in dict.fromkeys(c.stems) if s not in ignore]
-    shared = set(claim_stems) & set(p.stems)
+    named = {stem(w) for n, _, _ in claim_names(c.text, names if names is not None else names_in(c.text) | names_in(full))
+             for w in words(canonical(n))}
+    shared = _held(claim_stems, p, named, settings)
     found.alignment = len(shared) / len(claim_stems) if claim_stems else 0.0
     topic = p
     if context and p.dependent and context.find(passage) > 0:
         # "These letters marked the 75th anniversary": what they are is in the sentences before
         topic = analyse(context[: context.find(passage)] + passage, settings=settings)
-    found.topic_alignment = _topic_alignment(claim_stems, topic)
+    found.topic_alignment = _topic_alignment(claim_stems, topic, named, settings)
     negation(c, p, shared, found)
     modality(c, p, found)
     first_only(c.text, full, found)
