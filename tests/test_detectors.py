@@ -222,8 +222,8 @@ def test_names_with_digits_and_disease_aliases():
 def test_adjective_of_a_name_is_not_another_name():
     found = detect("North Korea and Russia marked the anniversary.",
                    "North Korean leader Kim and Russia marked the anniversary.")
-    assert not [m for m in found.mismatches if m.kind == "entity"]
-    assert "entity" in kinds("Kim Jong Un met Putin.", "Kim Jong Il met Putin.")
+    assert not [m for m in found.mismatches if m.kind in ("entity", "namesake")]
+    assert "namesake" in kinds("Kim Jong Un met Putin.", "Kim Jong Il met Putin.")
 
 
 def test_unresolved_reference_may_be_the_claims_subject():
@@ -368,7 +368,7 @@ def test_plan_in_the_neighbouring_sentence():
 def test_same_place_in_another_quarter_is_another_place():
     passage = "Russian Ambassador to North Korea Alexander Matsegora attended a banquet."
     found = detect("Matsegora attended a banquet with South Korea's envoy.", passage)
-    assert any(m.kind == "entity" and m.claim.text == "South Korea's" for m in found.mismatches)
+    assert any(m.kind == "namesake" and m.claim.text == "South Korea's" for m in found.mismatches)
     # as where an ambassador is sent, the other quarter is the title's: the title differs (tests/test_titles.py)
     [m] = detect("Matsegora is the Russian ambassador to South Korea.", passage).mismatches
     assert m.kind == "title" and m.claim.text == "ambassador to South Korea"

@@ -54,7 +54,8 @@ def _topic_alignment(claim_stems: list[str], passage: Analysis, named: set[str],
 
 def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None,
               unresolved: bool = False, placed: list[tuple[int, int]] = (),
-              settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> bool:
+              settings: EvidenceSettings = EVIDENCE_DEFAULTS,
+              document_names: tuple[tuple[str, ...], ...] = ()) -> bool:
     """Flag claim names the passage never mentions; True when it names someone else instead.
 
     "Kim Jong Il" in a passage checked for "Kim Jong Un" shares a token but is another
@@ -65,7 +66,9 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     or contradicted (a place of its own is a mention, and a wrong one is a place mismatch; "China"
     in "ambassador to China" is the title's).
     A long name token spelled within a letter or two counts as mentioned
-    (``settings.fuzzy_name_length`` / ``settings.fuzzy_name_score``).
+    (``settings.fuzzy_name_length`` / ``settings.fuzzy_name_score``). A bare "Kim" in a passage whose
+    document writes out only another "Kim" ("Kim Jong Un", ``document_names``) for the claim's "Kim Jong Il"
+    is that other person, as a passage that writes him out in full is.
     """
     have = wording(passage_and_context).vocabulary
     passage_names = [name_tokens(n) for n, _, _ in claim_names(passage, names)]
@@ -82,9 +85,19 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
             rival = next((p for p in passage_names if is_rival(p, tokens)), None)
             if rival is not None:
                 other_person = True
-                found.mismatches.append(Mismatch(kind="entity", claim=span(claim, s, e), passage=None,
+                found.mismatches.append(Mismatch(kind="namesake", claim=span(claim, s, e), passage=None,
                                                  detail=f"passage is about {' '.join(rival)!r}, not {name!r}"))
                 continue
+            if not any(contains_run(list(d), tokens) for d in document_names):
+                # the document never writes the claim's name; the passage's "Kim" is the one it does write
+                rival = next((d for d in document_names if is_rival(list(d), tokens) and set(d) & set(tokens) & have),
+                             None)
+                if rival is not None:
+                    other_person = True
+                    found.mismatches.append(Mismatch(
+                        kind="namesake", claim=span(claim, s, e), passage=None,
+                        detail=f"passage is about {' '.join(rival)!r} (so named in its text), not {name!r}"))
+                    continue
         if any(t in have or (len(t) >= 4 and any(h.startswith(t) for h in have)) for t in tokens):
             continue  # "Bulgarian" mentions Bulgaria
         if any(len(t) >= settings.fuzzy_name_length
@@ -97,7 +110,8 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
 
 
 def detect(claim: str, passage: str, context: str = "", anchor: date | None = None,
-           names: frozenset[str] | None = None, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> Detection:
+           names: frozenset[str] | None = None, settings: EvidenceSettings = EVIDENCE_DEFAULTS,
+           document_names: tuple[tuple[str, ...], ...] = ()) -> Detection:
     """Run every detector on one pair.
 
     Args:
@@ -109,6 +123,9 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         names: words known to be names (see :func:`verify.evidence.names.known_names`; e.g. from the whole
             corpus); by default those of the claim, passage and context.
         settings: the detectors' thresholds. Defaults to :data:`verify.settings.EVIDENCE_DEFAULTS`.
+        document_names: the names of several words the passage's whole document writes
+            (:func:`verify.evidence.names.full_names`), to tell whom a bare surname in it stands for.
+            Defaults to none (a pair without its document).
 
     Returns:
         The mismatches (hard only when the passage otherwise aligns with the claim and speaks
@@ -154,7 +171,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         said = reported
         seen = f"{context.replace(passage, reported)} {reported}" if context else reported
     other_person = _entities(c.text, said, seen, found, names, unresolved=not context and p.dependent,
-                              placed=placed, settings=settings)
+                              placed=placed, settings=settings, document_names=document_names)
     if other_person:
         found.keep(lambda i, m: m.kind not in HARD_KINDS)
     elif found.topic_alignment < settings.min_alignment:
@@ -162,7 +179,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # shares a third of ("under 8,000 coronavirus cases" / "8,030 confirmed cases")
         keep = {i for i in found.counted if found.topic_alignment >= settings.counted_alignment}
         found.keep(lambda i, m: m.kind not in HARD_KINDS or i in keep)
-    elif any(m.kind in ("modality", "entity", "speaker") for m in found.mismatches):
+    elif any(m.kind in ("modality", "entity", "speaker", "namesake") for m in found.mismatches):
         # A different date, number or place only contradicts when the passage is about the same
         # event: not when it reports a plan, never names the claim's place or person, or gives the
         # claim's words to another speaker.

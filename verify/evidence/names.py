@@ -166,6 +166,14 @@ def name_tokens(name: str) -> list[str]:
     return [stem(w) for w in words(canonical(name)) if w not in STOPWORDS and (len(w) > 1 or w in MONTHS)]
 
 
+@lru_cache(maxsize=256)
+def full_names(text: str) -> tuple[tuple[str, ...], ...]:
+    """The names of two or more words a text writes ("Kim Jong Un", "Vladimir Putin"), as name tokens, once
+    each: whom a bare "Kim" or "Putin" in one of its sentences stands for. Cached: read once per document."""
+    found = (tuple(name_tokens(m.group(1))) for line in text.splitlines() for m in _NAME_RE.finditer(line))
+    return tuple(dict.fromkeys(t for t in found if len(t) >= 2))
+
+
 def contains_run(haystack: list[str], needle: list[str]) -> bool:
     n = len(needle)
     return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))

@@ -98,7 +98,7 @@ def retrieval_gate(probs: np.ndarray, found: Detection, settings: ScoringSetting
     if found.hard:
         return np.array((s, c, n))
     c, n = _to_neutral(c, n, 1 - min(max((found.alignment - 0.3) / 0.3, 0.0), 1.0))
-    if any(m.kind == "entity" for m in found.mismatches):
+    if any(m.kind in ("entity", "namesake") for m in found.mismatches):
         # a passage that never names the claim's place or person is about something else
         c, n = _to_neutral(c, n, settings.unnamed_contradiction_share)
     if found.alignment < settings.support_gate and not found.agreements:

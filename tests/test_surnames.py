@@ -1,0 +1,64 @@
+"""Whom a bare surname stands for: a passage's "Kim" in a text that writes out only "Kim Jong Un" is Kim Jong Un.
+
+A claim about "Kim Jong Il" is not confirmed (or contradicted) by "Kim later visited a factory" when the
+document introduced that Kim as Kim Jong Un a few sentences before: the detectors read the names the passage's
+whole document writes (``verify.evidence.names.full_names``) and call such a passage about another person, as
+they do when the passage writes him out itself. A document that writes out both, or the claim's own name, leaves
+the bare name to the claim. Texts and claims written for these tests (none is from a dev claim).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import tiny_index
+
+from verify import Settings, Verifier
+from verify.evidence.detectors import detect
+from verify.evidence.names import full_names
+
+PARADE = ("Kim Jong Un opened the parade in Pyongyang on Monday. Thousands of soldiers marched past the stand. "
+          "Tanks and rocket launchers followed them. Kim later visited a fertiliser factory in Wonsan.")
+BOTH = ("Kim Jong Un unveiled a statue of his father Kim Jong Il in Pyongyang on Monday. Thousands of soldiers "
+        "marched past the stand. Tanks and rocket launchers followed them. Kim later visited a fertiliser factory "
+        "in Wonsan.")
+VISITED = "Kim later visited a fertiliser factory in Wonsan."
+
+
+def test_full_names_of_a_text():
+    assert ("kim", "jong", "un") in full_names(PARADE) and not any("il" in n for n in full_names(PARADE))
+    assert ("kim", "jong", "il") in full_names(BOTH) and ("kim", "jong", "un") in full_names(BOTH)
+
+
+def test_a_bare_surname_is_the_person_its_document_names():
+    found = detect("Kim Jong Il visited a fertiliser factory in Wonsan.", VISITED,
+                   document_names=full_names(PARADE))
+    assert "passage is about 'kim jong un' (so named in its text), not 'Kim Jong Il'" in [m.detail for m in found.mismatches]
+    # and is no support: another person of the claim's name (like "Kim Jong Un" written out), not a missing name
+    assert [m.kind for m in found.mismatches] == ["namesake"]
+
+
+def test_the_bare_surname_stays_the_claims_where_the_document_allows_it():
+    claim = "Kim Jong Il visited a fertiliser factory in Wonsan."
+    for document in (full_names(BOTH), full_names(PARADE.replace("Kim Jong Un", "Kim Jong Il")), ()):
+        assert not any(m.kind in ("entity", "namesake")
+                       for m in detect(claim, VISITED, document_names=document).mismatches)
+    # the person the document does name is the claim's
+    found = detect("Kim Jong Un visited a fertiliser factory in Wonsan.", VISITED, document_names=full_names(PARADE))
+    assert not found.mismatches
+
+
+class Agrees:
+    def predict(self, pairs):
+        return np.tile(np.array([0.9, 0.05, 0.05], dtype=np.float32), (len(pairs), 1))
+
+
+def test_through_the_api_a_namesake_is_no_support(tmp_path, fake_embedder):
+    index_dir = tiny_index(tmp_path, {"parade.txt": f"Parade\n\n{PARADE}\n", "both.txt": f"Statue\n\n{BOTH}\n"},
+                           fake_embedder)
+    verifier = Verifier.from_index(index_dir, Settings(min_similarity=-1.0), embedder=fake_embedder, judge=Agrees())
+    sources = {s.source_id: s for s in verifier.check("Kim Jong Il visited a fertiliser factory in Wonsan.",
+                                                        all_sources=True).sources}
+    assert sources["parade"].stance != "supports"
+    factory = next(p for p in sources["parade"].passages if p.text == VISITED)
+    assert "passage is about 'kim jong un' (so named in its text), not 'Kim Jong Il'" in factory.reasons
+    assert sources["both"].stance == "supports"  # there the bare "Kim" may be either
