@@ -11,6 +11,7 @@ a "first" the passage does not state) only block a "supports".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from rapidfuzz import fuzz, process
@@ -29,6 +30,10 @@ from verify.models import Mismatch
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 __all__ = ["HARD_KINDS", "Detection", "context_modality", "detect"]
+
+DocumentNames = tuple[tuple[str, ...], ...] | Callable[[], tuple[tuple[str, ...], ...]]
+"""A document's full names (name tokens), or a function that reads them."""
+
 
 def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
     return {stem(w) for s, e in spans for w in words(canonical(text[s:e]))}
@@ -55,7 +60,7 @@ def _topic_alignment(claim_stems: list[str], passage: Analysis, named: set[str],
 def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None,
               unresolved: bool = False, placed: list[tuple[int, int]] = (),
               settings: EvidenceSettings = EVIDENCE_DEFAULTS,
-              document_names: tuple[tuple[str, ...], ...] = ()) -> bool:
+              document_names: DocumentNames = ()) -> bool:
     """Flag claim names the passage never mentions; True when it names someone else instead.
 
     "Kim Jong Il" in a passage checked for "Kim Jong Un" shares a token but is another
@@ -88,10 +93,10 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
                 found.mismatches.append(Mismatch(kind="namesake", claim=span(claim, s, e), passage=None,
                                                  detail=f"passage is about {' '.join(rival)!r}, not {name!r}"))
                 continue
-            if not any(contains_run(list(d), tokens) for d in document_names):
+            written = document_names() if callable(document_names) else document_names  # read only when needed
+            if set(tokens) & have and not any(contains_run(list(d), tokens) for d in written):
                 # the document never writes the claim's name; the passage's "Kim" is the one it does write
-                rival = next((d for d in document_names if is_rival(list(d), tokens) and set(d) & set(tokens) & have),
-                             None)
+                rival = next((d for d in written if is_rival(list(d), tokens) and set(d) & set(tokens) & have), None)
                 if rival is not None:
                     other_person = True
                     found.mismatches.append(Mismatch(
@@ -111,7 +116,7 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
 
 def detect(claim: str, passage: str, context: str = "", anchor: date | None = None,
            names: frozenset[str] | None = None, settings: EvidenceSettings = EVIDENCE_DEFAULTS,
-           document_names: tuple[tuple[str, ...], ...] = ()) -> Detection:
+           document_names: DocumentNames = ()) -> Detection:
     """Run every detector on one pair.
 
     Args:
@@ -124,8 +129,9 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
             corpus); by default those of the claim, passage and context.
         settings: the detectors' thresholds. Defaults to :data:`verify.settings.EVIDENCE_DEFAULTS`.
         document_names: the names of several words the passage's whole document writes
-            (:func:`verify.evidence.names.full_names`), to tell whom a bare surname in it stands for.
-            Defaults to none (a pair without its document).
+            (:func:`verify.evidence.names.full_names`), or a function that reads them (called only for a
+            passage that gives a claim's full name by one of its words), to tell whom a bare surname in it
+            stands for. Defaults to none (a pair without its document).
 
     Returns:
         The mismatches (hard only when the passage otherwise aligns with the claim and speaks

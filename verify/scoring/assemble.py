@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import numpy as np
 
@@ -94,10 +95,15 @@ def detect_hits(index: ClaimIndex, claim: str, hits: list[Hit], names: frozenset
         context = index.context(hit.sentence) if context is None else context
         wider = index.context(hit.sentence, 2) if starts_dependent(sent.text) else context
         anchor = iso_date(index.summary(sent.source_id).date)
-        document = full_names(index.documents[sent.source_id].text) if full else ()
+        document = partial(_document_names, index, sent.source_id) if full else ()
         found.append(detect(claim, sent.text, wider, anchor=anchor, names=names, settings=settings.evidence,
                             document_names=document))
     return found
+
+
+def _document_names(index: ClaimIndex, source_id: str) -> tuple[tuple[str, ...], ...]:
+    """The full names a source's text writes (its text read, and the names found, once: both are cached)."""
+    return full_names(index.documents[source_id].text)
 
 
 def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.ndarray, found: Detection,
