@@ -62,3 +62,13 @@ def test_through_the_api_a_namesake_is_no_support(tmp_path, fake_embedder):
     factory = next(p for p in sources["parade"].passages if p.text == VISITED)
     assert "passage is about 'kim jong un' (so named in its text), not 'Kim Jong Il'" in factory.reasons
     assert sources["both"].stance == "supports"  # there the bare "Kim" may be either
+
+
+def test_two_names_joined_are_no_namesake():
+    # "the Kim-Putin summit" names two people: "Kim Jong Un" is one of them, not another "Kim-Putin"
+    for document in ((), full_names(PARADE)):
+        found = detect("Diplomats praised the Kim-Putin summit in Wonsan.", VISITED, document_names=document)
+        assert not any(m.kind == "namesake" for m in found.mismatches)
+        found = detect("Diplomats praised the Kim-Putin summit.", "Kim Jong Un met Putin at a summit.",
+                       document_names=document)
+        assert not any(m.kind == "namesake" for m in found.mismatches)

@@ -11,6 +11,7 @@ a "first" the passage does not state) only block a "supports".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -33,6 +34,10 @@ __all__ = ["HARD_KINDS", "Detection", "context_modality", "detect"]
 
 DocumentNames = tuple[tuple[str, ...], ...] | Callable[[], tuple[tuple[str, ...], ...]]
 """A document's full names (name tokens), or a function that reads them."""
+
+
+_JOINED = re.compile(r"[A-Za-z]-[A-Z]")
+"""A hyphen joining two capitalised names ("Kim-Putin"); "Jong-un", "Son-hui" are parts of one name."""
 
 
 def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
@@ -86,7 +91,9 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
         tokens = name_tokens(name)
         if not tokens or all(w.rstrip(".") in MONTHS or w in WEEKDAYS for w in words(canonical(name))) or find_dates(name):
             continue  # months and weekdays are the date detector's business
-        if len(tokens) >= 2 and not any(contains_run(p, tokens) for p in passage_names):
+        # "the Kim-Putin summit", "Moscow-Pyongyang": two names joined, not one whose namesake could be meant
+        joined = _JOINED.search(name) is not None
+        if len(tokens) >= 2 and not joined and not any(contains_run(p, tokens) for p in passage_names):
             rival = next((p for p in passage_names if is_rival(p, tokens)), None)
             if rival is not None:
                 other_person = True
