@@ -44,17 +44,19 @@ def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
     return {stem(w) for s, e in spans for w in words(canonical(text[s:e]))}
 
 
+def _spelled_in(token: str, words: set[str], settings: EvidenceSettings) -> bool:
+    """Whether a long name token is among ``words`` spelled within a letter or two ("Blagoveshchensk" /
+    "Blagoveschensk"; ``settings.fuzzy_name_length`` / ``settings.fuzzy_name_score``)."""
+    return len(token) >= settings.fuzzy_name_length and process.extractOne(
+        token, words, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_name_score) is not None
+
+
 def _held(claim_stems: list[str], passage: Analysis, named: set[str], settings: EvidenceSettings) -> set[str]:
-    """The ``claim_stems`` the passage holds: a name's long stem also when the passage spells it within a letter
-    or two ("Blagoveshchensk" / "Blagoveschensk"), as the name check reads it (``settings.fuzzy_name_length`` /
-    ``settings.fuzzy_name_score``)."""
+    """The ``claim_stems`` the passage holds: a name's stem also when the passage spells it another way, as the
+    name check reads it (:func:`_spelled_in`)."""
     have = set(passage.stems)
     held = set(claim_stems) & have
-    for s in set(claim_stems) - held:
-        if s in named and len(s) >= settings.fuzzy_name_length and process.extractOne(
-                s, have, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_name_score):
-            held.add(s)
-    return held
+    return held | {s for s in set(claim_stems) - held if s in named and _spelled_in(s, have, settings)}
 
 
 def _topic_alignment(claim_stems: list[str], passage: Analysis, named: set[str], settings: EvidenceSettings) -> float:
@@ -100,8 +102,9 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
                 found.mismatches.append(Mismatch(kind="namesake", claim=span(claim, s, e), passage=None,
                                                  detail=f"passage is about {' '.join(rival)!r}, not {name!r}"))
                 continue
-            written = document_names() if callable(document_names) else document_names  # read only when needed
-            if set(tokens) & have and not any(contains_run(list(d), tokens) for d in written):
+            # the passage says one of the name's words ("Kim"): the document is read for whom it means
+            written = (document_names() if callable(document_names) else document_names) if set(tokens) & have else ()
+            if not any(contains_run(list(d), tokens) for d in written):
                 # the document never writes the claim's name; the passage's "Kim" is the one it does write
                 rival = next((d for d in written if is_rival(list(d), tokens) and set(d) & set(tokens) & have), None)
                 if rival is not None:
@@ -112,9 +115,7 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
                     continue
         if any(t in have or (len(t) >= 4 and any(h.startswith(t) for h in have)) for t in tokens):
             continue  # "Bulgarian" mentions Bulgaria
-        if any(len(t) >= settings.fuzzy_name_length
-               and process.extractOne(t, have, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_name_score)
-               for t in tokens):
+        if any(_spelled_in(t, have, settings) for t in tokens):
             continue  # "Blagoveschensk" for "Blagoveshchensk": one name, spelled two ways
         found.mismatches.append(Mismatch(kind="entity", claim=span(claim, s, e), passage=None,
                                          detail=f"passage does not mention {name!r}"))
@@ -171,7 +172,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     if context and p.dependent and context.find(passage) > 0:
         # "These letters marked the 75th anniversary": what they are is in the sentences before
         topic = analyse(context[: context.find(passage)] + passage, settings=settings)
-    found.topic_alignment = _topic_alignment(claim_stems, topic, named, settings)
+    found.topic_alignment = found.alignment if topic is p else _topic_alignment(claim_stems, topic, named, settings)
     negation(c, p, shared, found)
     modality(c, p, found)
     first_only(c.text, full, found)

@@ -22,7 +22,7 @@ from index.models import Hit, SourceSummary
 from index.store.claim_index import ClaimIndex
 from verify.evidence.detection import Detection
 from verify.evidence.detectors import context_modality, detect
-from verify.evidence.names import claim_names, full_names, known_names, name_tokens
+from verify.evidence.names import full_names, known_names
 from verify.evidence.text import starts_dependent
 from verify.models import Passage, Probabilities, Report, SourceVerdict
 from verify.scoring.aggregate import (
@@ -85,8 +85,6 @@ def detect_hits(index: ClaimIndex, claim: str, hits: list[Hit], names: frozenset
         contexts: ``index.context`` of each hit, when the caller has read them. Defaults to None: read here.
     """
     names = names | known_names([claim])  # once a claim: the corpus's names are a set as large as its vocabulary
-    # whom a bare surname stands for is read from the passage's document, for a claim naming someone in full
-    full = any(len(name_tokens(n)) >= 2 for n, _, _ in claim_names(claim, names))
     found = []
     for hit, context in zip(hits, contexts or [None] * len(hits)):
         sent = index.sentences[hit.sentence]
@@ -95,9 +93,10 @@ def detect_hits(index: ClaimIndex, claim: str, hits: list[Hit], names: frozenset
         context = index.context(hit.sentence) if context is None else context
         wider = index.context(hit.sentence, 2) if starts_dependent(sent.text) else context
         anchor = iso_date(index.summary(sent.source_id).date)
-        document = partial(_document_names, index, sent.source_id) if full else ()
+        # whom a bare surname stands for is read from the passage's document, only when the detectors ask
+        # (they read the claim whatever its letter case: a check here on the claim as typed missed "kim jong il")
         found.append(detect(claim, sent.text, wider, anchor=anchor, names=names, settings=settings.evidence,
-                            document_names=document))
+                            document_names=partial(_document_names, index, sent.source_id)))
     return found
 
 
