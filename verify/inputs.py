@@ -77,6 +77,15 @@ def validate_claim(claim: str) -> str:
     return claim
 
 
+def as_statement(claim: str) -> str:
+    """The claim as the models read it: one final full stop, whatever closed it ("... in Moscow", "... in
+    Moscow!" and "... in Moscow." are one claim; the judge read a final full stop as 0.07 more support).
+    A question or a trailing ellipsis is left as it is."""
+    if claim.endswith(("?", "...", "…")):
+        return claim
+    return claim.rstrip(".!;:, ") + "."
+
+
 def _checked_claim(claim: str, where: str) -> str:
     try:
         claim.encode("utf-8")

@@ -19,8 +19,9 @@ from verify.evidence.detectors import detect
 from verify.evidence.harmonise import harmonise
 from verify.evidence.names import NameSet, known_names
 from verify.evidence.stored import PassageRecords
+from verify.evidence.surface import TrueCase
 from verify.evidence.text import starts_dependent
-from verify.inputs import validate_claim
+from verify.inputs import as_statement, validate_claim
 from verify.judge.backends import Judge, NLIJudge
 from verify.judge.cache import CachedJudge
 from verify.judge.context_gate import ContextGate, load_context_gate, window_features
@@ -57,6 +58,9 @@ class Verifier:
         self.embedder = embedder or SentenceTransformerEmbedder(self.settings.embedding_model)
         self._judge = judge
         self._names: NameSet | None = None
+        self._true_case = TrueCase(lambda word: [  # a word's first mentions (see TrueCase)
+            self.index.sentences[h.sentence].text
+            for h in self.index.keyword_search(word, self.settings.evidence.name_mentions_read)], self.settings.evidence)
         self._confidence_map: Calibration | None = None
         self._context_gate: ContextGate | None = None
         self._passage_records: PassageRecords | None = None
@@ -195,8 +199,11 @@ class Verifier:
         for start in range(0, len(claims), CHECK_BATCH):
             yield self._check_batch(claims[start:start + CHECK_BATCH], sources, all_sources)
 
-    def _check_batch(self, claims: list[str], sources: Collection[str] | None, all_sources: bool) -> list[Report]:
+    def _check_batch(self, typed: list[str], sources: Collection[str] | None, all_sources: bool) -> list[Report]:
         s = self.settings
+        # read alike whatever closes them and, when their letter case says nothing, with the corpus's
+        # capitals ("kim jong il never visited russia"); reported as typed
+        claims = [self._true_case(as_statement(c), self.names) for c in typed]
         queries = np.asarray(self.embedder.embed(list(claims)), dtype=np.float32)
         hit_lists = select_candidates(self.index, claims, queries, s, sources)
         sentences = self.index.sentences
@@ -231,11 +238,11 @@ class Verifier:
                 self.nli, [items[i] for i in read], [windows[i] for i in read], recheck=s.recheck_contradictions,
                 context_wanted=wanted)
         reports, used = [], 0
-        for claim, hits, detections in zip(claims, hit_lists, found):
+        for claim, as_typed, hits, detections in zip(claims, typed, hit_lists, found):
             reports.append(assemble_report(
                 self.index, claim, hits, probs[used:used + len(hits)], own[used:used + len(hits)], settings=s,
                 detections=detections, confidence_map=self.confidence_map, sources=sources,
-                all_sources=all_sources, contexts=contexts[used:used + len(hits)]))
+                all_sources=all_sources, contexts=contexts[used:used + len(hits)]).model_copy(update={"claim": as_typed}))
             used += len(hits)
         if items:  # the models, the names and the index's tables are loaded now
             settle_heap()

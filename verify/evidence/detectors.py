@@ -25,7 +25,7 @@ from verify.evidence.meaning import antonyms, context_modality, first_only, moda
 from verify.evidence.names import NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
 from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates
 from verify.evidence.speakers import speaker
-from verify.evidence.surface import shouting, surface
+from verify.evidence.surface import surface, uninformative
 from verify.evidence.text import canonical, stem, words
 from verify.models import Mismatch
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
@@ -148,10 +148,12 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     found = Detection(in_context=bool(context))
     full = f"{context} {passage}" if context else passage
     p = analyse(passage, "passage", anchor, settings)
-    if names is not None and shouting(claim):
-        # every word of "CELEBRATIONS WERE HELD IN MOSCOW" looks like a name: of the claim's own
-        # capitals, only those the passage and its neighbours also write as names count (a NameSet
-        # notes the few words taken out and added: a frozenset's difference copied the corpus's names)
+    if names is not None and uninformative(claim):
+        # every word of "CELEBRATIONS WERE HELD IN MOSCOW" looks like a name, none of "kim jong il
+        # never visited russia": of the claim's own capitals, only those the passage and its
+        # neighbours also write as names count (a NameSet notes the few words taken out and added:
+        # a frozenset's difference copied the corpus's names). A check recases such a claim once,
+        # from the whole corpus, before it gets here (see ``surface.TrueCase``).
         names = ((names if isinstance(names, NameSet) else NameSet(names)) - names_in(claim)) | names_in(full)
     c = analyse(surface(claim, names if names is not None else names_in(full), wording(full).lower_words,
                         settings), "claim", settings=settings)
