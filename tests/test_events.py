@@ -221,3 +221,17 @@ def test_anniversaries_of_one_year_with_different_ranks_contradict():
     found = detect("In 2019 the two countries celebrated the 60th anniversary of the agreement on economic and "
                    "cultural cooperation.", passage)
     assert [m.kind for m in found.hard] == ["number"]
+
+
+def test_years_of_ties_dated_to_another_year_are_another_anniversary():
+    # "marked 60 years of ties in 2012" is the 60th anniversary, ten years before the 70th of 2022: both
+    # date the ties to 1952, neither contradicts the other; dated to the passage's own year it does
+    passage = "Japan and India held celebrations in Tokyo this week to mark the 70th anniversary of diplomatic ties."
+    found = detect("In 2012 Japan and India marked 60 years of diplomatic ties.", passage, anchor=date(2022, 4, 28))
+    assert not found.mismatches and found.other_occasion
+    found = detect("In 2022 Japan and India marked 60 years of diplomatic ties.", passage, anchor=date(2022, 4, 28))
+    assert [m.kind for m in found.mismatches] == ["number"]
+    # a count of years that is no anniversary ("a 20-year treaty") is still compared
+    found = detect("In 2001 the two countries signed a 20-year treaty.",
+                   "The two countries signed a 10-year treaty in 2021.", anchor=date(2022, 4, 28))
+    assert "number" in [m.kind for m in found.mismatches]

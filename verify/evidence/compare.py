@@ -123,11 +123,12 @@ def compare_figures(claim: Analysis, passage: Analysis, found: Detection) -> lis
 
 
 def other_anniversary(claim_unit: str | None, passage_unit: str | None, claim: Analysis, passage: Analysis) -> bool:
-    """Whether two anniversaries of different rank ("the 70th anniversary" / "the 75th") are two
-    occasions of one recurring celebration, not a disagreement: the claim dates its own to a year
-    and the passage places its one in no such year (its written years and its text's own year).
-    Without a year in the claim ("celebrated the 70th anniversary") it may mean the passage's."""
-    if not claim_unit == passage_unit == "anniversary":
+    """Whether two anniversaries of different rank ("the 70th anniversary" / "the 75th"; "marked 70
+    years of ties" is one too) are two occasions of one recurring celebration, not a disagreement: the
+    claim dates its own to a year and the passage places its one in no such year (its written years
+    and its text's own year). Without a year in the claim ("celebrated the 70th anniversary") it may
+    mean the passage's. Two counts of years without an anniversary ("a 20-year treaty") are not this."""
+    if not ({claim_unit, passage_unit} <= {"anniversary", "year"} and "anniversary" in (claim_unit, passage_unit)):
         return False
     claimed = {d.year for d in claim.dates if d.year and not d.derived}
     placed = {d.year for d in passage.dates if d.year and not d.derived}
