@@ -109,6 +109,15 @@ def test_antonym_fires_and_paraphrase_quiet():
     assert "antonym" in kinds("Kim was satisfied with the talks.", "Kim was disappointed with the talks.")
 
 
+def test_an_opposite_named_by_its_noun():
+    # "dissatisfaction" / "satisfaction" are stemmed apart from "dissatisfied" / "satisfied": one family
+    passage = "In a statement, the mayor said she was very satisfied with the talks on the new bridge."
+    assert "antonym" in kinds("The mayor expressed dissatisfaction with the talks on the new bridge.", passage)
+    assert "antonym" not in kinds("The mayor expressed satisfaction with the talks on the new bridge.", passage)
+    assert "antonym" in kinds("The union was satisfied with the pay talks.",
+                              "The union voiced its dissatisfaction with the pay talks.")
+
+
 # -- modality, firsts, entities -------------------------------------------------------
 def test_plan_is_not_a_fact():
     passage = "Lavrov earlier said he plans to visit Pyongyang in October."

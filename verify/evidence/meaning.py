@@ -36,15 +36,30 @@ def negation(claim: Analysis, passage: Analysis, shared: set[str], found: Detect
         detail=f"negated in the passage ({n.cue!r}), stated in the claim"))
 
 
+_FAMILIES = {a[:-1]: a for a in ANTONYMS if a.endswith("i") and len(a) > 6}
+"""A stem the Snowball stemmer ends in "i" ("satisfi", of "satisfy" / "satisfied") and the other stems
+of its family ("satisfact" of "satisfaction", "dissatisfact"), which it leaves apart."""
+
+
+@lru_cache(maxsize=8192)
+def _opposites_key(word_stem: str) -> str:
+    """The stem ``ANTONYMS`` knows ``word_stem`` by: itself, or its family's ("dissatisfact" -> "dissatisfi")."""
+    if word_stem in ANTONYMS:
+        return word_stem
+    return next((a for key, a in _FAMILIES.items() if word_stem.startswith(key)), word_stem)
+
+
 def antonyms(claim: Analysis, passage: Analysis, found: Detection) -> None:
-    """A claim word whose opposite the passage uses instead ("disappointed" / "satisfied")."""
-    passage_stems = {w for w, _, _ in passage.word_stems}
-    claim_stems = {w for w, _, _ in claim.word_stems}
+    """A claim word whose opposite the passage uses instead ("disappointed" / "satisfied"; "dissatisfaction"
+    / "satisfied")."""
+    passage_stems = {_opposites_key(w) for w, _, _ in passage.word_stems}
+    claim_stems = {_opposites_key(w) for w, _, _ in claim.word_stems}
     for w, s, e in claim.word_stems:
+        w = _opposites_key(w)
         if w not in ANTONYMS:
             continue  # no opposite to look for (the passage's words were read once per claim word)
         opposite = ANTONYMS[w] - claim_stems
-        hit = next(((ps, pe) for pw, ps, pe in passage.word_stems if pw in opposite), None)
+        hit = next(((ps, pe) for pw, ps, pe in passage.word_stems if _opposites_key(pw) in opposite), None)
         if hit and w not in passage_stems:
             c_word, p_word = claim.text[s:e], passage.text[hit[0]:hit[1]]
             found.mismatches.append(Mismatch(
