@@ -201,11 +201,16 @@ class TrueCase:
                           and self.written_lower(w))
         cased = list(surface(low, frozenset(w for w in said if w in names) - lower, lower, self._settings))
         for m in _PAIR.finditer(low[:len(cased)]):
-            if not {m.group(1), m.group(2)} & STOPWORDS and self.one_name(m.group(1), m.group(2)):
+            # a pair is read when it would change the claim: both words written as names somewhere, one of
+            # them a name here already ("north Korea", "Jong UN"), not both ("Kim Jong")
+            first, second = "".join(cased[m.start(1):m.end(1)]), "".join(cased[m.start(2):m.end(2)])
+            if (f"{first} {second}".title() != f"{first} {second}" and (first[0].isupper() or second[0].isupper())
+                    and m.group(1) in names and m.group(2) in names and not {m.group(1), m.group(2)} & STOPWORDS
+                    and self.one_name(m.group(1), m.group(2))):
                 for g in (1, 2):  # "Jong Un", not the acronym "UN"
                     cased[m.start(g):m.end(g)] = m.group(g).capitalize()
         for m in _PAIR.finditer(low[:len(cased)]):  # "Kim Jong il" -> "Kim Jong Il": the name goes on
-            if (cased[m.start(1)].isupper() and m.group(2) not in STOPWORDS
+            if (cased[m.start(1)].isupper() and m.group(1) in names and m.group(2) not in STOPWORDS
                     and self.written_lower(m.group(2)) is None and self.goes_on(m.group(1))):
                 cased[m.start(2)] = cased[m.start(2)].upper()
         return "".join(cased) + claim[len(cased):]  # the final full stop kept
