@@ -146,6 +146,7 @@ def test_the_student_trains_on_soft_labels_and_refuses_labels_of_another_pool(tm
     assert card["distilled_from"]["base"] == "test" and card["held_out"]["n"] > 0
     assert card["pool"]["gold"] == 240 - card["holdout"]["rows"] and card["noncommercial_allowed"] is False
     assert card["holdout"]["unseen"] is True and card["initialised_from"] is None
+    assert card["final_stop_toggled"]["share"] == 0.5 and 0 < card["final_stop_toggled"]["pairs"] < len(pool)
     shipped = Path(__file__).resolve().parents[1] / "models" / "verifier"
     assert main([*args, "--init", str(shipped), "--keep-last"]) == 0
     card = read_delta_config(tmp_path / "student")["card"]
@@ -200,3 +201,14 @@ def test_carry_names_a_missing_input_in_one_line(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: /nonexistent") and err.count("\n") == 1
+
+
+def test_the_final_full_stop_is_toggled_for_a_share_of_the_claims():
+    from verify.training.distil_pool import toggle_final_stop
+
+    texts = [f"Claim number {i} holds." if i % 2 else f"Claim number {i} holds" for i in range(400)] + ["Why?", "So..."]
+    out, toggled = toggle_final_stop(texts, 0.5, 13)
+    changed = [(a, b) for a, b in zip(texts, out) if a != b]
+    assert len(changed) == toggled and 150 < toggled < 250 and out[-2:] == ["Why?", "So..."]
+    assert all(a.rstrip(".") == b.rstrip(".") and a.endswith(".") != b.endswith(".") for a, b in changed)
+    assert toggle_final_stop(texts, 0.5, 13) == (out, toggled) and toggle_final_stop(texts, 0.0, 13) == (texts, 0)

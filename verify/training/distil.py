@@ -115,7 +115,7 @@ def cmd_student(args) -> int:
     from transformers import AutoTokenizer
 
     from verify.judge.nli_model import apply_delta, base_model_dir, new_model, read_delta_config, save_delta
-    from verify.training.distil_pool import pool_digest, read_pool
+    from verify.training.distil_pool import pool_digest, read_pool, toggle_final_stop
 
     torch, device = _setup(args)
     F = torch.nn.functional
@@ -140,7 +140,8 @@ def cmd_student(args) -> int:
                          f"{args.pool} ({len(pool)} pairs): rebuild it with the same data, seed and code")
     soft = F.softmax(teacher / args.temperature, dim=-1).to(device)
     gold = torch.tensor([-2 if r["gold"] is None else r["gold"] for r in pool], device=device)
-    encoded = encode_pairs(tokenizer, [(r["premise"], r["hypothesis"]) for r in pool], args.max_length)
+    hypotheses, toggled = toggle_final_stop([r["hypothesis"] for r in pool], args.final_stop, args.seed)
+    encoded = encode_pairs(tokenizer, [(r["premise"], h) for r, h in zip(pool, hypotheses)], args.max_length)
     data = _training(args)
     val = encode_pairs(tokenizer, [(p, h) for p, h, _ in data.validation], args.max_length)
     val_y = [y for *_, y in data.validation]
@@ -179,6 +180,7 @@ def cmd_student(args) -> int:
                                                                       "dev_3way", "healthver_dev")},
                 "datasets_used": data.used, "excluded_for_licence": data.dropped, "noncommercial_allowed": False,
                 "pool": kinds, "temperature_kd": args.temperature, "alpha": args.alpha,
+                "final_stop_toggled": {"share": args.final_stop, "pairs": toggled},
                 "step": step, "pairs_seen": step * args.batch_size, "batch_size": args.batch_size, "lr": args.lr,
                 "minutes": args.minutes, "max_length": args.max_length, "seed": args.seed,
                 "frozen": ["word_embeddings"],
@@ -242,6 +244,9 @@ def parse_args(argv=None):
     st.add_argument("--out", type=Path, required=True)
     st.add_argument("--temperature", type=float, default=2.0)
     st.add_argument("--alpha", type=float, default=0.7, help="weight of the teacher's soft labels")
+    st.add_argument("--final-stop", type=float, default=0.5,
+                    help="share of the pool's claims whose final full stop is toggled under the same soft label "
+                         "(the judge learns it says nothing)")
     st.add_argument("--keep-last", action="store_true",
                     help="export the last check, not the best on the held-out split (an --init model that has "
                          "seen the held-out rows makes that split useless for selection)")

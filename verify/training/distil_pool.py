@@ -152,6 +152,25 @@ def build_pool(rows: list[tuple[str, str, int]], places: list[str], seed: int = 
     return pool, dict(kinds)
 
 
+def toggle_final_stop(texts: list[str], share: float, seed: int) -> tuple[list[str], int]:
+    """``texts`` with the final full stop of about ``share`` of them toggled (added where there is none,
+    taken away where there is one; a question and an ellipsis are kept), and how many were toggled.
+
+    The shipped judge read "Celebrations were held in Moscow." as 0.07 more support than the same claim
+    without its full stop, a cue of the training sets whose hypotheses have none (COVID-Fact, SICK, MPE);
+    a student shown both forms under one soft label learns that the full stop says nothing."""
+    rng = random.Random(seed)
+    out, toggled = [], 0
+    for text in texts:
+        bare = text.rstrip()
+        if rng.random() >= share or not bare or bare.endswith(("?", "...", "…")):
+            out.append(text)
+            continue
+        toggled += 1
+        out.append(bare[:-1].rstrip() if bare.endswith(".") else bare + ".")
+    return out, toggled
+
+
 def write_pool(pool: list[dict], path: Path) -> None:
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as fh:
         for row in pool:
