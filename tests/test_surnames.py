@@ -32,7 +32,7 @@ def test_full_names_of_a_text():
 def test_a_bare_surname_is_the_person_its_document_names():
     found = detect("Kim Jong Il visited a fertiliser factory in Wonsan.", VISITED,
                    document_names=full_names(PARADE))
-    assert "passage is about 'kim jong un' (so named in its text), not 'Kim Jong Il'" in [m.detail for m in found.mismatches]
+    assert "passage is about 'Kim Jong Un' (so named in its text), not 'Kim Jong Il'" in [m.detail for m in found.mismatches]
     # and is no support: another person of the claim's name (like "Kim Jong Un" written out), not a missing name
     assert [m.kind for m in found.mismatches] == ["namesake"]
 
@@ -60,7 +60,7 @@ def test_through_the_api_a_namesake_is_no_support(tmp_path, fake_embedder):
                                                         all_sources=True).sources}
     assert sources["parade"].stance != "supports"
     factory = next(p for p in sources["parade"].passages if p.text == VISITED)
-    assert "passage is about 'kim jong un' (so named in its text), not 'Kim Jong Il'" in factory.reasons
+    assert "passage is about 'Kim Jong Un' (so named in its text), not 'Kim Jong Il'" in factory.reasons
     assert sources["both"].stance == "supports"  # there the bare "Kim" may be either
 
 

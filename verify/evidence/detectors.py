@@ -83,7 +83,8 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     is that other person, as a passage that writes him out in full is.
     """
     have = wording(passage_and_context).vocabulary
-    passage_names = [name_tokens(n) for n, _, _ in claim_names(passage, names)]
+    written = [n for n, _, _ in claim_names(passage, names)]
+    passage_names = [name_tokens(n) for n in written]
     other_person = False
     if names is None:
         names = names_in(claim) | names_in(passage_and_context)
@@ -96,22 +97,23 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
         # "the Kim-Putin summit", "Moscow-Pyongyang": two names joined, not one whose namesake could be meant
         joined = _JOINED.search(name) is not None
         if len(tokens) >= 2 and not joined and not any(contains_run(p, tokens) for p in passage_names):
-            rival = next((p for p in passage_names if is_rival(p, tokens)), None)
+            rival = next((w for p, w in zip(passage_names, written) if is_rival(p, tokens)), None)
             if rival is not None:
                 other_person = True
                 found.mismatches.append(Mismatch(kind="namesake", claim=span(claim, s, e), passage=None,
-                                                 detail=f"passage is about {' '.join(rival)!r}, not {name!r}"))
+                                                 detail=f"passage is about {rival!r}, not {name!r}"))
                 continue
             # the passage says one of the name's words ("Kim"): the document is read for whom it means
-            written = (document_names() if callable(document_names) else document_names) if set(tokens) & have else ()
-            if not any(contains_run(list(d), tokens) for d in written):
+            in_text = (document_names() if callable(document_names) else document_names) if set(tokens) & have else ()
+            if not any(contains_run(list(d), tokens) for d in in_text):
                 # the document never writes the claim's name; the passage's "Kim" is the one it does write
-                rival = next((d for d in written if is_rival(list(d), tokens) and set(d) & set(tokens) & have), None)
+                rival = next((d for d in in_text if is_rival(list(d), tokens) and set(d) & set(tokens) & have), None)
                 if rival is not None:
                     other_person = True
                     found.mismatches.append(Mismatch(
                         kind="namesake", claim=span(claim, s, e), passage=None,
-                        detail=f"passage is about {' '.join(rival)!r} (so named in its text), not {name!r}"))
+                        detail=f"passage is about {getattr(rival, 'written', ' '.join(rival))!r} (so named in its "
+                               f"text), not {name!r}"))
                     continue
         if any(t in have or (len(t) >= 4 and any(h.startswith(t) for h in have)) for t in tokens):
             continue  # "Bulgarian" mentions Bulgaria

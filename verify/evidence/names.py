@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
+from typing import Self
 
 from index.store.text_tables import capitalised_mid_sentence
 from verify.evidence.slots import MONTHS
@@ -166,11 +167,23 @@ def name_tokens(name: str) -> list[str]:
     return [stem(w) for w in words(canonical(name)) if w not in STOPWORDS and (len(w) > 1 or w in MONTHS)]
 
 
+class FullName(tuple):
+    """A name's tokens (see :func:`name_tokens`), with the name as its text first writes it (``written``), for
+    a reason a reader can check: "Supreme Leader Kim Jong Un", not its tokens "suprem leader kim jong un"."""
+
+    written: str
+
+    def __new__(cls, written: str) -> Self:
+        self = super().__new__(cls, name_tokens(written))
+        self.written = written
+        return self
+
+
 @lru_cache(maxsize=256)
-def full_names(text: str) -> tuple[tuple[str, ...], ...]:
+def full_names(text: str) -> tuple[FullName, ...]:
     """The names of two or more words a text writes ("Kim Jong Un", "Vladimir Putin"), as name tokens, once
     each: whom a bare "Kim" or "Putin" in one of its sentences stands for. Cached: read once per document."""
-    found = (tuple(name_tokens(m.group(1))) for line in text.splitlines() for m in _NAME_RE.finditer(line))
+    found = (FullName(m.group(1)) for line in text.splitlines() for m in _NAME_RE.finditer(line))
     return tuple(dict.fromkeys(t for t in found if len(t) >= 2))
 
 
