@@ -77,13 +77,17 @@ def validate_claim(claim: str) -> str:
     return claim
 
 
+CLOSING_MARKS = ".!;:,"
+"""Marks that may close a claim and say nothing about it (a question mark and an ellipsis do)."""
+
+
 def as_statement(claim: str) -> str:
     """The claim as the models read it: one final full stop, whatever closed it ("... in Moscow", "... in
     Moscow!" and "... in Moscow." are one claim; the judge read a final full stop as 0.07 more support).
     A question or a trailing ellipsis is left as it is."""
     if claim.endswith(("?", "...", "…")):
         return claim
-    return claim.rstrip(".!;:, ") + "."
+    return claim.rstrip(CLOSING_MARKS + " ") + "."
 
 
 def _checked_claim(claim: str, where: str) -> str:

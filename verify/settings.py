@@ -50,15 +50,15 @@ class EvidenceSettings(BaseModel):
         default=7, ge=1,
         description="name tokens this long or longer count as mentioned when the passage spells them within a "
                     "letter or two (the corpus writes 'Blagoveschensk' for 'Blagoveshchensk')")
+    fuzzy_name_score: float = Field(
+        default=90, ge=0, le=100,
+        description="rapidfuzz ratio at which such a token is the same name: 'Blagoveschensk' / 'Blagoveshchensk' "
+                    "pass, 'Austria' / 'Australia' (88) is another name")
     name_mentions_read: int = Field(
         default=50, ge=1,
         description="sentences (best keyword match first) read to tell whether the corpus writes a word in lower case "
                     "('the leader' beside 'Supreme Leader'), for a claim whose letter case says nothing: such a word is "
                     "no name there")
-    fuzzy_name_score: float = Field(
-        default=90, ge=0, le=100,
-        description="rapidfuzz ratio at which such a token is the same name: 'Blagoveschensk' / 'Blagoveshchensk' "
-                    "pass, 'Austria' / 'Australia' (88) is another name")
     occasion_years: int = Field(
         default=2, ge=1,
         description="years apart at which two dates of a repeatable event (a visit, a meeting) are two occasions, "

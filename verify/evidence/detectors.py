@@ -22,7 +22,7 @@ from verify.evidence.compare import compare_dates, compare_figures, compare_plac
 from verify.evidence.cues import NEGATION_STEMS
 from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation
-from verify.evidence.names import NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
+from verify.evidence.names import FullName, NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
 from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates
 from verify.evidence.speakers import speaker
 from verify.evidence.surface import surface, uninformative
@@ -32,8 +32,8 @@ from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 __all__ = ["HARD_KINDS", "Detection", "context_modality", "detect"]
 
-DocumentNames = tuple[tuple[str, ...], ...] | Callable[[], tuple[tuple[str, ...], ...]]
-"""A document's full names (name tokens), or a function that reads them."""
+DocumentNames = tuple[FullName, ...] | Callable[[], tuple[FullName, ...]]
+"""A document's full names (:func:`verify.evidence.names.full_names`), or a function that reads them."""
 
 
 _JOINED = re.compile(r"[A-Za-z]-[A-Z]")
@@ -112,8 +112,7 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
                     other_person = True
                     found.mismatches.append(Mismatch(
                         kind="namesake", claim=span(claim, s, e), passage=None,
-                        detail=f"passage is about {getattr(rival, 'written', ' '.join(rival))!r} (so named in its "
-                               f"text), not {name!r}"))
+                        detail=f"passage is about {rival.written!r} (so named in its text), not {name!r}"))
                     continue
         if any(t in have or (len(t) >= 4 and any(h.startswith(t) for h in have)) for t in tokens):
             continue  # "Bulgarian" mentions Bulgaria

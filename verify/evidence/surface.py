@@ -16,6 +16,7 @@ from functools import lru_cache
 from verify.evidence.places import lookup
 from verify.evidence.slots import MONTHS, WEEKDAYS
 from verify.evidence.text import ALIASES, STOPWORDS
+from verify.inputs import CLOSING_MARKS
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’-]*[A-Z]\b")
@@ -78,7 +79,7 @@ def surface(claim: str, names: frozenset[str] = frozenset(), common: frozenset[s
         settings: which places the gazetteer knows. Defaults to :data:`verify.settings.EVIDENCE_DEFAULTS`.
     """
     claim = claim.rstrip()
-    claim = claim[: len(claim.rstrip(".!;,:"))] if not claim.endswith("...") else claim
+    claim = claim[: len(claim.rstrip(CLOSING_MARKS))] if not claim.endswith("...") else claim
     loud, low_case = shouting(claim), quiet(claim)
 
     def recase(m: re.Match) -> str:

@@ -22,7 +22,7 @@ from index.models import Hit, SourceSummary
 from index.store.claim_index import ClaimIndex
 from verify.evidence.detection import Detection
 from verify.evidence.detectors import context_modality, detect
-from verify.evidence.names import full_names, known_names
+from verify.evidence.names import FullName, full_names, known_names
 from verify.evidence.text import starts_dependent
 from verify.models import Passage, Probabilities, Report, SourceVerdict
 from verify.scoring.aggregate import (
@@ -100,7 +100,7 @@ def detect_hits(index: ClaimIndex, claim: str, hits: list[Hit], names: frozenset
     return found
 
 
-def _document_names(index: ClaimIndex, source_id: str) -> tuple[tuple[str, ...], ...]:
+def _document_names(index: ClaimIndex, source_id: str) -> tuple[FullName, ...]:
     """The full names a source's text writes (its text read, and the names found, once: both are cached)."""
     return full_names(index.documents[source_id].text)
 
