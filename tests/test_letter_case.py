@@ -99,3 +99,11 @@ def test_which_claims_say_nothing_by_their_case():
     # without a corpus, a lower-case claim still gets its places, months and acronyms
     assert surface("celebrations were held in moscow in october by the dprk.") == \
         "Celebrations were held in Moscow in October by the DPRK"
+
+
+def test_the_forms_bench_counts_what_differs(verifier):
+    # bench/claim_forms.py measures the same thing on a claims file: the forms of a claim the corpus names
+    from bench.claim_forms import compare_forms
+
+    found = compare_forms(verifier, ["Kim Jong Il visited a fertiliser factory in Wonsan."])
+    assert {name: counts[:2] for name, counts in found.items()} == {name: (0, 0) for name in found}
