@@ -377,7 +377,7 @@ def test_plan_in_the_neighbouring_sentence():
 def test_same_place_in_another_quarter_is_another_place():
     passage = "Russian Ambassador to North Korea Alexander Matsegora attended a banquet."
     found = detect("Matsegora attended a banquet with South Korea's envoy.", passage)
-    assert any(m.kind == "namesake" and m.claim.text == "South Korea's" for m in found.mismatches)
+    assert any(m.kind == "namesake" and m.claim.text == "South Korea" for m in found.mismatches)
     # as where an ambassador is sent, the other quarter is the title's: the title differs (tests/test_titles.py)
     [m] = detect("Matsegora is the Russian ambassador to South Korea.", passage).mismatches
     assert m.kind == "title" and m.claim.text == "ambassador to South Korea"

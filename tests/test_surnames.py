@@ -72,3 +72,23 @@ def test_two_names_joined_are_no_namesake():
         found = detect("Diplomats praised the Kim-Putin summit.", "Kim Jong Un met Putin at a summit.",
                        document_names=document)
         assert not any(m.kind == "namesake" for m in found.mismatches)
+
+
+def test_a_possessive_ends_the_name():
+    """ "Kim's Wonsan visit" is Kim's visit to Wonsan, not a person named "Kim's Wonsan": read as one name, the
+    claim's "Kim" became a rival of every "Kim Jong Un" in the corpus and each passage about him was set aside."""
+    from verify.evidence.names import NameSet, claim_names
+
+    names = NameSet(frozenset({"kim", "wonsan", "putin", "jong", "un"}))
+    assert [n for n, *_ in claim_names("Kim's Wonsan visit ended on Monday.", names)] == ["Kim", "Wonsan", "Monday"]
+    assert [n for n, *_ in claim_names("Kim Jong Un’s Wonsan visit ended.", names)] == ["Kim Jong Un", "Wonsan"]
+    assert claim_names("O'Neill met Kim.", NameSet(frozenset({"o'neill"})))[0][0] == "O'Neill"
+    found = detect("Kim's Wonsan visit included a fertiliser factory.", VISITED, document_names=full_names(PARADE))
+    assert not found.mismatches
+    # a plural's possessive is inside an institution's name, not the end of a person's
+    assert [n for n, *_ in claim_names("A delegation of the Supreme People's Assembly went to Wonsan.", names)] == [
+        "Supreme People's Assembly", "Wonsan"]
+    # a rival written with a possessive is still a rival
+    found = detect("Kim Jong Il's Wonsan visit included a fertiliser factory.", VISITED,
+                   document_names=full_names(PARADE))
+    assert [m.kind for m in found.mismatches] == ["namesake"]

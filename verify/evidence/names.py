@@ -17,8 +17,11 @@ from index.store.text_tables import capitalised_mid_sentence
 from verify.evidence.slots import MONTHS
 from verify.evidence.text import STOPWORDS, canonical, stem, words
 
-NAME_WORD = r"[A-Z][a-zA-Z'’.]*\d*(?:-(?:[A-Za-z]+|\d+))*"
-"""One capitalised word of a name ("Kim", "Jong-un", "COVID-19")."""
+NAME_WORD = (r"[A-Z](?:[a-zA-Z.]|['’](?!s\b)|(?:(?<=eople)|(?<=omen)|(?<=Men)|(?<=hildren))['’]s)*"
+             r"\d*(?:-(?:[A-Za-z]+|\d+))*")
+"""One capitalised word of a name ("Kim", "Jong-un", "COVID-19", "O'Brien"). A possessive ends the name:
+"Kim's September summit" names "Kim", not "Kim's September"; "Kim Jong Un's Pyongyang visit" two names. A
+plural's does not: "Supreme People's Assembly", "Women's Union" are one name each."""
 _NAME_RE = re.compile(r"\b(" + NAME_WORD + r"(?:\s+(?:of\s+the\s+|of\s+|on\s+the\s+|de\s+|van\s+|von\s+)?"
                       + NAME_WORD + r")*)")
 """A run of capitalised words ("Kim Jong-un", "COVID-19", "SARS-CoV-2", "Castle on the Hill")."""
