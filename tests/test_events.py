@@ -235,3 +235,34 @@ def test_years_of_ties_dated_to_another_year_are_another_anniversary():
     found = detect("In 2001 the two countries signed a 20-year treaty.",
                    "The two countries signed a 10-year treaty in 2021.", anchor=date(2022, 4, 28))
     assert "number" in [m.kind for m in found.mismatches]
+
+
+def test_a_word_the_clause_window_cuts_is_no_event_word():
+    """The clause around a date reaches 100 characters back; a word cut there ("xchanged" of "exchanged") was
+    read as an event verb of its own ("verb:xchang") and set the claim's event apart from the passage's."""
+    from verify.evidence.text import stem, words
+
+    head = "The leaders have exchanged"
+    rest = " warm messages marking the anniversary of their ties and the news agency reported it on Thursday."
+    cut = 0
+    for pad in range(120):  # move the date so that the window opens at each letter of "exchanged" in turn
+        text = head + " " * pad + rest
+        start = text.index("Thursday")
+        if len("The leaders have ") < start - 100 < len(head):
+            cut += 1
+            event = event_at(text, start, start + len("Thursday"))
+            assert event.words <= {stem(w) for w in words(text)}, event.words
+    assert cut == len("exchanged") - 1
+
+
+def test_a_state_is_one_party_however_it_is_named():
+    """News names a state by its capital, its name or its people's adjective ("Tehran", "Iran", "Iranian"). Read
+    as different words, "Iranian state television" took no part in what "Tehran's state television" reported,
+    and the two dates of the report were never compared. Sentences written for this test."""
+    found = detect("Iranian state television reported the attack on the port on a Tuesday.",
+                   "Rebels attacked the port near the border, Tehran's state television reported Thursday.")
+    assert [m.kind for m in found.mismatches] == ["date"] and found.same_event is True
+    # another state is another party
+    found = detect("Iraqi state television reported the attack on the port on a Tuesday.",
+                   "Rebels attacked the port near the border, Tehran's state television reported Thursday.")
+    assert not found.hard

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from verify.evidence.places import government
 from verify.evidence.slots import MONTHS, DateSlot, implied_year
 from verify.evidence.spans import Spans
 from verify.evidence.text import STOPWORDS, canonical, opens_sentence
@@ -103,6 +104,10 @@ class Event:
 def _clause(text: str, start: int, end: int, before: int = 60, after: int = 40) -> tuple[int, int]:
     """The stretch of ``text`` around ``start:end`` up to the nearest clause break on each side."""
     lo, hi = max(0, start - before), min(len(text), end + after)
+    while 0 < lo < start and text[lo - 1].isalnum() and text[lo].isalnum():
+        lo += 1  # a word the window cut in two is left out ("xchanged" is no word)
+    while end < hi < len(text) and text[hi - 1].isalnum() and text[hi].isalnum():
+        hi -= 1
     breaks = [m for m in _CLAUSE_BREAK.finditer(text, lo, hi)]
     left = [m.end() for m in breaks if m.end() <= start]
     right = [m.start() for m in breaks if m.start() >= end]
@@ -141,6 +146,7 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
         lo, hi = (of.start(), of.end()) if of else (end, end)
     found: list[tuple[int, str, str]] = []
     names: list[tuple[int, frozenset[str]]] = []
+    capitals: list[tuple[int, int, str]] = []
     # the other slots: sorted once a text by the caller that reads all its slots (a pass over
     # them all for each slot was quadratic in a long passage's slots)
     slots = skip if isinstance(skip, Spans) else Spans(skip)
@@ -152,6 +158,7 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
         if word[0].isupper() and not (opens_sentence(text, s) and event_stem(word) in KIND_OF):
             if word.lower() not in STOPWORDS and word.lower().rstrip(".") not in MONTHS:
                 names.append((s, _actor(word)))  # a name ("Kim Jong Un", "Victory Day"): who, not what
+                capitals.append((s, m.end(), word.removesuffix("'s").removesuffix("’s")))
             continue
         st = event_stem(word)
         if st in _LIGHT:
@@ -161,6 +168,12 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
             kind = f"verb:{st}"  # any other past-tense verb is an event of its own kind
         if kind:
             found.append((s, kind, st))
+    # a state is one actor however it is named: "Pyongyang's state media" is "North Korean state media"
+    for i, (s, e, word) in enumerate(capitals):
+        pair = f"{word} {capitals[i + 1][2]}" if i + 1 < len(capitals) and capitals[i + 1][0] == e + 1 else None
+        code = (government(pair) if pair else None) or government(word)
+        if code is not None:
+            names.append((s, frozenset({f"state:{code}"})))
     if nearest and found:
         before = [f for f in found if f[0] < start]
         found = [before[-1]] if before else [found[0]]

