@@ -38,6 +38,11 @@ def titles(text):
     ("Ana Silva is the president's spokesperson.", []),  # whose spokesperson, not her office
     ("Ana Silva is the presidential candidate.", []),
     ("Ana Silva is not the finance minister.", []),  # the negation detector's
+    # an office held, said in other words than "is"
+    ("Bat Erdene holds the post of Mongolian foreign minister.",
+     [("Bat Erdene", "foreign minister", "", "foreign", "minister", "mongolian", "", False)]),
+    ("Bat Erdene is serving as defence minister.",
+     [("Bat Erdene", "defence minister", "", "defence", "minister", "", "", False)]),
 ])
 def test_titles_are_read_where_a_text_attaches_them_to_a_name(text, expected):
     assert titles(text) == expected
@@ -70,6 +75,7 @@ def test_titles_exclude_each_other_only_as_the_same_office_told_differently(clai
     "BAT ERDENE IS MONGOLIA'S DEFENCE MINISTER.",
     "Bat Erdene Is Mongolia's Defence Minister",
     "Bat Erdene is Mongolia's DEFENCE MINISTER",
+    "Bat Erdene holds the post of Mongolia's defence minister.",  # the office's words are not the topic's
 ])
 def test_a_wrong_title_is_a_mismatch_whatever_the_letter_case(claim):
     [m] = detect(claim, TALKS).mismatches

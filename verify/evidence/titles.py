@@ -68,7 +68,7 @@ _COUNTRY_AFTER = (r"(?:(?P<country>" + _NOT_TITLE + r"[A-Z][\w-]*(?:\s+(?!(?i:" 
 _BEFORE = re.compile(r"\b" + _COUNTRY + r"(?i:" + _OFFICE + r")(?P<to>\s+(?i:to)\s+(?:the\s+)?|,?\s+)(?P<run>" + _PERSON + r")")
 """A title before a name; ``run`` is the destination and the name when the title says "to"."""
 _AFTER = re.compile(r"\b(?P<person>" + _PERSON + r")(?:,\s+|\s+(?:is|was|has\s+been|had\s+been|serves\s+as|served\s+as|"
-                    r"became|remains)\s+)(?:(?:the|a|an)\s+)?" + _COUNTRY_AFTER + r"(?i:" + _OFFICE + r")"
+                    r"became|remains|is\s+serving\s+as|(?:holds|held)\s+the\s+(?:post|office|position|rank)\s+of)\s+)(?:(?:the|a|an)\s+)?" + _COUNTRY_AFTER + r"(?i:" + _OFFICE + r")"
                     r"(?:\s+(?i:to)\s+(?:the\s+)?(?P<dest>" + _PERSON + r"))?"
                     r"(?:\s+(?i:of)\s+(?:the\s+)?(?P<country_of>" + _PERSON + r"))?")
 """A title after a name: an appositive ("Choe, North Korea's foreign minister") or a copula ("Choe is ...")."""
@@ -125,7 +125,9 @@ def _title(m: re.Match, person: str, to: str, country: str, end: int) -> Title:
     qualified = bool(_QUALIFIED.match(m.group("title")))
     portfolio = m.group("portfolio") or m.group("of") or ""
     after = "country_of" in m.re.groupindex and m.group("country_of")
-    reach = (m.start("country") if m.group("country") else m.start("title"), m.end("country_of") if after else end)
+    # after a name, the words that give the office ("is the", "holds the post of") are the title's too
+    first = m.end("person") if "person" in m.re.groupindex else m.start("country") if m.group("country") else m.start("title")
+    reach = (first, m.end("country_of") if after else end)
     return Title(person=person, start=m.start("title"), end=end,
                  rank=RANKS[m.group("rank").lower()] if m.group("rank") else "",
                  portfolio=PORTFOLIOS[" ".join(portfolio.lower().split())] if portfolio else "",
