@@ -18,12 +18,11 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from verify.evidence.analysis import Analysis, analyse, wording
-from verify.evidence.compare import compare_dates, compare_figures, compare_places, compare_titles
+from verify.evidence.compare import compare_dates, compare_figures, compare_lists, compare_places, compare_titles
 from verify.evidence.cues import NEGATION_STEMS
 from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation
 from verify.evidence.names import FullName, NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
-from verify.evidence.places import as_government, government
 from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates
 from verify.evidence.speakers import speaker
 from verify.evidence.surface import surface, uninformative
@@ -68,7 +67,7 @@ def _topic_alignment(claim_stems: list[str], passage: Analysis, named: set[str],
 def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None,
               unresolved: bool = False, placed: list[tuple[int, int]] = (),
               settings: EvidenceSettings = EVIDENCE_DEFAULTS,
-              document_names: DocumentNames = (), claim_places: list[tuple[int, int]] = ()) -> bool:
+              document_names: DocumentNames = ()) -> bool:
     """Flag claim names the passage never mentions; True when it names someone else instead.
 
     "Kim Jong Il" in a passage checked for "Kim Jong Un" shares a token but is another
@@ -81,15 +80,12 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     A long name token spelled within a letter or two counts as mentioned
     (``settings.fuzzy_name_length`` / ``settings.fuzzy_name_score``). A bare "Kim" in a passage whose
     document writes out only another "Kim" ("Kim Jong Un", ``document_names``) for the claim's "Kim Jong Il"
-    is that other person, as a passage that writes him out in full is. A state named by its government
-    ("Washington and Seoul warned") is mentioned where the passage names it or its capital ("the US and South
-    Korea"), unless the claim puts something at it (``claim_places``: "a summit in Moscow" is not "in Russia").
+    is that other person, as a passage that writes him out in full is.
     """
     have = wording(passage_and_context).vocabulary
     written = [n for n, _, _ in claim_names(passage, names)]
     passage_names = [name_tokens(n) for n in written]
     other_person = False
-    governments: set[str | None] | None = None  # the states the passage names, read when first needed
     if names is None:
         names = names_in(claim) | names_in(passage_and_context)
     for n, (name, s, e) in enumerate(claim_names(claim, names)):
@@ -122,13 +118,6 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
             continue  # "Bulgarian" mentions Bulgaria
         if any(_spelled_in(t, have, settings) for t in tokens):
             continue  # "Blagoveschensk" for "Blagoveshchensk": one name, spelled two ways
-        state = government(name) if as_government(claim, s) and not any(
-            s < b and a < e for a, b in claim_places) else None
-        if state is not None:
-            if governments is None:
-                governments = {government(n) for n, _, _ in claim_names(passage_and_context, names)}
-            if state in governments:
-                continue  # "Seoul" (its government) for "South Korea"; "Russia" for "Moscow"
         found.mismatches.append(Mismatch(kind="entity", claim=span(claim, s, e), passage=None,
                                          detail=f"passage does not mention {name!r}"))
     return other_person
@@ -169,8 +158,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         names = ((names if isinstance(names, NameSet) else NameSet(names)) - names_in(claim)) | names_in(full)
     c = analyse(surface(claim, names if names is not None else names_in(full), wording(full).lower_words,
                         settings), "claim", settings=settings)
-    # places and titles the passage confirmed or contradicted ("North Korea's defence minister")
-    placed = compare_places(c, p, found) + compare_titles(c, p, found)
+    # places, titles and listed states the passage confirmed or contradicted ("North Korea's defence minister")
+    placed = compare_places(c, p, found) + compare_titles(c, p, found) + compare_lists(c, p, found)
     slot_spans = compare_dates(c, p, found, settings) + compare_figures(c, p, found) + placed
     antonyms(c, p, found)
     # the words being compared are not what says two texts are about the same thing: dates,
@@ -199,8 +188,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         said = reported
         seen = f"{context.replace(passage, reported)} {reported}" if context else reported
     other_person = _entities(c.text, said, seen, found, names, unresolved=not context and p.dependent,
-                              placed=placed, settings=settings, document_names=document_names,
-                              claim_places=[(q.start, q.end) for q in c.places])
+                              placed=placed, settings=settings, document_names=document_names)
     if other_person:
         found.keep(lambda i, m: m.kind not in HARD_KINDS)
     elif found.topic_alignment < settings.min_alignment:

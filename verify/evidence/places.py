@@ -109,22 +109,6 @@ def government(name: str) -> str | None:
     return found
 
 
-_PLACE_WORDS = frozenset({"to", "in", "at", "from", "into", "near", "toward", "towards", "via", "inside", "outside",
-                          "across", "around", "through", "within", "of", "over"})
-
-
-def as_government(text: str, start: int) -> bool:
-    """Whether the name at ``text[start:]`` can stand for its state's government ("Washington and Seoul warned",
-    "signed by Tokyo"), not a place: a name after a preposition of place, with the names listed beside it, is
-    a place ("a delegation to Pyongyang", "according to Moscow", "talks in Tokyo and Seoul"), and so is its
-    people's adjective there ("in a Chinese laboratory")."""
-    for word in reversed(re.findall(r"[\w'’-]+|,", text[:start])):
-        if word == "," or word.lower() in ("and", "a", "an", "the") or word[0].isupper():
-            continue
-        return word.lower() not in _PLACE_WORDS
-    return True
-
-
 _NAME = r"(?:[A-Z][a-zA-Z.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-zA-Z.'’-]*){0,3})"
 _AT = re.compile(r"\b(?i:in|at|inside|near|outside|within)\s+(?i:the\s+)?(?P<name>" + _NAME + r")")
 _TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|s)?|went|came|flew|arrived|"
