@@ -266,3 +266,15 @@ def test_a_state_is_one_party_however_it_is_named():
     found = detect("Iraqi state television reported the attack on the port on a Tuesday.",
                    "Rebels attacked the port near the border, Tehran's state television reported Thursday.")
     assert not found.hard
+
+
+def test_a_declarations_date_is_not_a_treatys():
+    """One sentence lists a declaration and a treaty and dates only the treaty: a claim that dates the
+    declaration is not contradicted by it (batch h's "Moscow Declaration ... adopted in August 2001" was
+    contradicted at 0.95 by February 2000, the treaty's). Sentences written for this test."""
+    passage = ("The Lima Declaration adopted by the ministers and the trade treaty concluded between the two states "
+               "in May 2004 opened their markets.")
+    found = detect("The Lima Declaration was adopted in June 2005.", passage)
+    assert not [m for m in found.mismatches if m.kind == "date"] and found.other_event == 1
+    found = detect("The trade treaty between the two states was concluded in June 2005.", passage)
+    assert [m.kind for m in found.mismatches] == ["date"]

@@ -84,6 +84,8 @@ class Event:
     """Name tokens before the event word: who acts ("Putin visited" -> putin)."""
     names: frozenset[str] = frozenset()
     """Name tokens anywhere in the clause: who takes part."""
+    document: str | None = None
+    """The kind of signed text nearest before the slot ("treaty", "declaration"; see :data:`_DOCUMENTS`)."""
 
     @property
     def known(self) -> bool:
@@ -99,6 +101,14 @@ class Event:
         if len(listed) > 1:
             listed.discard("statement")
         return bool(listed) and listed <= REPEATABLE
+
+
+_DOCUMENTS = {w: family for family, ws in {
+    "treaty": "treaty treaties pact pacts", "declaration": "declaration declarations", "charter": "charter",
+    "memorandum": "memorandum memorandums", "convention": "convention conventions", "protocol": "protocol",
+    "resolution": "resolution resolutions"}.items() for w in ws.split()}
+"""Kinds of signed text that are not one another: "the Moscow Declaration adopted ... and the treaty concluded in
+February 2000" dates the treaty. "Agreement", "accord" and "deal" may name any of them."""
 
 
 def _clause(text: str, start: int, end: int, before: int = 60, after: int = 40) -> tuple[int, int]:
@@ -150,11 +160,14 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
     # the other slots: sorted once a text by the caller that reads all its slots (a pass over
     # them all for each slot was quadratic in a long passage's slots)
     slots = skip if isinstance(skip, Spans) else Spans(skip)
+    document = None
     for m in _WORD.finditer(text, lo, hi):
         s = m.start()
         if start <= s < end or slots.overlaps(s, s + 1):
             continue
         word = m.group(0)
+        if s < start and word.lower() in _DOCUMENTS:
+            document = _DOCUMENTS[word.lower()]  # the last before the slot: the nearest
         if word[0].isupper() and not (opens_sentence(text, s) and event_stem(word) in KIND_OF):
             if word.lower() not in STOPWORDS and word.lower().rstrip(".") not in MONTHS:
                 names.append((s, _actor(word)))  # a name ("Kim Jong Un", "Victory Day"): who, not what
@@ -187,7 +200,8 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
         word = (m.group(1) or m.group(2)).lower()
         marker = "last" if word == "most recent" else _MARKERS[word]
         break
-    return Event(frozenset(k for _, k, _ in found), frozenset(st for _, _, st in found), marker, actors, named)
+    return Event(frozenset(k for _, k, _ in found), frozenset(st for _, _, st in found), marker, actors, named,
+                 document)
 
 
 def same_event(claim: Event, passage: Event, actors: bool = True) -> bool | None:
@@ -199,6 +213,8 @@ def same_event(claim: Event, passage: Event, actors: bool = True) -> bool | None
     # credit line ("Russia, 13 September 2023. EFE-EPA FILE/MIKHAIL METZEL") says nothing of who met
     if actors and claim.actors and passage.names and passage.kinds and not claim.actors & passage.names:
         return False
+    if claim.document and passage.document and claim.document != passage.document:
+        return False  # a declaration's date is not a treaty's
     if claim.kinds & passage.kinds:
         return True
     if not (claim.known and passage.known):
