@@ -251,11 +251,12 @@ def compare_lists(claim: Analysis, passage: Analysis, found: Detection) -> list[
     member nowhere. The lists must share two members (the same list), each differ by one place or state the
     gazetteer knows, and the two must be different states. Returns the spans of the claim members compared."""
     compared = []
-    passage_lists = _lists(passage.text)
+    claim_lists = _lists(claim.text)
+    passage_lists = _lists(passage.text) if claim_lists else []
     if not passage_lists:
         return compared
-    have = {fold(w).lower() for w in re.findall(r"[\w'’.-]+", passage.text)}
-    for claim_list in _lists(claim.text):
+    have = None  # the passage's words, read only for a list with a member swapped
+    for claim_list in claim_lists:
         mine = {fold(n).lower(): (n, s, e) for n, s, e in claim_list}
         for passage_list in passage_lists:
             theirs = {fold(n).lower(): (n, s, e) for n, s, e in passage_list}
@@ -266,8 +267,12 @@ def compare_lists(claim: Analysis, passage: Analysis, found: Detection) -> list[
                 continue
             (name, s, e), (p_name, ps, pe) = mine[next(iter(extra))], theirs[next(iter(other))]
             a, b = government(name) or _place_code(name), government(p_name) or _place_code(p_name)
-            if a is None or b is None or a == b or any(w in have for w in fold(name).lower().split()):
+            if a is None or b is None or a == b:
                 continue
+            if have is None:
+                have = {fold(w).lower() for w in re.findall(r"[\w'’.-]+", passage.text)}
+            if any(w in have for w in fold(name).lower().split()):
+                continue  # the passage names the claim's member elsewhere
             found.claim_slots += 1
             compared.append((s, e))
             found.mismatches.append(Mismatch(

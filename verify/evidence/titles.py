@@ -68,7 +68,8 @@ _COUNTRY_AFTER = (r"(?:(?P<country>" + _NOT_TITLE + r"[A-Z][\w-]*(?:\s+(?!(?i:" 
 _BEFORE = re.compile(r"\b" + _COUNTRY + r"(?i:" + _OFFICE + r")(?P<to>\s+(?i:to)\s+(?:the\s+)?|,?\s+)(?P<run>" + _PERSON + r")")
 """A title before a name; ``run`` is the destination and the name when the title says "to"."""
 _AFTER = re.compile(r"\b(?P<person>" + _PERSON + r")(?:,\s+|\s+(?:is|was|has\s+been|had\s+been|serves\s+as|served\s+as|"
-                    r"became|remains|is\s+serving\s+as|(?:holds|held)\s+the\s+(?:post|office|position|rank)\s+of)\s+)(?:(?:the|a|an)\s+)?" + _COUNTRY_AFTER + r"(?i:" + _OFFICE + r")"
+                    r"became|remains|is\s+serving\s+as|(?:holds|held)\s+the\s+(?:post|office|position|rank)\s+of)\s+)"
+                    r"(?:(?:the|a|an)\s+)?" + _COUNTRY_AFTER + r"(?i:" + _OFFICE + r")"
                     r"(?:\s+(?i:to)\s+(?:the\s+)?(?P<dest>" + _PERSON + r"))?"
                     r"(?:\s+(?i:of)\s+(?:the\s+)?(?P<country_of>" + _PERSON + r"))?")
 """A title after a name: an appositive ("Choe, North Korea's foreign minister") or a copula ("Choe is ...")."""
