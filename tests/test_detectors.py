@@ -179,6 +179,25 @@ def test_attribution_is_read_as_reported_speech(sentence, reported):
     assert strip_attribution(sentence) == reported
 
 
+def test_every_verb_of_saying_is_read_alike():
+    # one list (text.SAYING and text.VOICING): the reported speech cut off for the judge, a passage that reports, a
+    # clause reported, a statement as an event kind and the speaker a claim gives all know the same verbs. Before the
+    # list was one, "The ministry wrote that ..." kept its attribution and "Officials insisted that ..." was no event.
+    from verify.evidence.events import KIND_OF
+    from verify.evidence.speakers import _CLAIM
+    from verify.evidence.text import SAYING, VOICING, mentions_reporting, reports_a_clause, stem, strip_attribution
+
+    for verb in SAYING + VOICING:
+        sentence = f"The ministry {verb} that the ferry between Busan and Fukuoka resumed service in March."
+        reported = "The ferry between Busan and Fukuoka resumed service in March."
+        # an allegation or a view is who spoke, not a report of what they said
+        assert strip_attribution(sentence) == (reported if verb in SAYING else None), verb
+        assert reports_a_clause(sentence) == (verb in SAYING), verb
+        assert mentions_reporting(sentence), verb
+        assert stem(verb) in KIND_OF, verb  # a statement, unless a kind names it ("declared" signs, "wrote" sends)
+        assert _CLAIM.match(f"Lavrov {verb} that the ferry resumed service."), verb
+
+
 # -- bounded dates, hedges, record claims, names with digits, unresolved references --------
 @pytest.mark.parametrize("claim, passage", [
     ("Trish Van Devere was born after 1944.", "Trish Van Devere (born March 9 1945) is an American actress."),
@@ -482,3 +501,4 @@ def test_a_name_set_finds_each_texts_names_once_and_as_a_plain_set_does():
     found = claim_names(texts[1], names)
     found.clear()  # a caller's list is its own
     assert claim_names(texts[1], names) == claim_names(texts[1], plain) != []
+

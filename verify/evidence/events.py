@@ -13,17 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-
-import snowballstemmer
 
 from verify.evidence.places import government
 from verify.evidence.slots import MONTHS, DateSlot, implied_year
 from verify.evidence.spans import Spans
-from verify.evidence.text import STOPWORDS, canonical, opens_sentence
+from verify.evidence.text import SAYING, STOPWORDS, VOICING, canonical, opens_sentence, stem
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
-
-_STEMMER = snowballstemmer.stemmer("english")
 
 # Event words by kind: two slots belong to one event when their clauses share a kind. Kept
 # coarse on purpose: a paraphrase ("forged ties" / "established relations") must land in one
@@ -45,12 +40,14 @@ _EVENT_KINDS = {
     "conflict": "war invade invasion attack battle fight fought strike",
     "test": "test fire fired missile",
     "report": "record recorded case confirm count",
-    "statement": "said says stated announced reported told added noted claimed",
 }
-KIND_OF: dict[str, str] = {_STEMMER.stemWord(w): kind for kind, ws in _EVENT_KINDS.items() for w in ws.split()}
+KIND_OF: dict[str, str] = {**{stem(w): "statement" for w in (*SAYING, *VOICING, "told")},
+                           **{stem(w): kind for kind, ws in _EVENT_KINDS.items() for w in ws.split()}}
+"""A verb of saying is a statement unless a kind above names it ("declared" an agreement, "wrote" a message)."""
 REPEATABLE = frozenset({"encounter", "message", "celebration", "vote", "test"})
 """Kinds of event that happen again and again: another year is another occasion."""
-_LIGHT = frozenset(_STEMMER.stemWords(["hold", "held", "have", "had", "make", "made", "take", "took", "give", "gave", "pay", "paid", "conduct", "stage"]))
+_LIGHT = frozenset(map(stem, ["hold", "held", "have", "had", "make", "made", "take", "took", "give", "gave", "pay", "paid",
+                             "conduct", "stage"]))
 """Verbs that name no event of their own: "held celebrations" is a celebration."""
 _MARKERS = {"first": "first", "initially": "first", "inaugural": "first", "earliest": "first",
             "last": "last", "latest": "last", "previous": "earlier", "previously": "earlier",
@@ -62,12 +59,6 @@ _MARKER_RE = re.compile(r"\b(?:for\s+the\s+(first|last)\s+time\b|(first|initiall
 "for the first time"); "earlier said" or "last month" single out no occasion of the event."""
 _CLAUSE_BREAK = re.compile(r"[.;:!?]\s|\s(?:while|whereas|but|although|though|which|who)\s|,\s(?:and|but)\s")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-
-
-@lru_cache(maxsize=65536)
-def event_stem(word: str) -> str:
-    """The Snowball stem event words are compared by ("visited" -> "visit")."""
-    return _STEMMER.stemWord(word.lower().strip("'’-").removesuffix("'s"))
 
 
 @dataclass(frozen=True)
@@ -168,12 +159,12 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
         word = m.group(0)
         if s < start and word.lower() in _DOCUMENTS:
             document = _DOCUMENTS[word.lower()]  # the last before the slot: the nearest
-        if word[0].isupper() and not (opens_sentence(text, s) and event_stem(word) in KIND_OF):
+        if word[0].isupper() and not (opens_sentence(text, s) and stem(word) in KIND_OF):
             if word.lower() not in STOPWORDS and word.lower().rstrip(".") not in MONTHS:
                 names.append((s, _actor(word)))  # a name ("Kim Jong Un", "Victory Day"): who, not what
                 capitals.append((s, m.end(), word.removesuffix("'s").removesuffix("’s")))
             continue
-        st = event_stem(word)
+        st = stem(word)
         if st in _LIGHT:
             continue
         kind = KIND_OF.get(st)
@@ -195,7 +186,7 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
     named = frozenset().union(*(n for _, n in names))
     marker = None
     for m in _MARKER_RE.finditer(text, lo, hi):
-        if start <= m.start() < end or (m.group("event") and KIND_OF.get(event_stem(m.group("event"))) in (None, "statement")):
+        if start <= m.start() < end or (m.group("event") and KIND_OF.get(stem(m.group("event"))) in (None, "statement")):
             continue
         word = (m.group(1) or m.group(2)).lower()
         marker = "last" if word == "most recent" else _MARKERS[word]

@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 
 from verify.evidence.detection import Detection, span
-from verify.evidence.text import content_stems
+from verify.evidence.text import SPEECH_RE, content_stems
 from verify.models import Mismatch
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
-_SAYING = (r"(?:said|says|warned|warns|claimed|claims|stated|states|announced|alleged|alleges|insisted|insists|"
-           r"argued|argues|declared|declares|noted|notes|added|told\s+[\w'’.-]+(?:\s+[\w'’.-]+)?)")
+_SAYING = rf"(?:{SPEECH_RE}|told\s+[\w'’.-]+(?:\s+[\w'’.-]+)?)"
 _CLAIM = re.compile(rf"^\W*(?P<speaker>(?:[A-Z][\w'’.-]*\s+){{0,3}}[A-Z][\w'’.-]*)\s+(?:also\s+|earlier\s+)?{_SAYING}"
                     rf"\s+(?:that\s+)?(?P<said>\S.*)$")
 _PASSAGE = [

@@ -192,16 +192,26 @@ def starts_dependent(sentence: str) -> bool:
     return first in PRONOUNS or first in {"meanwhile", "however", "but", "also", "still"}
 
 
+SAYING = ("said", "says", "stated", "announced", "reported", "reports", "added", "noted", "notes", "wrote")
+"""Verbs that pass on what was said: "X said Y" reports Y, so the attribution is cut off for the judge. With
+:data:`VOICING`, the one copy of the verbs of saying (attribution, speakers, event kinds and check-worthiness read
+them; "told" takes its hearer, so each pattern adds it where it reads one; "states" is left out: its stem is the
+"state" of "state visit")."""
+VOICING = ("warned", "warns", "insisted", "insists", "argued", "argues", "declared", "declares", "claimed", "claims",
+           "alleged", "alleges")
+"""Verbs of saying that give a view or an allegation: "Washington alleged that X" says who spoke, but does not
+report X."""
+SAYING_RE = "(?:" + "|".join(SAYING) + ")"
+SPEECH_RE = "(?:" + "|".join(SAYING + VOICING) + ")"
+
 _ATTRIBUTION_TAIL = re.compile(
     r",?\s*(?:according to|as reported by|as quoted by|citing)\s+[^,.;]{2,80}[.!]?\s*$"
-    r"|,\s*(?:the|a|an)?\s*(?:[\w'’.-]+\s+){0,5}?(?:said|says|reported|added|noted|stated|announced|"
-    r"wrote|told [\w'’. -]+)\s*(?:on \w+)?[.!]?\s*$",
+    rf"|,\s*(?:the|a|an)?\s*(?:[\w'’.-]+\s+){{0,5}}?(?:{SAYING_RE}|told [\w'’. -]+)\s*(?:on \w+)?[.!]?\s*$",
     re.IGNORECASE,
 )
 _ATTRIBUTION_HEAD = re.compile(
     r"^(?:according to\s+[^,]{2,80},\s*"
-    r"|(?P<speaker>(?:[\w'’.,-]+\s+){1,8}?)(?:said|says|stated|reported|announced|added|noted|claimed|"
-    r"told [\w'’. -]+?)(?:,\s*|(?:\s+[\w'’]+){0,3}?\s+that\s+|\s+))",
+    rf"|(?P<speaker>(?:[\w'’.,-]+\s+){{1,8}}?)(?:{SAYING_RE}|told [\w'’. -]+?)(?:,\s*|(?:\s+[\w'’]+){{0,3}}?\s+that\s+|\s+))",
     re.IGNORECASE,
 )
 _SPEAKER_FILLER = re.compile(r"\s+(?:earlier|also|later|then|previously|has|had|was|once|again)$", re.IGNORECASE)
@@ -240,8 +250,8 @@ def strip_attribution(sentence: str) -> str | None:
     return stripped[0].upper() + stripped[1:]
 
 
-_REPORTING = re.compile(r"\b(?:said|says|say|reported|reports|report|according to|announced|told|alleged|claimed|"
-                        r"stated|wrote|quoted|cited|citing|accused|accuses|accuse)\b", re.IGNORECASE)
+_REPORTING = re.compile(rf"\b(?:{SPEECH_RE}|say|report|according to|told|quoted|cited|citing|accused|accuses|accuse)\b",
+                        re.IGNORECASE)
 
 
 def mentions_reporting(text: str) -> bool:
@@ -250,8 +260,8 @@ def mentions_reporting(text: str) -> bool:
 
 
 _REPORTS_A_CLAUSE = re.compile(
-    r"\b(?:said|says|reported|announced|stated|claimed|added|told [\w' ]{1,40}?)\s+(?:that|he|she|they|it|we)\s"
-    r"|\baccording to\b|,\s*(?:[\w'’.-]+\s+){0,5}?(?:said|says|reported)\W*$",
+    rf"\b(?:{SAYING_RE}|told [\w' ]{{1,40}}?)\s+(?:that|he|she|they|it|we)\s"
+    rf"|\baccording to\b|,\s*(?:[\w'’.-]+\s+){{0,5}}?{SAYING_RE}\W*$",
     re.IGNORECASE)
 
 

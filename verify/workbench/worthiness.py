@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from verify.evidence.text import strip_attribution
+from verify.evidence.text import SPEECH_RE, strip_attribution
 from verify.inputs import MAX_CLAIM_CHARS
 
 __all__ = ["MIN_WORDS", "SIGNALS", "check_worthiness", "reported_claim"]
@@ -23,8 +23,8 @@ SIGNALS = {  # reason -> pattern (matched case-insensitively unless it says othe
     "date": re.compile(r"\b(?:" + "|".join(_MONTHS + _DAYS) + r"|(?-i:May)|yesterday|today|tomorrow|tonight"
                        r"|(?:last|next|this|earlier this|later this) (?:week|month|year|spring|summer|autumn|fall|"
                        r"winter|weekend))\b", re.IGNORECASE),
-    "attribution": re.compile(r"\b(?:said|says|say|told|according to|announced|reported|stated|confirmed|denied|"
-                              r"claimed|added|noted|quoted|wrote|cited)\b", re.IGNORECASE),
+    "attribution": re.compile(rf"\b(?:{SPEECH_RE}|say|told|according to|confirmed|denied|quoted|cited)\b",
+                              re.IGNORECASE),
     "plan": re.compile(r"\b(?:will|won't|plans?|planned|planning|intends?|intended|(?:is|are|was|were) to|"
                        r"expected|going to|scheduled|set to|aims?|aimed|to be held)\b", re.IGNORECASE),
     "comparison": re.compile(r"\b(?:first|only|largest|biggest|highest|lowest|most|least|record|more than|"
