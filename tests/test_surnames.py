@@ -92,3 +92,28 @@ def test_a_possessive_ends_the_name():
     found = detect("Kim Jong Il's Wonsan visit included a fertiliser factory.", VISITED,
                    document_names=full_names(PARADE))
     assert [m.kind for m in found.mismatches] == ["namesake"]
+
+
+def test_a_word_of_another_persons_name_is_no_mention():
+    # romanised given names share syllables: the "il" of "Im Chon-il" in a neighbouring sentence was read as a
+    # mention of "Kim Jong Il", the "son" of "Choe Son-hui" as one of "Ri Son Gwon" (texts written for this test)
+    pledged = "North Korea and Russia have pledged to further develop their relations."
+    context = f"{pledged} North Korean Vice Foreign Minister Im Chon-il attended a banquet on Thursday."
+    found = detect("Kim Jong Il made several trips to Russia.", pledged, context)
+    assert "passage does not mention 'Kim Jong Il'" in [m.detail for m in found.mismatches]
+    found = detect("Ri Son Gwon visited Moscow in March.", "Choe Son-hui visited Moscow in March.")
+    assert "passage does not mention 'Ri Son Gwon'" in [m.detail for m in found.mismatches]
+    # the same person spelled another way, or by the surname alone, is still named
+    assert not detect("Sergei Shoigu visited Pyongyang in July.",
+                      "Russian Defence Minister Sergey Shoigu visited Pyongyang in July.").mismatches
+    assert not detect("Kim Jong Un visited Vladivostok.", "Kim visited Vladivostok, the agency said.").mismatches
+
+
+def test_through_the_api_a_word_of_another_persons_name_weakens_support(tmp_path, fake_embedder):
+    docs = {"envoy.txt": "Envoy\n\nChoe Son-hui visited Moscow in March for talks on trade.\n"}
+    verifier = Verifier.from_index(tiny_index(tmp_path, docs, fake_embedder), Settings(min_similarity=-1.0),
+                                   embedder=fake_embedder, judge=Agrees())
+    source = verifier.check("Ri Son Gwon visited Moscow in March for talks on trade.", all_sources=True).sources[0]
+    trip = source.passages[0]
+    assert "passage does not mention 'Ri Son Gwon'" in [m.detail for m in trip.mismatches]
+    assert trip.probabilities.supports < 0.9  # the judge's reading, lowered for the name it lacks

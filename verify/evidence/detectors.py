@@ -64,6 +64,19 @@ def _topic_alignment(claim_stems: list[str], passage: Analysis, named: set[str],
     return len(_held(claim_stems, passage, named, settings)) / len(claim_stems) if claim_stems else 0.0
 
 
+def _only_in_other_names(token: str, tokens: list[str], text: str, names: frozenset[str]) -> bool:
+    """Whether ``text`` writes ``token`` of a claim's name (``tokens``) only inside the names of others: names of
+    several words sharing fewer than half of the claim name's. The "il" of "Im Chon-il" does not name "Kim Jong Il",
+    nor the "son" of "Choe Son-hui" "Ri Son Gwon"; "Sergey Shoigu" names "Sergei Shoigu"."""
+    everywhere = [stem(w) for w in words(canonical(text))].count(token)
+    inside = 0
+    for name, _, _ in claim_names(text, names):
+        its = name_tokens(name)
+        if len(its) >= 2 and 2 * len(set(its) & set(tokens)) < len(tokens):
+            inside += its.count(token)
+    return 0 < everywhere <= inside
+
+
 def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None,
               unresolved: bool = False, placed: list[tuple[int, int]] = (),
               settings: EvidenceSettings = EVIDENCE_DEFAULTS,
@@ -114,7 +127,10 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
                         kind="namesake", claim=span(claim, s, e), passage=None,
                         detail=f"passage is about {rival.written!r} (so named in its text), not {name!r}"))
                     continue
-        if any(t in have or (len(t) >= 4 and any(h.startswith(t) for h in have)) for t in tokens):
+        said = [t for t in tokens if t in have or (len(t) >= 4 and any(h.startswith(t) for h in have))]
+        if said and 2 * len(said) < len(tokens):
+            said = [t for t in said if not _only_in_other_names(t, tokens, passage_and_context, names)]
+        if said:
             continue  # "Bulgarian" mentions Bulgaria
         if any(_spelled_in(t, have, settings) for t in tokens):
             continue  # "Blagoveschensk" for "Blagoveshchensk": one name, spelled two ways
