@@ -502,3 +502,24 @@ def test_a_name_set_finds_each_texts_names_once_and_as_a_plain_set_does():
     found.clear()  # a caller's list is its own
     assert claim_names(texts[1], names) == claim_names(texts[1], plain) != []
 
+
+@pytest.mark.parametrize("text, value, ordinal", [
+    ("Kim marked seventy-five years of diplomatic ties.", 75, False),
+    ("the seventy-fifth anniversary of ties", 75, True),
+    ("twenty one people were hurt", 21, False),
+    ("forty-two percent of voters", 42, False),
+])
+def test_a_number_of_two_words_is_one_figure(text, value, ordinal):
+    # "seventy-five" was read as "seventy" and "five": a claim's "seventy-five years" became "five years", a
+    # number that differed from every "75th anniversary"
+    from verify.evidence.quantities import find_quantities
+
+    assert [(q.value, q.ordinal) for q in find_quantities(text)] == [(value, ordinal)]
+
+
+def test_a_number_of_two_words_agrees_with_its_digits():
+    passage = "Kim and Putin exchanged letters marking the 75th anniversary of diplomatic ties on Thursday."
+    claim = "In letters marking seventy-five years of diplomatic ties, Kim and Putin exchanged letters."
+    assert not [m for m in detect(claim, passage).mismatches if m.kind == "number"]
+    found = detect("Kim and Putin exchanged letters marking the seventy-fifth anniversary of diplomatic ties.", passage)
+    assert not found.mismatches and found.agreements == 1

@@ -21,6 +21,12 @@ NUMBER_WORDS = {
     "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
     "tenth": 10, "twentieth": 20, "fiftieth": 50, "hundredth": 100,
 }
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+          "ninth": 9}
+"""A number of two words ("seventy-five", "seventy-fifth"): one figure, not "seventy" and "five"."""
+_ORDINAL_UNITS = frozenset(list(_UNITS)[9:])
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9}
 UNIT_ALIASES = {"percent": "%", "per cent": "%", "pct": "%", "%": "%", "yr": "year", "km": "kilometre",
                 "kilometer": "kilometre", "anniversary": "anniversary", "$": "usd", "dollar": "usd",
@@ -51,6 +57,7 @@ _NUM = r"(?<![A-Za-z]-)(?<![A-Za-z\d:])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)
 _QUANTITY = re.compile(
     r"(?P<cur>\$|€|£|US\$)?\s?" + _NUM + r"(?:\s?(?P<scale>" + "|".join(SCALES) + r"))?"
     r"(?:\s?(?P<pct>%|percent|per cent))?"
+    r"|\b(?P<tens>" + "|".join(_TENS) + r")[-\s](?P<units>" + "|".join(_UNITS) + r")\b"
     r"|\b(?P<word>" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
@@ -118,7 +125,10 @@ def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quan
             continue
         start += len(m.group(0)) - len(m.group(0).lstrip())
         g = m.groupdict()
-        if g["word"]:
+        if g["tens"]:
+            units = g["units"].lower()
+            value, ordinal = float(NUMBER_WORDS[g["tens"].lower()] + _UNITS[units]), units in _ORDINAL_UNITS
+        elif g["word"]:
             word = g["word"].lower()
             value, ordinal = float(NUMBER_WORDS[word]), word.endswith(("th", "nd", "rd")) or word in {
                 "second", "third", "fifth", "eighth", "ninth", "twelfth"}
