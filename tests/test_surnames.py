@@ -117,3 +117,22 @@ def test_through_the_api_a_word_of_another_persons_name_weakens_support(tmp_path
     trip = source.passages[0]
     assert "passage does not mention 'Ri Son Gwon'" in [m.detail for m in trip.mismatches]
     assert trip.probabilities.supports < 0.9  # the judge's reading, lowered for the name it lacks
+
+
+
+GAZETTE = ("---\npublisher: Harbour Gazette\n---\n# Ferry news\n\n"
+           "Governor Ana Lopes opened the new ferry terminal in Vigo on Monday. Crowds lined the quay. A band played. "
+           "Lopes promised a second route to Porto by June.\n")
+HERALD = GAZETTE.replace("Harbour Gazette", "Vigo Herald")
+
+
+def test_a_passage_need_not_name_its_own_publisher(tmp_path, fake_embedder):
+    # written for this test: a claim that cites the passage's own publisher was shown, on that publisher's own
+    # article, as "passage does not mention 'Harbour Gazette'"; another publisher's article still does not name it
+    index_dir = tiny_index(tmp_path, {"gazette.md": GAZETTE, "herald.md": HERALD}, fake_embedder)
+    verifier = Verifier.from_index(index_dir, Settings(min_similarity=-1.0), embedder=fake_embedder, judge=Agrees())
+    report = verifier.check("According to the Harbour Gazette, Ana Lopes promised a second route to Porto by June.",
+                            all_sources=True)
+    promised = {s.source_id: next(p for p in s.passages if p.text.startswith("Lopes promised")) for s in report.sources}
+    assert not promised["gazette"].mismatches
+    assert [m.detail for m in promised["herald"].mismatches] == ["passage does not mention 'Harbour Gazette'"]

@@ -80,7 +80,7 @@ def _only_in_other_names(token: str, tokens: list[str], text: str, names: frozen
 def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None,
               unresolved: bool = False, placed: list[tuple[int, int]] = (),
               settings: EvidenceSettings = EVIDENCE_DEFAULTS,
-              document_names: DocumentNames = ()) -> bool:
+              document_names: DocumentNames = (), publisher: str | None = None) -> bool:
     """Flag claim names the passage never mentions; True when it names someone else instead.
 
     "Kim Jong Il" in a passage checked for "Kim Jong Un" shares a token but is another
@@ -90,6 +90,8 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     that name is not flagged; nor are the ``placed`` spans, places and titles the passage confirmed
     or contradicted (a place of its own is a mention, and a wrong one is a place mismatch; "China"
     in "ambassador to China" is the title's).
+    The passage's own ``publisher`` is named by its text: "according to the Pyongyang Times" is not a name the
+    Pyongyang Times's article must repeat.
     A long name token spelled within a letter or two counts as mentioned
     (``settings.fuzzy_name_length`` / ``settings.fuzzy_name_score``). A bare "Kim" in a passage whose
     document writes out only another "Kim" ("Kim Jong Un", ``document_names``) for the claim's "Kim Jong Il"
@@ -101,10 +103,13 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     other_person = False
     if names is None:
         names = names_in(claim) | names_in(passage_and_context)
+    own = set(name_tokens(publisher)) if publisher else set()
     for n, (name, s, e) in enumerate(claim_names(claim, names)):
         if (unresolved and n == 0) or any(s < b and a < e for a, b in placed):
             continue
         tokens = name_tokens(name)
+        if own and set(tokens) == own:
+            continue  # the passage's publisher: its text is what it says
         if not tokens or all(w.rstrip(".") in MONTHS or w in WEEKDAYS for w in words(canonical(name))) or find_dates(name):
             continue  # months and weekdays are the date detector's business
         # "the Kim-Putin summit", "Moscow-Pyongyang": two names joined, not one whose namesake could be meant
@@ -141,7 +146,7 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
 
 def detect(claim: str, passage: str, context: str = "", anchor: date | None = None,
            names: frozenset[str] | None = None, settings: EvidenceSettings = EVIDENCE_DEFAULTS,
-           document_names: DocumentNames = ()) -> Detection:
+           document_names: DocumentNames = (), publisher: str | None = None) -> Detection:
     """Run every detector on one pair.
 
     Args:
@@ -157,6 +162,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
             (:func:`verify.evidence.names.full_names`), or a function that reads them (called only for a
             passage that gives a claim's full name by one of its words), to tell whom a bare surname in it
             stands for. Defaults to none (a pair without its document).
+        publisher: who published the passage's document ("Pyongyang Times"): a claim that names it as its
+            source is not missing a name in the passage. Defaults to None (not known).
 
     Returns:
         The mismatches (hard only when the passage otherwise aligns with the claim and speaks
@@ -204,7 +211,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         said = reported
         seen = f"{context.replace(passage, reported)} {reported}" if context else reported
     other_person = _entities(c.text, said, seen, found, names, unresolved=not context and p.dependent,
-                              placed=placed, settings=settings, document_names=document_names)
+                              placed=placed, settings=settings, document_names=document_names, publisher=publisher)
     if other_person:
         found.keep(lambda i, m: m.kind not in HARD_KINDS)
     elif found.topic_alignment < settings.min_alignment:

@@ -92,11 +92,13 @@ def detect_hits(index: ClaimIndex, claim: str, hits: list[Hit], names: frozenset
         # a sentence that leans back ("These letters ...") is read with two sentences before it
         context = index.context(hit.sentence) if context is None else context
         wider = index.context(hit.sentence, 2) if starts_dependent(sent.text) else context
-        anchor = iso_date(index.summary(sent.source_id).date)
+        summary = index.summary(sent.source_id)
+        anchor = iso_date(summary.date)
         # whom a bare surname stands for is read from the passage's document, only when the detectors ask
         # (they read the claim whatever its letter case: a check here on the claim as typed missed "kim jong il")
         found.append(detect(claim, sent.text, wider, anchor=anchor, names=names, settings=settings.evidence,
-                            document_names=partial(_document_names, index, sent.source_id)))
+                            document_names=partial(_document_names, index, sent.source_id),
+                            publisher=summary.publisher))
     return found
 
 
