@@ -523,3 +523,29 @@ def test_a_number_of_two_words_agrees_with_its_digits():
     assert not [m for m in detect(claim, passage).mismatches if m.kind == "number"]
     found = detect("Kim and Putin exchanged letters marking the seventy-fifth anniversary of diplomatic ties.", passage)
     assert not found.mismatches and found.agreements == 1
+
+
+@pytest.mark.parametrize("text", ["trade between the two countries grew", "all three leaders met in Lima",
+                                  "these two ministers spoke", "both two parties agreed"])
+def test_the_two_countries_is_no_figure(text):
+    # "the two countries" names those already spoken of: read as the figure 2 it "agreed" with every passage that
+    # says "the two countries", and a confirmed figure lifts the bar on a passage sharing little else
+    from verify.evidence.quantities import find_quantities
+
+    assert find_quantities(text) == []
+
+
+def test_a_figure_after_the_is_still_a_figure():
+    from verify.evidence.quantities import find_quantities
+
+    assert [q.value for q in find_quantities("the two-day visit ended")] == [2]
+    assert [q.value for q in find_quantities("the 75th anniversary")] == [75]
+    assert [q.value for q in find_quantities("two countries signed")] == [2]
+
+
+def test_a_passage_that_shares_only_the_two_countries_confirms_no_figure():
+    # written for this test: the passage is about another matter; before, "the two countries" was a figure both
+    # confirmed, and the passage was no longer held to the share of the claim's words it must hold
+    found = detect("Trade between the two countries doubled after the ferry resumed.",
+                   "The ministers of the two countries discussed fishing quotas in Oslo.")
+    assert found.agreements == 0 and found.claim_slots == 0

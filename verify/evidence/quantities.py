@@ -78,6 +78,9 @@ number only as far as the mark and its first end reach, and finds a match exactl
 search does (a regular pattern and its reversal accept reversed strings; ``\\b`` looks both ways;
 ``tests/test_quantities_range.py`` compares the two on generated texts).
 """
+_DEFINITE = re.compile(r"\b(?:the|these|those|both|all)\s+$", re.IGNORECASE)
+"""What makes a number word a reference, not a figure: "the two countries", "all three leaders" name those already
+spoken of. Read back from the number only as far as "these" reaches (see :func:`_ends_with`)."""
 _RANGE_AFTER = re.compile(r"\s*(?:-|–|—|to)\s*\d", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _INCLUSIVE_BOUNDS = frozenset({"at least", "at most", "up to"})
@@ -137,6 +140,9 @@ def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quan
             ordinal = bool(g["ord"])
             if g["scale"]:
                 value *= SCALES[g["scale"].lower()]
+        if ((g["tens"] or g["word"]) and not ordinal and not text.startswith("-", end)
+                and _ends_with(_DEFINITE, text, start, len("these"))):
+            continue  # "the two countries": who, not how many ("the two-day visit" is a figure)
         unit, unit_end = None, end
         if g.get("pct"):
             unit = "%"
