@@ -549,3 +549,25 @@ def test_a_passage_that_shares_only_the_two_countries_confirms_no_figure():
     found = detect("Trade between the two countries doubled after the ferry resumed.",
                    "The ministers of the two countries discussed fishing quotas in Oslo.")
     assert found.agreements == 0 and found.claim_slots == 0
+
+
+@pytest.mark.parametrize("claim, passage, differs", [
+    # written for this test: the part of a year or month a text names was read as the whole year or month
+    ("The ferry between Busan and Fukuoka resumed service in late 2019.",
+     "The ferry between Busan and Fukuoka resumed service in early 2019.", True),
+    ("The ferry between Busan and Fukuoka resumed service in late 2019.",
+     "The ferry between Busan and Fukuoka resumed service in March 2019.", True),
+    ("The ferry between Busan and Fukuoka resumed service in early 2019.",
+     "The ferry between Busan and Fukuoka resumed service in March 2019.", False),
+    ("The ferry between Busan and Fukuoka resumed service in early October.",
+     "The ferry between Busan and Fukuoka resumed service on October 25.", True),
+    ("The ferry between Busan and Fukuoka resumed service by the end of 2019.",
+     "The ferry between Busan and Fukuoka resumed service in March 2019.", False),  # a bound, not a part
+    ("The ferry between Busan and Fukuoka resumed service in mid 2019.",
+     "The ferry between Busan and Fukuoka resumed service in early 2019.", False),  # "mid" overlaps both
+])
+def test_the_part_of_a_year_is_compared(claim, passage, differs):
+    found = detect(claim, passage)
+    assert ([m.kind for m in found.hard] == ["date"]) is differs
+    if differs:
+        assert "claim says 'late 2019'" in found.hard[0].detail or "claim says 'early October'" in found.hard[0].detail

@@ -35,7 +35,7 @@ def harmonise(claim: str, passage: str, anchor: date | None = None) -> str | Non
         if c.relation or c.relative or c.weekday is not None:
             continue
         p = next((p for p in passage_dates if p.weekday is None and c.comparable(p) and c.compatible(p)), None)
-        if p is None or canonical(p.text) == canonical(c.text):
+        if p is None or canonical(passage[p.start:p.end]) == canonical(claim[c.start:c.end]):
             continue
         if p.derived:
             # "established in 1948" vs "the 70th anniversary ... in 2018": the year is settled,
@@ -43,7 +43,7 @@ def harmonise(claim: str, passage: str, anchor: date | None = None) -> str | Non
             before = re.search(r"\s*\b(?:in|on|since|from|of)\s+$", claim[:c.start], re.IGNORECASE)
             edits.append((before.start() if before else c.start, c.end, ""))
             continue
-        prep = _DATE_PREPOSITION.match(fold(c.text))
+        prep = _DATE_PREPOSITION.match(fold(claim[c.start:c.end]))
         text = passage[p.start:p.end]
         if prep and not _DATE_PREPOSITION.match(fold(text)):
             text = ("on " if p.day and prep.group(0).lower().strip() in ("in", "on") else prep.group(0)) + text

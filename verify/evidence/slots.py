@@ -40,6 +40,14 @@ _DATE_PATTERNS = [
     re.compile(rf"\b(?:in|since|until|by|during|from|early|late|mid|of|on)\s+{_MONTH}(?![\w-])", re.IGNORECASE),  # in October
     re.compile(rf"(?<![\w$.,-]){_YEAR}(?![\w%-]|\.\d|,\d)"),                  # 1949
 ]
+_PART = re.compile(r"\b(?P<part>early|mid|late|the\s+(?:start|beginning|middle|end)\s+of)[\s-]+$", re.IGNORECASE)
+"""The part of a year or month named just before it ("late 1949", "mid-October", "the end of 1949")."""
+_PART_OF = {"early": "early", "start": "early", "beginning": "early", "mid": "mid", "middle": "mid",
+            "late": "late", "end": "late"}
+_PART_MONTHS = {"early": (1, 4), "mid": (4, 9), "late": (9, 12)}
+"""The months each part of a year can mean (their edges shared: "early" may stretch into April)."""
+_PART_DAYS = {"early": (1, 10), "mid": (10, 20), "late": (20, 31)}
+"""The days each part of a month can mean."""
 _RELATION = re.compile(
     r"\b(?P<rel>before|prior to|until|till|up to|by|earlier than|after|since|later than|following|"
     r"beyond|no later than|no earlier than)\s+(?:the\s+(?:end|start|beginning)\s+of\s+)?(?:the\s+year\s+)?$",
@@ -58,6 +66,7 @@ class DateSlot:
     """A date mention; ``None`` fields were not stated."""
 
     text: str
+    """As written, with the part of the year or month before it ("late 1949"; the span is the date's own)."""
     start: int
     end: int
     year: int | None = None
@@ -69,6 +78,8 @@ class DateSlot:
     """"before" / "after" when the text bounds the date ("born after 1944", "until 2009")."""
     derived: bool = False
     """Implied, not written: "the 70th anniversary ... in 2018" implies 1948."""
+    part: str | None = None
+    """"early" / "mid" / "late" when the text names that part of the year or month ("late 1949", "early October")."""
 
     def order_key(self, other: DateSlot) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
         """Both dates as comparable tuples, down to the precision both state: (year, month, day),
@@ -102,6 +113,24 @@ class DateSlot:
                      (self.weekday, other.weekday)):
             if a is not None and b is not None and a != b:
                 return False
+        return self._part_fits(other) and other._part_fits(self)
+
+    def _part_fits(self, other: DateSlot) -> bool:
+        """Whether ``other`` (agreeing on every field both state) can fall in the part this date names: "late
+        1949" is not "early 1949" nor "February 1949"; "early October" is not "October 25". A "mid" part
+        overlaps both others."""
+        if self.part is None or self.relation or other.relation:
+            return True
+        if self.month is None and self.year is not None and other.year == self.year:
+            if other.month is not None:
+                low, high = _PART_MONTHS[self.part]
+                return low <= other.month <= high
+            return not (other.part and other.month is None and {self.part, other.part} == {"early", "late"})
+        if self.month is not None and self.day is None and other.month == self.month:
+            if other.day is not None:
+                low, high = _PART_DAYS[self.part]
+                return low <= other.day <= high
+            return not (other.part and other.day is None and {self.part, other.part} == {"early", "late"})
         return True
 
     def comparable(self, other: DateSlot) -> bool:
@@ -181,7 +210,17 @@ def _find_dates(text: str, anchor: date | None, anniversaries: bool) -> tuple[Da
             if relation and (re.search(r"\b(?:from|between)\b", text[max(0, start - 40):start], re.IGNORECASE)
                              and re.match(r"\s*(?:to|until|and|-)\s", text[end:end + 8])):
                 relation = None  # "from 2007 to 2009": a range, not a bound
-            found.append(DateSlot(m.group(0), start, end, year=year, month=month, day=day, relation=relation))
+            part, written = None, m.group(0)
+            if day is None:
+                before = _PART.search(text, max(0, start - 20), start)
+                lead = re.match(r"(early|late|mid)\s", written, re.IGNORECASE)  # "early October" is matched whole
+                phrase = (before.group("part") if before else lead.group(1) if lead else "").lower().split()
+                if phrase:
+                    part = _PART_OF[phrase[1] if phrase[0] == "the" else phrase[0]]
+                if before:  # shown whole ("late 1949"); the slot's span stays the date's own
+                    written = text[before.start():end]
+            found.append(DateSlot(written, start, end, year=year, month=month, day=day, relation=relation,
+                                  part=part))
             taken.add(start, end)
     for m in _WEEKDAY.finditer(text):
         found.append(DateSlot(m.group(0), *m.span(), weekday=WEEKDAYS[m.group("weekday").lower()]))
