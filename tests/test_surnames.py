@@ -136,3 +136,15 @@ def test_a_passage_need_not_name_its_own_publisher(tmp_path, fake_embedder):
     promised = {s.source_id: next(p for p in s.passages if p.text.startswith("Lopes promised")) for s in report.sources}
     assert not promised["gazette"].mismatches
     assert [m.detail for m in promised["herald"].mismatches] == ["passage does not mention 'Harbour Gazette'"]
+
+
+
+def test_a_publisher_named_in_lower_case_is_still_its_own(tmp_path, fake_embedder):
+    # typed in lower case, "the vigo gazette" is recased from the corpus as "Vigo gazette" (the texts write "Vigo"
+    # capitalised, "gazette" nowhere): the name read was "Vigo", which the passage does not mention
+    index_dir = tiny_index(tmp_path, {"gazette.md": GAZETTE.replace("Harbour Gazette", "Vigo Gazette")}, fake_embedder)
+    verifier = Verifier.from_index(index_dir, Settings(min_similarity=-1.0), embedder=fake_embedder, judge=Agrees())
+    source = verifier.check("the vigo gazette says ana lopes promised a second route to porto by june",
+                            all_sources=True).sources[0]
+    promised = next(p for p in source.passages if p.text.startswith("Lopes promised"))
+    assert not [m for m in promised.mismatches if "Vigo" in m.detail]

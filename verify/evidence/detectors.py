@@ -103,13 +103,13 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     other_person = False
     if names is None:
         names = names_in(claim) | names_in(passage_and_context)
-    own = set(name_tokens(publisher)) if publisher else set()
+    own = canonical(publisher) if publisher else None
     for n, (name, s, e) in enumerate(claim_names(claim, names)):
         if (unresolved and n == 0) or any(s < b and a < e for a, b in placed):
             continue
         tokens = name_tokens(name)
-        if own and set(tokens) == own:
-            continue  # the passage's publisher: its text is what it says
+        if own and canonical(claim[s:s + len(publisher) + 1]).startswith(own):
+            continue  # the passage's publisher (however cased: "the pyongyang times wrote"): its text is what it says
         if not tokens or all(w.rstrip(".") in MONTHS or w in WEEKDAYS for w in words(canonical(name))) or find_dates(name):
             continue  # months and weekdays are the date detector's business
         # "the Kim-Putin summit", "Moscow-Pyongyang": two names joined, not one whose namesake could be meant
