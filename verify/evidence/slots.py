@@ -41,7 +41,7 @@ _DATE_PATTERNS = [
     re.compile(rf"(?<![\w$.,-]){_YEAR}(?![\w%-]|\.\d|,\d)"),                  # 1949
 ]
 _PART = re.compile(r"\b(?P<part>early|mid|late|the\s+(?:start|beginning|middle|end)\s+of)[\s-]+$", re.IGNORECASE)
-"""The part of a year or month named just before it ("late 1949", "mid-October", "the end of 1949")."""
+"""The part of a year or month named just before it ("late 1949", "early October", "at the end of 1949")."""
 _PART_OF = {"early": "early", "start": "early", "beginning": "early", "mid": "mid", "middle": "mid",
             "late": "late", "end": "late"}
 _PART_MONTHS = {"early": (1, 4), "mid": (4, 9), "late": (9, 12)}
