@@ -27,6 +27,9 @@ _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "ninth": 9}
 """A number of two words ("seventy-five", "seventy-fifth"): one figure, not "seventy" and "five"."""
 _ORDINAL_UNITS = frozenset(list(_UNITS)[9:])
+ORDINAL_WORDS = frozenset({"second", "third", "fifth", "eighth", "ninth"} | {
+    w for w in NUMBER_WORDS if w.endswith(("th", "nd", "rd"))})
+"""The number words that rank rather than count ("fifth", "second")."""
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9}
 UNIT_ALIASES = {"percent": "%", "per cent": "%", "pct": "%", "%": "%", "yr": "year", "km": "kilometre",
                 "kilometer": "kilometre", "anniversary": "anniversary", "$": "usd", "dollar": "usd",
@@ -133,8 +136,7 @@ def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quan
             value, ordinal = float(NUMBER_WORDS[g["tens"].lower()] + _UNITS[units]), units in _ORDINAL_UNITS
         elif g["word"]:
             word = g["word"].lower()
-            value, ordinal = float(NUMBER_WORDS[word]), word.endswith(("th", "nd", "rd")) or word in {
-                "second", "third", "fifth", "eighth", "ninth", "twelfth"}
+            value, ordinal = float(NUMBER_WORDS[word]), word in ORDINAL_WORDS
         else:
             value = float(g["num"].replace(",", ""))
             ordinal = bool(g["ord"])

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from verify.evidence.quantities import NUMBER_WORDS, ORDINAL_WORDS, SCALES
+from verify.evidence.slots import MONTHS, WEEKDAYS
 from verify.evidence.text import SPEECH_RE, strip_attribution
 from verify.inputs import MAX_CLAIM_CHARS
 
@@ -15,9 +17,13 @@ __all__ = ["MIN_WORDS", "SIGNALS", "check_worthiness", "reported_claim"]
 
 MIN_WORDS = 5
 """Sentences with fewer words are headings, captions or fragments: not checked."""
-_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundreds?", "thousands?", "millions?", "billions?", "trillions?", "dozens?", "half", "percent"]
-_MONTHS = ["january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"]
-_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_SCALE_WORDS = [w for w in SCALES if len(w) > 2]  # "thousand" ... "trillion", not "mn" / "bn"
+_NUMBER_WORDS = [w + "s?" if w in ("hundred", "dozen", *_SCALE_WORDS) else w
+                 for w in [*(w for w in NUMBER_WORDS if w not in ORDINAL_WORDS), *_SCALE_WORDS, "half", "percent"]]
+"""Words that count (the detectors' lists, :mod:`verify.evidence.quantities`: one copy); ranks are no figure here."""
+_MONTHS = [m for m in MONTHS if m != "may" and (len(m) > 4 or m in ("june", "july"))]
+"""Months written out ("May" is matched in capitals only, below: the verb is not a month)."""
+_DAYS = list(WEEKDAYS)
 SIGNALS = {  # reason -> pattern (matched case-insensitively unless it says otherwise)
     "number": re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE),
     "date": re.compile(r"\b(?:" + "|".join(_MONTHS + _DAYS) + r"|(?-i:May)|yesterday|today|tomorrow|tonight"
