@@ -12,6 +12,7 @@ a "first" the passage does not state) only block a "supports".
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
@@ -64,17 +65,25 @@ def _topic_alignment(claim_stems: list[str], passage: Analysis, named: set[str],
     return len(_held(claim_stems, passage, named, settings)) / len(claim_stems) if claim_stems else 0.0
 
 
-def _only_in_other_names(token: str, tokens: list[str], text: str, names: frozenset[str]) -> bool:
-    """Whether ``text`` writes ``token`` of a claim's name (``tokens``) only inside the names of others: names of
-    several words sharing fewer than half of the claim name's. The "il" of "Im Chon-il" does not name "Kim Jong Il",
-    nor the "son" of "Choe Son-hui" "Ri Son Gwon"; "Sergey Shoigu" names "Sergei Shoigu"."""
-    everywhere = [stem(w) for w in words(canonical(text))].count(token)
-    inside = 0
-    for name, _, _ in claim_names(text, names):
-        its = name_tokens(name)
-        if len(its) >= 2 and 2 * len(set(its) & set(tokens)) < len(tokens):
-            inside += its.count(token)
-    return 0 < everywhere <= inside
+def _outside_other_names(said: list[str], tokens: list[str], text_names: tuple[Counter, list[list[str]]]) -> list[str]:
+    """The tokens of ``said`` (words of a claim's name, ``tokens``) that a text writes somewhere other than inside
+    the names of others: names of several words sharing fewer than half of the claim name's. The "il" of "Im
+    Chon-il" does not name "Kim Jong Il", nor the "son" of "Choe Son-hui" "Ri Son Gwon"; "Sergey Shoigu" names
+    "Sergei Shoigu". ``text_names``: the text's word stems counted, and its names of several words
+    (:func:`_names_of_several_words`)."""
+    everywhere, several = text_names
+    inside = Counter()
+    for its in several:
+        if 2 * len(set(its) & set(tokens)) < len(tokens):
+            inside.update(its)
+    return [t for t in said if not 0 < everywhere[t] <= inside[t]]
+
+
+def _names_of_several_words(text: str, names: frozenset[str]) -> tuple[Counter, list[list[str]]]:
+    """The word stems of ``text`` counted, and the tokens of each name of several words it writes (read once a
+    pair, for all the claim's names)."""
+    several = [its for its in (name_tokens(n) for n, _, _ in claim_names(text, names)) if len(its) >= 2]
+    return Counter(stem(w) for w in words(canonical(text))), several
 
 
 def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None,
@@ -104,6 +113,7 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     if names is None:
         names = names_in(claim) | names_in(passage_and_context)
     own = canonical(publisher) if publisher else None
+    text_names = None  # the passage's names of several words, read for the first name it names only in part
     for n, (name, s, e) in enumerate(claim_names(claim, names)):
         if (unresolved and n == 0) or any(s < b and a < e for a, b in placed):
             continue
@@ -134,7 +144,9 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
                     continue
         said = [t for t in tokens if t in have or (len(t) >= 4 and any(h.startswith(t) for h in have))]
         if said and 2 * len(said) < len(tokens):
-            said = [t for t in said if not _only_in_other_names(t, tokens, passage_and_context, names)]
+            if text_names is None:
+                text_names = _names_of_several_words(passage_and_context, names)
+            said = _outside_other_names(said, tokens, text_names)
         if said:
             continue  # "Bulgarian" mentions Bulgaria
         if any(_spelled_in(t, have, settings) for t in tokens):

@@ -21,15 +21,12 @@ NUMBER_WORDS = {
     "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
     "tenth": 10, "twentieth": 20, "fiftieth": 50, "hundredth": 100,
 }
-_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-          "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-          "ninth": 9}
-"""A number of two words ("seventy-five", "seventy-fifth"): one figure, not "seventy" and "five"."""
-_ORDINAL_UNITS = frozenset(list(_UNITS)[9:])
 ORDINAL_WORDS = frozenset({"second", "third", "fifth", "eighth", "ninth"} | {
     w for w in NUMBER_WORDS if w.endswith(("th", "nd", "rd"))})
 """The number words that rank rather than count ("fifth", "second")."""
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_UNITS = {"first": 1, **{w: v for w, v in NUMBER_WORDS.items() if v < 10}}
+"""The second word of a number of two ("seventy-five", "seventy-fifth"): one figure, not "seventy" and "five"."""
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9}
 UNIT_ALIASES = {"percent": "%", "per cent": "%", "pct": "%", "%": "%", "yr": "year", "km": "kilometre",
                 "kilometer": "kilometre", "anniversary": "anniversary", "$": "usd", "dollar": "usd",
@@ -133,7 +130,7 @@ def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quan
         g = m.groupdict()
         if g["tens"]:
             units = g["units"].lower()
-            value, ordinal = float(NUMBER_WORDS[g["tens"].lower()] + _UNITS[units]), units in _ORDINAL_UNITS
+            value, ordinal = float(NUMBER_WORDS[g["tens"].lower()] + _UNITS[units]), units == "first" or units in ORDINAL_WORDS
         elif g["word"]:
             word = g["word"].lower()
             value, ordinal = float(NUMBER_WORDS[word]), word in ORDINAL_WORDS
