@@ -65,6 +65,12 @@ def one(text):
     ("Ana Silva is the minister", "Finance Minister Ana Silva spoke", "agree"),  # portfolio left out
     ("Ana Silva is the finance minister", "Former Defence Minister Ana Silva spoke", "unknown"),  # a former office
     ("Ana Silva is Peru's finance minister", "Chilean Defence Minister Ana Silva spoke", "unknown"),  # another country
+    # an ambassador serves abroad: no office at home at once, of any rank
+    ("Kenji Sato is Japan's ambassador to Peru", "Japanese Deputy Foreign Minister Kenji Sato spoke", "differ"),
+    ("Kenji Sato is Japan's prime minister", "Japanese Ambassador Kenji Sato spoke", "differ"),
+    ("Kenji Sato is Japan's envoy", "Japanese Ambassador Kenji Sato spoke", "unknown"),  # an envoy may be
+    ("Kenji Sato is Japan's ambassador", "Japanese government spokesman Kenji Sato spoke", "unknown"),
+    ("Kenji Sato is Japan's ambassador", "Former Foreign Minister Kenji Sato spoke", "unknown"),
 ])
 def test_titles_exclude_each_other_only_as_the_same_office_told_differently(claim, passage, expected):
     assert relation(one(claim), one(passage)) == expected

@@ -47,7 +47,12 @@ HEADS = {
     "mayor": "mayor"}
 """The offices themselves."""
 EXCLUSIVE_HEADS = frozenset({frozenset({"president", "prime minister"})})
-"""Different offices one person does not hold at once in one country."""
+"""Different offices one person does not hold at once in one country, of one rank (a vice president may be
+prime minister)."""
+POSTED_ABROAD = "ambassador"
+HELD_AT_HOME = frozenset({"minister", "prime minister", "president", "chancellor", "governor", "mayor", "secretary"})
+"""An ambassador serves abroad: no office held at home, of any rank ("Russia's deputy foreign minister" is not
+"Russian Ambassador to North Korea" at once). An envoy, a leader, a chair or a spokesperson may be either."""
 
 
 def _alternatives(words) -> str:
@@ -189,7 +194,9 @@ def relation(claim: Title, passage: Title) -> Relation:
     if claim.qualified or passage.qualified or not _same_place(claim.country, passage.country):
         return "unknown"  # a former office, or another country's
     if claim.head != passage.head:
-        exclusive = frozenset({claim.head, passage.head}) in EXCLUSIVE_HEADS and claim.rank == passage.rank
+        heads = frozenset({claim.head, passage.head})
+        exclusive = (heads in EXCLUSIVE_HEADS and claim.rank == passage.rank) or (
+            POSTED_ABROAD in heads and heads - {POSTED_ABROAD} <= HELD_AT_HOME)
         return "differ" if exclusive else "unknown"
     if claim.portfolio and passage.portfolio and claim.portfolio != passage.portfolio:
         return "differ"
