@@ -152,3 +152,20 @@ def test_a_list_of_states_with_one_member_swapped_is_another_place():
          "Ministers Dupont, Weber and Garcia signed the accord in Paris."),
     ]:
         assert "place" not in [m.kind for m in detect(claim, text).mismatches], claim
+
+
+def test_a_place_of_the_occasion_the_passage_pins_down_contradicts_whatever_else_the_claim_says():
+    """The passage names the claim's event word and gives it the claim's date: that is the claim's occasion, and a
+    place in another country contradicts the claim however many other words the claim adds ("with the two
+    leaders signing a short joint statement"). Another event word, another date, the country of the claim's
+    city, or a claim name the passage never writes: set aside as before. Sentences written for this test."""
+    claim = "The 2018 summit between Trump and Kim took place in Hanoi, with the two leaders signing a short joint statement."
+    found = detect(claim, "Trump and Kim held a summit in Singapore in 2018.")
+    assert [(m.kind, m.claim.text, m.passage.text) for m in found.mismatches] == [("place", "Hanoi", "Singapore")]
+    assert found.alignment < 0.65 and found.hard
+    for passage in ["In 2018 Trump also visited Beijing for talks with Kim.",  # another event word
+                    "Trump and Kim held a summit in Singapore in 2019.",  # another year
+                    "Trump and Moon held a summit in Singapore in 2018."]:  # a claim name it never writes
+        assert "place" not in [m.kind for m in detect(claim, passage).mismatches], passage
+    assert [m.kind for m in detect(claim, "Trump and Kim held a summit in Vietnam in 2018.").mismatches] == [
+        "broader_place"]

@@ -189,10 +189,22 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
         pp, same, _ = max(candidates, key=lambda x: x[1] is True)
         found.saw_event(same)
         compared.append((cp.start, cp.end))
+        if _same_occasion(claim, passage, ce, passage.place_events[passage.places.index(pp)]):
+            found.pinned.add(len(found.mismatches))
         found.mismatches.append(Mismatch(
             kind="place", claim=span(claim.text, cp.start, cp.end), passage=span(passage.text, pp.start, pp.end),
             detail=_reason("place", same, cp.name, pp.name)))
     return compared
+
+
+def _same_occasion(claim: Analysis, passage: Analysis, claim_event: Event, passage_event: Event) -> bool:
+    """Whether the passage pins its event down as the claim's one occasion: both name the same event word
+    ("summit") and the passage gives that event a date the claim gives it ("last month")."""
+    word = claim_event.words & passage_event.words
+    return bool(word) and any(
+        c.comparable(p) and c.compatible(p)
+        for c, ce in zip(claim.dates, claim.date_events) if ce.words & word
+        for p, pe in zip(passage.dates, passage.date_events) if pe.words & word)
 
 
 def compare_titles(claim: Analysis, passage: Analysis, found: Detection) -> list[tuple[int, int]]:

@@ -27,6 +27,10 @@ class Detection:
     counted: set[int] = field(default_factory=set)
     """Indexes of number mismatches where both numbers count the same thing ("8,000 cases" /
     "8,030 cases"): that is itself a sign that the passage speaks of the claim's figure."""
+    pinned: set[int] = field(default_factory=set)
+    """Indexes of place mismatches of an occasion the passage pins down as the claim's: it names the claim's
+    event word and gives that event the claim's date ("the summit ... last month" for "last month's summit
+    took place in Pyongyang"). The words the claim adds around it do not make it another topic."""
     agreements: int = 0
     claim_slots: int = 0
     agreed: Counter = field(default_factory=Counter)

@@ -224,14 +224,17 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         seen = f"{context.replace(passage, reported)} {reported}" if context else reported
     other_person = _entities(c.text, said, seen, found, names, unresolved=not context and p.dependent,
                               placed=placed, settings=settings, document_names=document_names, publisher=publisher)
+    unsure = any(m.kind in ("modality", "entity", "speaker", "namesake") for m in found.mismatches)
     if other_person:
         found.keep(lambda i, m: m.kind not in HARD_KINDS)
     elif found.topic_alignment < settings.min_alignment:
         # another topic: no hard mismatch, but a figure of the same thing on a topic the claim
-        # shares a third of ("under 8,000 coronavirus cases" / "8,030 confirmed cases")
+        # shares a third of ("under 8,000 coronavirus cases" / "8,030 confirmed cases"), or (naming every
+        # name of the claim) a place of the occasion the passage pins down by its event word and date
         keep = {i for i in found.counted if found.topic_alignment >= settings.counted_alignment}
+        keep |= set() if unsure else found.pinned
         found.keep(lambda i, m: m.kind not in HARD_KINDS or i in keep)
-    elif any(m.kind in ("modality", "entity", "speaker", "namesake") for m in found.mismatches):
+    elif unsure:
         # A different date, number or place only contradicts when the passage is about the same
         # event: not when it reports a plan, never names the claim's place or person, or gives the
         # claim's words to another speaker.
