@@ -148,3 +148,16 @@ def test_a_publisher_named_in_lower_case_is_still_its_own(tmp_path, fake_embedde
                             all_sources=True).sources[0]
     promised = next(p for p in source.passages if p.text.startswith("Lopes promised"))
     assert not [m for m in promised.mismatches if "Vigo" in m.detail]
+
+
+def test_the_claims_word_for_the_passages_own_publisher_is_no_shared_content():
+    # written for this test: the byline "(Daily Herald - April 2, 2020)" of the Daily Herald's own article held a
+    # third of "According to the Daily Herald, the council approved the new bridge in March." (its publisher's
+    # two words), enough to pass the support gate; who says it is the passage's provenance, not shared content
+    from verify.evidence.detectors import detect
+
+    claim = "According to the Daily Herald, the council approved the new bridge in March."
+    assert detect(claim, "(Daily Herald - April 2, 2020)", publisher="Daily Herald").alignment == 0
+    assert detect(claim, "The council approved the new bridge in March.", publisher="Daily Herald").alignment == 1
+    # another publisher's article: the words stay the claim's
+    assert 0 < detect(claim, "(Daily Herald - April 2, 2020)", publisher="Harbour Gazette").alignment < 1

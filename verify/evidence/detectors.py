@@ -201,6 +201,10 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     # numbers, places, titles, an antonym pair ("disappointed" / "satisfied"), negation cues ("refused")
     antonym_spans = [(m.claim.start, m.claim.end) for m in found.mismatches if m.kind == "antonym"]
     ignore = _slot_stems(c.text, slot_spans + antonym_spans) | NEGATION_STEMS
+    if publisher and canonical(publisher) in canonical(c.text):
+        # "the Pyongyang Times says ...", checked against the Pyongyang Times's own text: who says it is the
+        # passage's provenance, not a word its text must hold (its byline holds nothing else of the claim)
+        ignore |= {stem(w) for w in words(canonical(publisher))}
     claim_stems = [s for s in dict.fromkeys(c.stems) if s not in ignore]
     named = {stem(w) for n, _, _ in claim_names(c.text, names if names is not None else names_in(c.text) | names_in(full))
              for w in words(canonical(n))}
