@@ -47,8 +47,7 @@ _ANTONYM_WORDS = [
     ("legal", "illegal"),
     ("alive", "dead"),
 ]
-_DIRECTIONS = ("increase rise rose grow grew growth expand strengthen bolster boost enhance deepen improve accelerate "
-               "intensify",
+_DIRECTIONS = ("increase rise rose grow grew growth expand strengthen bolster boost enhance deepen improve accelerate intensify",
                "decrease reduce cut slump shrink shrank weaken curb slow worsen deteriorate downgrade")
 """A change up and a change down: each word of one is the opposite of each word of the other ("Russia boosted
 its ties" / "Russia curbed its ties"), and words of one say the same ("bolstered" for "strengthened"). Words
