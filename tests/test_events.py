@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from verify.evidence.analysis import analyse
 from verify.evidence.detectors import detect
 from verify.evidence.events import event_at, same_event
 
@@ -278,3 +279,23 @@ def test_a_declarations_date_is_not_a_treatys():
     assert not [m for m in found.mismatches if m.kind == "date"] and found.other_event == 1
     found = detect("The trade treaty between the two states was concluded in June 2005.", passage)
     assert [m.kind for m in found.mismatches] == ["date"]
+
+
+def test_according_to_is_no_accord():
+    # written for this test: "According to the ministry" attributes the claim; its "accord" is no agreement, so the
+    # summit it dates stays an event that recurs (another year is another occasion)
+    claim = analyse("According to the ministry, the summit was held in 2019.", "claim")
+    assert claim.date_events[0].kinds == {"encounter"} and claim.date_events[0].repeatable
+    assert "agreement" in analyse("The accord was signed in 2019, according to the ministry.", "claim").date_events[0].kinds
+
+
+def test_an_opposite_said_of_another_occasion_says_nothing_of_the_claims():
+    # written for this test: what the passage says of last month's summit neither confirms nor contradicts what the
+    # claim says of the 2019 one; of the same summit, the opposite contradicts
+    anchor = date(2023, 10, 12)
+    for passage in ("Kim was disappointed with the summit last month.", "Kim was disappointed with the summit in 2023."):
+        found = detect("Kim was satisfied with the 2019 summit.", passage, anchor=anchor)
+        assert "antonym" not in [m.kind for m in found.mismatches] and found.other_occasion == 1, passage
+        assert "antonym" in [m.kind for m in found.set_aside]
+    found = detect("Kim was satisfied with the 2019 summit.", "Kim was disappointed with the 2019 summit.", anchor=anchor)
+    assert [m.kind for m in found.mismatches] == ["antonym"]

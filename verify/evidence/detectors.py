@@ -228,6 +228,10 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         seen = f"{context.replace(passage, reported)} {reported}" if context else reported
     other_person = _entities(c.text, said, seen, found, names, unresolved=not context and p.dependent,
                               placed=placed, settings=settings, document_names=document_names, publisher=publisher)
+    if found.other_occasion and not found.agreed["date"]:
+        # another occasion of the claim's event ("the summit ... last month" for "the 2019 summit"): what the
+        # passage says of that one, the opposite word or a negation, says nothing of the claim's
+        found.keep(lambda i, m: m.kind not in ("antonym", "negation"))
     unsure = any(m.kind in ("modality", "entity", "speaker", "namesake") for m in found.mismatches)
     if other_person:
         found.keep(lambda i, m: m.kind not in HARD_KINDS)
