@@ -118,26 +118,6 @@ def test_an_opposite_named_by_its_noun():
                               "The union voiced its dissatisfaction with the pay talks.")
 
 
-def test_a_change_told_the_other_way_is_an_opposite():
-    # written for this test: a change up ("boosted", "accelerated", "grew") against a change down ("cut",
-    # "slowed", "fell") in any of their words; the same direction in another word ("strengthened" for
-    # "bolstered") is no opposite, nor is a passage that also tells the claim's direction of something
-    for claim, passage in [("Pension spending was cut in 2022.", "Pension spending was boosted in 2022."),
-                           ("The central bank slowed its bond purchases in 2021.",
-                            "The central bank accelerated its bond purchases in 2021."),
-                           ("Russia bolstered its ties with Pyongyang.", "Russia curbed its ties with Pyongyang."),
-                           ("Exports grew in March.", "Exports shrank in March."),
-                           ("Tourism rose sharply after the ferry resumed.", "Tourism slumped after the ferry resumed.")]:
-        assert "antonym" in kinds(claim, passage), claim
-    assert "antonym" not in kinds("Russia bolstered its ties with Pyongyang.", "Russia strengthened its ties with Pyongyang.")
-    assert "antonym" not in kinds("Exports fell in March.", "Imports declined while exports were boosted in March.")
-    assert "antonym" not in kinds("Economic growth slowed in May.", "Economic growth slowed in May as imports grew.")
-    # "fell", "dropped", "declined" also say something else ("the anniversary fell in 2023"): opposites of a rise only
-    assert "antonym" in kinds("Exports rose in March.", "Exports fell in March.")
-    assert "antonym" not in kinds("The 75th anniversary of the ties fell in 2023.",
-                                  "The two leaders vowed to bolster the ties on the 75th anniversary in 2023.")
-
-
 # -- modality, firsts, entities -------------------------------------------------------
 def test_plan_is_not_a_fact():
     passage = "Lavrov earlier said he plans to visit Pyongyang in October."

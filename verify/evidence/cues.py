@@ -23,12 +23,14 @@ _ANTONYM_WORDS = [
     ("accept", "reject decline refuse"),
     ("approve", "reject veto disapprove"),
     ("agree", "disagree"),
-    ("increase", "decline drop fall fell"),
-    ("rise", "decline drop fall fell"),
-    ("rose", "decline drop fall fell"),
+    ("increase", "decrease reduce cut decline drop fall"),
+    ("rise", "fall drop decline slump"),
     ("gain", "lose loss"),
     ("win", "lose"),
     ("victory", "defeat"),
+    ("strengthen", "weaken"),
+    ("improve", "worsen deteriorate"),
+    ("expand", "shrink reduce"),
     ("confirm", "deny"),
     ("allow", "ban forbid prohibit"),
     ("open", "close"),
@@ -47,21 +49,11 @@ _ANTONYM_WORDS = [
     ("legal", "illegal"),
     ("alive", "dead"),
 ]
-_DIRECTIONS = ("increase rise rose grow grew growth expand strengthen bolster boost enhance deepen improve accelerate intensify",
-               "decrease reduce cut slump shrink shrank weaken curb slow worsen deteriorate downgrade")
-"""A change up and a change down: each word of one is the opposite of each word of the other ("Russia boosted
-its ties" / "Russia curbed its ties"), and words of one say the same ("bolstered" for "strengthened"). Words
-that also say something else are opposites of a few only (above): "fell in 2023", "dropped the plan",
-"declined to comment"."""
 ANTONYMS: dict[str, set[str]] = {}
-for _a, _bs in [*_ANTONYM_WORDS, *((_up, " ".join(_DIRECTIONS[1].split())) for _up in _DIRECTIONS[0].split())]:
+for _a, _bs in _ANTONYM_WORDS:
     for _b in _bs.split():
         ANTONYMS.setdefault(stem(_a), set()).add(stem(_b))
         ANTONYMS.setdefault(stem(_b), set()).add(stem(_a))
-SAME_DIRECTION: dict[str, frozenset[str]] = {
-    stem(w): frozenset(map(stem, words.split())) for words in _DIRECTIONS for w in words.split()}
-"""Each word of a direction with its direction's words: a passage that says the claim's direction in another
-word ("bolstered" for "strengthened") does not contradict it by another of its words."""
 
 MODAL_RE = re.compile(
     r"\b(plans? to|planned to|planning to|intends? to|intended to|will|shall|expected to|"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from verify.evidence.analysis import Analysis, analyse
-from verify.evidence.cues import ALLEGATION_CUES, ANTONYMS, FIRST_ONLY_RE, FIRST_SAID, SAME_DIRECTION
+from verify.evidence.cues import ALLEGATION_CUES, ANTONYMS, FIRST_ONLY_RE, FIRST_SAID
 from verify.evidence.detection import Detection, span
 from verify.models import Mismatch
 
@@ -60,7 +60,7 @@ def antonyms(claim: Analysis, passage: Analysis, found: Detection) -> None:
             continue  # no opposite to look for (the passage's words were read once per claim word)
         opposite = ANTONYMS[w] - claim_stems
         hit = next(((ps, pe) for pw, ps, pe in passage.word_stems if _opposites_key(pw) in opposite), None)
-        if hit and w not in passage_stems and not SAME_DIRECTION.get(w, frozenset()) & passage_stems:
+        if hit and w not in passage_stems:
             c_word, p_word = claim.text[s:e], passage.text[hit[0]:hit[1]]
             found.mismatches.append(Mismatch(
                 kind="antonym", claim=span(claim.text, s, e), passage=span(passage.text, *hit),
