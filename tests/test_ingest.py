@@ -41,20 +41,7 @@ def test_real_corpus_metadata_from_datelines_and_bylines(real_docs):
     pyongyang_times = real_docs["002_6dff4dd19ee322e5"]
     assert (pyongyang_times.date, pyongyang_times.publisher) == ("2020-04-24", "Pyongyang Times")
     assert real_docs["000_0e7c1c881fb697f2"].publisher == "Yonhap News Agency"
-    # "Seoul, Oct 12 (EFE)" has no year: its photo caption's "13 September 2023" gives it
-    assert real_docs["003_477e74e8c1529673"].date == "2023-10-12"
-
-
-def test_a_yearless_dateline_takes_the_year_of_the_latest_photo():
-    # written for this test: a photo is of what came before the story; a body sentence may name a date to come
-    from index.ingest.layout import find_date
-
-    caption = "Ferry passengers queue at the port of Busan, 20 December 2023. EFE FILE/PHOTO"
-    body = "Busan, Mar 3 (EFE).- The ferry to Fukuoka will resume on 1 June 2025, the operator said."
-    assert find_date([caption, body]) == "2024-03-03"  # March comes after December: the next year
-    assert find_date([caption.replace("20 December", "2 February"), body]) == "2023-03-03"
-    assert find_date([body]) is None  # no photo date: the body's date to come is not used
-    assert find_date(["Busan, Mar 3, 2022 (EFE).- The ferry resumed.", caption]) == "2022-03-03"
+    assert real_docs["003_477e74e8c1529673"].date is None  # "Seoul, Oct 12 (EFE)" has no year
 
 
 def test_real_corpus_escaped_quotes_are_unescaped(real_docs):

@@ -158,16 +158,11 @@ def detect_title(paragraphs: Sequence[str]) -> str | None:
     return None
 
 
-_WRITTEN_DATE = re.compile(rf"\b(?:{MONTH_PATTERN}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH_PATTERN},?\s+\d{{4}})\b")
-
-
 def find_date(paragraphs: Sequence[str]) -> str | None:
-    """The publication date a dateline states.
+    """The publication date a dateline states, when it states a year.
 
-    ``(Pyongyang Times - April 24, 2020)`` gives 2020-04-24. ``Seoul, Oct 12 (EFE).-`` states no year: it takes
-    the year of the latest date a photo caption of the article gives (a photo is of what came before the story;
-    ``13 September 2023`` gives 2023-10-12, a caption of 20 December 2023 the next October), else nothing. Dates
-    in body sentences are never used (a story names dates to come).
+    ``(Pyongyang Times - April 24, 2020)`` gives 2020-04-24; ``Seoul, Oct 12 (EFE).-``
+    has no year and gives nothing. Dates in body sentences are never used.
 
     Args:
         paragraphs: The cleaned paragraphs in order.
@@ -175,25 +170,12 @@ def find_date(paragraphs: Sequence[str]) -> str | None:
     Returns:
         The ISO date, or None.
     """
-    yearless = None
     for paragraph in paragraphs:
-        if (head := _dateline(paragraph)) and head["year"] and (date := parse_date(head["date"])):
+        if (match := _dateline(paragraph)) and match["year"] and (date := parse_date(match["date"])):
             return date
         if match := _trailing_dateline(paragraph):
             return parse_date(match["date"])
-        if head and head["date"] and yearless is None:
-            yearless = head["date"]
-    if yearless is None:
-        return None
-    shown = [d for p in paragraphs if is_caption(p) for m in _WRITTEN_DATE.finditer(p) if (d := parse_date(m[0]))]
-    if not shown:
-        return None
-    latest = max(shown)
-    year = int(latest[:4])
-    date = parse_date(f"{yearless} {year}")
-    if date is not None and date < latest:
-        date = parse_date(f"{yearless} {year + 1}")
-    return date
+    return None
 
 
 def find_publisher(paragraphs: Sequence[str]) -> str | None:
