@@ -199,7 +199,7 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
 
 def _same_occasion(claim: Analysis, passage: Analysis, claim_event: Event, passage_event: Event) -> bool:
     """Whether the passage pins its event down as the claim's one occasion: both name the same event word
-    ("summit") and the passage gives that event a date the claim gives it ("last month")."""
+    ("summit") and the passage gives that event a date the claim gives it ("2018")."""
     word = claim_event.words & passage_event.words
     return bool(word) and any(
         c.comparable(p) and c.compatible(p)

@@ -29,8 +29,8 @@ class Detection:
     "8,030 cases"): that is itself a sign that the passage speaks of the claim's figure."""
     pinned: set[int] = field(default_factory=set)
     """Indexes of place mismatches of an occasion the passage pins down as the claim's: it names the claim's
-    event word and gives that event the claim's date ("the summit ... last month" for "last month's summit
-    took place in Pyongyang"). The words the claim adds around it do not make it another topic."""
+    event word and gives that event the claim's date ("held a summit in Singapore in 2018" for "the 2018 summit
+    took place in Hanoi, with ..."). The words the claim adds around it do not make it another topic."""
     agreements: int = 0
     claim_slots: int = 0
     agreed: Counter = field(default_factory=Counter)

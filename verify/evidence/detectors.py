@@ -240,7 +240,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # shares a third of ("under 8,000 coronavirus cases" / "8,030 confirmed cases"), or (naming every
         # name of the claim) a place of the occasion the passage pins down by its event word and date
         keep = {i for i in found.counted if found.topic_alignment >= settings.counted_alignment}
-        keep |= set() if unsure else found.pinned
+        if not unsure:
+            keep |= found.pinned
         found.keep(lambda i, m: m.kind not in HARD_KINDS or i in keep)
     elif unsure:
         # A different date, number or place only contradicts when the passage is about the same
