@@ -155,22 +155,22 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
     # passage dates it to the claim's date (or the claim gives none)
     same_date = not claim.dates or any(c.comparable(p) and c.compatible(p) for c in claim.dates for p in passage.dates)
     for cp, ce in zip(claim.places, claim.place_events):
-        candidates = [(pp, same_event(ce, pe, passage)) for pp, pe in zip(passage.places, passage.place_events)]
-        if candidates and all(same is False for _, same in candidates):
+        candidates = [(pp, same_event(ce, pe, passage), pe) for pp, pe in zip(passage.places, passage.place_events)]
+        if candidates and all(same is False for _, same, _ in candidates):
             found.other_event += 1
             found.saw_event(False)
             continue
         # a place is compared only for an event both texts name (a wrong place is a strong claim)
-        candidates = [(pp, same, relation(cp, pp)) for pp, same in candidates if same is True]
+        candidates = [(pp, same, relation(cp, pp), pe) for pp, same, pe in candidates if same is True]
         if not candidates:
             continue
         found.claim_slots += 1
-        confirming = [same for _, same, rel in candidates if rel in ("same", "inside")]
+        confirming = [same for _, same, rel, _ in candidates if rel in ("same", "inside")]
         if confirming:
             found.agreed_on("place", confirming)
             compared.append((cp.start, cp.end))
             continue
-        broader = next((pp for pp, _, rel in candidates if rel == "contains"), None)
+        broader = next((pp for pp, _, rel, _ in candidates if rel == "contains"), None)
         if broader is not None:
             # the passage names only the country: it neither confirms nor refutes the city, even where it
             # names the city otherwise ("a summit in Russia ... isolated, like Moscow")
@@ -186,10 +186,10 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
             # the passage names the claim's place too ("concerns in the United States that ... Russia's
             # presence in Ukraine"): which of its places the event belongs to is not sure enough to contradict
             continue
-        pp, same, _ = max(candidates, key=lambda x: x[1] is True)
+        pp, same, _, pe = max(candidates, key=lambda x: x[1] is True)
         found.saw_event(same)
         compared.append((cp.start, cp.end))
-        if _same_occasion(claim, passage, ce, passage.place_events[passage.places.index(pp)]):
+        if _same_occasion(claim, passage, ce, pe):
             found.pinned.add(len(found.mismatches))
         found.mismatches.append(Mismatch(
             kind="place", claim=span(claim.text, cp.start, cp.end), passage=span(passage.text, pp.start, pp.end),

@@ -58,6 +58,7 @@ _MARKER_RE = re.compile(r"\b(?:for\s+the\s+(first|last)\s+time\b|(first|initiall
 """An occasion word with the event word it qualifies ("last visited", "the previous summit",
 "for the first time"); "earlier said" or "last month" single out no occasion of the event."""
 _ACCORDING_TO = re.compile(r"according\s+to\b", re.IGNORECASE)
+_ACCORD = stem("according")
 _CLAUSE_BREAK = re.compile(r"[.;:!?]\s|\s(?:while|whereas|but|although|though|which|who)\s|,\s(?:and|but)\s")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -166,7 +167,7 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
                 capitals.append((s, m.end(), word.removesuffix("'s").removesuffix("’s")))
             continue
         st = stem(word)
-        if st in _LIGHT or _ACCORDING_TO.match(text, s):
+        if st in _LIGHT or (st == _ACCORD and _ACCORDING_TO.match(text, s)):
             continue  # "according to" attributes; it is no accord (an agreement)
         kind = KIND_OF.get(st)
         if kind is None and word.lower().endswith("ed") and len(word) > 4:

@@ -21,8 +21,7 @@ NUMBER_WORDS = {
     "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
     "tenth": 10, "twentieth": 20, "fiftieth": 50, "hundredth": 100,
 }
-ORDINAL_WORDS = frozenset({"second", "third", "fifth", "eighth", "ninth"} | {
-    w for w in NUMBER_WORDS if w.endswith(("th", "nd", "rd"))})
+ORDINAL_WORDS = frozenset(w for w in NUMBER_WORDS if w.endswith(("th", "nd", "rd")))
 """The number words that rank rather than count ("fifth", "second")."""
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _UNITS = {"first": 1, **{w: v for w, v in NUMBER_WORDS.items() if v < 10}}
