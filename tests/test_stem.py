@@ -27,4 +27,14 @@ def test_c_stems_are_the_pure_python_ones():
     pure = EnglishStemmer()
     for word in sorted(words):
         cleaned = word.lower().strip("'’-").removesuffix("'s").removesuffix("’s")
-        assert text.stem(word) == pure.stemWord(cleaned), word
+        assert text.stem(word) == pure.stemWord(text.american(cleaned)), word
+
+
+def test_british_and_american_spellings_share_a_stem():
+    # a claim typed the British way, news written the American way (and back)
+    for british, american in [("recognise", "recognize"), ("recognised", "recognized"), ("organisations", "organizations"),
+                              ("defence", "defense"), ("travelled", "traveled"), ("honoured", "honored"),
+                              ("centre", "center"), ("analysed", "analyzed"), ("Programme", "program")]:
+        assert text.stem(british) == text.stem(american), british
+    # words that only look British keep their own stems
+    assert text.stem("promise") != text.stem("promize") and text.stem("rise") == "rise"
