@@ -19,9 +19,9 @@ from functools import lru_cache
 from typing import Literal
 
 from verify.evidence.cues import ATTITUDE_RE, HEDGE_RE, MODAL_RE, NEG_RE
-from verify.evidence.events import Event, event_at
+from verify.evidence.events import KIND_OF, Event, event_at
 from verify.evidence.places import Place, find_places
-from verify.evidence.slots import DateSlot, Quantity, find_dates, find_quantities
+from verify.evidence.slots import DateSlot, Quantity, find_dates, find_quantities, find_ranks
 from verify.evidence.spans import Spans
 from verify.evidence.text import (
     STOPWORDS,
@@ -130,6 +130,15 @@ def words_around(text: str, q: Quantity) -> tuple[str | None, frozenset[str]]:
     return head, frozenset(phrase) | frozenset(near)
 
 
+def _ranks(text: str, skip: list[tuple[int, int]]) -> list[tuple[Quantity, str]]:
+    """The ranks among those who did something ("the first nation to recognize"), each with the act it ranks as
+    what it counts ("to recogn"): only a rank of the same act is compared with it. A rank of occasions ("the
+    first visit to", "the second summit to") ranks no one who acts: not one of these."""
+    return [(q, f"to {stem(verb)}") for q, verb, who in find_ranks(text)
+            if verb not in STOPWORDS and not any(stem(w) in KIND_OF for w in who)
+            and not any(s <= q.start < e for s, e in skip)]
+
+
 def _negations(text: str) -> tuple[Negation, ...]:
     out = []
     for m in NEG_RE.finditer(fold(text)):
@@ -205,10 +214,14 @@ def _analyse(text: str, role: Role, anchor: date | None, settings: EvidenceSetti
     passage = role == "passage"
     dates = tuple(find_dates(text, anchor if passage else None, anniversaries=passage))
     written = [(d.start, d.end) for d in dates if not (passage and d.derived)]
-    quantities = find_quantities(text, written)
-    slots = Spans([(d.start, d.end) for d in dates] + [(q.bound_start, q.unit_end) for q in quantities])
+    ranks = _ranks(text, written)
+    quantities = [q for q in find_quantities(text, written) if not any(r.start <= q.start < r.end for r, _ in ranks)]
+    slots = Spans([(d.start, d.end) for d in dates] + [(q.bound_start, q.unit_end) for q in quantities]
+                  + [(r.start, r.unit_end) for r, _ in ranks])
     figures = tuple(Figure(q, *words_around(text, q), event_at(text, q.bound_start, q.unit_end, slots))
                     for q in quantities)
+    figures += tuple(Figure(r, head, words_around(text, r)[1], event_at(text, r.start, r.unit_end, slots))
+                     for r, head in ranks)
     places = tuple(find_places(text, settings))
     folded = fold(text)
     attitude = bool(ATTITUDE_RE.search(folded))

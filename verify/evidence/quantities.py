@@ -166,6 +166,39 @@ def _find_quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quan
     return tuple(out)
 
 
+_RANK = re.compile(
+    r"\b(?:the|its|his|her|their)\s+(?P<rank>first|" + "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True))
+    + r"|\d{1,2}(?:st|nd|rd|th))\s+(?P<who>(?:[a-z][a-z'-]*\s+){1,5}?)(?:ever\s+)?to\s+(?:have\s+)?(?:been\s+)?"
+    r"(?P<verb>[a-z]+)\b", re.IGNORECASE)
+"""A rank among those who did something: "the third government in the world to recognise", "the first
+nation to recognize", "its 2nd city to have banned" (what is ranked, up to five words, then "to" and the act)."""
+
+
+def find_ranks(text: str) -> list[tuple[Quantity, str, tuple[str, ...]]]:
+    """Ranks among those who did something ("the first nation to recognize" -> 1 of "recognize"), each as an
+    ordinal with the word of the act ranked and the words of who is ranked ("nation"). "For the first time"
+    ranks no one; a name after "to" ("the first visit to Moscow") is no act.
+
+    Cached, as :func:`find_quantities`."""
+    return list(_find_ranks(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_ranks(text: str) -> tuple[tuple[Quantity, str, tuple[str, ...]], ...]:
+    text = fold(text)
+    out = []
+    for m in _RANK.finditer(text):
+        if m.group("verb")[0].isupper():
+            continue  # "the first visit to Moscow"
+        word = m.group("rank").lower()
+        value = 1.0 if word == "first" else float(NUMBER_WORDS.get(word) or word[:-2])
+        start, end = m.span("rank")
+        unit_end = start + len(m.group("rank")) + 1 + len(m.group("who").split()[0])
+        out.append((Quantity(text[start:end], start, end, value, None, True, unit_end=unit_end, bound_start=start),
+                    m.group("verb").lower(), tuple(m.group("who").lower().split())))
+    return tuple(out)
+
+
 def _interval(q: Quantity, tolerance: float) -> tuple[float, bool, float, bool]:
     """``(low, low is open, high, high is open)``."""
     v = q.value

@@ -16,6 +16,7 @@ from verify.evidence.quantities import (  # noqa: F401  (the slots, in one place
     NUMBER_WORDS,
     Quantity,
     find_quantities,
+    find_ranks,
     quantity_agrees,
     same_measure,
 )
