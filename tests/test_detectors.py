@@ -100,6 +100,21 @@ def test_negation_quiet_when_both_negated_or_unrelated():
     assert "negation" not in kinds("Kim visited Moscow.", "Kim visited Moscow; no journalists were present.")
 
 
+@pytest.mark.parametrize("claim, passage", [
+    # the claim's own negation in an -ing form: both sides deny it
+    ("Despite denying any bribes, the two firms have agreed to merge.", "Both firms had denied such bribes and agreed to merge."),
+    ("After refusing to sign the accord, the premier left Geneva.", "The premier refused to sign the accord and left Geneva."),
+    ("Failing to win a majority, the party joined the coalition.", "The party failed to win a majority and joined the coalition."),
+])
+def test_a_negation_in_the_ing_form_is_the_claims_own(claim, passage):
+    assert "negation" not in kinds(claim, passage)
+
+
+def test_a_negation_in_the_ing_form_still_differs_from_a_statement():
+    assert "negation" in kinds("After refusing to sign the accord, the premier left Geneva.",
+                               "The premier signed the accord and left Geneva.")
+
+
 def test_antonym_fires_and_paraphrase_quiet():
     found = detect("The US and South Korea welcomed the reported arms deal.",
                    "The US and South Korea have strongly objected to the supposed arms deal.")
