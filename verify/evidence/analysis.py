@@ -39,7 +39,7 @@ from verify.evidence.titles import Title, find_titles
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 Role = Literal["claim", "passage"]
-ANALYSIS_VERSION = 10
+ANALYSIS_VERSION = 11
 """Bumped when what :func:`analyse` records changes (a stored analysis from another version is stale)."""
 
 
@@ -96,6 +96,9 @@ class Analysis:
     titles: tuple[Title, ...]
     """Titles the text gives named people ("Foreign Minister Choe Son-hui")."""
     negations: tuple[Negation, ...]
+    denied: tuple[tuple[int, int], ...]
+    """What a negation cue denies, from the cue to the end of its clause ("in Geneva, *not in Vienna*", "rather than
+    *in September*"): a date or place there is not one the text states (see :func:`denied_spans`)."""
     plans: tuple[tuple[int, int, frozenset[str]], ...]
     """Plan / allegation cues ("plans to", "reportedly") with the stems of the words they govern."""
     modal: bool
@@ -111,6 +114,10 @@ class Analysis:
     """The text is about what someone said, reported, hoped or accused others of (its speaker is content)."""
     dependent: bool
     """The text leans on the sentence before it ("He said ...")."""
+
+    def denies(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is what a negation cue denies ("not in Vienna"), not what the text states."""
+        return any(a <= start and end <= b for a, b in self.denied)
 
 
 def words_around(text: str, q: Quantity) -> tuple[str | None, frozenset[str]]:
@@ -137,6 +144,26 @@ def _ranks(text: str, skip: list[tuple[int, int]]) -> list[tuple[Quantity, str]]
     return [(q, f"to {stem(verb)}") for q, verb, who in find_ranks(text)
             if verb not in STOPWORDS and not any(stem(w) in KIND_OF for w in who)
             and not any(s <= q.start < e for s, e in skip)]
+
+
+_NOT_DENYING = re.compile(r"\s*(?:until|till|before|after|later|earlier|more|less|fewer|only|just|least|most|long)\b",
+                         re.IGNORECASE)
+"""What makes a cue part of a bound or an idiom, denying nothing of what follows ("not until 1948" dates it to
+1948; "no later than", "no more than", "not only ... but")."""
+
+
+def denied_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans a negation cue denies: from the cue to the end of its clause ("held in Geneva, not in Vienna",
+    "in October rather than in September", "was not held in Vienna")."""
+    folded = fold(text)
+    out = []
+    for m in NEG_RE.finditer(folded):
+        if _NOT_DENYING.match(folded, m.end()) or (m.group(0)[0].isupper() and not opens_sentence(text, m.start())):
+            continue
+        # "not established until 1948" dates the establishing to 1948: the denial stops at "until"
+        clause = re.split(r"[,;:()]|\s(?:and|but|while|whereas|until|till)\s", folded[m.end():m.end() + 80])[0]
+        out.append((m.start(), m.end() + len(clause)))
+    return tuple(out)
 
 
 def _negations(text: str) -> tuple[Negation, ...]:
@@ -232,7 +259,7 @@ def _analyse(text: str, role: Role, anchor: date | None, settings: EvidenceSetti
         figures=figures, places=places,
         place_events=tuple(event_at(text, p.start, p.end, slots, nearest=True) for p in places),
         titles=tuple(find_titles(text)),
-        negations=_negations(text), plans=_plans(text),
+        negations=_negations(text), denied=denied_spans(text), plans=_plans(text),
         modal=bool(attitude or MODAL_RE.search(folded) or HEDGE_RE.search(folded)),
         stems=tuple(content_stems(text)),
         word_stems=tuple((stem(m.group(0).lower()), *m.span()) for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", folded)),

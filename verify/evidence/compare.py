@@ -42,17 +42,20 @@ def _reason(kind: str, same: bool | None, claim_text: str, passage_text: str) ->
 
 def _elsewhere(claim: Analysis, passage: Analysis) -> bool:
     """Both texts place something, and no place of one can be a place of the other."""
-    return bool(claim.places and passage.places) and all(
-        relation(cp, pp) == "different" for cp in claim.places for pp in passage.places)
+    stated = [cp for cp in claim.places if not claim.denies(cp.start, cp.end)]
+    written = [pp for pp in passage.places if not passage.denies(pp.start, pp.end)]
+    return bool(stated and written) and all(relation(cp, pp) == "different" for cp in stated for pp in written)
 
 
 def compare_dates(claim: Analysis, passage: Analysis, found: Detection,
                   settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> list[tuple[int, int]]:
     """Date mismatches and agreements; returns the claim's date spans."""
     for c, ce in zip(claim.dates, claim.date_events):
+        if claim.denies(c.start, c.end):
+            continue  # "in October rather than in September": not the claim's date
         found.claim_slots += 1
         comparable = [(p, same_event(ce, pe, passage), pe) for p, pe in zip(passage.dates, passage.date_events)
-                      if c.comparable(p)]
+                      if c.comparable(p) and not passage.denies(p.start, p.end)]
         candidates = [x for x in comparable if x[1] is not False]
         if comparable and not candidates:
             found.other_event += 1
@@ -155,8 +158,13 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
     # a recurring event (a visit, a meeting) in another place is another occasion, unless the
     # passage dates it to the claim's date (or the claim gives none)
     same_date = not claim.dates or any(c.comparable(p) and c.compatible(p) for c in claim.dates for p in passage.dates)
+    stated = [pp for pp in passage.places if not passage.denies(pp.start, pp.end)]
     for cp, ce in zip(claim.places, claim.place_events):
-        candidates = [(pp, same_event(ce, pe, passage), pe) for pp, pe in zip(passage.places, passage.place_events)]
+        if claim.denies(cp.start, cp.end):
+            compared.append((cp.start, cp.end))  # "in Geneva, not in Vienna": a place the claim rules out, no name
+            continue  # the passage must mention
+        candidates = [(pp, same_event(ce, pe, passage), pe) for pp, pe in zip(passage.places, passage.place_events)
+                      if not passage.denies(pp.start, pp.end)]
         if candidates and all(same is False for _, same, _ in candidates):
             found.other_event += 1
             found.saw_event(False)
@@ -183,7 +191,7 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
             continue
         if ce.repeatable and not same_date:
             continue
-        if any(relation(cp, other) in ("same", "inside") for other in passage.places):
+        if any(relation(cp, other) in ("same", "inside") for other in stated):
             # the passage names the claim's place too ("concerns in the United States that ... Russia's
             # presence in Ukraine"): which of its places the event belongs to is not sure enough to contradict
             continue

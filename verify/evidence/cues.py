@@ -12,7 +12,7 @@ from verify.evidence.text import stem
 NEGATION_CUES = ("not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
                  "refused", "refuses", "refuse", "refusing", "denied", "denies", "deny", "denying", "failed to",
                  "fails to", "failing to", "declined to", "declines to", "declining to", "unable to", "cannot",
-                 "lack", "lacked", "lacking", "other than")
+                 "lack", "lacked", "lacking", "other than", "rather than", "instead of")
 NEGATION_STEMS = frozenset(stem(c) for c in NEGATION_CUES if " " not in c and "'" not in c)
 NEG_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in NEGATION_CUES if c != "n't") + r")\b|n't\b", re.IGNORECASE)
 

@@ -89,7 +89,8 @@ def _names_of_several_words(text: str, names: frozenset[str]) -> tuple[Counter, 
 def _entities(claim, passage, passage_and_context, found: Detection, names: frozenset[str] | None,
               unresolved: bool = False, placed: list[tuple[int, int]] = (),
               settings: EvidenceSettings = EVIDENCE_DEFAULTS,
-              document_names: DocumentNames = (), publisher: str | None = None) -> bool:
+              document_names: DocumentNames = (), publisher: str | None = None,
+              denied: tuple[tuple[int, int], ...] = ()) -> bool:
     """Flag claim names the passage never mentions; True when it names someone else instead.
 
     "Kim Jong Il" in a passage checked for "Kim Jong Un" shares a token but is another
@@ -100,7 +101,8 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     or contradicted (a place of its own is a mention, and a wrong one is a place mismatch; "China"
     in "ambassador to China" is the title's).
     The passage's own ``publisher`` is named by its text: "according to the Pyongyang Times" is not a name the
-    Pyongyang Times's article must repeat.
+    Pyongyang Times's article must repeat; nor is a name the claim rules out (its ``denied`` spans: "in Geneva,
+    not Vienna").
     A long name token spelled within a letter or two counts as mentioned
     (``settings.fuzzy_name_length`` / ``settings.fuzzy_name_score``). A bare "Kim" in a passage whose
     document writes out only another "Kim" ("Kim Jong Un", ``document_names``) for the claim's "Kim Jong Il"
@@ -115,7 +117,7 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     own = canonical(publisher) if publisher else None
     text_names = None  # the passage's names of several words, read for the first name it names only in part
     for n, (name, s, e) in enumerate(claim_names(claim, names)):
-        if (unresolved and n == 0) or any(s < b and a < e for a, b in placed):
+        if (unresolved and n == 0) or any(s < b and a < e for a, b in placed) or any(a <= s and e <= b for a, b in denied):
             continue
         tokens = name_tokens(name)
         if own and canonical(claim[s:s + len(publisher) + 1]).startswith(own):
@@ -228,7 +230,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         said = reported
         seen = f"{context.replace(passage, reported)} {reported}" if context else reported
     other_person = _entities(c.text, said, seen, found, names, unresolved=not context and p.dependent,
-                              placed=placed, settings=settings, document_names=document_names, publisher=publisher)
+                              placed=placed, settings=settings, document_names=document_names, publisher=publisher,
+                              denied=c.denied)
     if found.other_occasion and not found.agreed["date"]:
         # another occasion of the claim's event ("the summit ... last month" for "the 2019 summit"): what the
         # passage says of that one, the opposite word or a negation, says nothing of the claim's

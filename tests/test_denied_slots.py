@@ -1,0 +1,43 @@
+"""A place or date a negation rules out ("in Geneva, not in Vienna", "in October rather than in September") is not
+one the text states: written for the class, none of these is a claim of an evaluation set."""
+
+import pytest
+
+from verify.evidence.analysis import denied_spans
+from verify.evidence.detectors import detect
+
+
+def kinds(claim, passage):
+    found = detect(claim, passage)
+    return [m.kind for m in found.mismatches], found.agreed
+
+
+@pytest.mark.parametrize("claim, passage, kind", [
+    ("The summit was held in Geneva, not in Vienna.", "The summit was held in Geneva.", "place"),
+    ("The summit was held in Geneva, not Vienna.", "The summit was held in Geneva last year.", "place"),
+    ("The summit was held in October rather than in September.", "The summit was held in October.", "date"),
+    ("The vote took place in May 2021 instead of in March 2021.", "The vote took place in May 2021.", "date"),
+])
+def test_a_claims_correction_agrees_with_what_it_keeps(claim, passage, kind):
+    found, agreed = kinds(claim, passage)
+    assert found == [] and agreed[kind] == 1
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("The summit was held in Geneva, not Vienna.", "The summit was held in Vienna."),
+    ("The summit was held in October rather than in September.", "The summit was held in September."),
+    ("The summit was held in Vienna.", "The summit was held in Geneva, not in Vienna."),  # the passage's correction
+])
+def test_what_is_ruled_out_still_contradicts(claim, passage):
+    found, _ = kinds(claim, passage)
+    assert found and set(found) <= {"place", "date", "negation"}
+
+
+def test_bounds_and_idioms_deny_nothing():
+    text = "Ties were not established until 1948."
+    assert all(b <= text.index("1948") for _, b in denied_spans(text))  # dated to 1948, not ruled out
+    assert denied_spans("no more than 200 people") == ()
+    assert denied_spans("It is not only in Vienna but in Geneva.") == ()
+    text = "The summit was held in Geneva, not in Vienna, in May."
+    (a, b), = denied_spans(text)
+    assert text[a:b] == "not in Vienna"
