@@ -161,8 +161,7 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
     stated = [pp for pp in passage.places if not passage.denies(pp.start, pp.end)]
     for cp, ce in zip(claim.places, claim.place_events):
         if claim.denies(cp.start, cp.end):
-            compared.append((cp.start, cp.end))  # "in Geneva, not in Vienna": a place the claim rules out, no name
-            continue  # the passage must mention
+            continue  # "in Geneva, not in Vienna": a place the claim rules out (still a word of what it is about)
         candidates = [(pp, same_event(ce, pe, passage), pe) for pp, pe in zip(passage.places, passage.place_events)
                       if not passage.denies(pp.start, pp.end)]
         if candidates and all(same is False for _, same, _ in candidates):
