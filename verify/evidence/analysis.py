@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
@@ -39,7 +39,7 @@ from verify.evidence.titles import Title, find_titles
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 Role = Literal["claim", "passage"]
-ANALYSIS_VERSION = 11
+ANALYSIS_VERSION = 12
 """Bumped when what :func:`analyse` records changes (a stored analysis from another version is stale)."""
 
 
@@ -135,6 +135,57 @@ def words_around(text: str, q: Quantity) -> tuple[str | None, frozenset[str]]:
     before = re.split(r"[,;:.()]", text[max(0, q.bound_start - 60):q.bound_start])[-1]
     near = [stem(w) for w in words(before.lower()) if w not in STOPWORDS and w[0].isalpha()][-3:]
     return head, frozenset(phrase) | frozenset(near)
+
+
+_OFFSET_COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_OFFSET = re.compile(r"\b(?:(?:just|only|exactly)\s+)?(?P<n>" + "|".join(_OFFSET_COUNT) + r"|\d{1,2})\s+"
+                     r"(?P<unit>day|week|month|year)s?\s+(?P<dir>earlier|later|before|after)"
+                     r"(?=\s*(?:[.,;:)]|$)|\s+(?:and|but|when|while)\b)", re.IGNORECASE)
+"""A date counted from the sentence's written date: "(which had proclaimed its independence) just a month earlier",
+"(and ratified it) two years later". Only a count that ends its clause: "a month before the vote" counts from an
+event, not a date; "about a month earlier" is no date."""
+_ANOTHER_CLAUSE = re.compile(r"[,;:()–—]|\b(?:which|who|whom|that|and|when|while|whereas)\b", re.IGNORECASE)
+
+
+def _offset_dates(text: str, dates: tuple[DateSlot, ...]) -> tuple[DateSlot, ...]:
+    """The dates that counts from a written date give another event of the same sentence ("Sweden recognized the
+    republic on May 20, 1990, which had declared its independence two weeks earlier" dates the declaring to 6 May
+    1990; "signed in 2001 and ratified two years later" the ratifying to 2003). Not a count with no other event word
+    between it and the written date ("was ratified in March 2004, a year later"), nor one whose date needs a part the
+    written date does not give (days from a month)."""
+    out = []
+    for m in _OFFSET.finditer(fold(text)):
+        written = [d for d in dates if d.end <= m.start() and not d.derived and not d.relation and d.weekday is None]
+        if not written:
+            continue
+        base = written[-1]
+        between = text[base.end:m.start()]
+        if not _ANOTHER_CLAUSE.search(between) or not any(stem(w) in KIND_OF for w in words(between.lower())):
+            continue  # no other event between the written date and the count
+        count, unit = _OFFSET_COUNT.get(m.group("n").lower()) or int(m.group("n")), m.group("unit").lower()
+        sign = -1 if m.group("dir").lower() in ("earlier", "before") else 1
+        year, month, day = base.year, None, None
+        if unit == "year":
+            if base.year is None:
+                continue
+            year = base.year + sign * count
+        elif unit == "month":
+            if base.month is None:
+                continue
+            at = base.month - 1 + sign * count
+            month = at % 12 + 1
+            year = base.year + at // 12 if base.year is not None else None
+        else:
+            if base.month is None or base.day is None:
+                continue
+            try:
+                moved = date(base.year or 2001, base.month, base.day) + timedelta(days=sign * count * (7 if unit == "week" else 1))
+            except ValueError:
+                continue
+            year, month, day = (moved.year if base.year is not None else None), moved.month, moved.day
+        out.append(DateSlot(m.group(0), *m.span(), year=year, month=month, day=day, relative=True, derived=True))
+    return tuple(out)
 
 
 def _ranks(text: str, skip: list[tuple[int, int]]) -> list[tuple[Quantity, str]]:
@@ -250,12 +301,13 @@ def _analyse(text: str, role: Role, anchor: date | None, settings: EvidenceSetti
                     for q in quantities)
     figures += tuple(Figure(r, head, words_around(text, r)[1], event_at(text, r.start, r.unit_end, slots))
                      for r, head in ranks)
+    dates += _offset_dates(text, dates)
     places = tuple(find_places(text, settings))
     folded = fold(text)
     attitude = bool(ATTITUDE_RE.search(folded))
     return Analysis(
         text=text, role=role, anchor=anchor, dates=dates,
-        date_events=tuple(event_at(text, d.start, d.end, slots, anniversary=d.derived) for d in dates),
+        date_events=tuple(event_at(text, d.start, d.end, slots, anniversary=d.derived and not d.relative) for d in dates),
         figures=figures, places=places,
         place_events=tuple(event_at(text, p.start, p.end, slots, nearest=True) for p in places),
         titles=tuple(find_titles(text)),
