@@ -71,6 +71,10 @@ def one(text):
     ("Kenji Sato is Japan's envoy", "Japanese Ambassador Kenji Sato spoke", "unknown"),  # an envoy may be
     ("Kenji Sato is Japan's ambassador", "Japanese government spokesman Kenji Sato spoke", "unknown"),
     ("Kenji Sato is Japan's ambassador", "Former Foreign Minister Kenji Sato spoke", "unknown"),
+    # a state named by its capital ("Tokyo's envoy"), as news writes it
+    ("Kenji Sato is Tokyo's ambassador to Peru", "Japanese Ambassador to Vietnam Kenji Sato spoke", "differ"),
+    ("Kenji Sato is Tokyo's ambassador to Peru", "Japanese Ambassador to Peru Kenji Sato spoke", "agree"),
+    ("Ana Silva is Lima's finance minister", "Chilean Defence Minister Ana Silva spoke", "unknown"),  # another country
 ])
 def test_titles_exclude_each_other_only_as_the_same_office_told_differently(claim, passage, expected):
     assert relation(one(claim), one(passage)) == expected

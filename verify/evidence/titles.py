@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from verify.evidence.names import NAME_WORD, contains_run, name_tokens
-from verify.evidence.places import lookup
+from verify.evidence.places import government, lookup
 from verify.evidence.text import STOPWORDS, canonical
 
 Relation = Literal["agree", "differ", "unknown"]
@@ -182,9 +182,13 @@ def same_person(a: Title, b: Title) -> bool:
 
 def _same_place(a: str, b: str) -> bool:
     """Two places (or countries' adjectives) as written: equal, one the other's start ("north korean",
-    "north korea"), or one gazetteer code."""
+    "north korea"), one state however news names it ("Moscow's ambassador" is the Russian ambassador, "Beijing's
+    foreign minister" the Chinese one), or one gazetteer code."""
     if not a or not b or a.startswith(b) or b.startswith(a):
         return True
+    state_a, state_b = government(a), government(b)
+    if state_a and state_b:
+        return state_a == state_b
     known_a, known_b = lookup(a), lookup(b)
     return bool(known_a and known_b and known_a == known_b)
 
