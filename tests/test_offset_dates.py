@@ -19,6 +19,10 @@ def dated(text):
     ("The pact was signed in 2001 and ratified two years later.", [(2001, None, None), (2003, None, None)]),
     ("Parliament met in January 1999, which had adopted the charter just a month earlier.",
      [(1999, 1, None), (1998, 12, None)]),
+    ("A photo released on March 1 shows the two ministers signing the pact the previous day.",
+     [(None, 3, 1), (None, 2, 28)]),
+    ("The bill passed on June 30, 2010, and the president signed it the following month.",
+     [(2010, 6, 30), (2010, 7, None)]),
 ])
 def test_a_count_from_the_written_date_dates_the_other_event(text, expected):
     assert dated(text) == expected

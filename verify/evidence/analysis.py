@@ -39,7 +39,7 @@ from verify.evidence.titles import Title, find_titles
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 Role = Literal["claim", "passage"]
-ANALYSIS_VERSION = 12
+ANALYSIS_VERSION = 13
 """Bumped when what :func:`analyse` records changes (a stored analysis from another version is stale)."""
 
 
@@ -145,7 +145,10 @@ _OFFSET = re.compile(r"\b(?:(?:just|only|exactly)\s+)?(?P<n>" + "|".join(_OFFSET
 """A date counted from the sentence's written date: "(which had proclaimed its independence) just a month earlier",
 "(and ratified it) two years later". Only a count that ends its clause: "a month before the vote" counts from an
 event, not a date; "about a month earlier" is no date."""
-_ANOTHER_CLAUSE = re.compile(r"[,;:()–—]|\b(?:which|who|whom|that|and|when|while|whereas)\b", re.IGNORECASE)
+_OFFSET_NAMED = re.compile(r"\bthe\s+(?:(?P<dir>previous|preceding|next|following)\s+(?P<unit>day|week|month|year)|"
+                           r"(?P<unit2>day|week|month|year)\s+(?P<dir2>before|after))"
+                           r"(?=\s*(?:[.,;:)]|$)|\s+(?:and|but|when|while)\b)", re.IGNORECASE)
+"""The same count of one, named: "(holding talks) the previous day", "(and signed it) the following month"."""
 
 
 def _offset_dates(text: str, dates: tuple[DateSlot, ...]) -> tuple[DateSlot, ...]:
@@ -155,16 +158,19 @@ def _offset_dates(text: str, dates: tuple[DateSlot, ...]) -> tuple[DateSlot, ...
     between it and the written date ("was ratified in March 2004, a year later"), nor one whose date needs a part the
     written date does not give (days from a month)."""
     out = []
-    for m in _OFFSET.finditer(fold(text)):
+    folded = fold(text)
+    for m in sorted([*_OFFSET.finditer(folded), *_OFFSET_NAMED.finditer(folded)], key=lambda m: m.start()):
         written = [d for d in dates if d.end <= m.start() and not d.derived and not d.relation and d.weekday is None]
         if not written:
             continue
         base = written[-1]
         between = text[base.end:m.start()]
-        if not _ANOTHER_CLAUSE.search(between) or not any(stem(w) in KIND_OF for w in words(between.lower())):
+        if not any(stem(w) in KIND_OF for w in words(between.lower())):
             continue  # no other event between the written date and the count
-        count, unit = _OFFSET_COUNT.get(m.group("n").lower()) or int(m.group("n")), m.group("unit").lower()
-        sign = -1 if m.group("dir").lower() in ("earlier", "before") else 1
+        g = m.groupdict()
+        count = (_OFFSET_COUNT.get(g["n"].lower()) or int(g["n"])) if g.get("n") else 1
+        unit, way = (g["unit"] or g["unit2"]).lower(), (g["dir"] or g["dir2"]).lower()
+        sign = -1 if way in ("earlier", "before", "previous", "preceding") else 1
         year, month, day = base.year, None, None
         if unit == "year":
             if base.year is None:
