@@ -124,6 +124,20 @@ def test_antonym_fires_and_paraphrase_quiet():
     assert "antonym" in kinds("Kim was satisfied with the talks.", "Kim was disappointed with the talks.")
 
 
+@pytest.mark.parametrize("claim, passage, said, written", [
+    ("Exports rose slightly in May.", "Exports rose sharply in May.", "slightly", "sharply"),
+    ("The firm posted a modest gain in sales.", "The firm posted a substantial gain in sales.", "modest", "substantial"),
+    ("The storm caused minor damage to the port.", "The storm caused major damage to the port.", "minor", "major"),
+])
+def test_an_opposite_degree_contradicts(claim, passage, said, written):
+    [m] = [m for m in detect(claim, passage).mismatches if m.kind == "antonym"]
+    assert (m.claim.text, m.passage.text) == (said, written)
+
+
+def test_a_degree_the_passage_also_gives_is_no_opposite():
+    assert "antonym" not in kinds("Exports rose sharply in May.", "Exports rose sharply in May, after a slight dip in April.")
+
+
 def test_an_opposite_named_by_its_noun():
     # "dissatisfaction" / "satisfaction" are stemmed apart from "dissatisfied" / "satisfied": one family
     passage = "In a statement, the mayor said she was very satisfied with the talks on the new bridge."

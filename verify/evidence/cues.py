@@ -49,6 +49,11 @@ _ANTONYM_WORDS = [
     ("start", "end stop"),
     ("legal", "illegal"),
     ("alive", "dead"),
+    # degree: "rose slightly" / "rose sharply", "a slight uptick" / "a substantial increase"
+    ("slight", "substantial significant sharp dramatic considerable steep"),
+    ("slightly", "substantially significantly sharply dramatically considerably steeply"),
+    ("modest", "substantial significant sharp dramatic considerable steep"),
+    ("minor", "major"),
 ]
 ANTONYMS: dict[str, set[str]] = {}
 for _a, _bs in _ANTONYM_WORDS:
