@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from verify.models import Mismatch, Span
 
-HARD_KINDS = frozenset({"number", "date", "place", "title", "negation", "antonym"})
+HARD_KINDS = frozenset({"number", "date", "place", "title", "negation", "antonym", "role"})
 """Kinds that contradict an otherwise matching passage; the others only block a "supports"."""
 
 

@@ -22,7 +22,7 @@ from verify.evidence.analysis import Analysis, analyse, wording
 from verify.evidence.compare import compare_dates, compare_figures, compare_lists, compare_places, compare_titles
 from verify.evidence.cues import NEGATION_STEMS
 from verify.evidence.detection import HARD_KINDS, Detection, span
-from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation
+from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles
 from verify.evidence.names import FullName, NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
 from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates
 from verify.evidence.speakers import speaker
@@ -197,7 +197,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     c = analyse(surface(claim, names if names is not None else names_in(full), wording(full).lower_words,
                         settings), "claim", anchor, settings)
     # places, titles and listed states the passage confirmed or contradicted ("North Korea's defence minister")
-    placed = compare_places(c, p, found) + compare_titles(c, p, found) + compare_lists(c, p, found)
+    placed = compare_places(c, p, found) + compare_titles(c, p, found) + compare_lists(c, p, found) + roles(c, p, found)
     slot_spans = compare_dates(c, p, found, settings) + compare_figures(c, p, found) + placed
     antonyms(c, p, found)
     # the words being compared are not what says two texts are about the same thing: dates,

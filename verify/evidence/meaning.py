@@ -13,6 +13,8 @@ from functools import lru_cache
 from verify.evidence.analysis import Analysis, analyse
 from verify.evidence.cues import ALLEGATION_CUES, ANTONYMS, FIRST_ONLY_RE, FIRST_SAID
 from verify.evidence.detection import Detection, span
+from verify.evidence.places import government
+from verify.evidence.text import content_stems
 from verify.models import Mismatch
 
 
@@ -132,3 +134,79 @@ def first_only(claim: str, passage_and_context: str, found: Detection) -> None:
     if not record.said.search(said):
         found.mismatches.append(Mismatch(kind="first_only", claim=span(claim, record.start, record.end), passage=None,
                                          detail=f"passage does not say {record.phrase!r}"))
+
+
+_TRANSFER = re.compile(r"\b(?:sen[dt]s?|sending|suppl(?:y|ies|ied|ying)|provid(?:e|es|ed|ing)|g[ai]ve|gives|giving|"
+                       r"sold|sells?|selling|ship(?:s|ped|ping)?|deliver(?:s|ed|ing)?|transfer(?:s|red|ring)?|"
+                       r"export(?:s|ed|ing)?)\b", re.IGNORECASE)
+_STATE = re.compile(r"\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}")
+_TO_STATE = re.compile(r"\bto\s+(?:the\s+)?(?P<to>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})")
+
+
+def _state(run: str) -> str | None:
+    """The state a capitalised run names ("North Korea", "Moscow's", "Russian"), trying its longest start first."""
+    parts = re.sub(r"['’]s\b", "", run).split()
+    return next((code for n in range(len(parts), 0, -1) if (code := government(" ".join(parts[:n])))), None)
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One state sending, supplying, selling or giving something to another."""
+
+    giver: str
+    receiver: str
+    """Country codes (see :func:`verify.evidence.places.government`)."""
+    what: frozenset[str]
+    """Stems of what passed ("weapon")."""
+    start: int
+    end: int
+    """The verb's span."""
+    written: str
+    """Who to whom, as the text names them ("North Korea ... to Russia")."""
+    names: tuple[tuple[int, int], tuple[int, int]]
+    """The spans of the giver's and the receiver's names."""
+
+
+@lru_cache(maxsize=8192)
+def transfers(text: str) -> tuple[Transfer, ...]:
+    """Who sent, supplied, sold or gave what to whom, between states ("North Korea had supplied weapons to Russia").
+    The giver is the last state named before the verb in its sentence, the receiver the state after the first "to"
+    within the next words; a transfer without both is not one of these. Cached: a passage is read for every claim."""
+    out = []
+    for m in _TRANSFER.finditer(text):
+        before = re.split(r"[.;:!?]\s", text[max(0, m.start() - 80):m.start()])[-1]
+        at = m.start() - len(before)
+        givers = [(code, run) for run in _STATE.finditer(before) if (code := _state(run.group(0)))]
+        after = re.split(r"[.;:!?]\s", text[m.end():m.end() + 100])[0]
+        to = _TO_STATE.search(after)
+        receiver = _state(to.group("to")) if to else None
+        if givers and receiver and givers[-1][0] != receiver:
+            code, run = givers[-1]
+            out.append(Transfer(code, receiver, frozenset(content_stems(after[:to.start()])), m.start(), m.end(),
+                                f"{run.group(0)} {m.group(0)} ... to {to.group('to')}",
+                                ((at + run.start(), at + run.end()), (m.end() + to.start("to"), m.end() + to.end("to")))))
+    return tuple(out)
+
+
+def roles(claim: Analysis, passage: Analysis, found: Detection) -> list[tuple[int, int]]:
+    """A transfer the passage tells the other way round ("Russia sent shells to North Korea" / "North Korea had
+    supplied weapons to Russia, including artillery shells"): what passed must be in the passage too, and no
+    transfer of the passage may go the claim's way ("Russia sent food to North Korea" is not contradicted by "North
+    Korea sold coal to Russia"). Returns the spans of the claim's transfers the passage told either way, verb and
+    names: who gave to whom is then compared (its names are mentions, its words not the topic's)."""
+    theirs = transfers(passage.text)
+    if not theirs:
+        return []
+    held = set(passage.stems)
+    for t in transfers(claim.text):
+        if not t.what & held:
+            continue
+        if any((p.giver, p.receiver) == (t.giver, t.receiver) for p in theirs):
+            return [(t.start, t.end), *t.names]
+        back = next((p for p in theirs if (p.giver, p.receiver) == (t.receiver, t.giver)), None)
+        if back is not None:
+            found.mismatches.append(Mismatch(
+                kind="role", claim=span(claim.text, t.start, t.end), passage=span(passage.text, back.start, back.end),
+                detail=f"the other way round: claim says {t.written!r}, passage says {back.written!r}"))
+            return [(t.start, t.end), *t.names]
+    return []
