@@ -41,6 +41,39 @@ _DATE_PATTERNS = [
     re.compile(rf"\b(?:in|since|until|by|during|from|early|late|mid|of|on)\s+{_MONTH}(?![\w-])", re.IGNORECASE),  # in October
     re.compile(rf"(?<![\w$.,-]){_YEAR}(?![\w%-]|\.\d|,\d)"),                  # 1949
 ]
+_CENTURY_WORDS = {"fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+                  "twentieth": 20, "twenty-first": 21}
+_SPAN_PART = r"(?:(?P<part>early|mid|late|first\s+half\s+of|second\s+half\s+of|latter\s+half\s+of)[\s-]+(?:the\s+)?)?"
+_DECADE = re.compile(r"\b" + _SPAN_PART + r"(?P<decade>1[5-9]\d0|20\d0)['’]?s\b", re.IGNORECASE)
+_CENTURY = re.compile(r"\b" + _SPAN_PART + r"(?P<century>1[5-9]th|2[01](?:st|th)|" + "|".join(_CENTURY_WORDS)
+                      + r"|past|last|previous)[\s-]+century\b", re.IGNORECASE)
+"""Spans of years: "the 1980s", "the late 1990s", "the 19th century", "the first half of the past century"."""
+_SPAN_THIRDS = {"early": (0.0, 0.4), "mid": (0.3, 0.7), "late": (0.6, 1.0), "first half of": (0.0, 0.49),
+                "second half of": (0.5, 1.0), "latter half of": (0.5, 1.0)}
+"""The share of a span each part can mean: early, mid and late overlap ("early" may stretch to the fourth year of
+a decade); the halves do not (1900-1949, 1950-2000)."""
+
+
+def _span_of_years(m: re.Match, anchor: date | None) -> tuple[int, int] | None:
+    """The first and last year a decade or century match means, narrowed to its part; None when "the past century"
+    has no ``anchor`` to count from."""
+    g = m.groupdict()
+    if g.get("decade"):
+        first, length = int(g["decade"]), 9
+    else:
+        word = g["century"].lower()
+        if word in ("past", "last", "previous"):
+            if anchor is None:
+                return None
+            number = (anchor.year - 1) // 100  # 2023: the past century is the 20th
+        else:
+            number = _CENTURY_WORDS.get(word) or int(word[:-2])
+        first, length = (number - 1) * 100, 100  # 1900 to 2000: both ways of counting a century
+    part = " ".join(g["part"].lower().split()) if g.get("part") else None
+    low, high = _SPAN_THIRDS.get(part, (0.0, 1.0))
+    return first + round(low * length), first + round(high * length)
+
+
 _PART = re.compile(r"\b(?P<part>early|mid|late|the\s+(?:start|beginning|middle|end)\s+of)[\s-]+$", re.IGNORECASE)
 """The part of a year or month named just before it ("late 1949", "early October", "at the end of 1949")."""
 _PART_OF = {"early": "early", "start": "early", "beginning": "early", "mid": "mid", "middle": "mid",
@@ -81,6 +114,9 @@ class DateSlot:
     """Implied, not written: "the 70th anniversary ... in 2018" implies 1948."""
     part: str | None = None
     """"early" / "mid" / "late" when the text names that part of the year or month ("late 1949", "early October")."""
+    until: int | None = None
+    """The last year of a span of years ("the 1980s": 1980 to 1989; "the 19th century": 1800 to 1900), ``year`` its
+    first; None for a date within one year."""
 
     def order_key(self, other: DateSlot) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
         """Both dates as comparable tuples, down to the precision both state: (year, month, day),
@@ -110,6 +146,11 @@ class DateSlot:
             b, p = bound.order_key(point)
             if (p < b) if bound.relation == "before" else (p > b):
                 return True
+        if self.until is not None or other.until is not None:
+            if self.year is None or other.year is None:
+                return True
+            # spans of years ("the 1980s", "the 19th century") agree with any year or span they meet
+            return self.year <= (other.until or other.year) and other.year <= (self.until or self.year)
         for a, b in ((self.year, other.year), (self.month, other.month), (self.day, other.day),
                      (self.weekday, other.weekday)):
             if a is not None and b is not None and a != b:
@@ -191,6 +232,12 @@ def _find_dates(text: str, anchor: date | None, anniversaries: bool) -> tuple[Da
     text = fold(text)
     found: list[DateSlot] = []
     taken = DisjointSpans()  # a binary search a candidate (a pass over them all was quadratic in the dates)
+    for pattern in (_CENTURY, _DECADE):
+        for m in pattern.finditer(text):
+            years = _span_of_years(m, anchor)
+            if years is not None and not taken.overlaps(*m.span()):
+                found.append(DateSlot(m.group(0), *m.span(), year=years[0], until=years[1]))
+                taken.add(*m.span())
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             start, end = m.span()
