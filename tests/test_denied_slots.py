@@ -41,3 +41,12 @@ def test_bounds_and_idioms_deny_nothing():
     text = "The summit was held in Geneva, not in Vienna, in May."
     (a, b), = denied_spans(text)
     assert text[a:b] == "not in Vienna"
+
+
+def test_a_name_ruled_out_need_not_be_mentioned_a_name_in_a_denied_act_must():
+    def missing(claim, passage):
+        return [m.claim.text for m in detect(claim, passage).mismatches if m.kind == "entity"]
+    assert missing("The talks were hosted by Norway, not Sweden.", "Norway hosted the talks in May.") == []
+    assert missing("The talks were hosted by Norway rather than Sweden.", "Norway hosted the talks in May.") == []
+    # "refused to join the pact with Sweden": Sweden is part of what the claim says was refused
+    assert missing("Norway refused to join the pact with Sweden.", "Norway joined the pact in May.") == ["Sweden"]

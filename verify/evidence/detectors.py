@@ -231,7 +231,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         seen = f"{context.replace(passage, reported)} {reported}" if context else reported
     other_person = _entities(c.text, said, seen, found, names, unresolved=not context and p.dependent,
                               placed=placed, settings=settings, document_names=document_names, publisher=publisher,
-                              denied=c.denied)
+                              denied=_ruled_out(c))
     if found.other_occasion and not found.agreed["date"]:
         # another occasion of the claim's event ("the summit ... last month" for "the 2019 summit"): what the
         # passage says of that one, the opposite word or a negation, says nothing of the claim's
@@ -256,6 +256,17 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     found.mismatches, found.set_aside = (
         [_on_claim(m, claim) for m in found_list] for found_list in (found.mismatches, found.set_aside))
     return found
+
+
+def _ruled_out(claim: Analysis) -> list[tuple[int, int]]:
+    """What the claim sets against what it states ("in Geneva, *not Vienna*", "*rather than Vienna*", "*instead of*
+    Vienna"): a name there is one the passage need not mention. A denied predicate ("refused to support Russia's war
+    in Ukraine") is still what the claim is about: its names are."""
+    return [(a, b) for a, b in claim.denied
+            if _CONTRAST.match(claim.text, a) or claim.text[:a].rstrip().endswith((",", "—", "–"))]
+
+
+_CONTRAST = re.compile(r"(?:rather\s+than|instead\s+of)\b", re.IGNORECASE)
 
 
 def _on_claim(m: Mismatch, claim: str) -> Mismatch:
