@@ -21,6 +21,7 @@ from typing import Literal
 from verify.evidence.cues import ATTITUDE_RE, HEDGE_RE, MODAL_RE, NEG_RE
 from verify.evidence.events import KIND_OF, Event, event_at
 from verify.evidence.places import Place, find_places
+from verify.evidence.quantities import NUMBER_WORDS, ORDINAL_WORDS
 from verify.evidence.slots import DateSlot, Quantity, find_dates, find_quantities, find_ranks
 from verify.evidence.spans import Spans
 from verify.evidence.text import (
@@ -137,8 +138,7 @@ def words_around(text: str, q: Quantity) -> tuple[str | None, frozenset[str]]:
     return head, frozenset(phrase) | frozenset(near)
 
 
-_OFFSET_COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_OFFSET_COUNT = {"a": 1, "an": 1, **{w: int(v) for w, v in NUMBER_WORDS.items() if v <= 12 and w not in ORDINAL_WORDS}}
 _OFFSET = re.compile(r"\b(?:(?:just|only|exactly)\s+)?(?P<n>" + "|".join(_OFFSET_COUNT) + r"|\d{1,2})\s+"
                      r"(?P<unit>day|week|month|year)s?\s+(?P<dir>earlier|later|before|after)"
                      r"(?=\s*(?:[.,;:)]|$)|\s+(?:and|but|when|while)\b)", re.IGNORECASE)
