@@ -260,8 +260,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
 
 def _ruled_out(claim: Analysis) -> list[tuple[int, int]]:
     """What the claim sets against what it states ("in Geneva, *not Vienna*", "*rather than Vienna*", "*instead of*
-    Vienna"): a name there is one the passage need not mention. A denied predicate ("refused to support Russia's war
-    in Ukraine") is still what the claim is about: its names are."""
+    Vienna"): a name there is one the passage need not mention. A denied act ("Norway refused to join the pact with
+    Sweden") is still what the claim is about: its names are."""
     return [(a, b) for a, b in claim.denied
             if _CONTRAST.match(claim.text, a) or claim.text[:a].rstrip().endswith((",", "—", "–"))]
 
