@@ -29,6 +29,15 @@ def test_no_reversal_without_the_same_thing_going_the_other_way_only(claim, pass
     assert roles(claim, passage) == []
 
 
+@pytest.mark.parametrize("claim", [
+    "It was Chile that exported copper to Peru in May, not the other way round.",
+    "Chile exported copper to Peru in May, and not vice versa.",
+])
+def test_saying_which_way_round_adds_no_topic_the_passage_must_hold(claim):
+    [m] = roles(claim, "Peru shipped copper to Chile in May.")
+    assert "the other way round" in m.detail
+
+
 def test_what_a_transfer_is():
     [t] = transfers("Officials said North Korea had supplied weapons to Russia, including shells.")
     assert (t.giver, t.receiver, t.what) == ("KP", "RU", frozenset({"weapon"}))

@@ -61,6 +61,11 @@ for _a, _bs in _ANTONYM_WORDS:
         ANTONYMS.setdefault(stem(_a), set()).add(stem(_b))
         ANTONYMS.setdefault(stem(_b), set()).add(stem(_a))
 
+RECIPROCAL_RE = re.compile(r"\b(?:(?:and\s+)?not\s+)?(?:the\s+other\s+way\s+a?round|vice\s+versa|the\s+reverse)\b(?=\s*[.,;:)!?]|\s*$)",
+                           re.IGNORECASE)
+"""Words that only say which way round the claim's own relation goes ("..., not the other way round", "vice versa"):
+no topic of their own, so no word a passage on the topic must hold."""
+
 MODAL_RE = re.compile(
     r"\b(plans? to|planned to|planning to|intends? to|intended to|will|shall|expected to|"
     r"expects to|set to|scheduled to|aims? to|hopes? to|hoped to|"
