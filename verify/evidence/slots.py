@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -114,6 +114,9 @@ class DateSlot:
     """Implied, not written: "the 70th anniversary ... in 2018" implies 1948."""
     part: str | None = None
     """"early" / "mid" / "late" when the text names that part of the year or month ("late 1949", "early October")."""
+    through: date | None = None
+    """The last day of a span of days ("last week" as of Thursday 12 October 2023: 2 to 8 October), the first being
+    ``year``, ``month``, ``day``; None for a single day or a date without one."""
     until: int | None = None
     """The last year of a span of years ("the 1980s": 1980 to 1989; "the 19th century": 1800 to 1900), ``year`` its
     first; None for a date within one year."""
@@ -146,6 +149,13 @@ class DateSlot:
             b, p = bound.order_key(point)
             if (p < b) if bound.relation == "before" else (p > b):
                 return True
+        if self.through is not None or other.through is not None:
+            span, point = (self, other) if self.through is not None else (other, self)
+            if point.year is None and point.month is not None and not (point.part or point.relation):
+                # "on October 4" against "earlier this week" (9 to 12 October 2023): the span's years
+                point = replace(point, year=span.year) if point.month >= span.month else replace(point, year=span.through.year)
+            mine, theirs = span.days(), point.days()
+            return mine is None or theirs is None or (mine[0] <= theirs[1] and theirs[0] <= mine[1])
         if self.until is not None or other.until is not None:
             if self.year is None or other.year is None:
                 return True
@@ -156,6 +166,25 @@ class DateSlot:
             if a is not None and b is not None and a != b:
                 return False
         return self._part_fits(other) and other._part_fits(self)
+
+    def days(self) -> tuple[date, date] | None:
+        """The first and last day this date can mean ("October 2023": 1 to 31 October; "the 1980s": 1 January 1980
+        to 31 December 1989); None without a year, or for a part of a span or a bound (not read as days)."""
+        if self.year is None or self.part or self.relation:
+            return None
+        if self.through is not None:
+            return date(self.year, self.month or 1, self.day or 1), self.through
+        if self.until is not None:
+            return date(self.year, 1, 1), date(self.until, 12, 31)
+        if self.month is None:
+            return date(self.year, 1, 1), date(self.year, 12, 31)
+        if self.day is None:
+            following = date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+            return date(self.year, self.month, 1), following - timedelta(days=1)
+        try:
+            return (day := date(self.year, self.month, self.day)), day
+        except ValueError:
+            return None
 
     def _part_fits(self, other: DateSlot) -> bool:
         """Whether ``other`` (agreeing on every field both state) can fall in the part this date names: "late
@@ -201,7 +230,25 @@ def resolve_relative(phrase: str, anchor: date) -> tuple[int | None, int | None,
     if p.endswith("year"):
         shift = -1 if p.startswith("last") else 1 if p.startswith("next") else 0
         return anchor.year + shift, None, None
-    return None, None, None  # weeks: too coarse to compare
+    return None, None, None  # weeks: see ``relative_week``
+
+
+def relative_week(phrase: str, anchor: date) -> tuple[date, date] | None:
+    """The days "last week", "this week", "earlier this week", "later this week" and "next week" mean, relative to
+    ``anchor`` (weeks from Monday); None for another phrase."""
+    p = " ".join(phrase.lower().split())
+    if not p.endswith("week"):
+        return None
+    monday = anchor - timedelta(days=anchor.weekday())
+    if p == "last week":
+        return monday - timedelta(days=7), monday - timedelta(days=1)
+    if p == "next week":
+        return monday + timedelta(days=7), monday + timedelta(days=13)
+    if p == "earlier this week":
+        return monday, anchor
+    if p == "later this week":
+        return anchor, monday + timedelta(days=6)
+    return monday, monday + timedelta(days=6)
 
 
 def implied_year(slot: DateSlot, anchor: date | None) -> int | None:
@@ -289,4 +336,8 @@ def _find_dates(text: str, anchor: date | None, anniversaries: bool) -> tuple[Da
             y, mo, d = resolve_relative(m.group("rel"), anchor)
             if y is not None:
                 found.append(DateSlot(m.group(0), *m.span(), year=y, month=mo, day=d, relative=True))
+            elif week := relative_week(m.group("rel"), anchor):
+                first, last = week
+                found.append(DateSlot(m.group(0), *m.span(), year=first.year, month=first.month, day=first.day,
+                                      relative=True, through=last))
     return tuple(sorted(found, key=lambda s: s.start))
