@@ -600,3 +600,14 @@ def test_the_part_of_a_year_is_compared(claim, passage, differs):
     assert ([m.kind for m in found.hard] == ["date"]) is differs
     if differs:
         assert "claim says 'late 2019'" in found.hard[0].detail or "claim says 'early October'" in found.hard[0].detail
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("The summit took place in Geneva.", "The summit was held in Vienna."),
+    ("The summit was held in Geneva.", "The summit took place in Vienna."),
+    ("The ministers held talks in Geneva.", "The ministers' talks took place in Vienna."),
+])
+def test_that_an_event_happened_is_no_topic_word(claim, passage):
+    # "took place" / "was held" say one thing: the place of the same summit differs
+    found = detect(claim, passage)
+    assert [m.kind for m in found.mismatches] == ["place"] and found.topic_alignment == 1.0

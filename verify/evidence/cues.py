@@ -61,6 +61,9 @@ for _a, _bs in _ANTONYM_WORDS:
         ANTONYMS.setdefault(stem(_a), set()).add(stem(_b))
         ANTONYMS.setdefault(stem(_b), set()).add(stem(_a))
 
+HAPPENED_RE = re.compile(r"\b(?:tak(?:e|es|en|ing)|took)\s+place\b|\b(?:hold|holds|held|holding)\b", re.IGNORECASE)
+"""Words that only say an event happened ("the summit took place", "was held", "held talks"): the event word
+says what happened, so they are no topic a passage must repeat ("took place" / "was held" is one statement)."""
 RECIPROCAL_RE = re.compile(r"\b(?:(?:and\s+)?not\s+)?(?:the\s+other\s+way\s+a?round|vice\s+versa|the\s+reverse)\b(?=\s*[.,;:)!?]|\s*$)",
                            re.IGNORECASE)
 """Words that only say which way round the claim's own relation goes ("..., not the other way round", "vice versa"):

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from verify.evidence.analysis import Analysis, analyse, wording
 from verify.evidence.compare import compare_dates, compare_figures, compare_lists, compare_places, compare_titles
-from verify.evidence.cues import NEGATION_STEMS, RECIPROCAL_RE
+from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
 from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles
 from verify.evidence.names import FullName, NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
@@ -203,8 +203,9 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     # the words being compared are not what says two texts are about the same thing: dates,
     # numbers, places, titles, an antonym pair ("disappointed" / "satisfied"), negation cues ("refused")
     antonym_spans = [(m.claim.start, m.claim.end) for m in found.mismatches if m.kind == "antonym"]
-    # ... and "not the other way round", "vice versa": which way the claim's relation goes, not what it is about
-    reciprocal = [m.span() for m in RECIPROCAL_RE.finditer(c.text)]
+    # ... and "not the other way round", "vice versa" (which way the claim's relation goes), "took place", "was held"
+    # (that it happened): not what the claim is about
+    reciprocal = [m.span() for m in RECIPROCAL_RE.finditer(c.text)] + [m.span() for m in HAPPENED_RE.finditer(c.text)]
     ignore = _slot_stems(c.text, slot_spans + antonym_spans + reciprocal) | NEGATION_STEMS
     if publisher and canonical(publisher) in canonical(c.text):
         # "the Pyongyang Times says ...", checked against the Pyongyang Times's own text: who says it is the
