@@ -611,3 +611,13 @@ def test_that_an_event_happened_is_no_topic_word(claim, passage):
     # "took place" / "was held" say one thing: the place of the same summit differs
     found = detect(claim, passage)
     assert [m.kind for m in found.mismatches] == ["place"] and found.topic_alignment == 1.0
+
+
+def test_a_datelines_date_is_the_reports_not_an_events():
+    passage = "LIMA, May 3 (Reuters) - The two ministers held talks in Lima on the copper trade."
+    found = detect("The two ministers held talks in Lima on April 28 on the copper trade.", passage)
+    assert not [m for m in found.mismatches if m.kind == "date"]
+    # a date in the passage's own words still dates its event
+    found = detect("The two ministers held talks in Lima on April 28 on the copper trade.",
+                   "LIMA (Reuters) - The two ministers held talks in Lima on May 2 on the copper trade.")
+    assert [m.kind for m in found.mismatches] == ["date"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from index.ingest.layout import dateline_end
 from verify.evidence.analysis import Analysis
 from verify.evidence.detection import Detection, span
 from verify.evidence.events import Event, other_occasion, unplaced_occasion
@@ -47,15 +48,23 @@ def _elsewhere(claim: Analysis, passage: Analysis) -> bool:
     return bool(stated and written) and all(relation(cp, pp) == "different" for cp in stated for pp in written)
 
 
+@lru_cache(maxsize=8192)
+def _dateline_end(text: str) -> int:
+    """Where the dateline that opens a passage ends ("Seoul, Oct 12 (EFE).-"), 0 when none: its date is the report's,
+    not that of an event the passage tells (a check reads the same passages for every claim: cached)."""
+    return dateline_end(text)
+
+
 def compare_dates(claim: Analysis, passage: Analysis, found: Detection,
                   settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> list[tuple[int, int]]:
     """Date mismatches and agreements; returns the claim's date spans."""
+    reported = _dateline_end(passage.text)
     for c, ce in zip(claim.dates, claim.date_events):
         if claim.denies(c.start, c.end):
             continue  # "in October rather than in September": not the claim's date
         found.claim_slots += 1
         comparable = [(p, same_event(ce, pe, passage), pe) for p, pe in zip(passage.dates, passage.date_events)
-                      if c.comparable(p) and not passage.denies(p.start, p.end)]
+                      if c.comparable(p) and not passage.denies(p.start, p.end) and p.start >= reported]
         candidates = [x for x in comparable if x[1] is not False]
         if comparable and not candidates:
             found.other_event += 1
