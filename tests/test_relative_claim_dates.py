@@ -1,5 +1,6 @@
-"""A claim's own "last month" / "this year" is read as of the date of the document it is checked against:
-examples written for the class, none from an evaluation set."""
+"""A claim's own "last month" dates nothing: the day it counts from is the claim's, which a check does not know.
+Reading it as of the passage's document date (tried) read a claim about 2023 news as of a 2020 article. Examples
+written for the class, none from an evaluation set."""
 
 from datetime import date
 
@@ -10,37 +11,16 @@ from verify.evidence.detectors import detect
 OCT_2023 = date(2023, 10, 12)
 
 
-def dates(claim, passage, anchor=OCT_2023):
-    found = detect(claim, passage, anchor=anchor)
-    return [m for m in found.mismatches if m.kind == "date"], found.agreed["date"]
-
-
-@pytest.mark.parametrize("claim, passage", [
-    ("The minister resigned last month.", "The minister resigned in September."),
-    ("The minister resigned last month.", "The minister resigned on Sept. 3."),
-    ("The plant opened this year.", "The plant opened in March 2023."),
-    ("The ministers met last month.", "The ministers met last month in Geneva."),
-])
-def test_the_same_time_agrees(claim, passage):
-    found, agreed = dates(claim, passage)
-    assert not found and agreed == 1
-
-
 @pytest.mark.parametrize("claim, passage", [
     ("The minister resigned last month.", "The minister resigned in July."),
     ("The plant opened this year.", "The plant opened in March 2021."),
-    ("The ministers met last month.", "The ministers met this month in Geneva."),
+    ("The ministers met last week.", "The ministers met on 3 October."),
 ])
-def test_another_time_of_the_same_event_differs_and_says_how_it_was_read(claim, passage):
-    found, _ = dates(claim, passage)
-    assert len(found) == 1
-    assert "as of 12 October 2023" in found[0].detail
+def test_a_claims_relative_date_neither_agrees_nor_differs(claim, passage):
+    found = detect(claim, passage, anchor=OCT_2023)
+    assert not [m for m in found.mismatches if m.kind == "date"] and found.agreed["date"] == 0
 
 
-def test_without_the_documents_date_a_relative_claim_date_dates_nothing():
-    assert dates("The minister resigned last month.", "The minister resigned in July.", anchor=None) == ([], 0)
-
-
-def test_a_recurring_event_years_apart_is_another_occasion():
-    found, _ = dates("The leaders met last year.", "The leaders met in April 2019.")
-    assert not found
+def test_the_passages_relative_date_is_read_as_of_its_document():
+    found = detect("The minister resigned in July 2023.", "The minister resigned last month.", anchor=OCT_2023)
+    assert [m.kind for m in found.mismatches] == ["date"]

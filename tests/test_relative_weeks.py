@@ -30,7 +30,6 @@ def test_without_a_date_a_week_dates_nothing():
 
 
 @pytest.mark.parametrize("claim", [
-    "The two ministers held talks in Geneva this week on the grain corridor.",
     "The two ministers held talks in Geneva on October 10 on the grain corridor.",
     "The two ministers held talks in Geneva in October on the grain corridor.",
 ])
@@ -40,7 +39,6 @@ def test_a_day_or_month_the_week_meets_agrees(claim):
 
 
 @pytest.mark.parametrize("claim", [
-    "The two ministers held talks in Geneva last week on the grain corridor.",
     "The two ministers held talks in Geneva on October 4 on the grain corridor.",
     "The two ministers held talks in Geneva in September on the grain corridor.",
 ])

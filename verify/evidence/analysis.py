@@ -40,7 +40,7 @@ from verify.evidence.titles import Title, find_titles
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 Role = Literal["claim", "passage"]
-ANALYSIS_VERSION = 15
+ANALYSIS_VERSION = 16
 """Bumped when what :func:`analyse` records changes (a stored analysis from another version is stale)."""
 
 
@@ -251,9 +251,8 @@ def analyse(text: str, role: Role = "passage", anchor: date | None = None,
         text: a claim or a passage sentence.
         role: "passage" also reads the dates anniversaries imply ("the 70th anniversary ... in
             2018" -> 1948); a claim's figures are everything that is not one of its dates.
-        anchor: the date "last month" and "this year" count from: a passage's own document's date; for a
-            claim, the date of the document it is checked against (the claim is read as of that day, as
-            news of the day would say it). Defaults to None (such phrases date nothing).
+        anchor: the passage document's date ("last month", "the past century"). Defaults to None (such phrases
+            date nothing; a claim is read without one).
         settings: which places the gazetteer knows. Defaults to :data:`verify.settings.EVIDENCE_DEFAULTS`.
     """
     known = _remembered.get((text, role, anchor, settings))
@@ -297,7 +296,7 @@ def clear_cache() -> None:
 @lru_cache(maxsize=8192)
 def _analyse(text: str, role: Role, anchor: date | None, settings: EvidenceSettings) -> Analysis:
     passage = role == "passage"
-    dates = tuple(find_dates(text, anchor, anniversaries=passage))
+    dates = tuple(find_dates(text, anchor if passage else None, anniversaries=passage))
     written = [(d.start, d.end) for d in dates if not (passage and d.derived)]
     ranks = _ranks(text, written)
     quantities = [q for q in find_quantities(text, written) if not any(r.start <= q.start < r.end for r, _ in ranks)]

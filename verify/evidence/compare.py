@@ -82,10 +82,9 @@ def compare_dates(claim: Analysis, passage: Analysis, found: Detection,
                 if same else unplaced_occasion(ce, c, p, passage.anchor, settings)):
             found.other_occasion += 1
             continue
-        said = f"{c.text} (as of {claim.anchor:%d %B %Y}, the passage's date)" if c.relative and claim.anchor else c.text
         found.mismatches.append(Mismatch(
             kind="date", claim=span(claim.text, c.start, c.end), passage=span(passage.text, p.start, p.end),
-            detail=_reason("date", same, said, p.text)))
+            detail=_reason("date", same, c.text, p.text)))
     return [(d.start, d.end) for d in claim.dates]
 
 

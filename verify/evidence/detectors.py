@@ -193,9 +193,10 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # a frozenset's difference copied the corpus's names). A check recases such a claim once,
         # from the whole corpus, before it gets here (see ``surface.TrueCase``).
         names = ((names if isinstance(names, NameSet) else NameSet(names)) - names_in(claim)) | names_in(full)
-    # the claim's "last month" counts from the passage's document's date (its "in September" is read from it too)
+    # a claim's own "last month" dates nothing: the day it counts from is the claim's, which no check knows (the
+    # passage's document's date, tried, read a 2023 claim as of a 2020 article)
     c = analyse(surface(claim, names if names is not None else names_in(full), wording(full).lower_words,
-                        settings), "claim", anchor, settings)
+                        settings), "claim", settings=settings)
     # places, titles and listed states the passage confirmed or contradicted ("North Korea's defence minister")
     placed = compare_places(c, p, found) + compare_titles(c, p, found) + compare_lists(c, p, found) + roles(c, p, found)
     slot_spans = compare_dates(c, p, found, settings) + compare_figures(c, p, found) + placed
