@@ -13,7 +13,8 @@ NEGATION_CUES = ("not", "n't", "no", "never", "none", "nobody", "nothing", "neit
                  "refused", "refuses", "refuse", "refusing", "denied", "denies", "deny", "denying", "failed to",
                  "fails to", "failing to", "declined to", "declines to", "declining to", "unable to", "cannot",
                  "lack", "lacked", "lacking", "other than", "rather than", "instead of")
-NEGATION_STEMS = frozenset(stem(c) for c in NEGATION_CUES if " " not in c and "'" not in c)
+NEGATION_STEMS = frozenset(stem(w) for c in NEGATION_CUES if "'" not in c for w in c.split())
+"""The cues' words ("rather" and "than" of "rather than"): what the claim denies, not what it is about."""
 NEG_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in NEGATION_CUES if c != "n't") + r")\b|n't\b", re.IGNORECASE)
 
 _ANTONYM_WORDS = [
