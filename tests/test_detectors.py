@@ -617,6 +617,9 @@ def test_a_datelines_date_is_the_reports_not_an_events():
     passage = "LIMA, May 3 (Reuters) - The two ministers held talks in Lima on the copper trade."
     found = detect("The two ministers held talks in Lima on April 28 on the copper trade.", passage)
     assert not [m for m in found.mismatches if m.kind == "date"]
+    # a claim about the report itself (it names the agency) is dated by the dateline
+    found = detect("Reuters filed its report on the talks from Lima on May 4.", passage)
+    assert [m.kind for m in found.mismatches] == ["date"]
     # a date in the passage's own words still dates its event
     found = detect("The two ministers held talks in Lima on April 28 on the copper trade.",
                    "LIMA (Reuters) - The two ministers held talks in Lima on May 2 on the copper trade.")

@@ -14,6 +14,7 @@ from index.models import SentenceKind
 
 __all__ = [
     "classify_paragraphs",
+    "dateline_agency",
     "dateline_end",
     "detect_title",
     "find_date",
@@ -123,6 +124,12 @@ def dateline_end(paragraph: str) -> int:
     """Length of the dateline that opens a paragraph (``Seoul, Oct 12 (EFE).-``), 0 when none."""
     match = _dateline(paragraph)
     return match.end() if match and match.end() < len(paragraph) else 0
+
+
+def dateline_agency(paragraph: str) -> str | None:
+    """The agency a paragraph's opening dateline names ("EFE" of ``Seoul, Oct 12 (EFE).-``), None when none."""
+    match = _dateline(paragraph)
+    return match["agency"].strip() if match and match.end() < len(paragraph) else None
 
 
 def _trailing_dateline(paragraph: str) -> re.Match[str] | None:

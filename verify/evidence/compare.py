@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from index.ingest.layout import dateline_end
+from index.ingest.layout import dateline_agency, dateline_end
 from verify.evidence.analysis import Analysis
 from verify.evidence.detection import Detection, span
 from verify.evidence.events import Event, other_occasion, unplaced_occasion
@@ -49,16 +49,24 @@ def _elsewhere(claim: Analysis, passage: Analysis) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _dateline_end(text: str) -> int:
-    """Where the dateline that opens a passage ends ("Seoul, Oct 12 (EFE).-"), 0 when none: its date is the report's,
-    not that of an event the passage tells (a check reads the same passages for every claim: cached)."""
-    return dateline_end(text)
+def _dateline(text: str) -> tuple[int, str | None]:
+    """Where the dateline that opens a passage ends ("Seoul, Oct 12 (EFE).-"), 0 when none, and its agency: its date
+    is the report's, not that of an event the passage tells (a check reads the same passages for every claim:
+    cached)."""
+    return dateline_end(text), dateline_agency(text)
+
+
+def _reported_until(claim: Analysis, passage: Analysis) -> int:
+    """Where the passage's own dates begin: after its dateline, unless the claim names the dateline's agency ("EFE
+    filed its report from Seoul on October 13" is about the report, and the dateline dates it)."""
+    end, agency = _dateline(passage.text)
+    return 0 if agency and re.search(rf"\b{re.escape(agency)}\b", claim.text, re.IGNORECASE) else end
 
 
 def compare_dates(claim: Analysis, passage: Analysis, found: Detection,
                   settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> list[tuple[int, int]]:
     """Date mismatches and agreements; returns the claim's date spans."""
-    reported = _dateline_end(passage.text)
+    reported = _reported_until(claim, passage)
     for c, ce in zip(claim.dates, claim.date_events):
         if claim.denies(c.start, c.end):
             continue  # "in October rather than in September": not the claim's date
