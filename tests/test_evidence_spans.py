@@ -30,6 +30,22 @@ def test_spans_overlap_as_a_pass_over_all_of_them():
     assert answers == {True, False}
 
 
+def test_spans_cover_as_a_pass_over_all_of_them():
+    # the pass ``Analysis.denies`` made over every denial for each slot (quadratic in a long passage's slots)
+    rng = random.Random(5)
+    answers = set()
+    for _ in range(2000):
+        spans = [(a, a + rng.randint(-2, 12)) for a in (rng.randint(0, 40) for _ in range(rng.randint(0, 8)))]
+        fixed = Spans(spans)
+        for _ in range(10):
+            start = rng.randint(-2, 45)
+            end = start + rng.randint(0, 6)
+            expected = any(s <= start and end <= e for s, e in spans)
+            assert fixed.covers(start, end) == expected, (spans, start, end)
+            answers.add(expected)
+    assert answers == {True, False}
+
+
 def test_disjoint_spans_added_one_at_a_time_overlap_as_a_pass_over_all_of_them():
     rng = random.Random(4)
     answers = set()

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import accumulate
 from typing import Literal
 
 from verify.evidence.cues import ATTITUDE_RE, HEDGE_RE, MODAL_RE, NEG_RE
 from verify.evidence.events import KIND_OF, Event, event_at
 from verify.evidence.places import Place, find_places
 from verify.evidence.quantities import NUMBER_WORDS, ORDINAL_WORDS
-from verify.evidence.slots import DateSlot, Quantity, find_dates, find_quantities, find_ranks
+from verify.evidence.slots import DateSlot, Quantity, find_dates, find_quantities, find_ranks, shift_month
 from verify.evidence.spans import Spans
 from verify.evidence.text import (
     STOPWORDS,
@@ -116,9 +118,13 @@ class Analysis:
     dependent: bool
     """The text leans on the sentence before it ("He said ...")."""
 
+    @cached_property
+    def _denied(self) -> Spans:
+        return Spans(self.denied)  # sorted once a text: a pass over every denial for each slot was quadratic
+
     def denies(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` is what a negation cue denies ("not in Vienna"), not what the text states."""
-        return any(a <= start and end <= b for a, b in self.denied)
+        return self._denied.covers(start, end)
 
 
 def words_around(text: str, q: Quantity) -> tuple[str | None, frozenset[str]]:
@@ -159,11 +165,16 @@ def _offset_dates(text: str, dates: tuple[DateSlot, ...]) -> tuple[DateSlot, ...
     written date does not give (days from a month)."""
     out = []
     folded = fold(text)
+    # the written dates a count may start from, by where they end, each with the latest (in ``dates``' order) of
+    # those ending by then: one binary search a count (a pass over every date for each was quadratic)
+    written = sorted((d.end, i) for i, d in enumerate(dates) if not d.derived and not d.relation and d.weekday is None)
+    ends = [end for end, _ in written]
+    latest = list(accumulate((i for _, i in written), max))
     for m in sorted([*_OFFSET.finditer(folded), *_OFFSET_NAMED.finditer(folded)], key=lambda m: m.start()):
-        written = [d for d in dates if d.end <= m.start() and not d.derived and not d.relation and d.weekday is None]
-        if not written:
+        k = bisect_right(ends, m.start())
+        if not k:
             continue
-        base = written[-1]
+        base = dates[latest[k - 1]]
         between = text[base.end:m.start()]
         if not any(stem(w) in KIND_OF for w in words(between.lower())):
             continue  # no other event between the written date and the count
@@ -179,9 +190,7 @@ def _offset_dates(text: str, dates: tuple[DateSlot, ...]) -> tuple[DateSlot, ...
         elif unit == "month":
             if base.month is None:
                 continue
-            at = base.month - 1 + sign * count
-            month = at % 12 + 1
-            year = base.year + at // 12 if base.year is not None else None
+            year, month = shift_month(base.year, base.month, sign * count)
         else:
             if base.month is None or base.day is None:
                 continue
@@ -198,9 +207,9 @@ def _ranks(text: str, skip: list[tuple[int, int]]) -> list[tuple[Quantity, str]]
     """The ranks among those who did something ("the first nation to recognize"), each with the act it ranks as
     what it counts ("to recogn"): only a rank of the same act is compared with it. A rank of occasions ("the
     first visit to", "the second summit to") ranks no one who acts: not one of these."""
+    dated = Spans(skip)
     return [(q, f"to {stem(verb)}") for q, verb, who in find_ranks(text)
-            if verb not in STOPWORDS and not any(stem(w) in KIND_OF for w in who)
-            and not any(s <= q.start < e for s, e in skip)]
+            if verb not in STOPWORDS and not any(stem(w) in KIND_OF for w in who) and not dated.overlaps(q.start, q.start + 1)]
 
 
 _NOT_DENYING = re.compile(r"\s*(?:until|till|before|after|later|earlier|more|less|fewer|only|just|least|most|long)\b",
@@ -209,25 +218,30 @@ _NOT_DENYING = re.compile(r"\s*(?:until|till|before|after|later|earlier|more|les
 1948; "no later than", "no more than", "not only ... but")."""
 
 
+def _negation_cues(text: str) -> Iterator[re.Match[str]]:
+    """The negation cues of ``text`` (matched in its folded form, same offsets), but a capitalised one inside a
+    sentence: "featured in Never Say Die!" names a title, not a negation."""
+    for m in NEG_RE.finditer(fold(text)):
+        if not (m.group(0)[0].isupper() and not opens_sentence(text, m.start())):
+            yield m
+
+
 def denied_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The spans a negation cue denies: from the cue to the end of its clause ("held in Geneva, not in Vienna",
     "in October rather than in September", "was not held in Vienna")."""
-    folded = fold(text)
     out = []
-    for m in NEG_RE.finditer(folded):
-        if _NOT_DENYING.match(folded, m.end()) or (m.group(0)[0].isupper() and not opens_sentence(text, m.start())):
+    for m in _negation_cues(text):
+        if _NOT_DENYING.match(m.string, m.end()):
             continue
         # "not established until 1948" dates the establishing to 1948: the denial stops at "until"
-        clause = re.split(r"[,;:()]|\s(?:and|but|while|whereas|until|till)\s", folded[m.end():m.end() + 80])[0]
+        clause = re.split(r"[,;:()]|\s(?:and|but|while|whereas|until|till)\s", m.string[m.end():m.end() + 80])[0]
         out.append((m.start(), m.end() + len(clause)))
     return tuple(out)
 
 
 def _negations(text: str) -> tuple[Negation, ...]:
     out = []
-    for m in NEG_RE.finditer(fold(text)):
-        if m.group(0)[0].isupper() and not opens_sentence(text, m.start()):
-            continue  # "featured in Never Say Die!": a title, not a negation
+    for m in _negation_cues(text):
         clause = re.split(r"[,;:()]|\s(?:and|but|while|whereas)\s", text[m.end():m.end() + 80])[0]
         after = [w for w in words(canonical(clause)) if w not in STOPWORDS][:4]
         out.append(Negation(m.start(), m.end(), m.group(0), frozenset(stem(w) for w in after)))
@@ -299,7 +313,8 @@ def _analyse(text: str, role: Role, anchor: date | None, settings: EvidenceSetti
     dates = tuple(find_dates(text, anchor if passage else None, anniversaries=passage))
     written = [(d.start, d.end) for d in dates if not (passage and d.derived)]
     ranks = _ranks(text, written)
-    quantities = [q for q in find_quantities(text, written) if not any(r.start <= q.start < r.end for r, _ in ranks)]
+    ranked = Spans((r.start, r.end) for r, _ in ranks)
+    quantities = [q for q in find_quantities(text, written) if not ranked.overlaps(q.start, q.start + 1)]
     slots = Spans([(d.start, d.end) for d in dates] + [(q.bound_start, q.unit_end) for q in quantities]
                   + [(r.start, r.unit_end) for r, _ in ranks])
     figures = tuple(Figure(q, *words_around(text, q), event_at(text, q.bound_start, q.unit_end, slots))

@@ -174,12 +174,12 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
     # a recurring event (a visit, a meeting) in another place is another occasion, unless the
     # passage dates it to the claim's date (or the claim gives none)
     same_date = not claim.dates or any(c.comparable(p) and c.compatible(p) for c in claim.dates for p in passage.dates)
-    stated = [pp for pp in passage.places if not passage.denies(pp.start, pp.end)]
+    # the passage's places it does not rule out ("in Geneva, not in Vienna"), with their events
+    stated = [(pp, pe) for pp, pe in zip(passage.places, passage.place_events) if not passage.denies(pp.start, pp.end)]
     for cp, ce in zip(claim.places, claim.place_events):
         if claim.denies(cp.start, cp.end):
             continue  # "in Geneva, not in Vienna": a place the claim rules out (still a word of what it is about)
-        candidates = [(pp, same_event(ce, pe, passage), pe) for pp, pe in zip(passage.places, passage.place_events)
-                      if not passage.denies(pp.start, pp.end)]
+        candidates = [(pp, same_event(ce, pe, passage), pe) for pp, pe in stated]
         if candidates and all(same is False for _, same, _ in candidates):
             found.other_event += 1
             found.saw_event(False)
@@ -206,7 +206,7 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
             continue
         if ce.repeatable and not same_date:
             continue
-        if any(relation(cp, other) in ("same", "inside") for other in stated):
+        if any(relation(cp, other) in ("same", "inside") for other, _ in stated):
             # the passage names the claim's place too ("concerns in the United States that ... Russia's
             # presence in Ukraine"): which of its places the event belongs to is not sure enough to contradict
             continue

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -39,6 +40,14 @@ DocumentNames = tuple[FullName, ...] | Callable[[], tuple[FullName, ...]]
 
 _JOINED = re.compile(r"[A-Za-z]-[A-Z]")
 """A hyphen joining two capitalised names ("Kim-Putin"); "Jong-un", "Son-hui" are parts of one name."""
+
+
+@lru_cache(maxsize=1024)
+def _no_topic(claim: str) -> list[tuple[int, int]]:
+    """Spans of the claim that say no topic: which way round its relation goes ("not the other way round", "vice
+    versa") and that its event happened ("took place", "was held"). Read once a claim, not once a passage (the
+    caller does not change the list)."""
+    return [m.span() for pattern in (RECIPROCAL_RE, HAPPENED_RE) for m in pattern.finditer(claim)]
 
 
 def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
@@ -204,10 +213,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     # the words being compared are not what says two texts are about the same thing: dates,
     # numbers, places, titles, an antonym pair ("disappointed" / "satisfied"), negation cues ("refused")
     antonym_spans = [(m.claim.start, m.claim.end) for m in found.mismatches if m.kind == "antonym"]
-    # ... and "not the other way round", "vice versa" (which way the claim's relation goes), "took place", "was held"
-    # (that it happened): not what the claim is about
-    reciprocal = [m.span() for m in RECIPROCAL_RE.finditer(c.text)] + [m.span() for m in HAPPENED_RE.finditer(c.text)]
-    ignore = _slot_stems(c.text, slot_spans + antonym_spans + reciprocal) | NEGATION_STEMS
+    ignore = _slot_stems(c.text, slot_spans + antonym_spans + _no_topic(c.text)) | NEGATION_STEMS
     if publisher and canonical(publisher) in canonical(c.text):
         # "the Pyongyang Times says ...", checked against the Pyongyang Times's own text: who says it is the
         # passage's provenance, not a word its text must hold (its byline holds nothing else of the claim)

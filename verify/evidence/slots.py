@@ -211,6 +211,12 @@ class DateSlot:
             (self.weekday, other.weekday)))
 
 
+def shift_month(year: int | None, month: int, by: int) -> tuple[int | None, int]:
+    """(year, month) ``by`` months from ``month`` of ``year`` (a year of None stays None): (2023, 1, -1) -> (2022, 12)."""
+    at = month - 1 + by
+    return (year + at // 12 if year is not None else None), at % 12 + 1
+
+
 def resolve_relative(phrase: str, anchor: date) -> tuple[int | None, int | None, int | None]:
     """(year, month, day) meant by "last month" and friends, relative to ``anchor``."""
     p = phrase.lower()
@@ -223,10 +229,7 @@ def resolve_relative(phrase: str, anchor: date) -> tuple[int | None, int | None,
         d = anchor + timedelta(days=1)
         return d.year, d.month, d.day
     if p.endswith("month"):
-        shift = -1 if p.startswith("last") else 1 if p.startswith("next") else 0
-        m = anchor.month + shift
-        y = anchor.year + (m - 1) // 12
-        return y, (m - 1) % 12 + 1, None
+        return *shift_month(anchor.year, anchor.month, -1 if p.startswith("last") else 1 if p.startswith("next") else 0), None
     if p.endswith("year"):
         shift = -1 if p.startswith("last") else 1 if p.startswith("next") else 0
         return anchor.year + shift, None, None

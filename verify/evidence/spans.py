@@ -6,7 +6,7 @@ over every span each time was quadratic in the slots of a long passage (8,000 sl
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 
@@ -16,7 +16,7 @@ class Spans:
 
     ``overlaps(start, end)`` is ``any(start < e and s < end for s, e in spans)``: of the spans that
     start before ``end`` (a prefix of the sorted starts), the one that reaches furthest ends after
-    ``start``.
+    ``start``; ``covers(start, end)`` asks the same of the spans that start at or before ``start``.
 
     Args:
         spans: Any spans, in any order, overlapping or not. Defaults to none.
@@ -34,6 +34,12 @@ class Spans:
         """Whether ``start:end`` overlaps any of the spans."""
         k = bisect_left(self._starts, end)  # the spans that start before ``end``
         return k > 0 and self._reach[k - 1] > start
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether one of the spans holds all of ``start:end``: ``any(s <= start and end <= e for s, e in spans)``
+        (of the spans that start at or before ``start``, the one that reaches furthest ends at or after ``end``)."""
+        k = bisect_right(self._starts, start)
+        return k > 0 and self._reach[k - 1] >= end
 
 
 class DisjointSpans:
