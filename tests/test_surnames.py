@@ -161,3 +161,19 @@ def test_the_claims_word_for_the_passages_own_publisher_is_no_shared_content():
     assert detect(claim, "The council approved the new bridge in March.", publisher="Daily Herald").alignment == 1
     # another publisher's article: the words stay the claim's
     assert 0 < detect(claim, "(Daily Herald - April 2, 2020)", publisher="Harbour Gazette").alignment < 1
+
+
+def test_a_common_word_of_a_name_is_no_mention_of_it():
+    # "state media" names no State Duma; "Putin" (a name word written as a name) mentions Vladimir Putin
+    claim = "Russia's State Duma held a session to mark the anniversary of ties with Norway."
+    passage = "Russia's state media marked the anniversary of ties with Norway."
+    assert "passage does not mention 'State Duma'" in [m.detail for m in detect(claim, passage).mismatches]
+    found = detect("Vladimir Putin marked the anniversary of ties with Norway.",
+                   "Putin marked the anniversary of ties with Norway.")
+    assert not [m for m in found.mismatches if m.kind == "entity"]
+
+
+def test_a_name_written_whole_in_lower_case_is_mentioned():
+    # every word of the claim's name is there: the same phrase, whatever its letter case
+    found = detect("The Coronavirus Disease spread to Norway in March.", "The coronavirus disease spread to Norway in March.")
+    assert not [m for m in found.mismatches if m.kind == "entity"]

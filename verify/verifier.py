@@ -16,7 +16,7 @@ from index.store.claim_index import ClaimIndex
 from index.store.text_tables import NAMES
 from verify.errors import ModelError
 from verify.evidence.detectors import detect
-from verify.evidence.harmonise import harmonise
+from verify.evidence.harmonise import judged
 from verify.evidence.names import NameSet, known_names
 from verify.evidence.stored import PassageRecords
 from verify.evidence.surface import TrueCase
@@ -218,9 +218,9 @@ class Verifier:
                     # judge "He said ..." together with the sentence that says who he is
                     at = context.find(sent.text)
                     premise = context[: at + len(sent.text)] if at >= 0 else sent.text
-                # the claim with the dates/numbers this passage confirms in its own words
+                # the claim in plain form, with the dates/numbers this passage confirms in its own words
                 anchor = iso_date(self.index.summary(sent.source_id).date)
-                items.append((readings(premise), harmonise(claim, premise, anchor) or claim))
+                items.append((readings(premise), judged(claim, premise, anchor)))
                 passages.append((sent.text, anchor))
                 windows.append(context if s.judge_context else None)  # a fact split over two sentences
         self.passage_records.load(passages)  # the detectors' analyses of them, stored at index time
@@ -288,7 +288,7 @@ def judge_pairs(judge: Judge, pairs: list[tuple[str, str]], settings: Settings |
     """Judge ``(claim, passage)`` pairs with the NLI model and the detectors (their thresholds from
     ``settings.evidence`` / ``settings.scoring``; defaults when None)."""
     settings = settings or Settings()
-    probs = predict_reported(judge, [(passage, harmonise(claim, passage) or claim) for claim, passage in pairs])
+    probs = predict_reported(judge, [(passage, judged(claim, passage)) for claim, passage in pairs])
     out = []
     for (claim, passage), p in zip(pairs, probs):
         found = detect(claim, passage, settings=settings.evidence)

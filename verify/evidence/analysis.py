@@ -75,13 +75,17 @@ class Wording:
     """Stems of every word of the canonical text (names included)."""
     lower_words: frozenset[str]
     """Words written in lower case in the text: common words, not names."""
+    capitalised: frozenset[str] = frozenset()
+    """Stems of the words written with a capital letter: the words that may be names ("State" of "State Duma", not
+    the "state" of "state media")."""
 
 
 @lru_cache(maxsize=8192)
 def wording(text: str) -> Wording:
     """The :class:`Wording` of ``text`` (cached)."""
     return Wording(vocabulary=frozenset(map(stem, set(words(canonical(text))))),  # each distinct word stemmed once
-                   lower_words=frozenset(re.findall(r"\b[a-z][a-z'’-]*", fold(text))))
+                   lower_words=frozenset(re.findall(r"\b[a-z][a-z'’-]*", fold(text))),
+                   capitalised=frozenset(map(stem, words(canonical(" ".join(re.findall(r"\b[A-Z][\w'’-]*", text)))))))
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,16 @@ class Detection:
     """True when the passage came with its neighbouring sentences (a retrieved corpus passage),
     False for a bare pair whose topic the caller chose."""
     counted: set[int] = field(default_factory=set)
-    """Indexes of number mismatches where both numbers count the same thing ("8,000 cases" /
-    "8,030 cases"): that is itself a sign that the passage speaks of the claim's figure."""
+    """Indexes of mismatches where both sides count the same thing ("8,000 cases" / "8,030 cases"; "one of several
+    crossing points" / "the only border crossing"; "the first time" / "reaffirmed its support"): that is itself a
+    sign that the passage speaks of the claim's figure."""
     pinned: set[int] = field(default_factory=set)
     """Indexes of place mismatches of an occasion the passage pins down as the claim's: it names the claim's
     event word and gives that event the claim's date ("held a summit in Singapore in 2018" for "the 2018 summit
     took place in Hanoi, with ..."). The words the claim adds around it do not make it another topic."""
+    attributed: set[int] = field(default_factory=set)
+    """Indexes of ``role`` mismatches where the passage gives the act of a claim's exclusive doer ("it was Lavrov,
+    not Choe, who called for ...") to another: the act's own words, not the claim's, say it is the same act."""
     agreements: int = 0
     claim_slots: int = 0
     agreed: Counter = field(default_factory=Counter)

@@ -21,12 +21,13 @@ from rapidfuzz import fuzz, process
 
 from verify.evidence.analysis import Analysis, analyse, wording
 from verify.evidence.compare import compare_dates, compare_figures, compare_lists, compare_places, compare_titles
+from verify.evidence.counts import how_many, how_often
 from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
 from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles
 from verify.evidence.names import FullName, NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
 from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates
-from verify.evidence.speakers import speaker
+from verify.evidence.speakers import exclusive_doer, speaker
 from verify.evidence.surface import surface, uninformative
 from verify.evidence.text import canonical, stem, words
 from verify.models import Mismatch
@@ -117,7 +118,8 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
     document writes out only another "Kim" ("Kim Jong Un", ``document_names``) for the claim's "Kim Jong Il"
     is that other person, as a passage that writes him out in full is.
     """
-    have = wording(passage_and_context).vocabulary
+    seen = wording(passage_and_context)
+    have = seen.vocabulary
     written = [n for n, _, _ in claim_names(passage, names)]
     passage_names = [name_tokens(n) for n in written]
     other_person = False
@@ -154,6 +156,9 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
                         detail=f"passage is about {rival.written!r} (so named in its text), not {name!r}"))
                     continue
         said = [t for t in tokens if t in have or (len(t) >= 4 and any(h.startswith(t) for h in have))]
+        if len(said) < len(tokens):
+            # a part of a name counts where the passage writes it as a name: "state media" mentions no State Duma
+            said = [t for t in said if t in seen.capitalised or (len(t) >= 4 and any(h.startswith(t) for h in seen.capitalised))]
         if said and 2 * len(said) < len(tokens):
             if text_names is None:
                 text_names = _names_of_several_words(passage_and_context, names)
@@ -210,6 +215,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     placed = compare_places(c, p, found) + compare_titles(c, p, found) + compare_lists(c, p, found) + roles(c, p, found)
     slot_spans = compare_dates(c, p, found, settings) + compare_figures(c, p, found) + placed
     antonyms(c, p, found)
+    how_often(c, p, found)
+    how_many(c, p, found)
     # the words being compared are not what says two texts are about the same thing: dates,
     # numbers, places, titles, an antonym pair ("disappointed" / "satisfied"), negation cues ("refused")
     antonym_spans = [(m.claim.start, m.claim.end) for m in found.mismatches if m.kind == "antonym"]
@@ -228,7 +235,10 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # "These letters marked the 75th anniversary": what they are is in the sentences before
         topic = analyse(context[: context.find(passage)] + passage, settings=settings)
     found.topic_alignment = found.alignment if topic is p else _topic_alignment(claim_stems, topic, named, settings)
-    negation(c, p, shared, found)
+    # "it was Lavrov, not Choe, who called for ...": whom the passage gives the act to
+    doer = exclusive_doer(c.text, passage, found, settings)
+    ruled_out = _ruled_out(c)
+    negation(c, p, shared, found, skip=ruled_out if doer else ())  # a role mismatch says it when another did it
     modality(c, p, found)
     first_only(c.text, full, found)
     speaker(c.text, passage, found, settings)
@@ -241,7 +251,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         seen = f"{context.replace(passage, reported)} {reported}" if context else reported
     other_person = _entities(c.text, said, seen, found, names, unresolved=not context and p.dependent,
                               placed=placed, settings=settings, document_names=document_names, publisher=publisher,
-                              denied=_ruled_out(c))
+                              denied=ruled_out + [doer[0]] if doer and not doer[1] else ruled_out)
     if found.other_occasion and not found.agreed["date"]:
         # another occasion of the claim's event ("the summit ... last month" for "the 2019 summit"): what the
         # passage says of that one, the opposite word or a negation, says nothing of the claim's
@@ -253,7 +263,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # another topic: no hard mismatch, but a figure of the same thing on a topic the claim
         # shares a third of ("under 8,000 coronavirus cases" / "8,030 confirmed cases"), or (naming every
         # name of the claim) a place of the occasion the passage pins down by its event word and date
-        keep = {i for i in found.counted if found.topic_alignment >= settings.counted_alignment}
+        # and the act of a claim's exclusive doer given to another: the act's own words say it is the claim's act
+        keep = {i for i in found.counted if found.topic_alignment >= settings.counted_alignment} | found.attributed
         if not unsure:
             keep |= found.pinned
         found.keep(lambda i, m: m.kind not in HARD_KINDS or i in keep)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
-from verify.evidence.slots import find_dates, find_quantities, quantity_agrees, same_measure
+from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates, find_quantities, quantity_agrees, same_measure
+from verify.evidence.speakers import PAST_VERBS
 from verify.evidence.text import canonical, fold
 
 _DATE_PREPOSITION = re.compile(r"^(?:in|on|since|until|by|during|from|early|late|mid|of)\s+", re.IGNORECASE)
@@ -67,3 +69,33 @@ def harmonise(claim: str, passage: str, anchor: date | None = None) -> str | Non
     for start, end, text in sorted(edits, reverse=True):
         out = out[:start] + text + out[end:]
     return out
+
+
+_NO_ONE_BEFORE = re.compile(
+    r"^(?P<lead>(?:[^,;]*,\s+)?)(?:[Nn]o\s+(?:one|[\w'’-]+(?:\s+[\w'’-]+)?)|[Nn]obody|[Nn]one)\s+"
+    rf"(?P<act>(?:(?:had|has|ever)\s+)*(?:[a-z][\w'’-]*ed|{'|'.join(sorted(PAST_VERBS))})\b.*?)"
+    r"\s+before\s+(?P<who>(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+    r"(?:\s+(?:did|had|has|was)(?:\s+so)?)?(?P<rest>.*)$")
+
+
+@lru_cache(maxsize=1024)
+def plain(claim: str) -> str | None:
+    """The claim as the NLI model is to read it, where its form misleads the model; None when it reads as it is.
+
+    "No country recognised X before the Soviet Union did so in 1948" reads as "The Soviet Union recognised X first in
+    1948": the model reads "No country" as a denial of what the passage says ("the first nation to recognise").
+    (An exclusive doer, "It was Choe, not Lavrov, who ...", read as "Choe ...", was tried: the model then gave a
+    quote whose speaker the sentence does not name to the claim's doer; it reads such claims as they are.)
+    """
+    m = _NO_ONE_BEFORE.match(claim)
+    if m is not None and m["who"].lower() not in MONTHS and m["who"].lower() not in WEEKDAYS:
+        text = f"{m['lead']}{m['who']} {m['act']} first{m['rest']}"
+        return text[:1].upper() + text[1:]
+    return None
+
+
+def judged(claim: str, passage: str, anchor: date | None = None) -> str:
+    """What the NLI model reads of ``claim`` against ``passage``: its :func:`plain` reading, with the dates and numbers
+    the passage confirms in the passage's words (:func:`harmonise`)."""
+    reading = plain(claim) or claim
+    return harmonise(reading, passage, anchor) or reading

@@ -14,14 +14,19 @@ from verify.evidence.analysis import Analysis, analyse
 from verify.evidence.cues import ALLEGATION_CUES, ANTONYMS, FIRST_ONLY_RE, FIRST_SAID
 from verify.evidence.detection import Detection, span
 from verify.evidence.places import government
+from verify.evidence.slots import MONTHS, WEEKDAYS
 from verify.evidence.text import content_stems
 from verify.models import Mismatch
 
 
-def negation(claim: Analysis, passage: Analysis, shared: set[str], found: Detection) -> None:
-    """One side negates what both speak of ("were revealed" / "have not been revealed")."""
-    claim_neg = [n for n in claim.negations if n.governs & shared]
-    passage_neg = [n for n in passage.negations if n.governs & shared]
+def negation(claim: Analysis, passage: Analysis, shared: set[str], found: Detection,
+             skip: list[tuple[int, int]] = ()) -> None:
+    """One side negates what both speak of ("were revealed" / "have not been revealed"). The claim's negations
+    within ``skip`` are left out (the "not Kim" of "it was Putin, not Kim, who ..." when the passage gives the act
+    to Putin: a Kim it names is there in another role)."""
+    claim_neg = [n for n in claim.negations if n.governs & shared and not any(a <= n.start < b for a, b in skip)
+                 and not _priority(claim.text, n)]
+    passage_neg = [n for n in passage.negations if n.governs & shared and not _priority(passage.text, n)]
     if bool(claim_neg) == bool(passage_neg):
         return
     if claim_neg:
@@ -36,6 +41,20 @@ def negation(claim: Analysis, passage: Analysis, shared: set[str], found: Detect
     found.mismatches.append(Mismatch(
         kind="negation", claim=claim_span, passage=span(passage.text, n.start, n.end),
         detail=f"negated in the passage ({n.cue!r}), stated in the claim"))
+
+
+_BEFORE_SOMEONE = re.compile(r"[^,;:.]{0,80}?\bbefore\s+(?:the\s+|its\s+)?(?P<who>[A-Z][\w'’.-]*|him|her|them)\b")
+_NO_ONE = frozenset({"no", "none", "nobody", "no one", "never", "neither"})
+
+
+def _priority(text: str, n) -> bool:
+    """Whether negation ``n`` says who was first rather than that it was not done: "No country recognised North
+    Korea before the Soviet Union did" says the Soviet Union did, and first ("the first nation to recognise" in other
+    words). Only a negated doer or time ("no", "never") before someone (not a date: "never before September")."""
+    if n.cue.lower() not in _NO_ONE:
+        return False
+    m = _BEFORE_SOMEONE.match(text, n.end)
+    return bool(m) and m["who"].lower().rstrip(".") not in MONTHS and m["who"].lower() not in WEEKDAYS
 
 
 _FAMILIES = {a[:-1]: a for a in ANTONYMS if a.endswith("i") and len(a) > 6}

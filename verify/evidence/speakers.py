@@ -7,6 +7,10 @@ passage cannot confirm the claim; it does not contradict it either: the claim's 
 elsewhere). It is raised only when the claim opens with a named speaker and a verb of saying, and the passage
 gives most of the claim's reported words to a speaker it names (not "he" or "who") with none of the claim's
 speaker's name words.
+
+A claim that makes its doer exclusive does say the others did not: "It was Lavrov, not Choe, who called for close
+cooperation" (a cleft, or "Putin, not Kim, wrote ...") is contradicted by "Choe called for close cooperation ...":
+a hard ``role`` mismatch (:func:`exclusive_doer`), for any act, not only words said.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import re
 
 from verify.evidence.detection import Detection, span
-from verify.evidence.text import SPEECH_RE, content_stems
+from verify.evidence.text import SAYING, SPEECH_RE, STOPWORDS, VOICING, content_stems, stem
 from verify.models import Mismatch
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
@@ -72,3 +76,79 @@ def speaker(claim: str, passage: str, found: Detection, settings: EvidenceSettin
                 passage=span(passage, m.start("speaker"), m.end("speaker")),
                 detail=f"passage gives these words to {m['speaker'].strip()!r}, not to {head['speaker']!r}"))
             return
+
+
+_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+_ACT_END = re.compile(r",\s*(?:while|whereas|but|and\s+not|not)\b|;|\s+[-–—]\s+")
+"""Where a claim's act ends: "..., while Putin pledged ..." starts another clause with its own doer."""
+_EXCLUSIVE = [
+    # "It was Lavrov, not Choe Son-hui, who called for ...", "In the exchange, it was Kim that ..."
+    re.compile(rf"(?:^|[,;:]\s+)\W*[Ii]t\s+(?:was|is)\s+(?:only\s+)?(?P<doer>{_NAME})"
+               rf"(?:\s*,\s*(?:and\s+)?not\s+(?P<other>[^,]{{2,60}}?)\s*,)?\s+(?:who|that)\s+(?P<act>[a-z].*)$"),
+    # "Putin, not Kim, wrote ...", "Putin rather than Kim wrote ..."
+    re.compile(rf"(?:^|[,;:]\s+)\W*(?P<doer>{_NAME})(?:\s*,\s*(?:and\s+)?not\s+|\s+rather\s+than\s+|\s+instead\s+of\s+)"
+               rf"(?P<other>{_NAME})\s*,?\s+(?P<act>[a-z].*)$"),
+]
+_DOER = re.compile(rf"(?<![\w'’.-])(?P<doer>{_NAME})(?:['’]s\s+(?:letter|message|statement|speech|remarks))?"
+                   rf"\s+(?:also\s+|earlier\s+|then\s+|later\s+|again\s+)?(?=(?P<act>(?P<verb>[a-z][\w'’-]*)\b[^;]*))")
+_AND = re.compile(rf"(?P<doer>{_NAME})\s*,?\s+and\s+$")
+PAST_VERBS = frozenset({"said", "wrote", "told", "sent", "gave", "made", "met", "held", "took", "spoke", "led", "paid",
+                   "sought", "won", "saw", "set", "left", "began", "became", "brought", "bought", "felt", "found",
+                   "got", "kept", "knew", "meant", "put", "ran", "read", "rose", "stood", "struck", "thought", "went",
+                   "came", "chose", "drew", "flew", "forgot", "hid", "hit", "lost", "shook", "sold", "spent", "swore",
+                   "taught", "tore", "understood", "wore", "withdrew", *SAYING, *VOICING})
+"""Verbs of a doer's act that do not end in "-ed" ("Kim wrote", "Choe said")."""
+
+
+def _named(phrase: str) -> bool:
+    """Whether ``phrase`` (a run of capitalised words) names someone: not only "In", "The", "On"."""
+    return any(w.lower() not in STOPWORDS for w in _words(phrase))
+
+
+def exclusive_doer(claim: str, passage: str, found: Detection,
+                   settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> tuple[tuple[int, int], bool] | None:
+    """Compare the doer a claim makes exclusive with the one ``passage`` gives the act to.
+
+    The claim must say its doer alone did it ("It was Lavrov, not Choe, who called for ...", "it was Kim who ...",
+    "Putin, not Kim, wrote ..."); the passage must give most (``settings.speaker_share``) of the act's words to a
+    doer it names right before a verb ("Choe called for close cooperation ..."; "Kim and Putin vowed ..." gives it
+    to both). When that doer shares none of the claim doer's name words and is named (see :func:`_another`), a hard
+    ``role`` mismatch is added.
+
+    Returns:
+        None when the claim has no exclusive doer or the passage gives its act to no one; else the claim doer's
+        span and whether the passage gives the act to the claim's doer (True) or to another (False: the mismatch
+        was added).
+    """
+    head = next((m for pattern in _EXCLUSIVE if (m := pattern.search(claim)) and _named(m["doer"])), None)
+    if head is None:
+        return None
+    act = head["act"]
+    cut = _ACT_END.search(act)
+    act = act[:cut.start()] if cut else act
+    wanted = set(content_stems(act))
+    if not wanted:
+        return None
+    verb = stem(act.split()[0])
+    theirs = {w.lower() for w in _words(head["doer"])}
+    for m in _DOER.finditer(passage):
+        word = m["verb"]
+        if not (word.endswith("ed") or word in PAST_VERBS or stem(word) == verb) or not _named(m["doer"]):
+            continue
+        if len(wanted & set(content_stems(m["act"]))) < settings.speaker_share * len(wanted):
+            continue
+        both = _AND.search(passage, 0, m.start())
+        doer = f"{both['doer']} and {m['doer']}" if both else m["doer"]
+        start = both.start() if both else m.start()
+        claimed = (head.start("doer"), head.end("doer"))
+        # "Kim Jong Un and Russian President Vladimir Putin ... vowing" gives it to Putin too, whom "not Putin" rules out
+        ruled_out = {w.lower() for w in _words(head["other"] or "") if w[0].isupper()} & {w.lower() for w in _words(doer)}
+        if not ruled_out and not _another(doer, theirs):
+            return claimed, True
+        detail = (f"passage gives this to {doer.strip()!r}; the claim rules out {head['other'].strip()!r}" if ruled_out else
+                  f"passage gives this to {doer.strip()!r}, not to {head['doer']!r}")
+        found.attributed.add(len(found.mismatches))
+        found.mismatches.append(Mismatch(kind="role", claim=span(claim, *claimed),
+                                         passage=span(passage, start, m.end("doer")), detail=detail))
+        return claimed, False
+    return None
