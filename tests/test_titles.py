@@ -43,6 +43,9 @@ def titles(text):
      [("Bat Erdene", "foreign minister", "", "foreign", "minister", "mongolian", "", False)]),
     ("Bat Erdene is serving as defence minister.",
      [("Bat Erdene", "defence minister", "", "defence", "minister", "", "", False)]),
+    # past a relative clause between the name and "is"
+    ("Bat Erdene, who met the Chilean envoy on Monday, is Mongolia's foreign minister.",
+     [("Bat Erdene", "foreign minister", "", "foreign", "minister", "mongolia", "", False)]),
 ])
 def test_titles_are_read_where_a_text_attaches_them_to_a_name(text, expected):
     assert titles(text) == expected

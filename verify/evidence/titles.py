@@ -72,12 +72,14 @@ _COUNTRY_AFTER = (r"(?:(?P<country>" + _NOT_TITLE + r"[A-Z][\w-]*(?:\s+(?!(?i:" 
 """The same after "is (the)": a claim in capitals, set in running text's case, may read "North korea's"."""
 _BEFORE = re.compile(r"\b" + _COUNTRY + r"(?i:" + _OFFICE + r")(?P<to>\s+(?i:to)\s+(?:the\s+)?|,?\s+)(?P<run>" + _PERSON + r")")
 """A title before a name; ``run`` is the destination and the name when the title says "to"."""
-_AFTER = re.compile(r"\b(?P<person>" + _PERSON + r")(?:,\s+|\s+(?:is|was|has\s+been|had\s+been|serves\s+as|served\s+as|"
+_AFTER = re.compile(r"\b(?P<person>" + _PERSON + r")(?:,\s+|(?:,\s+(?:who|whom|whose)\s+[^,;()]{1,100},)?"
+                    r"\s+(?:is|was|has\s+been|had\s+been|serves\s+as|served\s+as|"
                     r"became|remains|is\s+serving\s+as|(?:holds|held)\s+the\s+(?:post|office|position|rank)\s+of)\s+)"
                     r"(?:(?:the|a|an)\s+)?" + _COUNTRY_AFTER + r"(?i:" + _OFFICE + r")"
                     r"(?:\s+(?i:to)\s+(?:the\s+)?(?P<dest>" + _PERSON + r"))?"
                     r"(?:\s+(?i:of)\s+(?:the\s+)?(?P<country_of>" + _PERSON + r"))?")
-"""A title after a name: an appositive ("Choe, North Korea's foreign minister") or a copula ("Choe is ...")."""
+"""A title after a name: an appositive ("Choe, North Korea's foreign minister") or a copula ("Choe is ...", also past
+a relative clause: "Choe, who traded messages with Lavrov, is ...")."""
 
 _QUALIFIED = re.compile(r"(?i)(?:" + _alternatives(QUALIFIERS) + r")\b")
 _ANY_HEAD = re.compile(r"(?i)\b(?:" + _alternatives(HEADS) + r")")
