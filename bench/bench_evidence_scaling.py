@@ -3,12 +3,12 @@
 A ratio near 10 is linear; near 100, quadratic. Four readers that once grew faster than their input
 (README, "Evidence cost that grew faster than its input"): ``find_quantities`` on a text of many
 numbers after range marks, ``analyse`` on a text of many dates and figures, the anniversary reader
-on many anniversaries and years, the title reader (since it exists) on many titled people, and ``detect`` for a claim in capitals against a corpus name set
-of n names (time a passage). Texts are generated, the same for every tree: run it with another
+on many anniversaries and years, the title reader (since it exists) on many titled people, ``detect`` for a claim in capitals against a corpus name set
+of n names (time a passage), and the name reader on one long sentence of many names. Texts are generated, the same for every tree: run it with another
 tree first on the path (``PYTHONPATH=/path/to/tree python bench/bench_evidence_scaling.py``) to
 measure that tree's code.
 
-Usage: ``python -m bench.bench_evidence_scaling [--numbers 1000] [--slots 800] [--years 800] [--titles 200] [--names 5000]``.
+Usage: ``python -m bench.bench_evidence_scaling [--numbers 1000] [--slots 800] [--years 800] [--titles 200] [--names 5000] [--named 200]``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ SLOTS = "between 3 and 5 cases, from 10 to 20 people and 7 dogs in 2016-17 and i
 ANNIVERSARIES = "In 2018 the 70th anniversary of ties was marked; "  # one anniversary, one year
 TITLES = "North Korean Foreign Minister Choe Son-hui met Russian Ambassador to North Korea Alexander Matsegora. "
 SHOUTED = "CELEBRATIONS WERE HELD IN MOSCOW FOR 75 YEARS OF TIES."
+NAMED = "Chancellor Scholz and President Biden met Prime Minister Sunak in Berlin, "
 
 
 def _seconds(run: Callable[[], object], rounds: int = 3) -> float:
@@ -66,6 +67,15 @@ def _titles(n: int) -> float:
     return _seconds(lambda: find_titles(text))
 
 
+def _names(n: int) -> float:
+    """Seconds to find the names of one sentence of n clauses, each with four names (each name once looked up where
+    its sentence starts: a search over the text before it, made once a name, was quadratic)."""
+    from verify.evidence.names import _claim_names
+
+    text = NAMED * n
+    return _seconds(lambda: _claim_names(text, None), rounds=1)
+
+
 def _shouted(n: int) -> float:
     """Seconds of one passage's ``detect`` for a claim in capitals, with n corpus names (median of 5 passes of 40)."""
     corpus = frozenset(f"name{i:06d}" for i in range(n)) | {"moscow", "pyongyang", "kim", "putin"}
@@ -92,13 +102,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=800, help="anniversaries in the smaller text. Defaults to 800")
     parser.add_argument("--titles", type=int, default=200, help="people with titles, smaller text. Defaults to 200")
     parser.add_argument("--names", type=int, default=5000, help="corpus names, smaller set. Defaults to 5000")
+    parser.add_argument("--named", type=int, default=200, help="clauses of four names in one sentence, smaller text. Defaults to 200")
     args = parser.parse_args(argv)
     analyse("warm-up in Moscow")  # the gazetteer and word lists load outside the timings
     rows = [("find_quantities, numbers after range marks", args.numbers, _quantities, "s"),
             ("analyse, dates and figures in one text", args.slots, _analyse, "s"),
             ("anniversaries and years in one text", args.years, _anniversaries, "s"),
             ("find_titles, people with offices in one text", args.titles, _titles, "s"),
-            ("detect, claim in capitals, a passage vs corpus names", args.names, _shouted, "ms")]
+            ("detect, claim in capitals, a passage vs corpus names", args.names, _shouted, "ms"),
+            ("claim_names, clauses of names in one sentence", args.named, _names, "s")]
     print(f"{'reader':<52} {'n':>8} {'at n':>10} {'at 10n':>10} {'ratio':>7}")
     for label, n, measure, unit in rows:
         small, large = measure(n), measure(10 * n)

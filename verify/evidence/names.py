@@ -8,6 +8,7 @@ last part ("Kim Jong Il" for "Kim Jong Un") is a rival, not a mention.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
@@ -132,9 +133,18 @@ def claim_names(claim: str, names: AbstractSet[str] | None = None) -> list[tuple
     return list(found)
 
 
+_SENTENCE_END = re.compile(r"[.?!]\s")
+_OPENING = re.compile(r"[ \"'“‘(]*")
+"""What may come before a sentence's first word: spaces, opening quotes and brackets."""
+
+
 def _claim_names(claim: str, names: AbstractSet[str] | None) -> list[tuple[str, int, int]]:
     out = []
     headline = _is_headline(claim)
+    # where each sentence starts: the ends of "[.?!]<space>" on the first line (the search "^.*[.?!]\s" made of
+    # each name's prefix, once a text: made once a name it cost the text's length each time, quadratic in it)
+    first_line = claim.find("\n") % (len(claim) + 1)
+    opens = [0, *(b.end() for b in _SENTENCE_END.finditer(claim, 0, first_line + 2) if b.start() < first_line)]
     for m in _NAME_RE.finditer(claim):
         name, start = m.group(1), m.start(1)
         if name.endswith(".") and "." not in name[:-1]:
@@ -150,7 +160,8 @@ def _claim_names(claim: str, names: AbstractSet[str] | None) -> list[tuple[str, 
             start = claim.find(name, start) if claim.find(name, start) >= 0 else start
         first, _, rest = name.partition(" ")
         # at the start of the claim or of one of its sentences ("... surfaces? Yes.")
-        at_start = not re.sub(r"^.*[.?!]\s", "", claim[:start]).strip(" \"'“‘(") or not claim[:start].strip(" \"'“‘(")
+        opened = opens[bisect_right(opens, start) - 1]
+        at_start = _OPENING.match(claim, opened, start).end() == start
         if first.lower() in STOPWORDS or first.lower() in {"on", "in", "at"}:
             if not rest:
                 continue

@@ -90,13 +90,13 @@ _EXCLUSIVE = [
                rf"(?P<other>{_NAME})\s*,?\s+(?P<act>[a-z].*)$"),
 ]
 _DOER = re.compile(rf"(?<![\w'’.-])(?P<doer>{_NAME})(?:['’]s\s+(?:letter|message|statement|speech|remarks))?"
-                   rf"\s+(?:also\s+|earlier\s+|then\s+|later\s+|again\s+)?(?=(?P<act>(?P<verb>[a-z][\w'’-]*)\b[^;]*))")
+                   rf"\s+(?:also\s+|earlier\s+|then\s+|later\s+|again\s+)?(?=(?P<act>(?P<verb>[a-z][\w'’-]*)\b[^;]{{0,240}}))")
 _AND = re.compile(rf"(?P<doer>{_NAME})\s*,?\s+and\s+$")
 PAST_VERBS = frozenset({"said", "wrote", "told", "sent", "gave", "made", "met", "held", "took", "spoke", "led", "paid",
-                   "sought", "won", "saw", "set", "left", "began", "became", "brought", "bought", "felt", "found",
-                   "got", "kept", "knew", "meant", "put", "ran", "read", "rose", "stood", "struck", "thought", "went",
-                   "came", "chose", "drew", "flew", "forgot", "hid", "hit", "lost", "shook", "sold", "spent", "swore",
-                   "taught", "tore", "understood", "wore", "withdrew", *SAYING, *VOICING})
+                        "sought", "won", "saw", "set", "left", "began", "became", "brought", "bought", "felt", "found",
+                        "got", "kept", "knew", "meant", "put", "ran", "read", "rose", "stood", "struck", "thought",
+                        "went", "came", "chose", "drew", "flew", "forgot", "hid", "hit", "lost", "shook", "sold",
+                        "spent", "swore", "taught", "tore", "understood", "wore", "withdrew", *SAYING, *VOICING})
 """Verbs of a doer's act that do not end in "-ed" ("Kim wrote", "Choe said")."""
 
 
@@ -137,7 +137,7 @@ def exclusive_doer(claim: str, passage: str, found: Detection,
             continue
         if len(wanted & set(content_stems(m["act"]))) < settings.speaker_share * len(wanted):
             continue
-        both = _AND.search(passage, 0, m.start())
+        both = _AND.search(passage, max(0, m.start() - 100), m.start())  # a bounded look back: linear in the passage
         doer = f"{both['doer']} and {m['doer']}" if both else m["doer"]
         start = both.start() if both else m.start()
         claimed = (head.start("doer"), head.end("doer"))
