@@ -24,9 +24,9 @@ from verify.evidence.compare import compare_dates, compare_figures, compare_list
 from verify.evidence.counts import how_many, how_often
 from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
 from verify.evidence.detection import HARD_KINDS, Detection, span
-from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles
+from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles, ruled_out_spans
 from verify.evidence.names import FullName, NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
-from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates
+from verify.evidence.slots import calendar_word, find_dates
 from verify.evidence.speakers import exclusive_doer, speaker
 from verify.evidence.surface import surface, uninformative
 from verify.evidence.text import canonical, stem, words
@@ -53,6 +53,11 @@ def _no_topic(claim: str) -> list[tuple[int, int]]:
 
 def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
     return {stem(w) for s, e in spans for w in words(canonical(text[s:e]))}
+
+
+def _holds(stems: frozenset[str], token: str) -> bool:
+    """Whether ``stems`` hold a name's ``token``, or (a long one) a word it begins ("Vladivostok" of "Vladivostok's")."""
+    return token in stems or (len(token) >= 4 and any(h.startswith(token) for h in stems))
 
 
 def _spelled_in(token: str, words: set[str], settings: EvidenceSettings) -> bool:
@@ -133,7 +138,7 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
         tokens = name_tokens(name)
         if own and canonical(claim[s:s + len(publisher) + 1]).startswith(own):
             continue  # the passage's publisher (however cased: "the pyongyang times wrote"): its text is what it says
-        if not tokens or all(w.rstrip(".") in MONTHS or w in WEEKDAYS for w in words(canonical(name))) or find_dates(name):
+        if not tokens or all(calendar_word(w) for w in words(canonical(name))) or find_dates(name):
             continue  # months and weekdays are the date detector's business
         # "the Kim-Putin summit", "Moscow-Pyongyang": two names joined, not one whose namesake could be meant
         joined = _JOINED.search(name) is not None
@@ -155,10 +160,10 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
                         kind="namesake", claim=span(claim, s, e), passage=None,
                         detail=f"passage is about {rival.written!r} (so named in its text), not {name!r}"))
                     continue
-        said = [t for t in tokens if t in have or (len(t) >= 4 and any(h.startswith(t) for h in have))]
+        said = [t for t in tokens if _holds(have, t)]
         if len(said) < len(tokens):
             # a part of a name counts where the passage writes it as a name: "state media" mentions no State Duma
-            said = [t for t in said if t in seen.capitalised or (len(t) >= 4 and any(h.startswith(t) for h in seen.capitalised))]
+            said = [t for t in said if _holds(seen.capitalised, t)]
         if said and 2 * len(said) < len(tokens):
             if text_names is None:
                 text_names = _names_of_several_words(passage_and_context, names)
@@ -237,7 +242,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     found.topic_alignment = found.alignment if topic is p else _topic_alignment(claim_stems, topic, named, settings)
     # "it was Lavrov, not Choe, who called for ...": whom the passage gives the act to
     doer = exclusive_doer(c.text, passage, found, settings)
-    ruled_out = _ruled_out(c)
+    ruled_out = ruled_out_spans(c)
     negation(c, p, shared, found, skip=ruled_out if doer else ())  # a role mismatch says it when another did it
     modality(c, p, found)
     first_only(c.text, full, found)
@@ -277,17 +282,6 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     found.mismatches, found.set_aside = (
         [_on_claim(m, claim) for m in found_list] for found_list in (found.mismatches, found.set_aside))
     return found
-
-
-def _ruled_out(claim: Analysis) -> list[tuple[int, int]]:
-    """What the claim sets against what it states ("in Geneva, *not Vienna*", "*rather than Vienna*", "*instead of*
-    Vienna"): a name there is one the passage need not mention. A denied act ("Norway refused to join the pact with
-    Sweden") is still what the claim is about: its names are."""
-    return [(a, b) for a, b in claim.denied
-            if _CONTRAST.match(claim.text, a) or claim.text[:a].rstrip().endswith((",", "—", "–"))]
-
-
-_CONTRAST = re.compile(r"(?:rather\s+than|instead\s+of)\b", re.IGNORECASE)
 
 
 def _on_claim(m: Mismatch, claim: str) -> Mismatch:

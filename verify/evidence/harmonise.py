@@ -10,9 +10,8 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from verify.evidence.slots import MONTHS, WEEKDAYS, find_dates, find_quantities, quantity_agrees, same_measure
-from verify.evidence.speakers import PAST_VERBS
-from verify.evidence.text import canonical, fold
+from verify.evidence.slots import calendar_word, find_dates, find_quantities, quantity_agrees, same_measure
+from verify.evidence.text import PAST_VERBS, canonical, fold
 
 _DATE_PREPOSITION = re.compile(r"^(?:in|on|since|until|by|during|from|early|late|mid|of)\s+", re.IGNORECASE)
 
@@ -88,7 +87,7 @@ def plain(claim: str) -> str | None:
     quote whose speaker the sentence does not name to the claim's doer; it reads such claims as they are.)
     """
     m = _NO_ONE_BEFORE.match(claim)
-    if m is not None and m["who"].lower() not in MONTHS and m["who"].lower() not in WEEKDAYS:
+    if m is not None and not calendar_word(m["who"]):
         text = f"{m['lead']}{m['who']} {m['act']} first{m['rest']}"
         return text[:1].upper() + text[1:]
     return None

@@ -14,7 +14,7 @@ from verify.evidence.analysis import Analysis, analyse
 from verify.evidence.cues import ALLEGATION_CUES, ANTONYMS, FIRST_ONLY_RE, FIRST_SAID
 from verify.evidence.detection import Detection, span
 from verify.evidence.places import government
-from verify.evidence.slots import MONTHS, WEEKDAYS
+from verify.evidence.slots import calendar_word
 from verify.evidence.text import content_stems
 from verify.models import Mismatch
 
@@ -43,6 +43,17 @@ def negation(claim: Analysis, passage: Analysis, shared: set[str], found: Detect
         detail=f"negated in the passage ({n.cue!r}), stated in the claim"))
 
 
+def ruled_out_spans(claim: Analysis) -> list[tuple[int, int]]:
+    """What the claim sets against what it states ("in Geneva, *not Vienna*", "*rather than Vienna*", "*instead of*
+    Vienna"): a name there is one the passage need not mention. A denied act ("Norway refused to join the pact with
+    Sweden") is still what the claim is about: its names are."""
+    return [(a, b) for a, b in claim.denied
+            if _CONTRAST.match(claim.text, a) or claim.text[:a].rstrip().endswith((",", "—", "–"))]
+
+
+_CONTRAST = re.compile(r"(?:rather\s+than|instead\s+of)\b", re.IGNORECASE)
+
+
 _BEFORE_SOMEONE = re.compile(r"[^,;:.]{0,80}?\bbefore\s+(?:the\s+|its\s+)?(?P<who>[A-Z][\w'’.-]*|him|her|them)\b")
 _NO_ONE = frozenset({"no", "none", "nobody", "no one", "never", "neither"})
 
@@ -54,7 +65,7 @@ def _priority(text: str, n) -> bool:
     if n.cue.lower() not in _NO_ONE:
         return False
     m = _BEFORE_SOMEONE.match(text, n.end)
-    return bool(m) and m["who"].lower().rstrip(".") not in MONTHS and m["who"].lower() not in WEEKDAYS
+    return bool(m) and not calendar_word(m["who"])
 
 
 _FAMILIES = {a[:-1]: a for a in ANTONYMS if a.endswith("i") and len(a) > 6}

@@ -211,6 +211,12 @@ class DateSlot:
             (self.weekday, other.weekday)))
 
 
+def calendar_word(word: str) -> bool:
+    """Whether ``word`` names a month or a weekday ("Oct.", "October", "Thursday"): a date's word, not a name."""
+    word = word.lower()
+    return word.rstrip(".") in MONTHS or word in WEEKDAYS
+
+
 def shift_month(year: int | None, month: int, by: int) -> tuple[int | None, int]:
     """(year, month) ``by`` months from ``month`` of ``year`` (a year of None stays None): (2023, 1, -1) -> (2022, 12)."""
     at = month - 1 + by

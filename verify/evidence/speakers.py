@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from verify.evidence.detection import Detection, span
-from verify.evidence.text import SAYING, SPEECH_RE, STOPWORDS, VOICING, content_stems, stem
+from verify.evidence.text import PAST_VERBS, SPEECH_RE, STOPWORDS, content_stems, stem
 from verify.models import Mismatch
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
@@ -92,12 +92,6 @@ _EXCLUSIVE = [
 _DOER = re.compile(rf"(?<![\w'’.-])(?P<doer>{_NAME})(?:['’]s\s+(?:letter|message|statement|speech|remarks))?"
                    rf"\s+(?:also\s+|earlier\s+|then\s+|later\s+|again\s+)?(?=(?P<act>(?P<verb>[a-z][\w'’-]*)\b[^;]{{0,240}}))")
 _AND = re.compile(rf"(?P<doer>{_NAME})\s*,?\s+and\s+$")
-PAST_VERBS = frozenset({"said", "wrote", "told", "sent", "gave", "made", "met", "held", "took", "spoke", "led", "paid",
-                        "sought", "won", "saw", "set", "left", "began", "became", "brought", "bought", "felt", "found",
-                        "got", "kept", "knew", "meant", "put", "ran", "read", "rose", "stood", "struck", "thought",
-                        "went", "came", "chose", "drew", "flew", "forgot", "hid", "hit", "lost", "shook", "sold",
-                        "spent", "swore", "taught", "tore", "understood", "wore", "withdrew", *SAYING, *VOICING})
-"""Verbs of a doer's act that do not end in "-ed" ("Kim wrote", "Choe said")."""
 
 
 def _named(phrase: str) -> bool:

@@ -210,6 +210,13 @@ VOICING = ("warned", "warns", "insisted", "insists", "argued", "argues", "declar
            "alleged", "alleges")
 """Verbs of saying that give a view or an allegation: "Washington alleged that X" says who spoke, but does not
 report X."""
+PAST_VERBS = frozenset({"said", "wrote", "told", "sent", "gave", "made", "met", "held", "took", "spoke", "led", "paid",
+                        "sought", "won", "saw", "set", "left", "began", "became", "brought", "bought", "felt", "found",
+                        "got", "kept", "knew", "meant", "put", "ran", "read", "rose", "stood", "struck", "thought",
+                        "went", "came", "chose", "drew", "flew", "forgot", "hid", "hit", "lost", "shook", "sold",
+                        "spent", "swore", "taught", "tore", "understood", "wore", "withdrew", *SAYING, *VOICING})
+"""Past-tense verbs that do not end in "-ed" ("Kim wrote", "Choe said"): with "-ed", what marks a doer's act (the
+speaker check, the "no one before" reading)."""
 SAYING_RE = "(?:" + "|".join(SAYING) + ")"
 SPEECH_RE = "(?:" + "|".join(SAYING + VOICING) + ")"
 
