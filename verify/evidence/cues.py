@@ -42,7 +42,6 @@ _ANTONYM_WORDS = [
     ("friend", "enemy"),
     ("public", "secret undisclosed"),
     ("rare", "frequent routine"),
-    ("before", "after"),
     ("higher", "lower"),
     ("more", "fewer less"),
     ("arrive", "depart leave"),

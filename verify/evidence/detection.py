@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from verify.models import Mismatch, Span
 
-HARD_KINDS = frozenset({"number", "date", "place", "title", "negation", "antonym", "role"})
+HARD_KINDS = frozenset({"number", "date", "place", "title", "negation", "antonym", "role", "order"})
 """Kinds that contradict an otherwise matching passage; the others only block a "supports"."""
 
 
@@ -26,8 +26,9 @@ class Detection:
     False for a bare pair whose topic the caller chose."""
     counted: set[int] = field(default_factory=set)
     """Indexes of mismatches where both sides count the same thing ("8,000 cases" / "8,030 cases"; "one of several
-    crossing points" / "the only border crossing"; "the first time" / "reaffirmed its support"): that is itself a
-    sign that the passage speaks of the claim's figure."""
+    crossing points" / "the only border crossing"; "the first time" / "reaffirmed its support"; both events of "A
+    after B" found in the passage and ordered the other way): that is itself a sign that the passage speaks of the
+    claim's figure."""
     pinned: set[int] = field(default_factory=set)
     """Indexes of place mismatches of an occasion the passage pins down as the claim's: it names the claim's
     event word and gives that event the claim's date ("held a summit in Singapore in 2018" for "the 2018 summit

@@ -26,6 +26,7 @@ from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
 from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles, ruled_out_spans
 from verify.evidence.names import FullName, NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
+from verify.evidence.order import compare_order, without_dates
 from verify.evidence.slots import calendar_word, find_dates
 from verify.evidence.speakers import exclusive_doer, speaker
 from verify.evidence.surface import surface, uninformative
@@ -218,7 +219,11 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
                         settings), "claim", settings=settings)
     # places, titles and listed states the passage confirmed or contradicted ("North Korea's defence minister")
     placed = compare_places(c, p, found) + compare_titles(c, p, found) + compare_lists(c, p, found) + roles(c, p, found)
-    slot_spans = compare_dates(c, p, found, settings) + compare_figures(c, p, found) + placed
+    # a side of "A before B" that the claim dates itself ("before Japan's defeat in 1945") is a date bound in words:
+    # its date is the defeat's, compared by the order, and its words are not what the passage must hold
+    ordered = compare_order(c, p, found)
+    placed += ordered
+    slot_spans = compare_dates(without_dates(c, ordered), p, found, settings) + compare_figures(c, p, found) + placed
     antonyms(c, p, found)
     how_often(c, p, found)
     how_many(c, p, found)
@@ -277,7 +282,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # A different date, number or place only contradicts when the passage is about the same
         # event: not when it reports a plan, never names the claim's place or person, or gives the
         # claim's words to another speaker.
-        found.keep(lambda i, m: m.kind not in ("date", "number", "place"))
+        found.keep(lambda i, m: m.kind not in ("date", "number", "place", "order"))
     # spans point into the claim as the caller wrote it (same offsets: see ``surface``)
     found.mismatches, found.set_aside = (
         [_on_claim(m, claim) for m in found_list] for found_list in (found.mismatches, found.set_aside))
