@@ -50,3 +50,15 @@ def test_a_name_ruled_out_need_not_be_mentioned_a_name_in_a_denied_act_must():
     assert missing("The talks were hosted by Norway rather than Sweden.", "Norway hosted the talks in May.") == []
     # "refused to join the pact with Sweden": Sweden is part of what the claim says was refused
     assert missing("Norway refused to join the pact with Sweden.", "Norway joined the pact in May.") == ["Sweden"]
+
+
+@pytest.mark.parametrize("passage, contradicts", [
+    # the passage puts the treaty in Vienna: what the claim rules out is stated
+    ("The treaty was signed at a lakeside villa in Vienna.", True),
+    # it names Vienna, but not as where anything was done: a government praising, a city hosting other talks
+    ("The treaty was signed at a lakeside villa, and both Vienna and Bern praised it.", False),
+    ("The treaty was signed at the villa on the lake; Vienna hosted the follow-up talks.", False),
+])
+def test_a_ruled_out_place_is_stated_only_where_the_passage_puts_something_there(passage, contradicts):
+    found, _ = kinds("The treaty was signed at a lakeside villa, not in Vienna.", passage)
+    assert ("negation" in found) is contradicts

@@ -15,7 +15,7 @@ from verify.evidence.cues import ALLEGATION_CUES, ANTONYMS, FIRST_ONLY_RE, FIRST
 from verify.evidence.detection import Detection, span
 from verify.evidence.places import government
 from verify.evidence.slots import calendar_word
-from verify.evidence.text import content_stems
+from verify.evidence.text import canonical, content_stems
 from verify.models import Mismatch
 
 
@@ -25,7 +25,7 @@ def negation(claim: Analysis, passage: Analysis, shared: set[str], found: Detect
     within ``skip`` are left out (the "not Kim" of "it was Putin, not Kim, who ..." when the passage gives the act
     to Putin: a Kim it names is there in another role)."""
     claim_neg = [n for n in claim.negations if n.governs & shared and not any(a <= n.start < b for a, b in skip)
-                 and not _priority(claim.text, n)]
+                 and not _priority(claim.text, n) and not _place_not_stated(claim, passage, n)]
     passage_neg = [n for n in passage.negations if n.governs & shared and not _priority(passage.text, n)]
     if bool(claim_neg) == bool(passage_neg):
         return
@@ -41,6 +41,18 @@ def negation(claim: Analysis, passage: Analysis, shared: set[str], found: Detect
     found.mismatches.append(Mismatch(
         kind="negation", claim=claim_span, passage=span(passage.text, n.start, n.end),
         detail=f"negated in the passage ({n.cue!r}), stated in the claim"))
+
+
+def _place_not_stated(claim: Analysis, passage: Analysis, n) -> bool:
+    """Whether negation ``n`` rules out a place, and only a place ("held at a spaceport, *not in Moscow*"), that the
+    passage puts nothing at: a passage that names Moscow as a government ("both Moscow and Pyongyang") does not say
+    it was held there."""
+    denied = next(((a, b) for a, b in claim.denied if a <= n.start < b), None)
+    ruled = [pl for pl in claim.places if denied and denied[0] <= pl.start < denied[1]]
+    if not ruled or not set(content_stems(claim.text[n.end:denied[1]])) <= {
+            s for pl in ruled for s in content_stems(pl.name)}:
+        return False  # no place, or a denied act with a place in it ("refused to support the war in Ukraine")
+    return not any(canonical(pp.name) == canonical(pl.name) for pl in ruled for pp in passage.places)
 
 
 def ruled_out_spans(claim: Analysis) -> list[tuple[int, int]]:
