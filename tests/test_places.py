@@ -169,3 +169,19 @@ def test_a_place_of_the_occasion_the_passage_pins_down_contradicts_whatever_else
         assert "place" not in [m.kind for m in detect(claim, passage).mismatches], passage
     assert [m.kind for m in detect(claim, "Trump and Kim held a summit in Vietnam in 2018.").mismatches] == [
         "broader_place"]
+
+
+def test_a_state_named_by_another_of_its_names_leaves_a_date_comparable():
+    from verify.evidence.detectors import detect
+    from verify.evidence.places import states_named
+
+    passage = "Latvian Ambassador Anna Ozola opened the trade fair in Tallinn on 15 May."
+    # "Riga's envoy" is Latvia's, which the passage names by its people: the day is compared (the missing "Riga"
+    # still blocks a support)
+    found = detect("Ambassador Anna Ozola, Riga's envoy, opened the trade fair in Tallinn on 14 May.", passage)
+    assert [m.kind for m in found.mismatches] == ["date", "entity"]
+    # another state's capital stays a name the passage lacks: another envoy's fair, perhaps; no date compared
+    found = detect("Ambassador Anna Ozola, Stockholm's envoy, opened the trade fair in Tallinn on 14 May.", passage)
+    assert found.hard == []
+    assert states_named("the Washington Post and Moscow State University") == frozenset()
+    assert states_named("North Korea-Russia ties, the Russian Ambassador") == {"KP", "RU"}

@@ -27,6 +27,7 @@ from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles, ruled_out_spans
 from verify.evidence.names import FullName, NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
 from verify.evidence.order import compare_order, without_dates
+from verify.evidence.places import government, states_named
 from verify.evidence.slots import calendar_word, find_dates
 from verify.evidence.speakers import exclusive_doer, speaker
 from verify.evidence.surface import surface, uninformative
@@ -266,7 +267,9 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # another occasion of the claim's event ("the summit ... last month" for "the 2019 summit"): what the
         # passage says of that one, the opposite word or a negation, says nothing of the claim's
         found.keep(lambda i, m: m.kind not in ("antonym", "negation"))
-    unsure = any(m.kind in ("modality", "entity", "speaker", "namesake") for m in found.mismatches)
+    # a state the passage names by another of its names ("Russian Ambassador" for "Moscow's envoy") leaves it sure
+    unsure = any(m.kind in ("modality", "entity", "speaker", "namesake") and not (
+        m.kind == "entity" and government(m.claim.text) in states_named(seen)) for m in found.mismatches)
     if other_person:
         found.keep(lambda i, m: m.kind not in HARD_KINDS)
     elif found.topic_alignment < settings.min_alignment:

@@ -109,6 +109,36 @@ def government(name: str) -> str | None:
     return found
 
 
+_RUN = re.compile(r"\b[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}")
+
+
+def _people(word: str) -> bool:
+    """Whether ``word`` names a state by its people's adjective ("Russian", "North Korean"), not by the state's or
+    its capital's own name (the "Washington" of "Washington Post" is a newspaper's)."""
+    key = re.sub(r"^the\s+", "", _ascii(canonical(word).strip()))
+    return key not in gazetteer()[0] and key not in _capitals() and government(word) is not None
+
+
+def _state_of_run(run: str) -> str | None:
+    """The state one capitalised run names: as a whole or as a possessive's owner ("Russia's Far East"), or by the
+    people's adjective it opens with ("North Korean leader")."""
+    owner = re.split(r"['’]s?(?:\s|$)", run)[0].strip()
+    if code := government(owner):
+        return code
+    parts = owner.split()
+    return next((government(lead) for n in (2, 1) if len(parts) > n and _people(lead := " ".join(parts[:n]))), None)
+
+
+@lru_cache(maxsize=8192)
+def states_named(text: str) -> frozenset[str]:
+    """The states ``text`` names, by any of the names :func:`government` knows: its country name ("Russia", "Russia's
+    Far East", "North Korea-Russia relations"), its capital written alone ("Moscow"), or its people's adjective
+    leading a name ("Russian Ambassador ...", "North Korean leader"). "Moscow State University" and "Washington Post"
+    name no state."""
+    runs = (run for m in _RUN.finditer(text) for run in re.split(r"-(?=[A-Z])", m.group(0).rstrip(".")))
+    return frozenset(code for run in runs if (code := _state_of_run(run)))
+
+
 _NAME = r"(?:[A-Z][a-zA-Z.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-zA-Z.'’-]*){0,3})"
 _AT = re.compile(r"\b(?i:in|at|inside|near|outside|within)\s+(?i:the\s+)?(?P<name>" + _NAME + r")")
 _TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|s)?|went|came|flew|arrived|"
