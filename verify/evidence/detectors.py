@@ -27,6 +27,7 @@ from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles, ruled_out_spans
 from verify.evidence.names import FullName, NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
 from verify.evidence.order import compare_order, without_dates
+from verify.evidence.owners import compare_owners
 from verify.evidence.places import government, states_named
 from verify.evidence.slots import calendar_word, find_dates
 from verify.evidence.speakers import exclusive_doer, speaker
@@ -220,8 +221,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
                         settings), "claim", settings=settings)
     # places, titles and listed states the passage confirmed or contradicted ("North Korea's defence minister")
     placed = compare_places(c, p, found) + compare_titles(c, p, found) + compare_lists(c, p, found) + roles(c, p, found)
-    # a side of "A before B" that the claim dates itself ("before Japan's defeat in 1945") is a date bound in words:
-    # its date is the defeat's, compared by the order, and its words are not what the passage must hold
+    placed += compare_owners(c.text, p.text, found)  # whose state-run outlet
+    # a side of "A before B" the claim dates itself ("before Japan's defeat in 1945"): a date bound, in words
     ordered = compare_order(c, p, found)
     placed += ordered
     slot_spans = compare_dates(without_dates(c, ordered), p, found, settings) + compare_figures(c, p, found) + placed

@@ -119,7 +119,7 @@ def _people(word: str) -> bool:
     return key not in gazetteer()[0] and key not in _capitals() and government(word) is not None
 
 
-def _state_of_run(run: str) -> str | None:
+def state_of_run(run: str) -> str | None:
     """The state one capitalised run names: as a whole or as a possessive's owner ("Russia's Far East"), or by the
     people's adjective it opens with ("North Korean leader")."""
     owner = re.split(r"['’]s?(?:\s|$)", run)[0].strip()
@@ -136,7 +136,7 @@ def states_named(text: str) -> frozenset[str]:
     leading a name ("Russian Ambassador ...", "North Korean leader"). "Moscow State University" and "Washington Post"
     name no state."""
     runs = (run for m in _RUN.finditer(text) for run in re.split(r"-(?=[A-Z])", m.group(0).rstrip(".")))
-    return frozenset(code for run in runs if (code := _state_of_run(run)))
+    return frozenset(code for run in runs if (code := state_of_run(run)))
 
 
 _NAME = r"(?:[A-Z][a-zA-Z.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-zA-Z.'’-]*){0,3})"
