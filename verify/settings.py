@@ -63,6 +63,12 @@ class EvidenceSettings(BaseModel):
         default=2, ge=1,
         description="years apart at which two dates of a repeatable event (a visit, a meeting) are two occasions, "
                     "not a disagreement ('visited Pyongyang in 2024' / 'in 2000'); one year apart is read as a slip")
+    sequence_gap_factor: float = Field(
+        default=3.0, ge=1,
+        description="how many times further apart or closer than a claim's stated gap ('a month after') the dates of "
+                    "its two events must be before the gap is wrong: 'a year after' against 'a month earlier' is, "
+                    "'roughly two months' against dates a month apart at a month's precision is not "
+                    "(verify.evidence.order)")
     speaker_share: float = Field(
         default=0.6, ge=0, le=1,
         description="share of a claim's reported words ('Kim warned that ...') a passage clause must hold before "

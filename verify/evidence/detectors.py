@@ -223,7 +223,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     placed = compare_places(c, p, found) + compare_titles(c, p, found) + compare_lists(c, p, found) + roles(c, p, found)
     placed += compare_owners(c.text, p.text, found)  # whose state-run outlet
     # a side of "A before B" the claim dates itself ("before Japan's defeat in 1945"): a date bound, in words
-    ordered = compare_order(c, p, found)
+    ordered = compare_order(c, p, found, settings)
     placed += ordered
     slot_spans = compare_dates(without_dates(c, ordered), p, found, settings) + compare_figures(c, p, found) + placed
     antonyms(c, p, found)

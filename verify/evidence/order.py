@@ -23,6 +23,7 @@ from verify.evidence.events import KIND_OF
 from verify.evidence.slots import NUMBER_WORDS, DateSlot
 from verify.evidence.text import PAST_VERBS, content_stems
 from verify.models import Mismatch
+from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30.4, "year": 365.25, "decade": 3652.5}
 _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|several|\d{1,3})"
@@ -42,9 +43,6 @@ _REACH = 200
 _FEW = {"a few": 3, "several": 5}
 _LIGHT = frozenset({"come", "came", "go", "went"})
 """Event words that are mostly light verbs beside a sequence cue ("the exchange comes after ...")."""
-_GAP_FACTOR = 3.0
-"""A stated gap is refuted only by dates that put the events more than this many times further apart or closer
-("a year after" against "a month earlier"); a date of a month's precision cannot judge "roughly two months"."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,8 @@ class Sequence:
 
     first: Side
     second: Side
-    gap: tuple[float, float] | None
+    gap: float | None
+    """The days the text puts between them ("a month": 30.4), None when it says none."""
     cue: tuple[int, int]
 
 
@@ -78,14 +77,13 @@ def _side(text: str, start: int, end: int) -> Side | None:
     return Side(frozenset(stems), events, start, end)
 
 
-def _gap(m: re.Match) -> tuple[float, float] | None:
-    """The days a cue's stated gap may mean: "a month" 0.5-1.5 months' worth widened by :data:`_GAP_FACTOR`."""
+def _gap(m: re.Match) -> float | None:
+    """The days of a cue's stated gap ("a month": 30.4; "several years": five years'), None without one."""
     if not m["offset"]:
         return None
     count = m["count"].lower()
     n = _FEW.get(" ".join(count.split())) or (int(count) if count.isdigit() else NUMBER_WORDS.get(count, 1))
-    days = n * _UNIT_DAYS[m["unit"].lower()]
-    return days / _GAP_FACTOR, days * _GAP_FACTOR
+    return n * _UNIT_DAYS[m["unit"].lower()]
 
 
 def _clause_bounds(breaks: tuple[list[int], list[int]], at: int, length: int) -> tuple[int, int]:
@@ -214,9 +212,10 @@ def _days(a: DateSlot, b: DateSlot) -> tuple[float, float] | None:
     return b0 - a1, b1 - a0
 
 
-def compare_order(claim: Analysis, passage: Analysis, found: Detection) -> list[tuple[int, int]]:
+def compare_order(claim: Analysis, passage: Analysis, found: Detection,
+                  settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> list[tuple[int, int]]:
     """A claim's sequence against the passage's: a mismatch when the passage puts the two events the other way
-    round, or (stating a gap) much further apart or closer than the claim. Returns the spans of the claim's
+    round, or (stating a gap) more than ``settings.sequence_gap_factor`` times further apart or closer. Returns the spans of the claim's
     sides the claim dates itself ("before Japan's defeat in 1945", a date bound written as an event) and of its
     cues ("a month after"): their dates are the sequence's, and their words are not what the passage must hold."""
     claimed = sequences(claim.text, claim.dates)
@@ -239,7 +238,8 @@ def compare_order(claim: Analysis, passage: Analysis, found: Detection) -> list[
             continue
         wrong = order > 0
         if not wrong and seq.gap and days and days[0] >= 0:
-            wrong = days[1] < seq.gap[0] or days[0] > seq.gap[1]
+            factor = settings.sequence_gap_factor
+            wrong = days[1] < seq.gap / factor or days[0] > seq.gap * factor
         if not wrong:
             continue
         a, b = claim.text[first.start:first.end].strip(" ,"), claim.text[second.start:second.end].strip(" ,")
