@@ -153,18 +153,23 @@ def _dated(text: str, dates: tuple[DateSlot, ...]) -> tuple[tuple[DateSlot, Side
     return tuple(out)
 
 
+def _held(side: Side, other: Side, candidate: Side) -> tuple[int, int]:
+    """How many of ``side``'s own words (those ``other`` does not share) and of ``other``'s own ``candidate`` holds."""
+    return len(candidate.stems & (side.stems - other.stems)), len(candidate.stems & (other.stems - side.stems))
+
+
 def _fits(side: Side, other: Side, candidate: Side) -> bool:
     """Whether ``candidate`` (a passage clause) may be the claim's ``side``: it holds an event word of ``side``'s
     own (or one of its kind; two of its own words where it has no listed event word: "approved its funding"), and
     no fewer of ``side``'s own words than of ``other``'s."""
-    own, others = side.stems - other.stems, other.stems - side.stems
+    own, others = _held(side, other, candidate)
     if distinct := side.events - other.events:
         kinds = {KIND_OF[e] for e in distinct}
         if not (candidate.events & distinct or {KIND_OF[e] for e in candidate.events} & kinds):
             return False
-    elif len(candidate.stems & own) < 2:
+    elif own < 2:
         return False
-    return len(candidate.stems & own) >= len(candidate.stems & others)
+    return own >= others
 
 
 def _matches(side: Side, other: Side, candidate: Side) -> bool:
@@ -172,8 +177,8 @@ def _matches(side: Side, other: Side, candidate: Side) -> bool:
     and holds more of ``side``'s own words."""
     if not _fits(side, other, candidate):
         return False
-    own, others = side.stems - other.stems, other.stems - side.stems
-    return not _fits(other, side, candidate) or len(candidate.stems & own) > len(candidate.stems & others)
+    own, others = _held(side, other, candidate)
+    return not _fits(other, side, candidate) or own > others
 
 
 def _date_in(claim: Analysis, side: Side) -> DateSlot | None:
@@ -266,8 +271,8 @@ def _said_order(seq: Sequence, passage: Analysis):
 
 def without_dates(claim: Analysis, spans: list[tuple[int, int]]) -> Analysis:
     """``claim`` without its dates inside ``spans`` (the sides :func:`compare_order` dates; the analysis itself when
-    there are none), for the date detector: "before Japan's defeat in 1945" dates the defeat, not the claim's act."""
-    if not spans:
-        return claim
+    none is inside), for the date detector: "before Japan's defeat in 1945" dates the defeat, not the claim's act."""
     kept = [i for i, d in enumerate(claim.dates) if not any(a <= d.start < b for a, b in spans)]
+    if len(kept) == len(claim.dates):
+        return claim  # most sequences' sides hold no date: no copy of the analysis for every passage
     return replace(claim, dates=tuple(claim.dates[i] for i in kept), date_events=tuple(claim.date_events[i] for i in kept))

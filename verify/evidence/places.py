@@ -69,6 +69,11 @@ def gazetteer(min_population: int = EVIDENCE_DEFAULTS.min_city_population,
     return countries, cities
 
 
+def _key(name: str) -> str:
+    """``name`` as the gazetteer's tables spell their keys: canonical, lower-case ASCII, no leading "the"."""
+    return re.sub(r"^the\s+", "", _ascii(canonical(name).strip()))
+
+
 @lru_cache(maxsize=65536)
 def lookup(name: str, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> tuple[str, str] | None:
     """``(kind, country code)`` of a place name, None when the gazetteer does not know it.
@@ -76,8 +81,7 @@ def lookup(name: str, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> tuple[s
     Cached: :func:`verify.evidence.surface.surface` asks it of the claim's capitalised words for
     every passage the claim is checked against."""
     countries, cities = gazetteer(settings.min_city_population)
-    key = _ascii(canonical(name).strip())
-    key = re.sub(r"^the\s+", "", key)
+    key = _key(name)
     if key in countries:
         return "country", countries[key]
     if key in cities:
@@ -98,35 +102,34 @@ def _capitals() -> dict[str, str]:
 def government(name: str) -> str | None:
     """The country code ``name`` stands for where news writing names a state by its government: the
     country itself ("Russia", "the US") or its capital ("Moscow", "Washington"); None for other names."""
-    key = re.sub(r"^the\s+", "", _ascii(canonical(name).strip()))
-    countries, _ = gazetteer()
-    found = countries.get(key) or _capitals().get(key)
-    if found is None and len(key) > 5:
-        # its people's adjective: "North Korean", "Russian", "Ukrainian", "Japanese", "Chinese", "Israeli"
-        for suffix, back in (("n", ""), ("ian", ""), ("ian", "e"), ("ese", ""), ("ese", "a"), ("i", "")):
-            if key.endswith(suffix) and (found := countries.get(key[: -len(suffix)] + back)):
-                break
-    return found
+    key = _key(name)
+    return gazetteer()[0].get(key) or _capitals().get(key) or _people(key)
+
+
+def _people(key: str) -> str | None:
+    """The country a people's adjective names (a gazetteer key: "north korean", "russian", "ukrainian", "japanese",
+    "chinese", "israeli"); None for other words, a country's or a capital's own name among them."""
+    if len(key) <= 5:
+        return None
+    countries = gazetteer()[0]
+    for suffix, back in (("n", ""), ("ian", ""), ("ian", "e"), ("ese", ""), ("ese", "a"), ("i", "")):
+        if key.endswith(suffix) and (found := countries.get(key[: -len(suffix)] + back)):
+            return found
+    return None
 
 
 _RUN = re.compile(r"\b[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}")
 
 
-def _people(word: str) -> bool:
-    """Whether ``word`` names a state by its people's adjective ("Russian", "North Korean"), not by the state's or
-    its capital's own name (the "Washington" of "Washington Post" is a newspaper's)."""
-    key = re.sub(r"^the\s+", "", _ascii(canonical(word).strip()))
-    return key not in gazetteer()[0] and key not in _capitals() and government(word) is not None
-
-
 def state_of_run(run: str) -> str | None:
     """The state one capitalised run names: as a whole or as a possessive's owner ("Russia's Far East"), or by the
-    people's adjective it opens with ("North Korean leader")."""
+    people's adjective it opens with ("North Korean leader"; not a state's or capital's own name: the "Washington" of
+    "Washington Post" is a newspaper's)."""
     owner = re.split(r"['’]s?(?:\s|$)", run)[0].strip()
     if code := government(owner):
         return code
     parts = owner.split()
-    return next((government(lead) for n in (2, 1) if len(parts) > n and _people(lead := " ".join(parts[:n]))), None)
+    return next((code for n in (2, 1) if len(parts) > n and (code := _people(_key(" ".join(parts[:n]))))), None)
 
 
 @lru_cache(maxsize=8192)
