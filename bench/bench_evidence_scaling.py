@@ -4,11 +4,12 @@ A ratio near 10 is linear; near 100, quadratic. Four readers that once grew fast
 (README, "Evidence cost that grew faster than its input"): ``find_quantities`` on a text of many
 numbers after range marks, ``analyse`` on a text of many dates and figures, the anniversary reader
 on many anniversaries and years, the title reader (since it exists) on many titled people, ``detect`` for a claim in capitals against a corpus name set
-of n names (time a passage), and the name reader on one long sentence of many names. Texts are generated, the same for every tree: run it with another
+of n names (time a passage), the name reader on one long sentence of many names, the order reader (``detect`` for
+a claim of two ordered events against a run-on passage of many cues and dates) and the outlet reader. Texts are generated, the same for every tree: run it with another
 tree first on the path (``PYTHONPATH=/path/to/tree python bench/bench_evidence_scaling.py``) to
 measure that tree's code.
 
-Usage: ``python -m bench.bench_evidence_scaling [--numbers 1000] [--slots 800] [--years 800] [--titles 200] [--names 5000] [--named 200]``.
+Usage: ``python -m bench.bench_evidence_scaling [--numbers 1000] [--slots 800] [--years 800] [--titles 200] [--names 5000] [--named 200] [--ordered 100] [--outlets 200]``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ ANNIVERSARIES = "In 2018 the 70th anniversary of ties was marked; "  # one anniv
 TITLES = "North Korean Foreign Minister Choe Son-hui met Russian Ambassador to North Korea Alexander Matsegora. "
 SHOUTED = "CELEBRATIONS WERE HELD IN MOSCOW FOR 75 YEARS OF TIES."
 NAMED = "Chancellor Scholz and President Biden met Prime Minister Sunak in Berlin, "
+ORDERED = "the ferry left after the storm passed and the crew returned before the port closed in March 2001 "
+OUTLETS = "Officials From The State Department Said State Media Official Sources Reported Television Crews Arrived, "
 
 
 def _seconds(run: Callable[[], object], rounds: int = 3) -> float:
@@ -76,6 +79,29 @@ def _names(n: int) -> float:
     return _seconds(lambda: _claim_names(text, None), rounds=1)
 
 
+def _ordered(n: int) -> float:
+    """Seconds of one ``detect`` for a claim of two ordered events against a run-on passage of n clauses, each with
+    a sequence cue and a date (the order reader's sides reach a bounded stretch; its breaks are read once a text)."""
+    from verify.evidence.order import sequences  # since the order reader (absent from older trees)
+
+    claim = "The museum director resigned before the city council cut the arts budget."
+    text = ORDERED * n + "The museum director resigned after the council cut the arts budget."
+
+    def run():
+        clear_cache()
+        sequences.cache_clear()
+        detect(claim, text)
+    return _seconds(run, rounds=1)
+
+
+def _outlets(n: int) -> float:
+    """Seconds to read the state-run outlets of a text of n clauses of capitalised words and outlet words."""
+    from verify.evidence.owners import outlets  # since the outlet reader (absent from older trees)
+
+    text = OUTLETS * n
+    return _seconds(lambda: outlets.__wrapped__(text), rounds=1)
+
+
 def _shouted(n: int) -> float:
     """Seconds of one passage's ``detect`` for a claim in capitals, with n corpus names (median of 5 passes of 40)."""
     corpus = frozenset(f"name{i:06d}" for i in range(n)) | {"moscow", "pyongyang", "kim", "putin"}
@@ -103,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--titles", type=int, default=200, help="people with titles, smaller text. Defaults to 200")
     parser.add_argument("--names", type=int, default=5000, help="corpus names, smaller set. Defaults to 5000")
     parser.add_argument("--named", type=int, default=200, help="clauses of four names in one sentence, smaller text. Defaults to 200")
+    parser.add_argument("--ordered", type=int, default=100, help="clauses with a sequence cue and a date in one passage, "
+                        "smaller text. Defaults to 100")
+    parser.add_argument("--outlets", type=int, default=200, help="clauses of capitalised and outlet words, smaller text. "
+                        "Defaults to 200")
     args = parser.parse_args(argv)
     analyse("warm-up in Moscow")  # the gazetteer and word lists load outside the timings
     rows = [("find_quantities, numbers after range marks", args.numbers, _quantities, "s"),
@@ -110,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
             ("anniversaries and years in one text", args.years, _anniversaries, "s"),
             ("find_titles, people with offices in one text", args.titles, _titles, "s"),
             ("detect, claim in capitals, a passage vs corpus names", args.names, _shouted, "ms"),
-            ("claim_names, clauses of names in one sentence", args.named, _names, "s")]
+            ("claim_names, clauses of names in one sentence", args.named, _names, "s"),
+            ("detect, two ordered events vs a run-on passage", args.ordered, _ordered, "s"),
+            ("outlets, capitalised and outlet words in one text", args.outlets, _outlets, "s")]
     print(f"{'reader':<52} {'n':>8} {'at n':>10} {'at 10n':>10} {'ratio':>7}")
     for label, n, measure, unit in rows:
         small, large = measure(n), measure(10 * n)
