@@ -28,7 +28,7 @@ from verify.evidence.meaning import antonyms, context_modality, first_only, moda
 from verify.evidence.names import FullName, NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
 from verify.evidence.order import compare_order, without_dates
 from verify.evidence.owners import compare_owners
-from verify.evidence.places import government, states_named
+from verify.evidence.places import government, state_said_otherwise, states_named
 from verify.evidence.slots import calendar_word, find_dates
 from verify.evidence.speakers import exclusive_doer, speaker
 from verify.evidence.surface import surface, uninformative
@@ -173,8 +173,8 @@ def _entities(claim, passage, passage_and_context, found: Detection, names: froz
             said = _outside_other_names(said, tokens, text_names)
         if said:
             continue  # "Bulgarian" mentions Bulgaria
-        if any(_spelled_in(t, have, settings) for t in tokens):
-            continue  # "Blagoveschensk" for "Blagoveshchensk": one name, spelled two ways
+        if any(_spelled_in(t, have, settings) for t in tokens) or state_said_otherwise(claim, s, e, passage_and_context):
+            continue  # "Blagoveschensk" for "Blagoveshchensk"; "Washington warned" against "the US stressed"
         found.mismatches.append(Mismatch(kind="entity", claim=span(claim, s, e), passage=None,
                                          detail=f"passage does not mention {name!r}"))
     return other_person

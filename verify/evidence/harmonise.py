@@ -10,6 +10,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from verify.evidence.places import in_place_role, state_runs
 from verify.evidence.slots import calendar_word, find_dates, find_quantities, quantity_agrees, same_measure
 from verify.evidence.text import PAST_VERBS, canonical, fold
 
@@ -62,12 +63,38 @@ def harmonise(claim: str, passage: str, anchor: date | None = None) -> str | Non
         old, new = claim[start:q.unit_end], passage[p.start:p.unit_end]
         if canonical(old) != canonical(new):
             edits.append((start, q.unit_end, new))
+    edits += _states_renamed(claim, passage)
     if not edits:
         return None
     out = claim
     for start, end, text in sorted(edits, reverse=True):
         out = out[:start] + text + out[end:]
     return out
+
+
+def _states_renamed(claim: str, passage: str) -> list[tuple[int, int, str]]:
+    """The claim's names of states the passage names otherwise ("Washington and Seoul warned" against "The US and South
+    Korea ... stressed"), as edits to the passage's names. The model reads a capital against its country as two
+    parties; the detectors know them for one. A name in a place's role ("held in Moscow", "a visit to Russia") is a
+    place, not the state, on either side: it is left for the place comparison, and a country is never rewritten as
+    a city the passage puts something in ("16 cases in Cameroon" is not "6 in Yaoundé")."""
+    theirs: dict[str, str] = {}
+    for start, end, code in state_runs(passage):
+        if in_place_role(passage, start):
+            continue  # "6 in Yaoundé": the city, not the government of Cameroon
+        the = "the " if re.search(r"\bthe\s+$", passage[:start], re.IGNORECASE) else ""
+        theirs.setdefault(code, the + passage[start:end])
+    edits = []
+    for start, end, code in state_runs(claim):
+        name, other = claim[start:end], theirs.get(code)
+        if other is None or re.search(r"\b" + re.escape(fold(name)) + r"\b", fold(passage)):
+            continue
+        if in_place_role(claim, start):
+            continue
+        if other.startswith("the ") and (start == 0 or re.search(r"\bthe\s+$", claim[:start], re.IGNORECASE)):
+            other = other[4:] if start else "The " + other[4:]
+        edits.append((start, end, other))
+    return edits
 
 
 _NO_ONE_BEFORE = re.compile(

@@ -142,6 +142,39 @@ def states_named(text: str) -> frozenset[str]:
     return frozenset(code for run in runs if (code := state_of_run(run)))
 
 
+def state_runs(text: str) -> list[tuple[int, int, str]]:
+    """Where ``text`` names a state by its country's name or its capital ("Moscow", "the US", "Russia's"): each as
+    ``(start, end, code)``, the span without a leading "the" or a possessive's "'s". People's adjectives ("Russian") are not listed: they
+    cannot stand in for the state's name in a sentence."""
+    found = []
+    for m in _RUN.finditer(text):
+        at = m.start()
+        for run in re.split(r"(-(?=[A-Z]))", m.group(0).rstrip(".")):
+            owner = re.split(r"['’]s?(?:\s|$)", run)[0].strip()
+            lead = len(the.group(0)) if (the := re.match(r"the\s+", owner, re.IGNORECASE)) else 0
+            key = _key(owner)
+            if owner[lead:] and (code := gazetteer()[0].get(key) or _capitals().get(key)):
+                found.append((at + lead, at + len(owner), code))
+            at += len(run)
+    return found
+
+
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|into|inside|outside|across|via|towards?|visit(?:s|ed|ing)?)\s+"
+                           r"(?:the\s+)?$", re.IGNORECASE)
+
+
+def in_place_role(text: str, start: int) -> bool:
+    """Whether the name at ``start`` is a place there ("held in Moscow", "a visit to Russia"), not a state acting."""
+    return bool(_PLACE_BEFORE.search(text[max(0, start - 40):start]))
+
+
+def state_said_otherwise(claim: str, start: int, end: int, text: str) -> bool:
+    """Whether ``claim[start:end]`` names a state acting (by its country's name or its capital, not in a place's
+    role) that ``text`` names by another of its names: "Washington warned" against "the US stressed"."""
+    whole = [code for a, b, code in state_runs(claim[start:end]) if a == 0 and b == end - start]
+    return bool(whole) and not in_place_role(claim, start) and whole[0] in states_named(text)
+
+
 _NAME = r"(?:[A-Z][a-zA-Z.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-zA-Z.'’-]*){0,3})"
 _AT = re.compile(r"\b(?i:in|at|inside|near|outside|within)\s+(?i:the\s+)?(?P<name>" + _NAME + r")")
 _TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|s)?|went|came|flew|arrived|"
