@@ -99,3 +99,5 @@ Ordinal uses ("the first season", "the first half") and the adverb "only" ("exis
 are not such claims."""
 FIRST_SAID = re.compile(r"\b(first|initially|originally|originated|originating|began|begun|earliest|"
                          r"inaugural|debut|debuted|pioneer|pioneered|never before)\b")
+ONLY_SAID = re.compile(r"\b(only|sole|solely|lone)\b")
+"""A passage (lower case) saying "the only" in any of its words: "the sole crossing" is "the only crossing"."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from verify.evidence.analysis import Analysis, analyse
-from verify.evidence.cues import ALLEGATION_CUES, ANTONYMS, FIRST_ONLY_RE, FIRST_SAID
+from verify.evidence.cues import ALLEGATION_CUES, ANTONYMS, FIRST_ONLY_RE, FIRST_SAID, ONLY_SAID
 from verify.evidence.detection import Detection, span
 from verify.evidence.places import government
 from verify.evidence.slots import calendar_word
@@ -173,6 +173,8 @@ def first_only(claim: str, passage_and_context: str, found: Detection) -> None:
     said = passage_and_context.lower()
     if record.word == "first" and FIRST_SAID.search(said):
         return  # "originated in Wuhan", "initially", "the earliest": a first, in other words
+    if record.word in ("only", "sole") and ONLY_SAID.search(said):
+        return  # "the sole crossing" for "the only crossing"
     if not record.said.search(said):
         found.mismatches.append(Mismatch(kind="first_only", claim=span(claim, record.start, record.end), passage=None,
                                          detail=f"passage does not say {record.phrase!r}"))
