@@ -42,7 +42,7 @@ from verify.evidence.titles import Title, find_titles
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 Role = Literal["claim", "passage"]
-ANALYSIS_VERSION = 17
+ANALYSIS_VERSION = 18
 """Bumped when what :func:`analyse` records changes (a stored analysis from another version is stale)."""
 
 
@@ -243,10 +243,16 @@ def denied_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+_REFERENCE = re.compile(r"(?<=\w)\s+(?:before|after|until|till|since|prior\s+to)\s", re.IGNORECASE)
+"""Where a negated act's time of reference begins: "had never met Putin *before their summit*" denies a meeting before
+the summit, not the summit; the words after it are not what the cue governs. A cue straight before it ("never before
+seen") governs what follows."""
+
+
 def _negations(text: str) -> tuple[Negation, ...]:
     out = []
     for m in _negation_cues(text):
-        clause = re.split(r"[,;:()]|\s(?:and|but|while|whereas)\s", text[m.end():m.end() + 80])[0]
+        clause = _REFERENCE.split(re.split(r"[,;:()]|\s(?:and|but|while|whereas)\s", text[m.end():m.end() + 80])[0])[0]
         after = [w for w in words(canonical(clause)) if w not in STOPWORDS][:4]
         out.append(Negation(m.start(), m.end(), m.group(0), frozenset(stem(w) for w in after)))
     return tuple(out)
