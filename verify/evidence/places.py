@@ -142,10 +142,11 @@ def states_named(text: str) -> frozenset[str]:
     return frozenset(code for run in runs if (code := state_of_run(run)))
 
 
-def state_runs(text: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=8192)
+def state_runs(text: str) -> tuple[tuple[int, int, str], ...]:
     """Where ``text`` names a state by its country's name or its capital ("Moscow", "the US", "Russia's"): each as
     ``(start, end, code)``, the span without a leading "the" or a possessive's "'s". People's adjectives ("Russian") are not listed: they
-    cannot stand in for the state's name in a sentence."""
+    cannot stand in for the state's name in a sentence. Cached: a check reads a passage's for each claim it judges."""
     found = []
     for m in _RUN.finditer(text):
         at = m.start()
@@ -156,7 +157,7 @@ def state_runs(text: str) -> list[tuple[int, int, str]]:
             if owner[lead:] and (code := gazetteer()[0].get(key) or _capitals().get(key)):
                 found.append((at + lead, at + len(owner), code))
             at += len(run)
-    return found
+    return tuple(found)
 
 
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|into|inside|outside|across|via|towards?|visit(?:s|ed|ing)?)\s+"
