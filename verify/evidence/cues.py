@@ -89,6 +89,10 @@ to something not yet done ("Kim wished Russia victory"), so a plan or a "will" i
 Russia will be victorious") does not overstate it, and the one who holds it is part of what it says."""
 HEDGE_RE = re.compile(r"\b(would|may|might|could|likely to|possible|possibly|is to|are to)\b")  # "May" is a month
 """A claim with one of these (or a plan cue) is itself modal: a plan in the passage cannot overstate it."""
+SPECULATION_RE = re.compile(r"\b(?:speculat\w*|suspect(?:s|ed)?|likely|possibl[ey]|may|might|could|would|"
+                            r"reportedly|allegedly|alleged|rumou?red|believed to)\b")
+"""A passage that only guesses at something ("experts speculated that they likely discussed arms transfers"; "may" in
+lower case: "May" is a month): it does not state it, so it cannot be what a claim's denial is denied by."""
 FIRST_ONLY_RE = re.compile(
     r"\b((?:the|its|his|her|their)\s+(?:very\s+)?(?:first|only|sole)\b(?!\s+(?:season|half|quarter|week|day|month|year|"
     r"round|part|episode|phase|stage|step|place|two|three|of)\b)|for the first time|first[- ]ever|"

@@ -28,7 +28,7 @@ from verify.evidence.meaning import antonyms, context_modality, first_only, moda
 from verify.evidence.names import FullName, NameSet, claim_names, contains_run, is_rival, name_tokens, names_in
 from verify.evidence.order import compare_order, without_dates
 from verify.evidence.owners import compare_owners
-from verify.evidence.places import government, state_said_otherwise, states_named
+from verify.evidence.places import government, stand_in_stems, state_said_otherwise, states_named
 from verify.evidence.slots import calendar_word, find_dates
 from verify.evidence.speakers import exclusive_doer, speaker
 from verify.evidence.surface import surface, uninformative
@@ -70,17 +70,14 @@ def _spelled_in(token: str, words: set[str], settings: EvidenceSettings) -> bool
         token, words, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_name_score) is not None
 
 
-def _held(claim_stems: list[str], passage: Analysis, named: set[str], settings: EvidenceSettings) -> set[str]:
+def _held(claim_stems: list[str], passage: Analysis, named: set[str], settings: EvidenceSettings,
+          claim: str) -> set[str]:
     """The ``claim_stems`` the passage holds: a name's stem also when the passage spells it another way, as the
-    name check reads it (:func:`_spelled_in`)."""
-    have = set(passage.stems)
+    name check reads it (:func:`_spelled_in`), and the ``claim``'s name of a state acting that the passage names
+    otherwise ("Pyongyang and Moscow" against "Russia ... with North Korea": :func:`places.stand_in_stems`)."""
+    have = set(passage.stems) | stand_in_stems(claim, passage.text)
     held = set(claim_stems) & have
     return held | {s for s in set(claim_stems) - held if s in named and _spelled_in(s, have, settings)}
-
-
-def _topic_alignment(claim_stems: list[str], passage: Analysis, named: set[str], settings: EvidenceSettings) -> float:
-    """The share of ``claim_stems`` the passage (with what it leans on) holds."""
-    return len(_held(claim_stems, passage, named, settings)) / len(claim_stems) if claim_stems else 0.0
 
 
 def _outside_other_names(said: list[str], tokens: list[str], text_names: tuple[Counter, list[list[str]]]) -> list[str]:
@@ -240,13 +237,14 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     claim_stems = [s for s in dict.fromkeys(c.stems) if s not in ignore]
     named = {stem(w) for n, _, _ in claim_names(c.text, names if names is not None else names_in(c.text) | names_in(full))
              for w in words(canonical(n))}
-    shared = _held(claim_stems, p, named, settings)
+    shared = _held(claim_stems, p, named, settings, c.text)
     found.alignment = len(shared) / len(claim_stems) if claim_stems else 0.0
     topic = p
     if context and p.dependent and context.find(passage) > 0:
         # "These letters marked the 75th anniversary": what they are is in the sentences before
         topic = analyse(context[: context.find(passage)] + passage, settings=settings)
-    found.topic_alignment = found.alignment if topic is p else _topic_alignment(claim_stems, topic, named, settings)
+    held = shared if topic is p else _held(claim_stems, topic, named, settings, c.text)  # with what it leans on
+    found.topic_alignment = len(held) / len(claim_stems) if claim_stems else 0.0
     # "it was Lavrov, not Choe, who called for ...": whom the passage gives the act to
     doer = exclusive_doer(c.text, passage, found, settings)
     ruled_out = ruled_out_spans(c)

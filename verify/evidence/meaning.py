@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from verify.evidence.analysis import Analysis, analyse
-from verify.evidence.cues import ALLEGATION_CUES, ANTONYMS, FIRST_ONLY_RE, FIRST_SAID, ONLY_SAID
+from verify.evidence.cues import ALLEGATION_CUES, ANTONYMS, FIRST_ONLY_RE, FIRST_SAID, ONLY_SAID, SPECULATION_RE
 from verify.evidence.detection import Detection, span
 from verify.evidence.places import government
 from verify.evidence.slots import calendar_word
@@ -30,6 +30,8 @@ def negation(claim: Analysis, passage: Analysis, shared: set[str], found: Detect
     if bool(claim_neg) == bool(passage_neg):
         return
     if claim_neg:
+        if SPECULATION_RE.search(passage.text):
+            return  # "experts speculated that they likely discussed ...": guessed at, not stated
         n = claim_neg[0]
         found.mismatches.append(Mismatch(
             kind="negation", claim=span(claim.text, n.start, n.end), passage=None,
