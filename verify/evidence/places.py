@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from verify.evidence.text import canonical, fold
+from verify.evidence.text import canonical, fold, stem, words
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 Relation = Literal["same", "inside", "contains", "different", "unknown"]
@@ -234,8 +234,6 @@ def stand_in_stems(claim: str, text: str) -> frozenset[str]:
     """The word stems of the claim's names of states acting (not in a place's role) that ``text`` names by any of the
     state's names: "Pyongyang and Moscow established relations" against "Russia ... forged ties with North Korea"
     holds "pyongyang" and "moscow"."""
-    from verify.evidence.text import canonical, stem, words
-
     named = states_named(text)
     return frozenset(stem(w) for a, b, code in state_runs(claim) if code in named and not in_place_role(claim, a)
                      for w in words(canonical(claim[a:b])))
