@@ -5,11 +5,13 @@ A ratio near 10 is linear; near 100, quadratic. Four readers that once grew fast
 numbers after range marks, ``analyse`` on a text of many dates and figures, the anniversary reader
 on many anniversaries and years, the title reader (since it exists) on many titled people, ``detect`` for a claim in capitals against a corpus name set
 of n names (time a passage), the name reader on one long sentence of many names, the order reader (``detect`` for
-a claim of two ordered events against a run-on passage of many cues and dates) and the outlet reader. Texts are generated, the same for every tree: run it with another
+a claim of two ordered events against a run-on passage of many cues and dates), the outlet reader, and the model's
+reading of a claim in a passage's names of states (``judged`` against a passage of many states named by country and
+capital). Texts are generated, the same for every tree: run it with another
 tree first on the path (``PYTHONPATH=/path/to/tree python bench/bench_evidence_scaling.py``) to
 measure that tree's code.
 
-Usage: ``python -m bench.bench_evidence_scaling [--numbers 1000] [--slots 800] [--years 800] [--titles 200] [--names 5000] [--named 200] [--ordered 100] [--outlets 200]``.
+Usage: ``python -m bench.bench_evidence_scaling [--numbers 1000] [--slots 800] [--years 800] [--titles 200] [--names 5000] [--named 200] [--ordered 100] [--outlets 200] [--states 200]``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ TITLES = "North Korean Foreign Minister Choe Son-hui met Russian Ambassador to N
 SHOUTED = "CELEBRATIONS WERE HELD IN MOSCOW FOR 75 YEARS OF TIES."
 NAMED = "Chancellor Scholz and President Biden met Prime Minister Sunak in Berlin, "
 ORDERED = "the ferry left after the storm passed and the crew returned before the port closed in March 2001 "
+STATES = "officials in the US said that Moscow and the Kremlin met Japan's envoy, "
 OUTLETS = "Officials From The State Department Said State Media Official Sources Reported Television Crews Arrived, "
 
 
@@ -102,6 +105,22 @@ def _outlets(n: int) -> float:
     return _seconds(lambda: outlets.__wrapped__(text), rounds=1)
 
 
+def _states(n: int) -> float:
+    """Seconds of the model's reading of a claim naming states by their capitals against a passage of n clauses that
+    name states by country and capital (the claim rewritten in the passage's names; each name's look back bounded)."""
+    from verify.evidence.harmonise import judged
+    from verify.evidence.places import state_runs, states_named  # since the state names (absent from older trees)
+
+    claim = "Washington and Tokyo warned Moscow of sanctions."
+    text = STATES * n
+
+    def run():
+        state_runs.cache_clear()
+        states_named.cache_clear()
+        judged(claim, text)
+    return _seconds(run, rounds=1)
+
+
 def _shouted(n: int) -> float:
     """Seconds of one passage's ``detect`` for a claim in capitals, with n corpus names (median of 5 passes of 40)."""
     corpus = frozenset(f"name{i:06d}" for i in range(n)) | {"moscow", "pyongyang", "kim", "putin"}
@@ -131,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--named", type=int, default=200, help="clauses of four names in one sentence, smaller text. Defaults to 200")
     parser.add_argument("--ordered", type=int, default=100, help="clauses with a sequence cue and a date in one passage, "
                         "smaller text. Defaults to 100")
+    parser.add_argument("--states", type=int, default=200, help="clauses naming states by country and capital, "
+                        "smaller text. Defaults to 200")
     parser.add_argument("--outlets", type=int, default=200, help="clauses of capitalised and outlet words, smaller text. "
                         "Defaults to 200")
     args = parser.parse_args(argv)
@@ -142,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             ("detect, claim in capitals, a passage vs corpus names", args.names, _shouted, "ms"),
             ("claim_names, clauses of names in one sentence", args.named, _names, "s"),
             ("detect, two ordered events vs a run-on passage", args.ordered, _ordered, "s"),
-            ("outlets, capitalised and outlet words in one text", args.outlets, _outlets, "s")]
+            ("outlets, capitalised and outlet words in one text", args.outlets, _outlets, "s"),
+            ("judged, a claim in a passage's names of states", args.states, _states, "s")]
     print(f"{'reader':<52} {'n':>8} {'at n':>10} {'at 10n':>10} {'ratio':>7}")
     for label, n, measure, unit in rows:
         small, large = measure(n), measure(10 * n)

@@ -87,10 +87,12 @@ ATTITUDE_RE = re.compile(r"\b(?:hope[ds]?|hoping|wish(?:e[ds])?|wishing|vow(?:ed
 """A verb that reports what someone hopes, wishes, vows, urges or warns of: a claim with one states an attitude
 to something not yet done ("Kim wished Russia victory"), so a plan or a "will" in the passage ("Kim hoped that
 Russia will be victorious") does not overstate it, and the one who holds it is part of what it says."""
-HEDGE_RE = re.compile(r"\b(would|may|might|could|likely to|possible|possibly|is to|are to)\b")  # "May" is a month
+_MAYBE = "would|may|might|could"
+"""Modal verbs of what may be, in lower case ("May" is a month): one list for hedged claims and guessed passages."""
+HEDGE_RE = re.compile(rf"\b({_MAYBE}|likely to|possible|possibly|is to|are to)\b")
 """A claim with one of these (or a plan cue) is itself modal: a plan in the passage cannot overstate it."""
-SPECULATION_RE = re.compile(r"\b(?:speculat\w*|suspect(?:s|ed)?|likely|possibl[ey]|may|might|could|would|"
-                            r"reportedly|allegedly|alleged|rumou?red|believed to)\b")
+SPECULATION_RE = re.compile(rf"\b(?:speculat\w*|suspect(?:s|ed)?|likely|possibl[ey]|{_MAYBE}|"
+                            rf"{'|'.join(sorted(ALLEGATION_CUES))}|rumou?red|believed to)\b")
 """A passage that only guesses at something ("experts speculated that they likely discussed arms transfers"; "may" in
 lower case: "May" is a month): it does not state it, so it cannot be what a claim's denial is denied by."""
 FIRST_ONLY_RE = re.compile(

@@ -82,19 +82,27 @@ def _states_renamed(claim: str, passage: str) -> list[tuple[int, int, str]]:
     for start, end, code in state_runs(passage):
         if in_place_role(passage, start):
             continue  # "6 in Yaoundé": the city, not the government of Cameroon
-        the = "the " if re.search(r"\bthe\s+$", passage[:start], re.IGNORECASE) else ""
-        theirs.setdefault(code, the + passage[start:end])
+        theirs.setdefault(code, ("the " if _the_before(passage, start) else "") + passage[start:end])
     edits = []
+    folded = fold(passage)
     for start, end, code in state_runs(claim):
         name, other = claim[start:end], theirs.get(code)
-        if other is None or re.search(r"\b" + re.escape(fold(name)) + r"\b", fold(passage)):
+        if other is None or re.search(r"\b" + re.escape(fold(name)) + r"\b", folded):
             continue
         if in_place_role(claim, start):
             continue
-        if other.startswith("the ") and (start == 0 or re.search(r"\bthe\s+$", claim[:start], re.IGNORECASE)):
+        if other.startswith("the ") and (start == 0 or _the_before(claim, start)):
             other = other[4:] if start else "The " + other[4:]
         edits.append((start, end, other))
     return edits
+
+
+_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+
+
+def _the_before(text: str, start: int) -> bool:
+    """Whether "the" stands right before ``start`` (read back a bounded stretch: linear in a long text)."""
+    return _THE.search(text, max(0, start - 40), start) is not None
 
 
 _NO_ONE_BEFORE = re.compile(

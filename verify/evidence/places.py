@@ -103,7 +103,12 @@ def government(name: str) -> str | None:
     """The country code ``name`` stands for where news writing names a state by its government: the
     country itself ("Russia", "the US") or its capital ("Moscow", "Washington"); None for other names."""
     key = _key(name)
-    return gazetteer()[0].get(key) or _capitals().get(key) or _people(key)
+    return _state_name(key) or _people(key)
+
+
+def _state_name(key: str) -> str | None:
+    """The country code of a gazetteer key that is a country's own name or its capital's; None for other keys."""
+    return gazetteer()[0].get(key) or _capitals().get(key)
 
 
 def _people(key: str) -> str | None:
@@ -121,11 +126,16 @@ def _people(key: str) -> str | None:
 _RUN = re.compile(r"\b[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}")
 
 
+def _owner(run: str) -> str:
+    """A capitalised run without a possessive's "'s" and what follows it ("Russia's Far East" -> "Russia")."""
+    return re.split(r"['’]s?(?:\s|$)", run)[0].strip()
+
+
 def state_of_run(run: str) -> str | None:
     """The state one capitalised run names: as a whole or as a possessive's owner ("Russia's Far East"), or by the
     people's adjective it opens with ("North Korean leader"; not a state's or capital's own name: the "Washington" of
     "Washington Post" is a newspaper's)."""
-    owner = re.split(r"['’]s?(?:\s|$)", run)[0].strip()
+    owner = _owner(run)
     if code := government(owner):
         return code
     parts = owner.split()
@@ -145,16 +155,16 @@ def states_named(text: str) -> frozenset[str]:
 @lru_cache(maxsize=8192)
 def state_runs(text: str) -> tuple[tuple[int, int, str], ...]:
     """Where ``text`` names a state by its country's name or its capital ("Moscow", "the US", "Russia's"): each as
-    ``(start, end, code)``, the span without a leading "the" or a possessive's "'s". People's adjectives ("Russian") are not listed: they
-    cannot stand in for the state's name in a sentence. Cached: a check reads a passage's for each claim it judges."""
+    ``(start, end, code)``, the span without a leading "the" or a possessive's "'s". People's adjectives ("Russian")
+    are not listed: they cannot stand in for the state's name in a sentence. Cached: a check reads a passage's for each
+    claim it judges."""
     found = []
     for m in _RUN.finditer(text):
         at = m.start()
         for run in re.split(r"(-(?=[A-Z]))", m.group(0).rstrip(".")):
-            owner = re.split(r"['’]s?(?:\s|$)", run)[0].strip()
+            owner = _owner(run)
             lead = len(the.group(0)) if (the := re.match(r"the\s+", owner, re.IGNORECASE)) else 0
-            key = _key(owner)
-            if owner[lead:] and (code := gazetteer()[0].get(key) or _capitals().get(key)):
+            if owner[lead:] and (code := _state_name(_key(owner))):
                 found.append((at + lead, at + len(owner), code))
             at += len(run)
     return tuple(found)
@@ -166,7 +176,7 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|into|inside|outside|across|
 
 def in_place_role(text: str, start: int) -> bool:
     """Whether the name at ``start`` is a place there ("held in Moscow", "a visit to Russia"), not a state acting."""
-    return bool(_PLACE_BEFORE.search(text[max(0, start - 40):start]))
+    return bool(_PLACE_BEFORE.search(text, max(0, start - 40), start))  # a bounded look back: linear in a long text
 
 
 def state_said_otherwise(claim: str, start: int, end: int, text: str) -> bool:
