@@ -27,8 +27,14 @@ def test_gazetteer_knows_cities_and_countries_and_their_aliases():
 
 @pytest.mark.parametrize("text, expected", [
     ("Celebrations were held in Moscow.", [("Moscow", "city", "RU")]),
-    ("Kim traveled to Russia's Far East in September.", [("Russia", "country", "RU")]),
-    ("the summit held at Russia's Vostochny spaceport", [("Russia", "country", "RU")]),
+    # a region the gazetteer does not list, written as its country's, is a place inside that country
+    ("Kim traveled to Russia's Far East in September.", [("Russia's Far East", "region", "RU")]),
+    ("the summit held at Russia's Vostochny spaceport", [("Russia's Vostochny spaceport", "region", "RU")]),
+    ("The probe was launched at Japan's Tanegashima Space Center.", [("Japan", "country", "JP")]),
+    ("the talks in China's Hainan Province", [("China's Hainan Province", "region", "CN")]),
+    # a city of the country is the city; an office is no region
+    ("the talks in Russia's Vladivostok", [("Russia", "country", "RU")]),
+    ("a visit to Russia's Defense Ministry", [("Russia", "country", "RU")]),
     ("Kim's rare visit to Moscow a month earlier", [("Moscow", "city", "RU")]),
     ("In Pyongyang, the two sides met.", [("Pyongyang", "city", "KP")]),
     # a capital named for its government is no place
@@ -45,6 +51,38 @@ def test_containment():
     assert relation(city, country) == "contains"     # "in Vladivostok" is not confirmed by "in Russia"
     assert relation(city, other_city) == "different"
     assert relation(country, other_city) == "different"
+
+
+def test_a_region_of_a_country_against_its_cities():
+    capital, city, region, country = (find_places(t)[0] for t in (
+        "in Tokyo", "in Osaka", "at Japan's Tanegashima spaceport", "in Japan"))
+    assert relation(capital, region) == "different" == relation(region, capital)  # news names a region away from it
+    assert relation(city, region) == "unknown" == relation(region, city)  # the gazetteer cannot tell: not compared
+    assert relation(country, region) == "inside" and relation(region, country) == "contains"
+    assert relation(region, find_places("at Russia's Vostochny spaceport")[0]) == "different"
+
+
+# Class 2 (places), written for this test: the claim's capital against a region of its country that the passage
+# gives the same event, the gazetteer listing neither the region nor the spaceport.
+@pytest.mark.parametrize("claim, passage, place", [
+    ("The launch ceremony took place in Tokyo.", "The launch ceremony took place at Japan's Tanegashima spaceport.",
+     "Japan's Tanegashima spaceport"),
+    ("For their March summit, the two presidents met in Beijing.",
+     "The two presidents travelled to China's Far West in March for a summit.", "China's Far West"),
+])
+def test_a_region_of_the_capitals_country_contradicts_the_capital(claim, passage, place):
+    found = detect(claim, passage)
+    [m] = [m for m in found.mismatches if m.kind == "place"]
+    assert m.passage.text == place and m in found.hard
+
+
+def test_a_region_that_may_hold_the_city_is_not_compared():
+    found = detect("The two presidents held their summit in Vladivostok.",
+                   "The two presidents travelled to Russia's Far East for a summit.")
+    assert not [m for m in found.mismatches if m.kind in ("place", "broader_place")]
+    found = detect("The two presidents held their summit in Russia.",
+                   "The two presidents travelled to Russia's Far East for a summit.")
+    assert found.agreed["place"] == 1 and not found.mismatches
 
 
 def test_a_different_place_for_the_same_event_is_a_place_mismatch():

@@ -185,7 +185,9 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
             found.saw_event(False)
             continue
         # a place is compared only for an event both texts name (a wrong place is a strong claim)
-        candidates = [(pp, same, relation(cp, pp), pe) for pp, same, pe in candidates if same is True]
+        # (a city and a region of its country the gazetteer cannot place are not compared)
+        candidates = [(pp, same, rel, pe) for pp, same, pe in candidates
+                      if same is True and (rel := relation(cp, pp)) != "unknown"]
         if not candidates:
             continue
         found.claim_slots += 1
@@ -210,7 +212,8 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
             # the passage names the claim's place too ("concerns in the United States that ... Russia's
             # presence in Ukraine"): which of its places the event belongs to is not sure enough to contradict
             continue
-        pp, same, _, pe = max(candidates, key=lambda x: x[1] is True)
+        # the place of the passage's event the claim names by its word ("the summit held at ..." for a summit)
+        pp, same, _, pe = max(candidates, key=lambda x: bool(ce.words & x[3].words))
         found.saw_event(same)
         compared.append((cp.start, cp.end))
         if _same_occasion(claim, passage, ce, pe):

