@@ -186,6 +186,18 @@ def test_a_date_written_without_its_year_takes_the_texts_year(anchor, occasions)
     assert found.other_occasion == occasions and (not dates(found) if occasions else True)
 
 
+@pytest.mark.parametrize("claim, occasion", [
+    ("Kim Jong Un held a summit with Putin during an April 2019 visit to Russia.", True),
+    ("Kim Jong Un held his first-ever summit with Putin during an April 2019 visit to Russia.", True),  # a later one
+    ("Kim Jong Un held a summit with Putin in Russia in September 2022.", False),  # a year apart: maybe this one
+])
+def test_a_passage_date_without_its_year_is_another_occasion_years_from_the_claims(claim, occasion):
+    # the passage's own event is dated "in September" in a text of October 2023 (written for this test)
+    passage = "Kim travelled to Russia's Far East in September for a rare summit with Putin."
+    found = detect(claim, passage, anchor=date(2023, 10, 12))
+    assert bool(found.other_occasion) == occasion and (not dates(found) if occasion else True)
+
+
 @pytest.mark.parametrize("month, anchor, year", [(9, date(2023, 10, 12), 2023), (12, date(2024, 1, 5), 2023),
                                                  (None, date(2024, 1, 5), None), (9, None, None)])
 def test_implied_year(month, anchor, year):
@@ -299,3 +311,15 @@ def test_an_opposite_said_of_another_occasion_says_nothing_of_the_claims():
         assert "antonym" in [m.kind for m in found.set_aside]
     found = detect("Kim was satisfied with the 2019 summit.", "Kim was disappointed with the 2019 summit.", anchor=anchor)
     assert [m.kind for m in found.mismatches] == ["antonym"]
+
+
+def test_a_first_in_the_predicate_marks_the_dated_event():
+    # written for this test: "the July 2000 visit was his first-ever trip": the marker lies past the date's window
+    # but in its clause, so the visit is the first one, and a later visit (year unknown) is another occasion
+    claim = "Putin's July 2000 visit to the North Korean capital was his first-ever trip to North Korea."
+    assert analyse(claim, "claim").date_events[0].marker == "first"
+    found = detect(claim, "Putin visited North Korea in September for a rare summit with Kim.")
+    assert "date" not in [m.kind for m in found.mismatches] and found.other_occasion == 1
+    # "first" against "first" is one occasion: the dates disagree
+    found = detect(claim, "Putin's June 2003 visit to the North Korean capital was his first-ever trip to North Korea.")
+    assert "date" in [m.kind for m in found.mismatches]

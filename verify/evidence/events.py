@@ -53,10 +53,10 @@ _MARKERS = {"first": "first", "initially": "first", "inaugural": "first", "earli
             "last": "last", "latest": "last", "previous": "earlier", "previously": "earlier",
             "earlier": "earlier", "former": "earlier", "once": "earlier", "recent": "last"}
 _MARKER_RE = re.compile(r"\b(?:for\s+the\s+(first|last)\s+time\b|(first|initially|inaugural|earliest|last|latest|"
-                        r"previous|previously|earlier|former|once|most recent)\s+(?:(?:official|state|rare|such|"
+                        r"previous|previously|earlier|former|once|most recent)(?:-ever)?\s+(?:(?:official|state|rare|such|"
                         r"two-day|three-day|overseas|foreign)\s+)?(?P<event>[A-Za-z]+))", re.IGNORECASE)
 """An occasion word with the event word it qualifies ("last visited", "the previous summit",
-"for the first time"); "earlier said" or "last month" single out no occasion of the event."""
+"for the first time", "first-ever summit"); "earlier said" or "last month" single out no occasion of the event."""
 _ACCORDING_TO = re.compile(r"according\s+to\b", re.IGNORECASE)
 _ACCORD = stem("according")
 _CLAUSE_BREAK = re.compile(r"[.;:!?]\s|\s(?:while|whereas|but|although|though|which|who)\s|,\s(?:and|but)\s")
@@ -187,7 +187,7 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
     actors = frozenset().union(*(n for at, n in names if at < first))
     named = frozenset().union(*(n for _, n in names))
     marker = None
-    for m in _MARKER_RE.finditer(text, lo, hi):
+    for m in _marked(text, start, end, lo, hi):
         if start <= m.start() < end or (m.group("event") and KIND_OF.get(stem(m.group("event"))) in (None, "statement")):
             continue
         word = (m.group(1) or m.group(2)).lower()
@@ -195,6 +195,21 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
         break
     return Event(frozenset(k for _, k, _ in found), frozenset(st for _, _, st in found), marker, actors, named,
                  document)
+
+
+_PREDICATE = re.compile(r"\b(?:was|were|is|are|became|marked)\s+(?:his|her|its|their|the)\s+$", re.IGNORECASE)
+"""What names the subject as the marked event: "the July 2000 visit *was his* first trip"."""
+
+
+def _marked(text: str, start: int, end: int, lo: int, hi: int) -> list[re.Match]:
+    """The occasion markers of the clause ``lo:hi`` of a slot ``start:end``, and one past its window that the
+    slot's event is said to be ("Putin's July 2000 visit to the capital was his first-ever trip": the visit was
+    the first; "forged ties in 1948, recognizing the North for the first time" says nothing of the ties)."""
+    found = list(_MARKER_RE.finditer(text, lo, hi))
+    far = _clause(text, start, end, before=0, after=hi - end + 60)[1]
+    inside = {m.start() for m in found}
+    return found + [m for m in _MARKER_RE.finditer(text, lo, far) if m.start() not in inside
+                    and _PREDICATE.search(text, max(lo, m.start() - 20), m.start())]
 
 
 def same_event(claim: Event, passage: Event, actors: bool = True) -> bool | None:
@@ -236,7 +251,8 @@ def other_occasion(claim: Event, passage: Event, claim_date: DateSlot, passage_d
     last. A claim's "first visited in 2001" is contradicted only by an earlier occasion, its
     "last" only by a later one; "first" against "first" is one occasion. Without such a word,
     dates of a recurring event (a visit, a meeting) years apart, or in places the texts tell
-    apart (``elsewhere``), are two occasions (years apart: ``settings.occasion_years``).
+    apart (``elsewhere``), are two occasions (years apart: ``settings.occasion_years``; a passage's date without its
+    year in the year its text means, :func:`verify.evidence.slots.implied_year`).
     """
     if claim.marker and claim.marker == passage.marker:
         return False
@@ -259,6 +275,9 @@ def other_occasion(claim: Event, passage: Event, claim_date: DateSlot, passage_d
         return True
     if claim.repeatable and passage.repeatable and claim_date.year and passage_date.year:
         return abs(claim_date.year - passage_date.year) >= settings.occasion_years
+    if claim.repeatable and passage.repeatable and claim_date.year and (year := implied_year(passage_date, anchor)):
+        # "in September" in a text of October 2023 against a visit of April 2019: the year the passage means
+        return abs(claim_date.year - year) >= settings.occasion_years
     if claim.repeatable and passage.repeatable and passage_date.year and not claim_date.year:
         # "visited in September" read against a visit of April 2019: the claim's year is unsaid;
         # only a passage written that year speaks of this year's visits
