@@ -303,6 +303,14 @@ def test_starts_dependent(sentence, dependent):
     assert starts_dependent(sentence) is dependent
 
 
+def test_a_connective_answers_the_sentence_before_without_standing_for_a_name():
+    from verify.evidence.text import answers_before, starts_dependent
+
+    for sentence in ("Nevertheless, both capitals denied such transactions.", "Thus, our goal is to test it."):
+        assert answers_before(sentence) and not starts_dependent(sentence)
+    assert not answers_before("The two leaders met in September.")
+
+
 # -- harmonising confirmed slots, leaning-back passages -----------------------------------
 @pytest.mark.parametrize("claim, passage, expected", [
     ("North Korea and Russia marked 75 years of diplomatic ties.",
@@ -624,3 +632,14 @@ def test_a_datelines_date_is_the_reports_not_an_events():
     found = detect("The two ministers held talks in Lima on April 28 on the copper trade.",
                    "LIMA (Reuters) - The two ministers held talks in Lima on May 2 on the copper trade.")
     assert [m.kind for m in found.mismatches] == ["date"]
+
+
+def test_a_person_named_by_part_of_their_name_is_all_of_it_for_the_topic():
+    # the passage's "Kishida" is the claim's "Prime Minister Fumio Kishida": the passage shares the claim's topic,
+    # so the place it gives the same summit is compared (written for this test)
+    found = detect("Prime Minister Fumio Kishida's summit with Joe Biden was held in Tokyo.",
+                   "Kishida's summit with Biden was held in Osaka.")
+    assert [m.kind for m in found.hard] == ["place"] and found.topic_alignment == 1.0
+    # a name the passage does not write is still missing, and adds nothing to the topic
+    found = detect("Prime Minister Fumio Kishida met Joe Biden in Tokyo in May.", "Kim Jong Un met Biden in Osaka in May.")
+    assert "entity" in [m.kind for m in found.mismatches] and not found.hard

@@ -9,7 +9,8 @@ import re
 
 from verify.evidence.text import stem
 
-NEGATION_CUES = ("not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
+NEGATION_PARTICLES = ("not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without")
+NEGATION_CUES = (*NEGATION_PARTICLES,
                  "refused", "refuses", "refuse", "refusing", "denied", "denies", "deny", "denying", "failed to",
                  "fails to", "failing to", "declined to", "declines to", "declining to", "unable to", "cannot",
                  "lack", "lacked", "lacking", "other than", "rather than", "instead of")
@@ -34,6 +35,8 @@ _ANTONYM_WORDS = [
     ("improve", "worsen deteriorate"),
     ("expand", "shrink reduce"),
     ("confirm", "deny"),
+    ("admit", "deny"),
+    ("acknowledge", "deny"),
     ("allow", "ban forbid prohibit"),
     ("open", "close"),
     ("succeed", "fail"),

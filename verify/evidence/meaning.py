@@ -11,23 +11,39 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from verify.evidence.analysis import Analysis, analyse
-from verify.evidence.cues import ALLEGATION_CUES, ANTONYMS, FIRST_ONLY_RE, FIRST_SAID, ONLY_SAID, SPECULATION_RE
+from verify.evidence.cues import (
+    ALLEGATION_CUES,
+    ANTONYMS,
+    FIRST_ONLY_RE,
+    FIRST_SAID,
+    NEGATION_PARTICLES,
+    ONLY_SAID,
+    SPECULATION_RE,
+)
 from verify.evidence.detection import Detection, span
 from verify.evidence.places import government
 from verify.evidence.slots import calendar_word
-from verify.evidence.text import canonical, content_stems
+from verify.evidence.text import canonical, content_stems, stem
 from verify.models import Mismatch
 
 
 def negation(claim: Analysis, passage: Analysis, shared: set[str], found: Detection,
-             skip: list[tuple[int, int]] = ()) -> None:
-    """One side negates what both speak of ("were revealed" / "have not been revealed"). The claim's negations
+             skip: list[tuple[int, int]] = (), named: set[str] = frozenset()) -> None:
+    """One side negates what both speak of ("were revealed" / "have not been revealed"): a word of what is negated,
+    not only a name (``named``: the stems of the claim's names), is in both texts, unless what is negated is only
+    names ("not in Vienna"); "never met Putin before their summit" against "Putin accepted Kim's offer during the
+    summit" shares only who, not the act. The claim's negations
     within ``skip`` are left out (the "not Kim" of "it was Putin, not Kim, who ..." when the passage gives the act
     to Putin: a Kim it names is there in another role)."""
     claim_neg = [n for n in claim.negations if n.governs & shared and not any(a <= n.start < b for a, b in skip)
                  and not _priority(claim.text, n) and not _place_not_stated(claim, passage, n)]
     passage_neg = [n for n in passage.negations if n.governs & shared and not _priority(passage.text, n)]
-    if bool(claim_neg) == bool(passage_neg):
+    if bool(claim_neg) == bool(passage_neg) or _same_verb(claim.negations, passage.negations):
+        return
+    acts = shared - named
+    claim_neg, passage_neg = ([n for n in negs if n.governs & acts or n.governs <= named] for negs in (claim_neg,
+                                                                                                     passage_neg))
+    if not (claim_neg or passage_neg):
         return
     if claim_neg:
         if SPECULATION_RE.search(passage.text):
@@ -43,6 +59,13 @@ def negation(claim: Analysis, passage: Analysis, shared: set[str], found: Detect
     found.mismatches.append(Mismatch(
         kind="negation", claim=claim_span, passage=span(passage.text, n.start, n.end),
         detail=f"negated in the passage ({n.cue!r}), stated in the claim"))
+
+
+def _same_verb(claim_negations, passage_negations) -> bool:
+    """Whether both texts negate with one verb ("denied" / "denied such arms transactions"): the passage denies too,
+    whatever its words for what is denied."""
+    verbs = {stem(n.cue.split()[0]) for n in claim_negations if n.cue.lower() not in NEGATION_PARTICLES}
+    return any(stem(n.cue.split()[0]) in verbs for n in passage_negations)
 
 
 def _place_not_stated(claim: Analysis, passage: Analysis, n) -> bool:

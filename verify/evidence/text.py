@@ -201,6 +201,28 @@ def starts_dependent(sentence: str) -> bool:
     return first in PRONOUNS or first in {"meanwhile", "however", "but", "also", "still"}
 
 
+_CONNECTIVES = frozenset({"meanwhile", "however", "but", "also", "still", "nevertheless", "nonetheless", "yet",
+                          "instead", "moreover", "furthermore", "besides", "therefore", "thus", "likewise",
+                          "similarly", "conversely", "otherwise"})
+
+
+@lru_cache(maxsize=8192)
+def answers_before(sentence: str) -> bool:
+    """True when the sentence opens with a word that answers the one before ("Nevertheless, both denied such
+    transactions"): what it speaks of may be told there, though none of its words stands for a name there."""
+    head = words(fold(sentence))[:1]
+    return bool(head) and head[0].lower() in _CONNECTIVES
+
+
+def leans_back(sentence: str) -> bool:
+    """Whether what the sentence speaks of is told in the one before: it opens with a word that stands for a name
+    there (:func:`starts_dependent`) or that answers it (:func:`answers_before`). The detectors read the claim's
+    topic in such a sentence with the one before it; only the first kind is judged with it (the model read "denied
+    such arms transactions" after its allegation as support for "refused to support the war") and lets a claim's name
+    go unmentioned."""
+    return starts_dependent(sentence) or answers_before(sentence)
+
+
 SAYING = ("said", "says", "stated", "announced", "reported", "reports", "added", "noted", "notes", "wrote")
 """Verbs that pass on what was said: "X said Y" reports Y, so the attribution is cut off for the judge. With
 :data:`VOICING`, the one copy of the verbs of saying (attribution, speakers, event kinds and check-worthiness read
