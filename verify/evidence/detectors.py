@@ -20,7 +20,7 @@ from verify.evidence.counts import how_many, how_often
 from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
 from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles, ruled_out_spans
-from verify.evidence.mentions import DocumentNames, entities, spelled_in
+from verify.evidence.mentions import DocumentNames, entities, spelled_in, unmentioned
 from verify.evidence.names import NameSet, claim_names, names_in
 from verify.evidence.order import compare_order, without_dates
 from verify.evidence.owners import compare_owners
@@ -171,8 +171,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # claim's words to another speaker.
         found.keep(lambda i, m: m.kind not in ("date", "number", "place", "order"))
     # a place set aside still goes unconfirmed: a passage that never names it cannot support the claim's
-    found.mismatches += [Mismatch(kind="entity", claim=m.claim, passage=None, detail=f"passage does not mention "
-                                  f"{m.claim.text!r}") for m in found.set_aside if m.kind == "place"
+    found.mismatches += [unmentioned(m.claim, m.claim.text) for m in found.set_aside if m.kind == "place"
                          and canonical(m.claim.text) not in canonical(passage)]
     # spans point into the claim as the caller wrote it (same offsets: see ``surface``)
     found.mismatches, found.set_aside = (

@@ -15,10 +15,10 @@ from verify.evidence.names import FullName, claim_names, contains_run, is_rival,
 from verify.evidence.places import state_said_otherwise
 from verify.evidence.slots import calendar_word, find_dates
 from verify.evidence.text import canonical, stem, words
-from verify.models import Mismatch
+from verify.models import Mismatch, Span
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
-__all__ = ["DocumentNames", "entities", "spelled_in"]
+__all__ = ["DocumentNames", "entities", "spelled_in", "unmentioned"]
 
 DocumentNames = tuple[FullName, ...] | Callable[[], tuple[FullName, ...]]
 """A document's full names (:func:`verify.evidence.names.full_names`), or a function that reads them."""
@@ -135,6 +135,10 @@ def entities(claim, passage, passage_and_context, found: Detection, names: froze
             continue  # "Bulgarian" mentions Bulgaria
         if any(spelled_in(t, have, settings) for t in tokens) or state_said_otherwise(claim, s, e, passage_and_context):
             continue  # "Blagoveschensk" for "Blagoveshchensk"; "Washington warned" against "the US stressed"
-        found.mismatches.append(Mismatch(kind="entity", claim=span(claim, s, e), passage=None,
-                                         detail=f"passage does not mention {name!r}"))
+        found.mismatches.append(unmentioned(span(claim, s, e), name))
     return other_person
+
+
+def unmentioned(where: Span, name: str) -> Mismatch:
+    """The soft mismatch of a claim's name (at ``where``) the passage never mentions."""
+    return Mismatch(kind="entity", claim=where, passage=None, detail=f"passage does not mention {name!r}")

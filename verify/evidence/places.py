@@ -200,19 +200,22 @@ _COMPASS = frozenset({"far", "north", "south", "east", "west", "northeast", "nor
                       "north-east", "north-west", "south-east", "south-west"})
 
 
-def _region(name: str, text: str, start: int, settings: EvidenceSettings) -> str | None:
+def _region(name: str, text: str, start: int, settings: EvidenceSettings) -> tuple[str, str] | None:
     """The text of a region inside a country that ``name`` (at ``text[start:]``) writes as the country's and the
-    gazetteer does not list: its points of the compass ("Russia's Far East") or a name with a region's word after it
-    ("Russia's Vostochny spaceport", "China's Hainan province"). None for a city of the country ("Russia's
-    Vladivostok" is Vladivostok) and for other names ("Russia's Defense Ministry": an office, no region)."""
+    gazetteer does not list, with that country's code: its points of the compass ("Russia's Far East") or a name
+    with a region's word after it ("Russia's Vostochny spaceport", "China's Hainan province"). None for a city of
+    the country ("Russia's Vladivostok" is Vladivostok) and for other names ("Russia's Defense Ministry": an
+    office, no region)."""
     name = re.match(r"\S+(?:\s+[A-Z]\S*)*", name).group(0).rstrip(".,")  # its capitalised words ("to" reads any)
     m = re.match(r"(?P<owner>.+?)'s\s+(?P<rest>[A-Z].*)$", fold(name))
-    if not m or (lookup(m["owner"], settings) or ("",))[0] != "country" or lookup(m["rest"], settings):
+    owner = lookup(m["owner"], settings) if m else None
+    if not owner or owner[0] != "country" or lookup(m["rest"], settings):
         return None
     if head := _REGION_AFTER.match(text, start + len(name)):
-        return text[start: head.end()]
+        return text[start: head.end()], owner[1]
     rest = m["rest"].split()
-    return name if all(w.lower() in _COMPASS for w in rest) or re.fullmatch(_HEADS, rest[-1].lower()) else None
+    return (name, owner[1]) if all(w.lower() in _COMPASS for w in rest) or re.fullmatch(_HEADS, rest[-1].lower()) \
+        else None
 
 
 def _candidates(name: str, settings: EvidenceSettings) -> list[tuple[str, int]]:
@@ -238,9 +241,10 @@ def find_places(text: str, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> li
             name = m.group("name")
             if not name or not name[0].isupper():
                 continue
-            if region := _region(name, text, m.start("name"), settings):
+            if found := _region(name, text, m.start("name"), settings):
+                region, country = found
                 out.setdefault(m.start("name"), Place(region, m.start("name"), m.start("name") + len(region), "region",
-                                                      lookup(_owner(region), settings)[1]))
+                                                      country))
                 continue
             for head, offset in _candidates(name, settings):
                 start = m.start("name") + offset

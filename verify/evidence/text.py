@@ -188,6 +188,10 @@ def coverage(claim: str, passage: str, ignore: set[str] | frozenset = frozenset(
     return sum(s in have for s in claim_stems) / len(claim_stems)
 
 
+_LEANING = frozenset({"meanwhile", "however", "but", "also", "still"})
+"""Openers a sentence leans back with, as a pronoun does (:func:`starts_dependent`)."""
+
+
 @lru_cache(maxsize=8192)
 def starts_dependent(sentence: str) -> bool:
     """True when the sentence leans on what came before ("He said ...", "The two leaders ...")."""
@@ -198,12 +202,11 @@ def starts_dependent(sentence: str) -> bool:
     if first == "the":
         # "The two leaders ...", "The film ..." lean back; "The Kremlin ..." names who it is
         return len(head) < 2 or not head[1][0].isupper()
-    return first in PRONOUNS or first in {"meanwhile", "however", "but", "also", "still"}
+    return first in PRONOUNS or first in _LEANING
 
 
-_CONNECTIVES = frozenset({"meanwhile", "however", "but", "also", "still", "nevertheless", "nonetheless", "yet",
-                          "instead", "moreover", "furthermore", "besides", "therefore", "thus", "likewise",
-                          "similarly", "conversely", "otherwise"})
+_CONNECTIVES = _LEANING | {"nevertheless", "nonetheless", "yet", "instead", "moreover", "furthermore", "besides",
+                           "therefore", "thus", "likewise", "similarly", "conversely", "otherwise"}
 
 
 @lru_cache(maxsize=8192)
