@@ -643,3 +643,11 @@ def test_a_person_named_by_part_of_their_name_is_all_of_it_for_the_topic():
     # a name the passage does not write is still missing, and adds nothing to the topic
     found = detect("Prime Minister Fumio Kishida met Joe Biden in Tokyo in May.", "Kim Jong Un met Biden in Osaka in May.")
     assert "entity" in [m.kind for m in found.mismatches] and not found.hard
+
+
+def test_a_name_of_words_whose_stems_change_when_stemmed_again_is_completed_too():
+    # written for this test: "Comprehensive" stems to "comprehens", which a second stemming turns into "comprehen";
+    # the passage's "Partnership Treaty" is the whole treaty's name for the topic, as "Kishida" is the prime minister's
+    found = detect("Kim and Putin signed the Comprehensive Strategic Partnership Treaty in June.",
+                   "Kim and Putin signed the Partnership Treaty in June.")
+    assert found.topic_alignment == 1.0

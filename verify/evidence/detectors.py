@@ -142,8 +142,9 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     other_person = entities(c.text, said, seen, found, names, unresolved=not context and p.dependent,
                               placed=placed, settings=settings, document_names=document_names, publisher=publisher,
                               denied=ruled_out + [doer[0]] if doer and not doer[1] else ruled_out, mentioned=mentioned)
-    # a person the passage names by part of their name ("Kim" for "Kim Jong-un") is all of it for the topic
-    whole = {stem(t) for tokens in mentioned if held & {stem(t) for t in tokens} for t in tokens} & set(claim_stems)
+    # a person the passage names by part of their name ("Kim" for "Kim Jong-un") is all of it for the topic (a name's
+    # tokens are stems already: stemming them again turns "defens" into "defen", which no claim stem is)
+    whole = {t for tokens in mentioned if held.intersection(tokens) for t in tokens} & set(claim_stems)
     if whole - held:
         held = held | whole
         found.topic_alignment = len(held) / len(claim_stems)
