@@ -291,6 +291,7 @@ def judge_pairs(judge: Judge, pairs: list[tuple[str, str]], settings: Settings |
     probs = predict_reported(judge, [(passage, judged(claim, passage)) for claim, passage in pairs])
     out = []
     for (claim, passage), p in zip(pairs, probs):
+        # no read_same_event: a bare pair's evidence (often several sentences) may hold the support elsewhere
         found = detect(claim, passage, settings=settings.evidence)
         adjusted = combine(p, found, settings.scoring)
         label = label_of(adjusted)

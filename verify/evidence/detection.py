@@ -53,6 +53,11 @@ class Detection:
     """Findings the gates took out of :attr:`mismatches` (the passage is on another topic, about
     another person, or reports a plan): no contradiction, but what a reader or the scoring
     model may still weigh ("satisfied" against "disappointed" on a passage about other talks)."""
+    off_topic: list[int] = field(default_factory=list)
+    """Indexes into :attr:`set_aside` of the date, figure and place differences set aside only because the
+    passage holds too few of the claim's words (``min_alignment``): a passage may name the claim's event in
+    other words ("forged ties" for "established relations"). Whether it does is the judge's reading
+    (:meth:`read_as_same_event`), not a word count."""
 
     def keep(self, wanted) -> None:
         """Keep the mismatches for which ``wanted(index, mismatch)`` holds; set the others aside."""
@@ -60,6 +65,17 @@ class Detection:
         for i, m in enumerate(self.mismatches):
             (kept if wanted(i, m) else self.set_aside).append(m)
         self.mismatches = kept
+
+    def read_as_same_event(self) -> None:
+        """Put the :attr:`off_topic` differences back: the judge reads the passage as saying the claim (but for
+        the differing slot), so it speaks of the claim's event, and the difference contradicts the claim."""
+        back = set(self.off_topic)
+        self.mismatches += [self.set_aside[i].model_copy(update={"detail": f"{self.set_aside[i].detail} (the model "
+                                                                            "reads the rest as the claim's event)"})
+                            for i in self.off_topic]
+        self.set_aside = [m for i, m in enumerate(self.set_aside) if i not in back]
+        self.off_topic = []
+        self.same_event = True
 
     @property
     def hard(self) -> list[Mismatch]:

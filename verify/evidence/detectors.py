@@ -165,7 +165,14 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         keep = {i for i in found.counted if found.topic_alignment >= settings.counted_alignment} | found.attributed
         if not unsure:
             keep |= found.pinned
+        before = len(found.set_aside)
         found.keep(lambda i, m: m.kind not in HARD_KINDS or i in keep)
+        if found.alignment > 0 and not unsure and (c.modal or not p.plans):
+            # the judge may read the rest as the claim's event (Detection.read_as_same_event); not where the passage
+            # shares none of the claim's words (another topic, never judged: aggregate.unread_neutral) or reports a
+            # plan of what the claim says was done (a judge reads "plans to visit" as "visited")
+            found.off_topic = [before + i for i, m in enumerate(found.set_aside[before:])
+                               if m.kind in ("date", "number", "place")]
     elif unsure:
         # A different date, number or place only contradicts when the passage is about the same
         # event: not when it reports a plan, never names the claim's place or person, or gives the

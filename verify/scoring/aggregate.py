@@ -108,6 +108,17 @@ def retrieval_gate(probs: np.ndarray, found: Detection, settings: ScoringSetting
     return np.array((s, c, n))
 
 
+def read_same_event(probs: np.ndarray, found: Detection, threshold: float) -> None:
+    """Put back the date, figure or place differences the word-share gate set aside
+    (:attr:`Detection.off_topic`) when the judge reads the passage as support of the claim anyway
+    (``supports`` at least ``threshold``, the probability a passage needs to take a side): it then
+    speaks of the claim's event in other words ("forged ties ... on Oct. 12, 1948" for "established
+    relations on October 12, 1949"), and the judge's "supports" overlooks the slot it gets wrong.
+    Call before :func:`combine`."""
+    if found.off_topic and _floats(probs)[SUP] >= threshold:
+        found.read_as_same_event()
+
+
 def unread_neutral(found: Detection, settings: ScoringSettings = SCORING_DEFAULTS) -> bool:
     """Whether :func:`retrieval_gate` makes the passage neutral whatever the judge reads in it.
 

@@ -29,6 +29,7 @@ from verify.scoring.aggregate import (
     combine,
     label_of,
     overall_verdict,
+    read_same_event,
     retrieval_gate,
     source_stance,
     unread_neutral,
@@ -118,6 +119,9 @@ def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.nd
         planned = context_modality(claim, context)
         if planned and not any(m.kind == "modality" for m in found.mismatches):
             found.mismatches.append(planned)
+    if not any(m.kind == "modality" for m in found.mismatches):  # a plan's date says nothing of the event's
+        # the sentence's own reading: the slot differs in the sentence, and a neighbour's support is the neighbour's
+        read_same_event(alone, found, settings.stance_threshold)
     adjusted = retrieval_gate(combine(p, found, scoring), found, scoring)
     label = label_of(adjusted)
     passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label,
