@@ -11,7 +11,14 @@ import pytest
 from verify.evaluation.per_source import StanceRecord
 from verify.models import StanceFeatures
 from verify.scoring.aggregate import source_stance
-from verify.scoring.confidence import FEATURE_NAMES, ConfidenceMap, ConfidenceModel, feature_vector, stance_features
+from verify.scoring.confidence import (
+    FEATURE_NAMES,
+    UNREAD_FEATURE_NAMES,
+    ConfidenceMap,
+    ConfidenceModel,
+    feature_vector,
+    stance_features,
+)
 
 
 def _features(probs, similarity, standalone=None, coverage=None):
@@ -110,7 +117,61 @@ def test_the_model_file_loads_and_the_old_two_number_file_still_does(tmp_path):
     assert loaded == ConfidenceModel(tuple(weights), -0.5, 0.99)
     path.write_text(json.dumps({"a": 0.44, "b": 0.02, "ceiling": 0.998}))
     assert load_confidence_map(path) == ConfidenceMap(0.44, 0.02, 0.998)
-    path.write_text(json.dumps({"format": CONFIDENCE_MODEL_FORMAT, "features": ["logit_confidence"],
-                                "coefficients": [1.0], "intercept": 0.0}))
+    # a model of some of the features (the small one) loads with its names; a name this version lacks does not
+    path.write_text(json.dumps({"format": CONFIDENCE_MODEL_FORMAT, "features": UNREAD_FEATURE_NAMES,
+                                "coefficients": [0.6, -3.5, -2.0], "intercept": 0.3}))
+    assert load_confidence_map(path) == ConfidenceModel((0.6, -3.5, -2.0), 0.3, features=tuple(UNREAD_FEATURE_NAMES))
+    path.write_text(json.dumps({"format": CONFIDENCE_MODEL_FORMAT, "features": ["logit_confidence", "mood"],
+                                "coefficients": [1.0, 1.0], "intercept": 0.0}))
     with pytest.raises(ModelError, match="features"):
         load_confidence_map(path)
+    path.write_text(json.dumps({"format": CONFIDENCE_MODEL_FORMAT, "features": ["logit_confidence"],
+                                "coefficients": [1.0, 2.0], "intercept": 0.0}))
+    with pytest.raises(ModelError, match="coefficients"):
+        load_confidence_map(path)
+
+
+def test_a_none_is_unread_only_when_the_judge_read_none_of_its_passages():
+    probs, sim = np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 1.0]]), np.array([0.45, 0.3])
+    result = source_stance(probs, sim, 0.5, standalone=probs, coverage=np.zeros(2))
+    args = (result.stance, result.confidence, result.order, probs, sim, probs, np.zeros(2), 0.5)
+    assert result.stance == "none" and result.confidence == 1.0
+    assert stance_features(*args, read=[False, False]).unread
+    assert not stance_features(*args, read=[True, False]).unread  # one passage the judge read says "none" too
+    assert not stance_features(*args).unread  # not known: taken as read
+    sided = np.array([[0.9, 0.05, 0.05]])
+    result = source_stance(sided, sim[:1], 0.5, standalone=sided, coverage=np.ones(1))
+    assert not stance_features(result.stance, result.confidence, result.order, sided, sim[:1], sided, np.ones(1),
+                               0.5, read=[False]).unread
+
+
+def _unread_records(n: int, seed: int) -> list[StanceRecord]:
+    """'none' at a raw 1.0 either way: right when nothing was retrieved, often wrong when passages were
+    retrieved at a fair similarity but set aside unread (they shared none of the claim's words)."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        retrieved = rng.random() < 0.3
+        similarity = rng.uniform(0.2, 0.6) if retrieved else 0.0
+        correct = rng.random() < (1.2 - 1.5 * similarity if retrieved else 0.995)
+        f = StanceFeatures(confidence=1.0, kind="none", passages=int(retrieved), similarity=similarity,
+                           unread=retrieved)
+        out.append(StanceRecord(group=f"t{i // 3}", confidence=1.0, correct=correct, features=f))
+    return out
+
+
+def test_the_small_model_shows_an_unread_none_less_sure_than_one_with_nothing_retrieved():
+    from verify.evaluation.per_source import shown_confidences
+    from verify.training.stance_model import fit_candidate, measure
+
+    fit, test = _unread_records(1200, 3), _unread_records(1200, 4)
+    correct = [r.correct for r in test]
+    platt, small = fit_candidate("platt", fit), fit_candidate("unread", fit)
+    assert small.features == tuple(UNREAD_FEATURE_NAMES)
+    nothing = StanceFeatures(confidence=1.0, kind="none", passages=0)
+    near = StanceFeatures(confidence=1.0, kind="none", passages=1, similarity=0.5, unread=True)
+    far = StanceFeatures(confidence=1.0, kind="none", passages=1, similarity=0.2, unread=True)
+    assert platt.of(near) == platt.of(nothing)  # one number: the same 1.0
+    assert small.of(near) < small.of(far) < small.of(nothing) and small.of(near) < 0.8
+    assert measure(shown_confidences(test, small), correct)["log_loss"] < measure(
+        shown_confidences(test, platt), correct)["log_loss"] - 0.05

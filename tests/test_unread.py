@@ -71,6 +71,10 @@ def test_an_off_topic_passage_is_not_judged_and_says_so(index_dir, fake_embedder
     ferry = next(s for s in report.sources if s.source_id == "ferry").passages[0]
     assert (ferry.label, ferry.probabilities.neutral) == ("neutral", 1.0)
     assert "shares none of the claim's words: another topic, set aside unread" in ferry.reasons
+    # its "none" is the gate's, not the judge's: the confidence model reads that (StanceFeatures.unread)
+    by_id = {s.source_id: s for s in report.sources}
+    assert by_id["ferry"].features.unread and by_id["rail"].features.unread
+    assert not by_id["measures"].features.unread
 
 
 @pytest.mark.parametrize("probs", [[0.9, 0.05, 0.05], [0.05, 0.9, 0.05], [0.3, 0.3, 0.4]])

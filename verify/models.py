@@ -76,6 +76,8 @@ class StanceFeatures(_Strict):
                                                                  "'none', the weaker of the two sides)")
     alone: bool = Field(default=False, description="the best passage reaches the stance read without its "
                                                    "neighbouring sentences")
+    unread: bool = Field(default=False, description="'none' only: every passage was set aside unread (it shares "
+                                                    "none of the claim's words), so the judge read none of them")
 
 
 class SourceVerdict(_Strict):

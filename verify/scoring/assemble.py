@@ -75,6 +75,8 @@ class _Judged:
     coverage: float
     """Share of the claim's content words the passage holds."""
     source_id: str
+    read: bool
+    """False when the word-share gate set it aside unread (:func:`~verify.scoring.aggregate.unread_neutral`)."""
 
 
 def detect_hits(index: ClaimIndex, claim: str, hits: list[Hit], names: frozenset[str], settings: Settings,
@@ -124,14 +126,15 @@ def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.nd
         read_same_event(alone, found, settings.stance_threshold)
     adjusted = retrieval_gate(combine(p, found, scoring), found, scoring)
     label = label_of(adjusted)
+    read = not unread_neutral(found, scoring)
     passage = Passage(text=sent.text, start=sent.start, end=sent.end, label=label,
                       probabilities=probabilities(adjusted), similarity=round(float(hit.similarity), 4),
                       context=context, kind=sent.kind, mismatches=found.mismatches,
-                      reasons=passage_reasons(label, p, found, scoring, read=not unread_neutral(found, scoring)))
+                      reasons=passage_reasons(label, p, found, scoring, read=read))
     return _Judged(passage=passage, probs=adjusted, similarity=float(hit.similarity), row=hit.sentence,
                    alone=retrieval_gate(combine(alone, found, scoring), found, scoring),
                    anchor=-1 if found.hard else int(0 < found.claim_slots == found.agreements),
-                   coverage=found.alignment, source_id=sent.source_id)
+                   coverage=found.alignment, source_id=sent.source_id, read=read)
 
 
 def _listed(index: ClaimIndex, judged: Collection[str], sources: Collection[str] | None,
@@ -190,15 +193,15 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
                                           features=features))
             continue
         # the source's passages as arrays, once for its stance and for its features
-        read = np.array([j.probs for j in items])
+        readings = np.array([j.probs for j in items])
         similarity, standalone = np.array([j.similarity for j in items]), np.array([j.alone for j in items])
         coverage = np.array([j.coverage for j in items])
-        result = source_stance(read, similarity, settings.stance_threshold, standalone=standalone,
+        result = source_stance(readings, similarity, settings.stance_threshold, standalone=standalone,
                                anchors=np.array([j.anchor for j in items]), coverage=coverage,
                                settings=settings.scoring)
         best_row[doc.source_id] = items[result.order[0]].row
-        features = stance_features(result.stance, result.confidence, result.order, read, similarity, standalone,
-                                   coverage, settings.stance_threshold)
+        features = stance_features(result.stance, result.confidence, result.order, readings, similarity, standalone,
+                                   coverage, settings.stance_threshold, read=[j.read for j in items])
         verdicts.append(SourceVerdict(**about, stance=result.stance, confidence=round(confidence_map.of(features), 4),
                                       features=features,
                                       passages=[items[i].passage for i in result.order[: settings.passages_shown]]))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ import numpy as np
 from verify.errors import ModelError
 from verify.models import StanceFeatures
 
-__all__ = ["CONFIDENCE_MODEL_FORMAT", "FEATURE_NAMES", "Calibration", "ConfidenceMap", "ConfidenceModel",
+__all__ = ["CONFIDENCE_MODEL_FORMAT", "FEATURE_NAMES", "UNREAD_FEATURE_NAMES", "Calibration", "ConfidenceMap", "ConfidenceModel",
            "feature_vector", "load_confidence_map", "logit", "stance_features"]
 
 _CLIP = 1e-4
@@ -34,7 +35,8 @@ CONFIDENCE_MODEL_FORMAT = "crosscheck-stance-confidence/2"
 
 
 def stance_features(stance: str, confidence: float, order: list[int], probs: np.ndarray, similarity: np.ndarray,
-                    standalone: np.ndarray, coverage: np.ndarray, threshold: float) -> StanceFeatures:
+                    standalone: np.ndarray, coverage: np.ndarray, threshold: float,
+                    read: Sequence[bool] = ()) -> StanceFeatures:
     """The features of a source whose judged passages gave ``stance`` at ``confidence``.
 
     Args:
@@ -46,6 +48,8 @@ def stance_features(stance: str, confidence: float, order: list[int], probs: np.
         standalone: ``(n, 3)`` probabilities of each sentence read alone.
         coverage: ``(n,)`` share of the claim's content words each passage holds.
         threshold: The probability a passage needs to take a side.
+        read: ``(n,)`` whether the judge read each passage (False: set aside unread by the word-share gate,
+            :func:`verify.scoring.aggregate.unread_neutral`). Defaults to empty: not known, taken as read.
     """
     rows = np.asarray(probs, dtype=np.float64).reshape(-1, 3).tolist()  # plain floats: a few of them, per source
     if not rows:
@@ -59,7 +63,8 @@ def stance_features(stance: str, confidence: float, order: list[int], probs: np.
     alone = side is not None and float(np.asarray(standalone, dtype=np.float64).reshape(-1, 3)[best, side]) >= threshold
     return StanceFeatures(confidence=confidence, kind="none" if side is None else "mixed" if stance == "mixed"
                           else "sided", passages=len(rows), similarity=float(similarity[best]),
-                          coverage=_unit(float(coverage[best])), opposite=_unit(opposite), alone=bool(alone))
+                          coverage=_unit(float(coverage[best])), opposite=_unit(opposite), alone=bool(alone),
+                          unread=side is None and len(read) == len(rows) and not any(read))
 
 
 def _unit(x: float) -> float:
@@ -73,24 +78,51 @@ def logit(p: float) -> float:
     return math.log(c / (1 - c))
 
 
-FEATURE_NAMES = [
-    "sided", "mixed",
-    "logit_confidence", "none*similarity", "none*coverage", "none*has_passages", "none*log1p_passages",
-    "none*opposite", "sided*similarity", "sided*coverage", "sided*log1p_passages", "sided*opposite",
-    "sided*alone",
-]
-"""The model's inputs, in order (the intercept is the 'none' baseline). 'none' and a side read their
+def _none(f: StanceFeatures) -> float:
+    return float(f.kind == "none")
+
+
+def _sided(f: StanceFeatures) -> float:
+    return float(f.kind != "none")
+
+
+_FEATURES: dict[str, Callable[[StanceFeatures], float]] = {
+    "sided": lambda f: float(f.kind == "sided"),
+    "mixed": lambda f: float(f.kind == "mixed"),
+    "logit_confidence": lambda f: logit(f.confidence),
+    "none*similarity": lambda f: _none(f) * f.similarity,
+    "none*coverage": lambda f: _none(f) * f.coverage,
+    "none*has_passages": lambda f: _none(f) * float(f.passages > 0),
+    "none*log1p_passages": lambda f: _none(f) * math.log1p(f.passages),
+    "none*opposite": lambda f: _none(f) * f.opposite,
+    "sided*similarity": lambda f: _sided(f) * f.similarity,
+    "sided*coverage": lambda f: _sided(f) * f.coverage,
+    "sided*log1p_passages": lambda f: _sided(f) * math.log1p(f.passages),
+    "sided*opposite": lambda f: _sided(f) * f.opposite,
+    "sided*alone": lambda f: _sided(f) * float(f.alone),
+    "none*unread": lambda f: _none(f) * float(f.unread),
+    "none*unread*similarity": lambda f: _none(f) * float(f.unread) * f.similarity,
+}
+"""Every input a confidence model may read, by name (a model file names the ones it was fitted on)."""
+
+
+FEATURE_NAMES = list(_FEATURES)
+"""The full model's inputs, in order (the intercept is the 'none' baseline). 'none' and a side read their
 passages the other way round (an on-topic passage judged neutral makes a 'none' less sure and a side
 surer), so each kind has its own weights for them; 'mixed' counts as sided with its own offset."""
 
+UNREAD_FEATURE_NAMES = ["logit_confidence", "none*unread", "none*unread*similarity"]
+"""The small model's inputs: the Platt map's one number, and whether a 'none' is the word-share gate's
+rather than the judge's. A source whose retrieved passages all share none of the claim's words is
+"none" at a raw confidence of 1.0, as is one with nothing retrieved, yet the passages were never read:
+on the training-side per-source set, 5 of 1,099 sources with nothing retrieved are wrong, and 25 of 89
+with passages set aside unread, most of them those retrieved at a similarity of 0.4 or more (README,
+"An unread 'none' is no certainty")."""
 
-def feature_vector(f: StanceFeatures) -> list[float]:
-    """The numbers :data:`FEATURE_NAMES` names, of one source's features."""
-    none, sided = float(f.kind == "none"), float(f.kind != "none")
-    many = math.log1p(f.passages)
-    return [float(f.kind == "sided"), float(f.kind == "mixed"), logit(f.confidence),
-            none * f.similarity, none * f.coverage, none * float(f.passages > 0), none * many, none * f.opposite,
-            sided * f.similarity, sided * f.coverage, sided * many, sided * f.opposite, sided * float(f.alone)]
+
+def feature_vector(f: StanceFeatures, names: Sequence[str] = FEATURE_NAMES) -> list[float]:
+    """The numbers ``names`` name (default: :data:`FEATURE_NAMES`), of one source's features."""
+    return [_FEATURES[name](f) for name in names]
 
 
 @dataclass(frozen=True)
@@ -120,15 +152,20 @@ class ConfidenceModel:
     intercept: float
     ceiling: float = 1.0
     """The most the model says (see :attr:`ConfidenceMap.ceiling`)."""
+    features: tuple[str, ...] = tuple(FEATURE_NAMES)
+    """The inputs the coefficients weigh, by name (:data:`FEATURE_NAMES` or :data:`UNREAD_FEATURE_NAMES`)."""
 
     def __post_init__(self):
-        if len(self.coefficients) != len(FEATURE_NAMES):
-            raise ValueError(f"a confidence model needs {len(FEATURE_NAMES)} coefficients "
-                             f"({', '.join(FEATURE_NAMES)}), got {len(self.coefficients)}")
+        unknown = [name for name in self.features if name not in _FEATURES]
+        if unknown:
+            raise ValueError(f"unknown features {unknown}; this version computes {FEATURE_NAMES}")
+        if len(self.coefficients) != len(self.features):
+            raise ValueError(f"a confidence model needs {len(self.features)} coefficients "
+                             f"({', '.join(self.features)}), got {len(self.coefficients)}")
 
     def of(self, features: StanceFeatures) -> float:
         """The probability shown for a source with ``features``."""
-        z = float(np.dot(self.coefficients, feature_vector(features))) + self.intercept
+        z = float(np.dot(self.coefficients, feature_vector(features, self.features))) + self.intercept
         return min(self.ceiling, 1 / (1 + math.exp(-z)) if z > -700 else 0.0)
 
 
@@ -151,9 +188,8 @@ def load_confidence_map(path: Path | None) -> Calibration:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         ceiling = float(data.get("ceiling", 1.0))
         if data.get("format") == CONFIDENCE_MODEL_FORMAT:
-            if data["features"] != FEATURE_NAMES:
-                raise ValueError(f"it names the features {data['features']}, this version computes {FEATURE_NAMES}")
-            return ConfidenceModel(tuple(float(c) for c in data["coefficients"]), float(data["intercept"]), ceiling)
+            return ConfidenceModel(tuple(float(c) for c in data["coefficients"]), float(data["intercept"]), ceiling,
+                                   tuple(str(name) for name in data["features"]))
         return ConfidenceMap(float(data["a"]), float(data["b"]), ceiling)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"cannot read the stance calibration {path}: {exc}") from exc

@@ -125,9 +125,10 @@ def main(argv=None) -> int:
     ap.add_argument("--records", type=Path, default=None, help="--stance: also write the stance records here")
     ap.add_argument("--fit-records", type=Path, default=None,
                     help="--stance: fit on records an earlier --records run wrote (no model runs)")
-    ap.add_argument("--write", choices=["auto", "model", "platt"], default="auto",
-                    help="--stance: which fit to write: auto (the feature model where its held-out ECE is no "
-                         "worse than the Platt map's), the model, or the one-number Platt map")
+    ap.add_argument("--write", choices=["auto", "platt", "unread", "model"], default="auto",
+                    help="--stance: which fit to write: auto (the candidate of the lowest held-out ECE, the "
+                         "simpler on a tie), the one-number Platt map, the small model that knows an unread "
+                         "'none', or the model over every feature")
     ap.add_argument("--out", type=Path, default=DEFAULT_STANCE_CALIBRATION)
     args = ap.parse_args(argv)
     if args.stance:
