@@ -115,9 +115,9 @@ UNREAD_FEATURE_NAMES = ["logit_confidence", "none*unread", "none*unread*similari
 """The small model's inputs: the Platt map's one number, and whether a 'none' is the word-share gate's
 rather than the judge's. A source whose retrieved passages all share none of the claim's words is
 "none" at a raw confidence of 1.0, as is one with nothing retrieved, yet the passages were never read:
-on the training-side per-source set, 5 of 1,099 sources with nothing retrieved are wrong, and 25 of 89
-with passages set aside unread, most of them those retrieved at a similarity of 0.4 or more (README,
-"An unread 'none' is no certainty")."""
+on the training-side per-source set, 5 of 1,099 sources with nothing retrieved are wrong, and 20 of 80
+with passages set aside unread, 10 of the 13 retrieved at a similarity of 0.4 or more (README, Results,
+thirteenth session)."""
 
 
 def feature_vector(f: StanceFeatures, names: Sequence[str] = FEATURE_NAMES) -> list[float]:
