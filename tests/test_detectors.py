@@ -203,18 +203,19 @@ def test_slot_difference_on_another_event_is_not_a_contradiction():
     ("North Korea and Russia have pledged to further develop their relations.", None),
 ])
 def test_attribution_is_read_as_reported_speech(sentence, reported):
-    from verify.evidence.text import strip_attribution
+    from verify.evidence.reporting import strip_attribution
 
     assert strip_attribution(sentence) == reported
 
 
 def test_every_verb_of_saying_is_read_alike():
-    # one list (text.SAYING and text.VOICING): the reported speech cut off for the judge, a passage that reports, a
+    # one list (reporting.SAYING and reporting.VOICING): the reported speech cut off for the judge, a passage that reports, a
     # clause reported, a statement as an event kind and the speaker a claim gives all know the same verbs. Before the
     # list was one, "The ministry wrote that ..." kept its attribution and "Officials insisted that ..." was no event.
     from verify.evidence.events import KIND_OF
+    from verify.evidence.reporting import SAYING, VOICING, mentions_reporting, reports_a_clause, strip_attribution
     from verify.evidence.speakers import _CLAIM
-    from verify.evidence.text import SAYING, VOICING, mentions_reporting, reports_a_clause, stem, strip_attribution
+    from verify.evidence.text import stem
 
     for verb in SAYING + VOICING:
         sentence = f"The ministry {verb} that the ferry between Busan and Fukuoka resumed service in March."

@@ -15,7 +15,7 @@ from conftest import RecordingJudge, tiny_index
 
 import verify.verifier
 from verify import Settings, Verifier
-from verify.evidence.text import strip_attribution
+from verify.evidence.reporting import strip_attribution
 from verify.judge.readings import (
     CONTEXT_WEIGHT,
     UniquePairs,

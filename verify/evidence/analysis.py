@@ -11,31 +11,29 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property, lru_cache
-from itertools import accumulate
 from typing import Literal
 
 from verify.evidence.cues import ATTITUDE_RE, HEDGE_RE, MODAL_RE, NEG_RE
+from verify.evidence.dateslot import DateSlot
 from verify.evidence.events import KIND_OF, Event, event_at
+from verify.evidence.offsets import offset_dates
 from verify.evidence.places import Place, find_places
-from verify.evidence.quantities import NUMBER_WORDS, ORDINAL_WORDS
-from verify.evidence.slots import DateSlot, Quantity, find_dates, find_quantities, find_ranks, shift_month
+from verify.evidence.reporting import mentions_reporting, strip_attribution
+from verify.evidence.slots import Quantity, find_dates, find_quantities, find_ranks
 from verify.evidence.spans import Spans
 from verify.evidence.text import (
     STOPWORDS,
     canonical,
     content_stems,
     fold,
-    mentions_reporting,
     opens_sentence,
     starts_dependent,
     stem,
-    strip_attribution,
     words,
 )
 from verify.evidence.titles import Title, find_titles
@@ -146,65 +144,6 @@ def words_around(text: str, q: Quantity) -> tuple[str | None, frozenset[str]]:
     before = re.split(r"[,;:.()]", text[max(0, q.bound_start - 60):q.bound_start])[-1]
     near = [stem(w) for w in words(before.lower()) if w not in STOPWORDS and w[0].isalpha()][-3:]
     return head, frozenset(phrase) | frozenset(near)
-
-
-_OFFSET_COUNT = {"a": 1, "an": 1, **{w: int(v) for w, v in NUMBER_WORDS.items() if v <= 12 and w not in ORDINAL_WORDS}}
-_OFFSET = re.compile(r"\b(?:(?:just|only|exactly)\s+)?(?P<n>" + "|".join(_OFFSET_COUNT) + r"|\d{1,2})\s+"
-                     r"(?P<unit>day|week|month|year)s?\s+(?P<dir>earlier|later|before|after)"
-                     r"(?=\s*(?:[.,;:)]|$)|\s+(?:and|but|when|while)\b)", re.IGNORECASE)
-"""A date counted from the sentence's written date: "(which had proclaimed its independence) just a month earlier",
-"(and ratified it) two years later". Only a count that ends its clause: "a month before the vote" counts from an
-event, not a date; "about a month earlier" is no date."""
-_OFFSET_NAMED = re.compile(r"\bthe\s+(?:(?P<dir>previous|preceding|next|following)\s+(?P<unit>day|week|month|year)|"
-                           r"(?P<unit2>day|week|month|year)\s+(?P<dir2>before|after))"
-                           r"(?=\s*(?:[.,;:)]|$)|\s+(?:and|but|when|while)\b)", re.IGNORECASE)
-"""The same count of one, named: "(holding talks) the previous day", "(and signed it) the following month"."""
-
-
-def _offset_dates(text: str, dates: tuple[DateSlot, ...]) -> tuple[DateSlot, ...]:
-    """The dates that counts from a written date give another event of the same sentence ("Sweden recognized the
-    republic on May 20, 1990, which had declared its independence two weeks earlier" dates the declaring to 6 May
-    1990; "signed in 2001 and ratified two years later" the ratifying to 2003). Not a count with no other event word
-    between it and the written date ("was ratified in March 2004, a year later"), nor one whose date needs a part the
-    written date does not give (days from a month)."""
-    out = []
-    folded = fold(text)
-    # the written dates a count may start from, by where they end, each with the latest (in ``dates``' order) of
-    # those ending by then: one binary search a count (a pass over every date for each was quadratic)
-    written = sorted((d.end, i) for i, d in enumerate(dates) if not d.derived and not d.relation and d.weekday is None)
-    ends = [end for end, _ in written]
-    latest = list(accumulate((i for _, i in written), max))
-    for m in sorted([*_OFFSET.finditer(folded), *_OFFSET_NAMED.finditer(folded)], key=lambda m: m.start()):
-        k = bisect_right(ends, m.start())
-        if not k:
-            continue
-        base = dates[latest[k - 1]]
-        between = text[base.end:m.start()]
-        if not any(stem(w) in KIND_OF for w in words(between.lower())):
-            continue  # no other event between the written date and the count
-        g = m.groupdict()
-        count = (_OFFSET_COUNT.get(g["n"].lower()) or int(g["n"])) if g.get("n") else 1
-        unit, way = (g["unit"] or g["unit2"]).lower(), (g["dir"] or g["dir2"]).lower()
-        sign = -1 if way in ("earlier", "before", "previous", "preceding") else 1
-        year, month, day = base.year, None, None
-        if unit == "year":
-            if base.year is None:
-                continue
-            year = base.year + sign * count
-        elif unit == "month":
-            if base.month is None:
-                continue
-            year, month = shift_month(base.year, base.month, sign * count)
-        else:
-            if base.month is None or base.day is None:
-                continue
-            try:
-                moved = date(base.year or 2001, base.month, base.day) + timedelta(days=sign * count * (7 if unit == "week" else 1))
-            except ValueError:
-                continue
-            year, month, day = (moved.year if base.year is not None else None), moved.month, moved.day
-        out.append(DateSlot(m.group(0), *m.span(), year=year, month=month, day=day, relative=True, derived=True))
-    return tuple(out)
 
 
 def _ranks(text: str, skip: list[tuple[int, int]]) -> list[tuple[Quantity, str]]:
@@ -331,7 +270,7 @@ def _analyse(text: str, role: Role, anchor: date | None, settings: EvidenceSetti
                     for q in quantities)
     figures += tuple(Figure(r, head, words_around(text, r)[1], event_at(text, r.start, r.unit_end, slots))
                      for r, head in ranks)
-    dates += _offset_dates(text, dates)
+    dates += offset_dates(text, dates)
     places = tuple(find_places(text, settings))
     folded = fold(text)
     attitude = bool(ATTITUDE_RE.search(folded))

@@ -15,7 +15,8 @@ from datetime import date
 from functools import lru_cache
 
 from verify.evidence.analysis import Analysis, analyse, wording
-from verify.evidence.compare import compare_dates, compare_figures, compare_lists, compare_places, compare_titles
+from verify.evidence.compare import compare_dates, compare_figures, compare_places
+from verify.evidence.compare_who import compare_lists, compare_titles
 from verify.evidence.counts import how_many, how_often
 from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
 from verify.evidence.detection import HARD_KINDS, Detection, span

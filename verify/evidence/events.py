@@ -14,10 +14,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from verify.evidence.dateslot import DateSlot
 from verify.evidence.places import government
-from verify.evidence.slots import MONTHS, DateSlot, implied_year
+from verify.evidence.reporting import SAYING, VOICING
+from verify.evidence.slots import MONTHS, implied_year
 from verify.evidence.spans import Spans
-from verify.evidence.text import SAYING, STOPWORDS, VOICING, canonical, opens_sentence, stem
+from verify.evidence.text import STOPWORDS, canonical, opens_sentence, stem
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 # Event words by kind: two slots belong to one event when their clauses share a kind. Kept

@@ -11,8 +11,9 @@ from datetime import date
 from functools import lru_cache
 
 from verify.evidence.places import in_place_role, state_runs
+from verify.evidence.reporting import PAST_VERBS
 from verify.evidence.slots import calendar_word, find_dates, find_quantities, quantity_agrees, same_measure
-from verify.evidence.text import PAST_VERBS, canonical, fold
+from verify.evidence.text import canonical, fold
 
 _DATE_PREPOSITION = re.compile(r"^(?:in|on|since|until|by|during|from|early|late|mid|of)\s+", re.IGNORECASE)
 

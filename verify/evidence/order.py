@@ -18,10 +18,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from verify.evidence.analysis import Analysis
+from verify.evidence.dateslot import DateSlot
 from verify.evidence.detection import Detection, span
 from verify.evidence.events import KIND_OF
-from verify.evidence.slots import NUMBER_WORDS, DateSlot
-from verify.evidence.text import PAST_VERBS, content_stems
+from verify.evidence.reporting import PAST_VERBS
+from verify.evidence.slots import NUMBER_WORDS
+from verify.evidence.text import content_stems
 from verify.models import Mismatch
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
@@ -37,7 +39,7 @@ _BREAK = re.compile(r"[,;:!?()–—\"“”]|\.(?:\s|$)|\s-\s|\s(?:which|who|wh
 """Where a clause ends, for the stretch of words a date or a cue belongs to."""
 _VERBS = PAST_VERBS | {"cut", "cuts", "shut", "quit", "hurt", "cast", "split", "spread", "sat", "fell", "grew",
                        "broke", "rode", "fought", "taken", "given", "begun", "done"}
-"""Past verbs without "-ed" (with :data:`~verify.evidence.text.PAST_VERBS`): a side that holds one names an act."""
+"""Past verbs without "-ed" (with :data:`~verify.evidence.reporting.PAST_VERBS`): a side that holds one names an act."""
 _REACH = 200
 """Characters a side reaches from its cue or date at most: the clause of a sentence, not a run-on text's."""
 _FEW = {"a few": 3, "several": 5}

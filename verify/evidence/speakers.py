@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 
 from verify.evidence.detection import Detection, span
-from verify.evidence.text import PAST_VERBS, SPEECH_RE, STOPWORDS, content_stems, stem
+from verify.evidence.reporting import PAST_VERBS, SPEECH_RE
+from verify.evidence.text import STOPWORDS, content_stems, stem
 from verify.models import Mismatch
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from index.split.document import sentence_spans
-from verify.evidence.text import reports_a_clause, strip_attribution
+from verify.evidence.reporting import reports_a_clause, strip_attribution
 from verify.judge.backends import Judge
 from verify.scoring.aggregate import CON, SUP, more_decisive
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from verify.evidence.quantities import NUMBER_WORDS, ORDINAL_WORDS, SCALES
+from verify.evidence.reporting import SPEECH_RE, strip_attribution
 from verify.evidence.slots import MONTHS, WEEKDAYS
-from verify.evidence.text import SPEECH_RE, strip_attribution
 from verify.inputs import MAX_CLAIM_CHARS
 
 __all__ = ["MIN_WORDS", "SIGNALS", "check_worthiness", "reported_claim"]
@@ -97,7 +97,7 @@ def reported_claim(sentence: str) -> str:
     """What a sentence claims: "Y, the ministry said." claims Y (the sources report Y, not the saying).
 
     The attribution is what the writer adds; the sources are checked for the reported content
-    (``verify.evidence.text.strip_attribution``). A sentence whose attribution cannot be cut off cleanly
+    (``verify.evidence.reporting.strip_attribution``). A sentence whose attribution cannot be cut off cleanly
     is checked as written.
     """
     reported = strip_attribution(sentence)
