@@ -323,3 +323,12 @@ def test_a_first_in_the_predicate_marks_the_dated_event():
     # "first" against "first" is one occasion: the dates disagree
     found = detect(claim, "Putin's June 2003 visit to the North Korean capital was his first-ever trip to North Korea.")
     assert "date" in [m.kind for m in found.mismatches]
+
+
+def test_an_adverb_is_no_event_word():
+    # written for this test: "openly" stems to "open" (an opening); the place belongs to the meeting
+    [event] = analyse("The two leaders met openly in Moscow.", "passage").place_events
+    assert event.words == {"met"}
+    found = detect("The two leaders met secretly in Vladivostok.", "The two leaders met openly in Moscow.")
+    assert [(m.kind, m.passage.text) for m in found.hard] == [("place", "Moscow")]
+    assert not detect("The two leaders met secretly in Moscow.", "The two leaders met openly in Moscow.").mismatches

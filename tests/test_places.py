@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from verify.evidence.analysis import analyse
 from verify.evidence.detectors import detect
 from verify.evidence.places import find_places, lookup, relation
 from verify.scoring.aggregate import combine
@@ -93,6 +94,21 @@ def test_a_different_place_for_the_same_event_is_a_place_mismatch():
     assert m in found.hard
     agreed = detect("Celebrations were held in Pyongyang.", CELEBRATIONS)
     assert not agreed.mismatches and agreed.agreed["place"] == 1
+
+
+@pytest.mark.parametrize("claim", [
+    "The summit attended by both foreign ministers was held in Moscow.",
+    "The summit organised by both foreign ministers took place in Moscow.",
+])
+def test_a_verb_that_only_places_its_subject_places_the_event_its_subject_names(claim):
+    # "attended by ..." describes the summit; "was held in" / "took place in" put the summit, not the attending,
+    # in Moscow (written for this test; the passage is not from the corpus)
+    passage = "Both foreign ministers attended the summit, which was held in Vladivostok."
+    [event] = analyse(claim, "claim").place_events
+    assert event.words == {"summit"}
+    found = detect(claim, passage)
+    assert [(m.kind, m.passage.text) for m in found.hard] == [("place", "Vladivostok")]
+    assert not detect(claim.replace("Moscow", "Vladivostok"), passage).mismatches
 
 
 def test_a_country_is_confirmed_by_its_city_but_does_not_confirm_the_city():

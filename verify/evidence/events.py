@@ -46,6 +46,7 @@ _EVENT_KINDS = {
 KIND_OF: dict[str, str] = {**{stem(w): "statement" for w in (*SAYING, *VOICING, "told")},
                            **{stem(w): kind for kind, ws in _EVENT_KINDS.items() for w in ws.split()}}
 """A verb of saying is a statement unless a kind above names it ("declared" an agreement, "wrote" a message)."""
+_LISTED = frozenset(w for ws in _EVENT_KINDS.values() for w in ws.split())
 REPEATABLE = frozenset({"encounter", "message", "celebration", "vote", "test"})
 """Kinds of event that happen again and again: another year is another occasion."""
 _LIGHT = frozenset(map(stem, ["hold", "held", "have", "had", "make", "made", "take", "took", "give", "gave", "pay", "paid",
@@ -119,6 +120,10 @@ def _clause(text: str, start: int, end: int, before: int = 60, after: int = 40) 
     return (left[-1] if left else lo), (right[0] if right else hi)
 
 
+_PLACED_BY = re.compile(r"\b(?:(?:took|take|takes|taking)\s+place|(?:was|were|is|are|be|been|being)\s+(?:held|staged|"
+                        r"hosted|convened|organi[sz]ed)|happened|occurred)\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
+"""Words that say only where their subject happened ("the summit was held in ...")."""
+_WHICH = re.compile(r",?\s+which\s+$")
 _ANNIVERSARY_OF = re.compile(r"\s+of\s+(?:the\s+)?[^,.;:]{1,60}")
 
 
@@ -146,6 +151,9 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
             the concerns in the US, not the visit).
     """
     lo, hi = _clause(text, start, end, before=100)
+    placed = nearest and _PLACED_BY.search(text, max(lo, start - 40), start)
+    if placed and (which := _WHICH.search(text, max(0, lo - 8), lo)):
+        lo = _clause(text, which.start(), which.start(), before=100)[0]  # "the summit, which was held in": the summit
     if anniversary:
         of = _ANNIVERSARY_OF.match(text, end)
         lo, hi = (of.start(), of.end()) if of else (end, end)
@@ -168,6 +176,8 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
                 names.append((s, _actor(word)))  # a name ("Kim Jong Un", "Victory Day"): who, not what
                 capitals.append((s, m.end(), word.removesuffix("'s").removesuffix("’s")))
             continue
+        if word.lower().endswith("ly") and word.lower() not in _LISTED:
+            continue  # an adverb names no event ("met openly": stemmed, "openly" would be an opening)
         st = stem(word)
         if st in _LIGHT or (st == _ACCORD and _ACCORDING_TO.match(text, s)):
             continue  # "according to" attributes; it is no accord (an agreement)
@@ -184,6 +194,8 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
             names.append((s, frozenset({f"state:{code}"})))
     if nearest and found:
         before = [f for f in found if f[0] < start]
+        if placed:  # "celebrations attended by the envoy took place in ...": the subject's event, not a participle's
+            before = [f for f in before if not f[1].startswith("verb:") and f[1] != "statement"] or before
         found = [before[-1]] if before else [found[0]]
     first = min((f[0] for f in found), default=start)
     actors = frozenset().union(*(n for at, n in names if at < first))
