@@ -111,6 +111,20 @@ def test_a_verb_that_only_places_its_subject_places_the_event_its_subject_names(
     assert not detect(claim.replace("Moscow", "Vladivostok"), passage).mismatches
 
 
+def test_a_place_the_passage_gives_only_to_another_event_does_not_confirm_the_claims():
+    # class 3 (written for this test): the passage's Geneva is where a visit was, not where the letters were exchanged
+    claim = "The two ministers exchanged letters in Geneva."
+    passage = "The two ministers exchanged letters a month after the president's visit to Geneva."
+    found = detect(claim, passage, context=f"Talks went on. {passage}")
+    [m] = found.mismatches
+    assert (m.kind, m.passage.text) == ("entity", "Geneva") and not found.hard
+    assert m.detail == "passage names 'Geneva' only as the place of another event"
+    s, _, n = combine(np.array([0.60, 0.02, 0.38]), found)
+    assert n > s  # as for a name it never mentions, the model's "supports" cannot stand
+    found = detect(claim, "The two ministers exchanged letters in Geneva during the president's visit.")
+    assert not found.mismatches and found.agreed["place"] == 1
+
+
 def test_a_country_is_confirmed_by_its_city_but_does_not_confirm_the_city():
     city = "Kim and Putin held a summit in Vladivostok in September."
     country = "Kim and Putin held a summit in Russia in September."

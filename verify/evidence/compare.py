@@ -177,6 +177,15 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
         if claim.denies(cp.start, cp.end):
             continue  # "in Geneva, not in Vienna": a place the claim rules out (still a word of what it is about)
         candidates = [(pp, same_event(ce, pe, passage), pe) for pp, pe in stated]
+        if candidates and all(_same_event(ce, pe, actors=False) is False for _, _, pe in candidates):
+            named = next((pp for pp, _, _ in candidates if relation(cp, pp) in ("same", "inside")), None)
+            if named is not None:
+                # the passage has the claim's place only for an event of another kind ("Kim's visit to Moscow" for
+                # "celebrations took place in Moscow"): it cannot confirm where the claim's event was
+                found.elsewhere.append(Mismatch(
+                    kind="entity", claim=span(claim.text, cp.start, cp.end),
+                    passage=span(passage.text, named.start, named.end),
+                    detail=f"passage names {named.name!r} only as the place of another event"))
         if candidates and all(same is False for _, same, _ in candidates):
             found.other_event += 1
             found.saw_event(False)

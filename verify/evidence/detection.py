@@ -49,6 +49,9 @@ class Detection:
     """Slot differences set aside because the passage's slot belongs to another event."""
     other_occasion: int = 0
     """Date differences set aside as another occasion of the same event ("last visited in 2000")."""
+    elsewhere: list[Mismatch] = field(default_factory=list)
+    """The claim's places the passage names only as the place of another event ("Kim's visit to Moscow" for
+    "celebrations took place in Moscow"): soft, added after the gates (they say nothing of the claim's event)."""
     set_aside: list[Mismatch] = field(default_factory=list)
     """Findings the gates took out of :attr:`mismatches` (the passage is on another topic, about
     another person, or reports a plan): no contradiction, but what a reader or the scoring

@@ -182,6 +182,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     # a place set aside still goes unconfirmed: a passage that never names it cannot support the claim's
     found.mismatches += [unmentioned(m.claim, m.claim.text) for m in found.set_aside if m.kind == "place"
                          and canonical(m.claim.text) not in canonical(passage)]
+    found.mismatches += found.elsewhere
     # spans point into the claim as the caller wrote it (same offsets: see ``surface``)
     found.mismatches, found.set_aside = (
         [_on_claim(m, claim) for m in found_list] for found_list in (found.mismatches, found.set_aside))
