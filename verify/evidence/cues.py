@@ -28,6 +28,7 @@ _ANTONYM_WORDS = [
     ("agree", "disagree"),
     ("increase", "decrease reduce cut decline drop fall"),
     ("rise", "fall drop decline slump"),
+    ("grow", "shrink fall drop decline"),
     ("gain", "lose loss"),
     ("win", "lose"),
     ("victory", "defeat"),

@@ -118,18 +118,36 @@ def _opposites_key(word_stem: str) -> str:
     return next((a for key, a in _FAMILIES.items() if word_stem.startswith(key)), word_stem)
 
 
+_REGULAR = re.compile(r"(?:s|ed|ing|ly)$")
+_NOT_IRREGULAR = frozenset({"left"})  # read as it is: as often a side or a direction as the past of "leave"
+
+
+@lru_cache(maxsize=8192)
+def _opposites_keys(word: str) -> frozenset[str]:
+    """The stems ``ANTONYMS`` may know a text word by: its own, and for an irregular verb form ("fell", "rose",
+    "grew", "began", "won") those of its dictionary forms (lemminflect's lemmas): the stemmer leaves them as they are."""
+    word = word.lower()
+    keys = {_opposites_key(stem(word))}
+    if not _REGULAR.search(word) and word not in _NOT_IRREGULAR:
+        from lemminflect import getLemma  # its tables load on first use, not with every import of the detectors
+        keys |= {_opposites_key(stem(lemma)) for lemma in getLemma(word, upos="VERB")}
+    return frozenset(keys)
+
+
 def antonyms(claim: Analysis, passage: Analysis, found: Detection) -> None:
     """A claim word whose opposite the passage uses instead ("disappointed" / "satisfied"; "dissatisfaction"
-    / "satisfied")."""
-    passage_stems = {_opposites_key(w) for w, _, _ in passage.word_stems}
-    claim_stems = {_opposites_key(w) for w, _, _ in claim.word_stems}
-    for w, s, e in claim.word_stems:
-        w = _opposites_key(w)
-        if w not in ANTONYMS:
+    / "satisfied"; "fell" / "increased")."""
+    passage_keys = [(_opposites_keys(passage.text[s:e]), s, e) for _, s, e in passage.word_stems]
+    claim_keys = [(_opposites_keys(claim.text[s:e]), s, e) for _, s, e in claim.word_stems]
+    passage_stems = frozenset().union(*(k for k, _, _ in passage_keys))
+    claim_stems = frozenset().union(*(k for k, _, _ in claim_keys))
+    for keys, s, e in claim_keys:
+        known = [w for w in keys if w in ANTONYMS]
+        if not known:
             continue  # no opposite to look for (the passage's words were read once per claim word)
-        opposite = ANTONYMS[w] - claim_stems
-        hit = next(((ps, pe) for pw, ps, pe in passage.word_stems if _opposites_key(pw) in opposite), None)
-        if hit and w not in passage_stems:
+        opposite = frozenset().union(*(ANTONYMS[w] for w in known)) - claim_stems
+        hit = next(((ps, pe) for pk, ps, pe in passage_keys if pk & opposite), None)
+        if hit and not keys & passage_stems:
             c_word, p_word = claim.text[s:e], passage.text[hit[0]:hit[1]]
             found.mismatches.append(Mismatch(
                 kind="antonym", claim=span(claim.text, s, e), passage=span(passage.text, *hit),
