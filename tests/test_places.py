@@ -123,6 +123,9 @@ def test_a_place_the_passage_gives_only_to_another_event_does_not_confirm_the_cl
     assert n > s  # as for a name it never mentions, the model's "supports" cannot stand
     found = detect(claim, "The two ministers exchanged letters in Geneva during the president's visit.")
     assert not found.mismatches and found.agreed["place"] == 1
+    # a passage that names no event of the claim's kind may name the claim's event in other words
+    assert not detect("The first known cases of the flu were in Lyon.", "The flu outbreak began in Lyon in March.",
+                      context="The flu outbreak began in Lyon in March.").mismatches
 
 
 def test_a_country_is_confirmed_by_its_city_but_does_not_confirm_the_city():

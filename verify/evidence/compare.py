@@ -15,7 +15,7 @@ from functools import lru_cache
 from index.ingest.layout import dateline_agency, dateline_end
 from verify.evidence.analysis import Analysis
 from verify.evidence.detection import Detection, span
-from verify.evidence.events import Event, other_occasion, unplaced_occasion
+from verify.evidence.events import KIND_OF, Event, other_occasion, unplaced_occasion
 from verify.evidence.events import same_event as _same_event
 from verify.evidence.places import relation
 from verify.evidence.slots import quantity_agrees, same_measure
@@ -177,11 +177,15 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
         if claim.denies(cp.start, cp.end):
             continue  # "in Geneva, not in Vienna": a place the claim rules out (still a word of what it is about)
         candidates = [(pp, same_event(ce, pe, passage), pe) for pp, pe in stated]
-        if candidates and all(_same_event(ce, pe, actors=False) is False for _, _, pe in candidates):
+        if candidates and all(_same_event(ce, pe, actors=False) is False for _, _, pe in candidates) and any(
+                KIND_OF.get(w) in ce.kinds for w, _, _ in passage.word_stems):
             named = next((pp for pp, _, _ in candidates if relation(cp, pp) in ("same", "inside")), None)
             if named is not None:
-                # the passage has the claim's place only for an event of another kind ("Kim's visit to Moscow" for
-                # "celebrations took place in Moscow"): it cannot confirm where the claim's event was
+                # the passage names the claim's kind of event and has the claim's place only for an event of another
+                # kind ("the letters, in commemoration of the anniversary, followed Kim's visit to Moscow" for "the
+                # celebrations took place in Moscow"): it cannot confirm where the claim's event was. (A passage
+                # that names no event of the claim's kind may name it in other words: "infection began in Wuhan"
+                # for "the first cases were in Wuhan".)
                 found.elsewhere.append(Mismatch(
                     kind="entity", claim=span(claim.text, cp.start, cp.end),
                     passage=span(passage.text, named.start, named.end),
