@@ -128,6 +128,16 @@ def test_a_place_the_passage_gives_only_to_another_event_does_not_confirm_the_cl
                       context="The flu outbreak began in Lyon in March.").mismatches
 
 
+def test_the_place_of_the_event_the_claim_names_by_its_word_decides():
+    # written for this test: the passage's summit was in Paris, its visit is to Germany; a visit to France is
+    # not confirmed by the summit's place (before: "places agree", and the support floor on top)
+    passage = "The prime minister accepted the president's invitation to visit Germany during the summit held in Paris."
+    found = detect("The president accepted the prime minister's invitation to visit France.", passage)
+    assert not found.agreed["place"] and found.claim_slots == 1
+    assert detect("The summit was held in France.", passage).agreed["place"] == 1
+    assert detect("The prime minister accepted an invitation to visit Germany.", passage).agreed["place"] == 1
+
+
 def test_a_country_is_confirmed_by_its_city_but_does_not_confirm_the_city():
     city = "Kim and Putin held a summit in Vladivostok in September."
     country = "Kim and Putin held a summit in Russia in September."

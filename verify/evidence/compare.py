@@ -200,6 +200,9 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
                       if same is True and (rel := relation(cp, pp)) != "unknown"]
         if not candidates:
             continue
+        # of several places of the claim's kind of event, those of the event the claim names by its word decide: the
+        # summit's Vostochny does not confirm "visit Russia" where the passage's visit is to North Korea
+        candidates = [c for c in candidates if ce.words & c[3].words] or candidates
         found.claim_slots += 1
         confirming = [same for _, same, rel, _ in candidates if rel in ("same", "inside")]
         if confirming:
