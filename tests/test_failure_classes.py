@@ -33,6 +33,7 @@ DOCS = {
     "visit.txt": "Diary\n\nThe Japanese prime minister last visited Hanoi in May 2017, the ministry said.\n",
     "summit.txt": "Diplomacy\n\nThe two presidents held a summit in Brazil last year, while Lisbon and Brasilia kept "
                   "their trade talks going.\n",
+    "invite.txt": "Visits\n\nScholz had accepted Macron's invitation to visit Paris in May, the chancellery said.\n",
 }
 
 
@@ -110,3 +111,13 @@ def test_the_country_does_not_confirm_a_city_named_in_another_role(index_dir, fa
     summit = sources["summit"]
     assert summit.stance != "supports"
     assert "passage places it only in 'Brazil', not in 'Brasilia'" in summit.passages[0].reasons
+
+
+def test_an_invitation_told_the_other_way_round_is_no_support(index_dir, fake_embedder):
+    # a judge reading the same words agrees; who invited whom is the other way round in the passage
+    sources, _ = check(index_dir, fake_embedder, AGREES, "Macron accepted Scholz's invitation.")
+    invite = sources["invite"]
+    assert invite.stance != "supports"
+    assert any(r.startswith("the passage has the invitation the other way round") for r in invite.passages[0].reasons)
+    sources, _ = check(index_dir, fake_embedder, AGREES, "Scholz accepted Macron's invitation.")
+    assert sources["invite"].stance == "supports"

@@ -20,6 +20,7 @@ from verify.evidence.compare_who import compare_lists, compare_titles
 from verify.evidence.counts import how_many, how_often
 from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
 from verify.evidence.detection import HARD_KINDS, Detection, span
+from verify.evidence.invitations import invited_the_other_way
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles, ruled_out_spans
 from verify.evidence.mentions import DocumentNames, entities, spelled_in, unmentioned
 from verify.evidence.names import NameSet, claim_names, names_in
@@ -132,6 +133,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     modality(c, p, found)
     first_only(c.text, full, found)
     speaker(c.text, passage, found, settings)
+    invited_the_other_way(c.text, passage, found)  # "Putin accepted Kim's offer" for "Kim accepted Putin's offer"
     said, seen = passage, full
     reported = None if c.reporting else p.reported
     if reported:
