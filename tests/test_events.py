@@ -107,7 +107,7 @@ def test_a_meeting_elsewhere_on_another_date_is_another_meeting():
 def test_a_date_on_the_reporting_verb_dates_the_report_not_the_event():
     found = detect("Putin visited Pyongyang in June 2024.",
                    "The Kremlin said in September 2023 that Putin had accepted an offer to visit Pyongyang.")
-    assert not [m for m in found.mismatches if m.kind == "date"] and found.other_event == 1
+    assert not [m for m in found.mismatches if m.kind == "date"] and found.other_event >= 1
 
 
 def test_who_acts_in_the_claim_must_take_part():
@@ -332,3 +332,49 @@ def test_an_adverb_is_no_event_word():
     found = detect("The two leaders met secretly in Vladivostok.", "The two leaders met openly in Moscow.")
     assert [(m.kind, m.passage.text) for m in found.hard] == [("place", "Moscow")]
     assert not detect("The two leaders met secretly in Moscow.", "The two leaders met openly in Moscow.").mismatches
+
+
+@pytest.mark.parametrize("text, word, who", [
+    ("Lula invited Sanchez to visit Brazil.", "visit", {"sanchez"}),
+    ("Sanchez had accepted Lula's offer to visit Brazil during the summit.", "visit", {"sanchez"}),
+    ("The film featured Lula's latest trip to Madrid for talks with Sanchez.", "trip", {"lula"}),
+    ("Brazilian President Luiz Inacio Lula paid an official goodwill visit to Madrid.", "visit", {"luiz", "inacio", "lula"}),
+    ("The crowd welcomed a visit by Prime Minister Sanchez to Recife.", "visit", {"sanchez"}),
+    ("Lula said he travelled to Madrid.", "travelled", set()),       # a pronoun: who is not read
+    ("The talks with Sanchez during the visit to Madrid went well.", "visit", set()),
+    ("The Madrid visit went well.", "visit", set()),                  # a place, not a traveller
+    ("Lula hosted Sanchez and the visit went well.", "visit", set()),  # "and" ends the look back
+])
+def test_the_traveller_is_the_name_right_before_the_journey(text, word, who):
+    at = text.index(word)
+    assert set(event_at(text, at + len(word) + 1, at + len(word) + 1, nearest=True).traveller) >= who
+    if not who:
+        assert not event_at(text, at + len(word) + 1, at + len(word) + 1, nearest=True).traveller
+
+
+def _places(claim, passage):  # place mismatches found, whether or not a gate then sets them aside
+    found = detect(claim, passage)
+    return [m.kind for m in found.mismatches + found.set_aside if m.kind == "place"]
+
+
+def test_a_third_persons_journey_is_another_event():
+    # Sanchez takes part in Costa's trip, but it is Costa's
+    assert _places("Sanchez travelled to Brazil for talks.",
+                   "Costa's trip to Madrid for talks with Sanchez was a success.") == []
+    assert _places("Sanchez travelled to Brazil for talks.",
+                   "Sanchez's trip to Madrid for talks with Costa was a success.") == ["place"]
+    # the counterpart's journey to the claim's meeting is the meeting's place: Lula came to Madrid, so Sanchez did not
+    # travel to Brazil for that summit
+    assert _places("Last month Sanchez travelled to Brazil for a summit with Lula.",
+                   "Lula's visit to Madrid last month for a summit with Sanchez was his first.") == ["place"]
+
+
+def test_a_journey_offered_is_not_one_made():
+    claim = analyse("Lula invited Sanchez to visit Brazil.", role="claim")
+    made = analyse("The film featured Lula's latest trip to Madrid for talks with Sanchez.")
+    offered = analyse("Sanchez had accepted Lula's offer to visit Spain during the summit.")
+    assert claim.place_events[0].proposed and offered.place_events[0].proposed
+    assert not made.place_events[0].proposed
+    assert same_event(claim.place_events[0], made.place_events[0]) is False
+    assert _places(claim.text, made.text) == []  # Lula's trip says nothing of where Sanchez is asked to go
+    assert _places(claim.text, offered.text) == ["place"]

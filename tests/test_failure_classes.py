@@ -34,6 +34,7 @@ DOCS = {
     "summit.txt": "Diplomacy\n\nThe two presidents held a summit in Brazil last year, while Lisbon and Brasilia kept "
                   "their trade talks going.\n",
     "invite.txt": "Visits\n\nScholz had accepted Macron's invitation to visit Paris in May, the chancellery said.\n",
+    "trip.txt": "Trade\n\nLula visited Madrid for talks with Sanchez, who had invited him.\n",
 }
 
 
@@ -121,3 +122,14 @@ def test_an_invitation_told_the_other_way_round_is_no_support(index_dir, fake_em
     assert any(r.startswith("the passage has the invitation the other way round") for r in invite.passages[0].reasons)
     sources, _ = check(index_dir, fake_embedder, AGREES, "Scholz accepted Macron's invitation.")
     assert sources["invite"].stance == "supports"
+
+
+def test_anothers_journey_is_no_place_for_the_claims_visit(index_dir, fake_embedder):
+    # "Lula invited Sanchez to visit Brazil" is Sanchez's visit; Lula's trip to Madrid does not place it
+    sources, _ = check(index_dir, fake_embedder, CONTRADICTS, "Lula invited Sanchez to visit Brazil.")
+    assert sources["trip"].stance != "contradicts"
+    assert not any(r.startswith("place differs") for p in sources["trip"].passages for r in p.reasons)
+    sources, _ = check(index_dir, fake_embedder, CONTRADICTS, "Lula visited Brazil for talks with Sanchez.")
+    trip = sources["trip"]
+    assert trip.stance == "contradicts"
+    assert any(r.startswith("place differs for the same event") for r in trip.passages[0].reasons)

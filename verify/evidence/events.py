@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
-from verify.evidence.dateslot import DateSlot
+from verify.evidence.doers import TRAVEL, proposed, traveller
 from verify.evidence.places import government
 from verify.evidence.reporting import SAYING, VOICING
-from verify.evidence.slots import MONTHS, implied_year
+from verify.evidence.slots import MONTHS
 from verify.evidence.spans import Spans
 from verify.evidence.text import STOPWORDS, canonical, opens_sentence, stem
-from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 # Event words by kind: two slots belong to one event when their clauses share a kind. Kept
 # coarse on purpose: a paraphrase ("forged ties" / "established relations") must land in one
@@ -82,6 +80,10 @@ class Event:
     """Name tokens anywhere in the clause: who takes part."""
     document: str | None = None
     """The kind of signed text nearest before the slot ("treaty", "declaration"; see :data:`_DOCUMENTS`)."""
+    traveller: frozenset[str] = frozenset()
+    """Name tokens of who makes the journey when the event is one (:func:`verify.evidence.doers.traveller`)."""
+    proposed: bool = False
+    """The journey is only planned, offered or asked for (:func:`verify.evidence.doers.proposed`)."""
 
     @property
     def known(self) -> bool:
@@ -207,8 +209,15 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
         word = (m.group(1) or m.group(2)).lower()
         marker = "last" if word == "most recent" else _MARKERS[word]
         break
+    at = next((s for s, _, st in found if st in TRAVEL), None)  # the first journey word
+    journey = traveller(text, at, _WORD.match(text, at).end(), lo, _actor, _acts) if at is not None else frozenset()
     return Event(frozenset(k for _, k, _ in found), frozenset(st for _, _, st in found), marker, actors, named,
-                 document)
+                 document, journey, at is not None and proposed(text, at, lo))
+
+
+def _acts(st: str) -> bool:
+    """Whether a stemmed word names an event of its own (the name before it acts in that one)."""
+    return st in KIND_OF and st not in _LIGHT
 
 
 _PREDICATE = re.compile(r"\b(?:was|were|is|are|became|marked)\s+(?:his|her|its|their|the)\s+$", re.IGNORECASE)
@@ -235,65 +244,14 @@ def same_event(claim: Event, passage: Event, actors: bool = True) -> bool | None
     # credit line ("Russia, 13 September 2023. EFE-EPA FILE/MIKHAIL METZEL") says nothing of who met
     if actors and claim.actors and passage.names and passage.kinds and not claim.actors & passage.names:
         return False
+    if claim.traveller and passage.traveller and not (claim.traveller & passage.traveller or passage.traveller & claim.names):
+        return False  # a third person's journey ("Lavrov visited" / "Kim's latest trip"); not the claim's counterpart's
+    if claim.proposed != passage.proposed and claim.words & TRAVEL and passage.words & TRAVEL:
+        return False  # a journey offered is not one made ("invited Putin to visit" / "Kim's latest trip")
     if claim.document and passage.document and claim.document != passage.document:
         return False  # a declaration's date is not a treaty's
     if claim.kinds & passage.kinds:
         return True
     if not (claim.known and passage.known):
         return None
-    return False
-
-
-def unplaced_occasion(claim: Event, claim_date: DateSlot, passage_date: DateSlot, anchor: date | None = None,
-                      settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> bool:
-    """Whether a passage date whose clause names no event ("Russia, 13 September 2023" closing a
-    caption) is another occasion of the claim's recurring event: when it is years from the claim's
-    date, as a date of that very event would be (:func:`other_occasion`). A date the passage writes
-    without its year takes the year the text means (:func:`verify.evidence.slots.implied_year`)."""
-    year = passage_date.year or implied_year(passage_date, anchor)
-    return bool(claim.repeatable and claim_date.year and year
-                and abs(claim_date.year - year) >= settings.occasion_years)
-
-
-def other_occasion(claim: Event, passage: Event, claim_date: DateSlot, passage_date: DateSlot,
-                   anchor: date | None = None, elsewhere: bool = False,
-                   settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> bool:
-    """Whether two differing dates of one event name two occasions of it, not a disagreement.
-
-    A passage's "last visited in July 2000" speaks of an earlier occasion unless the passage was
-    written (``anchor``) after the claim's date: then a visit at that date would have been the
-    last. A claim's "first visited in 2001" is contradicted only by an earlier occasion, its
-    "last" only by a later one; "first" against "first" is one occasion. Without such a word,
-    dates of a recurring event (a visit, a meeting) years apart, or in places the texts tell
-    apart (``elsewhere``), are two occasions (years apart: ``settings.occasion_years``; a passage's date without its
-    year in the year its text means, :func:`verify.evidence.slots.implied_year`).
-    """
-    if claim.marker and claim.marker == passage.marker:
-        return False
-    keys = claim_date.order_key(passage_date)
-    before = keys is not None and keys[0] < keys[1]  # the claim's date is the earlier one
-    after = keys is not None and keys[0] > keys[1]
-    if passage.marker == "last":
-        stamp = DateSlot("", 0, 0, year=anchor.year, month=anchor.month, day=anchor.day) if anchor else None
-        written = claim_date.order_key(stamp) if stamp else None
-        return not (after and written is not None and written[0] <= written[1])
-    if passage.marker == "first":
-        return not before
-    if claim.marker == "last":
-        return not before
-    if claim.marker == "first":
-        return not after
-    if "earlier" in (claim.marker, passage.marker):
-        return True
-    if claim.repeatable and passage.repeatable and elsewhere:
-        return True
-    if claim.repeatable and passage.repeatable and claim_date.year and passage_date.year:
-        return abs(claim_date.year - passage_date.year) >= settings.occasion_years
-    if claim.repeatable and passage.repeatable and claim_date.year and (year := implied_year(passage_date, anchor)):
-        # "in September" in a text of October 2023 against a visit of April 2019: the year the passage means
-        return abs(claim_date.year - year) >= settings.occasion_years
-    if claim.repeatable and passage.repeatable and passage_date.year and not claim_date.year:
-        # "visited in September" read against a visit of April 2019: the claim's year is unsaid;
-        # only a passage written that year speaks of this year's visits
-        return anchor is None or anchor.year != passage_date.year
     return False

@@ -26,7 +26,7 @@ _PATTERNS = (
                rf"{_OFFER}\s+from\s+(?P<host>{_NAME})"),
     re.compile(rf"(?P<host>{_NAME})\s+{_AUX}(?:invited|invites|inviting)\s+(?P<guest>{_NAME})"),
 )
-_NOT_NAMES = frozenset({"the", "a", "an", "that", "this", "then", "president", "leader", "chairman", "minister",
+NOT_NAMES = frozenset({"the", "a", "an", "that", "this", "then", "president", "leader", "chairman", "minister",
                         "prime", "foreign", "supreme", "premier", "chancellor", "king", "queen", "mr", "mrs", "ms"})
 """Words a run of capitals holds that do not say who: an article or a title before the name."""
 
@@ -39,11 +39,13 @@ class Invitation:
     start: int
     end: int
     written: str
+    guest_at: tuple[int, int] = (0, 0)
+    """Where the guest is named."""
 
 
 def _who(run: str) -> frozenset[str]:
     tokens = re.sub(r"['’]s?$", "", run).lower().replace(".", "").split()
-    return frozenset(t for t in tokens if t not in _NOT_NAMES)
+    return frozenset(t for t in tokens if t not in NOT_NAMES)
 
 
 @lru_cache(maxsize=8192)
@@ -54,7 +56,7 @@ def invitations(text: str) -> tuple[Invitation, ...]:
         for m in pattern.finditer(text):
             host, guest = _who(m["host"]), _who(m["guest"])
             if host and guest and not host & guest:
-                found.append(Invitation(host, guest, m.start(), m.end(), m.group(0)))
+                found.append(Invitation(host, guest, m.start(), m.end(), m.group(0), m.span("guest")))
     return tuple(found)
 
 

@@ -1,0 +1,92 @@
+"""Who makes a journey: the traveller of a visit or a trip.
+
+A visit is one person's journey. "Kim invited Putin to visit North Korea" is Putin's visit; "Kim's latest trip
+to Russia for talks with Putin" is Kim's. Their places are not two accounts of one visit, though both clauses
+name Kim and Putin. The traveller is the name right before the journey word, with only a few words between
+("Kim's six-day visit", "Putin paid an official visit", "invited Putin to visit"), or after "by" ("a visit by
+Lavrov"); the guest of an invitation that leads to it ("Putin accepted Kim's offer to visit": Putin). Where no
+name stands that close the traveller is unknown, and nothing is told apart. A journey only planned or offered is
+not one made, either (:func:`proposed`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from verify.evidence.invitations import NOT_NAMES, invitations
+from verify.evidence.places import government, lookup
+from verify.evidence.text import stem
+
+TRAVEL = frozenset(map(stem, [
+    "visit", "visits", "visited", "visiting", "trip", "trips", "travel", "travels", "travelled", "traveled",
+    "travelling", "traveling", "tour", "toured", "journey", "journeyed", "arrive", "arrived", "arrival", "fly",
+    "flew", "return", "returned"]))
+"""Journey words: one traveller's event (a meeting, a summit or talks are everyone's who take part)."""
+_STOP = frozenset([
+    "and", "or", "but", "with", "by", "for", "of", "from", "in", "into", "at", "on", "about", "against", "between",
+    "among", "after", "before", "during", "than", "that", "which", "who", "whom", "whose", "while", "when",
+    "where", "as", "if", "he", "she", "they", "we", "i", "it", "you", "offer", "offers", "offered",
+    "invitation", "invitations", "proposal", "proposals"])
+"""Words that end the look back: the name before them is not the traveller ("talks with Putin", "Kim's offer", "Kim
+said he visited")."""
+_FILLERS = 4
+"""At most this many words between the traveller's name and the journey word ("paid an official goodwill visit")."""
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_BY = re.compile(r"\s+by\s+((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)")
+_TO = re.compile(r"\s+to\s+")
+_PROPOSED = re.compile(
+    r"(?:\b(?:invit|offer|plan|intend|expect|hop|want|agree|propos|schedul|prepar|aim|promis|ask|urg)\w*\s+"
+    r"(?:[\w'’-]+\s+){0,3}?to|\b(?:will|would|shall|could|may|might)|\b(?:upcoming|planned|proposed|future|expected|"
+    r"possible|prospective|scheduled)(?:\s+[\w'’-]+){0,2})\s+$", re.IGNORECASE)
+"""What makes a journey one that is planned, offered or asked for, not one made ("invited Putin to visit", "plans to
+travel", "will visit", "the planned trip")."""
+
+
+def proposed(text: str, at: int, lo: int) -> bool:
+    """Whether the journey whose word starts at ``at`` is only planned, offered or asked for ("Kim invited Putin to
+    visit North Korea"): a journey made ("Kim's rare visit to Moscow") is another event, and its place or date is
+    not the planned one's."""
+    return _PROPOSED.search(text, max(lo, at - 80), at) is not None
+
+
+def traveller(text: str, at: int, end: int, lo: int, tokens: Callable[[str], frozenset[str]],
+              listed: Callable[[str], bool]) -> frozenset[str]:
+    """The name tokens of who makes the journey whose word is ``text[at:end]`` (empty: unknown or no journey).
+
+    Args:
+        text: the text.
+        at: where the journey word starts.
+        end: where it ends.
+        lo: where its clause starts (no name before it is read).
+        tokens: a name's tokens, as the event reader gives its actors.
+        listed: whether a stemmed word names an event (then the name before it acts in that event).
+    """
+    if stem(text[at:end]) not in TRAVEL:
+        return frozenset()
+    for inv in invitations(text):
+        if inv.end <= at and _TO.fullmatch(text, inv.end, at):
+            return frozenset().union(*(tokens(w) for w in text[inv.guest_at[0]:inv.guest_at[1]].split())) - NOT_NAMES
+    if by := _BY.match(text, end):
+        return frozenset().union(*(tokens(w) for w in by.group(1).split())) - NOT_NAMES
+    words = list(_WORD.finditer(text, lo, at))
+    run: list[str] = []
+    between = 0
+    for i in range(len(words) - 1, -1, -1):
+        m = words[i]
+        gap = text[m.end():words[i + 1].start()] if i + 1 < len(words) else text[m.end():at]
+        if gap.strip():
+            break  # a comma or a bracket: another phrase
+        word = m.group(0)
+        if word[0].isupper():
+            run.append(word)
+            continue
+        if run:
+            break
+        if word.lower() in _STOP or listed(stem(word)) or between == _FILLERS:
+            return frozenset()
+        between += 1
+    name = " ".join(reversed(run)).removesuffix("'s").removesuffix("’s")
+    if not run or government(name) or lookup(name):
+        return frozenset()  # "the Pyongyang visit", "Russia's trip": where, not who
+    return frozenset().union(*(tokens(w) for w in run)) - NOT_NAMES  # "President Putin": Putin
