@@ -196,14 +196,15 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
             found.saw_event(False)
             continue
         # a place is compared only for an event both texts name (a wrong place is a strong claim)
+        candidates = [(pp, same, relation(cp, pp), pe) for pp, same, pe in candidates if same is True]
+        # of several places of the claim's kind of event, those of the event the claim names by its word decide: the
+        # summit's Vostochny does not confirm "visit Russia" where the passage's visit is to North Korea, nor does the
+        # visit's North Korea contradict "the summit took place in Russia's Far East"
+        candidates = [c for c in candidates if ce.words & c[3].words] or candidates
         # (a city and a region of its country the gazetteer cannot place are not compared)
-        candidates = [(pp, same, rel, pe) for pp, same, pe in candidates
-                      if same is True and (rel := relation(cp, pp)) != "unknown"]
+        candidates = [c for c in candidates if c[2] != "unknown"]
         if not candidates:
             continue
-        # of several places of the claim's kind of event, those of the event the claim names by its word decide: the
-        # summit's Vostochny does not confirm "visit Russia" where the passage's visit is to North Korea
-        candidates = [c for c in candidates if ce.words & c[3].words] or candidates
         found.claim_slots += 1
         confirming = [same for _, same, rel, _ in candidates if rel in ("same", "inside")]
         if confirming:
