@@ -378,3 +378,19 @@ def test_a_journey_offered_is_not_one_made():
     assert same_event(claim.place_events[0], made.place_events[0]) is False
     assert _places(claim.text, made.text) == []  # Lula's trip says nothing of where Sanchez is asked to go
     assert _places(claim.text, offered.text) == ["place"]
+
+
+def test_an_anniversary_of_another_rank_in_the_claims_year_contradicts():
+    claim = "In October 2031 Chile and Peru marked the 50th anniversary of their diplomatic relations."
+    found = detect(claim, "Chile, Peru hold celebrations marking 55th anniversary of diplomatic ties",
+                   anchor=date(2031, 10, 4))
+    assert [m.kind for m in found.mismatches if m.kind == "number"] == ["number"]
+    # the year the passage's anniversary implies (1976) dates the ties, not the claim's celebration
+    assert found.other_occasion == 0
+
+
+def test_an_anniversary_dated_to_another_year_is_still_another_occasion():
+    claim = "In October 2026 Chile and Peru marked the 50th anniversary of their diplomatic relations."
+    found = detect(claim, "Chile, Peru hold celebrations marking 55th anniversary of diplomatic ties",
+                   anchor=date(2031, 10, 4))
+    assert not [m for m in found.mismatches if m.kind == "number"]

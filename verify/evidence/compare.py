@@ -69,8 +69,11 @@ def compare_dates(claim: Analysis, passage: Analysis, found: Detection,
         if claim.denies(c.start, c.end):
             continue  # "in October rather than in September": not the claim's date
         found.claim_slots += 1
+        # a year an anniversary implies dates what it is of, not the celebration the claim dates ("the 75th
+        # anniversary" in a text of 2023 is 1948, the claim's "celebrated in October 2023" another event's date)
         comparable = [(p, same_event(ce, pe, passage), pe) for p, pe in zip(passage.dates, passage.date_events)
-                      if c.comparable(p) and not passage.denies(p.start, p.end) and p.start >= reported]
+                      if c.comparable(p) and not passage.denies(p.start, p.end) and p.start >= reported
+                      and not (p.derived and "celebration" in ce.kinds and not c.derived)]
         candidates = [x for x in comparable if x[1] is not False]
         if comparable and not candidates:
             found.other_event += 1
