@@ -672,3 +672,14 @@ def test_a_name_of_words_whose_stems_change_when_stemmed_again_is_completed_too(
     found = detect("Kim and Putin signed the Comprehensive Strategic Partnership Treaty in June.",
                    "Kim and Putin signed the Partnership Treaty in June.")
     assert found.topic_alignment == 1.0
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("Macron's recent trip to Chile lasted only two days.",
+     "Analysts said that during Macron's four-day trip last month, France and Chile signed deals on lithium."),
+    ("The Chilean president's state visit to Paris lasted just one week.",
+     "The Chilean president began a three-week state visit to Paris on Monday, officials said."),
+])
+def test_a_length_written_as_one_word_counts_the_same_days(claim, passage):
+    # "a four-day trip" counts days as "lasted two days" does: a difference stands on a third of the claim's words
+    assert [m.kind for m in detect(claim, passage).hard] == ["number"]

@@ -140,7 +140,12 @@ def words_around(text: str, q: Quantity) -> tuple[str | None, frozenset[str]]:
         if not w[0].isalpha() or w in STOPWORDS or len(phrase) == 3:
             break
         phrase.append(stem(w))
-    head = phrase[-1] if phrase else (q.unit if q.unit in ("%", "usd", "eur", "krw") else None)
+    first = re.match(r"\s*([A-Za-z]+)", after)
+    # a length of days, weeks or hours written as one ("a six-day visit"; "day" is a word of news copy) counts days
+    # (not years: "One-year summit anniversary" is an anniversary, "75 years of ties" a count of years)
+    unit = q.unit in ("%", "usd", "eur", "krw") or (q.unit != "year" and first is not None
+                                                     and stem(first.group(1)) == q.unit)
+    head = phrase[-1] if phrase else (q.unit if unit else None)
     before = re.split(r"[,;:.()]", text[max(0, q.bound_start - 60):q.bound_start])[-1]
     near = [stem(w) for w in words(before.lower()) if w not in STOPWORDS and w[0].isalpha()][-3:]
     return head, frozenset(phrase) | frozenset(near)
