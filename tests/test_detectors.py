@@ -683,3 +683,13 @@ def test_a_name_of_words_whose_stems_change_when_stemmed_again_is_completed_too(
 def test_a_length_written_as_one_word_counts_the_same_days(claim, passage):
     # "a four-day trip" counts days as "lasted two days" does: a difference stands on a third of the claim's words
     assert [m.kind for m in detect(claim, passage).hard] == ["number"]
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("The minister said ties between Chile and Peru were deteriorating.",
+     "The minister said ties between Chile and Peru continue to develop in all fields."),
+    ("Boric's letter expressed hope that Chile would lose the dispute with Bolivia.",
+     "Boric's letter expressed hope that Chile will be victorious in the dispute with Bolivia."),
+])
+def test_opposites_of_growth_and_victory(claim, passage):
+    assert [m.kind for m in detect(claim, passage).hard] == ["antonym"]
