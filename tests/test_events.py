@@ -394,3 +394,13 @@ def test_an_anniversary_dated_to_another_year_is_still_another_occasion():
     found = detect(claim, "Chile, Peru hold celebrations marking 55th anniversary of diplomatic ties",
                    anchor=date(2031, 10, 4))
     assert not [m for m in found.mismatches if m.kind == "number"]
+
+
+def test_the_first_time_he_had_ever_visited_is_the_first_visit():
+    claim = "Macron's trip to Chile in March 2031 was the first time he had ever visited the country."
+    earlier = detect(claim, "President Emmanuel Macron made a trip to Chile in May 2027 and visited the country's "
+                            "north.")
+    assert [m.kind for m in earlier.hard] == ["date"]  # an earlier visit: the 2031 one was not the first
+    later = detect(claim, "President Emmanuel Macron made a trip to Chile in May 2033 and visited the country's "
+                          "north.")
+    assert not later.hard and later.other_occasion == 1  # a later visit is another occasion

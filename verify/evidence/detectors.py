@@ -20,6 +20,7 @@ from verify.evidence.compare_who import compare_lists, compare_titles
 from verify.evidence.counts import how_many, how_often
 from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
 from verify.evidence.detection import HARD_KINDS, Detection, span
+from verify.evidence.events import occasion_words
 from verify.evidence.invitations import invited_the_other_way
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles, ruled_out_spans
 from verify.evidence.mentions import DocumentNames, entities, spelled_in, unmentioned
@@ -115,7 +116,10 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # "the Pyongyang Times says ...", checked against the Pyongyang Times's own text: who says it is the
         # passage's provenance, not a word its text must hold (its byline holds nothing else of the claim)
         ignore |= {stem(w) for w in words(canonical(publisher))}
-    claim_stems = [s for s in dict.fromkeys(c.stems) if s not in ignore]
+    # the words that single out the claim's occasion ("the first time he had ever" visited) are compared as its
+    # occasion: a passage without them is not off the topic (one that has them holds them as any word)
+    unheld = _slot_stems(c.text, occasion_words(c.text)) - set(p.stems)
+    claim_stems = [s for s in dict.fromkeys(c.stems) if s not in ignore and s not in unheld]
     named = {stem(w) for n, _, _ in claim_names(c.text, names if names is not None else names_in(c.text) | names_in(full))
              for w in words(canonical(n))}
     shared = _held(claim_stems, p, named, settings, c.text)

@@ -55,9 +55,11 @@ _MARKERS = {"first": "first", "initially": "first", "inaugural": "first", "earli
             "earlier": "earlier", "former": "earlier", "once": "earlier", "recent": "last"}
 _MARKER_RE = re.compile(r"\b(?:for\s+the\s+(first|last)\s+time\b|(first|initially|inaugural|earliest|last|latest|"
                         r"previous|previously|earlier|former|once|most recent)(?:-ever)?\s+(?:(?:official|state|rare|such|"
-                        r"two-day|three-day|overseas|foreign)\s+)?(?P<event>[A-Za-z]+))", re.IGNORECASE)
+                        r"two-day|three-day|overseas|foreign)\s+|time\s+(?:that\s+)?(?:[\w'’-]+\s+){1,3}?(?:ha[sd]\s+|have\s+)?"
+                        r"(?:ever\s+)?)?(?P<event>[A-Za-z]+))", re.IGNORECASE)
 """An occasion word with the event word it qualifies ("last visited", "the previous summit",
-"for the first time", "first-ever summit"); "earlier said" or "last month" single out no occasion of the event."""
+"for the first time", "first-ever summit", "the first time he had ever visited"); "earlier said" or "last month" single
+out no occasion of the event."""
 _ACCORDING_TO = re.compile(r"according\s+to\b", re.IGNORECASE)
 _ACCORD = stem("according")
 _CLAUSE_BREAK = re.compile(r"[.;:!?]\s|\s(?:while|whereas|but|although|though|which|who)\s|,\s(?:and|but)\s")
@@ -218,6 +220,13 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
 def _acts(st: str) -> bool:
     """Whether a stemmed word names an event of its own (the name before it acts in that one)."""
     return st in KIND_OF and st not in _LIGHT
+
+
+def occasion_words(text: str) -> list[tuple[int, int]]:
+    """Spans of the words that single out an occasion ("for the first time", "the first time he had ever" before
+    "visited", "previous" before "summit"): they say which occasion, not what the text is about."""
+    return [(m.start(), m.start("event") if m.group("event") else m.end()) for m in _MARKER_RE.finditer(text)
+            if not m.group("event") or KIND_OF.get(stem(m.group("event"))) not in (None, "statement")]
 
 
 _PREDICATE = re.compile(r"\b(?:was|were|is|are|became|marked)\s+(?:his|her|its|their|the)\s+$", re.IGNORECASE)
