@@ -12,9 +12,11 @@ not one made, either (:func:`proposed`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from functools import lru_cache
 
-from verify.evidence.invitations import NOT_NAMES, invitations
+from verify.evidence.invitations import NOT_NAMES, Invitation, invitations
 from verify.evidence.places import government, lookup
 from verify.evidence.text import stem
 
@@ -50,6 +52,13 @@ def proposed(text: str, at: int, lo: int) -> bool:
     return _PROPOSED.search(text, max(lo, at - 80), at) is not None
 
 
+@lru_cache(maxsize=8192)
+def _by_end(text: str) -> list[tuple[int, int, Invitation]]:
+    """The text's invitations by where they end (a journey word looks only at those just before it: looking at every
+    one for every journey word was quadratic in a long text)."""
+    return sorted((inv.end, i, inv) for i, inv in enumerate(invitations(text)))
+
+
 def traveller(text: str, at: int, end: int, lo: int, tokens: Callable[[str], frozenset[str]],
               listed: Callable[[str], bool]) -> frozenset[str]:
     """The name tokens of who makes the journey whose word is ``text[at:end]`` (empty: unknown or no journey).
@@ -64,8 +73,10 @@ def traveller(text: str, at: int, end: int, lo: int, tokens: Callable[[str], fro
     """
     if stem(text[at:end]) not in TRAVEL:
         return frozenset()
-    for inv in invitations(text):
-        if inv.end <= at and _TO.fullmatch(text, inv.end, at):
+    ends = _by_end(text)
+    for i in range(bisect_left(ends, (at - 16,)), bisect_right(ends, (at, len(ends)))):
+        inv = ends[i][2]
+        if _TO.fullmatch(text, inv.end, at):
             return frozenset().union(*(tokens(w) for w in text[inv.guest_at[0]:inv.guest_at[1]].split())) - NOT_NAMES
     if by := _BY.match(text, end):
         return frozenset().union(*(tokens(w) for w in by.group(1).split())) - NOT_NAMES
