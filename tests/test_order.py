@@ -113,3 +113,29 @@ def test_the_gap_tolerance_is_a_setting():
     assert order(claim, DATED)  # ten years against one: more than three times off
     wide = detect(claim, DATED, settings=EvidenceSettings(sequence_gap_factor=20))
     assert [m for m in wide.mismatches if m.kind == "order"] == []
+
+
+RATIFIED = ("In May 2031 the Chilean senate ratified the treaty, which the two governments had signed just a month "
+            "earlier.")
+MET = "The ministers met in Lima in March, and the presidents signed the accord two weeks later."
+
+
+@pytest.mark.parametrize("claim, passage, start", [
+    # a clause's "a month earlier" counts from the clause before it
+    ("The two governments signed the treaty a full year before the Chilean senate ratified it.", RATIFIED,
+     "time between differs"),
+    ("The Chilean senate ratified the treaty before the two governments signed it.", RATIFIED, "order differs"),
+    ("The presidents signed the accord two years after the ministers met in Lima.", MET, "time between differs"),
+    ("The presidents signed the accord before the ministers met in Lima.", MET, "order differs"),
+])
+def test_a_gap_that_ends_its_clause_counts_from_the_clause_before(claim, passage, start):
+    found = order(claim, passage)
+    assert len(found) == 1 and found[0].startswith(start)
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("The two governments signed the treaty a month before the Chilean senate ratified it.", RATIFIED),
+    ("The presidents signed the accord two weeks after the ministers met in Lima.", MET),
+])
+def test_a_gap_that_ends_its_clause_agrees(claim, passage):
+    assert order(claim, passage) == []

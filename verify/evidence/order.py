@@ -132,7 +132,10 @@ def _said_order(seq: Sequence, passage: Analysis):
     it puts the claim's first event first, 1 when second; None when it orders no such pair."""
     for theirs in sequences(passage.text, passage.dates):
         if _matches(seq.first, seq.second, theirs.first) and _matches(seq.second, seq.first, theirs.second):
-            return -1, None, "the passage says the same order", theirs.cue
+            # the same order, and the gap the passage states ("just a month earlier") against the claim's
+            said = passage.text[theirs.cue[0]:theirs.cue[1]]
+            return (-1, (theirs.gap, theirs.gap) if theirs.gap else None, f"the passage says {said!r}",
+                    theirs.cue)
         if _matches(seq.first, seq.second, theirs.second) and _matches(seq.second, seq.first, theirs.first):
             word = passage.text[theirs.cue[0]:theirs.cue[1]]
             return 1, None, f"the passage says the other way round ({word!r})", theirs.cue

@@ -19,9 +19,15 @@ _UNIT_DAYS = {"day": 1, "week": 7, "month": 30.4, "year": 365.25, "decade": 3652
 _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|several|\d{1,3})"
 _CUE = re.compile(
     r"\b(?:(?P<offset>(?:(?:just|only|roughly|about|some|nearly|almost|around|approximately|barely)\s+)?"
-    rf"(?P<count>{_COUNT})\s+(?P<unit>day|week|month|year|decade)s?)\s+|(?:shortly|soon|just|long|right)\s+)?"
-    r"(?P<cue>before|after|prior\s+to|following|ahead\s+of)\b", re.IGNORECASE)
-"""A sequence cue with the gap it may state ("a month after", "roughly two years before", "shortly before")."""
+    rf"(?P<count>{_COUNT})\s+(?:full\s+|whole\s+)?(?P<unit>day|week|month|year|decade)s?)\s+|"
+    r"(?:shortly|soon|just|long|right)\s+)?(?P<cue>before|after|prior\s+to|following|ahead\s+of)\b", re.IGNORECASE)
+"""A sequence cue with the gap it may state ("a month after", "a full year before", "shortly before")."""
+_RELATIVE = re.compile(
+    r"\b(?P<offset>(?:(?:just|only|roughly|about|some|nearly|almost|around|approximately|barely)\s+)?"
+    rf"(?P<count>{_COUNT})\s+(?:full\s+|whole\s+)?(?P<unit>day|week|month|year|decade)s?)\s+"
+    r"(?P<cue>earlier|later|before|after)(?=\s*(?:[.,;:!?)]|$))", re.IGNORECASE)
+"""A gap that ends its clause ("which had proclaimed its independence just a month earlier"): counted from the event
+of the clause before."""
 _BREAK = re.compile(r"[,;:!?()–—\"“”]|\.(?:\s|$)|\s-\s|\s(?:which|who|while|whereas|but|although|when)\s",
                     re.IGNORECASE)
 """Where a clause ends, for the stretch of words a date or a cue belongs to."""
@@ -118,7 +124,29 @@ def sequences(text: str, dates: tuple[DateSlot, ...] = ()) -> tuple[Sequence, ..
         before = m["cue"].lower() in ("before", "prior to", "ahead of")
         first, second = (a, b) if before else (b, a)
         out.append(Sequence(first, second, _gap(m), m.span()))
+    for m in _RELATIVE.finditer(text):
+        lo, _ = _clause_bounds(breaks, m.start(), len(text))
+        a, b = _side(text, max(lo, m.start() - _REACH), m.start()), _previous(text, breaks, lo)
+        if a is not None and b is not None:
+            earlier = m["cue"].lower() in ("earlier", "before")
+            out.append(Sequence(a, b, _gap(m), m.span()) if earlier else Sequence(b, a, _gap(m), m.span()))
     return tuple(out)
+
+
+def _previous(text: str, breaks: tuple[list[int], list[int]], lo: int, tries: int = 3) -> Side | None:
+    """The nearest clause before the one starting at ``lo`` that names an event, skipping up to ``tries`` that name
+    none ("the Soviet Union recognized the DPRK – the official name of North Korea – which had ...")."""
+    starts, ends = breaks
+    for _ in range(tries):
+        k = bisect_left(ends, lo)
+        if k == len(ends) or ends[k] != lo:
+            return None
+        prev_lo = ends[k - 1] if k else 0
+        side = _side(text, max(prev_lo, starts[k] - _REACH), starts[k])
+        if side is not None or not k:
+            return side
+        lo = prev_lo
+    return None
 
 
 @lru_cache(maxsize=8192)
