@@ -404,3 +404,13 @@ def test_the_first_time_he_had_ever_visited_is_the_first_visit():
     later = detect(claim, "President Emmanuel Macron made a trip to Chile in May 2033 and visited the country's "
                           "north.")
     assert not later.hard and later.other_occasion == 1  # a later visit is another occasion
+
+
+def test_a_meeting_planned_is_not_one_held():
+    held = "Lula and Sanchez held their summit in Madrid."
+    # the trip being prepared is a planned journey: its place says nothing of where the summit was held
+    assert _places(held, "Costa said the talks on the Lula-Sanchez summit were part of preparations for Sanchez's "
+                         "trip to Lisbon.") == []
+    assert _places(held, "Sanchez's trip to Lisbon for the summit with Lula was a success.") == ["place"]
+    # two plans are compared
+    assert _places("Lula will meet Sanchez in Madrid.", "Lula plans to visit Lisbon to meet Sanchez.") == ["place"]

@@ -40,15 +40,16 @@ _TO = re.compile(r"\s+to\s+")
 _PROPOSED = re.compile(
     r"(?:\b(?:invit|offer|plan|intend|expect|hop|want|agree|propos|schedul|prepar|aim|promis|ask|urg)\w*\s+"
     r"(?:[\w'’-]+\s+){0,3}?to|\b(?:will|would|shall|could|may|might)|\b(?:upcoming|planned|proposed|future|expected|"
-    r"possible|prospective|scheduled)(?:\s+[\w'’-]+){0,2})\s+$", re.IGNORECASE)
-"""What makes a journey one that is planned, offered or asked for, not one made ("invited Putin to visit", "plans to
-travel", "will visit", "the planned trip")."""
+    r"possible|prospective|scheduled)(?:\s+[\w'’-]+){0,2}|\b(?:preparations?|plans?|proposals?)\s+for(?:\s+[\w'’-]+){0,2})"
+    r"\s+$", re.IGNORECASE)
+"""What makes a journey or a meeting one that is planned, offered or asked for, not one made ("invited Putin to visit",
+"plans to travel", "will visit", "the planned trip", "preparations for Putin's trip")."""
 
 
 def proposed(text: str, at: int, lo: int) -> bool:
-    """Whether the journey whose word starts at ``at`` is only planned, offered or asked for ("Kim invited Putin to
-    visit North Korea"): a journey made ("Kim's rare visit to Moscow") is another event, and its place or date is
-    not the planned one's."""
+    """Whether the journey or meeting whose word starts at ``at`` is only planned, offered or asked for ("Kim invited
+    Putin to visit North Korea", "will meet"): one made ("Kim's rare visit to Moscow", "held a summit") is another
+    event, and its place or date is not the planned one's."""
     return _PROPOSED.search(text, max(lo, at - 80), at) is not None
 
 

@@ -85,7 +85,7 @@ class Event:
     traveller: frozenset[str] = frozenset()
     """Name tokens of who makes the journey when the event is one (:func:`verify.evidence.doers.traveller`)."""
     proposed: bool = False
-    """The journey is only planned, offered or asked for (:func:`verify.evidence.doers.proposed`)."""
+    """The visit or meeting is only planned, offered or asked for (:func:`verify.evidence.doers.proposed`)."""
 
     @property
     def known(self) -> bool:
@@ -213,8 +213,10 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
         break
     at = next((s for s, _, st in found if st in TRAVEL), None)  # the first journey word
     journey = traveller(text, at, _WORD.match(text, at).end(), lo, _actor, _acts) if at is not None else frozenset()
+    met = [s for s, k, _ in found if k == "encounter"]  # the visit or meeting nearest before the slot, or the first
+    met = [s for s in met if s < start][-1:] or met[:1]
     return Event(frozenset(k for _, k, _ in found), frozenset(st for _, _, st in found), marker, actors, named,
-                 document, journey, at is not None and proposed(text, at, lo))
+                 document, journey, bool(met) and proposed(text, met[0], lo))
 
 
 def _acts(st: str) -> bool:
@@ -255,8 +257,8 @@ def same_event(claim: Event, passage: Event, actors: bool = True) -> bool | None
         return False
     if claim.traveller and passage.traveller and not (claim.traveller & passage.traveller or passage.traveller & claim.names):
         return False  # a third person's journey ("Lavrov visited" / "Kim's latest trip"); not the claim's counterpart's
-    if claim.proposed != passage.proposed and claim.words & TRAVEL and passage.words & TRAVEL:
-        return False  # a journey offered is not one made ("invited Putin to visit" / "Kim's latest trip")
+    if claim.proposed != passage.proposed and "encounter" in claim.kinds and "encounter" in passage.kinds:
+        return False  # a visit or meeting offered is not one made ("invited Putin to visit" / "Kim's latest trip")
     if claim.document and passage.document and claim.document != passage.document:
         return False  # a declaration's date is not a treaty's
     if claim.kinds & passage.kinds:
