@@ -340,7 +340,9 @@ def test_an_adverb_is_no_event_word():
     ("The film featured Lula's latest trip to Madrid for talks with Sanchez.", "trip", {"lula"}),
     ("Brazilian President Luiz Inacio Lula paid an official goodwill visit to Madrid.", "visit", {"luiz", "inacio", "lula"}),
     ("The crowd welcomed a visit by Prime Minister Sanchez to Recife.", "visit", {"sanchez"}),
-    ("Lula said he travelled to Madrid.", "travelled", set()),       # a pronoun: who is not read
+    ("Lula said he travelled to Madrid.", "travelled", {"lula"}),    # "he" stands for who said it
+    ("Costa earlier said he plans to visit Lima in May.", "visit", {"costa"}),
+    ("The talks ended and he travelled to Madrid.", "travelled", set()),  # a "he" no one says: not read
     ("The talks with Sanchez during the visit to Madrid went well.", "visit", set()),
     ("The Madrid visit went well.", "visit", set()),                  # a place, not a traveller
     ("Lula hosted Sanchez and the visit went well.", "visit", set()),  # "and" ends the look back
@@ -414,3 +416,11 @@ def test_a_meeting_planned_is_not_one_held():
     assert _places(held, "Sanchez's trip to Lisbon for the summit with Lula was a success.") == ["place"]
     # two plans are compared
     assert _places("Lula will meet Sanchez in Madrid.", "Lula plans to visit Lisbon to meet Sanchez.") == ["place"]
+
+
+def test_who_said_he_would_travel_is_the_traveller():
+    passage = "Costa earlier said he plans to visit Lima in May to discuss the trade accord with Silva."
+    other = detect("Silva plans to visit Lima in May.", passage)
+    assert not other.agreed["place"] and not other.agreed["date"]  # Costa's visit confirms nothing of Silva's
+    same = detect("Costa plans to visit Lima in May.", passage)
+    assert same.agreed["place"] and same.agreed["date"]

@@ -30,13 +30,16 @@ _STOP = frozenset([
     "among", "after", "before", "during", "than", "that", "which", "who", "whom", "whose", "while", "when",
     "where", "as", "if", "he", "she", "they", "we", "i", "it", "you", "offer", "offers", "offered",
     "invitation", "invitations", "proposal", "proposals"])
-"""Words that end the look back: the name before them is not the traveller ("talks with Putin", "Kim's offer", "Kim
-said he visited")."""
+"""Words that end the look back: the name before them is not the traveller ("talks with Putin", "Kim's offer"; a
+"he" stands for who said it: "Kim said he visited" is Kim's visit)."""
 _FILLERS = 4
 """At most this many words between the traveller's name and the journey word ("paid an official goodwill visit")."""
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _BY = re.compile(r"\s+by\s+((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)")
 _TO = re.compile(r"\s+to\s+")
+_SAID = re.compile(r"\b((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)\s+(?:(?:earlier|also|later|previously|has|had)\s+)?"
+                   r"(?:said|says|told\s+\w+|announced|stated|added|noted|confirmed)\s+(?:that\s+)?$")
+"""Who speaks before a "he" or "she" that makes the journey: the one the pronoun stands for."""
 _PROPOSED = re.compile(
     r"(?:\b(?:invit|offer|plan|intend|expect|hop|want|agree|propos|schedul|prepar|aim|promis|ask|urg)\w*\s+"
     r"(?:[\w'’-]+\s+){0,3}?to|\b(?:will|would|shall|could|may|might)|\b(?:upcoming|planned|proposed|future|expected|"
@@ -94,6 +97,9 @@ def traveller(text: str, at: int, end: int, lo: int, tokens: Callable[[str], fro
             run.append(word)
             continue
         if run:
+            break
+        if word.lower() in ("he", "she") and (said := _SAID.search(text, max(0, m.start() - 80), m.start())):
+            run = said.group(1).split()  # "Lavrov earlier said he plans to visit": Lavrov
             break
         if word.lower() in _STOP or listed(stem(word)) or between == _FILLERS:
             return frozenset()
