@@ -99,7 +99,7 @@ def traveller(text: str, at: int, end: int, lo: int, tokens: Callable[[str], fro
         if run:
             break
         if word.lower() in ("he", "she") and (said := _SAID.search(text, max(0, m.start() - 80), m.start())):
-            run = said.group(1).split()  # "Lavrov earlier said he plans to visit": Lavrov
+            run = said.group(1).split()[::-1]  # "Lavrov earlier said he plans to visit": Lavrov (read back to front)
             break
         if word.lower() in _STOP or listed(stem(word)) or between == _FILLERS:
             return frozenset()
