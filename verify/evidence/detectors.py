@@ -45,6 +45,13 @@ def _no_topic(claim: str) -> list[tuple[int, int]]:
     return [m.span() for pattern in (RECIPROCAL_RE, HAPPENED_RE) for m in pattern.finditer(claim)]
 
 
+@lru_cache(maxsize=1024)
+def _occasion_stems(claim: str) -> frozenset[str]:
+    """The stems of the claim's words that single out its occasion ("the first time he had ever" visited). Read once a
+    claim, not once a passage."""
+    return frozenset(_slot_stems(claim, occasion_words(claim)))
+
+
 def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
     return {stem(w) for s, e in spans for w in words(canonical(text[s:e]))}
 
@@ -118,7 +125,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         ignore |= {stem(w) for w in words(canonical(publisher))}
     # the words that single out the claim's occasion ("the first time he had ever" visited) are compared as its
     # occasion: a passage without them is not off the topic (one that has them holds them as any word)
-    unheld = _slot_stems(c.text, occasion_words(c.text)) - set(p.stems)
+    unheld = _occasion_stems(c.text) - set(p.stems)
     claim_stems = [s for s in dict.fromkeys(c.stems) if s not in ignore and s not in unheld]
     named = {stem(w) for n, _, _ in claim_names(c.text, names if names is not None else names_in(c.text) | names_in(full))
              for w in words(canonical(n))}

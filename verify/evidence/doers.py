@@ -81,9 +81,9 @@ def traveller(text: str, at: int, end: int, lo: int, tokens: Callable[[str], fro
     for i in range(bisect_left(ends, (at - 16,)), bisect_right(ends, (at, len(ends)))):
         inv = ends[i][2]
         if _TO.fullmatch(text, inv.end, at):
-            return frozenset().union(*(tokens(w) for w in text[inv.guest_at[0]:inv.guest_at[1]].split())) - NOT_NAMES
+            return _who(text[inv.guest_at[0]:inv.guest_at[1]].split(), tokens)
     if by := _BY.match(text, end):
-        return frozenset().union(*(tokens(w) for w in by.group(1).split())) - NOT_NAMES
+        return _who(by.group(1).split(), tokens)
     words = list(_WORD.finditer(text, lo, at))
     run: list[str] = []
     between = 0
@@ -107,4 +107,9 @@ def traveller(text: str, at: int, end: int, lo: int, tokens: Callable[[str], fro
     name = " ".join(reversed(run)).removesuffix("'s").removesuffix("’s")
     if not run or government(name) or lookup(name):
         return frozenset()  # "the Pyongyang visit", "Russia's trip": where, not who
-    return frozenset().union(*(tokens(w) for w in run)) - NOT_NAMES  # "President Putin": Putin
+    return _who(run, tokens)
+
+
+def _who(name: list[str], tokens: Callable[[str], frozenset[str]]) -> frozenset[str]:
+    """The tokens of a name's words, without the titles before it ("President Putin": putin)."""
+    return frozenset().union(*(tokens(w) for w in name)) - NOT_NAMES
