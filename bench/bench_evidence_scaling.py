@@ -5,13 +5,14 @@ A ratio near 10 is linear; near 100, quadratic. Four readers that once grew fast
 numbers after range marks, ``analyse`` on a text of many dates and figures, the anniversary reader
 on many anniversaries and years, the title reader (since it exists) on many titled people, ``detect`` for a claim in capitals against a corpus name set
 of n names (time a passage), the name reader on one long sentence of many names, the order reader (``detect`` for
-a claim of two ordered events against a run-on passage of many cues and dates), the outlet reader, and the model's
+a claim of two ordered events against a run-on passage of many cues and dates), the outlet reader, the traveller and
+gap readers (``analyse`` and ``sequences`` on many journeys, invitations and "a month earlier"), and the model's
 reading of a claim in a passage's names of states (``judged`` against a passage of many states named by country and
 capital). Texts are generated, the same for every tree: run it with another
 tree first on the path (``PYTHONPATH=/path/to/tree python bench/bench_evidence_scaling.py``) to
 measure that tree's code.
 
-Usage: ``python -m bench.bench_evidence_scaling [--numbers 1000] [--slots 800] [--years 800] [--titles 200] [--names 5000] [--named 200] [--ordered 100] [--outlets 200] [--states 200]``.
+Usage: ``python -m bench.bench_evidence_scaling [--numbers 1000] [--slots 800] [--years 800] [--titles 200] [--names 5000] [--named 200] [--ordered 100] [--outlets 200] [--journeys 100] [--states 200]``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ NAMED = "Chancellor Scholz and President Biden met Prime Minister Sunak in Berli
 ORDERED = "the ferry left after the storm passed and the crew returned before the port closed in March 2001 "
 STATES = "officials in the US said that Moscow and the Kremlin met Japan's envoy, "
 OUTLETS = "Officials From The State Department Said State Media Official Sources Reported Television Crews Arrived, "
+JOURNEYS = ("Kim invited Putin to visit Pyongyang, Lavrov earlier said he plans to visit Seoul in May, and Lula's six-day "
+            "visit to Madrid was the first time he had ever visited Spain, which Sanchez had proposed a month earlier. ")
 
 
 def _seconds(run: Callable[[], object], rounds: int = 3) -> float:
@@ -97,6 +100,22 @@ def _ordered(n: int) -> float:
     return _seconds(run, rounds=1)
 
 
+def _journeys(n: int) -> float:
+    """Seconds to analyse, and read the sequences of, a text of n sentences of invitations, journeys and their
+    travellers, plans, a first time and a gap that ends its clause (each journey word reads only the invitations
+    ending just before it: reading all of them, once a word, was quadratic)."""
+    from verify.evidence.sequences import sequences  # since the traveller reader (absent from older trees)
+
+    text = JOURNEYS * n
+
+    def run():
+        clear_cache()
+        sequences.cache_clear()
+        analyse(text)
+        sequences(text)
+    return _seconds(run, rounds=1)
+
+
 def _outlets(n: int) -> float:
     """Seconds to read the state-run outlets of a text of n clauses of capitalised words and outlet words."""
     from verify.evidence.owners import outlets  # since the outlet reader (absent from older trees)
@@ -152,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
                         "smaller text. Defaults to 100")
     parser.add_argument("--states", type=int, default=200, help="clauses naming states by country and capital, "
                         "smaller text. Defaults to 200")
+    parser.add_argument("--journeys", type=int, default=100, help="sentences of invitations, journeys and gaps, "
+                        "smaller text. Defaults to 100")
     parser.add_argument("--outlets", type=int, default=200, help="clauses of capitalised and outlet words, smaller text. "
                         "Defaults to 200")
     args = parser.parse_args(argv)
@@ -164,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             ("claim_names, clauses of names in one sentence", args.named, _names, "s"),
             ("detect, two ordered events vs a run-on passage", args.ordered, _ordered, "s"),
             ("outlets, capitalised and outlet words in one text", args.outlets, _outlets, "s"),
+            ("analyse + sequences, journeys and invitations", args.journeys, _journeys, "s"),
             ("judged, a claim in a passage's names of states", args.states, _states, "s")]
     print(f"{'reader':<52} {'n':>8} {'at n':>10} {'at 10n':>10} {'ratio':>7}")
     for label, n, measure, unit in rows:
