@@ -124,6 +124,26 @@ def test_antonym_fires_and_paraphrase_quiet():
     assert "antonym" in kinds("Kim was satisfied with the talks.", "Kim was disappointed with the talks.")
 
 
+@pytest.mark.parametrize("claim, passage", [
+    # the opposite said of the claim's event in other words of it: a message for a letter, an exchange of views for
+    # talks, "said" for "voiced" (written for this test, not from any evaluation set)
+    ("The mayor's letter voiced disappointment with her talks with the governor.",
+     '"I am very satisfied with our exchange of views with the governor," the mayor said in her message.'),
+    ("In her message to the president, the premier wrote that ties were deteriorating.",
+     "The premier's letter said relations with the president continue to develop."),
+])
+def test_an_opposite_said_of_the_claims_event_in_other_words(claim, passage):
+    assert "antonym" in [m.kind for m in detect(claim, passage).hard]
+
+
+def test_an_opposite_said_of_another_topic_is_set_aside():
+    # the same opposite word on a passage that shares only a name and a verb of saying: another topic
+    found = detect("The mayor's letter voiced disappointment with her talks with the governor.",
+                   "The governor said he was satisfied with the new budget.")
+    assert "antonym" not in [m.kind for m in found.hard]
+    assert "antonym" in [m.kind for m in found.set_aside]
+
+
 @pytest.mark.parametrize("claim, passage, said, written", [
     # irregular past forms, which the stemmer leaves as they are (written for this test)
     ("Trade between the two countries fell sharply.", "Trade between the two countries increased sharply.", "fell",

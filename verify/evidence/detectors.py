@@ -20,7 +20,7 @@ from verify.evidence.compare_who import compare_lists, compare_titles
 from verify.evidence.counts import how_many, how_often
 from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
 from verify.evidence.detection import HARD_KINDS, Detection, span
-from verify.evidence.events import occasion_words
+from verify.evidence.events import kin_held, occasion_words
 from verify.evidence.invitations import invited_the_other_way
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles, ruled_out_spans
 from verify.evidence.mentions import DocumentNames, entities, spelled_in, unmentioned
@@ -179,6 +179,11 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         keep = {i for i in found.counted if found.topic_alignment >= settings.counted_alignment} | found.attributed
         if not unsure:
             keep |= found.pinned
+            kin = kin_held(set(claim_stems) - held, (w for w, _, _ in topic.word_stems))
+            if len(held | kin) >= settings.min_alignment * len(claim_stems):
+                # the passage says the opposite of the claim's event in other words of it ("very satisfied with the
+                # exchange of opinions", Kim said in his message, for "Kim's letter voiced disappointment with the talks")
+                keep |= {i for i, m in enumerate(found.mismatches) if m.kind == "antonym"}
         before = len(found.set_aside)
         found.keep(lambda i, m: m.kind not in HARD_KINDS or i in keep)
         if found.alignment > 0 and not unsure and (c.modal or not p.plans):

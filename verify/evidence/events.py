@@ -41,7 +41,7 @@ _EVENT_KINDS = {
     "test": "test fire fired missile",
     "report": "record recorded case confirm count",
 }
-KIND_OF: dict[str, str] = {**{stem(w): "statement" for w in (*SAYING, *VOICING, "told")},
+KIND_OF: dict[str, str] = {**{stem(w): "statement" for w in (*SAYING, *VOICING, "told", "voiced", "expressed")},
                            **{stem(w): kind for kind, ws in _EVENT_KINDS.items() for w in ws.split()}}
 """A verb of saying is a statement unless a kind above names it ("declared" an agreement, "wrote" a message)."""
 _LISTED = frozenset(w for ws in _EVENT_KINDS.values() for w in ws.split())
@@ -109,6 +109,13 @@ _DOCUMENTS = {w: family for family, ws in {
     "resolution": "resolution resolutions"}.items() for w in ws.split()}
 """Kinds of signed text that are not one another: "the Moscow Declaration adopted ... and the treaty concluded in
 February 2000" dates the treaty. "Agreement", "accord" and "deal" may name any of them."""
+
+
+def kin_held(stems: set[str], passage_stems) -> set[str]:
+    """The ``stems`` (event words) a passage holds by another word of the same kind: "letter" by "message", "talks"
+    by "visit", "voiced" by "said"."""
+    kinds = {KIND_OF[s] for s in passage_stems if s in KIND_OF}
+    return {s for s in stems if KIND_OF.get(s) in kinds}
 
 
 def _clause(text: str, start: int, end: int, before: int = 60, after: int = 40) -> tuple[int, int]:
