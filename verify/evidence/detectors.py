@@ -28,6 +28,7 @@ from verify.evidence.names import NameSet, claim_names, names_in
 from verify.evidence.order import compare_order, without_dates
 from verify.evidence.owners import compare_owners
 from verify.evidence.places import government, stand_in_stems, states_named
+from verify.evidence.sequences import sequences
 from verify.evidence.speakers import exclusive_doer, speaker
 from verify.evidence.surface import surface, uninformative
 from verify.evidence.text import canonical, leans_back, stem, words
@@ -50,6 +51,17 @@ def _occasion_stems(claim: str) -> frozenset[str]:
     """The stems of the claim's words that single out its occasion ("the first time he had ever" visited). Read once a
     claim, not once a passage."""
     return frozenset(_slot_stems(claim, occasion_words(claim)))
+
+
+def _references(claim: Analysis) -> list[tuple[int, int]]:
+    """The spans of the events a claim dates its own by: what follows its sequence cue ("shortly after the Kim-Putin
+    summit", "a month before the letters")."""
+    return [(side.start, side.end) for seq in sequences(claim.text, claim.dates) for side in (seq.first, seq.second)
+            if side.start >= seq.cue[1]]
+
+
+def _within(claim_span, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= claim_span.start and claim_span.end <= b for a, b in spans)
 
 
 def _slot_stems(text: str, spans: list[tuple[int, int]]) -> set[str]:
@@ -136,7 +148,11 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         # "These letters marked the 75th anniversary": what they are is in the sentences before
         topic = analyse(context[: context.find(passage)] + passage, settings=settings)
     held = shared if topic is p else _held(claim_stems, topic, named, settings, c.text)  # with what it leans on
-    found.topic_alignment = len(held) / len(claim_stems) if claim_stems else 0.0
+    # the words of an event the claim dates its own by ("shortly after the Kim-Putin summit") are compared as an order
+    # (compare_order): a passage that says only the claim's own event is on its topic (but confirms less of it)
+    references = _references(c)
+    topic_stems = set(claim_stems) - (_slot_stems(c.text, references) - set(topic.stems))
+    found.topic_alignment = len(held & topic_stems) / len(topic_stems) if topic_stems else 0.0
     # "it was Lavrov, not Choe, who called for ...": whom the passage gives the act to
     doer = exclusive_doer(c.text, passage, found, settings)
     ruled_out = ruled_out_spans(c)
@@ -161,14 +177,16 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     whole = {t for tokens in mentioned if held.intersection(tokens) for t in tokens} & set(claim_stems)
     if whole - held:
         held = held | whole
-        found.topic_alignment = len(held) / len(claim_stems)
+        found.topic_alignment = len(held & topic_stems) / len(topic_stems)
     if found.other_occasion and not found.agreed["date"]:
         # another occasion of the claim's event ("the summit ... last month" for "the 2019 summit"): what the
         # passage says of that one, the opposite word or a negation, says nothing of the claim's
         found.keep(lambda i, m: m.kind not in ("antonym", "negation"))
     # a state the passage names by another of its names ("Russian Ambassador" for "Moscow's envoy") leaves it sure
+    # (a name only in the event the claim dates its own by leaves it sure of the claim's own event)
     unsure = any(m.kind in ("modality", "entity", "speaker", "namesake") and not (
-        m.kind == "entity" and government(m.claim.text) in states_named(seen)) for m in found.mismatches)
+        m.kind == "entity" and (government(m.claim.text) in states_named(seen) or _within(m.claim, references)))
+        for m in found.mismatches)
     if other_person:
         found.keep(lambda i, m: m.kind not in HARD_KINDS)
     elif found.topic_alignment < settings.min_alignment:
@@ -179,8 +197,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
         keep = {i for i in found.counted if found.topic_alignment >= settings.counted_alignment} | found.attributed
         if not unsure:
             keep |= found.pinned
-            kin = kin_held(set(claim_stems) - held, (w for w, _, _ in topic.word_stems))
-            if len(held | kin) >= settings.min_alignment * len(claim_stems):
+            kin = kin_held(topic_stems - held, (w for w, _, _ in topic.word_stems))
+            if len((held & topic_stems) | kin) >= settings.min_alignment * len(topic_stems):
                 # the passage says the opposite of the claim's event in other words of it ("very satisfied with the
                 # exchange of opinions", Kim said in his message, for "Kim's letter voiced disappointment with the talks")
                 keep |= {i for i, m in enumerate(found.mismatches) if m.kind == "antonym"}
