@@ -241,8 +241,8 @@ class Verifier:
         for claim, as_typed, hits, detections in zip(claims, typed, hit_lists, found):
             reports.append(assemble_report(
                 self.index, claim, hits, probs[used:used + len(hits)], own[used:used + len(hits)], settings=s,
-                detections=detections, confidence_map=self.confidence_map, sources=sources,
-                all_sources=all_sources, contexts=contexts[used:used + len(hits)]).model_copy(update={"claim": as_typed}))
+                detections=detections, confidence_map=self.confidence_map, sources=sources, all_sources=all_sources,
+                contexts=contexts[used:used + len(hits)], names=self.names).model_copy(update={"claim": as_typed}))
             used += len(hits)
         if items:  # the models, the names and the index's tables are loaded now
             settle_heap()

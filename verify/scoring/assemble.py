@@ -24,7 +24,7 @@ from verify.evidence.detection import Detection
 from verify.evidence.detectors import context_modality, detect
 from verify.evidence.names import FullName, full_names, known_names
 from verify.evidence.text import starts_dependent
-from verify.models import Passage, Probabilities, Report, SourceVerdict
+from verify.models import Mismatch, Passage, Probabilities, Report, SourceVerdict
 from verify.scoring.aggregate import (
     combine,
     label_of,
@@ -95,14 +95,43 @@ def detect_hits(index: ClaimIndex, claim: str, hits: list[Hit], names: frozenset
         # a sentence that leans back ("These letters ...") is read with two sentences before it
         context = index.context(hit.sentence) if context is None else context
         wider = index.context(hit.sentence, 2) if starts_dependent(sent.text) else context
-        summary = index.summary(sent.source_id)
-        anchor = iso_date(summary.date)
-        # whom a bare surname stands for is read from the passage's document, only when the detectors ask
-        # (they read the claim whatever its letter case: a check here on the claim as typed missed "kim jong il")
-        found.append(detect(claim, sent.text, wider, anchor=anchor, names=names, settings=settings.evidence,
-                            document_names=partial(_document_names, index, sent.source_id),
-                            publisher=summary.publisher))
+        found.append(_detect_in(index, sent.source_id, claim, sent.text, wider, names, settings))
     return found
+
+
+def _detect_in(index: ClaimIndex, source_id: str, claim: str, text: str, context: str, names: frozenset[str],
+               settings: Settings) -> Detection:
+    """:func:`detect` of ``text``, a sentence of the source ``source_id``, with what the index knows of its source."""
+    summary = index.summary(source_id)
+    # whom a bare surname stands for is read from the passage's document, only when the detectors ask
+    # (they read the claim whatever its letter case: a check here on the claim as typed missed "kim jong il")
+    return detect(claim, text, context, anchor=iso_date(summary.date), names=names, settings=settings.evidence,
+                  document_names=partial(_document_names, index, source_id), publisher=summary.publisher)
+
+
+_SLOT_KINDS = {"date": "date", "number": "number", "place": "place", "broader_place": "place", "title": "title"}
+
+
+def _neighbours_differ(index: ClaimIndex, claim: str, hit: Hit, context: str, found: Detection,
+                       names: frozenset[str], settings: Settings) -> list[Mismatch]:
+    """Where the neighbours, not the sentence, support the claim: the slots a neighbour gives otherwise than the
+    claim and the sentence does not confirm ("held a summit in Russia last month" beside "... exchanged messages",
+    for "last month's summit took place in Moscow"). Such a window cannot confirm the claim (a soft finding: the
+    neighbour, retrieved on its own, is read as itself)."""
+    sent = index.sentences[hit.sentence]
+    at = context.find(sent.text)
+    if at < 0:
+        return []
+    names = names | known_names([claim])
+    out = []
+    for neighbour in (context[:at].strip(), context[at + len(sent.text):].strip()):
+        if not neighbour:
+            continue
+        other = _detect_in(index, sent.source_id, claim, neighbour, context, names, settings)
+        out += [Mismatch(kind="neighbour", claim=m.claim, passage=None,
+                         detail=f"the sentence beside it, read with it, gives it otherwise ({m.detail})")
+                for m in other.mismatches if m.kind in _SLOT_KINDS and not found.agreed[_SLOT_KINDS[m.kind]]]
+    return out
 
 
 def _document_names(index: ClaimIndex, source_id: str) -> tuple[FullName, ...]:
@@ -111,9 +140,9 @@ def _document_names(index: ClaimIndex, source_id: str) -> tuple[FullName, ...]:
 
 
 def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.ndarray, found: Detection,
-            settings: Settings, context: str | None = None) -> _Judged:
+            settings: Settings, context: str | None = None, names: frozenset[str] = frozenset()) -> _Judged:
     """One retrieved passage with the detectors' reading of it (``context``: ``index.context`` of
-    the hit, when the caller has read it already)."""
+    the hit, when the caller has read it already; ``names``: the corpus's, as :func:`detect_hits` takes them)."""
     scoring = settings.scoring
     sent = index.sentences[hit.sentence]
     context = index.context(hit.sentence) if context is None else context
@@ -121,6 +150,7 @@ def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.nd
         planned = context_modality(claim, context)
         if planned and not any(m.kind == "modality" for m in found.mismatches):
             found.mismatches.append(planned)
+        found.mismatches += _neighbours_differ(index, claim, hit, context, found, names, settings)
     if not any(m.kind == "modality" for m in found.mismatches):  # a plan's date says nothing of the event's
         # the sentence's own reading: the slot differs in the sentence, and a neighbour's support is the neighbour's
         read_same_event(alone, found, settings.stance_threshold)
@@ -153,7 +183,7 @@ def _listed(index: ClaimIndex, judged: Collection[str], sources: Collection[str]
 def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.ndarray, own: np.ndarray, *,
                     detections: list[Detection], settings: Settings, confidence_map: Calibration,
                     sources: Collection[str] | None = None, all_sources: bool = False,
-                    contexts: list[str] | None = None) -> Report:
+                    contexts: list[str] | None = None, names: frozenset[str] = frozenset()) -> Report:
     """The report of one claim from its judged passages.
 
     Args:
@@ -172,6 +202,8 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
         all_sources: List every source checked, those without a judged passage too. Defaults to False.
         contexts: ``index.context`` of each hit, when the caller has read them for the judge
             (each is then read once a check). Defaults to None: read here.
+        names: Words the corpus writes as names, as :func:`detect_hits` takes them (for the neighbours of a
+            passage they support it through). Defaults to none.
 
     Returns:
         The report; ``sources_without_evidence`` counts the sources checked (chosen, or all) with no
@@ -179,7 +211,7 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
     """
     by_source: dict[str, list[_Judged]] = defaultdict(list)
     for h, p, alone, found, context in zip(hits, probs, own, detections, contexts or [None] * len(hits)):
-        judged = _judged(index, claim, h, p, alone, found, settings, context)
+        judged = _judged(index, claim, h, p, alone, found, settings, context, names)
         by_source[judged.source_id].append(judged)
     listed, covered = _listed(index, by_source, sources, all_sources, settings.list_chosen)
     verdicts, best_row = [], {}
