@@ -28,7 +28,7 @@ from verify.judge.context_gate import ContextGate, load_context_gate, window_fea
 from verify.judge.readings import predict_readings_split, predict_reported, readings
 from verify.models import Judgement, Report
 from verify.scoring.aggregate import combine, label_of, unread_neutral
-from verify.scoring.assemble import assemble_report, detect_hits, iso_date, probabilities
+from verify.scoring.assemble import assemble_report, detect_hits, iso_date, neighbours, probabilities
 from verify.scoring.candidates import select_candidates
 from verify.scoring.confidence import Calibration, load_confidence_map
 from verify.scoring.reasons import passage_reasons
@@ -221,9 +221,9 @@ class Verifier:
                 # the claim in plain form, with the dates/numbers this passage confirms in its own words
                 anchor = iso_date(self.index.summary(sent.source_id).date)
                 items.append((readings(premise), judged(claim, premise, anchor)))
-                passages.append((sent.text, anchor))
+                passages += [(text, anchor) for text in (sent.text, *neighbours(context, sent.text))]
                 windows.append(context if s.judge_context else None)  # a fact split over two sentences
-        self.passage_records.load(passages)  # the detectors' analyses of them, stored at index time
+        self.passage_records.load(passages)  # the detectors' analyses of them and their neighbours (index time)
         found, used = [], 0
         for claim, hits in zip(claims, hit_lists):
             found.append(detect_hits(self.index, claim, hits, self.names, s, contexts[used:used + len(hits)]))

@@ -39,7 +39,7 @@ from verify.scoring.independence import group_sources, independent_stances
 from verify.scoring.reasons import passage_reasons
 from verify.settings import Settings
 
-__all__ = ["assemble_report", "detect_hits", "iso_date", "probabilities"]
+__all__ = ["assemble_report", "detect_hits", "iso_date", "neighbours", "probabilities"]
 
 _RANK = {"supports": 0, "contradicts": 0, "mixed": 0, "none": 1}
 
@@ -109,6 +109,13 @@ def _detect_in(index: ClaimIndex, source_id: str, claim: str, text: str, context
                   document_names=partial(_document_names, index, source_id), publisher=summary.publisher)
 
 
+def neighbours(context: str, text: str) -> tuple[str, ...]:
+    """The sentences around ``text`` in its ``context`` (``index.context``: the sentence with its neighbours joined by
+    single spaces)."""
+    at = context.find(text)
+    return () if at < 0 else tuple(n for n in (context[:at].strip(), context[at + len(text):].strip()) if n)
+
+
 _SLOT_KINDS = {"date": "date", "number": "number", "place": "place", "broader_place": "place", "title": "title"}
 
 
@@ -119,14 +126,9 @@ def _neighbours_differ(index: ClaimIndex, claim: str, hit: Hit, context: str, fo
     for "last month's summit took place in Moscow"). Such a window cannot confirm the claim (a soft finding: the
     neighbour, retrieved on its own, is read as itself)."""
     sent = index.sentences[hit.sentence]
-    at = context.find(sent.text)
-    if at < 0:
-        return []
     names = names | known_names([claim])
     out = []
-    for neighbour in (context[:at].strip(), context[at + len(sent.text):].strip()):
-        if not neighbour:
-            continue
+    for neighbour in neighbours(context, sent.text):
         other = _detect_in(index, sent.source_id, claim, neighbour, context, names, settings)
         out += [Mismatch(kind="neighbour", claim=m.claim, passage=None,
                          detail=f"the sentence beside it, read with it, gives it otherwise ({m.detail})")
