@@ -5,7 +5,8 @@ import pytest
 
 from verify.evidence.analysis import analyse
 from verify.evidence.detectors import detect
-from verify.evidence.places import find_places, lookup, relation
+from verify.evidence.locations import find_places, relation
+from verify.evidence.places import lookup
 from verify.scoring.aggregate import combine
 
 # a sentence of the sample corpus (000)

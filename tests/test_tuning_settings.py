@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from verify.evidence.detection import Detection
 from verify.evidence.detectors import detect
-from verify.evidence.places import find_places
+from verify.evidence.locations import find_places
 from verify.models import Mismatch, Span
 from verify.scoring.aggregate import combine, retrieval_gate, source_stance
 from verify.settings import EVIDENCE_DEFAULTS, SCORING_DEFAULTS, EvidenceSettings, ScoringSettings, Settings

@@ -21,8 +21,9 @@ from typing import Literal
 from verify.evidence.cues import ATTITUDE_RE, HEDGE_RE, MODAL_RE, NEG_RE
 from verify.evidence.dateslot import DateSlot
 from verify.evidence.events import KIND_OF, Event, event_at
+from verify.evidence.locations import find_places
 from verify.evidence.offsets import offset_dates
-from verify.evidence.places import Place, find_places
+from verify.evidence.places import Place
 from verify.evidence.reporting import mentions_reporting, strip_attribution
 from verify.evidence.slots import Quantity, find_dates, find_quantities, find_ranks
 from verify.evidence.spans import Spans

@@ -17,8 +17,8 @@ from verify.evidence.analysis import Analysis
 from verify.evidence.detection import Detection, span
 from verify.evidence.events import KIND_OF, Event
 from verify.evidence.events import same_event as _same_event
+from verify.evidence.locations import relation
 from verify.evidence.occasions import other_occasion, unplaced_occasion
-from verify.evidence.places import relation
 from verify.evidence.slots import quantity_agrees, same_measure
 from verify.models import Mismatch
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings

