@@ -276,3 +276,46 @@ def test_another_events_place_does_not_decide_where_the_claims_event_was():
                    "Officials said Sanchez had accepted Lula's offer to visit Spain during the summit held at "
                    "Brazil's Alcantara spaceport.")
     assert not [m for m in found.mismatches + found.set_aside if m.kind == "place"]
+
+
+def _place(text: str, name: str):
+    return next(p for p in find_places(text) if p.name == name)
+
+
+def test_a_place_the_gazetteer_lacks_is_placed_by_what_its_text_says_of_it():
+    # own examples: launch sites the gazetteer does not list, located in the sentence that names them
+    plesetsk = _place("The satellite was launched at Plesetsk, situated in Russia's Arkhangelsk region, on Tuesday.",
+                      "Plesetsk")
+    assert (plesetsk.kind, plesetsk.country) == ("region", "RU")
+    tanegashima = _place("The summit was held in Tanegashima, which lies in Japan's Kagoshima prefecture.",
+                         "Tanegashima")
+    assert (tanegashima.kind, tanegashima.country) == ("region", "JP")
+    # away from the capital, and the same site however its kind is written
+    assert relation(_place("The launch took place in Moscow.", "Moscow"), plesetsk) == "different"
+    assert relation(_place("The launch took place at Russia's Plesetsk cosmodrome.", "Russia's Plesetsk cosmodrome"),
+                    plesetsk) == "same"
+    # two regions of one country that are not one written two ways are still not compared
+    assert relation(_place("It happened in Russia's Far East.", "Russia's Far East"), plesetsk) == "unknown"
+    # a site named with its kind and placed by a bare "in" is the same site
+    site = _place("The launch was at the Plesetsk cosmodrome in Russia's Arkhangelsk region.", "Plesetsk cosmodrome")
+    assert (site.kind, site.country, relation(site, plesetsk)) == ("region", "RU", "same")
+    # a name the text does not locate stays unplaced; a bare "in" places a site, not any name
+    assert [p.name for p in find_places("The launch took place at Plesetsk on Tuesday.")] == []
+    assert [p.name for p in find_places("The talks at Camp Hale in the United States ended.")] == ["United States"]
+
+
+def test_a_journey_in_its_ing_form_puts_its_traveller_at_a_place():
+    assert [p.name for p in find_places("The premier is travelling to Canberra next week.")] == ["Canberra"]
+    assert [p.name for p in find_places("The premier, traveling to Canberra, spoke to reporters.")] == ["Canberra"]
+
+
+def test_a_passage_that_confirms_a_site_need_not_name_where_the_claim_locates_it():
+    from verify.evidence.detectors import detect
+
+    found = detect("The satellite was launched at the Plesetsk cosmodrome in Russia's Far North.",
+                   "The satellite was launched at Russia's Plesetsk cosmodrome on Tuesday.")
+    assert found.agreed["place"] == 1 and found.mismatches == []
+    # another site of the same country is not confirmed, and where the claim locates it is still unnamed
+    other = detect("The satellite was launched at the Plesetsk cosmodrome in Russia's Far North.",
+                   "The satellite was launched at Russia's Vostochny cosmodrome on Tuesday.")
+    assert not other.agreed["place"] and "entity" in [m.kind for m in other.mismatches]

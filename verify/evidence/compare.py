@@ -213,6 +213,7 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
         if confirming:
             found.agreed_on("place", confirming)
             compared.append((cp.start, cp.end))
+            compared += _located_in(claim, cp)
             continue
         broader = next((pp for pp, _, rel, _ in candidates if rel == "contains"), None)
         if broader is not None:
@@ -240,6 +241,13 @@ def compare_places(claim: Analysis, passage: Analysis, found: Detection) -> list
             kind="place", claim=span(claim.text, cp.start, cp.end), passage=span(passage.text, pp.start, pp.end),
             detail=_reason("place", same, cp.name, pp.name)))
     return compared
+
+
+def _located_in(claim: Analysis, place) -> list[tuple[int, int]]:
+    """The span of the place the claim locates ``place`` in, right after it ("the Vostochny space center in Russia's
+    Far East"): a passage that confirms the site need not name where the claim says the site is."""
+    return [(p.start, p.end) for p in claim.places if p.start > place.end and p.country == place.country
+            and re.fullmatch(r",?\s+(?:situated\s+|located\s+)?(?:in|near)\s+(?:the\s+)?", claim.text[place.end:p.start])]
 
 
 def _same_occasion(claim: Analysis, passage: Analysis, claim_event: Event, passage_event: Event) -> bool:

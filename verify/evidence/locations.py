@@ -16,7 +16,7 @@ Relation = Literal["same", "inside", "contains", "different", "unknown"]
 
 _NAME = r"(?:[A-Z][a-zA-Z.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-zA-Z.'’-]*){0,3})"
 _AT = re.compile(r"\b(?i:in|at|inside|near|outside|within)\s+(?i:the\s+)?(?P<name>" + _NAME + r")")
-_TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|s)?|went|came|flew|arrived|"
+_TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|l?ing|s)?|went|came|flew|arrived|"
                  r"journey|returned|tour|toured|headed)\s+(?:(?:to|in|at)\s+)?(?:the\s+)?(?P<name>" + _NAME + r")",
                  re.IGNORECASE)
 
@@ -43,6 +43,34 @@ def _region(name: str, text: str, start: int, settings: EvidenceSettings) -> tup
     rest = m["rest"].split()
     return (name, owner[1]) if all(w.lower() in _COMPASS for w in rest) or re.fullmatch(_HEADS, rest[-1].lower()) \
         else None
+
+
+_SITE = r"(?:space\s+cent(?:er|re)|spaceport|cosmodrome|launch\s+site|(?:air|naval|military)\s+base)"
+"""What names a site after its own name ("the Vostochny space center"): part of the site's name."""
+_SITUATED = re.compile(rf"(?P<site>\s+{_SITE})?(?:,?\s+(?:situated|located|which\s+(?:is|lies)|lying)|(?<=[a-z])(?=\s+in\s))"
+                       r"\s+(?:in|near)\s+(?:the\s+)?(?P<where>" + _NAME + r")", re.IGNORECASE)
+
+
+def _situated(name: str, text: str, start: int, settings: EvidenceSettings) -> Place | None:
+    """A place the gazetteer does not list that its text locates in a country it knows, right after the name ("in
+    Vostochny, situated in Russia's Amur region", "at Alcantara, located in Brazil", "at the Vostochny space center in
+    Russia's Far East"): a region of that country, named with its site's word when it has one."""
+    name = re.match(r"[A-Z]\S*(?:\s+[A-Z]\S*)*", name).group(0).rstrip(".,")
+    m = _SITUATED.match(text, start + len(name))
+    if not m or lookup(name, settings) or not (m["site"] or "," in text[m.start(): m.start("where")] or
+                                               re.search(r"situated|located|lies|lying", m.group(0), re.IGNORECASE)):
+        return None  # a bare "X in Y" places a site ("the Vostochny space center in ..."), not any name
+    where = _region(m["where"], text, m.start("where"), settings)
+    code = where[1] if where else next((lookup(h, settings)[1] for h, _ in _candidates(m["where"], settings)), None)
+    end = m.end("site") if m["site"] else start + len(name)
+    return Place(text[start:end], start, end, "region", code) if code else None
+
+
+def _core(name: str) -> str:
+    """A region's own name, without its country's possessive and its kind ("Russia's Vostochny spaceport" ->
+    "vostochny"), to tell one region written two ways."""
+    own = re.sub(_SITE, " ", re.sub(r"^.+?['’]s\s+", "", fold(name)), flags=re.IGNORECASE)
+    return " ".join(w for w in _ascii(own).split() if not re.fullmatch(_HEADS, w))
 
 
 def _candidates(name: str, settings: EvidenceSettings) -> list[tuple[str, int]]:
@@ -73,6 +101,9 @@ def find_places(text: str, settings: EvidenceSettings = EVIDENCE_DEFAULTS) -> li
                 out.setdefault(m.start("name"), Place(region, m.start("name"), m.start("name") + len(region), "region",
                                                       country))
                 continue
+            if located := _situated(name, text, m.start("name"), settings):
+                out.setdefault(located.start, located)
+                continue
             for head, offset in _candidates(name, settings):
                 start = m.start("name") + offset
                 if _REGION_AFTER.match(text, start + len(head)):
@@ -89,13 +120,16 @@ def relation(claim: Place, passage: Place) -> Relation:
     A region the gazetteer does not list and a city of its country are "unknown" ("Russia's Far East" may hold
     Vladivostok), except the country's capital: news places an event in a region of a country ("Russia's Far
     East", "Russia's Vostochny spaceport") when it is away from the capital, not to say it was in the capital.
-    Two such regions of one country are "unknown" too."""
+    Two such regions of one country are "unknown" too, unless they are one region written two ways ("Russia's
+    Vostochny spaceport", "Vostochny")."""
     if _ascii(canonical(claim.name)) == _ascii(canonical(passage.name)):
         return "same"
     if claim.country != passage.country:
         return "different"
     if claim.kind == passage.kind:
-        return "unknown" if claim.kind == "region" else "different"  # two cities, or two countries
+        if claim.kind == "region":
+            return "same" if _core(claim.name) and _core(claim.name) == _core(passage.name) else "unknown"
+        return "different"  # two cities, or two countries
     if claim.kind == "country":
         return "inside"
     if passage.kind == "country":
