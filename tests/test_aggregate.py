@@ -5,7 +5,7 @@ import pytest
 
 from verify.evidence.detectors import Detection
 from verify.models import Mismatch, Span
-from verify.scoring.aggregate import combine, label_of, overall_verdict, source_stance
+from verify.scoring.aggregate import combine, label_of, overall_verdict, retrieval_gate, source_stance
 from verify.training.metrics import expected_calibration_error, macro_f1, resolve_gold
 
 NEUTRALISH = np.array([0.3, 0.1, 0.6])
@@ -203,3 +203,27 @@ def test_slotless_floor_only_for_retrieved_passages():
     assert combine(p, bare_pair)[0] == pytest.approx(0.44)  # a bare pair is left to the model
     # a model that reads a contradiction keeps it
     assert label_of(combine(np.array([0.2, 0.6, 0.2]), retrieved)) == "contradicts"
+
+
+@pytest.mark.parametrize("claim, passage, kept", [
+    # own examples: the passage shares only who the claim is about, none of what it says they did
+    ("Both Chile and Peru have denied signing a fishing pact with each other.",
+     "Chile, Peru hold celebrations marking 50 years of diplomatic ties", False),
+    ("Mayor Lopez turned down Governor Ruiz's invitation to visit the new port.",
+     "Mayor Lopez wrote to Governor Ruiz to congratulate him on the anniversary.", False),
+    # a claim that names no kind of event is not read this way (a drug and a disease are its names, its verb is often
+    # paraphrased), nor is a passage of the claim's kind of event
+    ("Aspirin lowers the risk of Stroke.", "Aspirin was tested against Stroke in a trial.", True),
+    ("Both Chile and Peru have denied signing a fishing pact with each other.",
+     "Chile and Peru held talks on a new pact in Lima.", True),
+    # one word of the act, itself or by its kind ("offer to visit" for "invitation"), keeps the model's reading
+    ("Peru refused Chile's invitation to visit Lima.", "Peru accepted Chile's offer to visit Lima.", True),
+    ("Both Chile and Peru have denied signing a fishing pact with each other.",
+     "Chile and Peru signed a fishing pact in 2019.", True),
+])
+def test_a_passage_sharing_only_the_claims_names_on_another_event_does_not_contradict_it(claim, passage, kept):
+    from verify.evidence.detectors import detect
+
+    found = detect(claim, passage, context=passage)
+    c = retrieval_gate(np.array([0.05, 0.8, 0.15]), found)[1]
+    assert (c > 0.2) == kept

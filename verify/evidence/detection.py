@@ -36,6 +36,10 @@ class Detection:
     attributed: set[int] = field(default_factory=set)
     """Indexes of ``role`` mismatches where the passage gives the act of a claim's exclusive doer ("it was Lavrov,
     not Choe, who called for ...") to another: the act's own words, not the claim's, say it is the same act."""
+    names_only: bool = False
+    """Whether the passage shares only the claim's names and speaks of another kind of event: it holds none of the
+    claim's other words, and its event words are all of other kinds than the claim's ("N. Korea, Russia hold
+    celebrations ..." for "Both North Korea and Russia have denied making arms deals")."""
     agreements: int = 0
     claim_slots: int = 0
     agreed: Counter = field(default_factory=Counter)

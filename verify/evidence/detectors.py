@@ -20,7 +20,7 @@ from verify.evidence.compare_who import compare_lists, compare_titles
 from verify.evidence.counts import how_many, how_often
 from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
 from verify.evidence.detection import HARD_KINDS, Detection, span
-from verify.evidence.events import kin_held, occasion_words
+from verify.evidence.events import KIND_OF, kin_held, occasion_words
 from verify.evidence.invitations import invited_the_other_way
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles, ruled_out_spans
 from verify.evidence.mentions import DocumentNames, entities, spelled_in, unmentioned
@@ -58,6 +58,14 @@ def _references(claim: Analysis) -> list[tuple[int, int]]:
     summit", "a month before the letters")."""
     return [(side.start, side.end) for seq in sequences(claim.text, claim.dates) for side in (seq.first, seq.second)
             if side.start >= seq.cue[1]]
+
+
+def _names_only(predicate: set[str], shared: set[str], passage: Analysis) -> bool:
+    """Whether a passage holds none of the claim's words but its names (``predicate``: the others) and names only
+    events of other kinds than the claim's (see :attr:`Detection.names_only`)."""
+    kinds = {KIND_OF[s] for s in predicate if s in KIND_OF}
+    others = {KIND_OF[w] for w, _, _ in passage.word_stems if w in KIND_OF}
+    return bool(kinds and others) and not kinds & others and not predicate & shared
 
 
 def _within(claim_span, spans: list[tuple[int, int]]) -> bool:
@@ -143,6 +151,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
              for w in words(canonical(n))}
     shared = _held(claim_stems, p, named, settings, c.text)
     found.alignment = len(shared) / len(claim_stems) if claim_stems else 0.0
+    found.names_only = _names_only({s for s in claim_stems if s not in named}, shared, p)
     topic = p
     if context and leans_back(passage) and context.find(passage) > 0:
         # "These letters marked the 75th anniversary": what they are is in the sentences before

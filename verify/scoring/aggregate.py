@@ -101,6 +101,10 @@ def retrieval_gate(probs: np.ndarray, found: Detection, settings: ScoringSetting
     if any(m.kind in ("entity", "namesake") for m in found.mismatches):
         # a passage that never names the claim's place or person is about something else
         c, n = _to_neutral(c, n, settings.unnamed_contradiction_share)
+    if found.names_only and not found.agreements:
+        # nor does one that shares only the claim's names and tells of another kind of event ("N. Korea, Russia hold
+        # celebrations" for "North Korea and Russia denied making arms deals"): it says nothing of what they did
+        c, n = _to_neutral(c, n, 1.0)
     if found.alignment < settings.support_gate and not found.agreements:
         # the mirror image: a passage on the same topic with almost none of the claim's words
         # ("attended a banquet to mark the anniversary" for "sent a letter for the anniversary")
