@@ -20,7 +20,7 @@ from verify.evidence.compare_who import compare_lists, compare_titles
 from verify.evidence.counts import how_many, how_often
 from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
 from verify.evidence.detection import HARD_KINDS, Detection, span
-from verify.evidence.events import KIND_OF, kin_held, occasion_words
+from verify.evidence.events import kin_held, kinds_of, occasion_words
 from verify.evidence.invitations import invited_the_other_way
 from verify.evidence.meaning import antonyms, context_modality, first_only, modality, negation, roles, ruled_out_spans
 from verify.evidence.mentions import DocumentNames, entities, spelled_in, unmentioned
@@ -32,7 +32,7 @@ from verify.evidence.sequences import sequences
 from verify.evidence.speakers import exclusive_doer, speaker
 from verify.evidence.surface import surface, uninformative
 from verify.evidence.text import canonical, leans_back, stem, words
-from verify.models import Mismatch
+from verify.models import Mismatch, Span
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 __all__ = ["HARD_KINDS", "Detection", "context_modality", "detect"]
@@ -63,12 +63,11 @@ def _references(claim: Analysis) -> list[tuple[int, int]]:
 def _names_only(predicate: set[str], shared: set[str], passage: Analysis) -> bool:
     """Whether a passage holds none of the claim's words but its names (``predicate``: the others) and names only
     events of other kinds than the claim's (see :attr:`Detection.names_only`)."""
-    kinds = {KIND_OF[s] for s in predicate if s in KIND_OF}
-    others = {KIND_OF[w] for w, _, _ in passage.word_stems if w in KIND_OF}
+    kinds, others = kinds_of(predicate), kinds_of(w for w, _, _ in passage.word_stems)
     return bool(kinds and others) and not kinds & others and not predicate & shared
 
 
-def _within(claim_span, spans: list[tuple[int, int]]) -> bool:
+def _within(claim_span: Span, spans: list[tuple[int, int]]) -> bool:
     return any(a <= claim_span.start and claim_span.end <= b for a, b in spans)
 
 

@@ -111,10 +111,15 @@ _DOCUMENTS = {w: family for family, ws in {
 February 2000" dates the treaty. "Agreement", "accord" and "deal" may name any of them."""
 
 
+def kinds_of(stems) -> set[str]:
+    """The kinds of event the ``stems`` name (see :data:`KIND_OF`)."""
+    return {KIND_OF[s] for s in stems if s in KIND_OF}
+
+
 def kin_held(stems: set[str], passage_stems) -> set[str]:
     """The ``stems`` (event words) a passage holds by another word of the same kind: "letter" by "message", "talks"
     by "visit", "voiced" by "said"."""
-    kinds = {KIND_OF[s] for s in passage_stems if s in KIND_OF}
+    kinds = kinds_of(passage_stems)
     return {s for s in stems if KIND_OF.get(s) in kinds}
 
 
