@@ -307,6 +307,10 @@ def test_a_place_the_gazetteer_lacks_is_placed_by_what_its_text_says_of_it():
 def test_a_journey_in_its_ing_form_puts_its_traveller_at_a_place():
     assert [p.name for p in find_places("The premier is travelling to Canberra next week.")] == ["Canberra"]
     assert [p.name for p in find_places("The premier, traveling to Canberra, spoke to reporters.")] == ["Canberra"]
+    # every tense of a journey word doers.py reads as one (one list for both)
+    for text in ("The premier is flying to Canberra on Monday.", "The premier returns to Canberra next week.",
+                 "The premier was arriving in Canberra when the news broke.", "The premier tours Canberra today."):
+        assert [p.name for p in find_places(text)] == ["Canberra"], text
 
 
 def test_a_passage_that_confirms_a_site_need_not_name_where_the_claim_locates_it():

@@ -20,11 +20,14 @@ from verify.evidence.invitations import NOT_NAMES, Invitation, invitations
 from verify.evidence.places import government, lookup
 from verify.evidence.text import stem
 
-TRAVEL = frozenset(map(stem, [
+JOURNEY_WORDS = (
     "visit", "visits", "visited", "visiting", "trip", "trips", "travel", "travels", "travelled", "traveled",
-    "travelling", "traveling", "tour", "toured", "journey", "journeyed", "arrive", "arrived", "arrival", "fly",
-    "flew", "return", "returned"]))
-"""Journey words: one traveller's event (a meeting, a summit or talks are everyone's who take part)."""
+    "travelling", "traveling", "tour", "tours", "toured", "touring", "journey", "journeys", "journeyed", "arrive",
+    "arrives", "arrived", "arriving", "arrival", "fly", "flies", "flew", "flying", "return", "returns", "returned",
+    "returning")
+"""Journey words as a text writes them: one traveller's event (a meeting, a summit or talks are everyone's who take
+part). :mod:`verify.evidence.locations` reads a place after them ("a visit to Moscow")."""
+TRAVEL = frozenset(map(stem, JOURNEY_WORDS))
 _STOP = frozenset([
     "and", "or", "but", "with", "by", "for", "of", "from", "in", "into", "at", "on", "about", "against", "between",
     "among", "after", "before", "during", "than", "that", "which", "who", "whom", "whose", "while", "when",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from verify.evidence.doers import JOURNEY_WORDS
 from verify.evidence.places import Place, _ascii, _capitals, _key, lookup
 from verify.evidence.text import canonical, fold
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
@@ -16,9 +17,10 @@ Relation = Literal["same", "inside", "contains", "different", "unknown"]
 
 _NAME = r"(?:[A-Z][a-zA-Z.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-zA-Z.'’-]*){0,3})"
 _AT = re.compile(r"\b(?i:in|at|inside|near|outside|within)\s+(?i:the\s+)?(?P<name>" + _NAME + r")")
-_TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|trips|travel(?:l?ed|l?ing|s)?|went|came|flew|arrived|"
-                 r"journey|returned|tour|toured|headed)\s+(?:(?:to|in|at)\s+)?(?:the\s+)?(?P<name>" + _NAME + r")",
-                 re.IGNORECASE)
+_GOING = ("went", "came", "headed", "heading")
+"""Verbs that take a traveller somewhere without naming a journey of their own (with :data:`doers.JOURNEY_WORDS`)."""
+_TO = re.compile(r"\b(?:" + "|".join(sorted({*JOURNEY_WORDS, *_GOING} - {"arrival"}, key=len, reverse=True)) +
+                 r")\s+(?:(?:to|in|at)\s+)?(?:the\s+)?(?P<name>" + _NAME + r")", re.IGNORECASE)
 
 _HEADS = r"(?:region|province|oblast|krai|state|county|district|prefecture|territory|river|valley|mountains?|sea|" \
          r"island|peninsula|spaceport|cosmodrome)\b"
