@@ -49,8 +49,11 @@ def _region(name: str, text: str, start: int, settings: EvidenceSettings) -> tup
 
 _SITE = r"(?:space\s+cent(?:er|re)|spaceport|cosmodrome|launch\s+site|(?:air|naval|military)\s+base)"
 """What names a site after its own name ("the Vostochny space center"): part of the site's name."""
-_SITUATED = re.compile(rf"(?P<site>\s+{_SITE})?(?:,?\s+(?:situated|located|which\s+(?:is|lies)|lying)|(?<=[a-z])(?=\s+in\s))"
-                       r"\s+(?:in|near)\s+(?:the\s+)?(?P<where>" + _NAME + r")", re.IGNORECASE)
+_LOCATING = r",?\s+(?:situated|located|which\s+(?:is|lies)|lying)"
+_SITUATED = re.compile(rf"(?:(?P<site>\s+{_SITE})?{_LOCATING}\s+(?:in|near)|(?P<bare>\s+{_SITE})\s+in)\s+(?:the\s+)?"
+                       r"(?P<where>" + _NAME + r")", re.IGNORECASE)
+"""What locates a name right after it: a participle ("situated in", "which lies in"), or a site's word and a bare "in"
+("the Vostochny space center in ...": a bare "in" after any other name places nothing)."""
 
 
 def _situated(name: str, text: str, start: int, settings: EvidenceSettings) -> Place | None:
@@ -59,12 +62,11 @@ def _situated(name: str, text: str, start: int, settings: EvidenceSettings) -> P
     Russia's Far East"): a region of that country, named with its site's word when it has one."""
     name = re.match(r"[A-Z]\S*(?:\s+[A-Z]\S*)*", name).group(0).rstrip(".,")
     m = _SITUATED.match(text, start + len(name))
-    if not m or lookup(name, settings) or not (m["site"] or "," in text[m.start(): m.start("where")] or
-                                               re.search(r"situated|located|lies|lying", m.group(0), re.IGNORECASE)):
-        return None  # a bare "X in Y" places a site ("the Vostochny space center in ..."), not any name
+    if not m or lookup(name, settings):
+        return None
     where = _region(m["where"], text, m.start("where"), settings)
     code = where[1] if where else next((lookup(h, settings)[1] for h, _ in _candidates(m["where"], settings)), None)
-    end = m.end("site") if m["site"] else start + len(name)
+    end = m.end("site") if m["site"] else m.end("bare") if m["bare"] else start + len(name)
     return Place(text[start:end], start, end, "region", code) if code else None
 
 
