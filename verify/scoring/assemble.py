@@ -11,10 +11,10 @@ listed: a report never costs one read per source checked.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 
@@ -120,16 +120,16 @@ _SLOT_KINDS = {"date": "date", "number": "number", "place": "place", "broader_pl
 
 
 def _neighbours_differ(index: ClaimIndex, claim: str, hit: Hit, context: str, found: Detection,
-                       names: frozenset[str], settings: Settings) -> list[Mismatch]:
+                       names: Callable[[], frozenset[str]], settings: Settings) -> list[Mismatch]:
     """Where the neighbours, not the sentence, support the claim: the slots a neighbour gives otherwise than the
     claim and the sentence does not confirm ("held a summit in Russia last month" beside "... exchanged messages",
     for "last month's summit took place in Moscow"). Such a window cannot confirm the claim (a soft finding: the
-    neighbour, retrieved on its own, is read as itself)."""
+    neighbour, retrieved on its own, is read as itself). ``names``: the corpus's and the claim's, read once a claim
+    and only when a passage needs them."""
     sent = index.sentences[hit.sentence]
-    names = names | known_names([claim])
     out = []
     for neighbour in neighbours(context, sent.text):
-        other = _detect_in(index, sent.source_id, claim, neighbour, context, names, settings)
+        other = _detect_in(index, sent.source_id, claim, neighbour, context, names(), settings)
         out += [Mismatch(kind="neighbour", claim=m.claim, passage=None,
                          detail=f"the sentence beside it, read with it, gives it otherwise ({m.detail})")
                 for m in other.mismatches if m.kind in _SLOT_KINDS and not found.agreed[_SLOT_KINDS[m.kind]]]
@@ -142,9 +142,11 @@ def _document_names(index: ClaimIndex, source_id: str) -> tuple[FullName, ...]:
 
 
 def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.ndarray, found: Detection,
-            settings: Settings, context: str | None = None, names: frozenset[str] = frozenset()) -> _Judged:
+            settings: Settings, context: str | None = None,
+            names: Callable[[], frozenset[str]] = frozenset) -> _Judged:
     """One retrieved passage with the detectors' reading of it (``context``: ``index.context`` of
-    the hit, when the caller has read it already; ``names``: the corpus's, as :func:`detect_hits` takes them)."""
+    the hit, when the caller has read it already; ``names``: the corpus's and the claim's, see
+    :func:`_neighbours_differ`)."""
     scoring = settings.scoring
     sent = index.sentences[hit.sentence]
     context = index.context(hit.sentence) if context is None else context
@@ -212,8 +214,11 @@ def assemble_report(index: ClaimIndex, claim: str, hits: list[Hit], probs: np.nd
         judged passage, listed or not.
     """
     by_source: dict[str, list[_Judged]] = defaultdict(list)
+    # the corpus's names and the claim's, as detect_hits reads them: a set as large as the corpus's vocabulary, so
+    # built once a claim, and only where a passage's neighbours are read
+    with_claim = cache(lambda: names | known_names([claim]))
     for h, p, alone, found, context in zip(hits, probs, own, detections, contexts or [None] * len(hits)):
-        judged = _judged(index, claim, h, p, alone, found, settings, context, names)
+        judged = _judged(index, claim, h, p, alone, found, settings, context, with_claim)
         by_source[judged.source_id].append(judged)
     listed, covered = _listed(index, by_source, sources, all_sources, settings.list_chosen)
     verdicts, best_row = [], {}
