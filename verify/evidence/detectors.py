@@ -19,6 +19,7 @@ from verify.evidence.compare import compare_dates, compare_figures, compare_plac
 from verify.evidence.compare_who import compare_lists, compare_titles
 from verify.evidence.counts import how_many, how_often
 from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
+from verify.evidence.dateslot import DateSlot
 from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.events import kin_held, kinds_of, occasion_words
 from verify.evidence.invitations import invited_the_other_way
@@ -53,11 +54,13 @@ def _occasion_stems(claim: str) -> frozenset[str]:
     return frozenset(_slot_stems(claim, occasion_words(claim)))
 
 
-def _references(claim: Analysis) -> list[tuple[int, int]]:
-    """The spans of the events a claim dates its own by: what follows its sequence cue ("shortly after the Kim-Putin
-    summit", "a month before the letters")."""
-    return [(side.start, side.end) for seq in sequences(claim.text, claim.dates) for side in (seq.first, seq.second)
-            if side.start >= seq.cue[1]]
+@lru_cache(maxsize=1024)
+def _references(claim: str, dates: tuple[DateSlot, ...]) -> tuple[tuple[tuple[int, int], ...], frozenset[str]]:
+    """The spans of the events a claim dates its own by (what follows its sequence cue: "shortly after the Kim-Putin
+    summit", "a month before the letters"), and their words' stems. Read once a claim, not once a passage."""
+    spans = tuple((side.start, side.end) for seq in sequences(claim, dates) for side in (seq.first, seq.second)
+                  if side.start >= seq.cue[1])
+    return spans, frozenset(_slot_stems(claim, list(spans)))
 
 
 def _names_only(predicate: set[str], shared: set[str], passage: Analysis) -> bool:
@@ -67,7 +70,7 @@ def _names_only(predicate: set[str], shared: set[str], passage: Analysis) -> boo
     return bool(kinds and others) and not kinds & others and not predicate & shared
 
 
-def _within(claim_span: Span, spans: list[tuple[int, int]]) -> bool:
+def _within(claim_span: Span, spans: tuple[tuple[int, int], ...]) -> bool:
     return any(a <= claim_span.start and claim_span.end <= b for a, b in spans)
 
 
@@ -158,8 +161,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     held = shared if topic is p else _held(claim_stems, topic, named, settings, c.text)  # with what it leans on
     # the words of an event the claim dates its own by ("shortly after the Kim-Putin summit") are compared as an order
     # (compare_order): a passage that says only the claim's own event is on its topic (but confirms less of it)
-    references = _references(c)
-    topic_stems = set(claim_stems) - (_slot_stems(c.text, references) - set(topic.stems))
+    references, reference_stems = _references(c.text, c.dates)
+    topic_stems = set(claim_stems) - (reference_stems - set(topic.stems))
     found.topic_alignment = len(held & topic_stems) / len(topic_stems) if topic_stems else 0.0
     # "it was Lavrov, not Choe, who called for ...": whom the passage gives the act to
     doer = exclusive_doer(c.text, passage, found, settings)
