@@ -241,7 +241,8 @@ def test_years_of_ties_dated_to_another_year_are_another_anniversary():
     # date the ties to 1952, neither contradicts the other; dated to the passage's own year it does
     passage = "Japan and India held celebrations in Tokyo this week to mark the 70th anniversary of diplomatic ties."
     found = detect("In 2012 Japan and India marked 60 years of diplomatic ties.", passage, anchor=date(2022, 4, 28))
-    assert not found.mismatches and found.other_occasion
+    assert not found.hard and found.other_occasion  # nor does it confirm the claim's (a soft "occasion" finding)
+    assert {m.kind for m in found.mismatches} == {"occasion"}
     found = detect("In 2022 Japan and India marked 60 years of diplomatic ties.", passage, anchor=date(2022, 4, 28))
     assert [m.kind for m in found.mismatches] == ["number"]
     # a count of years that is no anniversary ("a 20-year treaty") is still compared

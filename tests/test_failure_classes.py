@@ -35,6 +35,7 @@ DOCS = {
                   "their trade talks going.\n",
     "invite.txt": "Visits\n\nScholz had accepted Macron's invitation to visit Paris in May, the chancellery said.\n",
     "trip.txt": "Trade\n\nLula visited Madrid for talks with Sanchez, who had invited him.\n",
+    "jubilee.txt": "Jubilee\n\nChile and Peru held a gala marking the 40th anniversary of their fishing accord.\n",
 }
 
 
@@ -92,6 +93,18 @@ def test_a_date_of_another_occasion_is_set_aside_with_its_reason(index_dir, fake
     sources, _ = check(index_dir, fake_embedder, AGREES, "The Busan-Fukuoka ferry resumed service in March 2023.")
     assert sources["ferry"].stance == "supports"
     assert "dates agree" in sources["ferry"].passages[0].reasons
+
+
+@pytest.mark.parametrize("claim, source", [
+    ("The Japanese prime minister visited Hanoi in May 2024.", "visit"),  # "last visited ... in May 2017"
+    ("In 2019 Chile and Peru held a gala marking the 30th anniversary of their fishing accord.", "jubilee"),
+])
+def test_another_occasion_of_the_event_does_not_confirm_it(index_dir, fake_embedder, claim, source):
+    # class 1's other side: a date or figure of another occasion is no contradiction, and no support either (the
+    # judge, reading the same words, agrees): the passage says nothing of the claim's occasion
+    sources, _ = check(index_dir, fake_embedder, AGREES, claim)
+    assert sources[source].stance == "none"
+    assert any("another occasion" in r for r in sources[source].passages[0].reasons)
 
 
 def test_no_off_topic_source_is_overconfident(index_dir, fake_embedder):

@@ -41,7 +41,8 @@ class Mismatch(_Strict):
     """A slot on which the claim and the passage disagree (or, for ``agrees``, match)."""
 
     kind: Literal["number", "date", "place", "title", "entity", "negation", "antonym", "modality", "first_only",
-                  "broader_place", "speaker", "namesake", "role", "order", "direction", "neighbour"]
+                  "broader_place", "speaker", "namesake", "role", "order", "direction", "neighbour",
+                  "occasion"]
     claim: Span
     passage: Span | None = None
     detail: str

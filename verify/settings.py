@@ -90,12 +90,14 @@ class ScoringSettings(BaseModel):
 
     soft_block: dict[str, float] = Field(
         default_factory=lambda: {"modality": 0.9, "first_only": 0.9, "broader_place": 0.9, "speaker": 0.9,
-                                 "namesake": 0.9, "direction": 0.9, "neighbour": 0.9, "entity": 0.4},
+                                 "namesake": 0.9, "direction": 0.9, "neighbour": 0.9, "occasion": 0.9,
+                                 "entity": 0.4},
         description="share of the 'supports' mass a soft mismatch moves to 'neutral'; a name the passage never "
                     "mentions is weaker evidence (the passage may say 'the capital' for 'Pyongyang'); a passage "
                     "that says less than the claim (a plan, no 'first', only the country of the claim's city, "
                     "the claim's words from another speaker, another person or place of the claim's name, an invitation "
-                    "told the other way round, a neighbouring sentence that gives a slot otherwise) cannot confirm it")
+                    "told the other way round, a neighbouring sentence that gives a slot otherwise, a date or figure of "
+                    "another occasion of the event) cannot confirm it")
     entity_trusted_support: float = Field(
         default=0.8, ge=0, le=1,
         description="a model at least this sure of 'supports' has read who the passage is about ('the film' for "

@@ -89,12 +89,24 @@ def compare_dates(claim: Analysis, passage: Analysis, found: Detection,
         found.saw_event(same)
         if (other_occasion(ce, pe, c, p, passage.anchor, elsewhere=_elsewhere(claim, passage), settings=settings)
                 if same else unplaced_occasion(ce, c, p, passage.anchor, settings)):
-            found.other_occasion += 1
+            _another_occasion(found, claim, passage, (c.start, c.end), (p.start, p.end))
             continue
         found.mismatches.append(Mismatch(
             kind="date", claim=span(claim.text, c.start, c.end), passage=span(passage.text, p.start, p.end),
             detail=_reason("date", same, c.text, p.text)))
     return [(d.start, d.end) for d in claim.dates]
+
+
+def _another_occasion(found: Detection, claim: Analysis, passage: Analysis, claim_span: tuple[int, int],
+                      passage_span: tuple[int, int]) -> None:
+    """Note a passage's date or figure of another occasion of the claim's event ("last visited Hanoi in May 2017" for
+    a visit in May 2024; "the 40th anniversary" for the 30th, in 2019): no contradiction, and no confirmation either
+    (a soft finding: a judge reading the same words would call it support)."""
+    found.other_occasion += 1
+    c, p = span(claim.text, *claim_span), span(passage.text, *passage_span)
+    found.mismatches.append(Mismatch(
+        kind="occasion", claim=c, passage=p,
+        detail=f"another occasion of the same kind of event: passage says {p.text!r}, claim says {c.text!r}"))
 
 
 def compare_figures(claim: Analysis, passage: Analysis, found: Detection) -> list[tuple[int, int]]:
@@ -135,7 +147,7 @@ def compare_figures(claim: Analysis, passage: Analysis, found: Detection) -> lis
         found.saw_event(same)
         p = f.quantity
         if other_anniversary(q.unit, p.unit, claim, passage):
-            found.other_occasion += 1
+            _another_occasion(found, claim, passage, (q.bound_start, q.unit_end), (p.bound_start, p.unit_end))
             continue
         if head and head == f.head:
             found.counted.add(len(found.mismatches))  # both count the same thing ("cases")

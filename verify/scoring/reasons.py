@@ -50,7 +50,5 @@ def passage_reasons(label: str, model: np.ndarray, found: Detection,
         reasons.append(f"shares only {found.alignment:.0%} of the claim's words: another topic, set aside")
     if found.other_event:
         reasons.append("a date or figure of another event, set aside")
-    if found.other_occasion:
-        reasons.append("another occasion of the same kind of event, set aside")
     reasons += [f"set aside: {m.detail}" for m in found.set_aside if m.kind in ("negation", "antonym", "role")]
     return reasons or ["neither supports nor contradicts the claim (model)"]
