@@ -187,6 +187,23 @@ def test_an_opposite_named_by_its_noun():
                               "The union voiced its dissatisfaction with the pay talks.")
 
 
+
+@pytest.mark.parametrize("claim, passage", [
+    ("The coach voiced disappointment with the team's performance.",
+     "The coach said she was pleased with the team's performance."),
+    ("The farmers were dissatisfied with the new subsidy.",
+     "The farmers expressed contentment with the new subsidy."),
+    ("The mayor was pleased with the budget talks.", "The mayor voiced his displeasure with the budget talks."),
+])
+def test_satisfaction_in_other_words_is_the_opposite_of_disappointment(claim, passage):
+    assert "antonym" in kinds(claim, passage)
+
+
+def test_content_as_a_noun_opposes_nothing():
+    # "contentment" / "contented" are satisfaction; "content" shares their stem but is mostly a noun
+    assert "antonym" not in kinds("The editor was disappointed with the report.",
+                                  "The editor reviewed the content of the report.")
+
 # -- modality, firsts, entities -------------------------------------------------------
 def test_plan_is_not_a_fact():
     passage = "Lavrov earlier said he plans to visit Pyongyang in October."

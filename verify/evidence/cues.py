@@ -21,7 +21,8 @@ NEG_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in NEGATION_CUES if c !
 _ANTONYM_WORDS = [
     ("welcome", "object oppose condemn criticize criticise denounce reject protest"),
     ("support", "oppose reject condemn"),
-    ("satisfied", "disappointed dissatisfied unhappy frustrated"),
+    ("satisfied", "disappointed dissatisfied unhappy frustrated displeased"),
+    ("pleased", "disappointed dissatisfied unhappy frustrated displeased"),
     ("praise", "criticize criticise condemn denounce"),
     ("accept", "reject decline refuse"),
     ("approve", "reject veto disapprove"),
@@ -61,6 +62,10 @@ _ANTONYM_WORDS = [
     ("modest", "substantial significant sharp dramatic considerable steep"),
     ("minor", "major"),
 ]
+ANTONYM_FORMS = {"contentment": "satisfied", "contented": "satisfied", "discontent": "dissatisfied",
+                 "pleasure": "pleased", "displeasure": "displeased"}
+"""Words read as another word of the list above: their stem is another word's ("content", mostly a noun) or one
+the list's word does not share ("pleasur")."""
 ANTONYMS: dict[str, set[str]] = {}
 for _a, _bs in _ANTONYM_WORDS:
     for _b in _bs.split():

@@ -13,6 +13,7 @@ from functools import lru_cache
 from verify.evidence.analysis import Analysis, analyse
 from verify.evidence.cues import (
     ALLEGATION_CUES,
+    ANTONYM_FORMS,
     ANTONYMS,
     FIRST_ONLY_RE,
     FIRST_SAID,
@@ -127,7 +128,7 @@ def _opposites_keys(word: str) -> frozenset[str]:
     """The stems ``ANTONYMS`` may know a text word by: its own, and for an irregular verb form ("fell", "rose",
     "grew", "began", "won") those of its dictionary forms (lemminflect's lemmas): the stemmer leaves them as they are."""
     word = word.lower()
-    keys = {_opposites_key(stem(word))}
+    keys = {_opposites_key(stem(ANTONYM_FORMS.get(word, word)))}
     if not _REGULAR.search(word) and word not in _NOT_IRREGULAR:
         from lemminflect import getLemma  # its tables load on first use, not with every import of the detectors
         keys |= {_opposites_key(stem(lemma)) for lemma in getLemma(word, upos="VERB")}
