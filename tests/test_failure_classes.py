@@ -35,7 +35,8 @@ DOCS = {
                   "their trade talks going.\n",
     "invite.txt": "Visits\n\nScholz had accepted Macron's invitation to visit Paris in May, the chancellery said.\n",
     "trip.txt": "Trade\n\nLula visited Madrid for talks with Sanchez, who had invited him.\n",
-    "jubilee.txt": "Jubilee\n\nChile and Peru held a gala marking the 40th anniversary of their fishing accord.\n",
+    "jubilee.txt": "Jubilee\n\nChile and Peru held a gala marking the 40th anniversary of their fishing accord.\n\n"
+                   "The accord was signed in Lima in 1983.\n",
 }
 
 
@@ -105,6 +106,15 @@ def test_another_occasion_of_the_event_does_not_confirm_it(index_dir, fake_embed
     sources, _ = check(index_dir, fake_embedder, AGREES, claim)
     assert sources[source].stance == "none"
     assert any("another occasion" in r for r in sources[source].passages[0].reasons)
+
+
+def test_an_undated_documents_anniversary_is_placed_by_its_own_text(index_dir, fake_embedder):
+    # the article has no date, but its 40th anniversary of an accord it says was signed in 1983 is of 2023: a 30th
+    # anniversary in 2023 is the same celebration ranked otherwise (in 2019, above, it is another occasion)
+    sources, _ = check(index_dir, fake_embedder, AGREES,
+                       "In 2023 Chile and Peru held a gala marking the 30th anniversary of their fishing accord.")
+    assert sources["jubilee"].stance == "contradicts"
+    assert any(r.startswith("number differs") for r in sources["jubilee"].passages[0].reasons)
 
 
 def test_no_off_topic_source_is_overconfident(index_dir, fake_embedder):

@@ -10,6 +10,7 @@ written, is another occasion, not a contradiction.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from index.ingest.layout import dateline_agency, dateline_end
@@ -109,13 +110,15 @@ def _another_occasion(found: Detection, claim: Analysis, passage: Analysis, clai
         detail=f"another occasion of the same kind of event: passage says {p.text!r}, claim says {c.text!r}"))
 
 
-def compare_figures(claim: Analysis, passage: Analysis, found: Detection) -> list[tuple[int, int]]:
+def compare_figures(claim: Analysis, passage: Analysis, found: Detection,
+                    document_year: Callable[[], int | None] = lambda: None) -> list[tuple[int, int]]:
     """Each claim number against the passage's numbers that count the same thing.
 
     The candidate is the passage number that counts the same thing ("8,000 coronavirus cases"
     and "8,030 confirmed cases" share "cases") with the most words in common around it
     ("2,000 yards of total offense" is compared with "3,114 yards of total offense", not with
-    "699 yards on 53 receptions"), of the claim's event. Returns the claim's figure spans.
+    "699 yards on 53 receptions"), of the claim's event. ``document_year`` reads the year the passage's undated
+    document places itself in (see :func:`other_anniversary`). Returns the claim's figure spans.
     """
     around = [f for f in passage.figures if not f.quantity.in_range]
     for cf in claim.figures:
@@ -146,7 +149,7 @@ def compare_figures(claim: Analysis, passage: Analysis, found: Detection) -> lis
         f, same = max(closest, key=lambda x: x[1] is True)
         found.saw_event(same)
         p = f.quantity
-        if other_anniversary(q.unit, p.unit, claim, passage):
+        if other_anniversary(q.unit, p.unit, claim, passage, document_year):
             _another_occasion(found, claim, passage, (q.bound_start, q.unit_end), (p.bound_start, p.unit_end))
             continue
         if head and head == f.head:
@@ -159,11 +162,13 @@ def compare_figures(claim: Analysis, passage: Analysis, found: Detection) -> lis
     return [(f.quantity.bound_start, f.quantity.end) for f in claim.figures]
 
 
-def other_anniversary(claim_unit: str | None, passage_unit: str | None, claim: Analysis, passage: Analysis) -> bool:
+def other_anniversary(claim_unit: str | None, passage_unit: str | None, claim: Analysis, passage: Analysis,
+                      document_year: Callable[[], int | None] = lambda: None) -> bool:
     """Whether two anniversaries of different rank ("the 70th anniversary" / "the 75th"; "marked 70
     years of ties" is one too) are two occasions of one recurring celebration, not a disagreement: the
     claim dates its own to a year and the passage places its one in no such year (its written years
-    and its text's own year). Without a year in the claim ("celebrated the 70th anniversary") it may
+    and its text's own year, or for a text without a date, the year its document's anniversaries give it:
+    :mod:`verify.evidence.document_year`). Without a year in the claim ("celebrated the 70th anniversary") it may
     mean the passage's. Two counts of years without an anniversary ("a 20-year treaty") are not this."""
     if not ({claim_unit, passage_unit} <= {"anniversary", "year"} and "anniversary" in (claim_unit, passage_unit)):
         return False
@@ -171,6 +176,8 @@ def other_anniversary(claim_unit: str | None, passage_unit: str | None, claim: A
     placed = {d.year for d in passage.dates if d.year and not d.derived}
     if passage.anchor:
         placed.add(passage.anchor.year)
+    elif claimed and not claimed & placed and (year := document_year()):
+        placed.add(year)
     return bool(claimed) and not claimed & placed
 
 

@@ -11,6 +11,7 @@ a "first" the passage does not state) only block a "supports".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 
@@ -90,7 +91,8 @@ def _held(claim_stems: list[str], passage: Analysis, named: set[str], settings: 
 
 def detect(claim: str, passage: str, context: str = "", anchor: date | None = None,
            names: frozenset[str] | None = None, settings: EvidenceSettings = EVIDENCE_DEFAULTS,
-           document_names: DocumentNames = (), publisher: str | None = None) -> Detection:
+           document_names: DocumentNames = (), publisher: str | None = None,
+           document_year: Callable[[], int | None] = lambda: None) -> Detection:
     """Run every detector on one pair.
 
     Args:
@@ -108,6 +110,9 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
             stands for. Defaults to none (a pair without its document).
         publisher: who published the passage's document ("Pyongyang Times"): a claim that names it as its
             source is not missing a name in the passage. Defaults to None (not known).
+        document_year: reads the year an undated passage's document places itself in
+            (:func:`verify.evidence.document_year.document_year`; called only where an anniversary's rank differs).
+            Defaults to none known.
 
     Returns:
         The mismatches (hard only when the passage otherwise aligns with the claim and speaks
@@ -133,7 +138,7 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     # a side of "A before B" the claim dates itself ("before Japan's defeat in 1945"): a date bound, in words
     ordered = compare_order(c, p, found, settings)
     placed += ordered
-    slot_spans = compare_dates(without_dates(c, ordered), p, found, settings) + compare_figures(c, p, found) + placed
+    slot_spans = compare_dates(without_dates(c, ordered), p, found, settings) + compare_figures(c, p, found, document_year) + placed
     antonyms(c, p, found)
     how_often(c, p, found)
     how_many(c, p, found)

@@ -22,6 +22,7 @@ from index.models import Hit, SourceSummary
 from index.store.claim_index import ClaimIndex
 from verify.evidence.detection import Detection
 from verify.evidence.detectors import context_modality, detect
+from verify.evidence.document_year import document_year
 from verify.evidence.names import FullName, full_names, known_names
 from verify.evidence.text import starts_dependent
 from verify.models import Mismatch, Passage, Probabilities, Report, SourceVerdict
@@ -106,7 +107,8 @@ def _detect_in(index: ClaimIndex, source_id: str, claim: str, text: str, context
     # whom a bare surname stands for is read from the passage's document, only when the detectors ask
     # (they read the claim whatever its letter case: a check here on the claim as typed missed "kim jong il")
     return detect(claim, text, context, anchor=iso_date(summary.date), names=names, settings=settings.evidence,
-                  document_names=partial(_document_names, index, source_id), publisher=summary.publisher)
+                  document_names=partial(_document_names, index, source_id), publisher=summary.publisher,
+                  document_year=partial(_document_year, index, source_id))
 
 
 def neighbours(context: str, text: str) -> tuple[str, ...]:
@@ -134,6 +136,11 @@ def _neighbours_differ(index: ClaimIndex, claim: str, hit: Hit, context: str, fo
                          detail=f"the sentence beside it, read with it, gives it otherwise ({m.detail})")
                 for m in other.mismatches if m.kind in _SLOT_KINDS and not found.agreed[_SLOT_KINDS[m.kind]]]
     return out
+
+
+def _document_year(index: ClaimIndex, source_id: str) -> int | None:
+    """The year a source's own text places it in, where the index has no date for it (read once a text: cached)."""
+    return document_year(index.documents[source_id].text)
 
 
 def _document_names(index: ClaimIndex, source_id: str) -> tuple[FullName, ...]:

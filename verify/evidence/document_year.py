@@ -1,0 +1,63 @@
+"""The year an undated document's own text places it in: "the 75th anniversary of diplomatic ties" in an article
+that also says the ties were "forged on Oct. 12, 1948" is an article of 2023.
+
+A news copy without a dateline's year (``index``'s document date) still dates its anniversary when it dates what the
+anniversary is of. The year read this way places the document's anniversaries (:func:`verify.evidence.compare
+.other_anniversary`): "the 70th anniversary ... in October 2023" against such a text's "75th anniversary" is the same
+celebration ranked otherwise, not another year's.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+from verify.evidence.analysis import analyse
+from verify.evidence.events import event_at, kinds_of
+from verify.evidence.text import content_stems
+
+_OF = re.compile(r"\s+of\s+(?:the\s+)?([^,.;:()]{1,60})")
+"""What an anniversary is of ("the 75th anniversary of diplomatic ties")."""
+
+
+@lru_cache(maxsize=256)
+def document_year(text: str, today: date | None = None) -> int | None:
+    """The one year the ``text``'s anniversaries give it, or None.
+
+    An anniversary "of" something the text dates elsewhere (a written year whose clause shares a content word or a
+    kind of event with what the anniversary is of) gives the year of its rank added to that year. A year before one
+    the text writes, or after ``today`` (default: the machine's date), is no year of its writing; several different
+    years give none.
+    """
+    today = today or date.today()
+    paragraphs = [p for p in (line.strip() for line in text.splitlines()) if p]
+    analyses = [analyse(p, "passage") for p in paragraphs]
+    origins = []  # (year, content stems of the clause, kinds of its event) of each date written with its year
+    written = set()
+    for a in analyses:
+        for d, event in zip(a.dates, a.date_events):
+            if d.year and not d.derived and not d.relation:
+                written.add(d.year)
+                stems = set(content_stems(_clause(a.text, d.start, d.end)))
+                origins.append((d.year, stems, event.kinds | kinds_of(stems)))
+    years = set()
+    for a in analyses:
+        for f in a.figures:
+            q = f.quantity
+            of = _OF.match(a.text, q.unit_end)
+            if q.unit != "anniversary" or not q.ordinal or not of:
+                continue
+            what = set(content_stems(of.group(1)))
+            kinds = event_at(a.text, q.bound_start, q.unit_end, anniversary=True).kinds
+            years |= {int(q.value) + year for year, stems, event in origins if what & stems or kinds & event}
+    years = {y for y in years if max(written, default=y) <= y <= today.year}
+    return years.pop() if len(years) == 1 else None
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The sentence around ``start:end`` (a date's clause may stop at a comma: "On Oct. 12, 1948, the Soviet Union
+    had become the first nation to recognize" the state)."""
+    lo = max(text.rfind(". ", 0, start), 0)
+    hi = text.find(". ", end)
+    return text[lo: hi if hi >= 0 else len(text)]
