@@ -19,6 +19,8 @@ from verify.evidence.text import content_stems
 
 _OF = re.compile(r"\s+of\s+(?:the\s+)?([^,.;:()]{1,60})")
 """What an anniversary is of ("the 75th anniversary of diplomatic ties")."""
+_ANNIVERSARY = re.compile(r"anniversar", re.IGNORECASE)
+_YEAR = re.compile(r"\b\d{4}\b")
 
 
 @lru_cache(maxsize=256)
@@ -32,17 +34,21 @@ def document_year(text: str, today: date | None = None) -> int | None:
     """
     today = today or date.today()
     paragraphs = [p for p in (line.strip() for line in text.splitlines()) if p]
-    analyses = [analyse(p, "passage") for p in paragraphs]
+    # only paragraphs that write an anniversary or a year are read (one pattern scan of the rest: a long document
+    # without an anniversary costs no analysis at all)
+    marked = [analyse(p, "passage") for p in paragraphs if _ANNIVERSARY.search(p)]
+    if not marked:
+        return None
     origins = []  # (year, content stems of the clause, kinds of its event) of each date written with its year
     written = set()
-    for a in analyses:
+    for a in (analyse(p, "passage") for p in paragraphs if _YEAR.search(p)):
         for d, event in zip(a.dates, a.date_events):
             if d.year and not d.derived and not d.relation:
                 written.add(d.year)
                 stems = set(content_stems(_clause(a.text, d.start, d.end)))
                 origins.append((d.year, stems, event.kinds | kinds_of(stems)))
     years = set()
-    for a in analyses:
+    for a in marked:
         for f in a.figures:
             q = f.quantity
             of = _OF.match(a.text, q.unit_end)
