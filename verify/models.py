@@ -42,7 +42,7 @@ class Mismatch(_Strict):
 
     kind: Literal["number", "date", "place", "title", "entity", "negation", "antonym", "modality", "first_only",
                   "broader_place", "speaker", "namesake", "role", "order", "direction", "neighbour",
-                  "occasion"]
+                  "occasion", "planned"]
     claim: Span
     passage: Span | None = None
     detail: str

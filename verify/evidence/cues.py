@@ -72,6 +72,9 @@ for _a, _bs in _ANTONYM_WORDS:
         ANTONYMS.setdefault(stem(_a), set()).add(stem(_b))
         ANTONYMS.setdefault(stem(_b), set()).add(stem(_a))
 
+ALREADY_RE = re.compile(r"\balready\b", re.IGNORECASE)
+"""What says the claim's act is done by now ("has already visited"): a passage that reports it as only planned then
+contradicts the claim, as of the passage."""
 HAPPENED_RE = re.compile(r"\b(?:tak(?:e|es|en|ing)|took)\s+place\b|\b(?:hold|holds|held|holding)\b", re.IGNORECASE)
 """Words that only say an event happened ("the summit took place", "was held", "held talks"): the event word
 says what happened, so they are no topic a passage must repeat ("took place" / "was held" is one statement)."""

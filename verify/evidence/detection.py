@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from verify.models import Mismatch, Span
 
-HARD_KINDS = frozenset({"number", "date", "place", "title", "negation", "antonym", "role", "order"})
+HARD_KINDS = frozenset({"number", "date", "place", "title", "negation", "antonym", "role", "order", "planned"})
 """Kinds that contradict an otherwise matching passage; the others only block a "supports"."""
 
 

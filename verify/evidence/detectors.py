@@ -19,7 +19,7 @@ from verify.evidence.analysis import Analysis, analyse, wording
 from verify.evidence.compare import compare_dates, compare_figures, compare_places
 from verify.evidence.compare_who import compare_lists, compare_titles
 from verify.evidence.counts import how_many, how_often
-from verify.evidence.cues import HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
+from verify.evidence.cues import ALREADY_RE, HAPPENED_RE, NEGATION_STEMS, RECIPROCAL_RE
 from verify.evidence.dateslot import DateSlot
 from verify.evidence.detection import HARD_KINDS, Detection, span
 from verify.evidence.events import kin_held, kinds_of, occasion_words
@@ -174,6 +174,8 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     ruled_out = ruled_out_spans(c)
     negation(c, p, shared, found, skip=ruled_out if doer else (), named=named)  # a role mismatch says it when another did
     modality(c, p, found)
+    if ALREADY_RE.search(c.text):
+        found.mismatches = [_not_yet(m) if m.kind == "modality" else m for m in found.mismatches]
     first_only(c.text, full, found)
     speaker(c.text, passage, found, settings)
     invited_the_other_way(c.text, passage, found)  # "Putin accepted Kim's offer" for "Kim accepted Putin's offer"
@@ -239,6 +241,14 @@ def detect(claim: str, passage: str, context: str = "", anchor: date | None = No
     found.mismatches, found.set_aside = (
         [_on_claim(m, claim) for m in found_list] for found_list in (found.mismatches, found.set_aside))
     return found
+
+
+def _not_yet(m: Mismatch) -> Mismatch:
+    """A plan the passage reports of what the claim says was already done ("has already been to Pyongyang" / "plans
+    to visit Pyongyang in October"): as of the passage, not done yet, a contradiction (hard)."""
+    cue = m.passage.text if m.passage else "a plan"
+    return m.model_copy(update={"kind": "planned",
+                                "detail": f"passage says only {cue!r} of what the claim says was already done"})
 
 
 def _on_claim(m: Mismatch, claim: str) -> Mismatch:
