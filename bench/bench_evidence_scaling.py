@@ -69,6 +69,17 @@ def _anniversaries(n: int) -> float:
     return _seconds(lambda: slots._find_dates.__wrapped__(text, None, True), rounds=1)
 
 
+def _document_year(n: int) -> float:
+    """Seconds to read the year of one undated document of n anniversaries and n dated sentences (each anniversary
+    looked up by its words and kinds, not paired with every dated sentence)."""
+    from verify.evidence.document_year import document_year
+
+    # each size its own sentences ("accord 400-7"): none read already, in the analyses' cache, by the smaller run
+    text = "\n\n".join(f"They marked the 40th anniversary of accord {n}-{i} this week.\n\nAccord {n}-{i} was signed "
+                        f"in {1950 + i % 30}." for i in range(n))
+    return _seconds(lambda: document_year.__wrapped__(text), rounds=1)
+
+
 def _titles(n: int) -> float:
     from verify.evidence.titles import find_titles  # since the title comparison (absent from older trees)
 
@@ -180,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [("find_quantities, numbers after range marks", args.numbers, _quantities, "s"),
             ("analyse, dates and figures in one text", args.slots, _analyse, "s"),
             ("anniversaries and years in one text", args.years, _anniversaries, "s"),
+            ("document_year, anniversaries and dated sentences", args.years // 4, _document_year, "s"),
             ("find_titles, people with offices in one text", args.titles, _titles, "s"),
             ("detect, claim in capitals, a passage vs corpus names", args.names, _shouted, "ms"),
             ("claim_names, clauses of names in one sentence", args.named, _names, "s"),

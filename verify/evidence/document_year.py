@@ -10,6 +10,7 @@ celebration ranked otherwise, not another year's.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from datetime import date
 from functools import lru_cache
 
@@ -39,14 +40,18 @@ def document_year(text: str, today: date | None = None) -> int | None:
     marked = [analyse(p, "passage") for p in paragraphs if _ANNIVERSARY.search(p)]
     if not marked:
         return None
-    origins = []  # (year, content stems of the clause, kinds of its event) of each date written with its year
+    by_stem: dict[str, set[int]] = defaultdict(set)  # each year written with its year, by its sentence's content
+    by_kind: dict[str, set[int]] = defaultdict(set)  # words and by the kinds of event it names (looked up, not paired)
     written = set()
     for a in (analyse(p, "passage") for p in paragraphs if _YEAR.search(p)):
         for d, event in zip(a.dates, a.date_events):
             if d.year and not d.derived and not d.relation:
                 written.add(d.year)
                 stems = set(content_stems(_clause(a.text, d.start, d.end)))
-                origins.append((d.year, stems, event.kinds | kinds_of(stems)))
+                for key in stems:
+                    by_stem[key].add(d.year)
+                for kind in event.kinds | kinds_of(stems):
+                    by_kind[kind].add(d.year)
     years = set()
     for a in marked:
         for f in a.figures:
@@ -54,9 +59,10 @@ def document_year(text: str, today: date | None = None) -> int | None:
             of = _OF.match(a.text, q.unit_end)
             if q.unit != "anniversary" or not q.ordinal or not of:
                 continue
-            what = set(content_stems(of.group(1)))
             kinds = event_at(a.text, q.bound_start, q.unit_end, anniversary=True).kinds
-            years |= {int(q.value) + year for year, stems, event in origins if what & stems or kinds & event}
+            dated = set().union(*(by_stem.get(w, ()) for w in content_stems(of.group(1))),
+                                *(by_kind.get(k, ()) for k in kinds))
+            years |= {int(q.value) + year for year in dated}
     years = {y for y in years if max(written, default=y) <= y <= today.year}
     return years.pop() if len(years) == 1 else None
 
