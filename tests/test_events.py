@@ -343,6 +343,8 @@ def test_an_adverb_is_no_event_word():
     ("The crowd welcomed a visit by Prime Minister Sanchez to Recife.", "visit", {"sanchez"}),
     ("Lula said he travelled to Madrid.", "travelled", {"lula"}),    # "he" stands for who said it
     ("Costa earlier said he plans to visit Lima in May.", "visit", {"costa"}),
+    ("Costa wrote that he flew to Lima.", "flew", {"costa"}),            # any verb of saying the judge's reader knows
+    ("Costa reported he had returned to Lima.", "returned", {"costa"}),
     ("The talks ended and he travelled to Madrid.", "travelled", set()),  # a "he" no one says: not read
     ("The talks with Sanchez during the visit to Madrid went well.", "visit", set()),
     ("The Madrid visit went well.", "visit", set()),                  # a place, not a traveller

@@ -41,7 +41,7 @@ from verify.evidence.titles import Title, find_titles
 from verify.settings import EVIDENCE_DEFAULTS, EvidenceSettings
 
 Role = Literal["claim", "passage"]
-ANALYSIS_VERSION = 26
+ANALYSIS_VERSION = 27
 """Bumped when what :func:`analyse` records changes (a stored analysis from another version is stale)."""
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from verify.evidence.invitations import NOT_NAMES, Invitation, invitations
 from verify.evidence.places import government, lookup
+from verify.evidence.reporting import SAYING_RE
 from verify.evidence.text import stem
 
 JOURNEY_WORDS = (
@@ -41,8 +42,9 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _BY = re.compile(r"\s+by\s+((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)")
 _TO = re.compile(r"\s+to\s+")
 _SAID = re.compile(r"\b((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)\s+(?:(?:earlier|also|later|previously|has|had)\s+)?"
-                   r"(?:said|says|told\s+\w+|announced|stated|added|noted|confirmed)\s+(?:that\s+)?$")
-"""Who speaks before a "he" or "she" that makes the journey: the one the pronoun stands for."""
+                   rf"(?:{SAYING_RE}|told\s+\w+|confirmed)\s+(?:that\s+)?$")
+"""Who speaks before a "he" or "she" that makes the journey: the one the pronoun stands for (the verbs of saying are
+:mod:`verify.evidence.reporting`'s, with "told" and its hearer, and "confirmed")."""
 _PROPOSED = re.compile(
     r"(?:\b(?:invit|offer|plan|intend|expect|hop|want|agree|propos|schedul|prepar|aim|promis|ask|urg)\w*\s+"
     r"(?:[\w'’-]+\s+){0,3}?to|\b(?:will|would|shall|could|may|might)|\b(?:upcoming|planned|proposed|future|expected|"
