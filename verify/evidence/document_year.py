@@ -15,11 +15,9 @@ from datetime import date
 from functools import lru_cache
 
 from verify.evidence.analysis import analyse
-from verify.evidence.events import event_at, kinds_of
+from verify.evidence.events import anniversary_of, event_at, kinds_of
 from verify.evidence.text import content_stems
 
-_OF = re.compile(r"\s+of\s+(?:the\s+)?([^,.;:()]{1,60})")
-"""What an anniversary is of ("the 75th anniversary of diplomatic ties")."""
 _ANNIVERSARY = re.compile(r"anniversar", re.IGNORECASE)
 _YEAR = re.compile(r"\b\d{4}\b")
 
@@ -37,13 +35,13 @@ def document_year(text: str, today: date | None = None) -> int | None:
     paragraphs = [p for p in (line.strip() for line in text.splitlines()) if p]
     # only paragraphs that write an anniversary or a year are read (one pattern scan of the rest: a long document
     # without an anniversary costs no analysis at all)
-    marked = [analyse(p, "passage") for p in paragraphs if _ANNIVERSARY.search(p)]
-    if not marked:
+    if not any(_ANNIVERSARY.search(p) for p in paragraphs):
         return None
+    read = [analyse(p, "passage") for p in paragraphs if _ANNIVERSARY.search(p) or _YEAR.search(p)]  # each once
     by_stem: dict[str, set[int]] = defaultdict(set)  # each year written with its year, by its sentence's content
     by_kind: dict[str, set[int]] = defaultdict(set)  # words and by the kinds of event it names (looked up, not paired)
     written = set()
-    for a in (analyse(p, "passage") for p in paragraphs if _YEAR.search(p)):
+    for a in (a for a in read if _YEAR.search(a.text)):
         for d, event in zip(a.dates, a.date_events):
             if d.year and not d.derived and not d.relation:
                 written.add(d.year)
@@ -53,14 +51,14 @@ def document_year(text: str, today: date | None = None) -> int | None:
                 for kind in event.kinds | kinds_of(stems):
                     by_kind[kind].add(d.year)
     years = set()
-    for a in marked:
+    for a in (a for a in read if _ANNIVERSARY.search(a.text)):
         for f in a.figures:
             q = f.quantity
-            of = _OF.match(a.text, q.unit_end)
-            if q.unit != "anniversary" or not q.ordinal or not of:
+            lo, hi = anniversary_of(a.text, q.unit_end)
+            if q.unit != "anniversary" or not q.ordinal or lo == hi:
                 continue
             kinds = event_at(a.text, q.bound_start, q.unit_end, anniversary=True).kinds
-            dated = set().union(*(by_stem.get(w, ()) for w in content_stems(of.group(1))),
+            dated = set().union(*(by_stem.get(w, ()) for w in content_stems(a.text[lo:hi])),
                                 *(by_kind.get(k, ()) for k in kinds))
             years |= {int(q.value) + year for year in dated}
     years = {y for y in years if max(written, default=y) <= y <= today.year}

@@ -143,6 +143,13 @@ _WHICH = re.compile(r",?\s+which\s+$")
 _ANNIVERSARY_OF = re.compile(r"\s+of\s+(?:the\s+)?[^,.;:]{1,60}")
 
 
+def anniversary_of(text: str, end: int) -> tuple[int, int]:
+    """The span of what the anniversary ending at ``end`` is of (" of diplomatic ties" after "the 75th anniversary");
+    empty (``end``, ``end``) when the text does not say."""
+    of = _ANNIVERSARY_OF.match(text, end)
+    return (of.start(), of.end()) if of else (end, end)
+
+
 def _actor(word: str) -> frozenset[str]:
     """The name tokens of one capitalised word ("Kim's" -> kim, "DPRK" -> north, korea)."""
     return frozenset(w for w in canonical(word.removesuffix("'s").removesuffix("’s")).split() if w not in STOPWORDS)
@@ -171,8 +178,7 @@ def event_at(text: str, start: int, end: int, skip: tuple[tuple[int, int], ...] 
     if placed and (which := _WHICH.search(text, max(0, lo - 8), lo)):
         lo = _clause(text, which.start(), which.start(), before=100)[0]  # "the summit, which was held in": the summit
     if anniversary:
-        of = _ANNIVERSARY_OF.match(text, end)
-        lo, hi = (of.start(), of.end()) if of else (end, end)
+        lo, hi = anniversary_of(text, end)
     found: list[tuple[int, str, str]] = []
     names: list[tuple[int, frozenset[str]]] = []
     capitals: list[tuple[int, int, str]] = []
