@@ -9,6 +9,9 @@ from verify.models import Mismatch, Span
 
 HARD_KINDS = frozenset({"number", "date", "place", "title", "negation", "antonym", "role", "order", "planned"})
 """Kinds that contradict an otherwise matching passage; the others only block a "supports"."""
+PLAN_KINDS = frozenset({"modality", "planned"})
+"""Kinds that say the passage reports the claim's act as planned: only failing to confirm it, or (claimed as already
+done) contradicting it."""
 
 
 @dataclass

@@ -20,7 +20,7 @@ import numpy as np
 
 from index.models import Hit, SourceSummary
 from index.store.claim_index import ClaimIndex
-from verify.evidence.detection import Detection
+from verify.evidence.detection import PLAN_KINDS, Detection
 from verify.evidence.detectors import context_modality, detect
 from verify.evidence.document_year import document_year
 from verify.evidence.names import FullName, full_names, known_names
@@ -159,10 +159,10 @@ def _judged(index: ClaimIndex, claim: str, hit: Hit, p: np.ndarray, alone: np.nd
     context = index.context(hit.sentence) if context is None else context
     if p[0] > alone[0] + 0.05 and p[0] >= 0.5:  # the neighbours, not the sentence, support it
         planned = context_modality(claim, context)
-        if planned and not any(m.kind in ("modality", "planned") for m in found.mismatches):
+        if planned and not any(m.kind in PLAN_KINDS for m in found.mismatches):
             found.mismatches.append(planned)
         found.mismatches += _neighbours_differ(index, claim, hit, context, found, names, settings)
-    if not any(m.kind in ("modality", "planned") for m in found.mismatches):  # a plan's date says nothing of the event's
+    if not any(m.kind in PLAN_KINDS for m in found.mismatches):  # a plan's date says nothing of the event's
         # the sentence's own reading: the slot differs in the sentence, and a neighbour's support is the neighbour's
         read_same_event(alone, found, settings.stance_threshold)
     adjusted = retrieval_gate(combine(p, found, scoring), found, scoring)
